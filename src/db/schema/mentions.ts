@@ -1,0 +1,120 @@
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { createdAt, id, instant, json } from "./_columns.js";
+import { brands } from "./brands.js";
+import { sources } from "./sources.js";
+import { users } from "./users.js";
+
+export const mentions = sqliteTable(
+  "mentions",
+  {
+    id: id(),
+    sourceId: integer()
+      .notNull()
+      .references(() => sources.id),
+    externalId: text().notNull(),
+    url: text(),
+    authorHandle: text(),
+    authorName: text(),
+    authorId: text(),
+    /** Keyed hash of the author's platform identity: links a person's mentions across time. */
+    authorKey: text(),
+    text: text().notNull(),
+    /** The text with personal data masked: what leaves the database (Claude, Slack, e-mail, viewers). */
+    textMasked: text().notNull(),
+    createdAt: instant().notNull(),
+    fetchedAt: createdAt(),
+    rating: real(),
+    reach: integer(),
+    language: text(),
+    /** Hash of the normalised text: retweets and cross-posts share it. */
+    contentHash: text().notNull(),
+    /** The first mention with the same content hash; one decision covers the group. */
+    groupId: integer(),
+    threadId: text(),
+    replyTarget: text(),
+    meta: json<Record<string, unknown>>().notNull().default({}),
+    raw: json<unknown>(),
+    // Triage
+    status: text().notNull().default("new"),
+    assigneeId: integer().references(() => users.id),
+    statusChangedAt: instant(),
+    slaDueAt: instant(),
+    firstResponseAt: instant(),
+    caseId: integer(),
+    // Current classification (history in `classifications`)
+    category: text(),
+    relevant: integer({ mode: "boolean" }),
+    severity: text(),
+    flags: json<string[]>().notNull().default([]),
+    sentiment: real(),
+    confidence: real(),
+    classifiedBy: text(),
+    classifierVersion: text(),
+    classifiedAt: instant(),
+  },
+  (t) => [
+    uniqueIndex("mentions_source_external").on(t.sourceId, t.externalId),
+    index("mentions_created").on(t.createdAt),
+    index("mentions_content_hash").on(t.contentHash),
+    index("mentions_status_created").on(t.status, t.createdAt),
+    index("mentions_author_key").on(t.authorKey),
+    index("mentions_unclassified").on(t.id).where(sql`classified_at IS NULL`),
+    index("mentions_queue").on(t.relevant, t.status, t.createdAt),
+  ],
+);
+
+export const mentionBrands = sqliteTable(
+  "mention_brands",
+  {
+    mentionId: integer()
+      .notNull()
+      .references(() => mentions.id, { onDelete: "cascade" }),
+    brandId: integer()
+      .notNull()
+      .references(() => brands.id),
+  },
+  (t) => [primaryKey({ columns: [t.mentionId, t.brandId] }), index("mention_brands_brand").on(t.brandId, t.mentionId)],
+);
+
+export const notes = sqliteTable("notes", {
+  id: id(),
+  mentionId: integer()
+    .notNull()
+    .references(() => mentions.id, { onDelete: "cascade" }),
+  userId: integer()
+    .notNull()
+    .references(() => users.id),
+  body: text().notNull(),
+  createdAt: createdAt(),
+});
+
+export const classifications = sqliteTable(
+  "classifications",
+  {
+    id: id(),
+    mentionId: integer()
+      .notNull()
+      .references(() => mentions.id, { onDelete: "cascade" }),
+    category: text().notNull(),
+    relevant: integer({ mode: "boolean" }).notNull(),
+    severity: text().notNull(),
+    flags: json<string[]>().notNull().default([]),
+    sentiment: real().notNull(),
+    confidence: real().notNull(),
+    /** `local`, `claude`, `hybrid`, or `human` for a reviewer's correction (which wins). */
+    engine: text().notNull(),
+    version: text().notNull(),
+    correctedBy: integer().references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index("classifications_mention").on(t.mentionId)],
+);
+
+export const classificationCache = sqliteTable("classification_cache", {
+  contentHash: text().primaryKey(),
+  engine: text().notNull(),
+  version: text().notNull(),
+  result: json<Record<string, unknown>>().notNull(),
+  createdAt: createdAt(),
+});

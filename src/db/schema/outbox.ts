@@ -1,0 +1,28 @@
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { createdAt, id, instant, json } from "./_columns.js";
+
+/**
+ * Everything that leaves Rapport (Slack alerts, e-mails, account webhooks) is written here in the same
+ * transaction as the data that caused it, and delivered by a job. The idempotency key makes it once.
+ */
+export const outbox = sqliteTable(
+  "outbox",
+  {
+    id: id(),
+    kind: text({ enum: ["slack", "email", "webhook"] }).notNull(),
+    idempotencyKey: text().notNull().unique(),
+    destination: text().notNull(),
+    payload: json<unknown>().notNull(),
+    status: text({ enum: ["pending", "sent", "failed"] })
+      .notNull()
+      .default("pending"),
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: instant().notNull(),
+    lastError: text(),
+    /** What a person must do when delivery failed permanently. */
+    fix: text(),
+    createdAt: createdAt(),
+    sentAt: instant(),
+  },
+  (t) => [index("outbox_due").on(t.status, t.nextAttemptAt)],
+);

@@ -1,0 +1,85 @@
+import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { sql } from "drizzle-orm";
+import { createdAt, id, instant, json } from "./_columns.js";
+import { brands } from "./brands.js";
+import { mentions } from "./mentions.js";
+import { users } from "./users.js";
+
+export const replyTemplates = sqliteTable("reply_templates", {
+  id: id(),
+  brandId: integer().references(() => brands.id),
+  platform: text(),
+  category: text(),
+  name: text().notNull(),
+  body: text().notNull(),
+  createdAt: createdAt(),
+  updatedAt: instant(),
+});
+
+export const replies = sqliteTable(
+  "replies",
+  {
+    id: id(),
+    mentionId: integer()
+      .notNull()
+      .references(() => mentions.id),
+    /** `<sourceId>:<threadId>`: at most one public reply per thread. */
+    threadKey: text().notNull(),
+    authorId: integer()
+      .notNull()
+      .references(() => users.id),
+    origin: text({ enum: ["template", "claude", "manual"] }).notNull(),
+    text: text().notNull(),
+    status: text({ enum: ["draft", "awaiting_approval", "approved", "posted", "rejected"] })
+      .notNull()
+      .default("draft"),
+    lint: json<unknown>(),
+    approvedBy: integer().references(() => users.id),
+    approvedAt: instant(),
+    postedBy: integer().references(() => users.id),
+    postedAt: instant(),
+    postedText: text(),
+    postedExternalId: text(),
+    postedUrl: text(),
+    postedVia: text({ enum: ["api", "manual", "dry_run"] }),
+    createdAt: createdAt(),
+    updatedAt: instant(),
+  },
+  (t) => [
+    index("replies_mention").on(t.mentionId),
+    uniqueIndex("replies_one_public_per_thread").on(t.threadKey).where(sql`status = 'posted'`),
+  ],
+);
+
+/** Every lint run on every draft and edit: compliance evidence, retained three years. */
+export const replyLints = sqliteTable(
+  "reply_lints",
+  {
+    id: id(),
+    replyId: integer()
+      .notNull()
+      .references(() => replies.id),
+    userId: integer().references(() => users.id),
+    text: text().notNull(),
+    ok: integer({ mode: "boolean" }).notNull(),
+    violations: json<unknown>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("reply_lints_reply").on(t.replyId)],
+);
+
+/** A case follows an answered author: later mentions attach to it and record whether their tone recovered. */
+export const cases = sqliteTable("cases", {
+  id: id(),
+  rootMentionId: integer()
+    .notNull()
+    .references(() => mentions.id),
+  replyId: integer().references(() => replies.id),
+  authorKey: text(),
+  openedAt: createdAt(),
+  initialSentiment: real(),
+  latestSentiment: real(),
+  recovered: integer({ mode: "boolean" }),
+  followUps: integer().notNull().default(0),
+});
+

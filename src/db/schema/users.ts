@@ -1,0 +1,92 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { createdAt, id, instant, json } from "./_columns.js";
+import { workspaces } from "./workspaces.js";
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: id(),
+    workspaceId: integer()
+      .notNull()
+      .references(() => workspaces.id),
+    email: text().notNull(),
+    name: text().notNull().default(""),
+    /** `scrypt$N$r$p$salt$hash`; null until an invited user sets a password. */
+    passwordHash: text(),
+    role: text({ enum: ["admin", "manager", "responder", "viewer"] }).notNull(),
+    disabled: integer({ mode: "boolean" }).notNull().default(false),
+    lastFeedVisitAt: instant(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("users_email").on(t.email)],
+);
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    /** SHA-256 of the cookie value: a copy of the database holds no usable session. */
+    id: text().primaryKey(),
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    csrfToken: text().notNull(),
+    expiresAt: instant().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("sessions_user").on(t.userId)],
+);
+
+export const apiTokens = sqliteTable("api_tokens", {
+  id: id(),
+  userId: integer()
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
+  name: text().notNull(),
+  tokenHash: text().notNull().unique(),
+  lastUsedAt: instant(),
+  createdAt: createdAt(),
+});
+
+/** Invitations and password resets: single-use links. */
+export const oneTimeTokens = sqliteTable("one_time_tokens", {
+  tokenHash: text().primaryKey(),
+  userId: integer()
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
+  purpose: text({ enum: ["invite", "reset"] }).notNull(),
+  expiresAt: instant().notNull(),
+  usedAt: instant(),
+  createdAt: createdAt(),
+});
+
+export const loginAttempts = sqliteTable("login_attempts", {
+  key: text().primaryKey(),
+  failures: integer().notNull().default(0),
+  windowStart: instant().notNull(),
+});
+
+export const savedViews = sqliteTable("saved_views", {
+  id: id(),
+  userId: integer()
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
+  name: text().notNull(),
+  query: json<Record<string, string>>().notNull(),
+  createdAt: createdAt(),
+});
+
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: id(),
+    at: createdAt(),
+    actorId: integer(),
+    actorEmail: text(),
+    action: text().notNull(),
+    entityType: text().notNull(),
+    entityId: text(),
+    before: json<unknown>(),
+    after: json<unknown>(),
+  },
+  (t) => [index("audit_entity").on(t.entityType, t.entityId), index("audit_at").on(t.at)],
+);

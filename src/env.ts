@@ -1,0 +1,66 @@
+// The one place that reads the environment. Everything else receives an `Env` value.
+import { z } from "zod";
+
+const booleanish = z
+  .enum(["0", "1", "true", "false", "yes", "no", ""])
+  .transform((v) => v === "1" || v === "true" || v === "yes");
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  PUBLIC_URL: z.string().url().optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|libsql:|https?:|wss?:)/, "must start with file:, libsql:, http(s): or ws(s):")
+    .default("file:data/rapport.db"),
+  DATABASE_AUTH_TOKEN: z.string().optional(),
+  RAPPORT_DEMO: booleanish.default(true),
+  RAPPORT_SCHEDULER: booleanish.default(true),
+  /** HMAC key for account identifiers and author keys; in demo mode a fixed development key is used. */
+  RAPPORT_SECRET: z.string().min(32, "must be at least 32 characters (e.g. `openssl rand -hex 32`)").optional(),
+  SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  COOKIE_SECURE: booleanish.optional(),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  ANTHROPIC_API_KEY: z.string().optional(),
+  ANTHROPIC_BASE_URL: z.string().url().optional(),
+  CLAUDE_MODEL: z.string().default("claude-sonnet-4-5"),
+  CLASSIFIER_ENGINE: z.enum(["local", "claude", "hybrid"]).optional(),
+  SLACK_WEBHOOK_URL: z.string().url().optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional(),
+  MAIL_FROM: z.string().default("Rapport <rapport@localhost>"),
+  ACCOUNT_WEBHOOK_URL: z.string().url().optional(),
+  ACCOUNT_WEBHOOK_SECRET: z.string().optional(),
+  RETENTION_DAYS: z.coerce.number().int().positive().default(365),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {}
+
+const DEMO_SECRET = "rapport-demo-secret-do-not-use-in-production-000000";
+
+/** Validates the environment once, at the edge; the message names each bad variable and how to fix it. */
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env & { RAPPORT_SECRET: string } {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = issue.path.join(".");
+      return `  ${name}=${JSON.stringify(source[name] ?? "")}: ${issue.message}`;
+    });
+    throw new EnvError(
+      `Invalid configuration:\n${lines.join("\n")}\nFix the variables above (see .env.example for every setting).`,
+    );
+  }
+  const env = parsed.data;
+  if (!env.RAPPORT_SECRET) {
+    if (!env.RAPPORT_DEMO && env.NODE_ENV === "production") {
+      throw new EnvError(
+        "Invalid configuration:\n  RAPPORT_SECRET is required when RAPPORT_DEMO=0 in production: set it to 32+ random characters (e.g. `openssl rand -hex 32`).",
+      );
+    }
+    return { ...env, RAPPORT_SECRET: DEMO_SECRET };
+  }
+  return env as Env & { RAPPORT_SECRET: string };
+}
+
+export type AppEnv = ReturnType<typeof loadEnv>;
