@@ -136,7 +136,8 @@ export function computeSeverity({ category, flags, lawsuitThreat, sentiment, rea
   const relevant = category !== "not_collections";
   // Self-harm is critical whatever the topic: a person comes before a classification.
   if (flags.includes("self_harm")) return "critical";
-  if (relevant && (lawsuitThreat || flags.some((f) => CRITICAL_FLAGS.includes(f)))) return "critical";
+  const criticalSignal = lawsuitThreat || flags.some((f) => CRITICAL_FLAGS.includes(f));
+  if (criticalSignal) return relevant ? "critical" : "high";
   if (relevant && category !== "praise" && (reach ?? 0) >= CRITICAL_REACH) return "critical";
   if (!relevant) return flags.includes("scam_report") ? "medium" : "low";
   if (category === "praise") return "low";
