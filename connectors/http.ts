@@ -23,6 +23,8 @@ export interface RequestOptions extends RequestInit {
   rateLimitReset?: (response: Response, now: Date) => Date | null;
   /** Name of the credential to fix when the source answers 401/403. */
   credential?: string;
+  /** Overrides the client's retry count, e.g. 0 for a POST that must never be sent twice. */
+  retries?: number;
 }
 
 export interface HttpClient {
@@ -57,12 +59,13 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
   };
 
   async function request(url: string | URL, init: RequestOptions = {}): Promise<Response> {
-    const { timeoutMs: perRequestTimeout, rateLimitReset, credential, ...fetchInit } = init;
+    const { timeoutMs: perRequestTimeout, rateLimitReset, credential, retries: perRequestRetries, ...fetchInit } = init;
+    const attempts = perRequestRetries ?? retries;
     const headers = new Headers(fetchInit.headers);
     if (options.userAgent && !headers.has("user-agent")) headers.set("user-agent", options.userAgent);
     let lastError: ConnectorError | null = null;
 
-    for (let attempt = 0; attempt <= retries; attempt++) {
+    for (let attempt = 0; attempt <= attempts; attempt++) {
       if (attempt > 0 && lastError) {
         const wait = lastError.options.retryAt
           ? Math.max(0, lastError.options.retryAt.getTime() - Date.now())
