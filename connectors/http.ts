@@ -25,6 +25,8 @@ export interface RequestOptions extends RequestInit {
   credential?: string;
   /** Overrides the client's retry count, e.g. 0 for a POST that must never be sent twice. */
   retries?: number;
+  /** Non-2xx statuses the caller handles itself (e.g. 304 Not Modified). */
+  acceptStatus?: number[];
 }
 
 export interface HttpClient {
@@ -59,7 +61,7 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
   };
 
   async function request(url: string | URL, init: RequestOptions = {}): Promise<Response> {
-    const { timeoutMs: perRequestTimeout, rateLimitReset, credential, retries: perRequestRetries, ...fetchInit } = init;
+    const { timeoutMs: perRequestTimeout, rateLimitReset, credential, retries: perRequestRetries, acceptStatus, ...fetchInit } = init;
     const attempts = perRequestRetries ?? retries;
     const headers = new Headers(fetchInit.headers);
     if (options.userAgent && !headers.has("user-agent")) headers.set("user-agent", options.userAgent);
@@ -97,7 +99,7 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
       clearTimeout(timer);
       fetchInit.signal?.removeEventListener("abort", onOuterAbort);
 
-      if (response.ok) return response;
+      if (response.ok || acceptStatus?.includes(response.status)) return response;
       const now = new Date();
       const resetAt = rateLimitReset?.(response, now) ?? retryAfter(response, now);
       await response.body?.cancel().catch(() => {});

@@ -1,10 +1,15 @@
 // The registry of connectors, typed by the union of source types: a missing module is a type error.
+import { cfpbConnector } from "./cfpb.js";
+import { rssConnector } from "./rss.js";
 import type { Connector, SourceType } from "./types.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: each connector has its own config type, checked by its zod schema
 export type AnyConnector = Connector<any>;
 
-export const connectors: Partial<Record<SourceType, AnyConnector>> = {};
+export const connectors: Partial<Record<SourceType, AnyConnector>> = {
+  rss: rssConnector,
+  cfpb: cfpbConnector,
+};
 
 export function connectorFor(type: string): AnyConnector | undefined {
   return connectors[type as SourceType];

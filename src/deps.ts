@@ -1,0 +1,39 @@
+// Everything a request, job or command needs, built once per process (Node) or per event (Workers) and
+// passed down. Nothing else creates clients.
+import type { AppEnv } from "./env.js";
+import { openDatabase, migrateDatabase, type Database, type Db } from "./db/client.js";
+import { createLogger, type Logger } from "./log.js";
+import type { Router } from "./pipeline/route.js";
+import type { MentionClassifier } from "./pipeline/types.js";
+
+export interface Deps {
+  env: AppEnv;
+  db: Db;
+  database: Database;
+  log: Logger;
+  /** The clock every job and handler reads, so tests pass a fixed time. */
+  now: () => Date;
+  /** Classifies at ingest; absent only in tests that store raw mentions. */
+  classifier?: MentionClassifier;
+  /** Decisions taken in the store transaction (alerts, rights events, follow-ups); see src/pipeline/route.ts. */
+  routers: Router[];
+}
+
+export interface BuildDepsOptions {
+  log?: Logger;
+  now?: () => Date;
+  migrate?: boolean;
+}
+
+export async function buildDeps(env: AppEnv, options: BuildDepsOptions = {}): Promise<Deps> {
+  const database = openDatabase(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN);
+  if (options.migrate !== false) await migrateDatabase(database);
+  return {
+    env,
+    db: database.db,
+    database,
+    log: options.log ?? createLogger(env.LOG_LEVEL),
+    now: options.now ?? (() => new Date()),
+    routers: [],
+  };
+}

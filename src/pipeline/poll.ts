@@ -1,0 +1,163 @@
+// Poll one source: fetch pages from its connector and store each page with its cursor (src/pipeline/store.ts).
+// A failing source backs off and shows as unhealthy; it never stops the others.
+import { eq } from "drizzle-orm";
+import { connectorFor } from "../../connectors/index.js";
+import { ConnectorError, isConnectorError } from "../../connectors/errors.js";
+import { createHttpClient, type HttpClient } from "../../connectors/http.js";
+import type { Cursor } from "../../connectors/types.js";
+import { brands, sources } from "../db/schema/index.js";
+import type { SlaMinutes } from "../db/schema/brands.js";
+import type { Deps } from "../deps.js";
+import { compileBrandMatcher } from "../domain/brands.js";
+import { finishRun, startRun } from "../jobs/job-runs.js";
+import { prepareMentions } from "./prepare.js";
+import { storePage } from "./store.js";
+
+export type SourceRow = typeof sources.$inferSelect;
+
+/** The stored cursor keeps live polling and a backfill apart, so a backfill never moves the live position. */
+export interface StoredCursor {
+  live?: Cursor | null;
+  backfill?: { since: string; cursor: Cursor | null; done?: boolean } | null;
+}
+
+export interface PollOptions {
+  now?: Date;
+  /** Backfill from this instant (resumes an unfinished backfill with the same `since`). */
+  since?: Date;
+  maxPages?: number;
+  http?: HttpClient;
+  /** Ignore the backoff window (manual `rapport poll`). */
+  force?: boolean;
+  onProgress?: (stored: number) => void;
+}
+
+export interface PollOutcome {
+  sourceId: number;
+  status: "ok" | "error" | "skipped";
+  inserted: number;
+  duplicates: number;
+  pages: number;
+  error?: string;
+}
+
+const MAX_BACKOFF_MS = 60 * 60_000;
+
+export function backoffDelay(consecutiveFailures: number): number {
+  return Math.min(MAX_BACKOFF_MS, 60_000 * 2 ** Math.max(0, consecutiveFailures - 1));
+}
+
+export async function pollSource(deps: Deps, source: SourceRow, options: PollOptions = {}): Promise<PollOutcome> {
+  const now = options.now ?? deps.now();
+  const outcome: PollOutcome = { sourceId: source.id, status: "ok", inserted: 0, duplicates: 0, pages: 0 };
+  if (!options.force && source.backoffUntil && source.backoffUntil.getTime() > now.getTime()) {
+    return { ...outcome, status: "skipped" };
+  }
+  const runId = await startRun(deps.db, options.since ? "backfill" : "poll", now, source.id);
+  try {
+    const connector = connectorFor(source.type);
+    if (!connector) throw new ConnectorError("config", `no connector for source type "${source.type}"`);
+    const parsed = connector.configSchema.safeParse(source.config);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ConnectorError(
+        "config",
+        `source "${source.name}" has invalid configuration: \`${issue?.path.join(".") || "(config)"}\` ${issue?.message ?? ""}`,
+      );
+    }
+    const brandRows = await deps.db.select().from(brands).where(eq(brands.workspaceId, source.workspaceId));
+    const matchBrands = compileBrandMatcher(brandRows);
+    const brandSla = new Map<number, SlaMinutes>(brandRows.map((b) => [b.id, b.slaMinutes]));
+    const http = options.http ?? createHttpClient({ userAgent: "Rapport/0.1 (reputation monitor)" });
+
+    const stored = (source.cursor ?? {}) as StoredCursor;
+    const backfillSince = options.since?.toISOString();
+    let cursor: Cursor | null =
+      backfillSince === undefined
+        ? (stored.live ?? null)
+        : stored.backfill?.since === backfillSince && !stored.backfill.done
+          ? stored.backfill.cursor
+          : null;
+    const maxPages = options.maxPages ?? 50;
+
+    for (let page = 0; page < maxPages; page++) {
+      const result = await connector.poll({
+        config: parsed.data,
+        cursor,
+        http,
+        now,
+        ...(options.since ? { since: options.since } : {}),
+      });
+      const prepared = await prepareMentions(result.mentions, {
+        sourceType: source.type,
+        sourceBrandId: source.brandId,
+        matchBrands,
+        secret: deps.env.RAPPORT_SECRET,
+        ...(deps.classifier ? { classifier: deps.classifier } : {}),
+      });
+      const next: StoredCursor =
+        backfillSince === undefined
+          ? { ...stored, live: result.cursor }
+          : { ...stored, backfill: { since: backfillSince, cursor: result.cursor, done: !result.hasMore } };
+      const { inserted, duplicates } = await storePage(deps.db, prepared, {
+        sourceId: source.id,
+        now,
+        brandSla,
+        cursor: { value: next as Record<string, unknown> },
+        routers: deps.routers,
+      });
+      Object.assign(stored, next);
+      cursor = result.cursor;
+      outcome.pages++;
+      outcome.inserted += inserted.length;
+      outcome.duplicates += duplicates;
+      options.onProgress?.(outcome.inserted);
+      if (!result.hasMore) break;
+    }
+
+    await deps.db
+      .update(sources)
+      .set({
+        health: "ok",
+        lastRunAt: now,
+        lastSuccessAt: now,
+        lastItems: outcome.inserted,
+        lastError: null,
+        consecutiveFailures: 0,
+        backoffUntil: null,
+      })
+      .where(eq(sources.id, source.id));
+    await finishRun(deps.db, runId, { status: "ok", items: outcome.inserted }, deps.now());
+    return outcome;
+  } catch (error) {
+    const message = describeFailure(error);
+    const failures = source.consecutiveFailures + 1;
+    const failure = isConnectorError(error) ? error.failure : "transient";
+    const retryAt = isConnectorError(error) ? error.options.retryAt : undefined;
+    const backoffUntil = retryAt ?? new Date(now.getTime() + backoffDelay(failures));
+    await deps.db
+      .update(sources)
+      .set({
+        health: failure === "auth" ? "auth_error" : failure === "unsupported" ? "unsupported" : "failing",
+        lastRunAt: now,
+        lastItems: outcome.inserted,
+        lastError: message,
+        consecutiveFailures: failures,
+        backoffUntil,
+      })
+      .where(eq(sources.id, source.id));
+    await finishRun(deps.db, runId, { status: "error", items: outcome.inserted, error: message }, deps.now());
+    deps.log.warn("poll failed", { source: source.name, type: source.type, failure, error: message });
+    return { ...outcome, status: "error", error: message };
+  }
+}
+
+/** Plain words for the Sources page; never a stack trace, never a credential. */
+export function describeFailure(error: unknown): string {
+  if (isConnectorError(error)) {
+    const retry = error.options.retryAt ? ` (will retry after ${error.options.retryAt.toISOString()})` : "";
+    return `${error.message}${retry}`;
+  }
+  if (error instanceof Error) return `unexpected error: ${error.message}`;
+  return "unexpected error";
+}

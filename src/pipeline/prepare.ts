@@ -1,0 +1,59 @@
+// Normalize → mask → hash → brand-match → classify: everything about a page that needs no database.
+import { createHash, createHmac } from "node:crypto";
+import type { NormalizedMention } from "../../connectors/types.js";
+import { maskPii } from "../classifier/pii.js";
+import { brandsForMention } from "../domain/brands.js";
+import { contentKey } from "../domain/content.js";
+import type { Classification } from "../domain/taxonomy.js";
+import type { MentionClassifier } from "./types.js";
+
+export interface PreparedMention {
+  mention: NormalizedMention;
+  textMasked: string;
+  contentHash: string;
+  authorKey: string | null;
+  brandIds: number[];
+  classification: (Classification & { engine: string; version: string }) | null;
+}
+
+export interface PrepareContext {
+  sourceType: string;
+  sourceBrandId: number | null;
+  matchBrands: (text: string) => number[];
+  secret: string;
+  classifier?: MentionClassifier;
+}
+
+export function contentHash(text: string): string {
+  return createHash("sha256").update(contentKey(text)).digest("hex").slice(0, 32);
+}
+
+/** A keyed hash of the author's platform identity: links their mentions without storing a profile. */
+export function authorKey(secret: string, sourceType: string, mention: NormalizedMention): string | null {
+  const identity = mention.authorId ?? mention.authorHandle?.toLowerCase().replace(/^@/, "");
+  if (!identity) return null;
+  return createHmac("sha256", secret).update(`author:${sourceType}:${identity}`).digest("hex").slice(0, 32);
+}
+
+export async function prepareMentions(items: NormalizedMention[], ctx: PrepareContext): Promise<PreparedMention[]> {
+  const withText = items.filter((m) => m.text.trim().length > 0);
+  const classifications = ctx.classifier
+    ? await ctx.classifier.classify(
+        withText.map((m, i) => ({ id: String(i), text: m.text, ...(m.reach != null ? { reach: m.reach } : {}) })),
+      )
+    : [];
+  return withText.map((mention, i) => {
+    const classification = classifications[i] ?? null;
+    if (classification && mention.flags?.length) {
+      classification.flags = [...new Set([...classification.flags, ...mention.flags])] as Classification["flags"];
+    }
+    return {
+      mention,
+      textMasked: maskPii(mention.text).masked,
+      contentHash: contentHash(mention.text),
+      authorKey: authorKey(ctx.secret, ctx.sourceType, mention),
+      brandIds: brandsForMention(ctx.matchBrands(mention.text), ctx.sourceBrandId),
+      classification,
+    };
+  });
+}
