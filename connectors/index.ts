@@ -1,5 +1,7 @@
 // The registry of connectors, typed by the union of source types: a missing module is a type error.
 import { cfpbConnector } from "./cfpb.js";
+import { fileConnector } from "./file.js";
+import { redditConnector } from "./reddit.js";
 import { rssConnector } from "./rss.js";
 import type { Connector, SourceType } from "./types.js";
 
@@ -8,7 +10,9 @@ export type AnyConnector = Connector<any>;
 
 export const connectors: Partial<Record<SourceType, AnyConnector>> = {
   rss: rssConnector,
+  file: fileConnector,
   cfpb: cfpbConnector,
+  reddit: redditConnector,
 };
 
 export function connectorFor(type: string): AnyConnector | undefined {
