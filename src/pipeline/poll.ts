@@ -5,11 +5,10 @@ import { connectorFor } from "../../connectors/index.js";
 import { ConnectorError, isConnectorError } from "../../connectors/errors.js";
 import { createHttpClient, type HttpClient } from "../../connectors/http.js";
 import type { Cursor } from "../../connectors/types.js";
-import { brands, sources } from "../db/schema/index.js";
-import type { SlaMinutes } from "../db/schema/brands.js";
+import { sources } from "../db/schema/index.js";
 import type { Deps } from "../deps.js";
-import { compileBrandMatcher } from "../domain/brands.js";
 import { finishRun, startRun } from "../jobs/job-runs.js";
+import { loadIngestContext } from "./context.js";
 import { prepareMentions } from "./prepare.js";
 import { storePage } from "./store.js";
 
@@ -65,9 +64,7 @@ export async function pollSource(deps: Deps, source: SourceRow, options: PollOpt
         `source "${source.name}" has invalid configuration: \`${issue?.path.join(".") || "(config)"}\` ${issue?.message ?? ""}`,
       );
     }
-    const brandRows = await deps.db.select().from(brands).where(eq(brands.workspaceId, source.workspaceId));
-    const matchBrands = compileBrandMatcher(brandRows);
-    const brandSla = new Map<number, SlaMinutes>(brandRows.map((b) => [b.id, b.slaMinutes]));
+    const ingest = await loadIngestContext(deps, source);
     const http = options.http ?? createHttpClient({ userAgent: "Rapport/0.1 (reputation monitor)" });
 
     const stored = (source.cursor ?? {}) as StoredCursor;
@@ -88,13 +85,7 @@ export async function pollSource(deps: Deps, source: SourceRow, options: PollOpt
         now,
         ...(options.since ? { since: options.since } : {}),
       });
-      const prepared = await prepareMentions(result.mentions, {
-        sourceType: source.type,
-        sourceBrandId: source.brandId,
-        matchBrands,
-        secret: deps.env.RAPPORT_SECRET,
-        ...(deps.classifier ? { classifier: deps.classifier } : {}),
-      });
+      const prepared = await prepareMentions(result.mentions, ingest.prepare);
       const next: StoredCursor =
         backfillSince === undefined
           ? { ...stored, live: result.cursor }
@@ -102,7 +93,7 @@ export async function pollSource(deps: Deps, source: SourceRow, options: PollOpt
       const { inserted, duplicates } = await storePage(deps.db, prepared, {
         sourceId: source.id,
         now,
-        brandSla,
+        brandSla: ingest.brandSla,
         cursor: { value: next as Record<string, unknown> },
         routers: deps.routers,
       });

@@ -1,0 +1,70 @@
+// `npx rapport <command>`: the registry of commands. Each command lives in src/cli/<name>.ts.
+import { loadEnv, EnvError } from "./env.js";
+import { buildDeps, type Deps } from "./deps.js";
+import { buildRuntime } from "./runtime.js";
+import type { CliContext, CliIo, Command } from "./cli/types.js";
+import { UsageError } from "./cli/types.js";
+import { migrateCommand } from "./cli/migrate.js";
+import { importCommand } from "./cli/import.js";
+import { sourcesCommand } from "./cli/sources.js";
+import { pollCommand } from "./cli/poll.js";
+
+export const commands: Command[] = [migrateCommand, importCommand, sourcesCommand, pollCommand];
+
+function help(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    "Usage: rapport <command> [options]",
+    "",
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    "",
+    "Run `rapport <command> --help` for a command's options.",
+  ].join("\n");
+}
+
+export async function main(argv: string[], io: CliIo = process): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    io.stdout.write(`${help()}\n`);
+    return name ? 0 : 2;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.stderr.write(`Unknown command "${name}".\n\n${help()}\n`);
+    return 2;
+  }
+  if (args.includes("--help") || args.includes("-h")) {
+    io.stdout.write(`Usage: rapport ${command.usage}\n\n${command.summary}\n`);
+    return 0;
+  }
+  let deps: Deps | undefined;
+  const ctx: CliContext = {
+    ...io,
+    async deps() {
+      if (!deps) {
+        const env = loadEnv();
+        deps = await buildRuntime(await buildDeps(env));
+      }
+      return deps;
+    },
+  };
+  try {
+    return await command.run(args, ctx);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`${error.message}\nUsage: rapport ${command.usage}\n`);
+      return 2;
+    }
+    if (error instanceof EnvError) {
+      io.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof Error && error.name === "AppError") {
+      io.stderr.write(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    deps?.database.close();
+  }
+}

@@ -1,0 +1,36 @@
+import { eq } from "drizzle-orm";
+import { sources } from "../db/schema/index.js";
+import { pollSource } from "../pipeline/poll.js";
+import { findSourceByName } from "../services/sources/find-source.js";
+import { AppError } from "../errors.js";
+import { parseCliArgs } from "./args.js";
+import type { Command } from "./types.js";
+
+export const pollCommand: Command = {
+  name: "poll",
+  usage: "poll [--source <name>]",
+  summary: "Run connectors now (every enabled source, or one)",
+  async run(args, ctx) {
+    const { values } = parseCliArgs(args, { source: { type: "string" } }, false);
+    const deps = await ctx.deps();
+    let targets;
+    if (values.source) {
+      const source = await findSourceByName(deps, values.source);
+      if (!source) throw new AppError("not_found", `no source named "${values.source}" (see \`rapport sources list\`)`);
+      targets = [source];
+    } else {
+      targets = await deps.db.select().from(sources).where(eq(sources.enabled, true));
+    }
+    let failed = 0;
+    for (const source of targets) {
+      const outcome = await pollSource(deps, source, { force: true });
+      if (outcome.status === "error") failed++;
+      ctx.stdout.write(
+        outcome.status === "error"
+          ? `${source.name}: failed — ${outcome.error}\n`
+          : `${source.name}: ${outcome.inserted} new, ${outcome.duplicates} already stored\n`,
+      );
+    }
+    return failed > 0 ? 1 : 0;
+  },
+};
