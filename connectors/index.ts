@@ -1,9 +1,14 @@
 // The registry of connectors, typed by the union of source types: a missing module is a type error.
 import { cfpbConnector } from "./cfpb.js";
+import { facebookConnector } from "./facebook.js";
 import { fileConnector } from "./file.js";
+import { googleConnector } from "./google.js";
+import { instagramConnector } from "./instagram.js";
 import { redditConnector } from "./reddit.js";
 import { rssConnector } from "./rss.js";
+import { trustpilotConnector } from "./trustpilot.js";
 import type { Connector, SourceType } from "./types.js";
+import { yelpConnector } from "./yelp.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: each connector has its own config type, checked by its zod schema
 export type AnyConnector = Connector<any>;
@@ -13,6 +18,11 @@ export const connectors: Partial<Record<SourceType, AnyConnector>> = {
   file: fileConnector,
   cfpb: cfpbConnector,
   reddit: redditConnector,
+  google: googleConnector,
+  yelp: yelpConnector,
+  facebook: facebookConnector,
+  instagram: instagramConnector,
+  trustpilot: trustpilotConnector,
 };
 
 export function connectorFor(type: string): AnyConnector | undefined {
