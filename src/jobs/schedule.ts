@@ -1,0 +1,24 @@
+// The schedule table: one row per job. The Node scheduler (src/jobs/scheduler.ts) and the Workers cron
+// handler both read it, so the two runtimes run the same jobs on the same clock.
+import type { Deps } from "../deps.js";
+import { runPollDueSources } from "./poll-due-sources.js";
+
+export interface JobDefinition {
+  name: string;
+  cron: string;
+  /** How long the job's lease lasts: longer than the job can take, short enough to recover from a crash. */
+  leaseMs: number;
+  run(deps: Deps, now: Date, holder: string): Promise<number | void>;
+}
+
+export const JOBS: JobDefinition[] = [
+  {
+    name: "poll-due-sources",
+    cron: "* * * * *",
+    leaseMs: 15 * 60_000,
+    async run(deps, now, holder) {
+      const outcomes = await runPollDueSources(deps, now, holder);
+      return outcomes.reduce((n, o) => n + o.inserted, 0);
+    },
+  },
+];

@@ -1,0 +1,47 @@
+// The Node scheduler: node-cron fires each job of the schedule table; a lease in the database keeps two
+// processes from running the same job; every run is recorded.
+import { randomUUID } from "node:crypto";
+import cron, { type ScheduledTask } from "node-cron";
+import type { Deps } from "../deps.js";
+import { finishRun, startRun } from "./job-runs.js";
+import { withLease } from "./lease.js";
+import { JOBS, type JobDefinition } from "./schedule.js";
+
+export async function runJob(deps: Deps, job: JobDefinition, holder: string, now = deps.now()) {
+  const result = await withLease(deps.db, `job:${job.name}`, holder, job.leaseMs, now, async () => {
+    const runId = await startRun(deps.db, job.name, now);
+    try {
+      const items = await job.run(deps, now, holder);
+      await finishRun(deps.db, runId, { status: "ok", items: typeof items === "number" ? items : 0 }, deps.now());
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      deps.log.error("job failed", { job: job.name, error: message });
+      await finishRun(deps.db, runId, { status: "error", error: message }, deps.now());
+    }
+  });
+  return result.ran;
+}
+
+export function startScheduler(deps: Deps, jobs: JobDefinition[] = JOBS): { stop(): Promise<void> } {
+  const holder = `node:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const running = new Set<Promise<unknown>>();
+  const tasks: ScheduledTask[] = jobs.map((job) =>
+    cron.schedule(
+      job.cron,
+      () => {
+        const run = runJob(deps, job, holder).catch((error: unknown) =>
+          deps.log.error("scheduler error", { job: job.name, error: String(error) }),
+        );
+        running.add(run);
+        void run.finally(() => running.delete(run));
+      },
+      { name: job.name, noOverlap: true },
+    ),
+  );
+  return {
+    async stop() {
+      for (const task of tasks) await task.destroy();
+      await Promise.allSettled([...running]);
+    },
+  };
+}
