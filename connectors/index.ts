@@ -1,5 +1,6 @@
 // The registry of connectors, typed by the union of source types: a missing module is a type error.
 import { cfpbConnector } from "./cfpb.js";
+import { demoConnector } from "./demo.js";
 import { facebookConnector } from "./facebook.js";
 import { fileConnector } from "./file.js";
 import { googleConnector } from "./google.js";
@@ -17,6 +18,7 @@ export const connectors: Partial<Record<SourceType, AnyConnector>> = {
   rss: rssConnector,
   file: fileConnector,
   cfpb: cfpbConnector,
+  demo: demoConnector,
   reddit: redditConnector,
   google: googleConnector,
   yelp: yelpConnector,
