@@ -1,0 +1,515 @@
+import { describe, expect, it } from "vitest";
+import type { Platform } from "../taxonomy.js";
+import { type LintContext, lintReply, RULE_CODES, RULES, type RuleCode, replyLength } from "./lint.js";
+
+const CTX: LintContext = {
+  platform: "generic",
+  brandName: "Example Co.",
+  ownContacts: ["1-800-555-0100", "example.com/contact", "care@example.com", "@ExampleCare"],
+  clients: ["Mercy Hospital", "Capital One Bank, N.A.", "Sunrise Auto Finance"],
+};
+
+/** A compliant opening and close; non-compliant cases put one problem between them so only that rule fires. */
+const OPEN = "We're sorry to hear this.";
+const CLOSE = "Please reach our team privately at 1-800-555-0100 or example.com/contact. — Example Co.";
+const wrap = (middle: string) => `${OPEN} ${middle} ${CLOSE}`;
+
+interface Case {
+  name: string;
+  text: string;
+  /** "ok" = no violations; otherwise exactly this set of rules. */
+  expect: "ok" | RuleCode[];
+  /** Optional exact substring one of the hits must highlight. */
+  hit?: string;
+  ctx?: Partial<LintContext>;
+}
+
+const DESIGN_EXAMPLE =
+  "We're sorry to hear about this experience. Everyone who contacts us should be treated with respect, and we'd like to look into it. Please reach our Customer Care team privately at 1-800-555-0100 or example.com/contact and mention this post. — Example Co. Customer Care";
+
+const compliant: Case[] = [
+  { name: "DESIGN.md example (generic)", text: DESIGN_EXAMPLE, expect: "ok" },
+  { name: "DESIGN.md example on X", text: DESIGN_EXAMPLE, expect: "ok", ctx: { platform: "x" } },
+  { name: "DESIGN.md example on Google", text: DESIGN_EXAMPLE, expect: "ok", ctx: { platform: "google" } },
+  {
+    name: "praise, thanks and DM",
+    text: "Thank you so much for the kind words! We're glad our team could help, and we'll share your note with them. If there's ever anything more we can do, DM us anytime. — Example Co.",
+    expect: "ok",
+  },
+  {
+    name: "phone in another format than the configured one",
+    text: "We hear you, and we're sorry this has been so stressful. We'd like to understand what happened. Please call our Customer Care team at (800) 555-0100 and mention this post. — Example Co.",
+    expect: "ok",
+  },
+  {
+    name: "own e-mail address",
+    text: "We're sorry to hear this. Please email care@example.com so we can look into it privately. — The Example Co. team",
+    expect: "ok",
+  },
+  {
+    name: "own handle for a DM",
+    text: "Thanks for reaching out. We'd like to help, so please send us a direct message at @ExampleCare. — Example Co. Support",
+    expect: "ok",
+  },
+  {
+    name: "scam warning",
+    text: "Thank you for flagging this. Messages that don't come from our official channels aren't from us. Please contact us directly at example.com/contact so we can look into it. — Example Co.",
+    expect: "ok",
+  },
+  {
+    name: "brand whose name contains 'Collections'",
+    text: "We're sorry to hear about your experience. Please reach us privately at 1-800-555-0100. — Acme Collections",
+    expect: "ok",
+    ctx: { brandName: "Acme Collections LLC" },
+  },
+  {
+    name: "first name the poster used themselves",
+    text: "Hi Maria, we're sorry to hear this. We'd like to help; please DM us. — Example Co.",
+    expect: "ok",
+    ctx: { posterUsedNames: ["Maria G."] },
+  },
+  {
+    name: "appreciation without admission",
+    text: "We appreciate you taking the time to share this. Your experience matters to us, and we'd like to look into it. Please DM us. — Example Co.",
+    expect: "ok",
+  },
+  {
+    name: "reddit, contact page",
+    text: "Sorry to hear this has been frustrating. We'd like to help if we can: please message us privately via example.com/contact. — Example Co. Customer Care",
+    expect: "ok",
+    ctx: { platform: "reddit" },
+  },
+  {
+    name: "trustpilot praise",
+    text: "Thanks for taking the time to leave a review! We're delighted to hear our team treated you with respect. If you ever need us, reach us at example.com/contact. — Example Co. Customer Care",
+    expect: "ok",
+    ctx: { platform: "trustpilot" },
+  },
+  {
+    name: "complaint about pressure, answered without confirming contact",
+    text: "We're sorry to hear you've had this experience. Nobody should feel pressured. We'd like to look into it, so please call our team privately at 1-800-555-0100. — Example Co.",
+    expect: "ok",
+  },
+  {
+    name: "other page on our own site",
+    text: "We're sorry for the frustration. Our team would like to hear more; please use the form at https://www.example.com/help. — Example Co.",
+    expect: "ok",
+  },
+  {
+    name: "telling people not to post details is not a public ask",
+    text: "We're sorry to hear this. Please don't share your details here; send us a direct message instead. — Example Co.",
+    expect: "ok",
+  },
+  {
+    name: "facebook, we take it seriously",
+    text: "Thank you for letting us know. We take concerns like this seriously and want to understand what happened. Please message us privately. — Example Co. Customer Care",
+    expect: "ok",
+    ctx: { platform: "facebook" },
+  },
+];
+
+const b1: Case[] = [
+  {
+    name: "your balance",
+    text: wrap("We can review your balance with you."),
+    expect: ["B1"],
+    hit: "your balance",
+  },
+  { name: "what you owe", text: wrap("We can explain what you owe."), expect: ["B1"], hit: "you owe" },
+  { name: "the amount due", text: wrap("We can confirm the amount due."), expect: ["B1"], hit: "amount due" },
+  {
+    name: "your outstanding balance",
+    text: wrap("Let's talk about your outstanding balance."),
+    expect: ["B1"],
+    hit: "your outstanding balance",
+  },
+  {
+    name: "our records show",
+    text: wrap("Our records show otherwise."),
+    expect: ["B1"],
+    hit: "Our records show",
+  },
+  {
+    name: "past-due with a hyphen",
+    text: wrap("Past-due notices go out automatically."),
+    expect: ["B1"],
+    hit: "Past-due",
+  },
+  {
+    name: "sent to collections",
+    text: wrap("It was sent to collections recently."),
+    expect: ["B1"],
+    hit: "collections",
+  },
+  {
+    name: "settled (inflection)",
+    text: wrap("Once this is settled we will close it."),
+    expect: ["B1"],
+    hit: "settled",
+  },
+  {
+    name: "work out a schedule to pay (paraphrase)",
+    text: wrap("We can work out a schedule to pay."),
+    expect: ["B1"],
+    hit: "work out a schedule",
+  },
+  {
+    name: "payment arrangement (paraphrase)",
+    text: wrap("We'd be happy to discuss a payment arrangement."),
+    expect: ["B1", "B8"],
+    hit: "payment arrangement",
+  },
+  { name: "installment plan (paraphrase)", text: wrap("We offer installment plans."), expect: ["B1", "B8"] },
+  { name: "set up monthly payments", text: wrap("We can set up smaller monthly payments."), expect: ["B1"] },
+  { name: "balance owing", text: wrap("There is money owed on this."), expect: ["B1"], hit: "money owed" },
+  {
+    name: "we've been trying to reach you",
+    text: wrap("We've been trying to reach you for weeks."),
+    expect: ["B1"],
+    hit: "We've been trying to reach you",
+  },
+  { name: "valued customer", text: wrap("As a valued customer you deserve better."), expect: ["B1"] },
+  { name: "the calls you received", text: wrap("The calls you received were automated."), expect: ["B1"] },
+];
+
+const b2: Case[] = [
+  { name: "$1,200", text: wrap("A figure of $1,200 is mentioned."), expect: ["B2"], hit: "$1,200" },
+  { name: "1200 dollars", text: wrap("It is about 1200 dollars."), expect: ["B2"], hit: "1200 dollars" },
+  {
+    name: "twelve hundred dollars",
+    text: wrap("It is about twelve hundred dollars."),
+    expect: ["B2"],
+    hit: "twelve hundred dollars",
+  },
+  { name: "ending in 4471", text: wrap("We found the one ending in 4471."), expect: ["B2"] },
+  {
+    name: "reference number",
+    text: wrap("Quote reference AB-12345 when you call."),
+    expect: ["B2"],
+    hit: "12345",
+  },
+  {
+    name: "date of service",
+    text: wrap("This relates to March 3rd, 2024."),
+    expect: ["B2"],
+    hit: "March 3rd, 2024",
+  },
+  { name: "numeric date", text: wrap("This relates to 03/14/2024."), expect: ["B2"], hit: "03/14/2024" },
+  {
+    name: "account-specific link on our own site",
+    text: wrap("Details are at example.com/account/4471."),
+    expect: ["B2"],
+    hit: "example.com/account/4471",
+  },
+  { name: "foreign link", text: wrap("See bit.ly/3xYz for more."), expect: ["B2"], hit: "bit.ly/3xYz" },
+];
+
+const b3: Case[] = [
+  {
+    name: "client from the roster",
+    text: wrap("We work with Mercy Hospital on this."),
+    expect: ["B3"],
+    hit: "Mercy Hospital",
+  },
+  {
+    name: "client without its legal suffix",
+    text: wrap("We work with Capital One on these."),
+    expect: ["B3"],
+    hit: "Capital One",
+  },
+  { name: "hospital bill", text: wrap("Hospital bills can be confusing."), expect: ["B3"], hit: "Hospital" },
+  {
+    name: "student loan",
+    text: wrap("Student loans are hard for everyone."),
+    expect: ["B3"],
+    hit: "Student loans",
+  },
+  { name: "medical debt", text: wrap("Medical debt is stressful."), expect: ["B1", "B3"] },
+];
+
+const b4: Case[] = [
+  {
+    name: "name the poster did not use",
+    text: wrap("Hi Jane, thanks for writing."),
+    expect: ["B4"],
+    hit: "Jane",
+  },
+  {
+    name: "title and surname",
+    text: wrap("Thanks for writing, Mr. Smith."),
+    expect: ["B4"],
+    hit: "Mr. Smith",
+  },
+  {
+    name: "first name mid-sentence",
+    text: wrap("We have asked Robert to look at it."),
+    expect: ["B4"],
+    hit: "Robert",
+  },
+  {
+    name: "someone else's phone",
+    text: wrap("You can also try 212-555-0199."),
+    expect: ["B4"],
+    hit: "212-555-0199",
+  },
+  { name: "someone else's e-mail", text: wrap("We wrote to jdoe@gmail.com already."), expect: ["B1", "B4"] },
+  { name: "employer", text: wrap("We will never call your employer."), expect: ["B4", "B6"] },
+  {
+    name: "third party (spouse)",
+    text: wrap("We understand your wife is worried."),
+    expect: ["B4"],
+    hit: "your wife",
+  },
+  { name: "SSN", text: wrap("Never share 123-45-6789 style numbers."), expect: ["B4"], hit: "123-45-6789" },
+  {
+    name: "street address",
+    text: wrap("Our letter went to 123 Main Street."),
+    expect: ["B4"],
+    hit: "123 Main Street",
+  },
+  {
+    name: "date of birth",
+    text: wrap("We checked the date of birth."),
+    expect: ["B4"],
+    hit: "date of birth",
+  },
+  {
+    name: "tagging a third account",
+    text: wrap("Thanks @JohnSmith99 for the help."),
+    expect: ["B4"],
+    hit: "@JohnSmith99",
+  },
+];
+
+const b5: Case[] = [
+  { name: "lawsuit", text: wrap("No lawsuit has been filed."), expect: ["B5"], hit: "lawsuit" },
+  {
+    name: "garnished (inflection)",
+    text: wrap("Nothing will be garnished."),
+    expect: ["B5"],
+    hit: "garnished",
+  },
+  { name: "credit report", text: wrap("This will not affect any credit report."), expect: ["B5"] },
+  { name: "arrest", text: wrap("No one will be arrested."), expect: ["B5"], hit: "arrested" },
+  { name: "final notice", text: wrap("This is not a final notice."), expect: ["B5"], hit: "final notice" },
+  {
+    name: "legal action",
+    text: wrap("We have not started legal action."),
+    expect: ["B5"],
+    hit: "legal action",
+  },
+  { name: "court", text: wrap("Nobody is going to court over this."), expect: ["B5"], hit: "court" },
+];
+
+const b6: Case[] = [
+  { name: "you never paid", text: wrap("You never paid."), expect: ["B1", "B6"] },
+  { name: "ignored our calls", text: wrap("You ignored our calls."), expect: ["B6"], hit: "You ignored our" },
+  { name: "debtor", text: wrap("We treat every debtor fairly."), expect: ["B6"], hit: "debtor" },
+  { name: "arguing the facts", text: wrap("That's not what happened."), expect: ["B6"] },
+  { name: "if you had answered", text: wrap("If you had answered, this would be done."), expect: ["B6"] },
+];
+
+const b7: Case[] = [
+  {
+    name: "mini-Miranda",
+    text: wrap("This is an attempt to collect a debt."),
+    expect: ["B1", "B7"],
+    hit: "attempt to collect a debt",
+  },
+  {
+    name: "from a debt collector",
+    text: wrap("This message is from a debt collector."),
+    expect: ["B1", "B7"],
+  },
+  { name: "collection agency", text: wrap("As a collection agency we follow rules."), expect: ["B1", "B7"] },
+];
+
+const b8: Case[] = [
+  { name: "pay now", text: wrap("You can pay now online."), expect: ["B8"], hit: "pay now" },
+  { name: "percent discount", text: wrap("We can offer a 40% discount."), expect: ["B8"], hit: "40%" },
+  { name: "settlement offer", text: wrap("A settlement offer is available."), expect: ["B1", "B8"] },
+  { name: "accept less", text: wrap("We may accept less than that."), expect: ["B8"], hit: "accept less" },
+  { name: "payment app", text: wrap("We take Venmo as well."), expect: ["B8"], hit: "Venmo" },
+  {
+    name: "payment link",
+    text: wrap("Use example.com/pay?ref=9."),
+    expect: ["B8"],
+    hit: "example.com/pay?ref=9",
+  },
+];
+
+const b9: Case[] = [
+  { name: "the debt is valid", text: wrap("The debt is valid."), expect: ["B1", "B9"], hit: "debt is valid" },
+  { name: "statute of limitations", text: wrap("The statute of limitations has not run."), expect: ["B9"] },
+  { name: "compliance claim", text: wrap("We fully comply with the FDCPA."), expect: ["B9"] },
+  {
+    name: "implying attorneys",
+    text: wrap("Our attorneys have reviewed this."),
+    expect: ["B9"],
+    hit: "Our attorneys",
+  },
+  { name: "legally obligated", text: wrap("You are legally obligated here."), expect: ["B9"] },
+];
+
+const b10: Case[] = [
+  { name: "sorry you feel that way", text: wrap("Sorry you feel that way."), expect: ["B10"] },
+  { name: "nice try", text: wrap("Nice try."), expect: ["B10"], hit: "Nice try" },
+  { name: "lol", text: wrap("lol we get this a lot."), expect: ["B10"], hit: "lol" },
+  { name: "eye-roll emoji", text: wrap("Here we go again 🙄"), expect: ["B10"], hit: "🙄" },
+  { name: "scare quotes", text: wrap('About your "harassment" claim.'), expect: ["B10"] },
+  { name: "shouting", text: wrap("PLEASE read what we said."), expect: ["B10"], hit: "PLEASE" },
+  { name: "profanity", text: wrap("That is a damn shame."), expect: ["B10"], hit: "damn" },
+  { name: "conditional non-apology", text: wrap("We are sorry if you were confused."), expect: ["B10"] },
+];
+
+const b11_b12: Case[] = [
+  {
+    name: "second public reply",
+    text: DESIGN_EXAMPLE,
+    expect: ["B11"],
+    ctx: { threadHasPublicReply: true },
+  },
+  {
+    name: "third party's account",
+    text: wrap("Her account is separate."),
+    expect: ["B12"],
+    hit: "Her account",
+  },
+  { name: "mother's debt", text: wrap("We cannot discuss your mother's debt."), expect: ["B1", "B4", "B12"] },
+  { name: "estate", text: wrap("The estate handles that."), expect: ["B12"], hit: "The estate" },
+  { name: "he owes", text: wrap("We know he owes nothing."), expect: ["B12"] },
+];
+
+const required: Case[] = [
+  {
+    name: "no empathy",
+    text: "Please reach our team privately at 1-800-555-0100. — Example Co.",
+    expect: ["R_EMPATHY"],
+  },
+  {
+    name: "empathy that admits fault",
+    text: wrap("We made a mistake here."),
+    expect: ["R_EMPATHY"],
+    hit: "We made a mistake",
+  },
+  { name: "admits the agent was rude", text: wrap("Our agent was rude to you."), expect: ["R_EMPATHY"] },
+  {
+    name: "no private channel",
+    text: "We're sorry to hear this. — Example Co.",
+    expect: ["R_PRIVATE_CHANNEL"],
+  },
+  {
+    name: "asks for details in public",
+    text: "We're sorry to hear this. Reply here with your full name and we'll look into it. — Example Co.",
+    expect: ["R_PRIVATE_CHANNEL"],
+  },
+  {
+    name: "no brand",
+    text: "We're sorry to hear this. Please reach our team privately at 1-800-555-0100.",
+    expect: ["R_BRAND"],
+  },
+  {
+    name: "too long for X",
+    text: `${OPEN} ${"We really do want to understand what happened and make it right for you. ".repeat(4)}${CLOSE}`,
+    expect: ["R_LENGTH"],
+    ctx: { platform: "x" },
+  },
+  {
+    name: "too long for Google",
+    text: `${OPEN} ${"We really do want to understand what happened and make it right for you. ".repeat(15)}${CLOSE}`,
+    expect: ["R_LENGTH"],
+    ctx: { platform: "google" },
+  },
+];
+
+const samples: Case[] = [
+  {
+    name: "reference non-compliant example",
+    text: "Hi Jane Doe, we reviewed account #4471 for Mercy Hospital. You owe $1,240.16, past due since March. If unpaid we'll report it to the credit bureaus. Call 800-555-0100 for a payment plan. This is an attempt to collect a debt.",
+    expect: ["B1", "B2", "B3", "B4", "B5", "B7", "B8", "R_EMPATHY", "R_BRAND"],
+  },
+];
+
+const ALL = [
+  ...compliant,
+  ...b1,
+  ...b2,
+  ...b3,
+  ...b4,
+  ...b5,
+  ...b6,
+  ...b7,
+  ...b8,
+  ...b9,
+  ...b10,
+  ...b11_b12,
+  ...required,
+  ...samples,
+];
+
+describe("lintReply", () => {
+  it("has a broad case table", () => {
+    expect(ALL.length).toBeGreaterThanOrEqual(60);
+  });
+
+  it.each(ALL.map((c) => [c.name, c] as const))("%s", (_name, c) => {
+    const result = lintReply(c.text, { ...CTX, ...c.ctx });
+    const rules = [...new Set(result.violations.map((v) => v.rule))].sort();
+    const describeHits = result.violations.map(
+      (v) => `${v.rule}:${JSON.stringify(c.text.slice(v.start, v.end))}`,
+    );
+    if (c.expect === "ok") {
+      expect(describeHits).toEqual([]);
+      expect(result.ok).toBe(true);
+      return;
+    }
+    expect(rules, describeHits.join(" ")).toEqual([...c.expect].sort());
+    expect(result.ok).toBe(false);
+    if (c.hit) {
+      const highlighted = result.violations.map((v) => c.text.slice(v.start, v.end));
+      expect(highlighted).toContain(c.hit);
+    }
+    for (const violation of result.violations) {
+      expect(violation.start).toBeGreaterThanOrEqual(0);
+      expect(violation.end).toBeLessThanOrEqual(c.text.length);
+      expect(violation.message.length).toBeGreaterThan(10);
+      expect(violation.explanation).toBe(RULES[violation.rule].explanation);
+    }
+  });
+
+  it("offsets stay exact after multi-unit characters", () => {
+    const text = `🙏🙏 ${wrap("Your balance is handled privately.")}`;
+    const hit = lintReply(text, CTX).violations.find((v) => v.rule === "B1");
+    expect(hit && text.slice(hit.start, hit.end)).toBe("Your balance");
+  });
+
+  it("reports a missing element as a zero-width hit at the end and the overflow as a span", () => {
+    const text = "We're sorry to hear this. — Example Co.";
+    const missing = lintReply(text, CTX).violations.find((v) => v.rule === "R_PRIVATE_CHANNEL");
+    expect(missing).toMatchObject({ start: text.length, end: text.length });
+    const long = `${OPEN} ${"x".repeat(300)} ${CLOSE}`;
+    const overflow = lintReply(long, { ...CTX, platform: "x" }).violations.find((v) => v.rule === "R_LENGTH");
+    expect(overflow?.end).toBe(long.length);
+    expect(replyLength(long.slice(0, overflow?.start), "x")).toBe(280);
+  });
+
+  it("counts links as 23 characters on X only", () => {
+    const text = "See https://example.com/contact/with/a/very/long/path/indeed";
+    expect(replyLength(text, "x")).toBe(4 + 23);
+    expect(replyLength(text, "generic")).toBe(text.length);
+  });
+
+  it("passes the DESIGN example on every platform", () => {
+    for (const platform of ["x", "google", "facebook", "trustpilot", "reddit", "generic"] as Platform[]) {
+      expect(lintReply(DESIGN_EXAMPLE, { ...CTX, platform }).violations).toEqual([]);
+    }
+  });
+
+  it("exports metadata for every rule", () => {
+    for (const code of RULE_CODES) {
+      expect(RULES[code].code).toBe(code);
+      expect(RULES[code].title.length).toBeGreaterThan(3);
+      expect(RULES[code].explanation.length).toBeGreaterThan(40);
+    }
+  });
+});
