@@ -9,6 +9,7 @@ import { redditConnector } from "./reddit.js";
 import { rssConnector } from "./rss.js";
 import { trustpilotConnector } from "./trustpilot.js";
 import type { Connector, SourceType } from "./types.js";
+import { xConnector } from "./x.js";
 import { yelpConnector } from "./yelp.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: each connector has its own config type, checked by its zod schema
@@ -20,6 +21,7 @@ export const connectors: Partial<Record<SourceType, AnyConnector>> = {
   cfpb: cfpbConnector,
   demo: demoConnector,
   reddit: redditConnector,
+  x: xConnector,
   google: googleConnector,
   yelp: yelpConnector,
   facebook: facebookConnector,

@@ -1,0 +1,384 @@
+// twitter-api-v2 only speaks https to api.x.com, so msw intercepts the real host; nothing reaches the network.
+import { delay, HttpResponse, http } from "msw";
+import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { fakeSleep, fixture } from "../test/fixtures/local-server.js";
+import { ConnectorError } from "./errors.js";
+import { createHttpClient } from "./http.js";
+import type { Cursor, PollPage } from "./types.js";
+import { createXConnector, type XConfig, xConfigSchema } from "./x.js";
+
+const SEARCH = "https://api.x.com/2/tweets/search/recent";
+const NOW = new Date("2026-11-20T12:00:00Z");
+const BEARER =
+  "AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid%2BULvsea4JtiGRiSDSJSI%3DEUifiRBkKG5E2XzMDjRfl76ZC9Ub0wnz4XsNiRVBChTYbJcE3F";
+
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+function config(extra: Record<string, unknown> = {}): XConfig {
+  return xConfigSchema.parse({
+    query: '"Acme Recovery" OR @AcmeRecovery -is:retweet',
+    bearerToken: BEARER,
+    ...extra,
+  });
+}
+
+/** Real-looking rate-limit headers; the reset is in the future, as X sends it. */
+function limits(remaining: number, resetInSeconds = 900): Record<string, string> {
+  return {
+    "x-rate-limit-limit": "450",
+    "x-rate-limit-remaining": String(remaining),
+    "x-rate-limit-reset": String(Math.floor(Date.now() / 1000) + resetInSeconds),
+  };
+}
+
+function json(body: string, status = 200, headers: Record<string, string> = {}) {
+  return new HttpResponse(body, {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", ...headers },
+  });
+}
+
+function connector(extra: Parameters<typeof createXConnector>[0] = {}) {
+  const clock = fakeSleep();
+  return {
+    x: createXConnector({ sleep: clock.sleep, random: () => 0.5, timeoutMs: 2_000, ...extra }),
+    clock,
+  };
+}
+
+const ctx = (cursor: Cursor | null, extra: { since?: Date; cfg?: XConfig; now?: Date } = {}) => ({
+  config: extra.cfg ?? config(),
+  cursor,
+  since: extra.since,
+  now: extra.now ?? NOW,
+  http: createHttpClient(),
+});
+
+function recordSearches() {
+  const seen: URL[] = [];
+  const headers: Headers[] = [];
+  server.use(
+    http.get(SEARCH, ({ request }) => {
+      const url = new URL(request.url);
+      seen.push(url);
+      headers.push(request.headers);
+      const page = url.searchParams.get("next_token") ? "search-page2.json" : "search-page1.json";
+      return json(fixture("x", page), 200, limits(440));
+    }),
+  );
+  return { seen, headers };
+}
+
+describe("X connector: polling", () => {
+  it("pages with next_token and moves since_id only after the last page", async () => {
+    const { seen, headers } = recordSearches();
+    const { x } = connector();
+    const first: PollPage = await x.poll(ctx(null));
+    expect(first.mentions.map((m) => m.externalId)).toEqual([
+      "1859271036418465887",
+      "1859266180010307625",
+      "1859259900012345678",
+    ]);
+    expect(first.hasMore).toBe(true);
+    // Not yet: a crash here must not skip page 2 on the next run.
+    expect(first.cursor).toEqual({
+      pendingNewestId: "1859271036418465887",
+      startTime: "2026-11-13T12:01:00.000Z",
+      nextToken: "b26v89c19zqg8o3fosqxydg0l9hy5ghz0wa1yf93mncr1",
+    });
+
+    const second = await x.poll(ctx(first.cursor));
+    expect(second.mentions).toHaveLength(2);
+    expect(second.hasMore).toBe(false);
+    expect(second.cursor).toEqual({ sinceId: "1859271036418465887" });
+
+    expect(headers[0]?.get("authorization")).toBe(`Bearer ${BEARER}`);
+    const q = Object.fromEntries(seen[0]?.searchParams ?? []);
+    expect(q).toMatchObject({
+      query: '"Acme Recovery" OR @AcmeRecovery -is:retweet',
+      max_results: "100",
+      expansions: "author_id",
+      start_time: "2026-11-13T12:01:00.000Z",
+      "user.fields": "username,name,verified,public_metrics",
+    });
+    expect(q["tweet.fields"]).toContain("public_metrics");
+    expect(seen[1]?.searchParams.get("next_token")).toBe("b26v89c19zqg8o3fosqxydg0l9hy5ghz0wa1yf93mncr1");
+    expect(seen[1]?.searchParams.get("start_time")).toBe("2026-11-13T12:01:00.000Z"); // same query on every page
+
+    const third = await x.poll(ctx(second.cursor));
+    expect(seen[2]?.searchParams.get("since_id")).toBe("1859271036418465887");
+    expect(seen[2]?.searchParams.has("start_time")).toBe(false);
+    // page 1 again carries a next_token: since_id stays put while the new run is in progress
+    expect(third.cursor).toMatchObject({ sinceId: "1859271036418465887", nextToken: expect.any(String) });
+    expect(third.cursor?.startTime).toBeUndefined();
+  });
+
+  it("expands authors: handle, name, url and reach from followers + retweets + likes", async () => {
+    recordSearches();
+    const page = await connector().x.poll(ctx(null));
+    expect(page.mentions[1]).toMatchObject({
+      externalId: "1859266180010307625",
+      url: "https://x.com/mbell/status/1859266180010307625",
+      authorHandle: "mbell",
+      authorName: "Marcus Bell",
+      authorId: "98231177",
+      reach: 12870 + 14 + 61,
+      language: "en",
+      threadId: "1859266180010307625",
+      replyTarget: "1859266180010307625",
+    });
+    expect(page.mentions[0]?.meta?.inReplyToUserId).toBe("1196300224562397184");
+    expect(page.mentions[0]?.createdAt.toISOString()).toBe("2026-11-20T11:52:04.000Z");
+  });
+
+  it("returns an empty page when X has no data array", async () => {
+    server.use(http.get(SEARCH, () => json(fixture("x", "search-empty.json"), 200, limits(449))));
+    const page = await connector().x.poll(ctx({ sinceId: "1859271036418465887" }));
+    expect(page).toEqual({ mentions: [], cursor: { sinceId: "1859271036418465887" }, hasMore: false });
+  });
+
+  it("a backfill starts at its since date, clamped to the 7-day window", async () => {
+    const { seen } = recordSearches();
+    const { x } = connector();
+    await x.poll(ctx(null, { since: new Date("2026-11-18T00:00:00Z") }));
+    await x.poll(ctx(null, { since: new Date("2026-10-01T00:00:00Z") }));
+    expect(seen[0]?.searchParams.get("start_time")).toBe("2026-11-18T00:00:00.000Z");
+    expect(seen[1]?.searchParams.get("start_time")).toBe("2026-11-13T12:01:00.000Z");
+  });
+
+  it("429 mid-run: reports rate_limited at x-rate-limit-reset and resumes from the kept next_token", async () => {
+    let calls = 0;
+    const reset = Math.floor(Date.now() / 1000) + 600;
+    server.use(
+      http.get(SEARCH, ({ request }) => {
+        calls++;
+        if (new URL(request.url).searchParams.get("next_token")) {
+          return json(fixture("x", "error-429.json"), 429, {
+            "x-rate-limit-limit": "450",
+            "x-rate-limit-remaining": "0",
+            "x-rate-limit-reset": String(reset),
+          });
+        }
+        return json(fixture("x", "search-page1.json"), 200, limits(1));
+      }),
+    );
+    const { x, clock } = connector();
+    const first = await x.poll(ctx(null));
+    const error = await x.poll(ctx(first.cursor)).catch((e) => e);
+    expect(error).toBeInstanceOf(ConnectorError);
+    expect(error.failure).toBe("rate_limited");
+    expect(error.options.retryAt.getTime()).toBe(reset * 1000);
+    expect(clock.waits).toEqual([]); // 10 minutes is longer than it waits in-process
+    expect(calls).toBe(2);
+
+    recordSearches();
+    const resumed = await x.poll(ctx(first.cursor));
+    expect(resumed.mentions.map((m) => m.externalId)).toEqual(["1859201122334455667", "1859188877665544332"]);
+    expect(resumed.cursor).toEqual({ sinceId: "1859271036418465887" });
+  });
+
+  it("429 with a reset a few seconds away: waits for it and retries", async () => {
+    let calls = 0;
+    server.use(
+      http.get(SEARCH, () => {
+        calls++;
+        if (calls === 1) return json(fixture("x", "error-429.json"), 429, limits(0, 5));
+        return json(fixture("x", "search-page1.json"), 200, limits(449));
+      }),
+    );
+    const { x, clock } = connector();
+    const page = await x.poll(ctx(null));
+    expect(page.mentions).toHaveLength(3);
+    expect(clock.waits).toHaveLength(1);
+    expect(clock.waits[0]).toBeGreaterThan(3_000);
+    expect(clock.waits[0]).toBeLessThanOrEqual(5_000);
+  });
+
+  it("remaining=0 on a good page: keeps the page and pauses the next request until the reset", async () => {
+    const resetSeconds = Math.floor(NOW.getTime() / 1000) + 300;
+    let calls = 0;
+    server.use(
+      http.get(SEARCH, () => {
+        calls++;
+        return json(fixture("x", "search-page1.json"), 200, {
+          "x-rate-limit-limit": "450",
+          "x-rate-limit-remaining": "0",
+          "x-rate-limit-reset": String(resetSeconds),
+        });
+      }),
+    );
+    const { x } = connector();
+    const page = await x.poll(ctx(null));
+    expect(page.mentions).toHaveLength(3);
+    expect(page.cursor?.pausedUntil).toBe(new Date(resetSeconds * 1000).toISOString());
+    const error = await x.poll(ctx(page.cursor, { now: new Date(NOW.getTime() + 1000) })).catch((e) => e);
+    expect(error.failure).toBe("rate_limited");
+    expect(error.options.retryAt.getTime()).toBe(resetSeconds * 1000);
+    expect(calls).toBe(1);
+  });
+
+  it("retries 5xx with backoff and jitter, then gives up as transient", async () => {
+    let calls = 0;
+    server.use(
+      http.get(SEARCH, () => {
+        calls++;
+        return json(fixture("x", "error-503.json"), 503);
+      }),
+    );
+    const { x, clock } = connector({ retries: 2, baseDelayMs: 400 });
+    const error = await x.poll(ctx(null)).catch((e) => e);
+    expect(error.failure).toBe("transient");
+    expect(error.message).toContain("503");
+    expect(calls).toBe(3);
+    expect(clock.waits).toEqual([300, 600]); // equal jitter with random()=0.5
+  });
+
+  it("names the bearer token on 401", async () => {
+    server.use(http.get(SEARCH, () => json(fixture("x", "error-401.json"), 401)));
+    const error = await connector()
+      .x.poll(ctx(null))
+      .catch((e) => e);
+    expect(error.failure).toBe("auth");
+    expect(error.message).toContain("bearerToken");
+  });
+
+  it("rejects malformed JSON and unexpected payloads as payload errors naming the field", async () => {
+    const page = fixture("x", "search-page1.json");
+    server.use(http.get(SEARCH, () => json(page.slice(0, 200))));
+    const truncated = await connector()
+      .x.poll(ctx(null))
+      .catch((e) => e);
+    expect(truncated.failure).toBe("payload");
+    expect(truncated.message).toContain("not JSON");
+
+    const broken = JSON.parse(page);
+    delete broken.data[2].created_at;
+    server.use(http.get(SEARCH, () => HttpResponse.json(broken)));
+    const error = await connector()
+      .x.poll(ctx(null))
+      .catch((e) => e);
+    expect(error.failure).toBe("payload");
+    expect(error.message).toContain("data.2.created_at");
+
+    server.use(
+      http.get(SEARCH, () => new HttpResponse("<html>upstream connect error</html>", { status: 200 })),
+    );
+    const html = await connector()
+      .x.poll(ctx(null))
+      .catch((e) => e);
+    expect(html.failure).toBe("payload");
+  });
+
+  it("times out a request that never answers, and reports a dropped connection as transient", async () => {
+    server.use(
+      http.get(SEARCH, async () => {
+        await delay("infinite");
+        return json("{}");
+      }),
+    );
+    const slow = await connector({ timeoutMs: 100, retries: 0 })
+      .x.poll(ctx(null))
+      .catch((e) => e);
+    expect(slow.failure).toBe("transient");
+    expect(slow.message).toContain("did not answer within 100 ms");
+
+    server.use(http.get(SEARCH, () => HttpResponse.error()));
+    const dropped = await connector({ retries: 0 })
+      .x.poll(ctx(null))
+      .catch((e) => e);
+    expect(dropped.failure).toBe("transient");
+    expect(dropped.message).toContain("could not reach api.x.com");
+  });
+});
+
+describe("X connector: replies", () => {
+  const posting = () =>
+    config({
+      appKey: "xvz1evFS4wEEPTGEFPHBog",
+      appSecret: "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw",
+      accessToken: "370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb",
+      accessSecret: "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE",
+    });
+
+  it("posts /2/tweets with reply.in_reply_to_tweet_id, signed with OAuth 1.0a", async () => {
+    const sent: { method: string; url: string; headers: Headers; body: unknown }[] = [];
+    server.use(
+      http.post("https://api.x.com/2/tweets", async ({ request }) => {
+        sent.push({
+          method: request.method,
+          url: request.url,
+          headers: request.headers,
+          body: await request.json(),
+        });
+        return json(fixture("x", "tweet-created.json"), 201);
+      }),
+    );
+    const text =
+      "@danar_tx We're sorry to hear this. Please reach our Customer Care team privately at acme.example/contact. — Acme Care";
+    const result = await connector().x.reply?.(ctx(null, { cfg: posting() }), {
+      target: "1859271036418465887",
+      text,
+    });
+    expect(result).toEqual({
+      externalId: "1859280000000000001",
+      url: "https://x.com/i/web/status/1859280000000000001",
+    });
+    expect(sent).toHaveLength(1);
+    const [request] = sent;
+    expect(request?.method).toBe("POST");
+    expect(request?.url).toBe("https://api.x.com/2/tweets");
+    expect(request?.body).toEqual({ text, reply: { in_reply_to_tweet_id: "1859271036418465887" } });
+    expect(request?.headers.get("content-type")).toContain("application/json");
+    const auth = request?.headers.get("authorization") ?? "";
+    expect(auth).toMatch(/^OAuth /);
+    expect(auth).toContain('oauth_consumer_key="xvz1evFS4wEEPTGEFPHBog"');
+    expect(auth).toContain('oauth_token="370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb"');
+    expect(auth).toContain('oauth_signature_method="HMAC-SHA1"');
+    expect(auth).toMatch(/oauth_signature="[^"]+"/);
+  });
+
+  it("never retries a reply, refuses without user keys or over 280 characters", async () => {
+    let calls = 0;
+    server.use(
+      http.post("https://api.x.com/2/tweets", () => {
+        calls++;
+        return json(fixture("x", "error-503.json"), 503);
+      }),
+    );
+    const { x } = connector({ retries: 3 });
+    const failed = await x
+      .reply?.(ctx(null, { cfg: posting() }), { target: "1859271036418465887", text: "Hi" })
+      .catch((e) => e);
+    expect(failed.failure).toBe("transient");
+    expect(calls).toBe(1);
+
+    const noKeys = await x.reply?.(ctx(null), { target: "1859271036418465887", text: "Hi" }).catch((e) => e);
+    expect(noKeys.failure).toBe("config");
+    expect(noKeys.message).toContain("accessSecret");
+
+    const long = await x
+      .reply?.(ctx(null, { cfg: posting() }), { target: "1", text: "a".repeat(281) })
+      .catch((e) => e);
+    expect(long.failure).toBe("config");
+    expect(calls).toBe(1);
+  });
+
+  it("names the user keys when X refuses them", async () => {
+    server.use(http.post("https://api.x.com/2/tweets", () => json(fixture("x", "error-401.json"), 401)));
+    const error = await connector()
+      .x.reply?.(ctx(null, { cfg: posting() }), { target: "1859271036418465887", text: "Hi" })
+      .catch((e) => e);
+    expect(error.failure).toBe("auth");
+    expect(error.message).toContain("accessToken");
+  });
+
+  it("validates its configuration", () => {
+    expect(xConfigSchema.safeParse({ query: "acme" }).success).toBe(false);
+    expect(xConfigSchema.safeParse({ query: "acme", bearerToken: BEARER, appKey: "k" }).success).toBe(false);
+    expect(xConfigSchema.parse({ query: "acme", bearerToken: BEARER }).maxResults).toBe(100);
+  });
+});

@@ -1,0 +1,404 @@
+// X (Twitter) recent search through twitter-api-v2, one page per poll() call.
+//
+// The library's paginator throws ApiResponseError when a later page answers 429/500 and stops quietly when the
+// last response said `x-rate-limit-remaining: 0`, losing track of where it was. So every request (first page
+// or `next_token` page) goes through one guarded call here: errors become ConnectorErrors, the position lives
+// in our cursor, and `since_id` moves only after the last page of a run was consumed.
+import { ApiPartialResponseError, ApiRequestError, ApiResponseError, TwitterApi } from "twitter-api-v2";
+import { z } from "zod";
+import { ConnectorError, isConnectorError } from "./errors.js";
+import { parsePayload } from "./http.js";
+import type {
+  Connector,
+  Cursor,
+  NormalizedMention,
+  PollContext,
+  PollPage,
+  ReplyRequest,
+  ReplyResult,
+} from "./types.js";
+
+const SEARCH_WINDOW_MS = 7 * 86_400_000;
+const ORIGIN = "api.x.com";
+
+export const xConfigSchema = z
+  .object({
+    /** X search syntax, e.g. `"Acme Recovery" OR @AcmeRecovery -is:retweet` (512 characters on standard tiers). */
+    query: z.string().trim().min(1, "a search query is required").max(512),
+    /** App-only OAuth 2.0 bearer token: enough for search. */
+    bearerToken: z.string().min(20, "the app's bearer token from the X developer portal"),
+    /** OAuth 1.0a user context: only needed to post replies as the brand account. */
+    appKey: z.string().min(1).optional(),
+    appSecret: z.string().min(1).optional(),
+    accessToken: z.string().min(1).optional(),
+    accessSecret: z.string().min(1).optional(),
+    maxResults: z.number().int().min(10).max(100).default(100),
+  })
+  .refine(
+    (c) => {
+      const given = [c.appKey, c.appSecret, c.accessToken, c.accessSecret].filter(Boolean).length;
+      return given === 0 || given === 4;
+    },
+    { message: "posting needs all four of appKey, appSecret, accessToken, accessSecret", path: ["appKey"] },
+  );
+export type XConfig = z.infer<typeof xConfigSchema>;
+
+// ---------------------------------------------------------------------------------------------- payloads
+
+const publicMetricsSchema = z
+  .object({
+    retweet_count: z.number().optional(),
+    reply_count: z.number().optional(),
+    like_count: z.number().optional(),
+    quote_count: z.number().optional(),
+    impression_count: z.number().optional(),
+  })
+  .optional();
+
+const tweetSchema = z.object({
+  id: z.string().regex(/^\d+$/),
+  text: z.string(),
+  author_id: z.string().optional(),
+  created_at: z.string().datetime({ offset: true }),
+  conversation_id: z.string().optional(),
+  in_reply_to_user_id: z.string().optional(),
+  lang: z.string().optional(),
+  public_metrics: publicMetricsSchema,
+  referenced_tweets: z.array(z.object({ type: z.string(), id: z.string() })).optional(),
+  note_tweet: z.object({ text: z.string() }).optional(),
+});
+type Tweet = z.infer<typeof tweetSchema>;
+
+const userSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  username: z.string(),
+  verified: z.boolean().optional(),
+  public_metrics: z.object({ followers_count: z.number() }).partial().optional(),
+});
+type User = z.infer<typeof userSchema>;
+
+const searchSchema = z.object({
+  data: z.array(tweetSchema).optional(),
+  includes: z.object({ users: z.array(userSchema).optional() }).optional(),
+  meta: z.object({
+    result_count: z.number(),
+    newest_id: z.string().optional(),
+    oldest_id: z.string().optional(),
+    next_token: z.string().optional(),
+  }),
+  // Partial errors (a deleted author, a withheld post) arrive beside good data: they do not void the page.
+  errors: z.array(z.unknown()).optional(),
+});
+
+const createdSchema = z.object({ data: z.object({ id: z.string(), text: z.string() }) });
+
+const cursorSchema = z.object({
+  /** Newest post id stored by a finished run: the next run's `since_id`. */
+  sinceId: z.string().optional(),
+  /** Newest id of the run in progress; becomes `sinceId` once its last page is consumed. */
+  pendingNewestId: z.string().optional(),
+  nextToken: z.string().optional(),
+  /** `start_time` of a run without `since_id`: X wants the same query on every page. */
+  startTime: z.string().optional(),
+  /** X said the window is used up (remaining 0): the next request waits until then. */
+  pausedUntil: z.string().optional(),
+});
+type XCursor = z.infer<typeof cursorSchema>;
+
+// ---------------------------------------------------------------------------------------------- normalize
+
+export function normalizeTweet(tweet: Tweet, author: User | undefined): NormalizedMention {
+  const metrics = tweet.public_metrics ?? {};
+  const followers = author?.public_metrics?.followers_count ?? 0;
+  return {
+    externalId: tweet.id,
+    url: author
+      ? `https://x.com/${author.username}/status/${tweet.id}`
+      : `https://x.com/i/web/status/${tweet.id}`,
+    authorHandle: author?.username ?? null,
+    authorName: author?.name ?? null,
+    authorId: tweet.author_id ?? null,
+    text: tweet.note_tweet?.text ?? tweet.text,
+    createdAt: new Date(tweet.created_at),
+    reach: followers + (metrics.retweet_count ?? 0) + (metrics.like_count ?? 0),
+    language: tweet.lang && tweet.lang !== "und" ? tweet.lang : null,
+    threadId: tweet.conversation_id ?? tweet.id,
+    replyTarget: tweet.id,
+    meta: {
+      followers: author?.public_metrics?.followers_count ?? null,
+      verified: author?.verified ?? null,
+      publicMetrics: tweet.public_metrics ?? null,
+      inReplyToUserId: tweet.in_reply_to_user_id ?? null,
+      referenced: tweet.referenced_tweets?.map((r) => r.type) ?? [],
+    },
+    raw: tweet,
+  };
+}
+
+/** Post ids are 64-bit snowflakes: compare them as big integers, never as JS numbers. */
+function newerId(a: string | undefined, b: string | undefined): string | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return BigInt(b) > BigInt(a) ? b : a;
+}
+
+// ---------------------------------------------------------------------------------------------- errors
+
+export interface XBehaviour {
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  timeoutMs?: number;
+  /** Retries after the first attempt for 5xx, network failures and short rate-limit waits. */
+  retries?: number;
+  baseDelayMs?: number;
+  /** Longest in-process wait for a rate-limit window; longer ones end the poll with `retryAt`. */
+  maxWaitMs?: number;
+}
+
+function header(headers: Record<string, string | string[] | undefined> | undefined, name: string) {
+  const value = headers?.[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** X sends no Retry-After: the window end is `x-rate-limit-reset`, in unix seconds. */
+export function xResetAt(error: ApiResponseError, now: Date): Date {
+  const limit = error.rateLimit;
+  const seconds =
+    limit?.userDay?.remaining === 0
+      ? limit.userDay.reset
+      : limit?.day?.remaining === 0
+        ? limit.day.reset
+        : (limit?.reset ?? Number(header(error.headers, "x-rate-limit-reset")));
+  if (Number.isFinite(seconds) && seconds * 1000 > now.getTime()) return new Date(seconds * 1000);
+  return new Date(now.getTime() + 60_000); // no usable header: try again in a minute
+}
+
+function detailOf(error: ApiResponseError): string {
+  const data = error.data as
+    | { detail?: string; title?: string; errors?: Array<{ message?: string }> }
+    | undefined;
+  return data?.detail ?? data?.title ?? data?.errors?.[0]?.message ?? error.message;
+}
+
+export function toConnectorError(error: unknown, credential: string, now = new Date()): ConnectorError {
+  if (isConnectorError(error)) return error;
+  if (error instanceof ApiResponseError) {
+    const detail = detailOf(error);
+    if (error.code === 429) {
+      return new ConnectorError("rate_limited", `X rate limit reached (HTTP 429: ${detail})`, {
+        status: 429,
+        retryAt: xResetAt(error, now),
+        cause: error,
+      });
+    }
+    if (error.code === 401 || error.code === 403) {
+      return new ConnectorError(
+        "auth",
+        `X refused the credentials (HTTP ${error.code}: ${detail}): check ${credential}`,
+        {
+          status: error.code,
+          cause: error,
+        },
+      );
+    }
+    if (error.code >= 500) {
+      return new ConnectorError("transient", `X answered HTTP ${error.code}: ${detail}`, {
+        status: error.code,
+        cause: error,
+      });
+    }
+    return new ConnectorError("config", `X rejected the request (HTTP ${error.code}: ${detail})`, {
+      status: error.code,
+      cause: error,
+    });
+  }
+  if (error instanceof ApiPartialResponseError) {
+    // A body cut off mid-stream is the network's fault; a complete body that is not JSON is X's.
+    const cutOff = /abruptly closed|interrupted/.test(error.message);
+    return new ConnectorError(
+      cutOff ? "transient" : "payload",
+      cutOff
+        ? `X closed the connection mid-response`
+        : `X sent a body that is not JSON (${error.rawContent.length} bytes)`,
+      { cause: error },
+    );
+  }
+  if (error instanceof ApiRequestError) {
+    return new ConnectorError(
+      "transient",
+      `could not reach ${ORIGIN}: ${error.requestError?.message ?? error.message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  return new ConnectorError("transient", `X request failed: ${(error as Error)?.message ?? String(error)}`, {
+    cause: error,
+  });
+}
+
+/** Runs one X call with a timeout, retrying 5xx/network failures with backoff and jitter and short 429 waits. */
+async function guarded<T>(
+  behaviour: Required<XBehaviour>,
+  credential: string,
+  call: () => Promise<T>,
+  options: { retries?: number } = {},
+): Promise<T> {
+  const retries = options.retries ?? behaviour.retries;
+  let lastError: ConnectorError | null = null;
+  for (let attempt = 0; attempt <= retries; attempt++) {
+    if (attempt > 0 && lastError) {
+      const ceiling = behaviour.baseDelayMs * 2 ** (attempt - 1);
+      const wait = lastError.options.retryAt
+        ? Math.max(0, lastError.options.retryAt.getTime() - Date.now())
+        : ceiling / 2 + behaviour.random() * (ceiling / 2);
+      if (wait > behaviour.maxWaitMs) throw lastError;
+      await behaviour.sleep(wait);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(
+              new ConnectorError("transient", `${ORIGIN} did not answer within ${behaviour.timeoutMs} ms`),
+            ),
+          behaviour.timeoutMs,
+        );
+      });
+      return await Promise.race([call(), timeout]);
+    } catch (error) {
+      lastError = toConnectorError(error, credential);
+      if (!lastError.retryable) throw lastError;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  throw lastError ?? new ConnectorError("transient", `request to ${ORIGIN} failed`);
+}
+
+// ---------------------------------------------------------------------------------------------- connector
+
+function readCursor(cursor: Cursor | null): XCursor {
+  if (!cursor) return {};
+  const parsed = cursorSchema.safeParse(cursor);
+  return parsed.success ? parsed.data : {};
+}
+
+export function createXConnector(options: XBehaviour = {}): Connector<XConfig> {
+  const behaviour: Required<XBehaviour> = {
+    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    random: options.random ?? Math.random,
+    timeoutMs: options.timeoutMs ?? 15_000,
+    retries: options.retries ?? 3,
+    baseDelayMs: options.baseDelayMs ?? 500,
+    maxWaitMs: options.maxWaitMs ?? 60_000,
+  };
+
+  async function poll(ctx: PollContext<XConfig>): Promise<PollPage> {
+    const { config, now } = ctx;
+    const state = readCursor(ctx.cursor);
+    if (state.pausedUntil && Date.parse(state.pausedUntil) > now.getTime()) {
+      throw new ConnectorError("rate_limited", "X rate-limit window is used up (x-rate-limit-remaining: 0)", {
+        retryAt: new Date(state.pausedUntil),
+      });
+    }
+    // Recent search only reaches back 7 days; a minute of margin keeps X from rejecting the start time.
+    const oldest = now.getTime() - SEARCH_WINDOW_MS + 60_000;
+    const startTime =
+      state.startTime ??
+      (state.sinceId ? undefined : new Date(Math.max(oldest, ctx.since?.getTime() ?? oldest)).toISOString());
+    const params: Record<string, string | number> = {
+      query: config.query,
+      max_results: config.maxResults,
+      expansions: "author_id",
+      "tweet.fields":
+        "created_at,author_id,conversation_id,in_reply_to_user_id,referenced_tweets,lang,public_metrics,note_tweet",
+      "user.fields": "username,name,verified,public_metrics",
+    };
+    if (state.sinceId) params.since_id = state.sinceId;
+    else if (startTime) params.start_time = startTime;
+    if (state.nextToken) params.next_token = state.nextToken;
+
+    const client = new TwitterApi(config.bearerToken);
+    const response = await guarded(behaviour, "bearerToken", () =>
+      client.v2.get("tweets/search/recent", params, { fullResponse: true, timeout: behaviour.timeoutMs }),
+    );
+    const body = parsePayload(searchSchema, response.data, ORIGIN);
+
+    const users = new Map((body.includes?.users ?? []).map((u) => [u.id, u]));
+    const mentions = (body.data ?? []).map((tweet) =>
+      normalizeTweet(tweet, tweet.author_id ? users.get(tweet.author_id) : undefined),
+    );
+    const pendingNewestId = newerId(state.pendingNewestId, body.meta.newest_id);
+    const limit = response.rateLimit;
+    const paused =
+      limit && limit.remaining <= 0 && limit.reset * 1000 > now.getTime()
+        ? { pausedUntil: new Date(limit.reset * 1000).toISOString() }
+        : {};
+
+    if (body.meta.next_token && mentions.length > 0) {
+      const cursor: Cursor = {
+        ...(state.sinceId ? { sinceId: state.sinceId } : {}),
+        ...(pendingNewestId ? { pendingNewestId } : {}),
+        ...(startTime && !state.sinceId ? { startTime } : {}),
+        nextToken: body.meta.next_token,
+        ...paused,
+      };
+      return { mentions, cursor, hasMore: true };
+    }
+    const sinceId = newerId(state.sinceId, pendingNewestId);
+    return { mentions, cursor: { ...(sinceId ? { sinceId } : {}), ...paused }, hasMore: false };
+  }
+
+  async function reply(ctx: PollContext<XConfig>, request: ReplyRequest): Promise<ReplyResult> {
+    const { appKey, appSecret, accessToken, accessSecret } = ctx.config;
+    if (!appKey || !appSecret || !accessToken || !accessSecret) {
+      throw new ConnectorError(
+        "config",
+        "posting to X needs the brand account's OAuth 1.0a keys: appKey, appSecret, accessToken, accessSecret",
+      );
+    }
+    if (!/^\d+$/.test(request.target))
+      throw new ConnectorError("config", `"${request.target}" is not an X post id`);
+    if ([...request.text].length > 280) {
+      throw new ConnectorError("config", `the reply is ${[...request.text].length} characters; X allows 280`);
+    }
+    const client = new TwitterApi({ appKey, appSecret, accessToken, accessSecret });
+    const body = { text: request.text, reply: { in_reply_to_tweet_id: request.target } };
+    // Never retried: a second attempt could post the reply twice.
+    const created = await guarded(
+      behaviour,
+      "appKey / appSecret / accessToken / accessSecret",
+      () => client.v2.post("tweets", body, { timeout: behaviour.timeoutMs }),
+      { retries: 0 },
+    );
+    const parsed = parsePayload(createdSchema, created, ORIGIN);
+    return { externalId: parsed.data.id, url: `https://x.com/i/web/status/${parsed.data.id}` };
+  }
+
+  return {
+    type: "x",
+    label: "X (Twitter)",
+    configSchema: xConfigSchema as z.ZodType<XConfig>,
+    notice: "X recent search reaches back 7 days; a backfill cannot go further.",
+    poll,
+    reply,
+    async testConnection(ctx) {
+      const client = new TwitterApi(ctx.config.bearerToken);
+      const response = await guarded(behaviour, "bearerToken", () =>
+        client.v2.get(
+          "tweets/search/recent",
+          { query: ctx.config.query, max_results: 10 },
+          { fullResponse: true, timeout: behaviour.timeoutMs },
+        ),
+      );
+      const body = parsePayload(searchSchema, response.data, ORIGIN);
+      const left = response.rateLimit ? `; ${response.rateLimit.remaining} searches left in this window` : "";
+      return `X accepted the bearer token: ${body.meta.result_count} recent posts match${left}`;
+    },
+  };
+}
+
+export const xConnector = createXConnector();
