@@ -1,0 +1,66 @@
+// Personal API tokens for integrations: shown once, stored as SHA-256, sent as `Authorization: Bearer`.
+import { and, desc, eq } from "drizzle-orm";
+import { apiTokens, users } from "../db/schema/index.js";
+import type { Deps } from "../deps.js";
+import { randomToken, sha256 } from "./tokens.js";
+import type { AuthUser } from "./types.js";
+
+/** A recognisable prefix lets secret scanners find leaked tokens. */
+const TOKEN_PREFIX = "rpt_";
+
+export async function createApiToken(
+  deps: Deps,
+  userId: number,
+  name: string,
+): Promise<{ id: number; token: string }> {
+  const token = TOKEN_PREFIX + randomToken();
+  const [row] = await deps.db
+    .insert(apiTokens)
+    .values({ userId, name, tokenHash: sha256(token) })
+    .returning({ id: apiTokens.id });
+  return { id: row!.id, token };
+}
+
+export async function findUserByApiToken(deps: Deps, token: string): Promise<AuthUser | null> {
+  if (!token.startsWith(TOKEN_PREFIX)) return null;
+  const tokenHash = sha256(token);
+  const [row] = await deps.db
+    .select({
+      tokenId: apiTokens.id,
+      id: users.id,
+      workspaceId: users.workspaceId,
+      email: users.email,
+      name: users.name,
+      role: users.role,
+      disabled: users.disabled,
+    })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(eq(apiTokens.tokenHash, tokenHash))
+    .limit(1);
+  if (!row || row.disabled) return null;
+  await deps.db.update(apiTokens).set({ lastUsedAt: deps.now() }).where(eq(apiTokens.id, row.tokenId));
+  const { tokenId: _tokenId, disabled: _disabled, ...user } = row;
+  return user;
+}
+
+export async function listApiTokens(deps: Deps, userId: number) {
+  return deps.db
+    .select({
+      id: apiTokens.id,
+      name: apiTokens.name,
+      createdAt: apiTokens.createdAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+    })
+    .from(apiTokens)
+    .where(eq(apiTokens.userId, userId))
+    .orderBy(desc(apiTokens.id));
+}
+
+export async function revokeApiToken(deps: Deps, userId: number, tokenId: number): Promise<boolean> {
+  const deleted = await deps.db
+    .delete(apiTokens)
+    .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId)))
+    .returning({ id: apiTokens.id });
+  return deleted.length > 0;
+}

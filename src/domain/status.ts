@@ -1,0 +1,40 @@
+// The triage life cycle of a mention. Pure: the services ask before they write.
+import type { MentionStatus, Role } from "./taxonomy.js";
+
+/** Where each status may go next. The main line is new → triaged → drafting → awaiting_approval → approved →
+ * posted → resolved; dismissed and escalated branch off it and can be reopened. */
+export const STATUS_TRANSITIONS: Record<MentionStatus, readonly MentionStatus[]> = {
+  new: ["triaged", "drafting", "dismissed", "escalated", "resolved"],
+  triaged: ["new", "drafting", "dismissed", "escalated", "resolved"],
+  drafting: ["triaged", "awaiting_approval", "dismissed", "escalated", "resolved"],
+  awaiting_approval: ["drafting", "approved", "escalated", "dismissed"],
+  approved: ["drafting", "posted", "escalated"],
+  posted: ["resolved", "escalated"],
+  resolved: ["triaged", "escalated"],
+  dismissed: ["new", "triaged", "escalated"],
+  escalated: ["triaged", "drafting", "resolved", "dismissed"],
+};
+
+/** Approving a public reply is a manager's decision. */
+const MANAGER_ONLY_TARGETS: readonly MentionStatus[] = ["approved"];
+
+export type TransitionCheck = { ok: true } | { ok: false; reason: string };
+
+export function checkTransition(from: MentionStatus, to: MentionStatus, role: Role): TransitionCheck {
+  if (role === "viewer") return { ok: false, reason: "Viewers cannot change a mention" };
+  if (from === to) return { ok: true };
+  if (!STATUS_TRANSITIONS[from].includes(to)) {
+    return { ok: false, reason: `A mention that is ${words(from)} cannot become ${words(to)}` };
+  }
+  if (MANAGER_ONLY_TARGETS.includes(to) && role !== "admin" && role !== "manager") {
+    return { ok: false, reason: "Only a manager or admin can approve" };
+  }
+  return { ok: true };
+}
+
+/** Statuses that stop the SLA clock: someone has answered or decided no answer is needed. */
+export function isClosed(status: MentionStatus): boolean {
+  return status === "posted" || status === "resolved" || status === "dismissed";
+}
+
+const words = (status: string) => status.replace(/_/g, " ");

@@ -1,0 +1,55 @@
+// Every state change goes through here: who, what, when, before/after. Pass `deps.db` or a transaction so
+// the audit row commits (or rolls back) with the change it describes.
+
+import type { Db } from "../../db/client.js";
+import { auditLog } from "../../db/schema/index.js";
+
+export type DbOrTx = Pick<Db, "insert" | "select" | "update" | "delete">;
+
+export interface AuditActor {
+  id: number | null;
+  email: string | null;
+}
+
+export const SYSTEM_ACTOR: AuditActor = { id: null, email: "system" };
+
+export interface AuditEntry {
+  actor: AuditActor;
+  /** Verb in `area.verb` form, e.g. `mention.status`, `user.role`, `source.add`. */
+  action: string;
+  entityType: string;
+  entityId?: string | number | null;
+  before?: unknown;
+  after?: unknown;
+  at?: Date;
+}
+
+export async function recordAudit(db: DbOrTx, entry: AuditEntry): Promise<void> {
+  await db.insert(auditLog).values({
+    actorId: entry.actor.id,
+    actorEmail: entry.actor.email,
+    action: entry.action,
+    entityType: entry.entityType,
+    entityId: entry.entityId == null ? null : String(entry.entityId),
+    before: entry.before ?? null,
+    after: entry.after ?? null,
+    ...(entry.at ? { at: entry.at } : {}),
+  });
+}
+
+/** Shorthand for several rows at once (bulk actions). */
+export async function recordAuditMany(db: DbOrTx, entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db.insert(auditLog).values(
+    entries.map((entry) => ({
+      actorId: entry.actor.id,
+      actorEmail: entry.actor.email,
+      action: entry.action,
+      entityType: entry.entityType,
+      entityId: entry.entityId == null ? null : String(entry.entityId),
+      before: entry.before ?? null,
+      after: entry.after ?? null,
+      ...(entry.at ? { at: entry.at } : {}),
+    })),
+  );
+}

@@ -1,0 +1,74 @@
+// Moves mentions (and their near-duplicates) to a new status, checking each transition and auditing each change.
+import { inArray } from "drizzle-orm";
+import type { AuthUser } from "../../auth/types.js";
+import { mentions } from "../../db/schema/index.js";
+import type { Deps } from "../../deps.js";
+import { checkTransition, isClosed } from "../../domain/status.js";
+import type { MentionStatus } from "../../domain/taxonomy.js";
+import { conflict, forbidden, notFound } from "../../errors.js";
+import { type AuditEntry, recordAuditMany } from "../audit/record-audit.js";
+import { expandGroups } from "./expand-groups.js";
+
+export interface ChangeStatusInput {
+  ids: number[];
+  status: MentionStatus;
+}
+
+export interface BulkResult {
+  changed: number[];
+  unchanged: number[];
+  refused: { id: number; reason: string }[];
+}
+
+export async function changeStatus(
+  deps: Deps,
+  actor: AuthUser,
+  input: ChangeStatusInput,
+): Promise<BulkResult> {
+  if (actor.role === "viewer") throw forbidden("Viewers cannot change a mention");
+  return deps.db.transaction(async (tx) => {
+    const targets = await expandGroups(tx, actor, input.ids);
+    if (targets.length === 0) throw notFound("Mention");
+    const result: BulkResult = { changed: [], unchanged: [], refused: [] };
+    for (const target of targets) {
+      const from = target.status as MentionStatus;
+      if (from === input.status) {
+        result.unchanged.push(target.id);
+        continue;
+      }
+      const check = checkTransition(from, input.status, actor.role);
+      if (check.ok) result.changed.push(target.id);
+      else result.refused.push({ id: target.id, reason: check.reason });
+    }
+    if (result.changed.length === 0 && result.refused.length > 0) {
+      throw conflict(result.refused[0]!.reason);
+    }
+    const now = deps.now();
+    if (result.changed.length > 0) {
+      await tx
+        .update(mentions)
+        .set({ status: input.status, statusChangedAt: now })
+        .where(inArray(mentions.id, result.changed));
+      if (isClosed(input.status)) {
+        const unanswered = targets
+          .filter((t) => result.changed.includes(t.id) && !t.firstResponseAt)
+          .map((t) => t.id);
+        if (unanswered.length > 0) {
+          await tx.update(mentions).set({ firstResponseAt: now }).where(inArray(mentions.id, unanswered));
+        }
+      }
+      const byId = new Map(targets.map((t) => [t.id, t]));
+      const entries: AuditEntry[] = result.changed.map((id) => ({
+        actor: { id: actor.id, email: actor.email },
+        action: "mention.status",
+        entityType: "mention",
+        entityId: id,
+        before: { status: byId.get(id)!.status },
+        after: { status: input.status },
+        at: now,
+      }));
+      await recordAuditMany(tx, entries);
+    }
+    return result;
+  });
+}

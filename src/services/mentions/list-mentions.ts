@@ -1,0 +1,267 @@
+// The feed, the queue and `GET /api/mentions`: filtered, keyset-paginated, newest first (or most urgent first).
+import { and, asc, desc, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
+import { can } from "../../auth/roles.js";
+import type { AuthUser } from "../../auth/types.js";
+import { brands, mentionBrands, mentions, sources, users } from "../../db/schema/index.js";
+import type { Deps } from "../../deps.js";
+import type { Category, Flag, MentionStatus, Severity } from "../../domain/taxonomy.js";
+import { badRequest } from "../../errors.js";
+import { decodeCursor, encodeCursor } from "./cursor.js";
+import { toFtsQuery } from "./fts-query.js";
+import type { ListMentionsQuery, MentionFilters } from "./schemas.js";
+
+export const OPEN_STATUSES: MentionStatus[] = [
+  "new",
+  "triaged",
+  "drafting",
+  "awaiting_approval",
+  "approved",
+  "escalated",
+];
+
+export interface MentionListItem {
+  id: number;
+  source: { id: number; name: string; type: string };
+  brands: { id: number; slug: string; name: string; kind: string }[];
+  author: { handle: string | null; name: string | null };
+  url: string | null;
+  /** Unmasked only for roles allowed to see personal data. */
+  text: string;
+  masked: boolean;
+  createdAt: string;
+  status: MentionStatus;
+  assignee: { id: number; email: string } | null;
+  category: Category | null;
+  relevant: boolean | null;
+  severity: Severity | null;
+  flags: Flag[];
+  sentiment: number | null;
+  reach: number | null;
+  rating: number | null;
+  slaDueAt: string | null;
+  firstResponseAt: string | null;
+  groupId: number | null;
+  /** Near-duplicates this item stands for (only counted when `grouped`). */
+  duplicates: number;
+}
+
+export interface ListMentionsResult {
+  items: MentionListItem[];
+  next: string | null;
+}
+
+const present = <T>(value: T | "" | undefined): T | undefined => (value === "" ? undefined : value);
+
+/** Filter conditions shared by the feed, the queue, Today and bulk "select all matching". */
+export async function filterConditions(
+  deps: Deps,
+  viewer: AuthUser,
+  filters: MentionFilters,
+): Promise<SQL[]> {
+  const conds: SQL[] = [eq(sources.workspaceId, viewer.workspaceId)];
+  const sourceName = present(filters.source);
+  if (sourceName) {
+    const [source] = await deps.db
+      .select({ id: sources.id })
+      .from(sources)
+      .where(and(eq(sources.workspaceId, viewer.workspaceId), eq(sources.name, sourceName)));
+    if (!source) throw badRequest(`No source named "${sourceName}"`);
+    conds.push(eq(mentions.sourceId, source.id));
+  }
+  const brandSlug = present(filters.brand);
+  if (brandSlug) {
+    const [brand] = await deps.db
+      .select({ id: brands.id })
+      .from(brands)
+      .where(and(eq(brands.workspaceId, viewer.workspaceId), eq(brands.slug, brandSlug)));
+    if (!brand) throw badRequest(`No brand with slug "${brandSlug}"`);
+    conds.push(
+      sql`EXISTS (SELECT 1 FROM ${mentionBrands} WHERE ${mentionBrands.mentionId} = ${mentions.id} AND ${mentionBrands.brandId} = ${brand.id})`,
+    );
+  }
+  const category = present(filters.category);
+  if (category) conds.push(eq(mentions.category, category));
+  const severity = present(filters.severity);
+  if (severity) conds.push(eq(mentions.severity, severity));
+  const status = present(filters.status);
+  if (status) conds.push(eq(mentions.status, status));
+  const relevant = present(filters.relevant);
+  if (relevant) conds.push(eq(mentions.relevant, relevant === "true"));
+  const assignee = present(filters.assignee);
+  if (assignee === "none") conds.push(isNull(mentions.assigneeId));
+  else if (assignee === "me") conds.push(eq(mentions.assigneeId, viewer.id));
+  else if (assignee) conds.push(eq(mentions.assigneeId, Number(assignee)));
+  const flag = present(filters.flag);
+  if (flag)
+    conds.push(sql`EXISTS (SELECT 1 FROM json_each(${mentions.flags}) WHERE json_each.value = ${flag})`);
+  const since = present(filters.since);
+  if (since) conds.push(sql`${mentions.createdAt} >= ${Date.parse(since)}`);
+  const until = present(filters.until);
+  if (until) conds.push(sql`${mentions.createdAt} < ${Date.parse(until)}`);
+  const q = present(filters.q);
+  if (q) {
+    const match = toFtsQuery(q);
+    // Nothing searchable (only punctuation) matches nothing rather than everything.
+    if (!match) conds.push(sql`0`);
+    else
+      conds.push(sql`${mentions.id} IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ${match})`);
+  }
+  return conds;
+}
+
+const assignees = alias(users, "assignees");
+
+/** Columns every list shows; `text` is chosen per viewer. */
+export function listColumns(showPii: boolean) {
+  return {
+    id: mentions.id,
+    sourceId: sources.id,
+    sourceName: sources.name,
+    sourceType: sources.type,
+    authorHandle: mentions.authorHandle,
+    authorName: mentions.authorName,
+    url: mentions.url,
+    text: showPii ? mentions.text : mentions.textMasked,
+    createdAt: mentions.createdAt,
+    status: mentions.status,
+    assigneeId: mentions.assigneeId,
+    assigneeEmail: assignees.email,
+    category: mentions.category,
+    relevant: mentions.relevant,
+    severity: mentions.severity,
+    flags: mentions.flags,
+    sentiment: mentions.sentiment,
+    reach: mentions.reach,
+    rating: mentions.rating,
+    slaDueAt: mentions.slaDueAt,
+    firstResponseAt: mentions.firstResponseAt,
+    groupId: mentions.groupId,
+  };
+}
+
+type ListRow = {
+  [K in keyof ReturnType<typeof listColumns>]: ReturnType<typeof listColumns>[K]["_"]["data"] | null;
+};
+
+export function baseListQuery(deps: Deps, showPii: boolean) {
+  return deps.db
+    .select(listColumns(showPii))
+    .from(mentions)
+    .innerJoin(sources, eq(sources.id, mentions.sourceId))
+    .leftJoin(assignees, eq(assignees.id, mentions.assigneeId));
+}
+
+/** Adds brands and duplicate counts to a page of rows: two small queries keyed by the page's ids. */
+export async function hydrate(
+  deps: Deps,
+  rows: ListRow[],
+  showPii: boolean,
+  countDuplicates: boolean,
+): Promise<MentionListItem[]> {
+  const ids = rows.map((r) => r.id!);
+  const brandsByMention = new Map<number, MentionListItem["brands"]>();
+  const duplicates = new Map<number, number>();
+  if (ids.length > 0) {
+    const brandRows = await deps.db
+      .select({
+        mentionId: mentionBrands.mentionId,
+        id: brands.id,
+        slug: brands.slug,
+        name: brands.name,
+        kind: brands.kind,
+      })
+      .from(mentionBrands)
+      .innerJoin(brands, eq(brands.id, mentionBrands.brandId))
+      .where(inArray(mentionBrands.mentionId, ids));
+    for (const { mentionId, ...brand } of brandRows) {
+      const list = brandsByMention.get(mentionId) ?? [];
+      list.push(brand);
+      brandsByMention.set(mentionId, list);
+    }
+    if (countDuplicates) {
+      const dupRows = await deps.db
+        .select({ groupId: mentions.groupId, count: sql<number>`count(*)` })
+        .from(mentions)
+        .where(and(inArray(mentions.groupId, ids), sql`${mentions.id} <> ${mentions.groupId}`))
+        .groupBy(mentions.groupId);
+      for (const row of dupRows) duplicates.set(row.groupId!, Number(row.count));
+    }
+  }
+  return rows.map((r) => ({
+    id: r.id!,
+    source: { id: r.sourceId!, name: r.sourceName!, type: r.sourceType! },
+    brands: brandsByMention.get(r.id!) ?? [],
+    author: { handle: r.authorHandle ?? null, name: r.authorName ?? null },
+    url: r.url ?? null,
+    text: r.text!,
+    masked: !showPii,
+    createdAt: r.createdAt!.toISOString(),
+    status: r.status as MentionStatus,
+    assignee: r.assigneeId ? { id: r.assigneeId, email: r.assigneeEmail ?? "" } : null,
+    category: (r.category ?? null) as Category | null,
+    relevant: r.relevant ?? null,
+    severity: (r.severity ?? null) as Severity | null,
+    flags: (r.flags ?? []) as Flag[],
+    sentiment: r.sentiment ?? null,
+    reach: r.reach ?? null,
+    rating: r.rating ?? null,
+    slaDueAt: r.slaDueAt ? r.slaDueAt.toISOString() : null,
+    firstResponseAt: r.firstResponseAt ? r.firstResponseAt.toISOString() : null,
+    groupId: r.groupId ?? null,
+    duplicates: duplicates.get(r.id!) ?? 0,
+  }));
+}
+
+/** Only the first mention of a near-duplicate group is listed; the decision taken on it covers the group. */
+export const groupHeadCondition = sql`(${mentions.groupId} IS NULL OR ${mentions.groupId} = ${mentions.id})`;
+
+export async function listMentions(
+  deps: Deps,
+  viewer: AuthUser,
+  query: ListMentionsQuery,
+): Promise<ListMentionsResult> {
+  const showPii = can(viewer.role, "viewPii");
+  const limit = present(query.limit) ?? 50;
+  const sort = present(query.sort) ?? "newest";
+  const grouped = present(query.grouped) === "true";
+  const conds = await filterConditions(deps, viewer, query);
+  if (grouped) conds.push(groupHeadCondition);
+  const cursor = present(query.next);
+
+  let rows: ListRow[];
+  if (sort === "sla") {
+    // The queue: open, relevant, most urgent first. Matches the partial index `mentions_open_queue`.
+    conds.push(
+      sql`${mentions.relevant} = 1 AND ${mentions.status} IN ('new', 'triaged', 'drafting', 'awaiting_approval', 'approved', 'escalated') AND ${mentions.slaDueAt} IS NOT NULL`,
+    );
+    if (cursor) {
+      const [due, id] = decodeCursor(cursor, 2);
+      conds.push(sql`(${mentions.slaDueAt}, ${mentions.id}) > (${Number(due)}, ${Number(id)})`);
+    }
+    rows = await baseListQuery(deps, showPii)
+      .where(and(...conds))
+      .orderBy(asc(mentions.slaDueAt), asc(mentions.id))
+      .limit(limit + 1);
+  } else {
+    if (cursor) {
+      const [createdAt, id] = decodeCursor(cursor, 2);
+      conds.push(sql`(${mentions.createdAt}, ${mentions.id}) < (${Number(createdAt)}, ${Number(id)})`);
+    }
+    rows = await baseListQuery(deps, showPii)
+      .where(and(...conds))
+      .orderBy(desc(mentions.createdAt), desc(mentions.id))
+      .limit(limit + 1);
+  }
+  const hasMore = rows.length > limit;
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  let next: string | null = null;
+  if (hasMore && last) {
+    next =
+      sort === "sla"
+        ? encodeCursor([last.slaDueAt!.getTime(), last.id!])
+        : encodeCursor([last.createdAt!.getTime(), last.id!]);
+  }
+  return { items: await hydrate(deps, page, showPii, grouped), next };
+}

@@ -1,0 +1,146 @@
+// Authentication (session cookie or API token), CSRF, and role checks. Mounted once in app.tsx; sub-apps use
+// `requireRole`/`requirePermission` and `c.get("user")`.
+import type { Context, MiddlewareHandler } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { findUserByApiToken } from "../../auth/api-tokens.js";
+import { can, type Permission } from "../../auth/roles.js";
+import { findSession, type NewSession, SESSION_COOKIE } from "../../auth/sessions.js";
+import { safeEqual } from "../../auth/tokens.js";
+import type { Deps } from "../../deps.js";
+import type { Role } from "../../domain/taxonomy.js";
+import { AppError, forbidden } from "../../errors.js";
+import type { WebEnv } from "../context.js";
+import { wantsJson } from "../errors.js";
+
+export const CSRF_HEADER = "x-csrf-token";
+export const CSRF_FIELD = "_csrf";
+
+export function cookieIsSecure(deps: Deps): boolean {
+  return deps.env.COOKIE_SECURE ?? deps.env.PUBLIC_URL?.startsWith("https:") ?? false;
+}
+
+export function setSessionCookie(c: Context, deps: Deps, session: NewSession): void {
+  setCookie(c, SESSION_COOKIE, session.cookieValue, {
+    httpOnly: true,
+    sameSite: "Lax",
+    secure: cookieIsSecure(deps),
+    path: "/",
+    expires: session.expiresAt,
+  });
+}
+
+export function clearSessionCookie(c: Context, deps: Deps): void {
+  deleteCookie(c, SESSION_COOKIE, { path: "/", secure: cookieIsSecure(deps) });
+}
+
+/** Reads who is calling. Never rejects: `requireLogin` decides. */
+export function loadAuth(deps: Deps): MiddlewareHandler<WebEnv> {
+  return async (c, next) => {
+    c.set("auth", null);
+    const authorization = c.req.header("authorization");
+    if (authorization?.toLowerCase().startsWith("bearer ")) {
+      const user = await findUserByApiToken(deps, authorization.slice(7).trim());
+      if (!user) throw new AppError("unauthorized", "The API token is unknown or revoked");
+      c.set("auth", { user, via: "token", csrfToken: null, sessionExpiresAt: null });
+    } else {
+      const cookie = getCookie(c, SESSION_COOKIE);
+      if (cookie) {
+        const session = await findSession(deps, cookie);
+        if (session) {
+          c.set("auth", {
+            user: session.user,
+            via: "session",
+            csrfToken: session.csrfToken,
+            sessionExpiresAt: session.expiresAt,
+          });
+        }
+      }
+    }
+    await next();
+  };
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** Paths that create a session: they have no session token to check yet, so only the Origin check applies. */
+function isLoginPath(path: string): boolean {
+  return path === "/login" || path === "/api/session" || path.startsWith("/welcome/");
+}
+
+function allowedOrigins(c: Context, deps: Deps): Set<string> {
+  const origins = new Set([new URL(c.req.url).origin]);
+  if (deps.env.PUBLIC_URL) origins.add(new URL(deps.env.PUBLIC_URL).origin);
+  return origins;
+}
+
+/**
+ * Synchronizer-token CSRF protection for cookie sessions: every state-changing request must echo the
+ * session's token in `x-csrf-token` (fetch) or `_csrf` (forms). API-token requests carry no ambient
+ * credential and are exempt. A cross-site Origin is refused outright, login included.
+ */
+export function csrfGuard(deps: Deps): MiddlewareHandler<WebEnv> {
+  return async (c, next) => {
+    if (SAFE_METHODS.has(c.req.method)) return next();
+    const origin = c.req.header("origin");
+    if (origin && origin !== "null" && !allowedOrigins(c, deps).has(origin)) {
+      throw forbidden("Cross-site request refused (Origin does not match)");
+    }
+    if (origin === "null") throw forbidden("Cross-site request refused (opaque Origin)");
+    const auth = c.get("auth");
+    if (!auth || auth.via === "token" || isLoginPath(c.req.path)) return next();
+    let sent = c.req.header(CSRF_HEADER);
+    if (!sent) {
+      const type = c.req.header("content-type") ?? "";
+      if (type.includes("application/x-www-form-urlencoded") || type.includes("multipart/form-data")) {
+        const body = await c.req.parseBody();
+        const field = body[CSRF_FIELD];
+        if (typeof field === "string") sent = field;
+      }
+    }
+    if (!sent || !auth.csrfToken || !safeEqual(sent, auth.csrfToken)) {
+      throw forbidden("CSRF token missing or wrong: reload the page and try again");
+    }
+    return next();
+  };
+}
+
+/** Everything mounted after this needs a signed-in user: pages redirect to the login, the API answers 401. */
+export function requireLogin(): MiddlewareHandler<WebEnv> {
+  return async (c, next) => {
+    const auth = c.get("auth");
+    if (!auth) {
+      if (wantsJson(c) || c.req.method !== "GET")
+        throw new AppError("unauthorized", "Sign in first (session cookie or API token)");
+      const url = new URL(c.req.url);
+      return c.redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, 302);
+    }
+    c.set("user", auth.user);
+    await next();
+  };
+}
+
+export function requireRole(...roles: Role[]): MiddlewareHandler<WebEnv> {
+  return async (c, next) => {
+    if (!roles.includes(c.get("user").role)) throw forbidden();
+    await next();
+  };
+}
+
+export function requirePermission(permission: Permission): MiddlewareHandler<WebEnv> {
+  return async (c, next) => {
+    if (!can(c.get("user").role, permission)) throw forbidden();
+    await next();
+  };
+}
+
+/** A `next` parameter may only point inside this site. */
+export function safeNextPath(next: string | undefined | null): string {
+  if (!next?.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
+  return next;
+}
+
+export function clientIp(c: Context): string {
+  // Behind a proxy the socket address is the proxy; node-server exposes it via env.incoming.
+  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress ?? c.req.header("x-real-ip") ?? "local";
+}

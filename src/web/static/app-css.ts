@@ -1,0 +1,70 @@
+// Served at /static/app.css. Kept in a module (not a file read at start) so the Workers build serves it too.
+export const appCss = `
+:root { --bg:#f6f7f9; --fg:#1b1f24; --muted:#5f6b7a; --line:#dde1e6; --accent:#2156a5; --crit:#b3261e; --high:#c25e00; --med:#8a6d00; --low:#4a6a4a; --ok:#1e7a3c; }
+* { box-sizing: border-box; }
+body { margin:0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; background:var(--bg); color:var(--fg); }
+a { color: var(--accent); }
+.topbar { display:flex; gap:1.2rem; align-items:center; padding:.6rem 1.2rem; background:#fff; border-bottom:1px solid var(--line); }
+.topbar .brand { font-weight:700; text-decoration:none; color:var(--fg); }
+.topbar nav { display:flex; gap:.9rem; flex:1; }
+.topbar nav a { text-decoration:none; color:var(--muted); }
+.topbar nav a.active { color:var(--fg); font-weight:600; }
+.who { color:var(--muted); }
+.role { font-size:.75rem; padding:0 .35rem; border:1px solid var(--line); border-radius:3px; }
+main { padding: 1rem 1.2rem; max-width: 1280px; margin: 0 auto; }
+h1 { font-size: 1.35rem; margin: .2rem 0 .8rem; }
+h2 { font-size: 1.05rem; }
+.panel { background:#fff; border:1px solid var(--line); border-radius:6px; padding:1rem 1.2rem; margin-bottom:1rem; }
+.narrow { max-width: 420px; margin: 3rem auto; }
+.login label, .stack label { display:block; margin: .6rem 0; }
+.login input, .stack input, .stack select, .stack textarea { display:block; width:100%; padding:.45rem; margin-top:.2rem; }
+.muted { color: var(--muted); }
+.error { color: var(--crit); background:#fdecea; padding:.5rem .7rem; border-radius:4px; }
+.notice { background:#e8f1fb; padding:.5rem .7rem; border-radius:4px; }
+button, .button { font: inherit; padding:.35rem .8rem; border:1px solid var(--line); background:#fff; border-radius:4px; cursor:pointer; }
+button.primary { background: var(--accent); color:#fff; border-color: var(--accent); }
+button.link { border:none; background:none; color:var(--accent); padding:0; }
+form.inline { display:inline; }
+.filters { display:flex; flex-wrap:wrap; gap:.6rem; align-items:flex-end; background:#fff; border:1px solid var(--line); padding:.7rem; border-radius:6px; margin-bottom:.8rem; }
+.filters label { display:flex; flex-direction:column; font-size:.8rem; color:var(--muted); }
+.filters .search input { width: 18rem; }
+.bulk { display:flex; gap:.5rem; align-items:center; margin:.5rem 0; }
+ol.mentions { list-style:none; padding:0; margin:0; }
+li.mention { display:flex; gap:.7rem; background:#fff; border:1px solid var(--line); border-left:4px solid var(--line); border-radius:4px; padding:.6rem .8rem; margin-bottom:.45rem; outline:none; }
+li.mention.sev-critical { border-left-color: var(--crit); }
+li.mention.sev-high { border-left-color: var(--high); }
+li.mention.sev-medium { border-left-color: var(--med); }
+li.mention.sev-low { border-left-color: var(--low); }
+li.mention.current { box-shadow: 0 0 0 2px var(--accent); }
+li.mention.overdue { background: #fff6f5; }
+li.mention .body { flex:1; min-width:0; }
+li.mention .text { margin:.3rem 0; white-space: pre-wrap; overflow-wrap:anywhere; }
+.meta { display:flex; flex-wrap:wrap; gap:.45rem; font-size:.8rem; color:var(--muted); align-items:center; }
+.meta .source { font-weight:600; color:var(--fg); }
+.brand-tag, .cat, .flag, .status, .sev, .dups, .overdue-tag { padding:0 .35rem; border-radius:3px; border:1px solid var(--line); }
+.flag { background:#fff4e0; }
+.sev-critical.sev, .overdue-tag { background: var(--crit); color:#fff; border-color: var(--crit); }
+.sev-high.sev { background: var(--high); color:#fff; border-color: var(--high); }
+.status-dismissed { text-decoration: line-through; }
+.status-escalated { background:#fdecea; }
+.counts { display:flex; flex-wrap:wrap; gap:.5rem; }
+.count { background:#fff; border:1px solid var(--line); border-radius:4px; padding:.3rem .6rem; }
+.count b { font-size:1.1rem; margin-right:.3rem; }
+.count.alert b { color: var(--crit); }
+.charts { display:grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 1rem; }
+.chart svg { width:100%; height:auto; }
+.chart text { font-size: 10px; fill: var(--muted); }
+.legend { display:flex; flex-wrap:wrap; gap:.5rem; font-size:.75rem; }
+.swatch { display:inline-block; width:.7rem; height:.7rem; margin-right:.2rem; vertical-align:middle; }
+table.data { border-collapse: collapse; width:100%; background:#fff; }
+table.data th, table.data td { text-align:left; padding:.4rem .5rem; border-bottom:1px solid var(--line); vertical-align:top; }
+table.data td.wrap { white-space: pre-wrap; overflow-wrap:anywhere; max-width: 28rem; }
+.health-ok { color: var(--ok); } .health-failing, .health-auth_error { color: var(--crit); }
+.grid2 { display:grid; grid-template-columns: 2fr 1fr; gap:1rem; }
+.pager { margin: .8rem 0; }
+dl.keys { display:grid; grid-template-columns: 5rem 1fr; gap:.2rem .6rem; }
+dl.keys dt { font-family: monospace; font-weight: 700; }
+dialog { border:1px solid var(--line); border-radius:6px; }
+.fullText { white-space: pre-wrap; overflow-wrap:anywhere; font-size: 1rem; }
+.toast { position: fixed; bottom: 1rem; right: 1rem; background: var(--fg); color: #fff; padding: .5rem .8rem; border-radius: 4px; }
+`;

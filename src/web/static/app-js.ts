@@ -1,0 +1,169 @@
+// Served at /static/app.js: keyboard triage and small fetch actions. Plain ES2020, no build step, no inline
+// handlers (the CSP allows scripts from 'self' only). Mention text is never inserted as HTML here.
+export const appJs = `
+(function () {
+  "use strict";
+  var csrfMeta = document.querySelector('meta[name="csrf-token"]');
+  var csrf = csrfMeta ? csrfMeta.getAttribute("content") : "";
+
+  function toast(message) {
+    var el = document.createElement("div");
+    el.className = "toast";
+    el.setAttribute("role", "status");
+    el.textContent = message;
+    document.body.appendChild(el);
+    setTimeout(function () { el.remove(); }, 3500);
+  }
+
+  function toLogin() {
+    location.href = "/login?next=" + encodeURIComponent(location.pathname + location.search);
+  }
+
+  function api(method, path, body) {
+    return fetch(path, {
+      method: method,
+      headers: { "content-type": "application/json", "x-csrf-token": csrf, accept: "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin",
+    }).then(function (res) {
+      if (res.status === 401) { toLogin(); throw new Error("signed out"); }
+      return res.json().catch(function () { return {}; }).then(function (data) {
+        if (!res.ok) {
+          var message = data && data.error ? data.error.message : "Request failed (" + res.status + ")";
+          toast(message);
+          throw new Error(message);
+        }
+        return data;
+      });
+    });
+  }
+
+  function items() { return Array.prototype.slice.call(document.querySelectorAll("ol.mentions > li.mention")); }
+  function current() { return document.querySelector("ol.mentions > li.mention.current"); }
+  function setCurrent(el) {
+    var previous = current();
+    if (previous) previous.classList.remove("current");
+    if (!el) return;
+    el.classList.add("current");
+    el.focus({ preventScroll: true });
+    el.scrollIntoView({ block: "nearest" });
+  }
+  function move(delta) {
+    var list = items();
+    if (list.length === 0) return;
+    var index = list.indexOf(current());
+    var next = index === -1 ? 0 : Math.min(list.length - 1, Math.max(0, index + delta));
+    setCurrent(list[next]);
+  }
+
+  function focusedId() {
+    var el = current();
+    if (el) return Number(el.getAttribute("data-id"));
+    var page = document.querySelector("[data-mention-id]");
+    return page ? Number(page.getAttribute("data-mention-id")) : null;
+  }
+
+  function showStatus(id, status) {
+    var row = document.querySelector('li.mention[data-id="' + id + '"]');
+    var page = document.querySelector('[data-mention-id="' + id + '"]');
+    [row, page].forEach(function (el) {
+      if (!el) return;
+      el.setAttribute("data-status", status);
+      var badge = el.querySelector(".status");
+      if (badge) { badge.textContent = status.replace(/_/g, " "); badge.className = "status status-" + status; }
+    });
+  }
+  function showAssignee(id, email) {
+    var row = document.querySelector('li.mention[data-id="' + id + '"]') || document.querySelector('[data-mention-id="' + id + '"]');
+    if (!row) return;
+    var meta = row.querySelector(".meta");
+    var tag = row.querySelector(".assignee");
+    if (!tag && meta) { tag = document.createElement("span"); tag.className = "assignee"; meta.appendChild(tag); }
+    if (tag) tag.textContent = "→ " + email;
+  }
+
+  function setStatus(status) {
+    var id = focusedId();
+    if (!id) return;
+    api("POST", "/api/mentions/status", { ids: [id], status: status }).then(function () {
+      showStatus(id, status);
+      toast("Mention " + id + ": " + status.replace(/_/g, " "));
+      if (current()) move(1);
+    }).catch(function () {});
+  }
+  function assignToMe() {
+    var id = focusedId();
+    if (!id) return;
+    api("POST", "/api/mentions/assign", { ids: [id], assignee: "me" }).then(function (data) {
+      showAssignee(id, data.assignee ? data.assignee.email : "me");
+      toast("Mention " + id + " assigned to you");
+      if (current()) move(1);
+    }).catch(function () {});
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    var target = event.target;
+    var tag = target && target.tagName;
+    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable)) {
+      if (event.key === "Escape") target.blur();
+      return;
+    }
+    var dialog = document.getElementById("keys-help");
+    switch (event.key) {
+      case "j": move(1); break;
+      case "k": move(-1); break;
+      case "o":
+      case "Enter": {
+        var el = current();
+        var link = el && el.querySelector("a.open");
+        if (link) location.href = link.getAttribute("href");
+        else return;
+        break;
+      }
+      case "x": {
+        var row = current();
+        var box = row && row.querySelector('input[type="checkbox"]');
+        if (box) box.checked = !box.checked;
+        break;
+      }
+      case "a": assignToMe(); break;
+      case "d": setStatus("dismissed"); break;
+      case "e": setStatus("escalated"); break;
+      case "r": {
+        var id = focusedId();
+        if (id) location.href = "/mentions/" + id + "#reply";
+        break;
+      }
+      case "/": {
+        var search = document.getElementById("search");
+        if (search) search.focus();
+        break;
+      }
+      case "?":
+        if (dialog && typeof dialog.showModal === "function") dialog.showModal();
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+  });
+
+  document.addEventListener("change", function (event) {
+    var t = event.target;
+    if (t && t.id === "select-all") {
+      items().forEach(function (li) {
+        var box = li.querySelector('input[type="checkbox"]');
+        if (box) box.checked = t.checked;
+      });
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    var t = event.target;
+    var li = t && t.closest ? t.closest("li.mention") : null;
+    if (li && t.tagName !== "A" && t.tagName !== "INPUT") setCurrent(li);
+    if (t && t.matches && t.matches("[data-confirm]") && !confirm(t.getAttribute("data-confirm"))) event.preventDefault();
+  });
+})();
+`;
