@@ -1,0 +1,137 @@
+// Text → sparse hashed feature vector shared by training and inference. Changing anything here changes the
+// meaning of the committed weights: bump FEATURE_VERSION and retrain.
+
+export const FEATURE_VERSION = 1;
+
+export interface SparseVector {
+  indices: Int32Array;
+  values: Float64Array;
+}
+
+export interface FeatureOptions {
+  /** log2 of the hash space. */
+  bits: number;
+  charWeight?: number;
+  cueWeight?: number;
+  bigrams?: boolean;
+}
+
+// Cues carry the taxonomy's own vocabulary (CFPB sub-issues, rights language) into the model as features, so a
+// short post that shares no n-grams with the long training narratives still lands near its code. The model
+// learns how much to trust each cue; a cue is a hint, not a rule.
+const CUES: Record<string, RegExp> = {
+  collections:
+    /\b(?:collect(?:or|ors|ion|ions|ing)?|debt|debts|owe|owed|owing|balance|past due|agency|garnish\w*|settle\w*|payment plan|creditor|recovery)\b/gi,
+  debt_not_owed:
+    /\b(?:not (?:my|mine)|isn'?t my|don'?t owe|do not owe|never owed|already paid|paid (?:it )?(?:off|in full)|identity theft|stole my identity|wrong person|discharged|never (?:had|opened)|same name|fraud(?:ulent)? account)\b/gi,
+  written_notice:
+    /\b(?:validat\w*|verif\w*|written notice|in writing|letter|notice|proof|documentation|itemi[sz]\w*|original creditor|right to dispute|paperwork|statement)\b/gi,
+  communication_tactics:
+    /\b(?:calls?|calling|called|phone|texts?|texting|emails?|voicemails?|robocalls?|harass\w*|rude|yell\w*|scream\w*|curs\w*|abusive|every day|times a day|nonstop|stop (?:calling|contacting)|hung up|at work|\d ?(?:am|pm))\b/gi,
+  false_statements:
+    /\b(?:wrong amount|fees?|interest|inflated|lie|lied|lying|false|misrepresent\w*|pretend\w*|impersonat\w*|claimed to be|crime|criminal|sheriff|police|attorney|amount)\b/gi,
+  legal_threats:
+    /\b(?:sue|sued|suing|lawsuit|court|judgment|garnish\w*|levy|seiz\w*|arrest\w*|jail|credit (?:report|score|bureaus?)|reported|ruin my credit|immigration|deport\w*|legal action|bank account|frozen|froze|exempt)\b/gi,
+  privacy:
+    /\b(?:employer|boss|job|work|coworkers?|co-workers?|neighbou?rs?|family|mother|mom|father|dad|sister|brother|wife|husband|relatives?|friends?|references?|third[- ]part\w*|facebook wall|told my|called my)\b/gi,
+  payment_service:
+    /\b(?:portal|website|site|app|online|log ?in|autopay|payment (?:plan|portal|site)|made a payment|pay(?:ment)? (?:didn'?t|not|wasn'?t) (?:go|post|appl)\w*|applied|receipt|refund|on hold|customer service|transferred|charged twice|double charged)\b/gi,
+  praise:
+    /\b(?:thank\w*|grateful|appreciat\w*|kind|kindly|patient|respectful|professional|helpful|polite|shout ?out|kudos|great (?:service|experience)|so nice|friendly|understanding|compassion\w*)\b/gi,
+};
+const CUE_NAMES = Object.keys(CUES);
+
+const MAX_CHAR_WORD = 24;
+
+export function normalizeText(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/https?:\/\/\S+/g, " urltoken ")
+    .replace(/@\w+/g, " handletoken ")
+    .replace(/#(\w+)/g, " $1 ")
+    .replace(/x{2,}(?:\/x{2,})*/g, " xxxx ")
+    .replace(/\{?\$[\d,.]+\}?/g, " moneytoken ")
+    .replace(/\d+/g, "0");
+}
+
+// FNV-1a over UTF-16 code units, seeded by feature family so "w:debt" and "c:debt" do not collide by design.
+function hashString(s: string, seed: number, from = 0, to = s.length): number {
+  let h = (2166136261 ^ seed) >>> 0;
+  for (let i = from; i < to; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 16777619);
+  }
+  return h >>> 0;
+}
+
+function hashPair(a: number, b: number): number {
+  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ b;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+const SEED_WORD = 1;
+const SEED_CHAR = 2;
+const SEED_CUE = 3;
+
+const WORD_WEIGHT = 1;
+const CHAR_WEIGHT = 0.6;
+const CUE_WEIGHT = 0.5;
+
+function addTo(map: Map<number, number>, key: number, amount: number) {
+  map.set(key, (map.get(key) ?? 0) + amount);
+}
+
+function normalizeInto(out: Map<number, number>, counts: Map<number, number>, weight: number) {
+  let norm = 0;
+  for (const c of counts.values()) {
+    const v = 1 + Math.log(c);
+    norm += v * v;
+  }
+  if (norm === 0) return;
+  const scale = weight / Math.sqrt(norm);
+  for (const [k, c] of counts) addTo(out, k, (1 + Math.log(c)) * scale);
+}
+
+export function extractFeatures(text: string, { bits, charWeight = CHAR_WEIGHT, cueWeight = CUE_WEIGHT, bigrams = true }: FeatureOptions): SparseVector {
+  const mask = (1 << bits) - 1;
+  const normalized = normalizeText(text);
+  const words = normalized.match(/[a-z0-9']+/g) ?? [];
+
+  const wordCounts = new Map<number, number>();
+  const charCounts = new Map<number, number>();
+  let previous = hashString("<s>", SEED_WORD);
+  for (const word of words) {
+    const h = hashString(word, SEED_WORD);
+    addTo(wordCounts, h & mask, 1);
+    if (bigrams) addTo(wordCounts, hashPair(previous, h) & mask, 1);
+    previous = h;
+    if (word.length > MAX_CHAR_WORD || charWeight === 0) continue;
+    const padded = ` ${word} `;
+    for (let n = 3; n <= 5; n++) {
+      for (let i = 0; i + n <= padded.length; i++) addTo(charCounts, hashString(padded, SEED_CHAR + n, i, i + n) & mask, 1);
+    }
+  }
+
+  const out = new Map<number, number>();
+  normalizeInto(out, wordCounts, WORD_WEIGHT);
+  normalizeInto(out, charCounts, charWeight);
+  for (let c = 0; c < CUE_NAMES.length; c++) {
+    const pattern = CUES[CUE_NAMES[c] as string] as RegExp;
+    pattern.lastIndex = 0;
+    let hits = 0;
+    while (pattern.exec(normalized) !== null && hits < 8) hits++;
+    if (hits > 0 && cueWeight > 0) addTo(out, hashString(CUE_NAMES[c] as string, SEED_CUE) & mask, cueWeight * Math.log1p(hits));
+  }
+
+  const indices = new Int32Array(out.size);
+  const values = new Float64Array(out.size);
+  let i = 0;
+  // Sorted so floating-point sums run in the same order on every machine: weights come out byte-identical.
+  for (const k of [...out.keys()].sort((a, b) => a - b)) {
+    indices[i] = k;
+    values[i] = out.get(k) as number;
+    i++;
+  }
+  return { indices, values };
+}
