@@ -61,6 +61,17 @@ export const mentions = sqliteTable(
     index("mentions_author_key").on(t.authorKey),
     index("mentions_unclassified").on(t.id).where(sql`classified_at IS NULL`),
     index("mentions_queue").on(t.relevant, t.status, t.createdAt),
+    // Dashboard filters and the triage queue (see src/services/mentions/list-mentions.ts).
+    index("mentions_source_created").on(t.sourceId, t.createdAt),
+    index("mentions_category_created").on(t.category, t.createdAt),
+    index("mentions_assignee_created").on(t.assigneeId, t.createdAt),
+    index("mentions_group").on(t.groupId),
+    index("mentions_thread").on(t.threadId),
+    index("mentions_open_queue")
+      .on(t.slaDueAt, t.id)
+      .where(
+        sql`relevant = 1 AND status IN ('new', 'triaged', 'drafting', 'awaiting_approval', 'approved', 'escalated') AND sla_due_at IS NOT NULL`,
+      ),
   ],
 );
 
