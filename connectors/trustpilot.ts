@@ -77,15 +77,8 @@ export const trustpilotReviewsResponse = z.object({
 const trustpilotErrors =
   (credential: string): ErrorInterpreter =>
   ({ status, json, body, original }) => {
-    const message =
-      (typeof errorField(json, "message") === "string"
-        ? (errorField(json, "message") as string)
-        : undefined) ??
-      (json && typeof json === "object" && typeof (json as { message?: unknown }).message === "string"
-        ? (json as { message: string }).message
-        : undefined) ??
-      (body.length > 0 && body.length < 200 ? body : undefined);
-    const detail = message ? ` (${message})` : "";
+    const message = trustpilotErrorMessage(json) ?? (body.length > 0 && body.length < 200 ? body : undefined);
+  const detail = message ? ` (${message})` : "";
     if (status === 404) {
       return upstreamError(
         "config",
@@ -102,6 +95,14 @@ const trustpilotErrors =
     }
     return null;
   };
+
+/** Trustpilot answers either `{"message"}`, `{"error": {"message"}}` or, from its gateway, `{"fault": {"faultstring"}}`. */
+function trustpilotErrorMessage(json: unknown): string | undefined {
+  if (!json || typeof json !== "object") return undefined;
+  const record = json as { message?: unknown; fault?: { faultstring?: unknown } };
+  const candidates = [record.message, errorField(json, "message"), record.fault?.faultstring];
+  return candidates.find((value): value is string => typeof value === "string");
+}
 
 export function trustpilotReviewUrl(reviewId: string): string {
   return `https://www.trustpilot.com/reviews/${encodeURIComponent(reviewId)}`;
