@@ -10,7 +10,6 @@ import { z } from "zod";
 import { ConnectorError } from "./errors.js";
 import type { Connector, NormalizedMention, PollContext, PollPage } from "./types.js";
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const DEFAULT_DEMO_FILE = "data/demo/mentions.jsonl";
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
@@ -55,8 +54,9 @@ export const demoCursorSchema = z.object({
 });
 export type DemoCursor = z.infer<typeof demoCursorSchema>;
 
+/** Resolved at poll time, not at import: the registry is also loaded on Workers, where there is no file URL. */
 export function resolveDemoFile(file: string): string {
-  return resolve(REPO_ROOT, file);
+  return resolve(dirname(fileURLToPath(import.meta.url)), "..", file);
 }
 
 export async function loadDemoRows(config: Pick<DemoConfig, "file" | "segments">): Promise<DemoRow[]> {
