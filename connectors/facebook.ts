@@ -172,7 +172,7 @@ async function pollTagged(ctx: PollContext<FacebookConfig>, state: SweepState): 
   const answer = await graphGet(
     ctx,
     `${ctx.config.pageId}/tagged`,
-    { fields: TAGGED_FIELDS, limit: String(ctx.config.pageSize), ...paramsFromToken(state.sweep?.next) },
+    { ...paramsFromToken(state.sweep?.next), fields: TAGGED_FIELDS, limit: String(ctx.config.pageSize) },
     taggedResponse,
     EDGE_ERRORS.tagged,
   );
@@ -227,7 +227,7 @@ async function pollRatings(ctx: PollContext<FacebookConfig>, state: SweepState):
   const answer = await graphGet(
     ctx,
     `${ctx.config.pageId}/ratings`,
-    { fields: RATING_FIELDS, limit: String(ctx.config.pageSize), ...paramsFromToken(state.sweep?.next) },
+    { ...paramsFromToken(state.sweep?.next), fields: RATING_FIELDS, limit: String(ctx.config.pageSize) },
     ratingsResponse,
     EDGE_ERRORS.ratings,
   );

@@ -117,7 +117,7 @@ async function pollTags(ctx: PollContext<InstagramConfig>, state: SweepState): P
   const answer = await graphGet(
     ctx,
     `${ctx.config.igUserId}/tags`,
-    { fields: TAG_FIELDS, limit: String(ctx.config.pageSize), ...paramsFromToken(state.sweep?.next) },
+    { ...paramsFromToken(state.sweep?.next), fields: TAG_FIELDS, limit: String(ctx.config.pageSize) },
     tagsResponse,
     EDGE_ERRORS.tags,
   );
