@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createClient, type Client } from "@libsql/client";
+import { createClient, type Client, type InValue, type Row } from "@libsql/client";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { drizzle } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
@@ -10,9 +10,18 @@ import * as schema from "./schema/index.js";
 /** The database as every module sees it: the same type on libSQL (Node, Turso) and D1 (Workers). */
 export type Db = BaseSQLiteDatabase<"async", unknown, typeof schema>;
 
+export interface WriteTx {
+  /** Drizzle bound to the open transaction. */
+  db: Db;
+  /** A raw parameterised statement in the same transaction, for hot paths where query building dominates. */
+  exec(sql: string, args: InValue[]): Promise<Row[]>;
+}
+
 export interface Database {
   db: Db;
   client: Client;
+  /** Runs `fn` in one write transaction: all of it commits, or none of it. */
+  writeTransaction<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T>;
   close(): void;
 }
 
@@ -25,7 +34,27 @@ export function openDatabase(url: string, authToken?: string): Database {
   }
   const client = createClient({ url, ...(authToken ? { authToken } : {}) });
   const db = drizzle(client, { schema, casing: "snake_case" }) as unknown as Db;
-  return { db, client, close: () => client.close() };
+  return {
+    db,
+    client,
+    async writeTransaction(fn) {
+      const transaction = await client.transaction("write");
+      try {
+        const result = await fn({
+          db: drizzle(transaction as unknown as Client, { schema, casing: "snake_case" }) as unknown as Db,
+          exec: async (sql, args) => (await transaction.execute({ sql, args })).rows,
+        });
+        await transaction.commit();
+        return result;
+      } catch (error) {
+        await transaction.rollback().catch(() => {});
+        throw error;
+      } finally {
+        transaction.close();
+      }
+    },
+    close: () => client.close(),
+  };
 }
 
 export async function migrateDatabase(database: Database): Promise<void> {

@@ -30,7 +30,7 @@ export async function importFile(
   const flush = async () => {
     if (batch.length === 0) return;
     const prepared = await prepareMentions(batch, ingest.prepare);
-    const stored = await storePage(deps.db, prepared, {
+    const stored = await storePage(deps.database, prepared, {
       sourceId: source.id,
       now: deps.now(),
       brandSla: ingest.brandSla,

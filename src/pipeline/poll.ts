@@ -90,7 +90,7 @@ export async function pollSource(deps: Deps, source: SourceRow, options: PollOpt
         backfillSince === undefined
           ? { ...stored, live: result.cursor }
           : { ...stored, backfill: { since: backfillSince, cursor: result.cursor, done: !result.hasMore } };
-      const { inserted, duplicates } = await storePage(deps.db, prepared, {
+      const { inserted, duplicates } = await storePage(deps.database, prepared, {
         sourceId: source.id,
         now,
         brandSla: ingest.brandSla,

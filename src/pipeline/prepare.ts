@@ -36,6 +36,17 @@ export function authorKey(secret: string, sourceType: string, mention: Normalize
 }
 
 export async function prepareMentions(items: NormalizedMention[], ctx: PrepareContext): Promise<PreparedMention[]> {
+  // Authors repeat within a page (threads, regulars): key each identity once.
+  const authorKeys = new Map<string, string | null>();
+  const keyFor = (mention: NormalizedMention) => {
+    const identity = `${mention.authorId ?? ""}\u0000${mention.authorHandle ?? ""}`;
+    let key = authorKeys.get(identity);
+    if (key === undefined) {
+      key = authorKey(ctx.secret, ctx.sourceType, mention);
+      authorKeys.set(identity, key);
+    }
+    return key;
+  };
   const withText = items.filter((m) => m.text.trim().length > 0);
   const classifications = ctx.classifier
     ? await ctx.classifier.classify(
@@ -51,7 +62,7 @@ export async function prepareMentions(items: NormalizedMention[], ctx: PrepareCo
       mention,
       textMasked: maskPii(mention.text).masked,
       contentHash: contentHash(mention.text),
-      authorKey: authorKey(ctx.secret, ctx.sourceType, mention),
+      authorKey: keyFor(mention),
       brandIds: brandsForMention(ctx.matchBrands(mention.text), ctx.sourceBrandId),
       classification,
     };

@@ -1,17 +1,18 @@
 // Stores one page of prepared mentions and the cursor that covers them in ONE transaction: a crash before
 // commit stores neither (the page is fetched again), after commit both (the page is never fetched again).
 // Dedup is the unique (source_id, external_id) index: a mention seen twice is stored once.
-import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Cursor } from "../../connectors/types.js";
-import type { Db } from "../db/client.js";
-import { hourlyCounts, mentionBrands, mentions, sources } from "../db/schema/index.js";
+import { eq, inArray, sql } from "drizzle-orm";
+import type { InValue } from "@libsql/client";
+import type { Database, Db, WriteTx } from "../db/client.js";
+import { hourlyCounts, mentions, sources } from "../db/schema/index.js";
 import type { SlaMinutes } from "../db/schema/brands.js";
 import { slaDueAt } from "../domain/sla.js";
 import type { Severity } from "../domain/taxonomy.js";
 import type { PreparedMention } from "./prepare.js";
 import { routeStored, type Router, type StoredMention } from "./route.js";
 
-export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+/** Drizzle bound to the store transaction, as routers receive it. */
+export type Tx = Db;
 
 export interface StoreContext {
   sourceId: number;
@@ -27,125 +28,148 @@ export interface StoreResult {
   duplicates: number;
 }
 
-// SQLite caps bound variables per statement; ~40 columns a row keeps a 100-row chunk well inside it.
-const CHUNK = 100;
+// Mentions are inserted with one hand-built multi-row statement per chunk: for this hot path the query
+// builder cost more than SQLite itself (measured in bench/ingest.ts). Columns mirror src/db/schema/mentions.ts;
+// test/integration/pipeline.test.ts reads every one back.
+const MENTION_COLUMNS = [
+  "source_id", "external_id", "url", "author_handle", "author_name", "author_id", "author_key", "text",
+  "text_masked", "created_at", "fetched_at", "rating", "reach", "language", "content_hash", "thread_id",
+  "reply_target", "meta", "raw", "status", "status_changed_at", "sla_due_at", "category", "relevant",
+  "severity", "flags", "sentiment", "confidence", "classified_by", "classifier_version", "classified_at",
+] as const;
+const ROW_PLACEHOLDER = `(${MENTION_COLUMNS.map(() => "?").join(",")})`;
+const CHUNK = 200; // 31 columns × 200 rows stays far below SQLite's bound-variable limit
 
 export const hourOf = (date: Date) => new Date(Math.floor(date.getTime() / 3_600_000) * 3_600_000);
 
+/** Hourly count keys: per brand overall, and per brand × category × source (src/domain/spikes reads them). */
 export function countKeys(brandId: number, category: string | null, sourceId: number): string[] {
   return [`brand:${brandId}`, `brand:${brandId}|cat:${category ?? "unclassified"}|src:${sourceId}`];
 }
 
-export async function storePage(db: Db, items: PreparedMention[], ctx: StoreContext): Promise<StoreResult> {
-  return db.transaction(async (tx) => {
-    const inserted: StoredMention[] = [];
-    for (let i = 0; i < items.length; i += CHUNK) {
-      const chunk = items.slice(i, i + CHUNK);
-      const rows = chunk.map((p) => toRow(p, ctx));
-      const returned = await tx
-        .insert(mentions)
-        .values(rows)
-        .onConflictDoNothing()
-        .returning({ id: mentions.id, externalId: mentions.externalId });
-      const byExternal = new Map(chunk.map((p) => [p.mention.externalId, p]));
-      for (const r of returned) {
-        const prepared = byExternal.get(r.externalId);
-        if (prepared) inserted.push({ id: r.id, prepared });
-      }
-    }
-
+export async function storePage(database: Database, items: PreparedMention[], ctx: StoreContext): Promise<StoreResult> {
+  return database.writeTransaction(async (tx) => {
+    const inserted = await insertMentions(tx, items, ctx);
     if (inserted.length > 0) {
-      const ids = inserted.map((m) => m.id);
-      // The earliest mention with the same content is the group's head: one decision covers the group.
-      await tx
-        .update(mentions)
-        .set({ groupId: sql`(SELECT min(m2.id) FROM ${mentions} m2 WHERE m2.content_hash = ${mentions.contentHash})` })
-        .where(inArray(mentions.id, ids));
-
-      const brandRows = inserted.flatMap((m) => m.prepared.brandIds.map((brandId) => ({ mentionId: m.id, brandId })));
-      for (let i = 0; i < brandRows.length; i += 500) {
-        await tx.insert(mentionBrands).values(brandRows.slice(i, i + 500)).onConflictDoNothing();
-      }
-
-      const counts = new Map<string, { key: string; hour: Date; count: number }>();
-      for (const m of inserted) {
-        const hour = hourOf(m.prepared.mention.createdAt);
-        for (const brandId of m.prepared.brandIds) {
-          for (const key of countKeys(brandId, m.prepared.classification?.category ?? null, ctx.sourceId)) {
-            const id = `${key}@${hour.getTime()}`;
-            const entry = counts.get(id) ?? { key, hour, count: 0 };
-            entry.count++;
-            counts.set(id, entry);
-          }
-        }
-      }
-      const countRows = [...counts.values()];
-      for (let i = 0; i < countRows.length; i += 300) {
-        await tx
-          .insert(hourlyCounts)
-          .values(countRows.slice(i, i + 300))
-          .onConflictDoUpdate({
-            target: [hourlyCounts.key, hourlyCounts.hour],
-            set: { count: sql`${hourlyCounts.count} + excluded.count` },
-          });
-      }
-      await routeStored(ctx.routers ?? [], tx, inserted, { sourceId: ctx.sourceId, now: ctx.now });
+      await groupNearDuplicates(tx.db, inserted.map((m) => m.id));
+      await insertMentionBrands(tx, inserted);
+      await addHourlyCounts(tx.db, inserted, ctx.sourceId);
+      await routeStored(ctx.routers ?? [], tx.db, inserted, { sourceId: ctx.sourceId, now: ctx.now });
     }
-
     if (ctx.cursor) {
-      await tx
-        .update(sources)
-        .set({ cursor: ctx.cursor.value as Cursor | null })
-        .where(and(eq(sources.id, ctx.sourceId)));
+      await tx.db.update(sources).set({ cursor: ctx.cursor.value }).where(eq(sources.id, ctx.sourceId));
     }
     return { inserted, duplicates: items.length - inserted.length };
   });
 }
 
-function toRow(p: PreparedMention, ctx: StoreContext): typeof mentions.$inferInsert {
+async function insertMentions(tx: WriteTx, items: PreparedMention[], ctx: StoreContext): Promise<StoredMention[]> {
+  const inserted: StoredMention[] = [];
+  for (let i = 0; i < items.length; i += CHUNK) {
+    const chunk = items.slice(i, i + CHUNK);
+    const args = chunk.flatMap((p) => mentionValues(p, ctx));
+    const rows = await tx.exec(
+      `INSERT INTO mentions (${MENTION_COLUMNS.join(",")}) VALUES ${chunk.map(() => ROW_PLACEHOLDER).join(",")}
+       ON CONFLICT DO NOTHING RETURNING id, external_id`,
+      args,
+    );
+    const byExternal = new Map(chunk.map((p) => [p.mention.externalId, p]));
+    for (const row of rows) {
+      const prepared = byExternal.get(String(row.external_id));
+      if (prepared) inserted.push({ id: Number(row.id), prepared });
+    }
+  }
+  return inserted;
+}
+
+/** The earliest mention with the same content heads the group: one decision covers retweets and cross-posts. */
+async function groupNearDuplicates(db: Db, ids: number[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500) {
+    await db
+      .update(mentions)
+      .set({ groupId: sql`(SELECT min(m2.id) FROM ${mentions} m2 WHERE m2.content_hash = ${mentions.contentHash})` })
+      .where(inArray(mentions.id, ids.slice(i, i + 500)));
+  }
+}
+
+async function insertMentionBrands(tx: WriteTx, inserted: StoredMention[]): Promise<void> {
+  const pairs = inserted.flatMap((m) => m.prepared.brandIds.map((brandId) => [m.id, brandId] as const));
+  for (let i = 0; i < pairs.length; i += 400) {
+    const chunk = pairs.slice(i, i + 400);
+    await tx.exec(
+      `INSERT INTO mention_brands (mention_id, brand_id) VALUES ${chunk.map(() => "(?,?)").join(",")} ON CONFLICT DO NOTHING`,
+      chunk.flat(),
+    );
+  }
+}
+
+async function addHourlyCounts(db: Db, inserted: StoredMention[], sourceId: number): Promise<void> {
+  const counts = new Map<string, { key: string; hour: Date; count: number }>();
+  for (const m of inserted) {
+    const hour = hourOf(m.prepared.mention.createdAt);
+    for (const brandId of m.prepared.brandIds) {
+      for (const key of countKeys(brandId, m.prepared.classification?.category ?? null, sourceId)) {
+        const id = `${key}@${hour.getTime()}`;
+        const entry = counts.get(id) ?? { key, hour, count: 0 };
+        entry.count++;
+        counts.set(id, entry);
+      }
+    }
+  }
+  const rows = [...counts.values()];
+  for (let i = 0; i < rows.length; i += 300) {
+    await db
+      .insert(hourlyCounts)
+      .values(rows.slice(i, i + 300))
+      .onConflictDoUpdate({
+        target: [hourlyCounts.key, hourlyCounts.hour],
+        set: { count: sql`${hourlyCounts.count} + excluded.count` },
+      });
+  }
+}
+
+function mentionValues(p: PreparedMention, ctx: StoreContext): InValue[] {
   const m = p.mention;
   const c = p.classification;
-  const severity = (c?.severity ?? null) as Severity | null;
   const firstBrand = p.brandIds[0];
-  return {
-    sourceId: ctx.sourceId,
-    externalId: m.externalId,
-    url: m.url ?? null,
-    authorHandle: m.authorHandle ?? null,
-    authorName: m.authorName ?? null,
-    authorId: m.authorId ?? null,
-    authorKey: p.authorKey,
-    text: m.text,
-    textMasked: p.textMasked,
-    createdAt: m.createdAt,
-    fetchedAt: ctx.now,
-    rating: m.rating ?? null,
-    reach: m.reach ?? null,
-    language: m.language ?? null,
-    contentHash: p.contentHash,
-    threadId: m.threadId ?? null,
-    replyTarget: m.replyTarget ?? null,
-    meta: m.meta ?? {},
-    raw: m.raw ?? null,
-    statusChangedAt: ctx.now,
-    slaDueAt: slaDueAt(
-      severity,
-      c?.relevant ?? null,
-      ctx.now,
-      firstBrand !== undefined ? ctx.brandSla.get(firstBrand) : undefined,
-    ),
-    ...(c
-      ? {
-          category: c.category,
-          relevant: c.relevant,
-          severity: c.severity,
-          flags: c.flags,
-          sentiment: c.sentiment,
-          confidence: c.confidence,
-          classifiedBy: c.engine,
-          classifierVersion: c.version,
-          classifiedAt: ctx.now,
-        }
-      : { flags: m.flags ?? [] }),
-  };
+  const due = slaDueAt(
+    (c?.severity ?? null) as Severity | null,
+    c?.relevant ?? null,
+    ctx.now,
+    firstBrand !== undefined ? ctx.brandSla.get(firstBrand) : undefined,
+  );
+  const now = ctx.now.getTime();
+  return [
+    ctx.sourceId,
+    m.externalId,
+    m.url ?? null,
+    m.authorHandle ?? null,
+    m.authorName ?? null,
+    m.authorId ?? null,
+    p.authorKey,
+    m.text,
+    p.textMasked,
+    m.createdAt.getTime(),
+    now,
+    m.rating ?? null,
+    m.reach ?? null,
+    m.language ?? null,
+    p.contentHash,
+    m.threadId ?? null,
+    m.replyTarget ?? null,
+    JSON.stringify(m.meta ?? {}),
+    m.raw === undefined ? null : JSON.stringify(m.raw),
+    "new",
+    now,
+    due ? due.getTime() : null,
+    c?.category ?? null,
+    c ? (c.relevant ? 1 : 0) : null,
+    c?.severity ?? null,
+    JSON.stringify(c?.flags ?? m.flags ?? []),
+    c?.sentiment ?? null,
+    c?.confidence ?? null,
+    c?.engine ?? null,
+    c?.version ?? null,
+    c ? now : null,
+  ];
 }

@@ -127,3 +127,88 @@ describe("ingest pipeline", () => {
     expect(outcome.error).toMatch(/invalid configuration: `url`/);
   });
 });
+
+describe("storePage", () => {
+  it("writes every mention column and reads back the same values", async () => {
+    const [source] = await deps.db
+      .insert(sources)
+      .values({ workspaceId: deps.workspaceId, name: "direct", type: "file", config: { path: "x" } })
+      .returning();
+    const { storePage } = await import("../../src/pipeline/store.js");
+    const createdAt = new Date("2026-11-21T10:00:00Z");
+    const result = await storePage(
+      deps.database,
+      [
+        {
+          mention: {
+            externalId: "ext-1",
+            url: "https://x.example/1",
+            authorHandle: "pat",
+            authorName: "Pat",
+            authorId: "42",
+            text: "my lawyer will call you, 555-123-4567",
+            createdAt,
+            rating: 2,
+            reach: 1200,
+            language: "en",
+            threadId: "thread-1",
+            replyTarget: "target-1",
+            meta: { issue: "Communication tactics" },
+            raw: { id: 1 },
+          },
+          textMasked: "my lawyer will call you, [phone]",
+          contentHash: "abc",
+          authorKey: "key-1",
+          brandIds: [deps.companyBrandId],
+          classification: {
+            category: "legal_threats",
+            relevant: true,
+            severity: "critical",
+            flags: ["attorney", "pii"],
+            sentiment: -0.6,
+            confidence: 0.8,
+            engine: "local",
+            version: "v-test",
+          },
+        },
+      ],
+      { sourceId: source!.id, now, brandSla: new Map([[deps.companyBrandId, { critical: 30 }]]), cursor: { value: { page: 2 } } },
+    );
+    expect(result.inserted).toHaveLength(1);
+    const [row] = await deps.db.select().from(mentions);
+    expect(row).toMatchObject({
+      sourceId: source!.id,
+      externalId: "ext-1",
+      url: "https://x.example/1",
+      authorHandle: "pat",
+      authorName: "Pat",
+      authorId: "42",
+      authorKey: "key-1",
+      textMasked: "my lawyer will call you, [phone]",
+      createdAt,
+      fetchedAt: now,
+      rating: 2,
+      reach: 1200,
+      language: "en",
+      contentHash: "abc",
+      groupId: row!.id,
+      threadId: "thread-1",
+      replyTarget: "target-1",
+      meta: { issue: "Communication tactics" },
+      raw: { id: 1 },
+      status: "new",
+      statusChangedAt: now,
+      slaDueAt: new Date(now.getTime() + 30 * 60_000),
+      category: "legal_threats",
+      relevant: true,
+      severity: "critical",
+      flags: ["attorney", "pii"],
+      sentiment: -0.6,
+      confidence: 0.8,
+      classifiedBy: "local",
+      classifierVersion: "v-test",
+      classifiedAt: now,
+    });
+    expect((await reload(source!.id)).cursor).toEqual({ page: 2 });
+  });
+});
