@@ -52,6 +52,11 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     );
   }
   const env = parsed.data;
+  if ((env.CLASSIFIER_ENGINE === "claude" || env.CLASSIFIER_ENGINE === "hybrid") && !env.ANTHROPIC_API_KEY) {
+    throw new EnvError(
+      `Invalid configuration:\n  CLASSIFIER_ENGINE=${env.CLASSIFIER_ENGINE} needs ANTHROPIC_API_KEY: set the key, or use CLASSIFIER_ENGINE=local to run offline.`,
+    );
+  }
   if (!env.RAPPORT_SECRET) {
     if (!env.RAPPORT_DEMO && env.NODE_ENV === "production") {
       throw new EnvError(

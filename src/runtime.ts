@@ -1,7 +1,19 @@
 // Wires the capabilities that depend on configuration onto Deps: the classifier and the pipeline routers.
 // Kept apart from buildDeps so tests can build bare deps and add only what they exercise.
+import { createClassifier } from "./classifier/index.js";
 import type { Deps } from "./deps.js";
+import { dbClassificationCache } from "./services/classification/db-cache.js";
 
 export async function buildRuntime(deps: Deps): Promise<Deps> {
-  return deps;
+  const { env } = deps;
+  const classifier = createClassifier({
+    ...(env.CLASSIFIER_ENGINE ? { engine: env.CLASSIFIER_ENGINE } : {}),
+    ...(env.ANTHROPIC_API_KEY ? { anthropicApiKey: env.ANTHROPIC_API_KEY } : {}),
+    ...(env.ANTHROPIC_BASE_URL ? { anthropicBaseUrl: env.ANTHROPIC_BASE_URL } : {}),
+    model: env.CLAUDE_MODEL,
+    cache: dbClassificationCache(deps.db),
+    onClaudeError: (id, error) =>
+      deps.log.warn("claude classification failed; kept the local result", { id, error: String(error) }),
+  });
+  return { ...deps, classifier };
 }
