@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, loadEnv } from "./env.js";
+
+describe("loadEnv", () => {
+  it("defaults to the embedded database, port 8787 and the demo", () => {
+    const env = loadEnv({});
+    expect(env).toMatchObject({ DATABASE_URL: "file:data/rapport.db", PORT: 8787, RAPPORT_DEMO: true });
+  });
+
+  it("names the bad variable and the fix", () => {
+    expect(() => loadEnv({ PORT: "eighty" })).toThrow(EnvError);
+    expect(() => loadEnv({ PORT: "eighty" })).toThrow(/PORT="eighty"/);
+    expect(() => loadEnv({ DATABASE_URL: "postgres://x" })).toThrow(/DATABASE_URL.*must start with file:, libsql:/s);
+    expect(() => loadEnv({ RAPPORT_SECRET: "short" })).toThrow(/RAPPORT_SECRET.*at least 32 characters/s);
+    expect(() => loadEnv({ RAPPORT_DEMO: "maybe" })).toThrow(/RAPPORT_DEMO/);
+  });
+
+  it("requires a secret in production without the demo", () => {
+    expect(() => loadEnv({ NODE_ENV: "production", RAPPORT_DEMO: "0" })).toThrow(/RAPPORT_SECRET is required/);
+  });
+
+  it("requires an API key for the Claude engines", () => {
+    expect(() => loadEnv({ CLASSIFIER_ENGINE: "claude" })).toThrow(/needs ANTHROPIC_API_KEY/);
+    expect(loadEnv({ CLASSIFIER_ENGINE: "local" }).CLASSIFIER_ENGINE).toBe("local");
+  });
+
+  it("accepts Turso URLs with a token", () => {
+    expect(loadEnv({ DATABASE_URL: "libsql://db.example.turso.io", DATABASE_AUTH_TOKEN: "t" }).DATABASE_AUTH_TOKEN).toBe("t");
+  });
+
+  it("lists every variable in .env.example", async () => {
+    const { readFileSync } = await import("node:fs");
+    const example = readFileSync(new URL("../.env.example", import.meta.url), "utf8");
+    const source = readFileSync(new URL("./env.ts", import.meta.url), "utf8");
+    const names = [...source.matchAll(/^ {2}([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]);
+    expect(names.length).toBeGreaterThan(10);
+    for (const name of names) expect(example).toMatch(new RegExp(`^${name}=`, "m"));
+  });
+});
