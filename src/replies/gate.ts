@@ -1,0 +1,58 @@
+// Mentions where a templated or drafted public reply is never appropriate: the person exercised a legal right,
+// is vulnerable, or is represented. A manager must take them over; the page shows why and what to do instead.
+import { type Flag, HUMAN_ONLY_FLAGS } from "../domain/taxonomy.js";
+
+type HumanOnlyFlag = (typeof HUMAN_ONLY_FLAGS)[number];
+
+const GUIDANCE: Record<HumanOnlyFlag, { why: string; instead: string }> = {
+  dispute: {
+    why: "The person disputes the debt. A public reply could misstate its status, and the dispute must be recorded.",
+    instead:
+      "Record the dispute on the account and pause collection until it is verified; a manager decides whether to reply.",
+  },
+  cease_contact: {
+    why: "The person asked us to stop contacting them (FDCPA §805(c)). A reply is itself contact.",
+    instead:
+      "Record the cease-contact request on the account; do not reply unless a manager decides a reply is lawful.",
+  },
+  attorney: {
+    why: "The person says they are represented by an attorney; we may only communicate with the attorney (§805(a)(2)).",
+    instead: "Record the representation and route the matter to the attorney through the collections team.",
+  },
+  bankruptcy: {
+    why: "The person mentions bankruptcy; collection activity may be stayed and a reply can violate the stay.",
+    instead: "Send to the bankruptcy or legal team to check the case before anything else happens.",
+  },
+  identity_theft: {
+    why: "The person reports identity theft; any reply risks confirming a debt that may not be theirs.",
+    instead: "Open an identity-theft review on the account and pause collection until it is resolved.",
+  },
+  deceased: {
+    why: "The post concerns someone who has died; talking about their debt in public discloses it to third parties.",
+    instead: "Route to the estates team; only the estate's representative may be contacted, privately.",
+  },
+  servicemember: {
+    why: "The person is a servicemember; SCRA protections may apply and need checking first.",
+    instead: "Route to the team that verifies SCRA status before any contact.",
+  },
+  self_harm: {
+    why: "The post suggests the person may be at risk of harm. This needs a person, not a template.",
+    instead:
+      "Escalate to a manager now; pause collection and follow the crisis procedure (e.g. share the 988 lifeline privately).",
+  },
+};
+
+export interface ReplyBlock {
+  flag: HumanOnlyFlag;
+  why: string;
+  instead: string;
+}
+
+/** Why no template or draft may be used on this mention (empty when one may). */
+export function humanOnlyReasons(flags: readonly (Flag | string)[]): ReplyBlock[] {
+  return HUMAN_ONLY_FLAGS.filter((flag) => flags.includes(flag)).map((flag) => ({ flag, ...GUIDANCE[flag] }));
+}
+
+export function needsManager(flags: readonly (Flag | string)[]): boolean {
+  return humanOnlyReasons(flags).length > 0;
+}
