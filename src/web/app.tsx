@@ -21,6 +21,7 @@ import { type ApiOperation, buildOpenApi } from "./openapi.js";
 import { feedRoutes, mentionsApiDocs, mentionsApiRoutes } from "./routes/mentions.js";
 import { publicSessionRoutes, sessionApiDocs, sessionRoutes } from "./routes/session.js";
 import { staticRoutes } from "./routes/static.js";
+import { todayApiDocs, todayRoutes } from "./routes/today.js";
 
 export interface CreateAppOptions {
   /** Extra sub-apps mounted behind login, after the built-in ones. */
@@ -60,11 +61,12 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}) {
   // Signed-in routes: everything below needs a session or an API token.
   app.use("*", requireLogin());
   app.route("/", sessionRoutes(deps));
+  app.route("/", todayRoutes(deps));
   app.route("/", feedRoutes(deps));
   app.route("/", mentionsApiRoutes(deps));
   for (const extra of options.routes ?? []) app.route(extra.path, extra.app);
 
-  const apiDocs = [...sessionApiDocs, ...mentionsApiDocs, ...(options.apiDocs ?? [])];
+  const apiDocs = [...sessionApiDocs, ...mentionsApiDocs, ...todayApiDocs, ...(options.apiDocs ?? [])];
   app.get("/api/openapi.json", (c) => c.json(buildOpenApi(apiDocs, "1")));
   app.notFound((c) => {
     if (c.req.path.startsWith("/api/"))

@@ -4,20 +4,35 @@ import { z } from "zod";
 import type { Deps } from "../../deps.js";
 import { MENTION_STATUSES } from "../../domain/taxonomy.js";
 import { badRequest } from "../../errors.js";
+import { addNote } from "../../services/mentions/add-note.js";
 import { assignMentions } from "../../services/mentions/assign-mentions.js";
 import { changeStatus } from "../../services/mentions/change-status.js";
+import { correctClassification } from "../../services/mentions/correct-classification.js";
 import { filterOptions } from "../../services/mentions/filter-options.js";
+import { getMention } from "../../services/mentions/get-mention.js";
 import { listMentions } from "../../services/mentions/list-mentions.js";
 import {
+  addNoteSchema,
   assignSchema,
   changeStatusSchema,
+  correctClassificationSchema,
   listMentionsQuerySchema,
 } from "../../services/mentions/schemas.js";
+import { listViews } from "../../services/views/saved-views.js";
 import type { WebEnv } from "../context.js";
 import { requirePermission, safeNextPath } from "../middleware/auth.js";
 import type { ApiOperation } from "../openapi.js";
 import { validate } from "../validate.js";
 import { FeedPage } from "../views/feed-page.js";
+import { MentionPage } from "../views/mention-page.js";
+
+const idParam = z.object({ id: z.coerce.number().int().positive() });
+
+/** Form arrays arrive as a string (one value) or string[] (several). */
+function formList(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === "string");
+  return typeof value === "string" ? [value] : [];
+}
 
 const bulkFormSchema = z.object({
   action: z.string().regex(/^(assign:(me|none)|status:[a-z_]+)$/),
@@ -26,7 +41,6 @@ const bulkFormSchema = z.object({
 
 export function feedRoutes(deps: Deps) {
   return new Hono<WebEnv>()
-    .get("/", (c) => c.redirect("/feed", 302))
     .get("/feed", async (c) => {
       const user = c.get("user");
       const url = new URL(c.req.url);
@@ -46,14 +60,17 @@ export function feedRoutes(deps: Deps) {
         const error = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
         return c.html(<FeedPage {...common} items={[]} nextUrl={null} error={error} />, 400);
       }
-      const result = await listMentions(deps, user, { ...parsed.data, grouped: "true" });
+      const [result, savedViews] = await Promise.all([
+        listMentions(deps, user, { ...parsed.data, grouped: "true" }),
+        listViews(deps, user),
+      ]);
       let nextUrl: string | null = null;
       if (result.next) {
         const params = new URLSearchParams(url.searchParams);
         params.set("next", result.next);
         nextUrl = `/feed?${params}`;
       }
-      return c.html(<FeedPage {...common} items={result.items} nextUrl={nextUrl} />);
+      return c.html(<FeedPage {...common} items={result.items} nextUrl={nextUrl} savedViews={savedViews} />);
     })
     .post("/mentions/bulk", requirePermission("triage"), async (c) => {
       const body = await c.req.parseBody({ all: true });
@@ -74,6 +91,57 @@ export function feedRoutes(deps: Deps) {
         await changeStatus(deps, user, { ids, status: status.data });
       }
       return c.redirect(safeNextPath(form.data.back ?? "/feed"), 303);
+    })
+    .get("/mentions/:id", validate("param", idParam), async (c) => {
+      const detail = await getMention(deps, c.get("user"), c.req.valid("param").id);
+      return c.html(
+        <MentionPage
+          user={c.get("user")}
+          csrfToken={c.get("auth")?.csrfToken ?? null}
+          detail={detail}
+          now={deps.now()}
+        />,
+      );
+    })
+    .post("/mentions/:id/status", requirePermission("triage"), validate("param", idParam), async (c) => {
+      const id = c.req.valid("param").id;
+      const status = z.enum(MENTION_STATUSES).safeParse((await c.req.parseBody()).status);
+      if (!status.success) throw badRequest("Choose a status");
+      await changeStatus(deps, c.get("user"), { ids: [id], status: status.data });
+      return c.redirect(`/mentions/${id}`, 303);
+    })
+    .post("/mentions/:id/assign", requirePermission("triage"), validate("param", idParam), async (c) => {
+      const id = c.req.valid("param").id;
+      const value = (await c.req.parseBody()).assignee;
+      await assignMentions(deps, c.get("user"), {
+        ids: [id],
+        assignee: value === "me" ? "me" : value ? Number(value) : null,
+      });
+      return c.redirect(`/mentions/${id}`, 303);
+    })
+    .post(
+      "/mentions/:id/classification",
+      requirePermission("triage"),
+      validate("param", idParam),
+      async (c) => {
+        const id = c.req.valid("param").id;
+        const body = await c.req.parseBody({ all: true });
+        const parsed = correctClassificationSchema.safeParse({
+          category: body.category,
+          severity: body.severity,
+          flags: formList(body.flags),
+        });
+        if (!parsed.success) throw badRequest(parsed.error.issues.map((i) => i.message).join("; "));
+        await correctClassification(deps, c.get("user"), { mentionId: id, ...parsed.data });
+        return c.redirect(`/mentions/${id}`, 303);
+      },
+    )
+    .post("/mentions/:id/notes", requirePermission("triage"), validate("param", idParam), async (c) => {
+      const id = c.req.valid("param").id;
+      const parsed = addNoteSchema.safeParse(await c.req.parseBody());
+      if (!parsed.success) throw badRequest("Write the note first");
+      await addNote(deps, c.get("user"), { mentionId: id, body: parsed.data.body });
+      return c.redirect(`/mentions/${id}`, 303);
     });
 }
 
@@ -101,7 +169,37 @@ export function mentionsApiRoutes(deps: Deps) {
             ? null
             : { id: input.assignee };
       return c.json({ ...result, assignee });
-    });
+    })
+    .get("/api/mentions/:id", validate("param", idParam), async (c) => {
+      return c.json(await getMention(deps, c.get("user"), c.req.valid("param").id));
+    })
+    .post(
+      "/api/mentions/:id/classification",
+      requirePermission("triage"),
+      validate("param", idParam),
+      validate("json", correctClassificationSchema),
+      async (c) => {
+        const input = c.req.valid("json");
+        return c.json(
+          await correctClassification(deps, c.get("user"), { mentionId: c.req.valid("param").id, ...input }),
+        );
+      },
+    )
+    .post(
+      "/api/mentions/:id/notes",
+      requirePermission("triage"),
+      validate("param", idParam),
+      validate("json", addNoteSchema),
+      async (c) => {
+        return c.json(
+          await addNote(deps, c.get("user"), {
+            mentionId: c.req.valid("param").id,
+            body: c.req.valid("json").body,
+          }),
+          201,
+        );
+      },
+    );
 }
 
 export const mentionsApiDocs: ApiOperation[] = [

@@ -1,0 +1,91 @@
+// A reviewer's correction: stored as a `human` classification (kept for training exports) and written to the
+// mention, where it wins over every engine (engines only classify mentions with no classification yet).
+import { and, eq } from "drizzle-orm";
+import type { AuthUser } from "../../auth/types.js";
+import { brands, classifications, mentionBrands, mentions, sources } from "../../db/schema/index.js";
+import type { Deps } from "../../deps.js";
+import { slaDueAt } from "../../domain/sla.js";
+import { type Category, type Flag, isRelevant, type Severity } from "../../domain/taxonomy.js";
+import { forbidden, notFound } from "../../errors.js";
+import { recordAudit } from "../audit/record-audit.js";
+
+export const HUMAN_ENGINE = "human";
+export const HUMAN_VERSION = "human-1";
+
+export interface CorrectClassificationInput {
+  mentionId: number;
+  category: Category;
+  severity: Severity;
+  flags: Flag[];
+}
+
+export async function correctClassification(deps: Deps, actor: AuthUser, input: CorrectClassificationInput) {
+  if (actor.role === "viewer") throw forbidden("Viewers cannot change a mention");
+  return deps.db.transaction(async (tx) => {
+    const [current] = await tx
+      .select({
+        id: mentions.id,
+        category: mentions.category,
+        severity: mentions.severity,
+        flags: mentions.flags,
+        relevant: mentions.relevant,
+        sentiment: mentions.sentiment,
+        fetchedAt: mentions.fetchedAt,
+      })
+      .from(mentions)
+      .innerJoin(sources, eq(sources.id, mentions.sourceId))
+      .where(and(eq(mentions.id, input.mentionId), eq(sources.workspaceId, actor.workspaceId)));
+    if (!current) throw notFound("Mention");
+    const relevant = isRelevant(input.category);
+    const [brand] = await tx
+      .select({ slaMinutes: brands.slaMinutes })
+      .from(mentionBrands)
+      .innerJoin(brands, eq(brands.id, mentionBrands.brandId))
+      .where(eq(mentionBrands.mentionId, input.mentionId))
+      .orderBy(mentionBrands.brandId)
+      .limit(1);
+    const now = deps.now();
+    const flags = [...new Set(input.flags)];
+    await tx.insert(classifications).values({
+      mentionId: input.mentionId,
+      category: input.category,
+      relevant,
+      severity: input.severity,
+      flags,
+      sentiment: current.sentiment ?? 0,
+      confidence: 1,
+      engine: HUMAN_ENGINE,
+      version: HUMAN_VERSION,
+      correctedBy: actor.id,
+      createdAt: now,
+    });
+    const after = { category: input.category, severity: input.severity, flags, relevant };
+    await tx
+      .update(mentions)
+      .set({
+        ...after,
+        confidence: 1,
+        classifiedBy: HUMAN_ENGINE,
+        classifierVersion: HUMAN_VERSION,
+        classifiedAt: now,
+        // The clock keeps its start (when we first saw the post) but follows the corrected severity.
+        slaDueAt: slaDueAt(input.severity, relevant, current.fetchedAt, brand?.slaMinutes ?? {}),
+      })
+      .where(eq(mentions.id, input.mentionId));
+    await recordAudit(tx, {
+      actor: { id: actor.id, email: actor.email },
+      action: "mention.classification",
+      entityType: "mention",
+      entityId: input.mentionId,
+      before: {
+        category: current.category,
+        severity: current.severity,
+        flags: current.flags,
+        relevant: current.relevant,
+      },
+      after,
+      at: now,
+    });
+    return after;
+  });
+}

@@ -1,0 +1,140 @@
+// One mention with everything the mention page shows: thread, the author's other mentions, near-duplicates,
+// classification history, internal notes and the full audit history.
+import { and, asc, desc, eq, ne, sql } from "drizzle-orm";
+import { can } from "../../auth/roles.js";
+import type { AuthUser } from "../../auth/types.js";
+import { auditLog, classifications, mentions, notes, sources, users } from "../../db/schema/index.js";
+import type { Deps } from "../../deps.js";
+import { notFound } from "../../errors.js";
+import { baseListQuery, hydrate, type MentionListItem } from "./list-mentions.js";
+
+export interface MentionDetail {
+  mention: MentionListItem & {
+    language: string | null;
+    threadId: string | null;
+    classifiedBy: string | null;
+    confidence: number | null;
+  };
+  thread: MentionListItem[];
+  byAuthor: MentionListItem[];
+  duplicates: MentionListItem[];
+  classifications: {
+    id: number;
+    category: string;
+    severity: string;
+    flags: string[];
+    engine: string;
+    version: string;
+    confidence: number;
+    correctedBy: string | null;
+    createdAt: string;
+  }[];
+  notes: { id: number; body: string; author: string; createdAt: string }[];
+  history: { at: string; actor: string | null; action: string; before: unknown; after: unknown }[];
+}
+
+const RELATED_LIMIT = 20;
+
+export async function getMention(deps: Deps, viewer: AuthUser, id: number): Promise<MentionDetail> {
+  const showPii = can(viewer.role, "viewPii");
+  const [row] = await baseListQuery(deps, showPii)
+    .where(and(eq(mentions.id, id), eq(sources.workspaceId, viewer.workspaceId)))
+    .limit(1);
+  if (!row) throw notFound("Mention");
+  const [extra] = await deps.db
+    .select({
+      language: mentions.language,
+      threadId: mentions.threadId,
+      authorKey: mentions.authorKey,
+      classifiedBy: mentions.classifiedBy,
+      confidence: mentions.confidence,
+    })
+    .from(mentions)
+    .where(eq(mentions.id, id));
+  const [item] = await hydrate(deps, [row], showPii, true);
+
+  const related = async (condition: ReturnType<typeof sql>) =>
+    hydrate(
+      deps,
+      await baseListQuery(deps, showPii)
+        .where(and(condition, ne(mentions.id, id), eq(sources.workspaceId, viewer.workspaceId)))
+        .orderBy(desc(mentions.createdAt))
+        .limit(RELATED_LIMIT),
+      showPii,
+      false,
+    );
+  const thread = extra?.threadId
+    ? await related(sql`${mentions.threadId} = ${extra.threadId} AND ${mentions.sourceId} = ${row.sourceId}`)
+    : [];
+  const byAuthor = extra?.authorKey ? await related(sql`${mentions.authorKey} = ${extra.authorKey}`) : [];
+  const duplicates = row.groupId ? await related(sql`${mentions.groupId} = ${row.groupId}`) : [];
+
+  const correctors = deps.db
+    .$with("correctors")
+    .as(deps.db.select({ id: users.id, email: users.email }).from(users));
+  const classificationRows = await deps.db
+    .with(correctors)
+    .select({
+      id: classifications.id,
+      category: classifications.category,
+      severity: classifications.severity,
+      flags: classifications.flags,
+      engine: classifications.engine,
+      version: classifications.version,
+      confidence: classifications.confidence,
+      correctedBy: correctors.email,
+      createdAt: classifications.createdAt,
+    })
+    .from(classifications)
+    .leftJoin(correctors, eq(correctors.id, classifications.correctedBy))
+    .where(eq(classifications.mentionId, id))
+    .orderBy(desc(classifications.id));
+  const noteRows = await deps.db
+    .select({ id: notes.id, body: notes.body, author: users.email, createdAt: notes.createdAt })
+    .from(notes)
+    .innerJoin(users, eq(users.id, notes.userId))
+    .where(eq(notes.mentionId, id))
+    .orderBy(asc(notes.id));
+  const historyRows = await deps.db
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.entityType, "mention"), eq(auditLog.entityId, String(id))))
+    .orderBy(asc(auditLog.id));
+
+  return {
+    mention: {
+      ...item!,
+      language: extra?.language ?? null,
+      threadId: extra?.threadId ?? null,
+      classifiedBy: extra?.classifiedBy ?? null,
+      confidence: extra?.confidence ?? null,
+    },
+    thread,
+    byAuthor,
+    duplicates,
+    classifications: classificationRows.map((c) => ({
+      ...c,
+      flags: c.flags ?? [],
+      createdAt: c.createdAt.toISOString(),
+    })),
+    notes: noteRows.map((n) => ({ ...n, createdAt: n.createdAt.toISOString() })),
+    history: historyRows.map((h) => ({
+      at: h.at.toISOString(),
+      actor: h.actorEmail,
+      action: h.action,
+      before: showPii ? h.before : maskHistoryValue(h.before),
+      after: showPii ? h.after : maskHistoryValue(h.after),
+    })),
+  };
+}
+
+/** Audit values can hold note bodies or text; viewers see only which fields changed. */
+function maskHistoryValue(value: unknown): unknown {
+  if (!value || typeof value !== "object") return value;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+      k,
+      k === "body" || k === "text" ? "[hidden]" : v,
+    ]),
+  );
+}

@@ -1,0 +1,132 @@
+// "Today": what is new since the person's last visit, most important first, with counts, the overdue tally
+// and 30-day daily series for the charts.
+import { and, asc, desc, eq, gte, sql } from "drizzle-orm";
+import { can } from "../../auth/roles.js";
+import type { AuthUser } from "../../auth/types.js";
+import { mentions, sources, users } from "../../db/schema/index.js";
+import type { Deps } from "../../deps.js";
+import {
+  baseListQuery,
+  filterConditions,
+  groupHeadCondition,
+  hydrate,
+  type MentionListItem,
+} from "../mentions/list-mentions.js";
+import type { MentionFilters } from "../mentions/schemas.js";
+
+export const TODAY_LIMIT = 100;
+const DAY_MS = 86_400_000;
+const CHART_DAYS = 30;
+
+export interface DailySeries {
+  days: string[];
+  series: { key: string; counts: number[] }[];
+}
+
+export interface TodayView {
+  since: string;
+  items: MentionListItem[];
+  total: number;
+  byCategory: { key: string; count: number }[];
+  bySource: { key: string; count: number }[];
+  overdue: number;
+  open: number;
+  charts: { byCategory: DailySeries; bySource: DailySeries };
+}
+
+export async function todayView(
+  deps: Deps,
+  viewer: AuthUser,
+  filters: MentionFilters & { since?: string },
+): Promise<TodayView> {
+  const now = deps.now();
+  let since: Date;
+  if (filters.since) since = new Date(filters.since);
+  else {
+    const [row] = await deps.db
+      .select({ at: users.lastFeedVisitAt })
+      .from(users)
+      .where(eq(users.id, viewer.id));
+    since = row?.at ?? new Date(now.getTime() - DAY_MS);
+  }
+  const conds = await filterConditions(deps, viewer, { ...filters, since: "" });
+  const windowConds = [...conds, gte(mentions.createdAt, since)];
+  const showPii = can(viewer.role, "viewPii");
+
+  const rows = await baseListQuery(deps, showPii)
+    .where(and(...windowConds, groupHeadCondition))
+    .orderBy(
+      sql`coalesce(${mentions.relevant}, 0) DESC`,
+      sql`CASE ${mentions.severity} WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END DESC`,
+      sql`coalesce(${mentions.reach}, 0) DESC`,
+      desc(mentions.createdAt),
+      desc(mentions.id),
+    )
+    .limit(TODAY_LIMIT);
+
+  const countBy = async (column: typeof mentions.category | typeof sources.name) =>
+    (
+      await deps.db
+        .select({ key: sql<string>`coalesce(${column}, 'unclassified')`, count: sql<number>`count(*)` })
+        .from(mentions)
+        .innerJoin(sources, eq(sources.id, mentions.sourceId))
+        .where(and(...windowConds))
+        .groupBy(column)
+        .orderBy(sql`count(*) DESC`)
+    ).map((r) => ({ key: r.key, count: Number(r.count) }));
+  const [byCategory, bySource] = [await countBy(mentions.category), await countBy(sources.name)];
+
+  // Matches the partial index `mentions_open_queue`: the overdue count is a short range scan.
+  const openCondition = sql`${mentions.relevant} = 1 AND ${mentions.status} IN ('new', 'triaged', 'drafting', 'awaiting_approval', 'approved', 'escalated') AND ${mentions.slaDueAt} IS NOT NULL`;
+  const [queue] = await deps.db
+    .select({
+      open: sql<number>`count(*)`,
+      overdue: sql<number>`sum(CASE WHEN ${mentions.slaDueAt} < ${now.getTime()} AND ${mentions.firstResponseAt} IS NULL THEN 1 ELSE 0 END)`,
+    })
+    .from(mentions)
+    .innerJoin(sources, eq(sources.id, mentions.sourceId))
+    .where(and(...conds, openCondition));
+
+  const chartStart = Math.floor(now.getTime() / DAY_MS) * DAY_MS - (CHART_DAYS - 1) * DAY_MS;
+  const series = async (column: typeof mentions.category | typeof sources.name): Promise<DailySeries> => {
+    const day = sql<number>`(${mentions.createdAt} / ${DAY_MS})`;
+    const rows = await deps.db
+      .select({ day, key: sql<string>`coalesce(${column}, 'unclassified')`, count: sql<number>`count(*)` })
+      .from(mentions)
+      .innerJoin(sources, eq(sources.id, mentions.sourceId))
+      .where(and(...conds, gte(mentions.createdAt, new Date(chartStart))))
+      .groupBy(day, column)
+      .orderBy(asc(day));
+    const days = Array.from({ length: CHART_DAYS }, (_, i) =>
+      new Date(chartStart + i * DAY_MS).toISOString().slice(0, 10),
+    );
+    const byKey = new Map<string, number[]>();
+    for (const r of rows) {
+      const index = Number(r.day) - chartStart / DAY_MS;
+      if (index < 0 || index >= CHART_DAYS) continue;
+      const counts = byKey.get(r.key) ?? new Array<number>(CHART_DAYS).fill(0);
+      counts[index] = (counts[index] ?? 0) + Number(r.count);
+      byKey.set(r.key, counts);
+    }
+    const sorted = [...byKey.entries()]
+      .map(([key, counts]) => ({ key, counts }))
+      .sort((a, b) => b.counts.reduce((x, y) => x + y, 0) - a.counts.reduce((x, y) => x + y, 0));
+    return { days, series: sorted };
+  };
+
+  return {
+    since: since.toISOString(),
+    items: await hydrate(deps, rows, showPii, true),
+    total: byCategory.reduce((sum, c) => sum + c.count, 0),
+    byCategory,
+    bySource,
+    open: Number(queue?.open ?? 0),
+    overdue: Number(queue?.overdue ?? 0),
+    charts: { byCategory: await series(mentions.category), bySource: await series(sources.name) },
+  };
+}
+
+/** "Mark all as seen": the next Today view starts from now. */
+export async function markFeedSeen(deps: Deps, viewer: AuthUser): Promise<void> {
+  await deps.db.update(users).set({ lastFeedVisitAt: deps.now() }).where(eq(users.id, viewer.id));
+}

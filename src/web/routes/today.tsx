@@ -1,0 +1,93 @@
+// Today (the home page) and saved views.
+import { Hono } from "hono";
+import { z } from "zod";
+import type { Deps } from "../../deps.js";
+import { badRequest } from "../../errors.js";
+import { filterOptions } from "../../services/mentions/filter-options.js";
+import { mentionFiltersSchema } from "../../services/mentions/schemas.js";
+import { markFeedSeen, todayView } from "../../services/today/today.js";
+import { deleteView, listViews, saveView, saveViewSchema } from "../../services/views/saved-views.js";
+import type { WebEnv } from "../context.js";
+import type { ApiOperation } from "../openapi.js";
+import { validate } from "../validate.js";
+import { TodayPage } from "../views/today-page.js";
+
+const idParam = z.object({ id: z.coerce.number().int().positive() });
+
+export function todayRoutes(deps: Deps) {
+  return new Hono<WebEnv>()
+    .get("/", async (c) => {
+      const user = c.get("user");
+      const url = new URL(c.req.url);
+      const values = Object.fromEntries(url.searchParams);
+      const parsed = mentionFiltersSchema.safeParse(values);
+      if (!parsed.success)
+        throw badRequest(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+      const since = parsed.data.since || undefined;
+      const view = await todayView(deps, user, { ...parsed.data, ...(since ? { since } : {}) });
+      return c.html(
+        <TodayPage
+          user={user}
+          csrfToken={c.get("auth")?.csrfToken ?? null}
+          view={view}
+          values={values}
+          options={await filterOptions(deps, user)}
+          now={deps.now()}
+          back={url.pathname + url.search}
+        />,
+      );
+    })
+    .post("/today/seen", async (c) => {
+      await markFeedSeen(deps, c.get("user"));
+      return c.redirect("/", 303);
+    })
+    .get("/api/today", validate("query", mentionFiltersSchema), async (c) => {
+      const filters = c.req.valid("query");
+      const since = filters.since || undefined;
+      return c.json(await todayView(deps, c.get("user"), { ...filters, ...(since ? { since } : {}) }));
+    })
+    .post("/api/today/seen", async (c) => {
+      await markFeedSeen(deps, c.get("user"));
+      return c.json({ ok: true });
+    })
+    .post("/views", async (c) => {
+      const body = await c.req.parseBody();
+      const name = typeof body.name === "string" ? body.name : "";
+      const query = Object.fromEntries(new URLSearchParams(typeof body.query === "string" ? body.query : ""));
+      const parsed = saveViewSchema.safeParse({ name, query });
+      if (!parsed.success) throw badRequest("Give the view a name");
+      const view = await saveView(deps, c.get("user"), parsed.data);
+      return c.redirect(view.url, 303);
+    })
+    .post("/views/:id/delete", validate("param", idParam), async (c) => {
+      await deleteView(deps, c.get("user"), c.req.valid("param").id);
+      return c.redirect("/feed", 303);
+    })
+    .get("/api/views", async (c) => c.json({ items: await listViews(deps, c.get("user")) }))
+    .post("/api/views", validate("json", saveViewSchema), async (c) =>
+      c.json(await saveView(deps, c.get("user"), c.req.valid("json")), 201),
+    )
+    .delete("/api/views/:id", validate("param", idParam), async (c) => {
+      await deleteView(deps, c.get("user"), c.req.valid("param").id);
+      return c.json({ ok: true });
+    });
+}
+
+export const todayApiDocs: ApiOperation[] = [
+  {
+    method: "get",
+    path: "/api/today",
+    summary:
+      "New since your last visit (or `since`), relevant first by severity, reach, time; counts, overdue tally, 30-day series",
+    query: mentionFiltersSchema,
+  },
+  { method: "post", path: "/api/today/seen", summary: "Mark everything as seen: the next Today starts now" },
+  { method: "get", path: "/api/views", summary: "Your saved views" },
+  {
+    method: "post",
+    path: "/api/views",
+    summary: "Save a view (a named set of filters)",
+    body: saveViewSchema,
+  },
+  { method: "delete", path: "/api/views/:id", summary: "Delete one of your saved views" },
+];

@@ -1,0 +1,247 @@
+import { can } from "../../auth/roles.js";
+import type { AuthUser } from "../../auth/types.js";
+import { isOverdue } from "../../domain/sla.js";
+import { STATUS_TRANSITIONS } from "../../domain/status.js";
+import { CATEGORIES, FLAGS, SEVERITIES } from "../../domain/taxonomy.js";
+import type { MentionDetail } from "../../services/mentions/get-mention.js";
+import type { MentionListItem } from "../../services/mentions/list-mentions.js";
+import { CsrfField, Layout } from "./layout.js";
+import { formatTime, safeHref, statusLabel } from "./mention-row.js";
+
+const words = (code: string) => code.replace(/_/g, " ");
+
+function RelatedList({ title, items, empty }: { title: string; items: MentionListItem[]; empty: string }) {
+  return (
+    <section class="panel">
+      <h2>{title}</h2>
+      {items.length === 0 ? <p class="muted">{empty}</p> : null}
+      <ul class="related">
+        {items.map((m) => (
+          <li>
+            <a href={`/mentions/${m.id}`}>{formatTime(m.createdAt)}</a>{" "}
+            <span class="muted">{m.source.name}</span>{" "}
+            <span class={`status status-${m.status}`}>{statusLabel(m.status)}</span> — {m.text.slice(0, 240)}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function show(value: unknown): string {
+  if (value === null || value === undefined) return "—";
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+export function MentionPage({
+  user,
+  csrfToken,
+  detail,
+  now,
+}: {
+  user: AuthUser;
+  csrfToken: string | null;
+  detail: MentionDetail;
+  now: Date;
+}) {
+  const m = detail.mention;
+  const canTriage = can(user.role, "triage");
+  const overdue =
+    isOverdue(
+      m.slaDueAt ? new Date(m.slaDueAt) : null,
+      m.firstResponseAt ? new Date(m.firstResponseAt) : null,
+      now,
+    ) && !["resolved", "dismissed", "posted"].includes(m.status);
+  const href = safeHref(m.url);
+  return (
+    <Layout title={`Mention ${m.id}`} user={user} csrfToken={csrfToken} active="feed">
+      <div class="grid2">
+        <div>
+          <section class="panel mention-detail" data-mention-id={String(m.id)} data-status={m.status}>
+            <div class="meta">
+              <span class="source">{m.source.name}</span>
+              {m.brands.map((b) => (
+                <span class={`brand-tag kind-${b.kind}`}>{b.name}</span>
+              ))}
+              <span class="author">
+                {m.author.handle ? `@${m.author.handle.replace(/^@/, "")}` : (m.author.name ?? "unknown")}
+              </span>
+              <time datetime={m.createdAt}>{formatTime(m.createdAt)}</time>
+              <span class={`status status-${m.status}`}>{statusLabel(m.status)}</span>
+              {m.assignee ? (
+                <span class="assignee">→ {m.assignee.email}</span>
+              ) : (
+                <span class="assignee muted">unassigned</span>
+              )}
+              {m.slaDueAt ? (
+                <span
+                  class={overdue ? "overdue-tag" : "sla"}
+                >{`${overdue ? "overdue since" : "respond by"} ${formatTime(m.slaDueAt)}`}</span>
+              ) : null}
+              {m.reach !== null ? <span>reach {m.reach}</span> : null}
+              {m.rating !== null ? <span>rating {m.rating}★</span> : null}
+            </div>
+            <p class="fullText">{m.text}</p>
+            {m.masked ? <p class="muted">Personal data is masked for your role.</p> : null}
+            {href ? (
+              <a href={href} rel="noopener noreferrer nofollow" target="_blank">
+                View on {m.source.type}
+              </a>
+            ) : null}
+          </section>
+
+          {canTriage ? (
+            <section class="panel actions">
+              <h2>Decide</h2>
+              <form method="post" action={`/mentions/${m.id}/assign`} class="inline">
+                <CsrfField token={csrfToken} />
+                <input type="hidden" name="assignee" value="me" />
+                <button type="submit">Assign to me (a)</button>
+              </form>{" "}
+              {(["triaged", "dismissed", "escalated", "resolved"] as const)
+                .filter((s) => (STATUS_TRANSITIONS[m.status] as readonly string[]).includes(s))
+                .map((s) => (
+                  <form method="post" action={`/mentions/${m.id}/status`} class="inline">
+                    <CsrfField token={csrfToken} />
+                    <input type="hidden" name="status" value={s} />
+                    <button type="submit" name="go" value={s}>
+                      {s === "dismissed" ? "Dismiss (d)" : s === "escalated" ? "Escalate (e)" : words(s)}
+                    </button>{" "}
+                  </form>
+                ))}
+              <form method="post" action={`/mentions/${m.id}/status`} class="inline">
+                <CsrfField token={csrfToken} />
+                <select name="status" aria-label="status">
+                  {STATUS_TRANSITIONS[m.status].map((s) => (
+                    <option value={s}>{words(s)}</option>
+                  ))}
+                </select>
+                <button type="submit">Set status</button>
+              </form>
+              {m.duplicates > 0 ? (
+                <p class="muted">{`Decisions cover ${m.duplicates} near-duplicate(s) too.`}</p>
+              ) : null}
+            </section>
+          ) : null}
+
+          <section class="panel" id="reply">
+            <h2>Reply</h2>
+            <p class="muted">
+              <a href={`/replies/new?mention=${m.id}`}>Draft a reply</a> (press r)
+            </p>
+          </section>
+
+          <RelatedList title="Thread" items={detail.thread} empty="No other mentions in this thread." />
+          <RelatedList
+            title="The author's other mentions"
+            items={detail.byAuthor}
+            empty="No other mentions by this author."
+          />
+          {detail.duplicates.length > 0 ? (
+            <RelatedList title="Near-duplicates" items={detail.duplicates} empty="" />
+          ) : null}
+        </div>
+
+        <div>
+          <section class="panel classification">
+            <h2>Classification</h2>
+            {m.category ? (
+              <p>
+                <span class="cat">{words(m.category)}</span>{" "}
+                {m.severity ? <span class={`sev sev-${m.severity}`}>{m.severity}</span> : null}{" "}
+                {m.flags.map((f) => (
+                  <span class="flag">{words(f)}</span>
+                ))}{" "}
+                <span class="muted">{`by ${m.classifiedBy ?? "?"}${m.confidence !== null ? `, confidence ${m.confidence.toFixed(2)}` : ""}`}</span>
+              </p>
+            ) : (
+              <p class="muted">Not classified yet.</p>
+            )}
+            {canTriage ? (
+              <form method="post" action={`/mentions/${m.id}/classification`} class="stack" id="correction">
+                <CsrfField token={csrfToken} />
+                <label>
+                  Category
+                  <select name="category">
+                    {CATEGORIES.map((c) => (
+                      <option value={c} selected={m.category === c}>
+                        {words(c)}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <label>
+                  Severity
+                  <select name="severity">
+                    {SEVERITIES.map((s) => (
+                      <option value={s} selected={(m.severity ?? "low") === s}>
+                        {s}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <fieldset>
+                  <legend>Flags</legend>
+                  {FLAGS.map((f) => (
+                    <label class="check">
+                      <input type="checkbox" name="flags" value={f} checked={m.flags.includes(f)} />{" "}
+                      {words(f)}
+                    </label>
+                  ))}
+                </fieldset>
+                <button type="submit">Save correction</button>
+              </form>
+            ) : null}
+            {detail.classifications.length > 0 ? (
+              <details>
+                <summary>{`${detail.classifications.length} classification(s)`}</summary>
+                <ul>
+                  {detail.classifications.map((c) => (
+                    <li>
+                      {`${formatTime(c.createdAt)} ${c.engine}${c.correctedBy ? ` (${c.correctedBy})` : ""}: ${words(c.category)}, ${c.severity}${c.flags.length ? `, ${c.flags.join(", ")}` : ""}`}
+                    </li>
+                  ))}
+                </ul>
+              </details>
+            ) : null}
+          </section>
+
+          <section class="panel notes">
+            <h2>Internal notes</h2>
+            {detail.notes.length === 0 ? <p class="muted">No notes.</p> : null}
+            <ul>
+              {detail.notes.map((n) => (
+                <li>
+                  <span class="muted">{`${formatTime(n.createdAt)} ${n.author}:`}</span>{" "}
+                  <span class="note-body">{n.body}</span>
+                </li>
+              ))}
+            </ul>
+            {canTriage ? (
+              <form method="post" action={`/mentions/${m.id}/notes`} class="stack">
+                <CsrfField token={csrfToken} />
+                <textarea name="body" rows={3} aria-label="note" required />
+                <button type="submit">Add note</button>
+              </form>
+            ) : null}
+          </section>
+
+          <section class="panel history">
+            <h2>History</h2>
+            <ol>
+              <li>
+                <span class="muted">{formatTime(m.createdAt)}</span> posted
+              </li>
+              {detail.history.map((h) => (
+                <li>
+                  <span class="muted">{formatTime(h.at)}</span> {h.actor ?? "system"} · {h.action} ·{" "}
+                  {show(h.before)} → {show(h.after)}
+                </li>
+              ))}
+            </ol>
+          </section>
+        </div>
+      </div>
+    </Layout>
+  );
+}

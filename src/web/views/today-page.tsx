@@ -1,0 +1,66 @@
+import { can } from "../../auth/roles.js";
+import type { AuthUser } from "../../auth/types.js";
+import type { FilterOptions } from "../../services/mentions/filter-options.js";
+import type { TodayView } from "../../services/today/today.js";
+import { StackedBarChart } from "./chart.js";
+import { BulkBar } from "./feed-page.js";
+import { FilterBar, type FilterValues } from "./filter-bar.js";
+import { CsrfField, Layout } from "./layout.js";
+import { formatTime, MentionRow } from "./mention-row.js";
+
+export function TodayPage(props: {
+  user: AuthUser;
+  csrfToken: string | null;
+  view: TodayView;
+  values: FilterValues;
+  options: FilterOptions;
+  now: Date;
+  back: string;
+}) {
+  const { view } = props;
+  const canTriage = can(props.user.role, "triage");
+  return (
+    <Layout title="Today" user={props.user} csrfToken={props.csrfToken} active="today">
+      <h1>
+        Today <span class="muted">{`new since ${formatTime(view.since)} UTC`}</span>
+      </h1>
+      <div class="counts">
+        <span class="count">
+          <b>{String(view.total)}</b> new
+        </span>
+        <a class={`count${view.overdue > 0 ? " alert" : ""}`} href="/feed?sort=sla" id="overdue-count">
+          <b>{String(view.overdue)}</b> overdue
+        </a>
+        <span class="count">
+          <b>{String(view.open)}</b> open
+        </span>
+        {view.byCategory.map((c) => (
+          <a class="count" href={`/feed?category=${encodeURIComponent(c.key)}`}>
+            <b>{String(c.count)}</b> {c.key.replace(/_/g, " ")}
+          </a>
+        ))}
+        {view.bySource.map((s) => (
+          <a class="count" href={`/feed?source=${encodeURIComponent(s.key)}`}>
+            <b>{String(s.count)}</b> {s.key}
+          </a>
+        ))}
+        <form method="post" action="/today/seen" class="inline">
+          <CsrfField token={props.csrfToken} />
+          <button type="submit">Mark all as seen</button>
+        </form>
+      </div>
+      <div class="charts">
+        <StackedBarChart title="Last 30 days by category" data={view.charts.byCategory} />
+        <StackedBarChart title="Last 30 days by source" data={view.charts.bySource} />
+      </div>
+      <FilterBar action="/" values={props.values} options={props.options} />
+      {canTriage ? <BulkBar csrfToken={props.csrfToken} back={props.back} /> : null}
+      {view.items.length === 0 ? <p class="muted">Nothing new. The full history is in the Feed.</p> : null}
+      <ol class="mentions" data-keyboard="true">
+        {view.items.map((item) => (
+          <MentionRow item={item} now={props.now} selectable={canTriage} />
+        ))}
+      </ol>
+    </Layout>
+  );
+}
