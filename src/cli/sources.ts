@@ -55,6 +55,11 @@ export const sourcesCommand: Command = {
       config,
     });
     ctx.stdout.write(`Added ${row.type} source "${row.name}" (schedule "${row.schedule}").\n`);
+    if (row.ingestToken) {
+      ctx.stdout.write(
+        `Push mentions with: POST /api/ingest/${row.name}  Authorization: Bearer ${row.ingestToken}\n(the token is shown once; it is stored hashed)\n`,
+      );
+    }
     return 0;
   },
 };

@@ -20,6 +20,7 @@ import { csrfGuard, loadAuth, requireLogin } from "./middleware/auth.js";
 import { type ApiOperation, buildOpenApi } from "./openapi.js";
 import { feedRoutes, mentionsApiDocs, mentionsApiRoutes } from "./routes/mentions.js";
 import { publicSessionRoutes, sessionApiDocs, sessionRoutes } from "./routes/session.js";
+import { ingestRoutes } from "./routes/ingest.js";
 import { staticRoutes } from "./routes/static.js";
 import { todayApiDocs, todayRoutes } from "./routes/today.js";
 
@@ -54,6 +55,7 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}) {
   // Public: health, assets, login.
   app.get("/healthz", (c) => c.json({ ok: true }));
   app.route("/static", staticRoutes());
+  app.route("/api/ingest", ingestRoutes(deps)); // push sources carry their own token, not a session
   app.use("*", loadAuth(deps));
   app.use("*", csrfGuard(deps));
   app.route("/", publicSessionRoutes(deps));

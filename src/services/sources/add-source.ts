@@ -6,6 +6,7 @@ import { connectorFor } from "../../../connectors/index.js";
 import { SOURCE_TYPES } from "../../../connectors/types.js";
 import { brands, sources } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
+import { randomToken, sha256 } from "../../auth/tokens.js";
 import { badRequest, conflict } from "../../errors.js";
 
 export interface AddSourceInput {
@@ -31,7 +32,9 @@ export async function addSource(deps: Pick<Deps, "db">, input: AddSourceInput) {
   }
   const schedule = input.every?.trim() || DEFAULT_SCHEDULE;
   if (!cron.validate(schedule)) {
-    throw badRequest(`schedule "${schedule}" is not a valid cron expression (e.g. "*/15 * * * *" for every 15 minutes)`);
+    throw badRequest(
+      `schedule "${schedule}" is not a valid cron expression (e.g. "*/15 * * * *" for every 15 minutes)`,
+    );
   }
   const connector = connectorFor(input.type);
   let config = input.config;
@@ -39,7 +42,9 @@ export async function addSource(deps: Pick<Deps, "db">, input: AddSourceInput) {
     const parsed = connector.configSchema.safeParse(config);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw badRequest(`invalid ${input.type} configuration: \`${issue?.path.join(".") || "config"}\` ${issue?.message ?? ""}`);
+      throw badRequest(
+        `invalid ${input.type} configuration: \`${issue?.path.join(".") || "config"}\` ${issue?.message ?? ""}`,
+      );
     }
     config = parsed.data as Record<string, unknown>;
   }
@@ -49,13 +54,17 @@ export async function addSource(deps: Pick<Deps, "db">, input: AddSourceInput) {
     ? brandRows.find((b) => b.slug === wanted || b.name.toLowerCase() === wanted)
     : brandRows.find((b) => b.kind === "company");
   if (wanted && !brand) {
-    throw badRequest(`no brand "${input.brand}": use one of ${brandRows.map((b) => b.slug).join(", ") || "(none yet)"}`);
+    throw badRequest(
+      `no brand "${input.brand}": use one of ${brandRows.map((b) => b.slug).join(", ") || "(none yet)"}`,
+    );
   }
   const existing = await deps.db
     .select({ id: sources.id })
     .from(sources)
     .where(and(eq(sources.workspaceId, input.workspaceId), eq(sources.name, name)));
   if (existing.length > 0) throw conflict(`a source named "${name}" already exists`);
+  // Push sources authenticate `POST /api/ingest/<name>` with their own token, shown once and stored hashed.
+  const ingestToken = input.type === "webhook" ? randomToken() : null;
   const [row] = await deps.db
     .insert(sources)
     .values({
@@ -66,7 +75,8 @@ export async function addSource(deps: Pick<Deps, "db">, input: AddSourceInput) {
       schedule,
       config,
       enabled: input.enabled ?? true,
+      ingestTokenHash: ingestToken ? sha256(ingestToken) : null,
     })
     .returning();
-  return row!;
+  return Object.assign(row!, { ingestToken });
 }

@@ -5,8 +5,13 @@ import { AppError } from "../../errors.js";
 
 /** The workspace the CLI acts on: a single-tenant install has exactly one. */
 export async function defaultWorkspaceId(deps: Pick<Deps, "db">): Promise<number> {
-  const [row] = await deps.db.select({ id: workspaces.id }).from(workspaces).orderBy(asc(workspaces.id)).limit(1);
-  if (!row) throw new AppError("not_found", "no workspace yet: run `npm start` once (demo) or create one first");
+  const [row] = await deps.db
+    .select({ id: workspaces.id })
+    .from(workspaces)
+    .orderBy(asc(workspaces.id))
+    .limit(1);
+  if (!row)
+    throw new AppError("not_found", "no workspace yet: run `npm start` once (demo) or create one first");
   return row.id;
 }
 

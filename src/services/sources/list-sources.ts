@@ -1,0 +1,60 @@
+// The Sources page: every source with its schedule, health and last run, in plain words.
+import { asc, eq } from "drizzle-orm";
+import { connectorFor } from "../../../connectors/index.js";
+import type { AuthUser } from "../../auth/types.js";
+import { brands, sources } from "../../db/schema/index.js";
+import type { Deps } from "../../deps.js";
+import { nextRun } from "../../jobs/cron.js";
+
+export interface SourceSummary {
+  id: number;
+  name: string;
+  type: string;
+  label: string;
+  brand: string | null;
+  schedule: string;
+  enabled: boolean;
+  health: string;
+  lastRunAt: string | null;
+  lastSuccessAt: string | null;
+  lastItems: number;
+  lastError: string | null;
+  consecutiveFailures: number;
+  nextRunAt: string | null;
+  canTestConnection: boolean;
+  notice: string | null;
+}
+
+export async function listSources(deps: Deps, viewer: AuthUser): Promise<SourceSummary[]> {
+  const rows = await deps.db
+    .select({ source: sources, brandName: brands.name })
+    .from(sources)
+    .leftJoin(brands, eq(brands.id, sources.brandId))
+    .where(eq(sources.workspaceId, viewer.workspaceId))
+    .orderBy(asc(sources.name));
+  const now = deps.now();
+  return rows.map(({ source, brandName }) => {
+    const connector = connectorFor(source.type);
+    let next: Date | null = source.enabled ? nextRun(source.schedule, now) : null;
+    // A failing source waits out its backoff before the schedule applies again.
+    if (next && source.backoffUntil && source.backoffUntil > next) next = source.backoffUntil;
+    return {
+      id: source.id,
+      name: source.name,
+      type: source.type,
+      label: connector?.label ?? source.type,
+      brand: brandName,
+      schedule: source.schedule,
+      enabled: source.enabled,
+      health: source.enabled ? source.health : "disabled",
+      lastRunAt: source.lastRunAt?.toISOString() ?? null,
+      lastSuccessAt: source.lastSuccessAt?.toISOString() ?? null,
+      lastItems: source.lastItems,
+      lastError: source.lastError,
+      consecutiveFailures: source.consecutiveFailures,
+      nextRunAt: next?.toISOString() ?? null,
+      canTestConnection: Boolean(connector?.testConnection),
+      notice: connector?.notice ?? null,
+    };
+  });
+}

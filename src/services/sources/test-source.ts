@@ -1,0 +1,43 @@
+// The "test connection" button: one cheap authenticated call through the source's connector.
+import { and, eq } from "drizzle-orm";
+import { connectorFor } from "../../../connectors/index.js";
+import { createHttpClient } from "../../../connectors/http.js";
+import type { AuthUser } from "../../auth/types.js";
+import { sources } from "../../db/schema/index.js";
+import type { Deps } from "../../deps.js";
+import { notFound } from "../../errors.js";
+import { describeFailure } from "../../pipeline/poll.js";
+
+export interface ConnectionTest {
+  ok: boolean;
+  message: string;
+}
+
+export async function testSourceConnection(deps: Deps, viewer: AuthUser, sourceId: number): Promise<ConnectionTest> {
+  const [source] = await deps.db
+    .select()
+    .from(sources)
+    .where(and(eq(sources.id, sourceId), eq(sources.workspaceId, viewer.workspaceId)));
+  if (!source) throw notFound("Source");
+  const connector = connectorFor(source.type);
+  if (!connector) return { ok: false, message: `No connector is installed for "${source.type}" sources.` };
+  if (!connector.testConnection) {
+    return { ok: false, message: `${connector.label} has no connection test; use "Poll now" to try it.` };
+  }
+  const config = connector.configSchema.safeParse(source.config);
+  if (!config.success) {
+    const issue = config.error.issues[0];
+    return { ok: false, message: `The configuration is invalid: \`${issue?.path.join(".") || "config"}\` ${issue?.message ?? ""}` };
+  }
+  try {
+    const message = await connector.testConnection({
+      config: config.data,
+      cursor: null,
+      http: createHttpClient({ userAgent: "Rapport/0.1 (reputation monitor)", timeoutMs: 10_000, retries: 0 }),
+      now: deps.now(),
+    });
+    return { ok: true, message };
+  } catch (error) {
+    return { ok: false, message: describeFailure(error) };
+  }
+}
