@@ -8,9 +8,17 @@ import { migrateCommand } from "./cli/migrate.js";
 import { importCommand } from "./cli/import.js";
 import { sourcesCommand } from "./cli/sources.js";
 import { pollCommand } from "./cli/poll.js";
+import { backfillCommand } from "./cli/backfill.js";
 import { usersCommand } from "./cli/users.js";
 
-export const commands: Command[] = [migrateCommand, importCommand, sourcesCommand, pollCommand, usersCommand];
+export const commands: Command[] = [
+  migrateCommand,
+  importCommand,
+  sourcesCommand,
+  pollCommand,
+  backfillCommand,
+  usersCommand,
+];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
