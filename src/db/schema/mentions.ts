@@ -52,6 +52,10 @@ export const mentions = sqliteTable(
     classifiedBy: text(),
     classifierVersion: text(),
     classifiedAt: instant(),
+    /** Set when the routers (alerts, rights events, follow-ups) have run for this mention. On libSQL that is the
+     * store transaction itself; on D1, which has no interactive transactions, a retried page re-routes the
+     * mentions a crash left unrouted. */
+    routedAt: instant(),
   },
   (t) => [
     uniqueIndex("mentions_source_external").on(t.sourceId, t.externalId),

@@ -1,0 +1,1 @@
+ALTER TABLE `mentions` ADD `routed_at` integer;
