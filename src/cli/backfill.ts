@@ -103,7 +103,9 @@ export async function runBackfill(
     }
     failures++;
     const wait = after.backoffUntil ? after.backoffUntil.getTime() - deps.now().getTime() : 0;
-    if (failures >= maxFailures || wait > maxWaitMs) {
+    // A refused credential or a retired feature will not heal by waiting: stop and say which.
+    const needsPerson = after.health === "auth_error" || after.health === "unsupported";
+    if (needsPerson || failures >= maxFailures || wait > maxWaitMs) {
       return {
         ...progress,
         status: "stopped",
