@@ -10,6 +10,7 @@ import { sourcesCommand } from "./cli/sources.js";
 import { pollCommand } from "./cli/poll.js";
 import { backfillCommand } from "./cli/backfill.js";
 import { usersCommand } from "./cli/users.js";
+import { lintReplyCommand } from "./cli/lint-reply.js";
 
 export const commands: Command[] = [
   migrateCommand,
@@ -18,6 +19,7 @@ export const commands: Command[] = [
   pollCommand,
   backfillCommand,
   usersCommand,
+  lintReplyCommand,
 ];
 
 function help(): string {
