@@ -3,6 +3,8 @@
 import { createClassifier } from "./classifier/index.js";
 import type { Deps } from "./deps.js";
 import { dbClassificationCache } from "./services/classification/db-cache.js";
+import { urgentAlertRouter } from "./pipeline/routers/urgent-alert.js";
+import { publicBaseUrl } from "./services/alerts/links.js";
 
 export async function buildRuntime(deps: Deps): Promise<Deps> {
   const { env } = deps;
@@ -15,5 +17,9 @@ export async function buildRuntime(deps: Deps): Promise<Deps> {
     onClaudeError: (id, error) =>
       deps.log.warn("claude classification failed; kept the local result", { id, error: String(error) }),
   });
-  return { ...deps, classifier };
+  const urgentAlerts = urgentAlertRouter({
+    publicUrl: publicBaseUrl(env),
+    ...(env.SLACK_WEBHOOK_URL ? { fallbackWebhookUrl: env.SLACK_WEBHOOK_URL } : {}),
+  });
+  return { ...deps, classifier, routers: [...deps.routers, urgentAlerts] };
 }

@@ -2,6 +2,7 @@
 // handler both read it, so the two runtimes run the same jobs on the same clock.
 import type { Deps } from "../deps.js";
 import { runPollDueSources } from "./poll-due-sources.js";
+import { runDeliverOutbox } from "./deliver-outbox.js";
 
 export interface JobDefinition {
   name: string;
@@ -19,6 +20,15 @@ export const JOBS: JobDefinition[] = [
     async run(deps, now, holder) {
       const outcomes = await runPollDueSources(deps, now, holder);
       return outcomes.reduce((n, o) => n + o.inserted, 0);
+    },
+  },
+  {
+    name: "deliver-outbox",
+    cron: "* * * * *",
+    leaseMs: 10 * 60_000,
+    async run(deps, now) {
+      const report = await runDeliverOutbox(deps, now);
+      return report.sent;
     },
   },
 ];

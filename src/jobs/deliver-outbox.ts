@@ -1,0 +1,15 @@
+// Every minute: send what the outbox holds (Slack alerts, digest e-mails, account webhooks).
+import type { Deps } from "../deps.js";
+import { type DeliverReport, deliverOutbox } from "../services/alerts/deliver.js";
+import { defaultSenders, type OutboxSenders } from "../services/alerts/senders.js";
+
+export async function runDeliverOutbox(
+  deps: Deps,
+  now: Date,
+  senders?: OutboxSenders,
+): Promise<DeliverReport> {
+  return deliverOutbox(
+    { db: deps.db, log: deps.log, senders: senders ?? defaultSenders(deps.env, deps.now) },
+    now,
+  );
+}

@@ -1,0 +1,82 @@
+// Urgent mentions raise a Slack alert in the store transaction itself: the outbox row commits with the mention,
+// so the alert goes out on the next delivery run after the poll that found it, and a rolled-back page alerts nobody.
+import { eq, inArray } from "drizzle-orm";
+import { brands, sources } from "../../db/schema/index.js";
+import { slackDestination } from "../../services/alerts/destinations.js";
+import { mentionLink } from "../../services/alerts/links.js";
+import { enqueueOutbox } from "../../services/alerts/outbox.js";
+import { urgentMentionMessage } from "../../services/alerts/slack-messages.js";
+import type { Router, StoredMention } from "../route.js";
+
+/** Flags that are critical on their own, even when no classifier ran (a connector can set them, e.g. CFPB). */
+const CRITICAL_FLAGS = new Set(["self_harm", "attorney", "regulator"]);
+
+export function isUrgent(stored: StoredMention): boolean {
+  const classification = stored.prepared.classification;
+  if (classification?.severity === "critical") return true;
+  const flags: readonly string[] = classification?.flags ?? stored.prepared.mention.flags ?? [];
+  return flags.some((flag) => CRITICAL_FLAGS.has(flag));
+}
+
+export interface UrgentAlertConfig {
+  /** Absolute base for links back into Rapport (see publicBaseUrl). */
+  publicUrl: string;
+  /** SLACK_WEBHOOK_URL: used for brands without their own webhook. */
+  fallbackWebhookUrl?: string;
+}
+
+/**
+ * One alert per urgent mention and Slack destination. The first brand with a webhook gets the key `urgent:<mentionId>`;
+ * a second brand with a different webhook gets `urgent:<mentionId>:brand:<brandId>`. No webhook, no alert.
+ */
+export function urgentAlertRouter(config: UrgentAlertConfig): Router {
+  return async (tx, stored, ctx) => {
+    const urgent = stored.filter(isUrgent);
+    if (urgent.length === 0) return;
+    const brandIds = [...new Set(urgent.flatMap((m) => m.prepared.brandIds))];
+    if (brandIds.length === 0) return;
+    const brandRows = await tx
+      .select({ id: brands.id, name: brands.name, slackWebhookUrl: brands.slackWebhookUrl })
+      .from(brands)
+      .where(inArray(brands.id, brandIds));
+    const brandById = new Map(brandRows.map((b) => [b.id, b]));
+    const [source] = await tx
+      .select({ name: sources.name })
+      .from(sources)
+      .where(eq(sources.id, ctx.sourceId));
+    for (const m of urgent) {
+      const sent = new Set<string>();
+      for (const brandId of m.prepared.brandIds) {
+        const brand = brandById.get(brandId);
+        if (!brand) continue;
+        const destination = slackDestination(brand.slackWebhookUrl, config.fallbackWebhookUrl);
+        if (!destination || sent.has(destination)) continue;
+        sent.add(destination);
+        const c = m.prepared.classification;
+        const payload = urgentMentionMessage({
+          mentionId: m.id,
+          brandName: brand.name,
+          sourceName: source?.name ?? "unknown source",
+          textMasked: m.prepared.textMasked,
+          severity: c?.severity ?? "critical",
+          flags: [...(c?.flags ?? m.prepared.mention.flags ?? [])].filter((f) => f !== "pii"),
+          category: c?.category ?? null,
+          reach: m.prepared.mention.reach ?? null,
+          createdAt: m.prepared.mention.createdAt,
+          mentionUrl: mentionLink(config.publicUrl, m.id),
+          postUrl: m.prepared.mention.url ?? null,
+        });
+        await enqueueOutbox(
+          tx,
+          {
+            kind: "slack",
+            idempotencyKey: sent.size === 1 ? `urgent:${m.id}` : `urgent:${m.id}:brand:${brandId}`,
+            destination,
+            payload,
+          },
+          ctx.now,
+        );
+      }
+    }
+  };
+}

@@ -1,0 +1,124 @@
+// The outbox as the rest of the app uses it: enqueue inside the transaction that caused the message, claim due
+// rows for delivery, record the outcome. The unique idempotency key makes "enqueue twice" a no-op, so a retried
+// transaction or a re-run job never produces a second message.
+import { and, asc, desc, eq, inArray, lte, sql } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
+import { outbox } from "../../db/schema/index.js";
+
+export type OutboxKind = (typeof outbox.$inferSelect)["kind"];
+export type OutboxRow = typeof outbox.$inferSelect;
+type DbLike = Pick<Db, "insert" | "select" | "update">;
+
+export interface OutboxMessage {
+  kind: OutboxKind;
+  idempotencyKey: string;
+  destination: string;
+  payload: unknown;
+}
+
+/** Writes one message; returns false when a message with the same key already exists. */
+export async function enqueueOutbox(db: DbLike, message: OutboxMessage, now: Date): Promise<boolean> {
+  const rows = await db
+    .insert(outbox)
+    .values({ ...message, status: "pending", nextAttemptAt: now, createdAt: now })
+    .onConflictDoNothing({ target: outbox.idempotencyKey })
+    .returning({ id: outbox.id });
+  return rows.length > 0;
+}
+
+/**
+ * Claims up to `limit` due rows by pushing their next attempt `claimMs` ahead in one statement: a second
+ * deliverer (or this one after its lease expired) does not see them until then. A crash mid-send leaves the row
+ * pending, so it is retried after the claim expires — never lost.
+ */
+export async function claimDueOutbox(
+  db: Db,
+  now: Date,
+  limit: number,
+  claimMs: number,
+): Promise<OutboxRow[]> {
+  const due = db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(and(eq(outbox.status, "pending"), lte(outbox.nextAttemptAt, now)))
+    .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
+    .limit(limit);
+  const claimed = await db
+    .update(outbox)
+    .set({ nextAttemptAt: new Date(now.getTime() + claimMs) })
+    .where(and(inArray(outbox.id, due), eq(outbox.status, "pending"), lte(outbox.nextAttemptAt, now)))
+    .returning();
+  return claimed.sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.id - b.id);
+}
+
+export async function markSent(db: Db, id: number, now: Date): Promise<void> {
+  await db
+    .update(outbox)
+    .set({ status: "sent", sentAt: now, attempts: sql`${outbox.attempts} + 1`, lastError: null, fix: null })
+    .where(eq(outbox.id, id));
+}
+
+/** A failed attempt that may succeed later. */
+export async function markRetry(db: Db, id: number, error: string, nextAttemptAt: Date): Promise<void> {
+  await db
+    .update(outbox)
+    .set({ attempts: sql`${outbox.attempts} + 1`, lastError: error, nextAttemptAt })
+    .where(eq(outbox.id, id));
+}
+
+/** A row that was claimed but not tried (its destination failed first): back in line, no attempt counted. */
+export async function releaseClaim(db: Db, id: number, nextAttemptAt: Date): Promise<void> {
+  await db.update(outbox).set({ nextAttemptAt }).where(eq(outbox.id, id));
+}
+
+/** A failure no retry can fix: a person must act (`fix` says what) and press retry. */
+export async function markFailed(db: Db, id: number, error: string, fix: string): Promise<void> {
+  await db
+    .update(outbox)
+    .set({ status: "failed", attempts: sql`${outbox.attempts} + 1`, lastError: error, fix })
+    .where(eq(outbox.id, id));
+}
+
+/** Puts a failed (or pending) row back in line now; sent rows stay sent so a retry never sends twice. */
+export async function requeueOutbox(db: DbLike, id: number, now: Date): Promise<OutboxRow | null> {
+  const [row] = await db
+    .update(outbox)
+    .set({ status: "pending", nextAttemptAt: now, fix: null })
+    .where(and(eq(outbox.id, id), inArray(outbox.status, ["failed", "pending"])))
+    .returning();
+  return row ?? null;
+}
+
+export interface OutboxSummary {
+  pending: number;
+  failed: number;
+  sent: number;
+  /** Rows needing attention first: failed, then pending (oldest first), then the latest sent. */
+  rows: OutboxRow[];
+}
+
+export async function outboxSummary(db: Db, limit = 50): Promise<OutboxSummary> {
+  const counts = await db
+    .select({ status: outbox.status, n: sql<number>`count(*)` })
+    .from(outbox)
+    .groupBy(outbox.status);
+  const count = (status: string) => Number(counts.find((c) => c.status === status)?.n ?? 0);
+  const open = await db
+    .select()
+    .from(outbox)
+    .where(inArray(outbox.status, ["failed", "pending"]))
+    .orderBy(sql`CASE ${outbox.status} WHEN 'failed' THEN 0 ELSE 1 END`, asc(outbox.createdAt))
+    .limit(limit);
+  const sent = await db
+    .select()
+    .from(outbox)
+    .where(eq(outbox.status, "sent"))
+    .orderBy(desc(outbox.sentAt))
+    .limit(Math.max(0, Math.min(10, limit - open.length)));
+  return {
+    pending: count("pending"),
+    failed: count("failed"),
+    sent: count("sent"),
+    rows: [...open, ...sent],
+  };
+}
