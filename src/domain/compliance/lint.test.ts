@@ -430,6 +430,52 @@ const samples: Case[] = [
   },
 ];
 
+/** Realistic replies written the way people write them; compliant ones must pass untouched. */
+const REAL_GOOD = [
+  "Thank you for taking the time to share this. We'd like to hear more about what happened; please send us a DM. \u2014 Example Co.",
+  "We're really sorry to hear you've been feeling this way. Our Customer Care team is here to help, privately, at 1-800-555-0100. \u2014 Example Co.",
+  "Thanks so much for the shout-out! We'll make sure the team sees this. Anything we can do, DM us. \u2014 Example Co.",
+  "We understand how upsetting this must be. We'd like to look into it right away. Please reach us privately at example.com/contact. \u2014 Example Co. Support Team",
+  "We hear you. Nobody should feel harassed, and we want to make this right. Please contact our team privately at 1-800-555-0100, Monday to Friday. \u2014 Example Co.",
+  "We're sorry for the frustration. To protect your privacy, we can't discuss anything here, but our team would be glad to help privately at 1-800-555-0100. \u2014 Example Co.",
+  "Hello, we're sorry to hear this. We'd appreciate the chance to look into it. Please message us at @ExampleCare. \u2014 Example Co.",
+  "We apologize for any inconvenience. We'd like to help; please call our team at 1-800-555-0100 between 8am and 8pm. \u2014 Example Co.",
+  "Thank you for your patience. We're sorry this took so long. Please reach out privately to 1-800-555-0100 so we can help. \u2014 Example Co.",
+  "Thank you for the 5-star review! We're so glad our team made things easier. If you ever need us, DM us. \u2014 Example Co.",
+  "This is concerning to hear, and we'd like to understand more. Please reach us privately at example.com/contact. We're available 24/7. \u2014 Example Co.",
+];
+
+/** Paraphrases, sarcasm, legal claims, third parties and disclosures: each must raise at least these rules. */
+const REAL_BAD: [string, RuleCode[]][] = [
+  [
+    "We're sorry. We can help you get back on track with an affordable repayment option. DM us. \u2014 Example Co.",
+    ["B1"],
+  ],
+  ["We're sorry. Let's talk about clearing what's outstanding. DM us. \u2014 Example Co.", ["B1"]],
+  ["Sorry to hear that. Perhaps next time read your mail. DM us. \u2014 Example Co.", ["B10"]],
+  ["Wow, another complaint. Sure, we'll look into it. DM us. \u2014 Example Co.", ["B10"]],
+  ["We're sorry, but the agreement you signed is binding. DM us. \u2014 Example Co.", ["B6", "B9"]],
+  ["We're sorry. Your dad's balance will be handled by his estate. DM us. \u2014 Example Co.", ["B12"]],
+  [
+    "We're sorry. Please note: this communication is from a debt collector. DM us. \u2014 Example Co.",
+    ["B7"],
+  ],
+  ["We're sorry. The original creditor sold this to us. DM us. \u2014 Example Co.", ["B1"]],
+  ["We're sorry. Your payments have been applied. DM us. \u2014 Example Co.", ["B1"]],
+  ["We're sorry. We can take $50 a month. DM us. \u2014 Example Co.", ["B2"]],
+  ["We're sorry. We'll stop reporting once you pay. DM us. \u2014 Example Co.", ["B5", "B8"]],
+  ["We're sorry. We only called three times this week. DM us. \u2014 Example Co.", ["B1"]],
+  ["We're sorry. Our collector was just doing his job. DM us. \u2014 Example Co.", ["B6"]],
+  ["We're sorry. We can close the file if you pay fifty percent. DM us. \u2014 Example Co.", ["B8"]],
+  ["We're sorry. You can resolve this for half. DM us. \u2014 Example Co.", ["B8"]],
+  ["We're sorry. This is a time-barred debt. DM us. \u2014 Example Co.", ["B9"]],
+  ["We're sorry, we were not harassing you. DM us. \u2014 Example Co.", ["B6"]],
+  ["Glad you finally paid us! DM us. \u2014 Example Co.", ["B1", "B8"]],
+  ["Thanks for paying off your account! DM us. \u2014 Example Co.", ["B1"]],
+  ["We're sorry. We'll send a validation notice. DM us. \u2014 Example Co.", ["B1"]],
+  ["We're sorry. You should receive a statement soon. DM us. \u2014 Example Co.", ["B1"]],
+];
+
 const ALL = [
   ...compliant,
   ...b1,
@@ -449,7 +495,16 @@ const ALL = [
 
 describe("lintReply", () => {
   it("has a broad case table", () => {
-    expect(ALL.length).toBeGreaterThanOrEqual(60);
+    expect(ALL.length + REAL_GOOD.length + REAL_BAD.length).toBeGreaterThanOrEqual(60);
+  });
+
+  it.each(REAL_GOOD)("passes: %s", (text) => {
+    expect(lintReply(text, CTX).violations.map((v) => `${v.rule}:${text.slice(v.start, v.end)}`)).toEqual([]);
+  });
+
+  it.each(REAL_BAD)("blocks: %s", (text, rules) => {
+    const found = lintReply(text, CTX).violations.map((v) => v.rule);
+    expect(found).toEqual(expect.arrayContaining(rules));
   });
 
   it.each(ALL.map((c) => [c.name, c] as const))("%s", (_name, c) => {

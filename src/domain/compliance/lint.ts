@@ -174,12 +174,15 @@ const PHONE_PATTERN = /(?<![\w+])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-]?)\d
 const EMAIL_PATTERN = /[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/g;
 const URL_PATTERN =
   /(?<![\w@.])(?:https?:\/\/)?(?:www\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.(?:com|net|org|co|us|io|info|biz|gov|edu|ly|me|app|help|support|care|pay|link|site|online|[a-z]{2})(?![a-z0-9-])(?:[/?#][^\s)"'<>]*)?/g;
-const HANDLE_PATTERN = /(?<![\w@])@[a-z0-9_]{2,30}(?![\w@.])/g;
+const HANDLE_PATTERN = /(?<![\w@])@[a-z0-9_]{2,30}(?![\w@]|\.[a-z])/g;
 const SSN_PATTERN = /(?<!\d)\d{3}-\d{2}-\d{4}(?!\d)/g;
 const DIGIT_RUN = /(?<![\w.,])#?\d(?:[\d -]*\d)?(?![\w])/g;
 const ADDRESS_PATTERN =
   /(?<![\w])\d{1,6}\s+(?:[a-z0-9.]+\s+){1,3}(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|terrace|circle|cir|highway|hwy|parkway|pkwy)(?![a-z])/g;
-const PERCENT_PATTERN = /(?<![\w.])\d{1,3}(?:\.\d+)?\s?(?:%|percent)/g;
+const PERCENT_PATTERNS: RegExp[] = [
+  /(?<![\w.])\d{1,3}(?:\.\d+)?\s?(?:%|percent)/g,
+  new RegExp(`(?<![a-z])(?:${MONEY_WORD}[\\s-]*)+percent(?![a-z])`, "g"),
+];
 const PERCENT_MONEY_CONTEXT = /settle|discount|off\b|pay|balance|reduc|waive|owe|interest|fee|amount|save/;
 const CONTEMPT_EMOJI =
   /[\u{1F644}\u{1F602}\u{1F923}\u{1F612}\u{1F60F}\u{1F921}\u{1F480}\u{1F643}\u{1F624}\u{1F595}\u{1F92A}\u{1F971}]/gu;
@@ -384,11 +387,13 @@ export function lintReply(text: string, ctx: LintContext): LintResult {
     if ([...moneySpans, ...contactSpans].some((other) => overlaps(other, span))) continue;
     add("B2", span, `"${snippet(text, span)}" looks like an account, reference or card number.`);
   }
-  for (const match of folded.matchAll(PERCENT_PATTERN)) {
-    const span = { start: match.index, end: match.index + match[0].length };
-    const around = folded.slice(Math.max(0, span.start - 40), Math.min(folded.length, span.end + 40));
-    if (PERCENT_MONEY_CONTEXT.test(around)) {
-      add("B8", span, `"${snippet(text, span)}" reads as a settlement or discount offer.`);
+  for (const pattern of PERCENT_PATTERNS) {
+    for (const match of folded.matchAll(pattern)) {
+      const span = { start: match.index, end: match.index + match[0].length };
+      const around = folded.slice(Math.max(0, span.start - 40), Math.min(folded.length, span.end + 40));
+      if (PERCENT_MONEY_CONTEXT.test(around)) {
+        add("B8", span, `"${snippet(text, span)}" reads as a settlement or discount offer.`);
+      }
     }
   }
 

@@ -7,6 +7,8 @@ export interface Token {
   forms: string[];
   start: number;
   end: number;
+  /** Index of the sentence the token is in; phrases never match across sentences. */
+  sentence: number;
 }
 
 /** Same length as the input (offsets stay valid): lowercase, curly quotes straightened. */
@@ -30,32 +32,39 @@ const CONTRACTIONS: Record<string, string[]> = {
 };
 const NEGATED_BASES: Record<string, string> = { ca: "can", wo: "will", sha: "shall", ai: "is" };
 
+/** Punctuation that ends a sentence only when followed by a space or the end ("example.com" is one sentence). */
+const SENTENCE_BREAK = /[.!?;](?:\s|$)|\n|\s[—–]\s/;
+
 export function tokenize(text: string): Token[] {
   const folded = foldCase(text);
   const tokens: Token[] = [];
+  let sentence = 0;
+  let previousEnd = 0;
   for (const match of folded.matchAll(/[a-z0-9]+(?:'[a-z]+)?/g)) {
     const word = match[0];
     const start = match.index;
     const end = start + word.length;
+    if (tokens.length > 0 && SENTENCE_BREAK.test(folded.slice(previousEnd, start))) sentence++;
+    previousEnd = end;
     const apostrophe = word.indexOf("'");
     if (apostrophe < 0) {
-      tokens.push({ forms: [word], start, end });
+      tokens.push({ forms: [word], start, end, sentence });
       continue;
     }
     if (word.endsWith("n't")) {
       const base = word.slice(0, -3);
-      tokens.push({ forms: [NEGATED_BASES[base] ?? base], start, end });
-      tokens.push({ forms: ["not"], start, end });
+      tokens.push({ forms: [NEGATED_BASES[base] ?? base], start, end, sentence });
+      tokens.push({ forms: ["not"], start, end, sentence });
       continue;
     }
     const head = word.slice(0, apostrophe);
     const tail = word.slice(apostrophe);
     const expansion = CONTRACTIONS[tail];
     if (expansion) {
-      tokens.push({ forms: [head], start, end: start + head.length });
-      tokens.push({ forms: expansion, start: start + head.length, end });
+      tokens.push({ forms: [head], start, end: start + head.length, sentence });
+      tokens.push({ forms: expansion, start: start + head.length, end, sentence });
     } else {
-      tokens.push({ forms: [word, head], start, end });
+      tokens.push({ forms: [word, head], start, end, sentence });
     }
   }
   return tokens;
@@ -201,8 +210,20 @@ function matchFrom(
   return -1;
 }
 
-/** All non-overlapping matches of a phrase, as spans of the original text. */
+/** All non-overlapping matches of a phrase, as spans of the original text; never across a sentence break. */
 export function findPhrase(tokens: Token[], phrase: Phrase): Span[] {
+  const spans: Span[] = [];
+  let from = 0;
+  while (from < tokens.length) {
+    let to = from;
+    while (to < tokens.length && tokens[to]!.sentence === tokens[from]!.sentence) to++;
+    spans.push(...findInSentence(tokens.slice(from, to), phrase));
+    from = to;
+  }
+  return spans;
+}
+
+function findInSentence(tokens: Token[], phrase: Phrase): Span[] {
   const spans: Span[] = [];
   let index = 0;
   while (index < tokens.length) {
