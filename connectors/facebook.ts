@@ -256,7 +256,7 @@ export const facebookConnector: Connector<FacebookConfig> = {
   label: "Facebook page",
   notice:
     "Reads posts that tag the page and comments on the page's recent posts. Page ratings are opt-in: Meta retired them in Graph API v22.0.",
-  configSchema: facebookConfigSchema as unknown as z.ZodType<FacebookConfig>,
+  configSchema: facebookConfigSchema,
 
   poll(ctx): Promise<PollPage> {
     return pollEdgeRound(ctx, ctx.config.edges, EDGE_POLLERS);

@@ -300,4 +300,50 @@ describe("Google Business Profile connector", () => {
     expect(error.failure).toBe("config");
     expect(server.requests.filter((r) => r.path.endsWith("/reply"))).toHaveLength(0);
   });
+  it("starts the sweep again from the top when Google refuses an expired page token", async () => {
+    serveReviews(twoPages());
+    const first = await createGoogleConnector().poll(context(null).ctx);
+    // Hours later the token is gone: the server only knows the first page now.
+    serveReviews({ "": fixture("google", "reviews-page1.json") });
+    const resumed = await createGoogleConnector().poll(context(first.cursor).ctx);
+    const tokens = server.requests
+      .filter((r) => r.path === REVIEWS_PATH)
+      .map((r) => r.url.searchParams.get("pageToken"));
+    expect(tokens.slice(-2)).toEqual(["ABHRLXXr-page2", null]);
+    expect(resumed.mentions.map((m) => m.externalId)).toEqual([
+      "AbFvOqmX3kPq1",
+      "AbFvOqmX3kPq2",
+      "AbFvOqmX3kPq3",
+    ]);
+  });
+
+  it("says the project lacks API access when Google answers with a quota of 0", async () => {
+    server.handle((req, res) => {
+      if (req.path === "/token") return sendJson(res, 200, fixture("google", "token.json"));
+      const body = JSON.parse(fixture("google", "error-429.json"));
+      body.error.details = [
+        {
+          "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+          reason: "RATE_LIMIT_EXCEEDED",
+          domain: "googleapis.com",
+          metadata: { quota_limit_value: "0", quota_metric: "mybusiness.googleapis.com/default_requests" },
+        },
+      ];
+      return sendJson(res, 429, body);
+    });
+    const error = (await createGoogleConnector()
+      .poll(context(null).ctx)
+      .catch((e: unknown) => e)) as ConnectorError;
+    expect(error.failure).toBe("auth");
+    expect(error.message).toContain("quota is 0");
+  });
+
+  it("test connection reports the location's review count", async () => {
+    serveReviews(twoPages());
+    const report = await createGoogleConnector().testConnection?.(context(null).ctx);
+    expect(report).toBe(
+      "Connected to Google Business Profile location 9876543210: 5 reviews, average 2.7 stars.",
+    );
+    expect(server.requests.find((r) => r.path === REVIEWS_PATH)?.url.searchParams.get("pageSize")).toBe("1");
+  });
 });

@@ -95,8 +95,30 @@ const interpretGoogleError: ErrorInterpreter = ({ status, json, original }) => {
   if (status === 401) {
     return upstreamError("auth", `Google refused the access token${detail}: check refreshToken.`, original);
   }
+  if (status === 429 && hasZeroQuota(json)) {
+    // A quota of 0 is Google's way of saying the project was never approved for this API: waiting won't help.
+    return upstreamError(
+      "auth",
+      "Google has not granted this project access to the Business Profile APIs (its quota is 0). Request access for the project behind clientId, then test the connection again.",
+      original,
+    );
+  }
   return null;
 };
+
+function hasZeroQuota(json: unknown): boolean {
+  const details = errorField(json, "details");
+  if (!Array.isArray(details)) return false;
+  return details.some((detail) => {
+    const metadata =
+      detail && typeof detail === "object" ? (detail as { metadata?: unknown }).metadata : undefined;
+    return (
+      !!metadata &&
+      typeof metadata === "object" &&
+      (metadata as Record<string, unknown>).quota_limit_value === "0"
+    );
+  });
+}
 
 export function normalizeGoogleReview(review: GoogleReview): NormalizedMention {
   const anonymous = review.reviewer?.isAnonymous === true;
@@ -178,11 +200,20 @@ export function createGoogleConnector(deps: { tokens?: TokenCache } = {}): Conne
   return {
     type: "google",
     label: "Google Business Profile reviews",
-    configSchema: googleConfigSchema as unknown as z.ZodType<GoogleConfig>,
+    configSchema: googleConfigSchema,
 
     async poll(ctx): Promise<PollPage> {
-      const state = readSweep(ctx.cursor?.reviews);
-      const body = await fetchPage(ctx, state.sweep?.next ?? null, ctx.config.pageSize);
+      let state = readSweep(ctx.cursor?.reviews);
+      let body: z.infer<typeof googleReviewsResponse>;
+      try {
+        body = await fetchPage(ctx, state.sweep?.next ?? null, ctx.config.pageSize);
+      } catch (error) {
+        // Page tokens do not live forever: after a long outage the stored one is refused with 400. Start the
+        // sweep again from the top; the mark still stops it at known reviews, and storage dedups the rest.
+        if (!(state.sweep && error instanceof ConnectorError && error.options.status === 400)) throw error;
+        state = { ...state, sweep: null };
+        body = await fetchPage(ctx, null, ctx.config.pageSize);
+      }
       const reviews = body.reviews ?? [];
       const step = advanceSweep(
         state,

@@ -173,7 +173,7 @@ export const instagramConnector: Connector<InstagramConfig> = {
   label: "Instagram",
   notice:
     "Reads media the account is tagged in and comments on its recent media. Caption @mentions and Stories are not available by polling.",
-  configSchema: instagramConfigSchema as unknown as z.ZodType<InstagramConfig>,
+  configSchema: instagramConfigSchema,
 
   poll(ctx): Promise<PollPage> {
     return pollEdgeRound(ctx, ctx.config.edges, EDGE_POLLERS);

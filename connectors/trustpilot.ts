@@ -78,7 +78,7 @@ const trustpilotErrors =
   (credential: string): ErrorInterpreter =>
   ({ status, json, body, original }) => {
     const message = trustpilotErrorMessage(json) ?? (body.length > 0 && body.length < 200 ? body : undefined);
-  const detail = message ? ` (${message})` : "";
+    const detail = message ? ` (${message})` : "";
     if (status === 404) {
       return upstreamError(
         "config",
@@ -190,7 +190,7 @@ export function createTrustpilotConnector(deps: { tokens?: TokenCache } = {}): C
   return {
     type: "trustpilot",
     label: "Trustpilot reviews",
-    configSchema: trustpilotConfigSchema as unknown as z.ZodType<TrustpilotConfig>,
+    configSchema: trustpilotConfigSchema,
 
     async poll(ctx): Promise<PollPage> {
       const state = readSweep(ctx.cursor?.reviews);

@@ -180,7 +180,7 @@ export const yelpConnector: Connector<YelpConfig> = {
   label: "Yelp reviews",
   notice:
     "Yelp's API returns only the three newest review excerpts per call (truncated text, no owner replies): open the link for the full review. Reply on Yelp itself and mark the reply posted.",
-  configSchema: yelpConfigSchema as unknown as z.ZodType<YelpConfig>,
+  configSchema: yelpConfigSchema,
 
   async poll(ctx): Promise<PollPage> {
     const url = joinUrl(
@@ -216,7 +216,7 @@ export const yelpConnector: Connector<YelpConfig> = {
   },
 
   async testConnection(ctx) {
-    const page = await this.poll({ ...ctx, cursor: null });
+    const page = await yelpConnector.poll({ ...ctx, cursor: null });
     return `Connected to Yelp business ${ctx.config.businessId}: ${page.mentions.length} review excerpts visible (Yelp shows at most three).`;
   },
 };
