@@ -57,12 +57,9 @@ export class LocalModel {
 
   predict(text: string): ModelPrediction {
     const xr = extractFeatures(text, { bits: this.relevance.bits });
-    const xc = this.category.bits === this.relevance.bits ? xr : extractFeatures(text, { bits: this.category.bits });
     const pr = predictProbabilities(this.relevance, xr, this.relevanceScratch);
     const relevantProbability = pr[this.relevance.classes.indexOf("yes")] as number;
-    const pc = predictProbabilities(this.category, xc, this.categoryScratch);
-    const best = argmax(pc);
-    const categoryProbability = pc[best] as number;
+    // Most of a real feed is not about collections: skip the category stage for it.
     if (relevantProbability < RELEVANCE_THRESHOLD) {
       return {
         category: "not_collections",
@@ -72,6 +69,10 @@ export class LocalModel {
         confidence: 1 - relevantProbability,
       };
     }
+    const xc = this.category.bits === this.relevance.bits ? xr : extractFeatures(text, { bits: this.category.bits });
+    const pc = predictProbabilities(this.category, xc, this.categoryScratch);
+    const best = argmax(pc);
+    const categoryProbability = pc[best] as number;
     return {
       category: this.category.classes[best] as Category,
       relevant: true,

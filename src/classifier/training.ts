@@ -230,9 +230,9 @@ export function trainModels(ds: Dataset, config: TrainConfig = DEFAULT_TRAIN_CON
     ...split.labelledTrain.map((r) => ({ text: r.text, label: "yes", weight: 1 })),
     ...split.unlabelledTrain.map((r) => ({ text: r.text, label: "yes", weight: 1 })),
     ...ds.rulemakingComments.map((r) => ({ text: r.text, label: "yes", weight: 0.3 })),
-    ...socialRelevant.map((r) => ({ text: r.text, label: "yes", weight: 1 })),
+    ...socialRelevant.map((r) => ({ text: r.text, label: "yes", weight: 3 })),
     ...split.otherTrain.map((r) => ({ text: r.text, label: "no", weight: 1 })),
-    ...socialIrrelevant.map((r) => ({ text: r.text, label: "no", weight: 1.5 })),
+    ...socialIrrelevant.map((r) => ({ text: r.text, label: "no", weight: 3 })),
   ];
   const relevanceClasses = ["no", "yes"];
   const relevance = trainLinearModel(toExamples(relevanceItems, relevanceClasses, bits), relevanceClasses, bits, trainOptions);

@@ -1,0 +1,63 @@
+// The local engine: trained model for category/relevance, patterns for flags, lexicon for sentiment.
+// Loads the committed weights, so it works with no network and without ../shared.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { computeSeverity, detectFlags } from "./flags.js";
+import { LocalModel, type ModelBundle, type ModelPrediction } from "./local-model.js";
+import { maskPii } from "./pii.js";
+import { sentimentScore } from "./sentiment.js";
+import type { ClassifierEngine, ClassifyInput, ClassifyOutput } from "./types.js";
+
+export const MODEL_PATH = fileURLToPath(new URL("./model/weights.json", import.meta.url));
+
+let cached: LocalModel | undefined;
+
+/** The committed model, parsed once per process (4 MB of JSON is worth not re-reading per request). */
+export function loadCommittedModel(path = MODEL_PATH): LocalModel {
+  if (path === MODEL_PATH && cached) return cached;
+  const model = new LocalModel(JSON.parse(readFileSync(path, "utf8")) as ModelBundle);
+  if (path === MODEL_PATH) cached = model;
+  return model;
+}
+
+export interface LocalClassification extends ClassifyOutput {
+  /** Model internals the hybrid engine uses to decide whether Claude adds value. */
+  prediction: ModelPrediction;
+}
+
+export class LocalEngine implements ClassifierEngine {
+  readonly name = "local" as const;
+  readonly version: string;
+
+  constructor(private readonly model: LocalModel = loadCommittedModel()) {
+    this.version = model.version;
+  }
+
+  classifyOne(item: ClassifyInput): LocalClassification {
+    const { masked, hits } = maskPii(item.text);
+    const prediction = this.model.predict(item.text);
+    const { flags, lawsuitThreat } = detectFlags(item.text, hits);
+    const sentiment = sentimentScore(item.text);
+    const severity = computeSeverity({ category: prediction.category, flags, lawsuitThreat, sentiment, reach: item.reach });
+    return {
+      id: item.id,
+      category: prediction.category,
+      relevant: prediction.relevant,
+      severity,
+      flags,
+      sentiment,
+      confidence: Math.round(prediction.confidence * 1000) / 1000,
+      engine: "local",
+      version: this.version,
+      maskedText: masked,
+      prediction,
+    };
+  }
+
+  async classify(items: ClassifyInput[]): Promise<ClassifyOutput[]> {
+    return items.map((item) => {
+      const { prediction: _internals, ...output } = this.classifyOne(item);
+      return output;
+    });
+  }
+}

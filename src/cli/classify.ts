@@ -1,0 +1,107 @@
+// `rapport classify [--input <file>] [--engine local|claude|hybrid]`: JSONL {"id","text"} in, one JSONL
+// classification per input out, in order. No database: it runs anywhere the committed weights are.
+import { createReadStream, existsSync } from "node:fs";
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
+import { z } from "zod";
+import { createClassifier } from "../classifier/index.js";
+import type { ClassifierEngine, ClassifyInput } from "../classifier/types.js";
+import { loadEnv } from "../env.js";
+import { parseCliArgs } from "./args.js";
+import { type Command, UsageError } from "./types.js";
+
+const ENGINES = ["local", "claude", "hybrid"] as const;
+const CHUNK = 256;
+
+const inputLine = z.object({
+  id: z.union([z.string().min(1), z.number()]).transform(String),
+  text: z.string(),
+  reach: z.number().nonnegative().optional(),
+});
+
+export interface ClassifyConfig {
+  ANTHROPIC_API_KEY?: string;
+  ANTHROPIC_BASE_URL?: string;
+  CLAUDE_MODEL: string;
+  CLASSIFIER_ENGINE?: (typeof ENGINES)[number];
+}
+
+async function readInputs(stream: Readable): Promise<{ items: ClassifyInput[]; errors: string[] }> {
+  const items: ClassifyInput[] = [];
+  const errors: string[] = [];
+  let lineNumber = 0;
+  for await (const line of createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY })) {
+    lineNumber++;
+    if (line.trim() === "") continue;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch {
+      errors.push(`line ${lineNumber}: not valid JSON`);
+      continue;
+    }
+    const parsed = inputLine.safeParse(raw);
+    if (!parsed.success) {
+      const what = parsed.error.issues.map((i) => `${i.path.join(".") || "value"}: ${i.message}`).join("; ");
+      errors.push(`line ${lineNumber}: expected {"id","text"} (${what})`);
+      continue;
+    }
+    items.push(parsed.data);
+  }
+  return { items, errors };
+}
+
+export function createClassifyCommand(loadConfig: () => ClassifyConfig = loadEnv, engineOverride?: ClassifierEngine): Command {
+  return {
+    name: "classify",
+    usage: "classify [--input <file>] [--engine local|claude|hybrid]",
+    summary: "Classify JSONL {\"id\",\"text\"} from a file or stdin; one JSONL classification per line, in order",
+    async run(args, ctx) {
+      const { values } = parseCliArgs(args, { input: { type: "string" }, engine: { type: "string" } }, false);
+      if (values.engine !== undefined && !(ENGINES as readonly string[]).includes(values.engine)) {
+        throw new UsageError(`--engine must be one of ${ENGINES.join(", ")} (got "${values.engine}")`);
+      }
+      if (values.input !== undefined && !existsSync(values.input)) throw new UsageError(`file not found: ${values.input}`);
+
+      const { items, errors } = await readInputs(values.input ? createReadStream(values.input) : ctx.stdin);
+      if (errors.length > 0) {
+        for (const error of errors.slice(0, 50)) ctx.stderr.write(`${error}\n`);
+        if (errors.length > 50) ctx.stderr.write(`… and ${errors.length - 50} more bad lines\n`);
+        ctx.stderr.write("Nothing was classified: fix the lines above.\n");
+        return 1;
+      }
+
+      let engine = engineOverride;
+      if (!engine) {
+        const config = loadConfig();
+        engine = createClassifier({
+          engine: (values.engine as ClassifyConfig["CLASSIFIER_ENGINE"]) ?? config.CLASSIFIER_ENGINE,
+          anthropicApiKey: config.ANTHROPIC_API_KEY,
+          anthropicBaseUrl: config.ANTHROPIC_BASE_URL,
+          model: config.CLAUDE_MODEL,
+          onClaudeError: (id, error) => ctx.stderr.write(`${id}: Claude failed, kept the local result (${(error as Error).message})\n`),
+        });
+      }
+
+      for (let i = 0; i < items.length; i += CHUNK) {
+        const results = await engine.classify(items.slice(i, i + CHUNK));
+        let out = "";
+        for (const r of results) {
+          out += `${JSON.stringify({
+            id: r.id,
+            category: r.category,
+            relevant: r.relevant,
+            severity: r.severity,
+            flags: r.flags,
+            sentiment: r.sentiment,
+            confidence: r.confidence,
+          })}\n`;
+        }
+        if (!ctx.stdout.write(out)) await new Promise((resolve) => ctx.stdout.once("drain", resolve));
+      }
+      return 0;
+    },
+  };
+}
+
+export const classifyCommand: Command = createClassifyCommand();
