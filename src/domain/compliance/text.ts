@@ -212,15 +212,23 @@ function matchFrom(
 
 /** All non-overlapping matches of a phrase, as spans of the original text; never across a sentence break. */
 export function findPhrase(tokens: Token[], phrase: Phrase): Span[] {
-  const spans: Span[] = [];
-  let from = 0;
-  while (from < tokens.length) {
-    let to = from;
-    while (to < tokens.length && tokens[to]!.sentence === tokens[from]!.sentence) to++;
-    spans.push(...findInSentence(tokens.slice(from, to), phrase));
-    from = to;
+  return sentencesOf(tokens).flatMap((sentence) => findInSentence(sentence, phrase));
+}
+
+// The linter runs hundreds of phrases over the same tokens; split them into sentences once.
+const sentenceCache = new WeakMap<Token[], Token[][]>();
+
+function sentencesOf(tokens: Token[]): Token[][] {
+  const cached = sentenceCache.get(tokens);
+  if (cached) return cached;
+  const sentences: Token[][] = [];
+  for (const token of tokens) {
+    const last = sentences.at(-1);
+    if (last && last[0]!.sentence === token.sentence) last.push(token);
+    else sentences.push([token]);
   }
-  return spans;
+  sentenceCache.set(tokens, sentences);
+  return sentences;
 }
 
 function findInSentence(tokens: Token[], phrase: Phrase): Span[] {
