@@ -130,7 +130,6 @@ export class ClaudeEngine implements ClassifierEngine {
     return {
       model: this.options.model,
       max_tokens: 300,
-      temperature: 0,
       system: this.system,
       tools: [CLASSIFY_TOOL],
       tool_choice: { type: "tool", name: TOOL_NAME },
