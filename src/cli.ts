@@ -11,6 +11,7 @@ import { pollCommand } from "./cli/poll.js";
 import { backfillCommand } from "./cli/backfill.js";
 import { usersCommand } from "./cli/users.js";
 import { lintReplyCommand } from "./cli/lint-reply.js";
+import { classifyCommand } from "./cli/classify.js";
 
 export const commands: Command[] = [
   migrateCommand,
@@ -20,6 +21,7 @@ export const commands: Command[] = [
   backfillCommand,
   usersCommand,
   lintReplyCommand,
+  classifyCommand,
 ];
 
 function help(): string {
