@@ -304,13 +304,18 @@ describe("Reddit connector (Atom feed, no credentials)", () => {
     });
   });
 
-  it("treats a non-Atom body as a payload error and a 429 as rate_limited", async () => {
+  it("treats a non-Atom body as a payload error, a 403 as a credentials problem and a 429 as rate_limited", async () => {
     server.handle((_req, res) => {
       res.writeHead(200, { "content-type": "text/html" });
       res.end("<html><head><title>Blocked</title></head><body>whoa there, pardner!</body></html>");
     });
     const error = await poll(null, { cfg: feedConfig() }).catch((e) => e);
     expect(error.failure).toBe("payload");
+
+    server.handle((_req, res) => sendJson(res, 403, "<html>blocked</html>"));
+    const blocked = await poll(null, { cfg: feedConfig() }).catch((e) => e);
+    expect(blocked.failure).toBe("auth");
+    expect(blocked.message).toContain("clientId / clientSecret");
 
     server.handle((_req, res) => sendJson(res, 429, "Too Many Requests", rateHeaders("0", "400")));
     const limited = await poll(null, { cfg: feedConfig(), http: testHttp({ maxWaitMs: 1_000 }).http }).catch(

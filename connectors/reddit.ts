@@ -380,6 +380,8 @@ async function searchFeed(ctx: PollContext<RedditConfig>, after: string | undefi
   if (after) url.searchParams.set("after", after);
   const response = await ctx.http.request(url, {
     headers: { "user-agent": userAgent(config), accept: "application/atom+xml" },
+    // Reddit answers 403 to anonymous feeds from many data-centre networks; app credentials are the fix.
+    credential: "clientId / clientSecret (Reddit refused the anonymous feed from this network)",
     rateLimitReset: redditRateLimitReset,
     signal: ctx.signal,
   });
@@ -537,7 +539,7 @@ export const redditConnector: Connector<RedditConfig> = {
   label: "Reddit",
   configSchema: redditConfigSchema as z.ZodType<RedditConfig>,
   notice:
-    "Reddit search finds posts (not comments). Without app credentials Rapport reads the public Atom feed, which Reddit throttles hard.",
+    "Reddit search finds posts (not comments). Without app credentials Rapport reads the public Atom feed, which Reddit throttles hard, often blocks from data centres, and has said it may restrict.",
   poll,
   reply,
   async testConnection(ctx) {
