@@ -170,7 +170,9 @@ const DATE_PATTERNS: RegExp[] = [
   /(?<!\d)(?:19|20)\d{2}-\d{2}-\d{2}(?!\d)/g,
   /(?<![a-z])(?:since|in|from|during|back in|until)\s+(?:19|20)\d{2}(?!\d)/g,
 ];
-const PHONE_PATTERN = /(?<![\w+])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-]?)\d{3}[\s.-]?\d{4}(?![\w])/g;
+const PHONE_PATTERN =
+  /(?<![\w+])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-]?)\d{3}[\s.-]?\d{4}(?:,?\s*(?:ext\.?|x|extension)\s*\d{1,5})?(?![\w])/g;
+const PHONE_EXTENSION = /,?\s*(?:ext\.?|x|extension)\s*\d{1,5}$/;
 const EMAIL_PATTERN = /[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/g;
 const URL_PATTERN =
   /(?<![\w@.])(?:https?:\/\/)?(?:www\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.(?:com|net|org|co|us|io|info|biz|gov|edu|ly|me|app|help|support|care|pay|link|site|online|[a-z]{2})(?![a-z0-9-])(?:[/?#][^\s)"'<>]*)?/g;
@@ -322,7 +324,7 @@ export function lintReply(text: string, ctx: LintContext): LintResult {
     const span = { start: match.index, end: match.index + match[0].length };
     if (contactSpans.some((other) => overlaps(other, span))) continue;
     contactSpans.push(span);
-    const phone = normalizePhone(match[0]);
+    const phone = normalizePhone(match[0].replace(PHONE_EXTENSION, ""));
     if (phone && own.phones.has(phone)) {
       protectedSpans.push(span);
       ownChannelPresent = true;
@@ -441,7 +443,10 @@ export function lintReply(text: string, ctx: LintContext): LintResult {
     considerName(match.index + match[0].length - name.length, name);
   }
   for (const match of text.matchAll(TITLE_NAME)) considerName(match.index, match[0]);
-  for (const match of text.matchAll(/(?<=[a-z,;:]\s+)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?/g)) {
+  // A common first name mid-sentence, or addressed directly ("Jane, we're sorry…").
+  for (const match of text.matchAll(
+    /(?<=[a-z,;:]\s+)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?|(?<![A-Za-z])[A-Z][a-z]+(?=,)/g,
+  )) {
     const first = foldCase(match[0].split(/\s+/)[0] ?? "");
     if (COMMON_FIRST_NAMES.has(first)) considerName(match.index, match[0]);
   }
