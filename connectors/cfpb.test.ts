@@ -199,6 +199,18 @@ describe("CFPB connector", () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it("test connection reports how many complaints name the company", async () => {
+    server.handle((_req, res) => sendJson(res, 200, fixture("cfpb", "search-page1.json")));
+    const message = await cfpbConnector.testConnection?.({
+      config: config(),
+      cursor: null,
+      now: NOW,
+      http: createHttpClient(),
+    });
+    expect(message).toBe(`CFPB answered: 6 complaints naming ${COMPANY} in the last year`);
+    expect(server.requests[0]?.url.searchParams.get("size")).toBe("1");
+  });
+
   it("validates its configuration", () => {
     expect(cfpbConfigSchema.safeParse({ company: "" }).success).toBe(false);
     expect(cfpbConfigSchema.safeParse({ company: COMPANY, baseUrl: "not a url" }).success).toBe(false);

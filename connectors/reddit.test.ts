@@ -325,6 +325,35 @@ describe("Reddit connector (Atom feed, no credentials)", () => {
   });
 });
 
+describe("Reddit test connection", () => {
+  it("checks the app credentials with a fresh token, or reads the feed when there are none", async () => {
+    server.handle((req, res) =>
+      req.path === "/api/v1/access_token"
+        ? sendJson(res, 200, fixture("reddit", "token-app.json"))
+        : sendJson(res, 200, fixture("reddit", "search-page1.json")),
+    );
+    const ok = await redditConnector.testConnection?.({
+      config: config(),
+      cursor: null,
+      now: NOW,
+      http: testHttp().http,
+    });
+    expect(ok).toBe("Reddit accepted the app credentials");
+
+    server.handle((_req, res) => {
+      res.writeHead(200, { "content-type": "application/atom+xml" });
+      res.end(fixture("reddit", "search.rss"));
+    });
+    const feed = await redditConnector.testConnection?.({
+      config: redditConfigSchema.parse({ query: "acme", wwwBaseUrl: server.baseUrl }),
+      cursor: null,
+      now: NOW,
+      http: testHttp().http,
+    });
+    expect(feed).toContain("public feed answered with 3 posts");
+  });
+});
+
 describe("Reddit replies", () => {
   const postingConfig = () => config({ username: "acme_care", password: "hunter2-but-longer" });
 

@@ -295,6 +295,23 @@ describe("X connector: polling", () => {
   });
 });
 
+describe("X connector: test connection", () => {
+  it("makes one small search with the bearer token and reports what it found", async () => {
+    const seen: URL[] = [];
+    server.use(
+      http.get(SEARCH, ({ request }) => {
+        seen.push(new URL(request.url));
+        return json(fixture("x", "search-page2.json"), 200, limits(448));
+      }),
+    );
+    const message = await connector().x.testConnection?.(ctx(null));
+    expect(message).toBe(
+      "X accepted the bearer token: 2 recent posts match; 448 searches left in this window",
+    );
+    expect(seen[0]?.searchParams.get("max_results")).toBe("10");
+  });
+});
+
 describe("X connector: replies", () => {
   const posting = () =>
     config({

@@ -338,7 +338,8 @@ export function createXConnector(options: XBehaviour = {}): Connector<XConfig> {
         ? { pausedUntil: new Date(limit.reset * 1000).toISOString() }
         : {};
 
-    if (body.meta.next_token && mentions.length > 0) {
+    // An empty page can still carry a next_token; the pipeline's page limit bounds the run either way.
+    if (body.meta.next_token) {
       const cursor: Cursor = {
         ...(state.sinceId ? { sinceId: state.sinceId } : {}),
         ...(pendingNewestId ? { pendingNewestId } : {}),
