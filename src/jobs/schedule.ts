@@ -3,6 +3,7 @@
 import type { Deps } from "../deps.js";
 import { runPollDueSources } from "./poll-due-sources.js";
 import { runDeliverOutbox } from "./deliver-outbox.js";
+import { runDetectSpikes } from "./detect-spikes.js";
 
 export interface JobDefinition {
   name: string;
@@ -29,6 +30,16 @@ export const JOBS: JobDefinition[] = [
     async run(deps, now) {
       const report = await runDeliverOutbox(deps, now);
       return report.sent;
+    },
+  },
+  {
+    // Five minutes past: mentions of the hour that just ended have been polled by then.
+    name: "detect-spikes",
+    cron: "5 * * * *",
+    leaseMs: 30 * 60_000,
+    async run(deps, now) {
+      const report = await runDetectSpikes(deps, now);
+      return report.newSpikes;
     },
   },
 ];

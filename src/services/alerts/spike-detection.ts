@@ -1,0 +1,333 @@
+// The hourly spike run: judge the last complete hour of every counted key against its own past (only hours before
+// it), and turn a new spike into a spike row plus a Slack alert in ONE transaction.
+//
+// Cooldown (one spike = one alert): while a key's spike is open (a spike hour within the detector's cooldown),
+// a further spike hour UPDATES the spike row — latest hour, hours so far, peak — and sends nothing; Slack
+// incoming webhooks cannot edit a message, and a second message per hour is exactly the noise the cooldown is
+// for. The dashboard (/alerts) and the digest show the updated spike.
+// A category×source key that spikes in the same hour as its whole brand is recorded but not alerted separately:
+// the brand alert's explanation already names the category and source.
+import { and, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import {
+  brands,
+  hourlyCounts,
+  mentionBrands,
+  mentions,
+  sources,
+  spikes,
+  workspaces,
+} from "../../db/schema/index.js";
+import type { Deps } from "../../deps.js";
+import {
+  evaluateHour,
+  HOUR_MS,
+  lookbackHours,
+  type Sensitivity,
+  type SpikeEpisode,
+  type SpikeOptions,
+} from "../../domain/spikes/detect.js";
+import { slackDestination } from "./destinations.js";
+import { feedLink, publicBaseUrl } from "./links.js";
+import { enqueueOutbox } from "./outbox.js";
+import { spikeMessage } from "./slack-messages.js";
+import {
+  type ExplainedMention,
+  explainSpike,
+  explanationHighlights,
+  type SpikeExplanation,
+} from "./spike-explanation.js";
+
+export interface ParsedKey {
+  brandId: number;
+  category?: string;
+  sourceId?: number;
+}
+
+/** `brand:<id>` or `brand:<id>|cat:<category>|src:<sourceId>` (see countKeys in src/pipeline/store.ts). */
+export function parseCountKey(key: string): ParsedKey | null {
+  const match = /^brand:(\d+)(?:\|cat:([a-z_]+)\|src:(\d+))?$/.exec(key);
+  if (!match) return null;
+  return {
+    brandId: Number(match[1]),
+    ...(match[2] ? { category: match[2], sourceId: Number(match[3]) } : {}),
+  };
+}
+
+/** What the spikes table's `explanation` column holds: the explanation, and the episode the detector carries. */
+export interface StoredSpikeDetails {
+  explanation: SpikeExplanation;
+  episode: SpikeEpisode;
+  subject: string;
+  feedUrl: string;
+  /** Set when this key's spike was folded into its brand's alert. */
+  partOfSpikeId?: number;
+  alerted: boolean;
+}
+
+export interface SpikeRunReport {
+  hour: Date;
+  judged: number;
+  newSpikes: number;
+  updated: number;
+  alerts: number;
+}
+
+const BASELINE_DAYS = 7;
+const BASELINE_LIMIT = 3000;
+
+export async function runSpikeDetection(
+  deps: Deps,
+  now: Date,
+  options: { detector?: Omit<SpikeOptions, "sensitivity"> } = {},
+): Promise<SpikeRunReport> {
+  const hour = new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS - HOUR_MS);
+  const report: SpikeRunReport = { hour, judged: 0, newSpikes: 0, updated: 0, alerts: 0 };
+  const current = await deps.db
+    .select({ key: hourlyCounts.key, count: hourlyCounts.count })
+    .from(hourlyCounts)
+    .where(eq(hourlyCounts.hour, hour));
+  // A quiet hour cannot be a spike hour, and an open spike simply cools down: only keys counted this hour matter.
+  const candidates = current
+    .map((c) => ({ ...c, parsed: parseCountKey(c.key) }))
+    .filter((c): c is typeof c & { parsed: ParsedKey } => c.parsed !== null && c.count > 0)
+    // Brand-wide keys first, so their categories' spikes in the same hour can fold into them.
+    .sort(
+      (a, b) =>
+        Number(a.parsed.category !== undefined) - Number(b.parsed.category !== undefined) ||
+        a.key.localeCompare(b.key),
+    );
+  if (candidates.length === 0) return report;
+
+  const keys = candidates.map((c) => c.key);
+  const lookback = lookbackHours(options.detector ?? {});
+  const historyRows = await deps.db
+    .select({ key: hourlyCounts.key, hour: hourlyCounts.hour, count: hourlyCounts.count })
+    .from(hourlyCounts)
+    .where(
+      and(
+        inArray(hourlyCounts.key, keys),
+        gte(hourlyCounts.hour, new Date(hour.getTime() - lookback * HOUR_MS)),
+        lt(hourlyCounts.hour, hour),
+      ),
+    );
+  const history = new Map<string, { ts: Date; count: number }[]>();
+  for (const row of historyRows) {
+    const list = history.get(row.key) ?? [];
+    list.push({ ts: row.hour, count: row.count });
+    history.set(row.key, list);
+  }
+  const firstSeen = new Map(
+    (
+      await deps.db
+        .select({ key: hourlyCounts.key, first: sql<number>`min(${hourlyCounts.hour})` })
+        .from(hourlyCounts)
+        .where(inArray(hourlyCounts.key, keys))
+        .groupBy(hourlyCounts.key)
+    ).map((r) => [r.key, new Date(Number(r.first))]),
+  );
+
+  const brandRows = await deps.db
+    .select({
+      id: brands.id,
+      name: brands.name,
+      slug: brands.slug,
+      slackWebhookUrl: brands.slackWebhookUrl,
+      settings: workspaces.settings,
+    })
+    .from(brands)
+    .innerJoin(workspaces, eq(workspaces.id, brands.workspaceId));
+  const brandById = new Map(brandRows.map((b) => [b.id, b]));
+  const sourceNames = new Map(
+    (await deps.db.select({ id: sources.id, name: sources.name }).from(sources)).map((s) => [s.id, s.name]),
+  );
+  const base = publicBaseUrl(deps.env);
+  /** Brand id → the brand-wide spike row open in this hour. */
+  const brandSpikeThisHour = new Map<number, number>();
+
+  for (const candidate of candidates) {
+    const brand = brandById.get(candidate.parsed.brandId);
+    if (!brand) continue;
+    const sensitivity: Sensitivity = brand.settings.spikeSensitivity ?? "balanced";
+    const detector: SpikeOptions = { ...options.detector, sensitivity };
+    const [open] = await deps.db
+      .select()
+      .from(spikes)
+      .where(eq(spikes.key, candidate.key))
+      .orderBy(desc(spikes.lastHourAt))
+      .limit(1);
+    const openDetails = open?.explanation as StoredSpikeDetails | null | undefined;
+    // Already judged (a re-run of the same hour): nothing to add.
+    if (open && open.lastHourAt.getTime() >= hour.getTime()) {
+      if (!candidate.parsed.category) brandSpikeThisHour.set(brand.id, open.id);
+      continue;
+    }
+    report.judged++;
+    const evaluation = evaluateHour(
+      {
+        key: candidate.key,
+        counts: history.get(candidate.key) ?? [],
+        since: firstSeen.get(candidate.key) ?? hour,
+        openSpike: openDetails?.episode ?? null,
+      },
+      hour,
+      candidate.count,
+      detector,
+    );
+    if (evaluation.action === "update" && open && openDetails && evaluation.spike) {
+      const details: StoredSpikeDetails = {
+        ...openDetails,
+        episode: evaluation.spike,
+        feedUrl: feedFor(
+          base,
+          brand.slug,
+          candidate.parsed,
+          sourceNames,
+          new Date(evaluation.spike.ts),
+          hour,
+        ),
+      };
+      await deps.db
+        .update(spikes)
+        .set({ lastHourAt: hour, explanation: details })
+        .where(eq(spikes.id, open.id));
+      if (!candidate.parsed.category) brandSpikeThisHour.set(brand.id, open.id);
+      report.updated++;
+      continue;
+    }
+    if (evaluation.action !== "new" || !evaluation.spike) continue;
+
+    const episode = evaluation.spike;
+    const [spikeMentions, baselineMentions] = await Promise.all([
+      loadKeyMentions(deps, candidate.parsed, hour, new Date(hour.getTime() + HOUR_MS), 500),
+      loadKeyMentions(
+        deps,
+        candidate.parsed,
+        new Date(hour.getTime() - BASELINE_DAYS * 24 * HOUR_MS),
+        hour,
+        BASELINE_LIMIT,
+      ),
+    ]);
+    const explanation = explainSpike(spikeMentions, baselineMentions);
+    const subject = subjectFor(brand.name, candidate.parsed, sourceNames);
+    const feedUrl = feedFor(base, brand.slug, candidate.parsed, sourceNames, hour, hour);
+    const foldedInto = candidate.parsed.category ? brandSpikeThisHour.get(brand.id) : undefined;
+    const destination = slackDestination(brand.slackWebhookUrl, deps.env.SLACK_WEBHOOK_URL);
+    const alerted = foldedInto === undefined && destination !== null;
+    const spikeId = await deps.db.transaction(async (tx) => {
+      const details: StoredSpikeDetails = {
+        explanation,
+        episode,
+        subject,
+        feedUrl,
+        alerted,
+        ...(foldedInto !== undefined ? { partOfSpikeId: foldedInto } : {}),
+      };
+      const [row] = await tx
+        .insert(spikes)
+        .values({
+          key: candidate.key,
+          brandId: brand.id,
+          startedAt: hour,
+          lastHourAt: hour,
+          count: episode.count,
+          expected: episode.expected,
+          score: episode.score,
+          explanation: details,
+          createdAt: now,
+        })
+        .returning({ id: spikes.id });
+      const id = row!.id;
+      if (alerted && destination) {
+        await enqueueOutbox(
+          tx,
+          {
+            kind: "slack",
+            idempotencyKey: `spike:${id}`,
+            destination,
+            payload: spikeMessage({
+              spikeId: id,
+              subject,
+              hour,
+              count: episode.count,
+              expected: episode.expected,
+              score: episode.score,
+              highlights: explanationHighlights(explanation),
+              examples: explanation.examples.map((e) => ({
+                textMasked: e.textMasked,
+                sourceName: e.sourceName,
+                url: `${base}/mentions/${e.id}`,
+              })),
+              feedUrl,
+              spikeUrl: `${base}/alerts#spike-${id}`,
+            }),
+          },
+          now,
+        );
+      }
+      return id;
+    });
+    if (!candidate.parsed.category) brandSpikeThisHour.set(brand.id, spikeId);
+    report.newSpikes++;
+    if (alerted) report.alerts++;
+  }
+  return report;
+}
+
+function subjectFor(brandName: string, key: ParsedKey, sourceNames: Map<number, string>): string {
+  if (!key.category) return brandName;
+  const source =
+    key.sourceId !== undefined ? (sourceNames.get(key.sourceId) ?? `source ${key.sourceId}`) : "";
+  return `${brandName} · ${key.category.replace(/_/g, " ")} on ${source}`;
+}
+
+function feedFor(
+  base: string,
+  brandSlug: string,
+  key: ParsedKey,
+  sourceNames: Map<number, string>,
+  from: Date,
+  lastHour: Date,
+): string {
+  const source = key.sourceId !== undefined ? sourceNames.get(key.sourceId) : undefined;
+  return feedLink(base, {
+    brand: brandSlug,
+    ...(key.category && key.category !== "unclassified" ? { category: key.category } : {}),
+    ...(source ? { source } : {}),
+    since: from,
+    until: new Date(lastHour.getTime() + HOUR_MS),
+  });
+}
+
+/** The mentions a key counted between two instants (by created_at, as hourly_counts does), newest first. */
+async function loadKeyMentions(
+  deps: Deps,
+  key: ParsedKey,
+  from: Date,
+  until: Date,
+  limit: number,
+): Promise<ExplainedMention[]> {
+  const conditions = [
+    eq(mentionBrands.brandId, key.brandId),
+    gte(mentions.createdAt, from),
+    lt(mentions.createdAt, until),
+  ];
+  if (key.sourceId !== undefined) conditions.push(eq(mentions.sourceId, key.sourceId));
+  if (key.category === "unclassified") conditions.push(sql`${mentions.category} IS NULL`);
+  else if (key.category) conditions.push(eq(mentions.category, key.category));
+  const rows = await deps.db
+    .select({
+      id: mentions.id,
+      textMasked: mentions.textMasked,
+      sourceName: sources.name,
+      authorHandle: mentions.authorHandle,
+      category: mentions.category,
+      contentHash: mentions.contentHash,
+    })
+    .from(mentions)
+    .innerJoin(mentionBrands, eq(mentionBrands.mentionId, mentions.id))
+    .innerJoin(sources, eq(sources.id, mentions.sourceId))
+    .where(and(...conditions))
+    .orderBy(desc(mentions.createdAt))
+    .limit(limit);
+  return rows;
+}

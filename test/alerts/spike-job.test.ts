@@ -1,0 +1,211 @@
+// The hourly spike job over a real database: three weeks of rhythm, then a burst of garnishment complaints.
+import { eq, sql } from "drizzle-orm";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  hourlyCounts,
+  mentionBrands,
+  mentions,
+  outbox,
+  sources,
+  spikes,
+  workspaces,
+} from "../../src/db/schema/index.js";
+import { runDeliverOutbox } from "../../src/jobs/deliver-outbox.js";
+import { runDetectSpikes } from "../../src/jobs/detect-spikes.js";
+import type { StoredSpikeDetails } from "../../src/services/alerts/spike-detection.js";
+import { createTestDeps, type TestDeps } from "../helpers/deps.js";
+import { startHttpServer, type TestServer } from "../helpers/http-server.js";
+
+const HOUR = 3_600_000;
+const SPIKE_HOUR = new Date("2026-03-23T14:00:00Z"); // a Monday afternoon
+const START = new Date(SPIKE_HOUR.getTime() - 21 * 24 * HOUR);
+const at = (hour: Date, minutes = 0) => new Date(hour.getTime() + minutes * 60_000);
+const nextHour = (hour: Date, n = 1) => new Date(hour.getTime() + n * HOUR);
+
+let deps: TestDeps;
+let slack: TestServer;
+let sourceId: number;
+let mentionCounter = 0;
+
+/** A weekly rhythm: busier on weekday working hours, a little noise, never a spike. */
+const usual = (hourMs: number) => {
+  const d = new Date(hourMs);
+  const weekday = d.getUTCDay() >= 1 && d.getUTCDay() <= 5;
+  const working = d.getUTCHours() >= 13 && d.getUTCHours() <= 22;
+  return (weekday && working ? 3 : 1) + ((hourMs / HOUR) % 3 === 0 ? 1 : 0);
+};
+
+async function addMentions(hour: Date, texts: string[], category: string) {
+  for (const [i, text] of texts.entries()) {
+    mentionCounter++;
+    const [row] = await deps.db
+      .insert(mentions)
+      .values({
+        sourceId,
+        externalId: `m${mentionCounter}`,
+        text,
+        textMasked: text.replace(/\d{3}-\d{3}-\d{4}/g, "[PHONE]"),
+        createdAt: new Date(hour.getTime() + (i % 60) * 60_000),
+        contentHash: `h${mentionCounter}`,
+        authorHandle: `user${mentionCounter}`,
+        category,
+        relevant: true,
+        severity: "high",
+      })
+      .returning({ id: mentions.id });
+    await deps.db.insert(mentionBrands).values({ mentionId: row!.id, brandId: deps.companyBrandId });
+  }
+  await bump(`brand:${deps.companyBrandId}`, hour, texts.length);
+  await bump(`brand:${deps.companyBrandId}|cat:${category}|src:${sourceId}`, hour, texts.length);
+}
+
+async function bump(key: string, hour: Date, count: number) {
+  await deps.db
+    .insert(hourlyCounts)
+    .values({ key, hour, count })
+    .onConflictDoUpdate({
+      target: [hourlyCounts.key, hourlyCounts.hour],
+      set: { count: sql`${hourlyCounts.count} + ${count}` },
+    });
+}
+
+beforeEach(async () => {
+  slack = await startHttpServer((_req, res) => {
+    res.writeHead(200, { "content-type": "text/plain" });
+    res.end("ok");
+  });
+  deps = await createTestDeps({
+    SLACK_WEBHOOK_URL: `${slack.url}/services/ALL`,
+    PUBLIC_URL: "https://rapport.example.com",
+  });
+  const [source] = await deps.db
+    .insert(sources)
+    .values({
+      workspaceId: deps.workspaceId,
+      brandId: deps.companyBrandId,
+      name: "reddit-main",
+      type: "reddit",
+    })
+    .returning();
+  sourceId = source!.id;
+  // Three weeks of counts only (the baseline week also gets real mentions below, for the explanation).
+  const rows = [];
+  for (let h = START.getTime(); h < SPIKE_HOUR.getTime(); h += HOUR) {
+    rows.push({ key: `brand:${deps.companyBrandId}`, hour: new Date(h), count: usual(h) });
+  }
+  for (let i = 0; i < rows.length; i += 200)
+    await deps.db.insert(hourlyCounts).values(rows.slice(i, i + 200));
+  // The week before: mentions about the payment portal (what "normal" talks about).
+  for (let day = 1; day <= 7; day++) {
+    const hour = new Date(SPIKE_HOUR.getTime() - day * 24 * HOUR);
+    mentionCounter++;
+    await deps.db.insert(mentions).values({
+      sourceId,
+      externalId: `base${mentionCounter}`,
+      text: "The payment portal keeps logging me out",
+      textMasked: "The payment portal keeps logging me out",
+      createdAt: hour,
+      contentHash: `b${mentionCounter}`,
+      authorHandle: "regular",
+      category: "payment_service",
+      relevant: true,
+      severity: "low",
+    });
+    const [last] = await deps.db
+      .select({ id: mentions.id })
+      .from(mentions)
+      .where(eq(mentions.externalId, `base${mentionCounter}`));
+    await deps.db.insert(mentionBrands).values({ mentionId: last!.id, brandId: deps.companyBrandId });
+  }
+});
+
+afterEach(async () => {
+  await slack.close();
+  await deps.cleanup();
+});
+
+const burst = (n: number) =>
+  Array.from({ length: n }, (_, i) =>
+    i % 2 === 0
+      ? `Acme threatened to garnish my wages, call me 555-123-${String(1000 + i)} — see https://news.example.org/acme-garnish`
+      : `They said they will garnish my paycheck and sue me, this is harassment #${i}`,
+  );
+
+describe("spike job", () => {
+  it("alerts once for a burst, explains it with masked examples, and updates rather than repeats", async () => {
+    // A quiet previous hour is judged and found normal.
+    await bump(`brand:${deps.companyBrandId}`, nextHour(SPIKE_HOUR, -1), 0);
+    await addMentions(SPIKE_HOUR, burst(30), "legal_threats");
+    const first = await runDetectSpikes(deps, at(nextHour(SPIKE_HOUR), 5));
+    expect(first).toMatchObject({ newSpikes: expect.any(Number), alerts: 1 });
+
+    const rows = await deps.db.select().from(spikes);
+    const brandSpike = rows.find((r) => r.key === `brand:${deps.companyBrandId}`)!;
+    expect(brandSpike).toMatchObject({ count: 30, startedAt: SPIKE_HOUR, lastHourAt: SPIKE_HOUR });
+    expect(brandSpike.expected).toBeLessThan(6);
+    const details = brandSpike.explanation as StoredSpikeDetails;
+    expect(details.explanation.terms.map((t) => t.value)).toContain("garnish");
+    expect(details.explanation.categories.map((c) => c.value)).toEqual(["legal_threats"]);
+    expect(details.explanation.links.map((l) => l.value)).toContain("news.example.org");
+    expect(details.explanation.examples).toHaveLength(3);
+    expect(details.feedUrl).toBe(
+      `https://rapport.example.com/feed?brand=acme-recovery&since=${encodeURIComponent(SPIKE_HOUR.toISOString())}&until=${encodeURIComponent(nextHour(SPIKE_HOUR).toISOString())}`,
+    );
+    // The category×source key spiked in the same hour: recorded, folded into the brand alert.
+    for (const sub of rows.filter((r) => r.key !== brandSpike.key)) {
+      expect((sub.explanation as StoredSpikeDetails).partOfSpikeId).toBe(brandSpike.id);
+    }
+
+    const alerts = await deps.db.select().from(outbox);
+    expect(alerts.map((a) => a.idempotencyKey)).toEqual([`spike:${brandSpike.id}`]);
+    const payload = JSON.stringify(alerts[0]!.payload);
+    expect(payload).toContain("Complaint spike: Acme Recovery");
+    expect(payload).toContain("[PHONE]");
+    expect(payload).not.toMatch(/555-123-\d{4}/);
+    expect(payload).toContain("Open filtered feed");
+
+    // Re-running the same hour changes nothing.
+    const again = await runDetectSpikes(deps, at(nextHour(SPIKE_HOUR), 20));
+    expect(again.newSpikes + again.updated).toBe(0);
+
+    // The burst goes on: the spike row is updated, no second alert.
+    await addMentions(nextHour(SPIKE_HOUR), burst(40), "legal_threats");
+    const second = await runDetectSpikes(deps, at(nextHour(SPIKE_HOUR, 2), 5));
+    expect(second.alerts).toBe(0);
+    expect(second.updated).toBeGreaterThanOrEqual(1);
+    const [updated] = await deps.db.select().from(spikes).where(eq(spikes.id, brandSpike.id));
+    expect(updated!.lastHourAt).toEqual(nextHour(SPIKE_HOUR));
+    const episode = (updated!.explanation as StoredSpikeDetails).episode;
+    expect(episode).toMatchObject({ hours: 2, peak: { count: 40 } });
+    expect(await deps.db.select().from(outbox)).toHaveLength(1);
+
+    await runDeliverOutbox(deps, at(nextHour(SPIKE_HOUR, 2), 6));
+    expect(slack.requests).toHaveLength(1);
+  });
+
+  it("respects the workspace's sensitivity and the minimum volume", async () => {
+    await deps.db
+      .update(workspaces)
+      .set({ settings: { spikeSensitivity: "fewer" } })
+      .where(eq(workspaces.id, deps.workspaceId));
+    // 13 in an hour that usually has ~3 is p ≈ 1e-4.4: enough for "balanced" (1e-4, next test), not for "fewer" (1e-5).
+    await addMentions(SPIKE_HOUR, burst(13), "legal_threats");
+    const report = await runDetectSpikes(deps, at(nextHour(SPIKE_HOUR), 5));
+    expect(report.judged).toBeGreaterThan(0);
+    expect(report.newSpikes).toBe(0);
+    expect(await deps.db.select().from(outbox)).toHaveLength(0);
+  });
+
+  it("the same hour is a spike at the default sensitivity", async () => {
+    await addMentions(SPIKE_HOUR, burst(13), "legal_threats");
+    const report = await runDetectSpikes(deps, at(nextHour(SPIKE_HOUR), 5));
+    expect(report.alerts).toBe(1);
+  });
+
+  it("judges nothing without a week of history", async () => {
+    await deps.db.delete(hourlyCounts);
+    await addMentions(SPIKE_HOUR, burst(50), "legal_threats");
+    const report = await runDetectSpikes(deps, at(nextHour(SPIKE_HOUR), 5));
+    expect(report.newSpikes).toBe(0);
+  });
+});
