@@ -18,9 +18,11 @@ import type { WebEnv } from "./context.js";
 import { errorHandler } from "./errors.js";
 import { csrfGuard, loadAuth, requireLogin } from "./middleware/auth.js";
 import { type ApiOperation, buildOpenApi } from "./openapi.js";
+import { adminApiDocs, adminRoutes } from "./routes/admin.js";
+import { ingestRoutes } from "./routes/ingest.js";
 import { feedRoutes, mentionsApiDocs, mentionsApiRoutes } from "./routes/mentions.js";
 import { publicSessionRoutes, sessionApiDocs, sessionRoutes } from "./routes/session.js";
-import { ingestRoutes } from "./routes/ingest.js";
+import { sourcesApiDocs, sourcesRoutes } from "./routes/sources.js";
 import { staticRoutes } from "./routes/static.js";
 import { todayApiDocs, todayRoutes } from "./routes/today.js";
 
@@ -66,9 +68,18 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}) {
   app.route("/", todayRoutes(deps));
   app.route("/", feedRoutes(deps));
   app.route("/", mentionsApiRoutes(deps));
+  app.route("/", sourcesRoutes(deps));
+  app.route("/", adminRoutes(deps));
   for (const extra of options.routes ?? []) app.route(extra.path, extra.app);
 
-  const apiDocs = [...sessionApiDocs, ...mentionsApiDocs, ...todayApiDocs, ...(options.apiDocs ?? [])];
+  const apiDocs = [
+    ...sessionApiDocs,
+    ...mentionsApiDocs,
+    ...todayApiDocs,
+    ...sourcesApiDocs,
+    ...adminApiDocs,
+    ...(options.apiDocs ?? []),
+  ];
   app.get("/api/openapi.json", (c) => c.json(buildOpenApi(apiDocs, "1")));
   app.notFound((c) => {
     if (c.req.path.startsWith("/api/"))

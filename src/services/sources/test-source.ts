@@ -1,7 +1,7 @@
 // The "test connection" button: one cheap authenticated call through the source's connector.
 import { and, eq } from "drizzle-orm";
-import { connectorFor } from "../../../connectors/index.js";
 import { createHttpClient } from "../../../connectors/http.js";
+import { connectorFor } from "../../../connectors/index.js";
 import type { AuthUser } from "../../auth/types.js";
 import { sources } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
@@ -13,7 +13,11 @@ export interface ConnectionTest {
   message: string;
 }
 
-export async function testSourceConnection(deps: Deps, viewer: AuthUser, sourceId: number): Promise<ConnectionTest> {
+export async function testSourceConnection(
+  deps: Deps,
+  viewer: AuthUser,
+  sourceId: number,
+): Promise<ConnectionTest> {
   const [source] = await deps.db
     .select()
     .from(sources)
@@ -27,13 +31,20 @@ export async function testSourceConnection(deps: Deps, viewer: AuthUser, sourceI
   const config = connector.configSchema.safeParse(source.config);
   if (!config.success) {
     const issue = config.error.issues[0];
-    return { ok: false, message: `The configuration is invalid: \`${issue?.path.join(".") || "config"}\` ${issue?.message ?? ""}` };
+    return {
+      ok: false,
+      message: `The configuration is invalid: \`${issue?.path.join(".") || "config"}\` ${issue?.message ?? ""}`,
+    };
   }
   try {
     const message = await connector.testConnection({
       config: config.data,
       cursor: null,
-      http: createHttpClient({ userAgent: "Rapport/0.1 (reputation monitor)", timeoutMs: 10_000, retries: 0 }),
+      http: createHttpClient({
+        userAgent: "Rapport/0.1 (reputation monitor)",
+        timeoutMs: 10_000,
+        retries: 0,
+      }),
       now: deps.now(),
     });
     return { ok: true, message };

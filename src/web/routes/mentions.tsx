@@ -221,4 +221,17 @@ export const mentionsApiDocs: ApiOperation[] = [
     summary: 'Assign mentions to a person, to yourself ("me") or to nobody (null)',
     body: assignSchema,
   },
+  {
+    method: "get",
+    path: "/api/mentions/:id",
+    summary:
+      "One mention with its thread, the author's other mentions, near-duplicates, classifications, notes and history",
+  },
+  {
+    method: "post",
+    path: "/api/mentions/:id/classification",
+    summary: 'Correct the classification (stored as engine "human"; wins over the engines)',
+    body: correctClassificationSchema,
+  },
+  { method: "post", path: "/api/mentions/:id/notes", summary: "Add an internal note", body: addNoteSchema },
 ];

@@ -1,15 +1,21 @@
 // Signing in and out: the login page and form, and `POST/DELETE /api/session` for scripts.
+
+import { eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import { z } from "zod";
+import { peekOneTimeToken } from "../../auth/one-time-links.js";
 import { createSession, deleteSession, SESSION_COOKIE } from "../../auth/sessions.js";
+import { users } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../errors.js";
 import { authenticate } from "../../services/users/authenticate.js";
+import { setPasswordWithToken } from "../../services/users/manage-users.js";
 import type { WebEnv } from "../context.js";
 import { clearSessionCookie, clientIp, safeNextPath, setSessionCookie } from "../middleware/auth.js";
 import type { ApiOperation } from "../openapi.js";
 import { validate } from "../validate.js";
+import { WelcomePage } from "../views/admin-pages.js";
 import { LoginPage } from "../views/login-page.js";
 
 export const loginSchema = z.object({
@@ -41,6 +47,49 @@ export function publicSessionRoutes(deps: Deps) {
           );
         }
         throw err;
+      }
+    })
+    .get("/welcome/:token", async (c) => {
+      const token = c.req.param("token");
+      const found = await peekOneTimeToken(deps, token);
+      if (!found)
+        return c.html(
+          <LoginPage
+            next="/"
+            error="This link has expired or was already used. Ask an admin for a new one."
+          />,
+          400,
+        );
+      const [person] = await deps.db
+        .select({ email: users.email })
+        .from(users)
+        .where(eq(users.id, found.userId));
+      return c.html(<WelcomePage token={token} email={person?.email ?? ""} purpose={found.purpose} />);
+    })
+    .post("/welcome/:token", async (c) => {
+      const token = c.req.param("token");
+      const password = (await c.req.parseBody()).password;
+      try {
+        const user = await setPasswordWithToken(deps, token, typeof password === "string" ? password : "");
+        setSessionCookie(c, deps, await createSession(deps, user.id));
+        return c.redirect("/", 303);
+      } catch (error) {
+        if (!(error instanceof AppError) || error.code !== "bad_request") throw error;
+        const found = await peekOneTimeToken(deps, token);
+        if (!found) return c.html(<LoginPage next="/" error={error.message} />, 400);
+        const [person] = await deps.db
+          .select({ email: users.email })
+          .from(users)
+          .where(eq(users.id, found.userId));
+        return c.html(
+          <WelcomePage
+            token={token}
+            email={person?.email ?? ""}
+            purpose={found.purpose}
+            error={error.message}
+          />,
+          400,
+        );
       }
     })
     .post("/api/session", validate("json", loginSchema), async (c) => {

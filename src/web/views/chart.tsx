@@ -21,8 +21,11 @@ export function topSeries(data: DailySeries): DailySeries["series"] {
   if (data.series.length <= MAX_SERIES) return data.series;
   const kept = data.series.slice(0, MAX_SERIES - 1);
   const other = new Array<number>(data.days.length).fill(0);
-  for (const s of data.series.slice(MAX_SERIES - 1))
-    s.counts.forEach((v, i) => (other[i] = (other[i] ?? 0) + v));
+  for (const s of data.series.slice(MAX_SERIES - 1)) {
+    s.counts.forEach((v, i) => {
+      other[i] = (other[i] ?? 0) + v;
+    });
+  }
   return [...kept, { key: "other", counts: other }];
 }
 

@@ -1,0 +1,229 @@
+// People (admin), the audit log (admin), and each person's own API tokens.
+import { type Context, Hono } from "hono";
+import { z } from "zod";
+import { createApiToken, listApiTokens, revokeApiToken } from "../../auth/api-tokens.js";
+import type { Deps } from "../../deps.js";
+import { AppError, badRequest, notFound } from "../../errors.js";
+import { auditCsv, auditQuerySchema, listAudit } from "../../services/audit/list-audit.js";
+import { recordAudit } from "../../services/audit/record-audit.js";
+import {
+  createResetLink,
+  inviteUser,
+  inviteUserSchema,
+  listUsers,
+  updateUser,
+  updateUserSchema,
+} from "../../services/users/manage-users.js";
+import type { WebEnv } from "../context.js";
+import { requirePermission } from "../middleware/auth.js";
+import type { ApiOperation } from "../openapi.js";
+import { validate } from "../validate.js";
+import { AccountPage, AuditPage, UsersPage } from "../views/admin-pages.js";
+
+const idParam = z.object({ id: z.coerce.number().int().positive() });
+const tokenSchema = z.object({ name: z.string().trim().min(1).max(100) });
+const CSV_MAX_ROWS = 100_000;
+
+export function adminRoutes(deps: Deps) {
+  const usersPage = async (
+    c: Context<WebEnv>,
+    extra: { link?: { email: string; url: string }; error?: string } = {},
+    status: 200 | 400 = 200,
+  ) =>
+    c.html(
+      <UsersPage
+        user={c.get("user")}
+        csrfToken={c.get("auth")?.csrfToken ?? null}
+        users={await listUsers(deps, c.get("user"))}
+        {...extra}
+      />,
+      status,
+    );
+  const admin = new Hono<WebEnv>()
+    .use("/users/*", requirePermission("manageUsers"))
+    .use("/users", requirePermission("manageUsers"))
+    .use("/api/users/*", requirePermission("manageUsers"))
+    .use("/api/users", requirePermission("manageUsers"))
+    .use("/audit", requirePermission("viewAudit"))
+    .use("/audit.csv", requirePermission("viewAudit"))
+    .use("/api/audit", requirePermission("viewAudit"))
+    .use("/api/audit.csv", requirePermission("viewAudit"))
+    .get("/users", (c) => usersPage(c))
+    .post("/users", async (c) => {
+      const parsed = inviteUserSchema.safeParse(await c.req.parseBody());
+      if (!parsed.success) return usersPage(c, { error: "Enter an e-mail address and a role" }, 400);
+      try {
+        const { user, link } = await inviteUser(deps, c.get("user"), parsed.data);
+        return usersPage(c, { link: { email: user.email, url: link } });
+      } catch (error) {
+        if (error instanceof AppError && (error.code === "conflict" || error.code === "bad_request")) {
+          return usersPage(c, { error: error.message }, 400);
+        }
+        throw error;
+      }
+    })
+    .post("/users/:id", validate("param", idParam), async (c) => {
+      const body = await c.req.parseBody();
+      const parsed = updateUserSchema.safeParse({
+        ...(typeof body.role === "string" ? { role: body.role } : {}),
+        ...(typeof body.disabled === "string" ? { disabled: body.disabled === "true" } : {}),
+      });
+      if (!parsed.success) throw badRequest("Unknown role");
+      await updateUser(deps, c.get("user"), c.req.valid("param").id, parsed.data);
+      return c.redirect("/users", 303);
+    })
+    .post("/users/:id/reset", validate("param", idParam), async (c) => {
+      const id = c.req.valid("param").id;
+      const { link } = await createResetLink(deps, c.get("user"), id);
+      const person = (await listUsers(deps, c.get("user"))).find((u) => u.id === id);
+      return usersPage(c, { link: { email: person?.email ?? "", url: link } });
+    })
+    .get("/api/users", async (c) => c.json({ items: await listUsers(deps, c.get("user")) }))
+    .post("/api/users", validate("json", inviteUserSchema), async (c) =>
+      c.json(await inviteUser(deps, c.get("user"), c.req.valid("json")), 201),
+    )
+    .patch("/api/users/:id", validate("param", idParam), validate("json", updateUserSchema), async (c) =>
+      c.json(await updateUser(deps, c.get("user"), c.req.valid("param").id, c.req.valid("json"))),
+    )
+    .post("/api/users/:id/reset", validate("param", idParam), async (c) =>
+      c.json(await createResetLink(deps, c.get("user"), c.req.valid("param").id)),
+    )
+    .get("/audit", async (c) => {
+      const url = new URL(c.req.url);
+      const parsed = auditQuerySchema.safeParse(
+        Object.fromEntries([...url.searchParams].filter(([, v]) => v !== "")),
+      );
+      if (!parsed.success) throw badRequest(parsed.error.issues.map((i) => i.message).join("; "));
+      const { items, next } = await listAudit(deps, parsed.data);
+      const params = new URLSearchParams(
+        [...url.searchParams].filter(([k, v]) => k !== "before" && v !== ""),
+      );
+      const nextUrl = next ? `/audit?${new URLSearchParams([...params, ["before", next]])}` : null;
+      return c.html(
+        <AuditPage
+          user={c.get("user")}
+          csrfToken={c.get("auth")?.csrfToken ?? null}
+          rows={items}
+          nextUrl={nextUrl}
+          csvUrl={`/audit.csv?${params}`}
+        />,
+      );
+    })
+    .get("/audit.csv", validate("query", auditQuerySchema), async (c) => exportCsv(c.req.valid("query")))
+    .get("/api/audit", validate("query", auditQuerySchema), async (c) =>
+      c.json(await listAudit(deps, c.req.valid("query"))),
+    )
+    .get("/api/audit.csv", validate("query", auditQuerySchema), async (c) => exportCsv(c.req.valid("query")));
+
+  async function exportCsv(query: z.infer<typeof auditQuerySchema>) {
+    const { items } = await listAudit(deps, query, CSV_MAX_ROWS);
+    return new Response(auditCsv(items), {
+      headers: {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": `attachment; filename="rapport-audit-${deps.now().toISOString().slice(0, 10)}.csv"`,
+      },
+    });
+  }
+
+  const account = new Hono<WebEnv>()
+    .get("/account", async (c) => {
+      const user = c.get("user");
+      return c.html(
+        <AccountPage
+          user={user}
+          csrfToken={c.get("auth")?.csrfToken ?? null}
+          tokens={await listApiTokens(deps, user.id)}
+        />,
+      );
+    })
+    .post("/account/tokens", async (c) => {
+      const user = c.get("user");
+      const parsed = tokenSchema.safeParse(await c.req.parseBody());
+      if (!parsed.success) throw badRequest("Name the token");
+      const { token } = await createTokenAudited(user, parsed.data.name);
+      return c.html(
+        <AccountPage
+          user={user}
+          csrfToken={c.get("auth")?.csrfToken ?? null}
+          tokens={await listApiTokens(deps, user.id)}
+          newToken={token}
+        />,
+      );
+    })
+    .post("/account/tokens/:id/delete", validate("param", idParam), async (c) => {
+      await revokeTokenAudited(c.get("user"), c.req.valid("param").id);
+      return c.redirect("/account", 303);
+    })
+    .get("/api/tokens", async (c) => c.json({ items: await listApiTokens(deps, c.get("user").id) }))
+    .post("/api/tokens", validate("json", tokenSchema), async (c) =>
+      c.json(await createTokenAudited(c.get("user"), c.req.valid("json").name), 201),
+    )
+    .delete("/api/tokens/:id", validate("param", idParam), async (c) => {
+      await revokeTokenAudited(c.get("user"), c.req.valid("param").id);
+      return c.json({ ok: true });
+    });
+
+  async function createTokenAudited(user: { id: number; email: string }, name: string) {
+    const created = await createApiToken(deps, user.id, name);
+    await recordAudit(deps.db, {
+      actor: user,
+      action: "token.create",
+      entityType: "api_token",
+      entityId: created.id,
+      after: { name },
+    });
+    return created;
+  }
+  async function revokeTokenAudited(user: { id: number; email: string }, id: number) {
+    if (!(await revokeApiToken(deps, user.id, id))) throw notFound("API token");
+    await recordAudit(deps.db, {
+      actor: user,
+      action: "token.revoke",
+      entityType: "api_token",
+      entityId: id,
+    });
+  }
+
+  return new Hono<WebEnv>().route("/", admin).route("/", account);
+}
+
+export const adminApiDocs: ApiOperation[] = [
+  { method: "get", path: "/api/users", summary: "People in the workspace", roles: ["admin"] },
+  {
+    method: "post",
+    path: "/api/users",
+    summary: "Invite someone: returns a single-use link to set a password",
+    body: inviteUserSchema,
+    roles: ["admin"],
+  },
+  {
+    method: "patch",
+    path: "/api/users/:id",
+    summary: "Change a role or disable/enable (ends their sessions)",
+    body: updateUserSchema,
+    roles: ["admin"],
+  },
+  {
+    method: "post",
+    path: "/api/users/:id/reset",
+    summary: "A single-use password reset link (1 hour)",
+    roles: ["admin"],
+  },
+  {
+    method: "get",
+    path: "/api/audit",
+    summary: "The audit log, newest first",
+    query: auditQuerySchema,
+    roles: ["admin"],
+  },
+  {
+    method: "get",
+    path: "/api/audit.csv",
+    summary: "The audit log as CSV",
+    query: auditQuerySchema,
+    roles: ["admin"],
+  },
+  { method: "get", path: "/api/tokens", summary: "Your API tokens" },
+  { method: "post", path: "/api/tokens", summary: "Create an API token (shown once)", body: tokenSchema },
+  { method: "delete", path: "/api/tokens/:id", summary: "Revoke one of your API tokens" },
+];

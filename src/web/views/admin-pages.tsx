@@ -1,0 +1,276 @@
+import type { AuthUser } from "../../auth/types.js";
+import { ROLES } from "../../domain/taxonomy.js";
+import type { AuditRow } from "../../services/audit/list-audit.js";
+import type { UserSummary } from "../../services/users/manage-users.js";
+import { CsrfField, Layout } from "./layout.js";
+import { formatTime } from "./mention-row.js";
+
+export function UsersPage({
+  user,
+  csrfToken,
+  users,
+  link,
+  error,
+}: {
+  user: AuthUser;
+  csrfToken: string | null;
+  users: UserSummary[];
+  link?: { email: string; url: string } | undefined;
+  error?: string | undefined;
+}) {
+  return (
+    <Layout title="Users" user={user} csrfToken={csrfToken} active="users">
+      <h1>Users</h1>
+      {error ? <p class="error">{error}</p> : null}
+      {link ? (
+        <p class="notice" id="one-time-link">
+          {`Send this single-use link to ${link.email}: `}
+          <code>{link.url}</code>
+        </p>
+      ) : null}
+      <table class="data" id="users">
+        <thead>
+          <tr>
+            <th>E-mail</th>
+            <th>Role</th>
+            <th>State</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {users.map((u) => (
+            <tr data-user={u.email}>
+              <td>
+                {u.email}
+                {u.name ? <div class="muted">{u.name}</div> : null}
+              </td>
+              <td>
+                <form method="post" action={`/users/${u.id}`} class="inline">
+                  <CsrfField token={csrfToken} />
+                  <select name="role" aria-label={`role of ${u.email}`}>
+                    {ROLES.map((r) => (
+                      <option value={r} selected={u.role === r}>
+                        {r}
+                      </option>
+                    ))}
+                  </select>
+                  <button type="submit">Save role</button>
+                </form>
+              </td>
+              <td>{u.disabled ? "disabled" : u.invited ? "invited" : "active"}</td>
+              <td>
+                <form method="post" action={`/users/${u.id}`} class="inline">
+                  <CsrfField token={csrfToken} />
+                  <input type="hidden" name="disabled" value={u.disabled ? "false" : "true"} />
+                  <button type="submit">{u.disabled ? "Enable" : "Disable"}</button>
+                </form>{" "}
+                <form method="post" action={`/users/${u.id}/reset`} class="inline">
+                  <CsrfField token={csrfToken} />
+                  <button type="submit">{u.invited ? "New invitation link" : "Password reset link"}</button>
+                </form>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <section class="panel">
+        <h2>Invite someone</h2>
+        <form method="post" action="/users" class="stack" id="invite">
+          <CsrfField token={csrfToken} />
+          <label>
+            E-mail
+            <input type="email" name="email" required />
+          </label>
+          <label>
+            Role
+            <select name="role">
+              {ROLES.map((r) => (
+                <option value={r} selected={r === "responder"}>
+                  {r}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" class="primary">
+            Create invitation link
+          </button>
+        </form>
+      </section>
+    </Layout>
+  );
+}
+
+function show(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+export function AuditPage({
+  user,
+  csrfToken,
+  rows,
+  nextUrl,
+  csvUrl,
+}: {
+  user: AuthUser;
+  csrfToken: string | null;
+  rows: AuditRow[];
+  nextUrl: string | null;
+  csvUrl: string;
+}) {
+  return (
+    <Layout title="Audit log" user={user} csrfToken={csrfToken} active="audit">
+      <h1>Audit log</h1>
+      <form method="get" action="/audit" class="filters">
+        <label>
+          Entity
+          <input name="entityType" placeholder="mention, user, source…" />
+        </label>
+        <label>
+          Entity id
+          <input name="entityId" />
+        </label>
+        <label>
+          Action
+          <input name="action" placeholder="mention.status" />
+        </label>
+        <label>
+          Actor
+          <input name="actor" placeholder="e-mail" />
+        </label>
+        <button type="submit">Filter</button>
+        <a href={csvUrl} class="button" id="audit-csv">
+          Export CSV
+        </a>
+      </form>
+      <table class="data" id="audit">
+        <thead>
+          <tr>
+            <th>When (UTC)</th>
+            <th>Who</th>
+            <th>What</th>
+            <th>Entity</th>
+            <th>Before</th>
+            <th>After</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr>
+              <td>{formatTime(r.at)}</td>
+              <td>{r.actor ?? "system"}</td>
+              <td>{r.action}</td>
+              <td>
+                {r.entityType === "mention" && r.entityId ? (
+                  <a href={`/mentions/${r.entityId}`}>{`mention ${r.entityId}`}</a>
+                ) : (
+                  `${r.entityType} ${r.entityId ?? ""}`
+                )}
+              </td>
+              <td class="wrap">{show(r.before)}</td>
+              <td class="wrap">{show(r.after)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {nextUrl ? (
+        <p class="pager">
+          <a href={nextUrl}>Older →</a>
+        </p>
+      ) : null}
+    </Layout>
+  );
+}
+
+export function AccountPage({
+  user,
+  csrfToken,
+  tokens,
+  newToken,
+}: {
+  user: AuthUser;
+  csrfToken: string | null;
+  tokens: { id: number; name: string; createdAt: Date; lastUsedAt: Date | null }[];
+  newToken?: string | undefined;
+}) {
+  return (
+    <Layout title="Account" user={user} csrfToken={csrfToken} active="account">
+      <h1>Account</h1>
+      <p>
+        {user.email} · {user.role}
+      </p>
+      <section class="panel">
+        <h2>API tokens</h2>
+        <p class="muted">
+          For integrations: send <code>Authorization: Bearer &lt;token&gt;</code>. A token acts as you, with
+          your role. The API is described at <a href="/api/openapi.json">/api/openapi.json</a>.
+        </p>
+        {newToken ? (
+          <p class="notice" id="new-token">
+            {"Copy it now, it is shown only once: "}
+            <code>{newToken}</code>
+          </p>
+        ) : null}
+        <table class="data">
+          <tbody>
+            {tokens.map((t) => (
+              <tr>
+                <td>{t.name}</td>
+                <td class="muted">{`created ${formatTime(t.createdAt.toISOString())}, last used ${t.lastUsedAt ? formatTime(t.lastUsedAt.toISOString()) : "never"}`}</td>
+                <td>
+                  <form method="post" action={`/account/tokens/${t.id}/delete`} class="inline">
+                    <CsrfField token={csrfToken} />
+                    <button type="submit">Revoke</button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <form method="post" action="/account/tokens" class="inline">
+          <CsrfField token={csrfToken} />
+          <input name="name" placeholder="token name (e.g. CRM sync)" required aria-label="token name" />
+          <button type="submit">Create token</button>
+        </form>
+      </section>
+    </Layout>
+  );
+}
+
+export function WelcomePage({
+  token,
+  email,
+  purpose,
+  error,
+}: {
+  token: string;
+  email: string;
+  purpose: string;
+  error?: string | undefined;
+}) {
+  return (
+    <Layout title="Set your password" user={null}>
+      <section class="panel narrow login">
+        <h1>{purpose === "invite" ? "Welcome to Rapport" : "Choose a new password"}</h1>
+        <p class="muted">{email}</p>
+        {error ? <p class="error">{error}</p> : null}
+        <form method="post" action={`/welcome/${token}`}>
+          <label>
+            New password (10+ characters)
+            <input
+              type="password"
+              name="password"
+              autocomplete="new-password"
+              minlength={10}
+              required
+              autofocus
+            />
+          </label>
+          <button type="submit" class="primary">
+            Set password and sign in
+          </button>
+        </form>
+      </section>
+    </Layout>
+  );
+}

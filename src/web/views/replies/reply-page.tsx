@@ -1,0 +1,277 @@
+// The Reply panel of a mention: guards (flags that need a manager, linked-account notices), account link
+// suggestions (managers and admins only), the draft editor with in-place lint highlights, approval and posting.
+import { can } from "../../../auth/roles.js";
+import type { AuthUser } from "../../../auth/types.js";
+import type { Violation } from "../../../domain/compliance/lint.js";
+import type { LinkView } from "../../../services/accounts/accounts.js";
+import type { ReplyMention } from "../../../services/replies/context.js";
+import type { PostingMode } from "../../../services/replies/post.js";
+import type { ReplyGuard, ReplyHistoryItem } from "../../../services/replies/replies.js";
+import { isApproverRole } from "../../../services/replies/replies.js";
+import { CsrfField, Layout } from "../layout.js";
+import { AccountLinksPanel } from "../accounts/links-panel.js";
+import { HighlightedText, ViolationList } from "./highlight.js";
+
+export interface ReplyPageProps {
+  user: AuthUser;
+  csrfToken: string | null;
+  mention: ReplyMention;
+  platform: string;
+  brandName: string;
+  guard: ReplyGuard;
+  history: ReplyHistoryItem[];
+  postingMode: PostingMode;
+  templates: { id: string; label: string }[];
+  claudeAvailable: boolean;
+  links: LinkView[] | null;
+  threadAnswered: boolean;
+  message?: { kind: "error" | "notice"; text: string } | null;
+  assetPath: string;
+}
+
+const words = (code: string) => code.replace(/_/g, " ");
+
+const MODE_TEXT: Record<PostingMode, string> = {
+  api: "Posting sends the reply through the platform's API.",
+  dry_run: "Dry run: posting records what would be sent, and sends nothing (turn dry run off on the source to post for real).",
+  manual: "This source cannot post by API: copy the approved text to the platform, then mark it posted.",
+};
+
+function when(date: Date | null | undefined): string {
+  return date ? date.toISOString().replace("T", " ").slice(0, 16) : "";
+}
+
+export function ReplyPage(props: ReplyPageProps) {
+  const { user, csrfToken, mention, guard, history } = props;
+  const current = [...history].reverse().find((r) => r.status !== "rejected") ?? null;
+  const blocked = guard.blocks.length > 0;
+  const takenOverByMe = guard.takenOverBy?.id === user.id;
+  const mayWrite = can(user.role, "triage") && (!blocked || takenOverByMe);
+  const showText = can(user.role, "viewPii") ? mention.text : mention.textMasked;
+  const writers = new Set<number>(current ? [current.authorId, ...current.lints.map((l) => l.userId ?? -1)] : []);
+  const mayApprove = current?.status === "awaiting_approval" && isApproverRole(user.role) && !writers.has(user.id);
+  const violations = ((current?.lint as { violations?: Violation[] } | null)?.violations ?? []) as Violation[];
+  return (
+    <Layout title={`Reply to mention ${mention.id}`} user={user} csrfToken={csrfToken} active="feed">
+      <link rel="stylesheet" href={`${props.assetPath}/reply-editor.css`} />
+      <script src={`${props.assetPath}/reply-editor.js`} defer />
+      <p>
+        <a href={`/mentions/${mention.id}`}>← Mention {mention.id}</a> · <a href="/templates">Template library</a>
+      </p>
+      <h1>Public reply</h1>
+      {props.message ? (
+        <p class={props.message.kind} role={props.message.kind === "error" ? "alert" : "status"} data-testid="flash">
+          {props.message.text}
+        </p>
+      ) : null}
+
+      <section class="panel">
+        <div class="meta">
+          <span class="source">{mention.sourceName}</span>
+          <span>{props.platform}</span>
+          <span class={`status status-${mention.status}`}>{words(mention.status)}</span>
+          {mention.flags.map((f) => (
+            <span class="flag">{words(f)}</span>
+          ))}
+        </div>
+        <p class="fullText">{showText}</p>
+      </section>
+
+      {blocked ? (
+        <section class="panel reply-blocked" data-testid="reply-blocked">
+          <h2>A person must handle this mention</h2>
+          <p>No template or draft may be used here{guard.takenOverBy ? "" : " until a manager takes it over"}:</p>
+          <ul>
+            {guard.blocks.map((b) => (
+              <li data-block={b.code}>
+                <b>{words(b.code)}</b> — {b.why}
+                <div>
+                  <i>Instead:</i> {b.instead}
+                </div>
+              </li>
+            ))}
+          </ul>
+          {guard.takenOverBy ? (
+            <p class="notice">{`Taken over by ${guard.takenOverBy.email} on ${when(guard.takenOverBy.at)}; only they may write a reply, in their own words, and a second manager must approve it.`}</p>
+          ) : isApproverRole(user.role) ? (
+            <form method="post" action={`/mentions/${mention.id}/reply/takeover`}>
+              <CsrfField token={csrfToken} />
+              <button type="submit">Take over as manager</button>
+            </form>
+          ) : (
+            <p class="muted">Ask a manager to take it over.</p>
+          )}
+        </section>
+      ) : null}
+
+      {props.links ? <AccountLinksPanel links={props.links} csrfToken={csrfToken} back={`/mentions/${mention.id}/reply`} /> : null}
+
+      {!current && mayWrite && !props.threadAnswered ? (
+        <section class="panel" data-testid="start-reply">
+          <h2>Start a reply</h2>
+          {!blocked ? (
+            <>
+              <form method="post" action={`/mentions/${mention.id}/reply/draft`} class="inline">
+                <CsrfField token={csrfToken} />
+                <input type="hidden" name="origin" value="template" />
+                <select name="templateId" aria-label="template">
+                  <option value="">Best template for this mention</option>
+                  {props.templates.map((t) => (
+                    <option value={t.id}>{t.label}</option>
+                  ))}
+                </select>{" "}
+                <button type="submit" name="go" value="template">
+                  Draft from template
+                </button>
+              </form>{" "}
+              <form method="post" action={`/mentions/${mention.id}/reply/draft`} class="inline">
+                <CsrfField token={csrfToken} />
+                <input type="hidden" name="origin" value="claude" />
+                <button type="submit" disabled={!props.claudeAvailable} title={props.claudeAvailable ? "" : "No Claude key configured: templates only"}>
+                  Draft with Claude
+                </button>
+              </form>
+            </>
+          ) : null}
+          <form method="post" action={`/mentions/${mention.id}/reply/draft`} class="stack">
+            <CsrfField token={csrfToken} />
+            <input type="hidden" name="origin" value="manual" />
+            <label>
+              Or write it yourself
+              <textarea name="text" rows={4} aria-label="new reply" />
+            </label>
+            <button type="submit">Save draft</button>
+          </form>
+        </section>
+      ) : null}
+      {!current && props.threadAnswered ? (
+        <p class="notice">The thread already has a public reply: one public reply per thread. Continue privately.</p>
+      ) : null}
+
+      {current ? (
+        <section class="panel reply-editor" data-testid="reply" data-reply-id={String(current.id)} data-status={current.status}>
+          <h2>
+            Reply <span class={`status status-${current.status}`} data-testid="reply-status">{words(current.status)}</span>{" "}
+            <span class="muted">{`${current.origin} · by ${current.authorEmail ?? "?"}`}</span>
+          </h2>
+          {current.status === "draft" || current.status === "awaiting_approval" ? (
+            mayWrite ? (
+              <form method="post" action={`/replies/${current.id}/edit`} class="stack" id="reply-form">
+                <CsrfField token={csrfToken} />
+                <div
+                  class="editor"
+                  data-lint-url="/api/replies/lint"
+                  data-platform={props.platform}
+                  data-mention-id={String(mention.id)}
+                >
+                  <textarea name="text" id="reply-text" rows={6} aria-label="reply text">
+                    {current.text}
+                  </textarea>
+                  <span class="counter" id="reply-counter" />
+                </div>
+                <button type="submit" id="save-reply">Save</button>
+              </form>
+            ) : (
+              <p class="fullText">{current.text}</p>
+            )
+          ) : (
+            <p class="fullText" data-testid="final-text">{current.postedText ?? current.text}</p>
+          )}
+          <div id="lint-result">
+            <HighlightedText text={current.text} violations={violations} />
+            <ViolationList violations={violations} />
+          </div>
+
+          {current.status === "draft" && mayWrite ? (
+            <form method="post" action={`/replies/${current.id}/submit`} class="inline">
+              <CsrfField token={csrfToken} />
+              <button type="submit" class="primary" id="submit-reply" disabled={violations.length > 0}>
+                Submit for approval
+              </button>
+            </form>
+          ) : null}
+          {current.status === "awaiting_approval" ? (
+            mayApprove ? (
+              <div>
+                <form method="post" action={`/replies/${current.id}/approve`} class="inline">
+                  <CsrfField token={csrfToken} />
+                  <button type="submit" class="primary" id="approve-reply" disabled={violations.length > 0}>
+                    Approve
+                  </button>
+                </form>{" "}
+                <form method="post" action={`/replies/${current.id}/reject`} class="inline">
+                  <CsrfField token={csrfToken} />
+                  <input type="text" name="reason" placeholder="why (optional)" aria-label="reason" />
+                  <button type="submit">Reject</button>
+                </form>
+              </div>
+            ) : (
+              <p class="muted" data-testid="awaiting">
+                Waiting for a second manager (not the author or an editor) to approve.
+              </p>
+            )
+          ) : null}
+          {current.status === "approved" ? (
+            <div data-testid="post-panel">
+              <p class="muted">{`Approved by ${current.approverEmail ?? "?"} at ${when(current.approvedAt)}. ${MODE_TEXT[props.postingMode]}`}</p>
+              {can(user.role, "triage") ? (
+                <form method="post" action={`/replies/${current.id}/post`} class="stack">
+                  <CsrfField token={csrfToken} />
+                  {props.postingMode === "manual" ? (
+                    <>
+                      <button type="button" class="copy-reply" data-copy={current.text}>
+                        Copy text
+                      </button>
+                      <label class="check">
+                        <input type="checkbox" name="confirmManual" value="1" required /> I pasted this exact text on the platform
+                      </label>
+                      <label>
+                        Link to the posted reply (optional)
+                        <input type="url" name="postedUrl" />
+                      </label>
+                    </>
+                  ) : null}
+                  <button type="submit" class="primary" id="post-reply">
+                    {props.postingMode === "manual" ? "Mark posted" : props.postingMode === "dry_run" ? "Post (dry run)" : "Post reply"}
+                  </button>
+                </form>
+              ) : null}
+            </div>
+          ) : null}
+          {current.status === "posted" ? (
+            <p class="notice" data-testid="posted">
+              {`Posted ${current.postedVia === "dry_run" ? "(dry run, nothing sent) " : current.postedVia === "manual" ? "by hand " : "via the API "}at ${when(current.postedAt)}; approved by ${current.approverEmail ?? "?"}.`}
+              {current.postedUrl ? (
+                <>
+                  {" "}
+                  <a href={current.postedUrl} rel="noopener noreferrer nofollow" target="_blank">
+                    View
+                  </a>
+                </>
+              ) : null}
+            </p>
+          ) : null}
+        </section>
+      ) : null}
+
+      {history.length > 0 ? (
+        <section class="panel">
+          <h2>Evidence</h2>
+          {history.map((r) => (
+            <details>
+              <summary>{`Reply ${r.id} · ${words(r.status)} · ${r.origin} · ${r.lints.length} lint run(s)`}</summary>
+              <ol>
+                {r.lints.map((l) => (
+                  <li>
+                    {`${when(l.createdAt)} ${l.ok ? "passed" : `blocked (${((l.violations as Violation[]) ?? []).map((v) => v.rule).join(", ")})`}`}
+                    <div class="muted">{l.text}</div>
+                  </li>
+                ))}
+              </ol>
+            </details>
+          ))}
+        </section>
+      ) : null}
+    </Layout>
+  );
+}
