@@ -476,6 +476,65 @@ const REAL_BAD: [string, RuleCode[]][] = [
   ["We're sorry. You should receive a statement soon. DM us. \u2014 Example Co.", ["B1"]],
 ];
 
+/** A second brand, written as a blind set before the rules were tuned on it. */
+const NORTHWIND: LintContext = {
+  platform: "generic",
+  brandName: "Northwind Recovery",
+  ownContacts: ["(888) 555-0199", "northwind.com/help", "help@northwind.com", "@NorthwindHelp"],
+  clients: ["Lakeside Medical Center", "Vertex Wireless", "Summit Credit Union"],
+};
+const NORTHWIND_GOOD = [
+  "Hi there, we're sorry you're dealing with this. We'd like to learn more and help where we can. Please call us privately at (888) 555-0199 or visit northwind.com/help. \u2014 Northwind Recovery",
+  "Thank you for the kind review! It means a lot to our team to know we made a hard situation a little easier. \u2014 Northwind Recovery. Need anything? DM @NorthwindHelp.",
+  "We're sorry to hear this. No one should receive calls that feel excessive. We'd like to review what happened; please email help@northwind.com and reference this post. \u2014 Northwind Recovery",
+  "That sounds really frustrating, and we appreciate you telling us. Please send us a private message so our team can look into it. \u2014 Northwind Recovery Customer Care",
+  "Thanks for flagging this. We never ask for gift cards or wire transfers. If you received a message like that, please contact us directly at (888) 555-0199. \u2014 Northwind Recovery",
+  "We understand. Please know we're here to listen. Reach us privately at northwind.com/help whenever you're ready. \u2014 Northwind Recovery",
+  "We're sorry for the wait on the phone. That's not the experience we want anyone to have. Please DM us so we can help. \u2014 Northwind Recovery",
+  "Hi! Thanks for the feedback about our website. We've shared it with the team. If you need help, message us privately. \u2014 Northwind Recovery",
+  "We're sorry to hear your experience fell short. We take feedback like this seriously. Please contact our Customer Care team privately at (888) 555-0199. \u2014 Northwind Recovery",
+  "We appreciate you sharing this, and we're sorry it has caused stress. Our team would like to talk privately: northwind.com/help. \u2014 Northwind Recovery",
+];
+const NORTHWIND_BAD: [string, RuleCode][] = [
+  [
+    "We're sorry. We'd love to get this squared away for you; your remaining amount can be split up. DM us. \u2014 Northwind Recovery",
+    "B1",
+  ],
+  ["We're sorry. Lakeside Medical asked us to reach out. DM us. \u2014 Northwind Recovery", "B3"],
+  ["We're sorry, but your phone bill was never paid. DM us. \u2014 Northwind Recovery", "B3"],
+  ["We're sorry. We can knock off a chunk if you call today. DM us. \u2014 Northwind Recovery", "B8"],
+  ["We're sorry. Every contact we made was within legal hours. DM us. \u2014 Northwind Recovery", "B9"],
+  ["We're sorry. Failure to respond may result in further action. DM us. \u2014 Northwind Recovery", "B5"],
+  ["We're sorry. Our files indicate you moved in 2021. DM us. \u2014 Northwind Recovery", "B1"],
+  ["We're sorry Karen, but you agreed to this. DM us. \u2014 Northwind Recovery", "B4"],
+  ["We're sorry. We spoke to your sister last week. DM us. \u2014 Northwind Recovery", "B4"],
+  ["We're sorry. You were sent several reminders. DM us. \u2014 Northwind Recovery", "B6"],
+  ["We're sorry. Clearly you didn't read the letter. DM us. \u2014 Northwind Recovery", "B10"],
+  [
+    "We're sorry. This matter has been referred to our legal department. DM us. \u2014 Northwind Recovery",
+    "B9",
+  ],
+  ["We're sorry. This could show up on your credit. DM us. \u2014 Northwind Recovery", "B5"],
+  ["We're sorry. Your wife's card was used. DM us. \u2014 Northwind Recovery", "B4"],
+  ["We're sorry. You can make a partial payment online. DM us. \u2014 Northwind Recovery", "B8"],
+  ["We're sorry. We accepted your offer of $300. DM us. \u2014 Northwind Recovery", "B2"],
+  [
+    "We're sorry. Obviously we can't help people who won't call back. DM us. \u2014 Northwind Recovery",
+    "B10",
+  ],
+  ["We're sorry. We're only doing what the creditor asked. DM us. \u2014 Northwind Recovery", "B1"],
+  [
+    "We're sorry. You owe nothing further once the last installment clears. DM us. \u2014 Northwind Recovery",
+    "B1",
+  ],
+  ["We're sorry. The debt you mentioned has been purchased by us. DM us. \u2014 Northwind Recovery", "B1"],
+  ["We're sorry. Our debt collectors are trained professionals. DM us. \u2014 Northwind Recovery", "B7"],
+  ["We're sorry. Please pay the remaining balance to avoid fees. DM us. \u2014 Northwind Recovery", "B8"],
+  ["We're sorry. We will not be garnishing your wages. DM us. \u2014 Northwind Recovery", "B5"],
+  ["We're sorry. Your late father's account is closed. DM us. \u2014 Northwind Recovery", "B12"],
+  ["We're sorry. Reply with the last 4 of your SSN and we'll check. \u2014 Northwind Recovery", "B4"],
+  ["Sorry. Whatever. DM us. \u2014 Northwind Recovery", "B10"],
+];
 const ALL = [
   ...compliant,
   ...b1,
@@ -495,7 +554,19 @@ const ALL = [
 
 describe("lintReply", () => {
   it("has a broad case table", () => {
-    expect(ALL.length + REAL_GOOD.length + REAL_BAD.length).toBeGreaterThanOrEqual(60);
+    expect(
+      ALL.length + REAL_GOOD.length + REAL_BAD.length + NORTHWIND_GOOD.length + NORTHWIND_BAD.length,
+    ).toBeGreaterThanOrEqual(60);
+  });
+
+  it.each(NORTHWIND_GOOD)("passes for another brand: %s", (text) => {
+    expect(
+      lintReply(text, NORTHWIND).violations.map((v) => `${v.rule}:${text.slice(v.start, v.end)}`),
+    ).toEqual([]);
+  });
+
+  it.each(NORTHWIND_BAD)("blocks for another brand: %s", (text, rule) => {
+    expect(lintReply(text, NORTHWIND).violations.map((v) => v.rule)).toContain(rule);
   });
 
   it.each(REAL_GOOD)("passes: %s", (text) => {

@@ -193,9 +193,11 @@ const SALUTATION_NAME =
   /\b(?:Hi|Hello|Hey|Dear|Thanks|Thank you|Sorry|Greetings|Good (?:morning|afternoon|evening))[,!]?\s+((?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+)?[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)?)/g;
 const TITLE_NAME = /\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+[A-Z][a-z'’-]+/g;
 const NOT_A_NAME = new Set(
-  "there all everyone everybody team folks friend friends again so for and we our us you again again, customer customers care support service neighbor".split(
-    " ",
-  ),
+  (
+    "there all everyone everybody team folks friend friends again so for and we our us you customer customers care " +
+    "support service neighbor thanks thank sorry hello hi hey welcome hope glad good great please yes no okay ok " +
+    "wow oh well again absolutely certainly"
+  ).split(" "),
 );
 
 /** X counts every link as 23 characters and CJK/emoji as 2 (the "weighted" length of twitter-text). */
@@ -458,6 +460,14 @@ export function lintReply(text: string, ctx: LintContext): LintResult {
     // Acronyms another rule already flagged (FDCPA, CFPB…) are not shouting.
     if (hits.some((hit) => overlaps(hit, span))) continue;
     add("B10", span, `"${match[0]}" in capitals reads as shouting.`);
+  }
+  // "Whatever." as a sentence of its own is a shrug at the person; "whatever the issue" is fine.
+  for (const match of folded.matchAll(/(?<=^|[.!?]\s+)whatever(?=\s*[.!]|$)/g)) {
+    add(
+      "B10",
+      { start: match.index, end: match.index + 8 },
+      `"${text.slice(match.index, match.index + 8)}" on its own is dismissive.`,
+    );
   }
   for (const match of text.matchAll(CONTEMPT_EMOJI)) {
     add("B10", { start: match.index, end: match.index + match[0].length }, `"${match[0]}" reads as mockery.`);
