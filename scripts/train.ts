@@ -3,7 +3,9 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { MODEL_PATH } from "../src/classifier/local.js";
+import { contentHash } from "../src/classifier/cache.js";
+import { escalationReason } from "../src/classifier/hybrid.js";
+import { LocalEngine, MODEL_PATH } from "../src/classifier/local.js";
 import { formatReport } from "../src/classifier/metrics.js";
 import {
   DEFAULT_TRAIN_CONFIG,
@@ -49,6 +51,29 @@ const socialReport = computeMetrics(
   CATEGORIES,
 );
 console.log(`\n${formatReport("hand-written short social posts (never trained on)", socialReport)}`);
+
+// How much of a feed the hybrid engine would send to Claude: every held-out row (narratives and short posts),
+// one call per distinct text. Narratives are complaint-heavy, so this is a pessimistic mix.
+const engine = new LocalEngine(model);
+function claudeShare(texts: string[]) {
+  const reasons = new Map<string, number>();
+  const sent = new Set<string>();
+  for (const [i, text] of texts.entries()) {
+    const reason = escalationReason(engine.classifyOne({ id: String(i), text }));
+    if (!reason) continue;
+    reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+    sent.add(contentHash(text));
+  }
+  return { share: sent.size / texts.length, reasons: Object.fromEntries(reasons) };
+}
+const heldOutTexts = [...split.labelledTest, ...split.unlabelledTest, ...split.otherTest].map((r) => r.text);
+const mixed = claudeShare([...heldOutTexts, ...social.map((r) => r.text)]);
+const socialOnly = claudeShare(social.map((r) => r.text));
+console.log(
+  `\nhybrid: ${(mixed.share * 100).toFixed(1)}% of held-out rows would reach Claude (n=${heldOutTexts.length + social.length})`,
+  mixed.reasons,
+);
+console.log(`hybrid: ${(socialOnly.share * 100).toFixed(1)}% of the held-out short posts (n=${social.length})`, socialOnly.reasons);
 
 if (!values["no-write"]) {
   const out = resolve(values.out ?? MODEL_PATH);

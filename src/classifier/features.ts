@@ -1,7 +1,7 @@
 // Text → sparse hashed feature vector shared by training and inference. Changing anything here changes the
 // meaning of the committed weights: bump FEATURE_VERSION and retrain.
 
-export const FEATURE_VERSION = 2;
+export const FEATURE_VERSION = 3;
 
 export interface SparseVector {
   indices: Int32Array;
@@ -74,6 +74,7 @@ const SEED_WORD = 1;
 const SEED_CHAR = 2;
 const SEED_CUE = 3;
 const CUE_HASHES = CUE_NAMES.map((name) => hashString(name, SEED_CUE));
+const LENGTH_HASHES = ["len:short", "len:medium", "len:long"].map((name) => hashString(name, SEED_CUE));
 
 const WORD_WEIGHT = 1;
 const CHAR_WEIGHT = 0.6;
@@ -164,6 +165,11 @@ export function extractFeatures(text: string, { bits, charWeight = CHAR_WEIGHT, 
       if (hits > 0) addOut(s, (CUE_HASHES[c] as number) & mask, cueWeight * Math.log1p(hits));
     }
   }
+
+  // A per-length bias: short posts and long narratives have different base rates, and the model should not
+  // carry the narratives' prior over to tweets.
+  const lengthBucket = words.length <= 12 ? 0 : words.length <= 40 ? 1 : 2;
+  addOut(s, (LENGTH_HASHES[lengthBucket] as number) & mask, 1);
 
   // Insertion order depends only on the text, so training sums run in the same order every time.
   const n = s.outTouched.length;

@@ -60,6 +60,7 @@ describe("computeSeverity", () => {
     expect(computeSeverity({ ...base, flags: ["self_harm"] })).toBe("critical");
     expect(computeSeverity({ ...base, category: "not_collections", flags: ["self_harm"] })).toBe("critical");
     expect(computeSeverity({ ...base, flags: ["attorney"] })).toBe("critical");
+    expect(computeSeverity({ ...base, category: "not_collections", flags: ["attorney"] })).toBe("critical");
     expect(computeSeverity({ ...base, flags: ["regulator"] })).toBe("critical");
     expect(computeSeverity({ ...base, lawsuitThreat: true })).toBe("critical");
     expect(computeSeverity({ ...base, reach: 50_000 })).toBe("critical");

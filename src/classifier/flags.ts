@@ -141,10 +141,9 @@ export interface SeverityInput {
 
 export function computeSeverity({ category, flags, lawsuitThreat, sentiment, reach }: SeverityInput): Severity {
   const relevant = category !== "not_collections";
-  // Self-harm is critical whatever the topic: a person comes before a classification.
-  if (flags.includes("self_harm")) return "critical";
-  const criticalSignal = lawsuitThreat || flags.some((f) => CRITICAL_FLAGS.includes(f));
-  if (criticalSignal) return relevant ? "critical" : "high";
+  // Critical signals win over the category: a person at risk, a lawyer or a regulator matters even when the model
+  // doubts the post is about collections (a short "my lawyer will be in touch" carries no collections words).
+  if (lawsuitThreat || flags.some((f) => CRITICAL_FLAGS.includes(f))) return "critical";
   if (relevant && category !== "praise" && (reach ?? 0) >= CRITICAL_REACH) return "critical";
   if (!relevant) return flags.includes("scam_report") ? "medium" : "low";
   if (category === "praise") return "low";
