@@ -198,4 +198,10 @@ describe("Instagram connector", () => {
     const error = await failure(instagramConnector.poll(context(null, { timeoutMs: 100 })));
     expect(error.failure).toBe("transient");
   });
+  it("test connection reports each edge", async () => {
+    serveGraph();
+    expect(await instagramConnector.testConnection?.(context(null))).toBe(
+      `Instagram account ${IG}: tags: ok; comments: ok`,
+    );
+  });
 });

@@ -264,4 +264,14 @@ describe("Trustpilot connector", () => {
     expect(error.message).toContain("apiSecret");
     expect(server.requests).toHaveLength(0);
   });
+  it("test connection says whether replies can be posted", async () => {
+    servePages(twoPages());
+    const connector = createTrustpilotConnector();
+    expect(await connector.testConnection?.(context(null))).toBe(
+      `Connected to Trustpilot business unit ${BU}: reviews visible. No reply credentials: replies are copy-and-mark-posted.`,
+    );
+    expect(await connector.testConnection?.(context(null, { cfg: config(replyCredentials) }))).toContain(
+      "Reply credentials are set.",
+    );
+  });
 });

@@ -171,4 +171,13 @@ describe("Yelp connector", () => {
     const error = await failure(yelpConnector.poll(context(null, { timeoutMs: 100 }).ctx));
     expect(error.failure).toBe("transient");
   });
+  it("test connection says how many excerpts Yelp shows", async () => {
+    server.handle((_req, res) => sendJson(res, 200, fixture("yelp", "reviews.json")));
+    const { testConnection } = yelpConnector;
+    // Called unbound, as a UI handler might.
+    const report = await testConnection?.(context(null).ctx);
+    expect(report).toBe(
+      "Connected to Yelp business example-recovery-services-san-diego: 3 review excerpts visible (Yelp shows at most three).",
+    );
+  });
 });
