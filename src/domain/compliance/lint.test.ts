@@ -476,7 +476,7 @@ const REAL_BAD: [string, RuleCode[]][] = [
   ["We're sorry. You should receive a statement soon. DM us. \u2014 Example Co.", ["B1"]],
 ];
 
-/** A second brand, written as a blind set before the rules were tuned on it. */
+/** A second brand, written blind: 5 of its 26 problems were missed and 1 of 10 good replies blocked before tuning. */
 const NORTHWIND: LintContext = {
   platform: "generic",
   brandName: "Northwind Recovery",
@@ -535,6 +535,94 @@ const NORTHWIND_BAD: [string, RuleCode][] = [
   ["We're sorry. Reply with the last 4 of your SSN and we'll check. \u2014 Northwind Recovery", "B4"],
   ["Sorry. Whatever. DM us. \u2014 Northwind Recovery", "B10"],
 ];
+
+/** A third brand on Google, also written blind: 4 of its 20 problems were missed before tuning, no false alarm. */
+const HARBOR: LintContext = {
+  platform: "google",
+  brandName: "Harbor Point Solutions",
+  ownContacts: ["877-555-0142", "harborpoint.com/contact"],
+  clients: ["Riverside Health", "Metro Auto Lending"],
+};
+const HARBOR_GOOD = [
+  "Thank you for taking a moment to leave this review. We're sorry to hear it wasn't a better experience and would welcome the chance to talk it through. Please call 877-555-0142 and mention this review. \u2014 Harbor Point Solutions",
+  "We're grateful for your kind words about our representative! Feedback like this makes our day. If you ever have questions, our team is a call away at 877-555-0142. \u2014 Harbor Point Solutions",
+  "We're sorry you felt unheard. Your feedback is important to us, and we'd like to make things right where we can. Please reach out privately via harborpoint.com/contact. \u2014 Harbor Point Solutions",
+  "Thanks for letting us know about the hold times. We've passed this along to our team. If you'd like to talk, please contact us privately at 877-555-0142. \u2014 Harbor Point Solutions",
+  "We're sorry to read this. We want every conversation with our team to be respectful. Please get in touch privately at harborpoint.com/contact so we can look into it. \u2014 Harbor Point Solutions",
+  "Thank you for the five stars! We're happy our team could help. \u2014 Harbor Point Solutions (questions? harborpoint.com/contact)",
+  "We hear your frustration and we'd like to help. For your privacy, please contact us directly at 877-555-0142 rather than sharing details here. \u2014 Harbor Point Solutions",
+  "We're sorry about the confusion with our letters' wording and would like to help clarify privately. Please call 877-555-0142. \u2014 Harbor Point Solutions",
+];
+const HARBOR_BAD: [string, RuleCode][] = [
+  [
+    "We're sorry. Riverside Health has asked us to look into this. Call 877-555-0142. \u2014 Harbor Point Solutions",
+    "B3",
+  ],
+  [
+    "We're sorry. Your auto loan file has been updated. Call 877-555-0142. \u2014 Harbor Point Solutions",
+    "B3",
+  ],
+  [
+    "We're sorry. The balance was verified with the original lender. Call 877-555-0142. \u2014 Harbor Point Solutions",
+    "B1",
+  ],
+  ["We're sorry. We've reduced what you owe by 30%. Call 877-555-0142. \u2014 Harbor Point Solutions", "B1"],
+  ["We're sorry. A payment of $150 posted on 6/2. Call 877-555-0142. \u2014 Harbor Point Solutions", "B2"],
+  [
+    "We're sorry. It's important to keep up with your obligations. Call 877-555-0142. \u2014 Harbor Point Solutions",
+    "B1",
+  ],
+  [
+    "We're sorry. We're required by law to keep calling until it's resolved. Call 877-555-0142. \u2014 Harbor Point Solutions",
+    "B9",
+  ],
+  [
+    "We're sorry. We've placed a hold on further calls to your workplace. Call 877-555-0142. \u2014 Harbor Point Solutions",
+    "B4",
+  ],
+  [
+    "We're sorry. You may be eligible for a hardship program. Call 877-555-0142. \u2014 Harbor Point Solutions",
+    "B1",
+  ],
+  ["We're sorry. Honestly, this review is unfair. Call 877-555-0142. \u2014 Harbor Point Solutions", "B6"],
+  ["We're sorry. Funny how you only complain now. Call 877-555-0142. \u2014 Harbor Point Solutions", "B10"],
+  [
+    "We're sorry. We have your signed agreement on file. Call 877-555-0142. \u2014 Harbor Point Solutions",
+    "B1",
+  ],
+  [
+    "We're sorry. If this isn't resolved, we may need to involve our attorneys. Call 877-555-0142. \u2014 Harbor Point Solutions",
+    "B9",
+  ],
+  [
+    "We're sorry. You can avoid this by paying what's due. Call 877-555-0142. \u2014 Harbor Point Solutions",
+    "B1",
+  ],
+  [
+    "We're sorry. We're a collection agency licensed in your state. Call 877-555-0142. \u2014 Harbor Point Solutions",
+    "B7",
+  ],
+  [
+    "We're sorry. We only contact people who owe money. Call 877-555-0142. \u2014 Harbor Point Solutions",
+    "B1",
+  ],
+  [
+    "We're sorry. Tell your brother we're happy to talk to him about his bill. Call 877-555-0142. \u2014 Harbor Point Solutions",
+    "B12",
+  ],
+  [
+    "We're sorry. Please call 877-555-0142 to discuss settlement options. \u2014 Harbor Point Solutions",
+    "B8",
+  ],
+  [
+    "Thank you! We're glad you were able to get your balance paid down. Call 877-555-0142. \u2014 Harbor Point Solutions",
+    "B1",
+  ],
+  [
+    "Thanks for the review! Glad we could help you get current. Call 877-555-0142. \u2014 Harbor Point Solutions",
+    "B1",
+  ],
+];
 const ALL = [
   ...compliant,
   ...b1,
@@ -557,6 +645,16 @@ describe("lintReply", () => {
     expect(
       ALL.length + REAL_GOOD.length + REAL_BAD.length + NORTHWIND_GOOD.length + NORTHWIND_BAD.length,
     ).toBeGreaterThanOrEqual(60);
+  });
+
+  it.each(HARBOR_GOOD)("passes for a third brand: %s", (text) => {
+    expect(lintReply(text, HARBOR).violations.map((v) => `${v.rule}:${text.slice(v.start, v.end)}`)).toEqual(
+      [],
+    );
+  });
+
+  it.each(HARBOR_BAD)("blocks for a third brand: %s", (text, rule) => {
+    expect(lintReply(text, HARBOR).violations.map((v) => v.rule)).toContain(rule);
   });
 
   it.each(NORTHWIND_GOOD)("passes for another brand: %s", (text) => {
