@@ -58,6 +58,7 @@ export async function runIngestBench(n = Number(process.env.BENCH_INGEST_N ?? 10
     const raw = await freshDeps(dir, "raw");
     const rawStart = performance.now();
     for (let i = 0; i < data.length; i += 1000) {
+      if (raw.deps.database.kind !== "libsql") throw new Error("the ingest benchmark runs on libSQL");
       const tx = await raw.deps.database.client.transaction("write");
       for (let j = i; j < Math.min(i + 1000, data.length); j += 100) {
         const batch = data.slice(j, j + 100);

@@ -25,9 +25,15 @@ export interface BuildDepsOptions {
   migrate?: boolean;
 }
 
+/** Node: opens (and migrates) the libSQL database named by DATABASE_URL. */
 export async function buildDeps(env: AppEnv, options: BuildDepsOptions = {}): Promise<Deps> {
   const database = openDatabase(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN);
   if (options.migrate !== false) await migrateDatabase(database);
+  return createDeps(env, database, options);
+}
+
+/** Any runtime: Deps around an already opened database (Workers pass D1 or Turso; migrations are applied by wrangler). */
+export function createDeps(env: AppEnv, database: Database, options: Omit<BuildDepsOptions, "migrate"> = {}): Deps {
   return {
     env,
     db: database.db,

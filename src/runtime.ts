@@ -2,13 +2,19 @@
 // Kept apart from buildDeps so tests can build bare deps and add only what they exercise.
 import { createClassifier } from "./classifier/index.js";
 import type { Deps } from "./deps.js";
+import type { MentionClassifier } from "./pipeline/types.js";
 import { dbClassificationCache } from "./services/classification/db-cache.js";
 import { urgentAlertRouter } from "./pipeline/routers/urgent-alert.js";
 import { publicBaseUrl } from "./services/alerts/links.js";
 
-export async function buildRuntime(deps: Deps): Promise<Deps> {
+export interface RuntimeOptions {
+  /** Workers bring their own (weights and prompt bundled, not read from disk). */
+  classifier?: MentionClassifier;
+}
+
+export async function buildRuntime(deps: Deps, options: RuntimeOptions = {}): Promise<Deps> {
   const { env } = deps;
-  const classifier = createClassifier({
+  const classifier = options.classifier ?? createClassifier({
     ...(env.CLASSIFIER_ENGINE ? { engine: env.CLASSIFIER_ENGINE } : {}),
     ...(env.ANTHROPIC_API_KEY ? { anthropicApiKey: env.ANTHROPIC_API_KEY } : {}),
     ...(env.ANTHROPIC_BASE_URL ? { anthropicBaseUrl: env.ANTHROPIC_BASE_URL } : {}),

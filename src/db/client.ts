@@ -17,7 +17,9 @@ export interface WriteTx {
   exec(sql: string, args: InValue[]): Promise<Row[]>;
 }
 
-export interface Database {
+/** libSQL (embedded file or Turso): interactive transactions. */
+export interface LibsqlDatabase {
+  kind: "libsql";
   db: Db;
   client: Client;
   /** Runs `fn` in one write transaction: all of it commits, or none of it. */
@@ -25,9 +27,25 @@ export interface Database {
   close(): void;
 }
 
+/** A statement for D1's atomic `batch()`; D1 has no interactive transactions (see src/db/d1.ts). */
+export interface D1Statement {
+  sql: string;
+  args: unknown[];
+}
+
+export interface D1Handle {
+  kind: "d1";
+  db: Db;
+  /** Runs the statements atomically (one implicit transaction) and returns each one's rows. */
+  batch(statements: D1Statement[]): Promise<Record<string, unknown>[][]>;
+  close(): void;
+}
+
+export type Database = LibsqlDatabase | D1Handle;
+
 export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../migrations");
 
-export function openDatabase(url: string, authToken?: string): Database {
+export function openDatabase(url: string, authToken?: string): LibsqlDatabase {
   if (url.startsWith("file:")) {
     const path = url.slice("file:".length);
     if (path && path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
@@ -35,6 +53,7 @@ export function openDatabase(url: string, authToken?: string): Database {
   const client = createClient({ url, ...(authToken ? { authToken } : {}) });
   const db = drizzle(client, { schema, casing: "snake_case" }) as unknown as Db;
   return {
+    kind: "libsql",
     db,
     client,
     async writeTransaction(fn) {
@@ -57,7 +76,7 @@ export function openDatabase(url: string, authToken?: string): Database {
   };
 }
 
-export async function migrateDatabase(database: Database): Promise<void> {
+export async function migrateDatabase(database: LibsqlDatabase): Promise<void> {
   if (database.client.protocol === "file") {
     // WAL lets the dashboard read while a poll writes; busy_timeout makes concurrent processes wait, not fail.
     await database.client.execute("PRAGMA journal_mode = WAL");

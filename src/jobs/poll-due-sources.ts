@@ -10,16 +10,27 @@ import { withLease } from "./lease.js";
 
 const POLL_LEASE_MS = 10 * 60_000;
 
-export async function runPollDueSources(deps: Deps, now: Date, holder: string): Promise<PollOutcome[]> {
+/** Enabled, pollable sources whose schedule fired since their last run (the Workers cron fans these out). */
+export async function findDueSources(deps: Deps, now: Date) {
   const enabled = await deps.db.select().from(sources).where(eq(sources.enabled, true));
+  return enabled.filter(
+    (source) =>
+      connectorFor(source.type) !== undefined && // push-only sources (webhook) have nothing to poll
+      isDue(source.schedule, source.lastRunAt, now) &&
+      source.health !== "auth_error" && // waits for a person to fix the credential
+      source.health !== "unsupported",
+  );
+}
+
+/** Polls one source under its lease; `ran: false` when another process is polling it right now. */
+export function pollWithLease(deps: Deps, source: typeof sources.$inferSelect, now: Date, holder: string) {
+  return withLease(deps.db, `poll:${source.id}`, holder, POLL_LEASE_MS, now, () => pollSource(deps, source, { now }));
+}
+
+export async function runPollDueSources(deps: Deps, now: Date, holder: string): Promise<PollOutcome[]> {
   const outcomes: PollOutcome[] = [];
-  for (const source of enabled) {
-    if (!connectorFor(source.type)) continue; // push-only sources (webhook) have nothing to poll
-    if (!isDue(source.schedule, source.lastRunAt, now)) continue;
-    if (source.health === "auth_error" || source.health === "unsupported") continue; // waits for a person
-    const run = await withLease(deps.db, `poll:${source.id}`, holder, POLL_LEASE_MS, now, () =>
-      pollSource(deps, source, { now }),
-    );
+  for (const source of await findDueSources(deps, now)) {
+    const run = await pollWithLease(deps, source, now, holder);
     if (run.ran) outcomes.push(run.value);
   }
   return outcomes;

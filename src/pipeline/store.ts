@@ -3,7 +3,7 @@
 // Dedup is the unique (source_id, external_id) index: a mention seen twice is stored once.
 import { eq, inArray, sql } from "drizzle-orm";
 import type { InValue } from "@libsql/client";
-import type { Database, Db, WriteTx } from "../db/client.js";
+import type { D1Handle, Database, Db, WriteTx } from "../db/client.js";
 import { hourlyCounts, mentions, sources } from "../db/schema/index.js";
 import type { SlaMinutes } from "../db/schema/brands.js";
 import { slaDueAt } from "../domain/sla.js";
@@ -48,6 +48,7 @@ export function countKeys(brandId: number, category: string | null, sourceId: nu
 }
 
 export async function storePage(database: Database, items: PreparedMention[], ctx: StoreContext): Promise<StoreResult> {
+  if (database.kind === "d1") return storePageOnD1(database, items, ctx);
   return database.writeTransaction(async (tx) => {
     const inserted = await insertMentions(tx, items, ctx);
     if (inserted.length > 0) {
@@ -55,12 +56,100 @@ export async function storePage(database: Database, items: PreparedMention[], ct
       await insertMentionBrands(tx, inserted);
       await addHourlyCounts(tx.db, inserted, ctx.sourceId);
       await routeStored(ctx.routers ?? [], tx.db, inserted, { sourceId: ctx.sourceId, now: ctx.now });
+      await markRouted(tx.db, inserted, ctx.now);
     }
     if (ctx.cursor) {
       await tx.db.update(sources).set({ cursor: ctx.cursor.value }).where(eq(sources.id, ctx.sourceId));
     }
     return { inserted, duplicates: items.length - inserted.length };
   });
+}
+
+async function markRouted(db: Db, stored: StoredMention[], now: Date): Promise<void> {
+  const ids = stored.map((m) => m.id);
+  for (let i = 0; i < ids.length; i += 500) {
+    await db.update(mentions).set({ routedAt: now }).where(inArray(mentions.id, ids.slice(i, i + 500)));
+  }
+}
+
+/**
+ * D1 has no interactive transactions, only atomic batches whose statements cannot read each other's results
+ * in JavaScript. So: (1) one atomic batch stores the new mentions with their brand tags, group heads and
+ * hourly counts; (2) routers run for every mention of the page not yet routed — including ones a crash left
+ * unrouted on an earlier attempt — and mark them routed; (3) only then does the cursor move. A crash at any
+ * point re-fetches the page: dedup stores nothing twice, step 2 finishes what was left, nothing is lost.
+ * Routers must be idempotent (they key their writes: outbox idempotency keys, unique rights events).
+ */
+async function storePageOnD1(database: D1Handle, items: PreparedMention[], ctx: StoreContext): Promise<StoreResult> {
+  const byExternal = new Map(items.map((p) => [p.mention.externalId, p]));
+  const externalIds = [...byExternal.keys()];
+  const existing = new Map<string, { id: number; routedAt: unknown }>();
+  for (let i = 0; i < externalIds.length; i += 90) {
+    const chunk = externalIds.slice(i, i + 90);
+    const [rows] = await database.batch([
+      {
+        sql: `SELECT id, external_id, routed_at FROM mentions WHERE source_id = ? AND external_id IN (${chunk.map(() => "?").join(",")})`,
+        args: [ctx.sourceId, ...chunk],
+      },
+    ]);
+    for (const row of rows ?? []) existing.set(String(row.external_id), { id: Number(row.id), routedAt: row.routed_at });
+  }
+  const fresh = items.filter((p) => !existing.has(p.mention.externalId));
+
+  const statements: { sql: string; args: unknown[] }[] = [];
+  // D1 caps bound parameters at 100 per statement: insert new mentions three at a time (31 columns each).
+  for (let i = 0; i < fresh.length; i += 3) {
+    const chunk = fresh.slice(i, i + 3);
+    statements.push({
+      sql: `INSERT INTO mentions (${MENTION_COLUMNS.join(",")}) VALUES ${chunk.map(() => ROW_PLACEHOLDER).join(",")}
+            ON CONFLICT DO NOTHING RETURNING id, external_id`,
+      args: chunk.flatMap((p) => mentionValues(p, ctx)),
+    });
+  }
+  const insertStatements = statements.length;
+  for (const p of fresh) {
+    for (const brandId of p.brandIds) {
+      statements.push({
+        sql: "INSERT INTO mention_brands (mention_id, brand_id) SELECT id, ? FROM mentions WHERE source_id = ? AND external_id = ? ON CONFLICT DO NOTHING",
+        args: [brandId, ctx.sourceId, p.mention.externalId],
+      });
+    }
+    statements.push({
+      sql: "UPDATE mentions SET group_id = (SELECT min(m2.id) FROM mentions m2 WHERE m2.content_hash = mentions.content_hash) WHERE source_id = ? AND external_id = ?",
+      args: [ctx.sourceId, p.mention.externalId],
+    });
+  }
+  for (const row of hourlyCountRows(fresh.map((prepared) => ({ id: 0, prepared })), ctx.sourceId)) {
+    statements.push({
+      sql: "INSERT INTO hourly_counts (key, hour, count) VALUES (?, ?, ?) ON CONFLICT (key, hour) DO UPDATE SET count = count + excluded.count",
+      args: [row.key, row.hour.getTime(), row.count],
+    });
+  }
+  const inserted: StoredMention[] = [];
+  if (statements.length > 0) {
+    const results = await database.batch(statements);
+    for (const rows of results.slice(0, insertStatements)) {
+      for (const row of rows) {
+        const prepared = byExternal.get(String(row.external_id));
+        if (prepared) inserted.push({ id: Number(row.id), prepared });
+      }
+    }
+  }
+
+  const unrouted = [
+    ...inserted,
+    ...[...existing.entries()]
+      .filter(([, row]) => row.routedAt === null)
+      .map(([externalId, row]) => ({ id: row.id, prepared: byExternal.get(externalId)! })),
+  ];
+  if (unrouted.length > 0) {
+    await routeStored(ctx.routers ?? [], database.db, unrouted, { sourceId: ctx.sourceId, now: ctx.now });
+    await markRouted(database.db, unrouted, ctx.now);
+  }
+  if (ctx.cursor) {
+    await database.db.update(sources).set({ cursor: ctx.cursor.value }).where(eq(sources.id, ctx.sourceId));
+  }
+  return { inserted, duplicates: items.length - inserted.length };
 }
 
 async function insertMentions(tx: WriteTx, items: PreparedMention[], ctx: StoreContext): Promise<StoredMention[]> {
@@ -104,6 +193,19 @@ async function insertMentionBrands(tx: WriteTx, inserted: StoredMention[]): Prom
 }
 
 async function addHourlyCounts(db: Db, inserted: StoredMention[], sourceId: number): Promise<void> {
+  const rows = hourlyCountRows(inserted, sourceId);
+  for (let i = 0; i < rows.length; i += 300) {
+    await db
+      .insert(hourlyCounts)
+      .values(rows.slice(i, i + 300))
+      .onConflictDoUpdate({
+        target: [hourlyCounts.key, hourlyCounts.hour],
+        set: { count: sql`${hourlyCounts.count} + excluded.count` },
+      });
+  }
+}
+
+function hourlyCountRows(inserted: StoredMention[], sourceId: number) {
   const counts = new Map<string, { key: string; hour: Date; count: number }>();
   for (const m of inserted) {
     const hour = hourOf(m.prepared.mention.createdAt);
@@ -116,16 +218,7 @@ async function addHourlyCounts(db: Db, inserted: StoredMention[], sourceId: numb
       }
     }
   }
-  const rows = [...counts.values()];
-  for (let i = 0; i < rows.length; i += 300) {
-    await db
-      .insert(hourlyCounts)
-      .values(rows.slice(i, i + 300))
-      .onConflictDoUpdate({
-        target: [hourlyCounts.key, hourlyCounts.hour],
-        set: { count: sql`${hourlyCounts.count} + excluded.count` },
-      });
-  }
+  return [...counts.values()];
 }
 
 function mentionValues(p: PreparedMention, ctx: StoreContext): InValue[] {

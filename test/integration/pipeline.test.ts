@@ -208,6 +208,7 @@ describe("storePage", () => {
       classifiedBy: "local",
       classifierVersion: "v-test",
       classifiedAt: now,
+      routedAt: now,
     });
     expect((await reload(source!.id)).cursor).toEqual({ page: 2 });
   });
