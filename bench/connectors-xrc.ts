@@ -183,7 +183,7 @@ function xScenario(n: number, server: ReturnType<typeof setupServer>): Scenario 
   const users = [...page1.includes.users, ...page2.includes.users];
   const all = scale(tweets, n, (tweet: Json, i, time) => ({
     ...tweet,
-    id: String(1_859_300_000_000_000_000n - BigInt(i)),
+    id: String(2_123_750_000_000_000_000n - BigInt(i)),
     created_at: time.toISOString(),
   }));
   const pages = chunk(all, 100);

@@ -79,22 +79,22 @@ describe("X connector: polling", () => {
     const { x } = connector();
     const first: PollPage = await x.poll(ctx(null));
     expect(first.mentions.map((m) => m.externalId)).toEqual([
-      "1859271036418465887",
-      "1859266180010307625",
-      "1859259900012345678",
+      "2123746191474302721",
+      "2123741334469347906",
+      "2123735055595057937",
     ]);
     expect(first.hasMore).toBe(true);
     // Not yet: a crash here must not skip page 2 on the next run.
     expect(first.cursor).toEqual({
-      pendingNewestId: "1859271036418465887",
-      startTime: "2026-11-13T12:01:00.000Z",
+      pendingNewestId: "2123746191474302721",
+      startTime: "2026-11-13T12:10:00.000Z",
       nextToken: "b26v89c19zqg8o3fosqxydg0l9hy5ghz0wa1yf93mncr1",
     });
 
     const second = await x.poll(ctx(first.cursor));
     expect(second.mentions).toHaveLength(2);
     expect(second.hasMore).toBe(false);
-    expect(second.cursor).toEqual({ sinceId: "1859271036418465887" });
+    expect(second.cursor).toEqual({ sinceId: "2123746191474302721" });
 
     expect(headers[0]?.get("authorization")).toBe(`Bearer ${BEARER}`);
     const q = Object.fromEntries(seen[0]?.searchParams ?? []);
@@ -102,18 +102,18 @@ describe("X connector: polling", () => {
       query: '"Acme Recovery" OR @AcmeRecovery -is:retweet',
       max_results: "100",
       expansions: "author_id",
-      start_time: "2026-11-13T12:01:00.000Z",
+      start_time: "2026-11-13T12:10:00.000Z",
       "user.fields": "username,name,verified,public_metrics",
     });
     expect(q["tweet.fields"]).toContain("public_metrics");
     expect(seen[1]?.searchParams.get("next_token")).toBe("b26v89c19zqg8o3fosqxydg0l9hy5ghz0wa1yf93mncr1");
-    expect(seen[1]?.searchParams.get("start_time")).toBe("2026-11-13T12:01:00.000Z"); // same query on every page
+    expect(seen[1]?.searchParams.get("start_time")).toBe("2026-11-13T12:10:00.000Z"); // same query on every page
 
     const third = await x.poll(ctx(second.cursor));
-    expect(seen[2]?.searchParams.get("since_id")).toBe("1859271036418465887");
+    expect(seen[2]?.searchParams.get("since_id")).toBe("2123746191474302721");
     expect(seen[2]?.searchParams.has("start_time")).toBe(false);
     // page 1 again carries a next_token: since_id stays put while the new run is in progress
-    expect(third.cursor).toMatchObject({ sinceId: "1859271036418465887", nextToken: expect.any(String) });
+    expect(third.cursor).toMatchObject({ sinceId: "2123746191474302721", nextToken: expect.any(String) });
     expect(third.cursor?.startTime).toBeUndefined();
   });
 
@@ -121,15 +121,15 @@ describe("X connector: polling", () => {
     recordSearches();
     const page = await connector().x.poll(ctx(null));
     expect(page.mentions[1]).toMatchObject({
-      externalId: "1859266180010307625",
-      url: "https://x.com/mbell/status/1859266180010307625",
+      externalId: "2123741334469347906",
+      url: "https://x.com/mbell/status/2123741334469347906",
       authorHandle: "mbell",
       authorName: "Marcus Bell",
       authorId: "98231177",
       reach: 12870 + 14 + 61,
       language: "en",
-      threadId: "1859266180010307625",
-      replyTarget: "1859266180010307625",
+      threadId: "2123741334469347906",
+      replyTarget: "2123741334469347906",
     });
     expect(page.mentions[0]?.meta?.inReplyToUserId).toBe("1196300224562397184");
     expect(page.mentions[0]?.createdAt.toISOString()).toBe("2026-11-20T11:52:04.000Z");
@@ -137,8 +137,8 @@ describe("X connector: polling", () => {
 
   it("returns an empty page when X has no data array", async () => {
     server.use(http.get(SEARCH, () => json(fixture("x", "search-empty.json"), 200, limits(449))));
-    const page = await connector().x.poll(ctx({ sinceId: "1859271036418465887" }));
-    expect(page).toEqual({ mentions: [], cursor: { sinceId: "1859271036418465887" }, hasMore: false });
+    const page = await connector().x.poll(ctx({ sinceId: "2123746191474302721" }));
+    expect(page).toEqual({ mentions: [], cursor: { sinceId: "2123746191474302721" }, hasMore: false });
   });
 
   it("a backfill starts at its since date, clamped to the 7-day window", async () => {
@@ -147,7 +147,27 @@ describe("X connector: polling", () => {
     await x.poll(ctx(null, { since: new Date("2026-11-18T00:00:00Z") }));
     await x.poll(ctx(null, { since: new Date("2026-10-01T00:00:00Z") }));
     expect(seen[0]?.searchParams.get("start_time")).toBe("2026-11-18T00:00:00.000Z");
-    expect(seen[1]?.searchParams.get("start_time")).toBe("2026-11-13T12:01:00.000Z");
+    expect(seen[1]?.searchParams.get("start_time")).toBe("2026-11-13T12:10:00.000Z");
+  });
+
+  it("starts again at the edge of the 7-day window when the stored position has fallen out of it", async () => {
+    const { seen } = recordSearches();
+    const { x } = connector();
+    // 2123746191474302721 was posted 2026-11-20T11:52:04Z; ten days later X would reject it as since_id.
+    const tenDaysLater = new Date(NOW.getTime() + 10 * 86_400_000);
+    await x.poll(ctx({ sinceId: "2123746191474302721" }, { now: tenDaysLater }));
+    expect(seen[0]?.searchParams.has("since_id")).toBe(false);
+    expect(seen[0]?.searchParams.get("start_time")).toBe("2026-11-23T12:10:00.000Z");
+    await x.poll(ctx({ sinceId: "2123746191474302721" }, { now: new Date(NOW.getTime() + 86_400_000) }));
+    expect(seen[1]?.searchParams.get("since_id")).toBe("2123746191474302721");
+    // A run paused past the edge (its start_time would now be refused) starts over instead of failing forever.
+    const stale = {
+      startTime: "2026-11-13T12:10:00.000Z",
+      nextToken: "b26v89c19zqg8o3fosqxydg0l9hy5ghz0wa1yf93mncr1",
+    };
+    await x.poll(ctx(stale, { now: new Date(NOW.getTime() + 20 * 60_000) }));
+    expect(seen[2]?.searchParams.has("next_token")).toBe(false);
+    expect(seen[2]?.searchParams.get("start_time")).toBe("2026-11-13T12:30:00.000Z");
   });
 
   it("429 mid-run: reports rate_limited at x-rate-limit-reset and resumes from the kept next_token", async () => {
@@ -177,8 +197,8 @@ describe("X connector: polling", () => {
 
     recordSearches();
     const resumed = await x.poll(ctx(first.cursor));
-    expect(resumed.mentions.map((m) => m.externalId)).toEqual(["1859201122334455667", "1859188877665544332"]);
-    expect(resumed.cursor).toEqual({ sinceId: "1859271036418465887" });
+    expect(resumed.mentions.map((m) => m.externalId)).toEqual(["2123676268232949764", "2123664012474219040"]);
+    expect(resumed.cursor).toEqual({ sinceId: "2123746191474302721" });
   });
 
   it("429 with a reset a few seconds away: waits for it and retries", async () => {
@@ -337,18 +357,18 @@ describe("X connector: replies", () => {
     const text =
       "@danar_tx We're sorry to hear this. Please reach our Customer Care team privately at acme.example/contact. — Acme Care";
     const result = await connector().x.reply?.(ctx(null, { cfg: posting() }), {
-      target: "1859271036418465887",
+      target: "2123746191474302721",
       text,
     });
     expect(result).toEqual({
-      externalId: "1859280000000000001",
-      url: "https://x.com/i/web/status/1859280000000000001",
+      externalId: "2123748481561646529",
+      url: "https://x.com/i/web/status/2123748481561646529",
     });
     expect(sent).toHaveLength(1);
     const [request] = sent;
     expect(request?.method).toBe("POST");
     expect(request?.url).toBe("https://api.x.com/2/tweets");
-    expect(request?.body).toEqual({ text, reply: { in_reply_to_tweet_id: "1859271036418465887" } });
+    expect(request?.body).toEqual({ text, reply: { in_reply_to_tweet_id: "2123746191474302721" } });
     expect(request?.headers.get("content-type")).toContain("application/json");
     const auth = request?.headers.get("authorization") ?? "";
     expect(auth).toMatch(/^OAuth /);
@@ -368,12 +388,12 @@ describe("X connector: replies", () => {
     );
     const { x } = connector({ retries: 3 });
     const failed = await x
-      .reply?.(ctx(null, { cfg: posting() }), { target: "1859271036418465887", text: "Hi" })
+      .reply?.(ctx(null, { cfg: posting() }), { target: "2123746191474302721", text: "Hi" })
       .catch((e) => e);
     expect(failed.failure).toBe("transient");
     expect(calls).toBe(1);
 
-    const noKeys = await x.reply?.(ctx(null), { target: "1859271036418465887", text: "Hi" }).catch((e) => e);
+    const noKeys = await x.reply?.(ctx(null), { target: "2123746191474302721", text: "Hi" }).catch((e) => e);
     expect(noKeys.failure).toBe("config");
     expect(noKeys.message).toContain("accessSecret");
 
@@ -387,7 +407,7 @@ describe("X connector: replies", () => {
   it("names the user keys when X refuses them", async () => {
     server.use(http.post("https://api.x.com/2/tweets", () => json(fixture("x", "error-401.json"), 401)));
     const error = await connector()
-      .x.reply?.(ctx(null, { cfg: posting() }), { target: "1859271036418465887", text: "Hi" })
+      .x.reply?.(ctx(null, { cfg: posting() }), { target: "2123746191474302721", text: "Hi" })
       .catch((e) => e);
     expect(error.failure).toBe("auth");
     expect(error.message).toContain("accessToken");

@@ -280,6 +280,27 @@ async function guarded<T>(
 
 // ---------------------------------------------------------------------------------------------- connector
 
+/** Snowflake ids carry their creation time: milliseconds since X's epoch in the bits above 22. */
+export function snowflakeTime(id: string): number {
+  return Number(BigInt(id) >> 22n) + 1_288_834_974_657;
+}
+
+/**
+ * X rejects (HTTP 400, forever) a since_id or start_time older than the 7-day search window. After a long
+ * pause the position is unreachable anyway, so the source starts again at the window's edge instead of
+ * failing on every poll.
+ */
+function expireOutsideWindow(state: XCursor, now: Date): XCursor {
+  const oldest = now.getTime() - SEARCH_WINDOW_MS + 60_000;
+  const runStart = state.startTime
+    ? Date.parse(state.startTime)
+    : state.sinceId
+      ? snowflakeTime(state.sinceId)
+      : null;
+  if (runStart === null || runStart >= oldest) return state;
+  return state.pausedUntil ? { pausedUntil: state.pausedUntil } : {};
+}
+
 function readCursor(cursor: Cursor | null): XCursor {
   if (!cursor) return {};
   const parsed = cursorSchema.safeParse(cursor);
@@ -298,14 +319,15 @@ export function createXConnector(options: XBehaviour = {}): Connector<XConfig> {
 
   async function poll(ctx: PollContext<XConfig>): Promise<PollPage> {
     const { config, now } = ctx;
-    const state = readCursor(ctx.cursor);
+    const state = expireOutsideWindow(readCursor(ctx.cursor), now);
     if (state.pausedUntil && Date.parse(state.pausedUntil) > now.getTime()) {
       throw new ConnectorError("rate_limited", "X rate-limit window is used up (x-rate-limit-remaining: 0)", {
         retryAt: new Date(state.pausedUntil),
       });
     }
-    // Recent search only reaches back 7 days; a minute of margin keeps X from rejecting the start time.
-    const oldest = now.getTime() - SEARCH_WINDOW_MS + 60_000;
+    // Recent search only reaches back 7 days. Ten minutes of margin keep the start time valid for the later
+    // pages of the run, which repeat it.
+    const oldest = now.getTime() - SEARCH_WINDOW_MS + 10 * 60_000;
     const startTime =
       state.startTime ??
       (state.sinceId ? undefined : new Date(Math.max(oldest, ctx.since?.getTime() ?? oldest)).toISOString());

@@ -87,8 +87,8 @@ describe("X through the pipeline", () => {
     expect(row.health).toBe("failing");
     expect(row.backoffUntil?.getTime()).toBe(reset * 1000); // from x-rate-limit-reset, X sends no Retry-After
     expect((row.cursor as StoredCursor).live).toEqual({
-      pendingNewestId: "1859271036418465887",
-      startTime: "2026-11-13T12:01:00.000Z",
+      pendingNewestId: "2123746191474302721",
+      startTime: "2026-11-13T12:10:00.000Z",
       nextToken: "b26v89c19zqg8o3fosqxydg0l9hy5ghz0wa1yf93mncr1",
     });
 
@@ -96,14 +96,14 @@ describe("X through the pipeline", () => {
     const second = await pollSource(deps, row, { now: NOW, force: true });
     expect(second).toMatchObject({ status: "ok", inserted: 2, duplicates: 0, pages: 1 });
     row = await reload(source.id);
-    expect((row.cursor as StoredCursor).live).toEqual({ sinceId: "1859271036418465887" });
+    expect((row.cursor as StoredCursor).live).toEqual({ sinceId: "2123746191474302721" });
     expect(row.health).toBe("ok");
     expect(await storedIds(source.id)).toEqual([
-      "1859188877665544332",
-      "1859201122334455667",
-      "1859259900012345678",
-      "1859266180010307625",
-      "1859271036418465887",
+      "2123664012474219040",
+      "2123676268232949764",
+      "2123735055595057937",
+      "2123741334469347906",
+      "2123746191474302721",
     ]);
   });
 });
