@@ -206,8 +206,17 @@ describe("Today", () => {
     expect(view.overdue).toBe(1);
     expect(view.charts.byCategory.days).toHaveLength(30);
     expect(view.charts.byCategory.days.at(-1)).toBe("2026-03-10");
+    // Five mentions today (one before the last visit too), all on the last day of the chart.
+    const payment = view.charts.byCategory.series.find((s) => s.key === "payment_service")!;
+    expect(payment.counts.at(-1)).toBe(2);
+    expect(payment.counts.slice(0, -1).every((n) => n === 0)).toBe(true);
+    expect(view.charts.bySource.series.map((s) => [s.key, s.counts.at(-1)])).toEqual([
+      ["news-feed", 4],
+      ["reviews", 1],
+    ]);
 
     const html = await (await ctx.app.request("/", authed(manager))).text();
+    expect(html.startsWith("<!doctype html>")).toBe(true);
     expect(html.match(/<svg viewBox="0 0 600 180"/g)).toHaveLength(2);
     expect(html).toMatch(/<b>1<\/b> overdue/);
     expect(html).toContain('class="mention overdue sev-critical"');

@@ -89,7 +89,8 @@ export async function todayView(
 
   const chartStart = Math.floor(now.getTime() / DAY_MS) * DAY_MS - (CHART_DAYS - 1) * DAY_MS;
   const series = async (column: typeof mentions.category | typeof sources.name): Promise<DailySeries> => {
-    const day = sql<number>`(${mentions.createdAt} / ${DAY_MS})`;
+    // A literal divisor: a bound JS number would be a REAL and make the division fractional.
+    const day = sql<number>`CAST(${mentions.createdAt} / ${sql.raw(String(DAY_MS))} AS INTEGER)`;
     const rows = await deps.db
       .select({ day, key: sql<string>`coalesce(${column}, 'unclassified')`, count: sql<number>`count(*)` })
       .from(mentions)

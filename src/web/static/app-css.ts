@@ -19,6 +19,10 @@ h2 { font-size: 1.05rem; }
 .login label, .stack label { display:block; margin: .6rem 0; }
 .login input, .stack input, .stack select, .stack textarea { display:block; width:100%; padding:.45rem; margin-top:.2rem; }
 .muted { color: var(--muted); }
+.stack fieldset { border:1px solid var(--line); border-radius:4px; }
+.stack label.check { display:inline-flex; align-items:center; gap:.25rem; margin:.15rem .7rem .15rem 0; }
+.stack label.check input { display:inline; width:auto; margin:0; }
+.saved-views { display:flex; flex-wrap:wrap; gap:.5rem; align-items:center; margin-bottom:.6rem; }
 .error { color: var(--crit); background:#fdecea; padding:.5rem .7rem; border-radius:4px; }
 .notice { background:#e8f1fb; padding:.5rem .7rem; border-radius:4px; }
 button, .button { font: inherit; padding:.35rem .8rem; border:1px solid var(--line); background:#fff; border-radius:4px; cursor:pointer; }
@@ -52,10 +56,12 @@ li.mention .text { margin:.3rem 0; white-space: pre-wrap; overflow-wrap:anywhere
 .count b { font-size:1.1rem; margin-right:.3rem; }
 .count.alert b { color: var(--crit); }
 .charts { display:grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 1rem; }
-.chart svg { width:100%; height:auto; }
+.chart > svg { width:100%; height:auto; background:#fff; border:1px solid var(--line); border-radius:4px; }
+.chart figcaption { font-weight:600; margin-bottom:.3rem; }
+figure.chart { margin:0 0 1rem; }
 .chart text { font-size: 10px; fill: var(--muted); }
 .legend { display:flex; flex-wrap:wrap; gap:.5rem; font-size:.75rem; }
-.swatch { display:inline-block; width:.7rem; height:.7rem; margin-right:.2rem; vertical-align:middle; }
+.legend .swatch { display:inline-block; width:.7rem; height:.7rem; margin-right:.2rem; vertical-align:middle; }
 table.data { border-collapse: collapse; width:100%; background:#fff; }
 table.data th, table.data td { text-align:left; padding:.4rem .5rem; border-bottom:1px solid var(--line); vertical-align:top; }
 table.data td.wrap { white-space: pre-wrap; overflow-wrap:anywhere; max-width: 28rem; }

@@ -1,4 +1,5 @@
 // The page frame. Scripts and styles are served from /static (no inline script: the CSP forbids it).
+import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import { can } from "../../auth/roles.js";
 import type { AuthUser } from "../../auth/types.js";
@@ -24,7 +25,7 @@ export function Layout({ title, user, csrfToken, active, children }: LayoutProps
   );
   return (
     <>
-      {"<!doctype html>"}
+      {raw("<!doctype html>")}
       <html lang="en">
         <head>
           <meta charset="utf-8" />

@@ -3,7 +3,15 @@
 import type { LinkView } from "../../../services/accounts/accounts.js";
 import { CsrfField } from "../layout.js";
 
-export function AccountLinksPanel({ links, csrfToken, back }: { links: LinkView[]; csrfToken: string | null; back: string }) {
+export function AccountLinksPanel({
+  links,
+  csrfToken,
+  back,
+}: {
+  links: LinkView[];
+  csrfToken: string | null;
+  back: string;
+}) {
   const confirmed = links.find((l) => l.status === "confirmed");
   return (
     <section class="panel account-links" data-testid="account-links">
@@ -13,14 +21,17 @@ export function AccountLinksPanel({ links, csrfToken, back }: { links: LinkView[
           {n.notice}
         </p>
       ))}
-      {links.length === 0 ? <p class="muted">No account matches this mention well enough to suggest a link.</p> : null}
+      {links.length === 0 ? (
+        <p class="muted">No account matches this mention well enough to suggest a link.</p>
+      ) : null}
       <ul class="links">
         {links.map((l) => (
           <li data-link-id={String(l.id)} data-link-status={l.status}>
-            <b>{l.account.displayName || "(no name)"}</b> <span class="muted">{`ref ${l.account.reference}`}</span>
+            <b>{l.account.displayName || "(no name)"}</b>{" "}
+            <span class="muted">{`ref ${l.account.reference}`}</span>
             {l.account.client ? <span class="muted">{` · ${l.account.client}`}</span> : null}
-            {l.account.state ? <span class="muted">{` · ${l.account.state}`}</span> : null} · score {l.score}/100 ·{" "}
-            <span class={`status status-${l.status}`}>{l.status}</span>
+            {l.account.state ? <span class="muted">{` · ${l.account.state}`}</span> : null} · score {l.score}
+            /100 · <span class={`status status-${l.status}`}>{l.status}</span>
             {l.account.status.map((s) => (
               <span class="flag">{s.replace(/_/g, " ")}</span>
             ))}

@@ -22,7 +22,9 @@ export function segmentsFor(text: string, violations: readonly Violation[]): Seg
   for (let i = 0; i < points.length - 1; i++) {
     const start = points[i]!;
     const end = points[i + 1]!;
-    const rules = violations.filter((v) => v.end > v.start && v.start <= start && v.end >= end).map((v) => v.rule);
+    const rules = violations
+      .filter((v) => v.end > v.start && v.start <= start && v.end >= end)
+      .map((v) => v.rule);
     segments.push({ text: text.slice(start, end), rules: [...new Set(rules)] });
   }
   return segments;
@@ -34,7 +36,11 @@ export function HighlightedText({ text, violations }: { text: string; violations
     <div class="reply-highlight" data-testid="reply-highlight">
       {segmentsFor(text, violations).map((s) =>
         s.rules.length > 0 ? (
-          <mark class="lint-hit" data-rules={s.rules.join(" ")} title={s.rules.map((r) => `${r}: ${RULES[r as keyof typeof RULES]?.title ?? r}`).join("; ")}>
+          <mark
+            class="lint-hit"
+            data-rules={s.rules.join(" ")}
+            title={s.rules.map((r) => `${r}: ${RULES[r as keyof typeof RULES]?.title ?? r}`).join("; ")}
+          >
             {s.text}
           </mark>
         ) : (

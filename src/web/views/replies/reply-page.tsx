@@ -8,8 +8,8 @@ import type { ReplyMention } from "../../../services/replies/context.js";
 import type { PostingMode } from "../../../services/replies/post.js";
 import type { ReplyGuard, ReplyHistoryItem } from "../../../services/replies/replies.js";
 import { isApproverRole } from "../../../services/replies/replies.js";
-import { CsrfField, Layout } from "../layout.js";
 import { AccountLinksPanel } from "../accounts/links-panel.js";
+import { CsrfField, Layout } from "../layout.js";
 import { HighlightedText, ViolationList } from "./highlight.js";
 
 export interface ReplyPageProps {
@@ -33,7 +33,8 @@ const words = (code: string) => code.replace(/_/g, " ");
 
 const MODE_TEXT: Record<PostingMode, string> = {
   api: "Posting sends the reply through the platform's API.",
-  dry_run: "Dry run: posting records what would be sent, and sends nothing (turn dry run off on the source to post for real).",
+  dry_run:
+    "Dry run: posting records what would be sent, and sends nothing (turn dry run off on the source to post for real).",
   manual: "This source cannot post by API: copy the approved text to the platform, then mark it posted.",
 };
 
@@ -48,19 +49,28 @@ export function ReplyPage(props: ReplyPageProps) {
   const takenOverByMe = guard.takenOverBy?.id === user.id;
   const mayWrite = can(user.role, "triage") && (!blocked || takenOverByMe);
   const showText = can(user.role, "viewPii") ? mention.text : mention.textMasked;
-  const writers = new Set<number>(current ? [current.authorId, ...current.lints.map((l) => l.userId ?? -1)] : []);
-  const mayApprove = current?.status === "awaiting_approval" && isApproverRole(user.role) && !writers.has(user.id);
-  const violations = ((current?.lint as { violations?: Violation[] } | null)?.violations ?? []) as Violation[];
+  const writers = new Set<number>(
+    current ? [current.authorId, ...current.lints.map((l) => l.userId ?? -1)] : [],
+  );
+  const mayApprove =
+    current?.status === "awaiting_approval" && isApproverRole(user.role) && !writers.has(user.id);
+  const violations = ((current?.lint as { violations?: Violation[] } | null)?.violations ??
+    []) as Violation[];
   return (
     <Layout title={`Reply to mention ${mention.id}`} user={user} csrfToken={csrfToken} active="feed">
       <link rel="stylesheet" href={`${props.assetPath}/reply-editor.css`} />
       <script src={`${props.assetPath}/reply-editor.js`} defer />
       <p>
-        <a href={`/mentions/${mention.id}`}>← Mention {mention.id}</a> · <a href="/templates">Template library</a>
+        <a href={`/mentions/${mention.id}`}>← Mention {mention.id}</a> ·{" "}
+        <a href="/templates">Template library</a>
       </p>
       <h1>Public reply</h1>
       {props.message ? (
-        <p class={props.message.kind} role={props.message.kind === "error" ? "alert" : "status"} data-testid="flash">
+        <p
+          class={props.message.kind}
+          role={props.message.kind === "error" ? "alert" : "status"}
+          data-testid="flash"
+        >
           {props.message.text}
         </p>
       ) : null}
@@ -80,7 +90,9 @@ export function ReplyPage(props: ReplyPageProps) {
       {blocked ? (
         <section class="panel reply-blocked" data-testid="reply-blocked">
           <h2>A person must handle this mention</h2>
-          <p>No template or draft may be used here{guard.takenOverBy ? "" : " until a manager takes it over"}:</p>
+          <p>
+            No template or draft may be used here{guard.takenOverBy ? "" : " until a manager takes it over"}:
+          </p>
           <ul>
             {guard.blocks.map((b) => (
               <li data-block={b.code}>
@@ -104,7 +116,9 @@ export function ReplyPage(props: ReplyPageProps) {
         </section>
       ) : null}
 
-      {props.links ? <AccountLinksPanel links={props.links} csrfToken={csrfToken} back={`/mentions/${mention.id}/reply`} /> : null}
+      {props.links ? (
+        <AccountLinksPanel links={props.links} csrfToken={csrfToken} back={`/mentions/${mention.id}/reply`} />
+      ) : null}
 
       {!current && mayWrite && !props.threadAnswered ? (
         <section class="panel" data-testid="start-reply">
@@ -127,7 +141,11 @@ export function ReplyPage(props: ReplyPageProps) {
               <form method="post" action={`/mentions/${mention.id}/reply/draft`} class="inline">
                 <CsrfField token={csrfToken} />
                 <input type="hidden" name="origin" value="claude" />
-                <button type="submit" disabled={!props.claudeAvailable} title={props.claudeAvailable ? "" : "No Claude key configured: templates only"}>
+                <button
+                  type="submit"
+                  disabled={!props.claudeAvailable}
+                  title={props.claudeAvailable ? "" : "No Claude key configured: templates only"}
+                >
                   Draft with Claude
                 </button>
               </form>
@@ -145,13 +163,23 @@ export function ReplyPage(props: ReplyPageProps) {
         </section>
       ) : null}
       {!current && props.threadAnswered ? (
-        <p class="notice">The thread already has a public reply: one public reply per thread. Continue privately.</p>
+        <p class="notice">
+          The thread already has a public reply: one public reply per thread. Continue privately.
+        </p>
       ) : null}
 
       {current ? (
-        <section class="panel reply-editor" data-testid="reply" data-reply-id={String(current.id)} data-status={current.status}>
+        <section
+          class="panel reply-editor"
+          data-testid="reply"
+          data-reply-id={String(current.id)}
+          data-status={current.status}
+        >
           <h2>
-            Reply <span class={`status status-${current.status}`} data-testid="reply-status">{words(current.status)}</span>{" "}
+            Reply{" "}
+            <span class={`status status-${current.status}`} data-testid="reply-status">
+              {words(current.status)}
+            </span>{" "}
             <span class="muted">{`${current.origin} · by ${current.authorEmail ?? "?"}`}</span>
           </h2>
           {current.status === "draft" || current.status === "awaiting_approval" ? (
@@ -169,13 +197,17 @@ export function ReplyPage(props: ReplyPageProps) {
                   </textarea>
                   <span class="counter" id="reply-counter" />
                 </div>
-                <button type="submit" id="save-reply">Save</button>
+                <button type="submit" id="save-reply">
+                  Save
+                </button>
               </form>
             ) : (
               <p class="fullText">{current.text}</p>
             )
           ) : (
-            <p class="fullText" data-testid="final-text">{current.postedText ?? current.text}</p>
+            <p class="fullText" data-testid="final-text">
+              {current.postedText ?? current.text}
+            </p>
           )}
           <div id="lint-result">
             <HighlightedText text={current.text} violations={violations} />
@@ -223,7 +255,8 @@ export function ReplyPage(props: ReplyPageProps) {
                         Copy text
                       </button>
                       <label class="check">
-                        <input type="checkbox" name="confirmManual" value="1" required /> I pasted this exact text on the platform
+                        <input type="checkbox" name="confirmManual" value="1" required /> I pasted this exact
+                        text on the platform
                       </label>
                       <label>
                         Link to the posted reply (optional)
@@ -232,7 +265,11 @@ export function ReplyPage(props: ReplyPageProps) {
                     </>
                   ) : null}
                   <button type="submit" class="primary" id="post-reply">
-                    {props.postingMode === "manual" ? "Mark posted" : props.postingMode === "dry_run" ? "Post (dry run)" : "Post reply"}
+                    {props.postingMode === "manual"
+                      ? "Mark posted"
+                      : props.postingMode === "dry_run"
+                        ? "Post (dry run)"
+                        : "Post reply"}
                   </button>
                 </form>
               ) : null}

@@ -1,0 +1,153 @@
+// Accounts: the push API for the collections system, link suggestions and decisions, rights events as JSON and
+// CSV. Everything here is for admins and managers only (the link from a post to an account is NPI); every view
+// and decision is audited by the services.
+import { Hono } from "hono";
+import { z } from "zod";
+import type { Deps } from "../../deps.js";
+import { AppError, badRequest } from "../../errors.js";
+import { recordAudit } from "../../services/audit/record-audit.js";
+import { ACCOUNT_ROLES } from "../../services/accounts/access.js";
+import {
+  decideLink,
+  linksForMention,
+  listAccounts,
+  parseAccountsPayload,
+  parsePushedAccounts,
+  upsertAccounts,
+} from "../../services/accounts/accounts.js";
+import { listRightsEvents, rightsEventsCsv } from "../../services/accounts/rights.js";
+import type { WebEnv } from "../context.js";
+import { requireRole, safeNextPath } from "../middleware/auth.js";
+import type { ApiOperation } from "../openapi.js";
+import { validate } from "../validate.js";
+import { AccountsPage } from "../views/accounts/accounts-page.js";
+
+const idParam = z.object({ id: z.coerce.number().int().positive() });
+const roles = [...ACCOUNT_ROLES];
+
+const accountItemSchema = z.object({
+  reference: z.string(),
+  displayName: z.string().optional(),
+  phones: z.array(z.string()).optional(),
+  emails: z.array(z.string()).optional(),
+  handles: z.array(z.string()).describe('"x:@handle" scopes a handle to a platform').optional(),
+  client: z.string().optional(),
+  state: z.string().describe("two-letter US state").optional(),
+  status: z.array(z.enum(["dispute_open", "cease_contact", "attorney_represented"])).optional(),
+});
+export const pushAccountsSchema = z.object({ accounts: z.array(accountItemSchema).min(1).max(5000) });
+const sinceQuery = z.object({ since: z.string().optional(), format: z.enum(["json", "csv"]).optional() });
+
+export const accountsApiDocs: ApiOperation[] = [
+  { method: "post", path: "/api/accounts", summary: "Push accounts from the collections system (upsert by reference; phones, e-mails and handles are stored only as keyed hashes)", body: pushAccountsSchema, roles },
+  { method: "get", path: "/api/accounts", summary: "Accounts (reference, name, client, state, status); audited", roles },
+  { method: "get", path: "/api/mentions/:id/links", summary: "Account link suggestions for a mention with score and evidence; audited", roles },
+  { method: "post", path: "/api/account-links/:id/confirm", summary: "Confirm a link (rights flags become dated events and signed webhooks)", roles },
+  { method: "post", path: "/api/account-links/:id/reject", summary: "Reject a suggestion, or unlink a confirmed link", roles },
+  { method: "get", path: "/api/rights-events", summary: "Rights events for the collections system (format=csv for CSV)", query: sinceQuery, roles },
+];
+
+function parseSince(value: string | undefined): Date | undefined {
+  if (!value) return undefined;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw badRequest(`since "${value}" is not a date`);
+  return date;
+}
+
+export function accountsRoutes(deps: Deps) {
+  const csvResponse = async (c: Parameters<Parameters<Hono<WebEnv>["get"]>[1]>[0], since?: Date) => {
+    const user = c.get("user");
+    const rows = await listRightsEvents(deps.db, user.workspaceId, since);
+    await recordAudit(deps.db, {
+      actor: { id: user.id, email: user.email },
+      action: "rights_event.export",
+      entityType: "rights_event",
+      after: { rows: rows.length, since: since?.toISOString() ?? null },
+      at: deps.now(),
+    });
+    return c.body(rightsEventsCsv(rows), 200, {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": 'attachment; filename="rights-events.csv"',
+    });
+  };
+  return new Hono<WebEnv>()
+    .get("/accounts", requireRole(...ACCOUNT_ROLES), async (c) => {
+      const q = c.req.query("q") ?? "";
+      const user = c.get("user");
+      return c.html(
+        <AccountsPage user={user} csrfToken={c.get("auth")?.csrfToken ?? null} accounts={await listAccounts(deps, user, { q })} q={q} />,
+      );
+    })
+    .get("/accounts/rights-events.csv", requireRole(...ACCOUNT_ROLES), async (c) => csvResponse(c, parseSince(c.req.query("since"))))
+    .post("/account-links/:id/:decision{confirm|reject}", requireRole(...ACCOUNT_ROLES), validate("param", idParam.extend({ decision: z.enum(["confirm", "reject"]) })), async (c) => {
+      const { id, decision } = c.req.valid("param");
+      const back = safeNextPath(String((await c.req.parseBody()).back ?? "/accounts"));
+      try {
+        const result = await decideLink(deps, c.get("user"), id, decision);
+        const notice =
+          decision === "confirm"
+            ? `Linked.${result.rightsEvents.length ? ` ${result.rightsEvents.length} rights event(s) recorded for the collections system.` : ""}`
+            : "Link rejected.";
+        return c.redirect(`${back}?notice=${encodeURIComponent(notice)}`, 303);
+      } catch (error) {
+        if (error instanceof AppError && error.code === "conflict") return c.redirect(`${back}?error=${encodeURIComponent(error.message)}`, 303);
+        throw error;
+      }
+    })
+    .post("/api/accounts", requireRole(...ACCOUNT_ROLES), async (c) => {
+      const user = c.get("user");
+      let body: unknown;
+      try {
+        body = await c.req.json();
+      } catch {
+        throw badRequest("The body must be JSON");
+      }
+      const { rows, errors } = parsePushedAccounts(parseAccountsPayload(body));
+      if (errors.length > 0) {
+        // All or nothing: the collections system fixes and resends the batch.
+        throw new AppError(
+          "bad_request",
+          `${errors.length} problem(s): ${errors.slice(0, 5).map((e) => `accounts[${e.line - 1}]${e.field ? `.${e.field}` : ""}: ${e.message}`).join("; ")}`,
+          errors.map((e) => ({ path: `accounts.${e.line - 1}${e.field ? `.${e.field}` : ""}`, message: e.message })),
+        );
+      }
+      const summary = await upsertAccounts(deps, user.workspaceId, rows, { id: user.id, email: user.email }, "api");
+      return c.json(summary);
+    })
+    .get("/api/accounts", requireRole(...ACCOUNT_ROLES), async (c) => {
+      const items = await listAccounts(deps, c.get("user"), { q: c.req.query("q") ?? "" });
+      return c.json({
+        items: items.map((a) => ({
+          id: a.id,
+          reference: a.reference,
+          displayName: a.displayName,
+          client: a.client,
+          state: a.state,
+          status: a.statusList,
+        })),
+      });
+    })
+    .get("/api/mentions/:id/links", requireRole(...ACCOUNT_ROLES), validate("param", idParam), async (c) => {
+      return c.json({ items: await linksForMention(deps, c.get("user"), c.req.valid("param").id) });
+    })
+    .post("/api/account-links/:id/confirm", requireRole(...ACCOUNT_ROLES), validate("param", idParam), async (c) => {
+      return c.json(await decideLink(deps, c.get("user"), c.req.valid("param").id, "confirm"));
+    })
+    .post("/api/account-links/:id/reject", requireRole(...ACCOUNT_ROLES), validate("param", idParam), async (c) => {
+      return c.json(await decideLink(deps, c.get("user"), c.req.valid("param").id, "reject"));
+    })
+    .get("/api/rights-events", requireRole(...ACCOUNT_ROLES), validate("query", sinceQuery), async (c) => {
+      const { since, format } = c.req.valid("query");
+      if (format === "csv") return csvResponse(c, parseSince(since));
+      const user = c.get("user");
+      const rows = await listRightsEvents(deps.db, user.workspaceId, parseSince(since));
+      await recordAudit(deps.db, {
+        actor: { id: user.id, email: user.email },
+        action: "rights_event.view",
+        entityType: "rights_event",
+        after: { rows: rows.length },
+        at: deps.now(),
+      });
+      return c.json({ items: rows.map((r) => ({ ...r, id: `rights_event_${r.id}` })) });
+    });
+}

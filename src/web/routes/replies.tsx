@@ -1,0 +1,509 @@
+// Replies: the Reply panel of a mention (/mentions/:id/reply), the template library (/templates), and the JSON
+// API — lint, draft, edit, submit, approve (four eyes), reject, post, take over, templates. Every state change is
+// audited by the services; forms redirect back to the panel with a message instead of leaving it.
+import { eq } from "drizzle-orm";
+import { type Context, Hono } from "hono";
+import { z } from "zod";
+import { replies } from "../../db/schema/index.js";
+import type { Deps } from "../../deps.js";
+import { PLATFORMS } from "../../domain/taxonomy.js";
+import { AppError } from "../../errors.js";
+import { DEFAULT_TEMPLATES } from "../../replies/templates.js";
+import { canSeeAccounts } from "../../services/accounts/access.js";
+import { linksForMention } from "../../services/accounts/accounts.js";
+import {
+  brandVoice,
+  loadReplyMention,
+  platformForSource,
+  threadHasPublicReply,
+} from "../../services/replies/context.js";
+import { postingModeFor, postReply } from "../../services/replies/post.js";
+import {
+  approveReply,
+  createDraft,
+  editReply,
+  libraryTemplates,
+  lintForBrand,
+  rejectReply,
+  repliesForMention,
+  replyGuard,
+  submitReply,
+  takeOverMention,
+} from "../../services/replies/replies.js";
+import {
+  deleteTemplate,
+  listTemplates,
+  saveTemplate,
+  templateInputSchema,
+} from "../../services/replies/templates.js";
+import type { WebEnv } from "../context.js";
+import { requirePermission, requireRole } from "../middleware/auth.js";
+import type { ApiOperation } from "../openapi.js";
+import { replyEditorCss, replyEditorJs } from "../static/reply-editor-js.js";
+import { validate } from "../validate.js";
+import { ReplyPage } from "../views/replies/reply-page.js";
+import { TemplatesPage } from "../views/replies/templates-page.js";
+
+const ASSET_PATH = "/reply-assets";
+const idParam = z.object({ id: z.coerce.number().int().positive() });
+
+export const lintRequestSchema = z.object({
+  text: z.string().max(20_000),
+  platform: z.enum(PLATFORMS).default("generic"),
+  /** Brand id, slug or name; the company brand when absent. */
+  brand: z.union([z.string(), z.number()]).nullable().optional(),
+  /** Lint in the context of a mention (its platform, its thread's existing reply, the names the poster used). */
+  mentionId: z.number().int().positive().optional(),
+});
+const draftSchema = z.object({
+  origin: z.enum(["template", "claude", "manual"]),
+  templateId: z.string().max(80).optional(),
+  text: z.string().max(20_000).optional(),
+});
+const editSchema = z.object({ text: z.string().min(1).max(20_000) });
+const rejectSchema = z.object({ reason: z.string().max(1000).default("") });
+const postSchema = z.object({ confirmManual: z.boolean().optional(), postedUrl: z.url().optional() });
+
+export const repliesApiDocs: ApiOperation[] = [
+  {
+    method: "post",
+    path: "/api/replies/lint",
+    summary: "Lint a public reply: {ok, violations:[{rule,message,explanation,start,end}]}",
+    body: lintRequestSchema,
+  },
+  {
+    method: "get",
+    path: "/api/mentions/:id/replies",
+    summary: "The mention's replies with every lint run, its guards and how posting works",
+    roles: ["admin", "manager", "responder"],
+  },
+  {
+    method: "post",
+    path: "/api/mentions/:id/replies",
+    summary: "Start a reply: from a template, a Claude draft (masked text only), or your own words",
+    body: draftSchema,
+    roles: ["admin", "manager", "responder"],
+  },
+  {
+    method: "post",
+    path: "/api/mentions/:id/takeover",
+    summary: "A manager takes over a mention that needs a person (dispute, cease contact, attorney…)",
+    roles: ["admin", "manager"],
+  },
+  {
+    method: "patch",
+    path: "/api/replies/:id",
+    summary: "Edit a draft (linted and kept as evidence; an edit after submission returns it to draft)",
+    body: editSchema,
+    roles: ["admin", "manager", "responder"],
+  },
+  {
+    method: "post",
+    path: "/api/replies/:id/submit",
+    summary: "Submit a clean draft for approval",
+    roles: ["admin", "manager", "responder"],
+  },
+  {
+    method: "post",
+    path: "/api/replies/:id/approve",
+    summary: "Approve (a manager who neither wrote nor edited it; the linter must pass)",
+    roles: ["admin", "manager"],
+  },
+  {
+    method: "post",
+    path: "/api/replies/:id/reject",
+    summary: "Reject a reply",
+    body: rejectSchema,
+    roles: ["admin", "manager"],
+  },
+  {
+    method: "post",
+    path: "/api/replies/:id/post",
+    summary: "Post an approved reply (API, dry run, or confirm a manual copy with confirmManual)",
+    body: postSchema,
+    roles: ["admin", "manager", "responder"],
+  },
+  { method: "get", path: "/api/reply-templates", summary: "The template library" },
+  {
+    method: "post",
+    path: "/api/reply-templates",
+    summary: "Add a template (refused unless it passes the linter)",
+    body: templateInputSchema,
+    roles: ["admin", "manager"],
+  },
+  {
+    method: "put",
+    path: "/api/reply-templates/:id",
+    summary: "Change a template",
+    body: templateInputSchema,
+    roles: ["admin", "manager"],
+  },
+  {
+    method: "delete",
+    path: "/api/reply-templates/:id",
+    summary: "Delete a template",
+    roles: ["admin", "manager"],
+  },
+];
+
+function flashFrom(c: Context<WebEnv>) {
+  const error = c.req.query("error");
+  const notice = c.req.query("notice");
+  if (error) return { kind: "error" as const, text: error.slice(0, 500) };
+  if (notice) return { kind: "notice" as const, text: notice.slice(0, 500) };
+  return null;
+}
+
+/** Runs a form action; an AppError comes back to the page as a message rather than an error page. */
+async function formAction(c: Context<WebEnv>, back: string, action: () => Promise<string | void>) {
+  try {
+    const notice = await action();
+    return c.redirect(notice ? `${back}?notice=${encodeURIComponent(notice)}` : back, 303);
+  } catch (error) {
+    if (error instanceof AppError && error.code !== "internal" && error.code !== "unauthorized") {
+      const details = (error.details as { violations?: { rule: string }[] } | undefined)?.violations;
+      const suffix = details?.length ? ` (${[...new Set(details.map((v) => v.rule))].join(", ")})` : "";
+      return c.redirect(`${back}?error=${encodeURIComponent(error.message + suffix)}`, 303);
+    }
+    throw error;
+  }
+}
+
+async function panelData(deps: Deps, c: Context<WebEnv>, mentionId: number) {
+  const user = c.get("user");
+  const mention = await loadReplyMention(deps.db, user.workspaceId, mentionId);
+  const voice = await brandVoice(deps.db, user.workspaceId, {
+    mentionId,
+    sourceBrandId: mention.sourceBrandId,
+  });
+  const platform = platformForSource(mention.sourceType);
+  const [guard, history, threadAnswered, library] = await Promise.all([
+    replyGuard(deps.db, mention),
+    repliesForMention(deps.db, mentionId),
+    threadHasPublicReply(deps.db, mention),
+    libraryTemplates(deps.db, voice.brandId),
+  ]);
+  return { user, mention, voice, platform, guard, history, threadAnswered, library };
+}
+
+export function repliesRoutes(deps: Deps) {
+  const formText = async (c: Context<WebEnv>, field: string) => {
+    const value = (await c.req.parseBody())[field];
+    return typeof value === "string" ? value : "";
+  };
+  return (
+    new Hono<WebEnv>()
+      .get(`${ASSET_PATH}/reply-editor.js`, (c) => {
+        c.header("Cache-Control", "no-cache");
+        return c.body(replyEditorJs, 200, { "Content-Type": "text/javascript; charset=utf-8" });
+      })
+      .get(`${ASSET_PATH}/reply-editor.css`, (c) => {
+        c.header("Cache-Control", "no-cache");
+        return c.body(replyEditorCss, 200, { "Content-Type": "text/css; charset=utf-8" });
+      })
+      // The mention page links here ("Draft a reply").
+      .get("/replies/new", (c) => {
+        const id = Number(c.req.query("mention"));
+        if (!Number.isInteger(id) || id <= 0) return c.redirect("/feed", 302);
+        return c.redirect(`/mentions/${id}/reply`, 302);
+      })
+      .get("/mentions/:id/reply", requirePermission("triage"), validate("param", idParam), async (c) => {
+        const data = await panelData(deps, c, c.req.valid("param").id);
+        const links = canSeeAccounts(data.user.role)
+          ? await linksForMention(deps, data.user, data.mention.id)
+          : null;
+        const templates = [
+          ...data.library.map((t) => ({
+            id: t.id,
+            label: `Library: ${t.id.replace("library-", "#")} (${t.category}, ${t.platform})`,
+          })),
+          ...DEFAULT_TEMPLATES.filter((t) => t.platform === "*" || t.platform === data.platform).map((t) => ({
+            id: t.id,
+            label: `Default: ${t.category.replace(/_/g, " ")}${t.platform === "*" ? "" : ` (${t.platform})`}`,
+          })),
+        ];
+        return c.html(
+          <ReplyPage
+            user={data.user}
+            csrfToken={c.get("auth")?.csrfToken ?? null}
+            mention={data.mention}
+            platform={data.platform}
+            brandName={data.voice.brandName}
+            guard={data.guard}
+            history={data.history}
+            postingMode={postingModeFor(data.mention)}
+            templates={templates}
+            claudeAvailable={Boolean(deps.env.ANTHROPIC_API_KEY)}
+            links={links}
+            threadAnswered={data.threadAnswered}
+            message={flashFrom(c)}
+            assetPath={ASSET_PATH}
+          />,
+        );
+      })
+      .post(
+        "/mentions/:id/reply/draft",
+        requirePermission("triage"),
+        validate("param", idParam),
+        async (c) => {
+          const id = c.req.valid("param").id;
+          const body = await c.req.parseBody();
+          return formAction(c, `/mentions/${id}/reply`, async () => {
+            const parsed = draftSchema.safeParse({
+              origin: body.origin,
+              ...(typeof body.templateId === "string" && body.templateId
+                ? { templateId: body.templateId }
+                : {}),
+              ...(typeof body.text === "string" ? { text: body.text } : {}),
+            });
+            if (!parsed.success) throw new AppError("bad_request", "Choose how to start the reply");
+            const outcome = await createDraft(deps, c.get("user"), { mentionId: id, ...parsed.data });
+            return outcome.fallbackReason && parsed.data.origin === "claude"
+              ? `Used a template: ${outcome.fallbackReason}`
+              : undefined;
+          });
+        },
+      )
+      .post(
+        "/mentions/:id/reply/takeover",
+        requireRole("admin", "manager"),
+        validate("param", idParam),
+        async (c) => {
+          const id = c.req.valid("param").id;
+          return formAction(c, `/mentions/${id}/reply`, async () => {
+            await takeOverMention(deps, c.get("user"), id);
+            return "You took this mention over: write the reply in your own words; a second manager must approve it.";
+          });
+        },
+      )
+      .post("/replies/:id/edit", requirePermission("triage"), validate("param", idParam), async (c) => {
+        const user = c.get("user");
+        const text = await formText(c, "text");
+        const replyId = c.req.valid("param").id;
+        const back = await backToPanel(deps, user.workspaceId, replyId);
+        return formAction(c, back, async () => {
+          const { lint } = await editReply(deps, user, replyId, text);
+          return lint.ok
+            ? "Saved. No compliance problems found."
+            : `Saved with ${lint.violations.length} problem(s) to fix before submitting.`;
+        });
+      })
+      .post("/replies/:id/submit", requirePermission("triage"), validate("param", idParam), async (c) => {
+        const replyId = c.req.valid("param").id;
+        return formAction(c, await backToPanel(deps, c.get("user").workspaceId, replyId), async () => {
+          await submitReply(deps, c.get("user"), replyId);
+          return "Submitted: a second manager must approve it.";
+        });
+      })
+      .post("/replies/:id/approve", requirePermission("triage"), validate("param", idParam), async (c) => {
+        const replyId = c.req.valid("param").id;
+        return formAction(c, await backToPanel(deps, c.get("user").workspaceId, replyId), async () => {
+          await approveReply(deps, c.get("user"), replyId);
+          return "Approved.";
+        });
+      })
+      .post("/replies/:id/reject", requirePermission("triage"), validate("param", idParam), async (c) => {
+        const replyId = c.req.valid("param").id;
+        const reason = await formText(c, "reason");
+        return formAction(c, await backToPanel(deps, c.get("user").workspaceId, replyId), async () => {
+          await rejectReply(deps, c.get("user"), replyId, reason);
+          return "Rejected.";
+        });
+      })
+      .post("/replies/:id/post", requirePermission("triage"), validate("param", idParam), async (c) => {
+        const replyId = c.req.valid("param").id;
+        const body = await c.req.parseBody();
+        return formAction(c, await backToPanel(deps, c.get("user").workspaceId, replyId), async () => {
+          const url =
+            typeof body.postedUrl === "string" && body.postedUrl.trim() ? body.postedUrl.trim() : undefined;
+          if (url && !/^https?:\/\//i.test(url))
+            throw new AppError("bad_request", "The link must start with http:// or https://");
+          const posted = await postReply(deps, c.get("user"), {
+            replyId,
+            confirmManual: body.confirmManual === "1",
+            postedUrl: url,
+          });
+          return posted.postedVia === "dry_run"
+            ? "Dry run: recorded what would be posted; nothing was sent."
+            : "Posted.";
+        });
+      })
+      // Template library.
+      .get("/templates", requirePermission("triage"), async (c) => {
+        const user = c.get("user");
+        return c.html(
+          <TemplatesPage
+            user={user}
+            csrfToken={c.get("auth")?.csrfToken ?? null}
+            templates={await listTemplates(deps, user)}
+            message={flashFrom(c)}
+          />,
+        );
+      })
+      .post("/templates", requireRole("admin", "manager"), async (c) => {
+        const body = await c.req.parseBody();
+        return formAction(c, "/templates", async () => {
+          await saveTemplate(deps, c.get("user"), parseTemplateForm(body));
+          return "Template saved.";
+        });
+      })
+      .post("/templates/:id", requireRole("admin", "manager"), validate("param", idParam), async (c) => {
+        const body = await c.req.parseBody();
+        const id = c.req.valid("param").id;
+        return formAction(c, "/templates", async () => {
+          if (body.delete === "1") {
+            await deleteTemplate(deps, c.get("user"), id);
+            return "Template deleted.";
+          }
+          await saveTemplate(deps, c.get("user"), parseTemplateForm(body), id);
+          return "Template saved.";
+        });
+      })
+  );
+}
+
+function parseTemplateForm(body: Record<string, unknown>) {
+  const blank = (v: unknown) => (typeof v === "string" && v.trim() ? v.trim() : null);
+  const parsed = templateInputSchema.safeParse({
+    name: body.name,
+    body: body.body,
+    brandId: blank(body.brandId),
+    platform: blank(body.platform),
+    category: blank(body.category),
+  });
+  if (!parsed.success)
+    throw new AppError(
+      "bad_request",
+      parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+    );
+  return parsed.data;
+}
+
+async function backToPanel(deps: Deps, workspaceId: number, replyId: number): Promise<string> {
+  const [row] = await deps.db
+    .select({ mentionId: replies.mentionId })
+    .from(replies)
+    .where(eq(replies.id, replyId));
+  if (!row) throw new AppError("not_found", "Reply not found");
+  await loadReplyMention(deps.db, workspaceId, row.mentionId);
+  return `/mentions/${row.mentionId}/reply`;
+}
+
+export function repliesApiRoutes(deps: Deps) {
+  return new Hono<WebEnv>()
+    .post("/api/replies/lint", validate("json", lintRequestSchema), async (c) => {
+      const input = c.req.valid("json");
+      const result = await lintForBrand(deps, c.get("user"), {
+        text: input.text,
+        platform: input.platform,
+        brand: input.brand ?? null,
+        mentionId: input.mentionId,
+      });
+      return c.json({ ok: result.ok, violations: result.violations });
+    })
+    .get("/api/mentions/:id/replies", requirePermission("triage"), validate("param", idParam), async (c) => {
+      const data = await panelData(deps, c, c.req.valid("param").id);
+      return c.json({
+        mentionId: data.mention.id,
+        platform: data.platform,
+        brand: data.voice.brandName,
+        postingMode: postingModeFor(data.mention),
+        threadAnswered: data.threadAnswered,
+        guard: data.guard,
+        replies: data.history,
+      });
+    })
+    .post(
+      "/api/mentions/:id/replies",
+      requirePermission("triage"),
+      validate("param", idParam),
+      validate("json", draftSchema),
+      async (c) => {
+        const outcome = await createDraft(deps, c.get("user"), {
+          mentionId: c.req.valid("param").id,
+          ...c.req.valid("json"),
+        });
+        return c.json(outcome, 201);
+      },
+    )
+    .post(
+      "/api/mentions/:id/takeover",
+      requireRole("admin", "manager"),
+      validate("param", idParam),
+      async (c) => {
+        await takeOverMention(deps, c.get("user"), c.req.valid("param").id);
+        return c.json({ ok: true });
+      },
+    )
+    .patch(
+      "/api/replies/:id",
+      requirePermission("triage"),
+      validate("param", idParam),
+      validate("json", editSchema),
+      async (c) => {
+        return c.json(
+          await editReply(deps, c.get("user"), c.req.valid("param").id, c.req.valid("json").text),
+        );
+      },
+    )
+    .post("/api/replies/:id/submit", requirePermission("triage"), validate("param", idParam), async (c) => {
+      return c.json(await submitReply(deps, c.get("user"), c.req.valid("param").id));
+    })
+    .post("/api/replies/:id/approve", requirePermission("triage"), validate("param", idParam), async (c) => {
+      return c.json(await approveReply(deps, c.get("user"), c.req.valid("param").id));
+    })
+    .post(
+      "/api/replies/:id/reject",
+      requirePermission("triage"),
+      validate("param", idParam),
+      validate("json", rejectSchema),
+      async (c) => {
+        return c.json(
+          await rejectReply(deps, c.get("user"), c.req.valid("param").id, c.req.valid("json").reason),
+        );
+      },
+    )
+    .post(
+      "/api/replies/:id/post",
+      requirePermission("triage"),
+      validate("param", idParam),
+      validate("json", postSchema),
+      async (c) => {
+        const input = c.req.valid("json");
+        return c.json(
+          await postReply(deps, c.get("user"), {
+            replyId: c.req.valid("param").id,
+            confirmManual: input.confirmManual,
+            postedUrl: input.postedUrl,
+          }),
+        );
+      },
+    )
+    .get("/api/reply-templates", async (c) => c.json({ items: await listTemplates(deps, c.get("user")) }))
+    .post(
+      "/api/reply-templates",
+      requireRole("admin", "manager"),
+      validate("json", templateInputSchema),
+      async (c) => {
+        return c.json(await saveTemplate(deps, c.get("user"), c.req.valid("json")), 201);
+      },
+    )
+    .put(
+      "/api/reply-templates/:id",
+      requireRole("admin", "manager"),
+      validate("param", idParam),
+      validate("json", templateInputSchema),
+      async (c) => {
+        return c.json(await saveTemplate(deps, c.get("user"), c.req.valid("json"), c.req.valid("param").id));
+      },
+    )
+    .delete(
+      "/api/reply-templates/:id",
+      requireRole("admin", "manager"),
+      validate("param", idParam),
+      async (c) => {
+        await deleteTemplate(deps, c.get("user"), c.req.valid("param").id);
+        return c.json({ ok: true });
+      },
+    );
+}
