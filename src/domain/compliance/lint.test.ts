@@ -623,6 +623,58 @@ const HARBOR_BAD: [string, RuleCode][] = [
     "B1",
   ],
 ];
+
+/**
+ * A fourth brand on X, written blind: 5 of 16 problems got through before tuning. The one "false alarm" was a
+ * sign-off with a shortened brand ("— Keystone"); that stays a hit by policy: sign with the configured name.
+ */
+const KEYSTONE: LintContext = {
+  platform: "x",
+  brandName: "Keystone Financial Care",
+  ownContacts: ["1 (866) 555-0111", "keystonecare.com/talk", "@KeystoneCares"],
+  clients: ["Blue Ridge Hospital", "Orion Telecom"],
+};
+const KEYSTONE_GOOD = [
+  "We're sorry this has been stressful. We'd like to listen and help: please DM @KeystoneCares or call 1 (866) 555-0111. \u2014 Keystone Financial Care",
+  "So glad to hear it went smoothly! Thank you for the shout-out. Need us? DM @KeystoneCares. \u2014 Keystone Financial Care",
+  "We appreciate you raising this. Respect is non-negotiable for us. Let's talk privately: 1 (866) 555-0111. \u2014 Keystone Financial Care",
+  "We're sorry, that's not how anyone should feel after a call. We'd like to look into it: keystonecare.com/talk. \u2014 Keystone Financial Care",
+  "Thank you for being so patient with us. Please send a DM so our team can follow up privately. \u2014 Keystone Financial Care",
+  "We understand this is a lot to deal with. We're here when you're ready: 1 (866) 555-0111, Mon\u2013Sat. \u2014 Keystone Financial Care",
+  "Hi, thanks for the note. We want to make sure you get the help you need. Please DM us. \u2014 Keystone Financial Care",
+  "We're sorry for any mix-up. We'd like to sort it out with you privately via keystonecare.com/talk. \u2014 Keystone Financial Care",
+  "Thanks for the honest feedback. We're always working to improve, and we'd like to hear more in a DM. \u2014 Keystone Financial Care",
+  "We're sorry to hear about your experience with our phone line. Please message us privately so we can help. \u2014 Keystone Financial Care",
+  "Thank you for recommending us to others! We'll share this with the team. DM us anytime. \u2014 Keystone Financial Care",
+];
+const KEYSTONE_BAD: [string, RuleCode][] = [
+  ["We're sorry. Orion Telecom passed your file to us. DM us. \u2014 Keystone Financial Care", "B3"],
+  ["We're sorry. The ER visit charges are handled separately. DM us. \u2014 Keystone Financial Care", "B3"],
+  ["We're sorry. You're three months behind. DM us. \u2014 Keystone Financial Care", "B1"],
+  ["We're sorry. We can give you until Friday to respond. DM us. \u2014 Keystone Financial Care", "B5"],
+  ["We're sorry. Missing the deadline means we escalate. DM us. \u2014 Keystone Financial Care", "B5"],
+  ["We're sorry. This is your last opportunity to resolve it. DM us. \u2014 Keystone Financial Care", "B5"],
+  ["We're sorry. The remaining $2k can be paid in 4 parts. DM us. \u2014 Keystone Financial Care", "B2"],
+  ["We're sorry. Next time pick up the phone. DM us. \u2014 Keystone Financial Care", "B10"],
+  ["We're sorry. Our collector is a licensed professional. DM us. \u2014 Keystone Financial Care", "B1"],
+  ["We're sorry. We're confident this account is accurate. DM us. \u2014 Keystone Financial Care", "B9"],
+  ["We're sorry. Your roommate gave us this number. DM us. \u2014 Keystone Financial Care", "B4"],
+  [
+    "We're sorry. Please post your reference number so we can find you. \u2014 Keystone Financial Care",
+    "R_PRIVATE_CHANNEL",
+  ],
+  [
+    "We're sorry. Sounds like someone forgot to pay their bills. DM us. \u2014 Keystone Financial Care",
+    "B10",
+  ],
+  ["We're sorry. A lien may be placed on the property. DM us. \u2014 Keystone Financial Care", "B5"],
+  ["We're sorry. Our records are clear on this. DM us. \u2014 Keystone Financial Care", "B1"],
+  ["We're sorry. You can clear this today for a lower amount. DM us. \u2014 Keystone Financial Care", "B8"],
+  [
+    "Thank you for sharing, and we're sorry it's been a tough week. Our team can talk privately at keystonecare.com/talk. \u2014 Keystone",
+    "R_BRAND",
+  ],
+];
 const ALL = [
   ...compliant,
   ...b1,
@@ -645,6 +697,16 @@ describe("lintReply", () => {
     expect(
       ALL.length + REAL_GOOD.length + REAL_BAD.length + NORTHWIND_GOOD.length + NORTHWIND_BAD.length,
     ).toBeGreaterThanOrEqual(60);
+  });
+
+  it.each(KEYSTONE_GOOD)("passes for a fourth brand: %s", (text) => {
+    expect(
+      lintReply(text, KEYSTONE).violations.map((v) => `${v.rule}:${text.slice(v.start, v.end)}`),
+    ).toEqual([]);
+  });
+
+  it.each(KEYSTONE_BAD)("blocks for a fourth brand: %s", (text, rule) => {
+    expect(lintReply(text, KEYSTONE).violations.map((v) => v.rule)).toContain(rule);
   });
 
   it.each(HARBOR_GOOD)("passes for a third brand: %s", (text) => {
