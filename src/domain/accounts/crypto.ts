@@ -10,6 +10,9 @@ export function hmacIdentifier(secret: string, kind: IdentifierKind, normalized:
   return createHmac("sha256", secret).update(`${kind}:${normalized}`).digest("hex");
 }
 
+/** The HTTP header that carries the signature on outbound webhooks. */
+export const WEBHOOK_SIGNATURE_HEADER = "Rapport-Signature";
+
 /** Stripe-style signature header: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
 export function signWebhook(secret: string, timestamp: number, body: string): string {
   const signature = createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex");
