@@ -105,12 +105,19 @@ describe("Facebook page connector", () => {
     expect(second.hasMore).toBe(true);
 
     const third = await facebookConnector.poll(context(second.cursor));
-    // The page's own reply is not a mention; a reply to a reply is answered under its parent.
+    // A visitor's post on the page is a mention, the page's own posts and reply are not; a reply to a
+    // reply is answered under its parent.
     expect(third.mentions.map((m) => m.externalId)).toEqual([
+      `${PAGE}_122149500000004`,
       "122150000000001_1029384756",
       "122150000000001_1029384758",
     ]);
-    expect(third.mentions[1]).toMatchObject({
+    expect(third.mentions[0]).toMatchObject({
+      authorName: "Dee Carter",
+      replyTarget: `${PAGE}_122149500000004`,
+      meta: { kind: "visitor_post" },
+    });
+    expect(third.mentions[2]).toMatchObject({
       threadId: `${PAGE}_122150000000001`,
       replyTarget: "122150000000001_1029384756",
       authorName: "Kim Ortiz",

@@ -67,7 +67,10 @@ export const feedCommentsResponse = z.object({
   data: z.array(
     z.object({
       id: z.string().min(1),
+      message: z.string().optional(),
+      created_time: graphTime.optional(),
       permalink_url: z.string().optional(),
+      from,
       comments: z.object({ data: z.array(comment), paging: graphPaging }).optional(),
     }),
   ),
@@ -105,7 +108,10 @@ const EDGE_ERRORS = {
   ),
 };
 
-export function normalizeTaggedPost(post: TaggedPost): NormalizedMention {
+export function normalizeTaggedPost(
+  post: TaggedPost,
+  kind: "tagged_post" | "visitor_post" = "tagged_post",
+): NormalizedMention {
   return {
     externalId: post.id,
     url: post.permalink_url ?? `https://www.facebook.com/${post.id}`,
@@ -115,7 +121,7 @@ export function normalizeTaggedPost(post: TaggedPost): NormalizedMention {
     createdAt: new Date(post.created_time),
     threadId: post.id,
     replyTarget: post.id,
-    meta: { kind: "tagged_post" },
+    meta: { kind },
     raw: post,
   };
 }
@@ -184,7 +190,7 @@ async function pollTagged(ctx: PollContext<FacebookConfig>, state: SweepState): 
     ctx.since,
   );
   return {
-    mentions: posts.filter((post) => step.fresh.has(post.id)).map(normalizeTaggedPost),
+    mentions: posts.filter((post) => step.fresh.has(post.id)).map((post) => normalizeTaggedPost(post)),
     state: step.state,
     done: step.done,
     answer,
@@ -192,31 +198,43 @@ async function pollTagged(ctx: PollContext<FacebookConfig>, state: SweepState): 
 }
 
 async function pollComments(ctx: PollContext<FacebookConfig>, state: SweepState): Promise<EdgeResult> {
-  // One request: the newest posts with their newest comments. Anything newer than the mark is new.
+  // One request: the newest feed posts with their newest comments. Posts by visitors on the page's own feed
+  // are mentions too; the page's own posts and comments are ours. Anything newer than the mark is new.
   const answer = await graphGet(
     ctx,
     `${ctx.config.pageId}/feed`,
     {
-      fields: `id,permalink_url,comments.filter(stream).order(reverse_chronological).limit(100){${COMMENT_FIELDS}}`,
+      fields: `id,message,created_time,permalink_url,from{id,name},comments.filter(stream).order(reverse_chronological).limit(100){${COMMENT_FIELDS}}`,
       limit: String(ctx.config.commentPosts),
     },
     feedCommentsResponse,
     EDGE_ERRORS.comments,
   );
-  const all = answer.body.data.flatMap((post) =>
+  const isVisitor = (from: { id: string } | undefined) => from !== undefined && from.id !== ctx.config.pageId;
+  const visitorPosts = answer.body.data.flatMap((post) =>
+    isVisitor(post.from) && post.created_time ? [{ ...post, created_time: post.created_time }] : [],
+  );
+  const comments = answer.body.data.flatMap((post) =>
     (post.comments?.data ?? []).map((item) => ({ item, postId: post.id })),
   );
   const step = advanceSweep(
     state,
-    all.map(({ item }) => ({ id: item.id, time: new Date(item.created_time) })),
+    [
+      ...visitorPosts.map((post) => ({ id: post.id, time: new Date(post.created_time) })),
+      ...comments.map(({ item }) => ({ id: item.id, time: new Date(item.created_time) })),
+    ],
     null,
     ctx.since,
   );
   return {
-    // The page's own comments are our replies, not mentions.
-    mentions: all
-      .filter(({ item }) => step.fresh.has(item.id) && item.from?.id !== ctx.config.pageId)
-      .map(({ item, postId }) => normalizeFacebookComment(item, postId)),
+    mentions: [
+      ...visitorPosts
+        .filter((post) => step.fresh.has(post.id))
+        .map((post) => normalizeTaggedPost(post, "visitor_post")),
+      ...comments
+        .filter(({ item }) => step.fresh.has(item.id) && isVisitor(item.from))
+        .map(({ item, postId }) => normalizeFacebookComment(item, postId)),
+    ],
     state: step.state,
     done: true,
     answer,
@@ -255,7 +273,7 @@ export const facebookConnector: Connector<FacebookConfig> = {
   type: "facebook",
   label: "Facebook page",
   notice:
-    "Reads posts that tag the page and comments on the page's recent posts. Page ratings are opt-in: Meta retired them in Graph API v22.0.",
+    "Reads posts that tag the page, visitor posts on the page and comments on its recent posts. Page ratings are opt-in: Meta retired them in Graph API v22.0.",
   configSchema: facebookConfigSchema,
 
   poll(ctx): Promise<PollPage> {
