@@ -39,6 +39,10 @@ export interface WorkerBindings {
 /** The job the queue fans out instead of running inline: one message per due source. */
 const FAN_OUT_JOB = "poll-due-sources";
 
+/** Pages one queue message may fetch: keeps an invocation well inside the subrequest and CPU limits; the
+ * cursor is saved per page, so the next cron run simply continues. */
+const PAGES_PER_MESSAGE = 5;
+
 let localModel: LocalModel | undefined; // parsed weights: pure data, safe to reuse across events in an isolate
 
 async function workerDeps(bindings: WorkerBindings): Promise<Deps> {
@@ -116,7 +120,7 @@ export default {
         }
         // A poll that fails is recorded on the source (health, backoff) and acked; only an unexpected crash
         // retries the message. Retrying is safe: the cursor moves with the mentions it covers.
-        await pollWithLease(deps, source, deps.now(), `worker:queue:${message.id}`);
+        await pollWithLease(deps, source, deps.now(), `worker:queue:${message.id}`, { maxPages: PAGES_PER_MESSAGE });
         message.ack();
       } catch (error) {
         deps.log.error("queue poll crashed; retrying", { sourceId: message.body.sourceId, error: String(error) });

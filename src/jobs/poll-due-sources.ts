@@ -23,8 +23,16 @@ export async function findDueSources(deps: Deps, now: Date) {
 }
 
 /** Polls one source under its lease; `ran: false` when another process is polling it right now. */
-export function pollWithLease(deps: Deps, source: typeof sources.$inferSelect, now: Date, holder: string) {
-  return withLease(deps.db, `poll:${source.id}`, holder, POLL_LEASE_MS, now, () => pollSource(deps, source, { now }));
+export function pollWithLease(
+  deps: Deps,
+  source: typeof sources.$inferSelect,
+  now: Date,
+  holder: string,
+  options: { maxPages?: number } = {},
+) {
+  return withLease(deps.db, `poll:${source.id}`, holder, POLL_LEASE_MS, now, () =>
+    pollSource(deps, source, { now, ...options }),
+  );
 }
 
 export async function runPollDueSources(deps: Deps, now: Date, holder: string): Promise<PollOutcome[]> {
