@@ -274,4 +274,36 @@ describe("Trustpilot connector", () => {
       "Reply credentials are set.",
     );
   });
+  it("exchanges the login again once when the reply endpoint refuses a cached token", async () => {
+    let replies = 0;
+    server.handle((req, res) => {
+      if (req.path === TOKEN_PATH) return sendJson(res, 200, fixture("trustpilot", "token.json"));
+      replies++;
+      return replies === 1 ? sendJson(res, 401, { message: "Token expired" }) : sendJson(res, 201, "{}");
+    });
+    await createTrustpilotConnector().reply?.(context(null, { cfg: config(replyCredentials) }), {
+      target: "6640d1c4e2a1b7f3a9c01234",
+      text: "Thank you.",
+    });
+    expect(server.requests.map((r) => r.path)).toEqual([
+      TOKEN_PATH,
+      "/v1/private/reviews/6640d1c4e2a1b7f3a9c01234/reply",
+      TOKEN_PATH,
+      "/v1/private/reviews/6640d1c4e2a1b7f3a9c01234/reply",
+    ]);
+  });
+
+  it("names the business-user login when Trustpilot refuses it", async () => {
+    server.handle((_req, res) =>
+      sendJson(res, 400, { error: "invalid_grant", error_description: "Invalid credentials" }),
+    );
+    const error = await failure(
+      createTrustpilotConnector().reply?.(context(null, { cfg: config(replyCredentials) }), {
+        target: "6640d1c4e2a1b7f3a9c01234",
+        text: "Thank you.",
+      }),
+    );
+    expect(error.failure).toBe("auth");
+    expect(error.message).toContain("username and password");
+  });
 });
