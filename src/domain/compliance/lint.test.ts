@@ -763,6 +763,12 @@ describe("lintReply", () => {
     }
   });
 
+  it("reads curly apostrophes like straight ones", () => {
+    const text = wrap("You’re three months behind and you didn’t pay.");
+    const hits = lintReply(text, CTX).violations.map((v) => `${v.rule}:${text.slice(v.start, v.end)}`);
+    expect(hits).toEqual(expect.arrayContaining(["B1:months behind", "B6:you didn’t pay"]));
+  });
+
   it("offsets stay exact after multi-unit characters", () => {
     const text = `🙏🙏 ${wrap("Your balance is handled privately.")}`;
     const hit = lintReply(text, CTX).violations.find((v) => v.rule === "B1");

@@ -254,7 +254,7 @@ export const PHRASE_GROUPS: PhraseGroup[] = [
     rule: "B6",
     message: "blames the person, which escalates the complaint and implies they owe something",
     phrases: [
-      "=you ~2 =never ~1 pay|respond|answer|call|return|reply|contact|pick|open|read|sign",
+      "=you ~2 =never|=not ~1 pay|respond|answer|call|return|reply|contact|pick|open|read|sign",
       "ignore ~2 =our|=every|=all|=multiple|=repeated|=several|=many ~1 =call|=calls|=letter|=letters|=message|=messages|=notice|=notices|=attempts|=emails|=texts|=voicemails|=reminders",
       "=you ~2 =ignored|=ignore|=ignoring =our|=us|=every|=all|=the|=multiple|=several|=repeated|=many|=them",
       "=you ~2 refuse|fail|neglect|avoid|dodge|=chose|=decided|=agreed|=signed|=promised|=acknowledged|=admitted|=broke|=broken",
