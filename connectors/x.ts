@@ -26,7 +26,7 @@ export const xConfigSchema = z
     /** X search syntax, e.g. `"Acme Recovery" OR @AcmeRecovery -is:retweet` (512 characters on standard tiers). */
     query: z.string().trim().min(1, "a search query is required").max(512),
     /** App-only OAuth 2.0 bearer token: enough for search. */
-    bearerToken: z.string().min(20, "the app's bearer token from the X developer portal"),
+    bearerToken: z.string().min(20, "must be the app's bearer token from the X developer portal"),
     /** OAuth 1.0a user context: only needed to post replies as the brand account. */
     appKey: z.string().min(1).optional(),
     appSecret: z.string().min(1).optional(),
