@@ -306,4 +306,24 @@ describe("Trustpilot connector", () => {
     expect(error.failure).toBe("auth");
     expect(error.message).toContain("username and password");
   });
+  it("uses the client-credentials grant when no login is configured", async () => {
+    server.handle((req, res) => {
+      if (req.path === TOKEN_PATH) return sendJson(res, 200, fixture("trustpilot", "token.json"));
+      return sendJson(res, 201, "{}");
+    });
+    const cfg = config({ apiSecret: "tp-api-secret", authorBusinessUserId: "5f0c1e2d3a4b5c6d7e8f9012" });
+    await createTrustpilotConnector().reply?.(context(null, { cfg }), {
+      target: "6640d1c4e2a1b7f3a9c01234",
+      text: "Thanks.",
+    });
+    const [token, reply] = server.requests;
+    expect(token?.headers.authorization).toBe(
+      `Basic ${Buffer.from("tp-api-key:tp-api-secret").toString("base64")}`,
+    );
+    expect(token?.body).toBe("grant_type=client_credentials");
+    expect(JSON.parse(reply?.body ?? "")).toEqual({
+      message: "Thanks.",
+      authorBusinessUserId: "5f0c1e2d3a4b5c6d7e8f9012",
+    });
+  });
 });

@@ -33,11 +33,10 @@ export const trustpilotConfigSchema = z.object({
   businessUnitId: z.string().min(1),
   baseUrl: z.url().default("https://api.trustpilot.com/v1"),
   perPage: z.number().int().min(1).max(100).default(100),
-  // Posting replies: a business user's login (password grant) or a refresh token, plus the API secret.
+  // Posting replies: the API secret plus the replying business user's id (client credentials) or login.
   apiSecret: z.string().min(1).optional(),
   username: z.string().min(1).optional(),
   password: z.string().min(1).optional(),
-  refreshToken: z.string().min(1).optional(),
   authorBusinessUserId: z.string().min(1).optional(),
   /** Defaults to `<baseUrl>/oauth/oauth-business-users-for-applications/accesstoken`. */
   tokenUrl: z.url().optional(),
@@ -141,11 +140,15 @@ function hasNextPage(body: z.infer<typeof trustpilotReviewsResponse>, perPage: n
 export function createTrustpilotConnector(deps: { tokens?: TokenCache } = {}): Connector<TrustpilotConfig> {
   const tokens = deps.tokens ?? createTokenCache();
 
+  // Trustpilot's recommended server-to-server grant is client credentials, replying on behalf of the business
+  // user named by authorBusinessUserId; the password grant is legacy but still works for older apps.
   function grantFor(config: TrustpilotConfig): TokenGrant {
-    if (!config.apiSecret || (!config.refreshToken && !(config.username && config.password))) {
+    const login =
+      config.username && config.password ? { username: config.username, password: config.password } : null;
+    if (!config.apiSecret || (!login && !config.authorBusinessUserId)) {
       throw new ConnectorError(
         "config",
-        "Posting to Trustpilot needs apiSecret and either refreshToken or a business user's username and password.",
+        "Posting to Trustpilot needs apiSecret and authorBusinessUserId (client credentials), or apiSecret and a business user's username and password.",
       );
     }
     return {
@@ -154,12 +157,10 @@ export function createTrustpilotConnector(deps: { tokens?: TokenCache } = {}): C
         joinUrl(config.baseUrl, "oauth/oauth-business-users-for-applications/accesstoken").toString(),
       clientId: config.apiKey,
       clientSecret: config.apiSecret,
-      params: config.refreshToken
-        ? { grant_type: "refresh_token", refresh_token: config.refreshToken }
-        : { grant_type: "password", username: config.username ?? "", password: config.password ?? "" },
+      params: login ? { grant_type: "password", ...login } : { grant_type: "client_credentials" },
       clientAuth: "basic",
       credentials: {
-        grant: config.refreshToken ? "refreshToken" : "username and password",
+        grant: login ? "username and password" : "apiKey and apiSecret",
         client: "apiKey and apiSecret",
       },
       platform: "Trustpilot",
