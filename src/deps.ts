@@ -5,6 +5,8 @@ import { openDatabase, migrateDatabase, type Database, type Db } from "./db/clie
 import { createLogger, type Logger } from "./log.js";
 import type { Router } from "./pipeline/route.js";
 import type { MentionClassifier } from "./pipeline/types.js";
+import type { BrandContextLoader } from "./replies/lint-api.js";
+import { loadBrandContext } from "./services/brands/brand-context.js";
 
 export interface Deps {
   env: AppEnv;
@@ -17,6 +19,8 @@ export interface Deps {
   classifier?: MentionClassifier;
   /** Decisions taken in the store transaction (alerts, rights events, follow-ups); see src/pipeline/route.ts. */
   routers: Router[];
+  /** The default brand's name, own channels and client roster, for the reply linter (CLI default). */
+  brandContext: BrandContextLoader;
 }
 
 export interface BuildDepsOptions {
@@ -41,5 +45,6 @@ export function createDeps(env: AppEnv, database: Database, options: Omit<BuildD
     log: options.log ?? createLogger(env.LOG_LEVEL),
     now: options.now ?? (() => new Date()),
     routers: [],
+    brandContext: () => loadBrandContext(database.db),
   };
 }
