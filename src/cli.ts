@@ -12,6 +12,8 @@ import { backfillCommand } from "./cli/backfill.js";
 import { usersCommand } from "./cli/users.js";
 import { lintReplyCommand } from "./cli/lint-reply.js";
 import { classifyCommand } from "./cli/classify.js";
+import { digestCommand } from "./cli/digest.js";
+import { spikesCommand } from "./cli/spikes.js";
 
 export const commands: Command[] = [
   migrateCommand,
@@ -22,6 +24,8 @@ export const commands: Command[] = [
   usersCommand,
   lintReplyCommand,
   classifyCommand,
+  digestCommand,
+  spikesCommand,
 ];
 
 function help(): string {

@@ -4,6 +4,7 @@ import type { Deps } from "../deps.js";
 import { runPollDueSources } from "./poll-due-sources.js";
 import { runDeliverOutbox } from "./deliver-outbox.js";
 import { runDetectSpikes } from "./detect-spikes.js";
+import { runSendDigestsJob } from "./send-digests.js";
 
 export interface JobDefinition {
   name: string;
@@ -40,6 +41,15 @@ export const JOBS: JobDefinition[] = [
     async run(deps, now) {
       const report = await runDetectSpikes(deps, now);
       return report.newSpikes;
+    },
+  },
+  {
+    name: "send-digests",
+    cron: "*/15 * * * *",
+    leaseMs: 15 * 60_000,
+    async run(deps, now) {
+      const report = await runSendDigestsJob(deps, now);
+      return report.queued.length;
     },
   },
 ];

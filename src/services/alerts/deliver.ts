@@ -31,7 +31,8 @@ export async function deliverOutbox(
   // A destination that is down or rate-limiting gets one request per run, not one per queued message.
   const blocked = new Map<string, Date>();
   for (const row of rows) {
-    const destinationKey = `${row.kind}:${row.destination}`;
+    // E-mails all go through the one SMTP server; Slack and webhooks through their own URLs.
+    const destinationKey = row.kind === "email" ? "email" : `${row.kind}:${row.destination}`;
     const blockedUntil = blocked.get(destinationKey);
     if (blockedUntil) {
       await releaseClaim(ctx.db, row.id, blockedUntil);

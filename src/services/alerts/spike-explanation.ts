@@ -131,7 +131,11 @@ export function explainSpike(spike: ExplainedMention[], baseline: ExplainedMenti
   const examples = spike
     .map((m, i) => ({ m, score: [...spikeTerms[i]!].filter((t) => topTerms.has(t)).length }))
     .sort((x, y) => y.score - x.score || x.m.id - y.m.id)
-    .filter(({ m }) => (seen.has(m.contentHash) ? false : (seen.add(m.contentHash), true)))
+    .filter(({ m }) => {
+      if (seen.has(m.contentHash)) return false;
+      seen.add(m.contentHash);
+      return true;
+    })
     .slice(0, 3)
     .map(({ m }) => ({ id: m.id, textMasked: m.textMasked, sourceName: m.sourceName }));
 

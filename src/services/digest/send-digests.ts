@@ -1,0 +1,99 @@
+// Digest e-mails go through the outbox like Slack alerts: one row per recipient and week, keyed
+// `digest:<brandId>:<week>:<email>`, so a re-run (or two schedulers) never mails a director twice.
+import { eq, inArray } from "drizzle-orm";
+import { brands, digestRecipients, outbox } from "../../db/schema/index.js";
+import type { Deps } from "../../deps.js";
+import { enqueueOutbox } from "../alerts/outbox.js";
+import type { EmailPayload } from "../alerts/senders.js";
+import { type DigestData, loadDigestData } from "./load-digest.js";
+import { renderDigest } from "./render-digest.js";
+import { digestDueAt, formatIsoWeek, type IsoWeek, isoWeekOf, shiftWeek } from "./week.js";
+
+export const digestKey = (brandId: number, week: string, email: string) =>
+  `digest:${brandId}:${week}:${email.toLowerCase()}`;
+
+export function digestEmail(data: DigestData, to: string): EmailPayload {
+  const rendered = renderDigest(data);
+  return { to: [to], subject: rendered.subject, html: rendered.html, text: rendered.text };
+}
+
+export interface DigestRunReport {
+  /** Recipients whose Monday 08:00 has passed and whose digest was queued now. */
+  queued: string[];
+  /** Already queued or sent earlier this week. */
+  alreadyQueued: number;
+  /** Recipients whose local Monday 08:00 has not come yet. */
+  notDue: number;
+}
+
+/** Recipients without a brand receive the company brand's digest. */
+async function recipientsByBrand(deps: Deps) {
+  const rows = await deps.db.select().from(digestRecipients);
+  const companyBrands = await deps.db
+    .select({ id: brands.id })
+    .from(brands)
+    .where(eq(brands.kind, "company"));
+  return rows.flatMap((r) =>
+    r.brandId !== null ? [{ ...r, brandId: r.brandId }] : companyBrands.map((b) => ({ ...r, brandId: b.id })),
+  );
+}
+
+/**
+ * Every 15 minutes: each recipient whose local Monday 08:00 of this week has passed gets last week's digest,
+ * once. Data are loaded once per brand and week however many directors read it.
+ */
+export async function runSendDigests(deps: Deps, now: Date): Promise<DigestRunReport> {
+  const report: DigestRunReport = { queued: [], alreadyQueued: 0, notDue: 0 };
+  const due: { brandId: number; email: string; week: IsoWeek; key: string }[] = [];
+  for (const r of await recipientsByBrand(deps)) {
+    const thisWeek = isoWeekOf(now, r.timeZone);
+    if (now.getTime() < digestDueAt(thisWeek, r.timeZone).getTime()) {
+      report.notDue++;
+      continue;
+    }
+    const week = shiftWeek(thisWeek, -1);
+    due.push({
+      brandId: r.brandId,
+      email: r.email,
+      week,
+      key: digestKey(r.brandId, formatIsoWeek(week), r.email),
+    });
+  }
+  if (due.length === 0) return report;
+  const existing = new Set(
+    (
+      await deps.db
+        .select({ key: outbox.idempotencyKey })
+        .from(outbox)
+        .where(
+          inArray(
+            outbox.idempotencyKey,
+            due.map((d) => d.key),
+          ),
+        )
+    ).map((r) => r.key),
+  );
+  const loaded = new Map<string, DigestData>();
+  for (const d of due) {
+    if (existing.has(d.key)) {
+      report.alreadyQueued++;
+      continue;
+    }
+    const cacheKey = `${d.brandId}:${formatIsoWeek(d.week)}`;
+    let data = loaded.get(cacheKey);
+    if (!data) {
+      data = await loadDigestData(deps, d.brandId, d.week, now);
+      loaded.set(cacheKey, data);
+    }
+    const queued = await enqueueOutbox(
+      deps.db,
+      { kind: "email", idempotencyKey: d.key, destination: d.email, payload: digestEmail(data, d.email) },
+      now,
+    );
+    if (queued) {
+      existing.add(d.key);
+      report.queued.push(d.email);
+    } else report.alreadyQueued++;
+  }
+  return report;
+}
