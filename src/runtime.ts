@@ -5,6 +5,8 @@ import type { Deps } from "./deps.js";
 import type { MentionClassifier } from "./pipeline/types.js";
 import { dbClassificationCache } from "./services/classification/db-cache.js";
 import { urgentAlertRouter } from "./pipeline/routers/urgent-alert.js";
+import { followUpRouter } from "./pipeline/routers/follow-up.js";
+import { rightsEventsRouter } from "./pipeline/routers/rights-events.js";
 import { publicBaseUrl } from "./services/alerts/links.js";
 
 export interface RuntimeOptions {
@@ -27,5 +29,5 @@ export async function buildRuntime(deps: Deps, options: RuntimeOptions = {}): Pr
     publicUrl: publicBaseUrl(env),
     ...(env.SLACK_WEBHOOK_URL ? { fallbackWebhookUrl: env.SLACK_WEBHOOK_URL } : {}),
   });
-  return { ...deps, classifier, routers: [...deps.routers, urgentAlerts] };
+  return { ...deps, classifier, routers: [...deps.routers, urgentAlerts, followUpRouter, rightsEventsRouter({ url: env.ACCOUNT_WEBHOOK_URL ?? null })] };
 }

@@ -18,9 +18,11 @@ import type { WebEnv } from "./context.js";
 import { errorHandler } from "./errors.js";
 import { csrfGuard, loadAuth, requireLogin } from "./middleware/auth.js";
 import { type ApiOperation, buildOpenApi } from "./openapi.js";
+import { accountsApiDocs, accountsRoutes } from "./routes/accounts.js";
 import { adminApiDocs, adminRoutes } from "./routes/admin.js";
 import { ingestRoutes } from "./routes/ingest.js";
 import { feedRoutes, mentionsApiDocs, mentionsApiRoutes } from "./routes/mentions.js";
+import { repliesApiDocs, repliesApiRoutes, repliesRoutes } from "./routes/replies.js";
 import { publicSessionRoutes, sessionApiDocs, sessionRoutes } from "./routes/session.js";
 import { sourcesApiDocs, sourcesRoutes } from "./routes/sources.js";
 import { staticRoutes } from "./routes/static.js";
@@ -70,6 +72,7 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}) {
   app.route("/", mentionsApiRoutes(deps));
   app.route("/", sourcesRoutes(deps));
   app.route("/", adminRoutes(deps));
+  app.route("/", repliesRoutes(deps)).route("/", repliesApiRoutes(deps)).route("/", accountsRoutes(deps));
   for (const extra of options.routes ?? []) app.route(extra.path, extra.app);
 
   const apiDocs = [
@@ -78,6 +81,8 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}) {
     ...todayApiDocs,
     ...sourcesApiDocs,
     ...adminApiDocs,
+    ...repliesApiDocs,
+    ...accountsApiDocs,
     ...(options.apiDocs ?? []),
   ];
   app.get("/api/openapi.json", (c) => c.json(buildOpenApi(apiDocs, "1")));

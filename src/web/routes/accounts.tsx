@@ -1,7 +1,7 @@
 // Accounts: the push API for the collections system, link suggestions and decisions, rights events as JSON and
 // CSV. Everything here is for admins and managers only (the link from a post to an account is NPI); every view
 // and decision is audited by the services.
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { Deps } from "../../deps.js";
 import { AppError, badRequest } from "../../errors.js";
@@ -55,7 +55,7 @@ function parseSince(value: string | undefined): Date | undefined {
 }
 
 export function accountsRoutes(deps: Deps) {
-  const csvResponse = async (c: Parameters<Parameters<Hono<WebEnv>["get"]>[1]>[0], since?: Date) => {
+  const csvResponse = async (c: Context<WebEnv>, since?: Date) => {
     const user = c.get("user");
     const rows = await listRightsEvents(deps.db, user.workspaceId, since);
     await recordAudit(deps.db, {

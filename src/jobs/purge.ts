@@ -1,0 +1,56 @@
+// Retention. Compliance evidence — drafts, every lint result, approvals, posted text and time, account links,
+// rights events, the audit trail — is kept three years (Reg F §1006.100); everything else about the public is
+// deleted after RETENTION_DAYS (the Safeguards Rule's "no longer than needed"). Idempotent; safe to run hourly.
+import { sql } from "drizzle-orm";
+import type { Deps } from "../deps.js";
+
+export const EVIDENCE_DAYS = 3 * 366;
+const DAY_MS = 86_400_000;
+
+export interface PurgeReport {
+  mentions: number;
+  rawStripped: number;
+  replies: number;
+  outbox: number;
+  audit: number;
+}
+
+/** Mentions that are evidence: answered (any reply), linked by a person, the subject of a rights event or a case. */
+const EVIDENCE_MENTION = sql`(
+  EXISTS (SELECT 1 FROM replies r WHERE r.mention_id = mentions.id)
+  OR EXISTS (SELECT 1 FROM account_links l WHERE l.mention_id = mentions.id AND l.status = 'confirmed')
+  OR EXISTS (SELECT 1 FROM rights_events e WHERE e.mention_id = mentions.id)
+  OR EXISTS (SELECT 1 FROM cases c WHERE c.root_mention_id = mentions.id)
+)`;
+
+export async function runPurge(deps: Deps, now: Date): Promise<PurgeReport> {
+  const retentionCutoff = now.getTime() - deps.env.RETENTION_DAYS * DAY_MS;
+  const evidenceCutoff = now.getTime() - EVIDENCE_DAYS * DAY_MS;
+  return deps.db.transaction(async (tx) => {
+    const count = async (query: ReturnType<typeof sql>) => {
+      const result = (await tx.run(query)) as { rowsAffected?: number; meta?: { changes?: number } };
+      return Number(result.rowsAffected ?? result.meta?.changes ?? 0);
+    };
+    // 1. Evidence past its three years: replies whose last activity is that old, with their lints and cases.
+    const oldReplies = sql`SELECT id FROM replies WHERE coalesce(posted_at, updated_at, created_at) < ${evidenceCutoff}`;
+    await count(sql`DELETE FROM reply_lints WHERE reply_id IN (${oldReplies})`);
+    await count(sql`UPDATE mentions SET case_id = NULL WHERE case_id IN (SELECT id FROM cases WHERE reply_id IN (${oldReplies}))`);
+    await count(sql`DELETE FROM cases WHERE reply_id IN (${oldReplies})`);
+    const replies = await count(sql`DELETE FROM replies WHERE id IN (${oldReplies})`);
+    await count(sql`DELETE FROM rights_events WHERE occurred_at < ${evidenceCutoff}`);
+    await count(sql`DELETE FROM account_links WHERE created_at < ${evidenceCutoff}`);
+    const audit = await count(sql`DELETE FROM audit_log WHERE at < ${evidenceCutoff}`);
+
+    // 2. Everything else older than RETENTION_DAYS: mentions nobody answered or linked, and their suggestions.
+    const purgeable = sql`SELECT id FROM mentions WHERE created_at < ${retentionCutoff} AND NOT ${EVIDENCE_MENTION}`;
+    await count(sql`DELETE FROM account_links WHERE mention_id IN (${purgeable})`);
+    await count(sql`DELETE FROM cases WHERE root_mention_id IN (${purgeable})`);
+    const mentions = await count(sql`DELETE FROM mentions WHERE id IN (${purgeable})`);
+    // Kept mentions lose what is not evidence: the platform's raw payload.
+    const rawStripped = await count(
+      sql`UPDATE mentions SET raw = NULL WHERE created_at < ${retentionCutoff} AND raw IS NOT NULL`,
+    );
+    const outbox = await count(sql`DELETE FROM outbox WHERE status = 'sent' AND created_at < ${retentionCutoff}`);
+    return { mentions, rawStripped, replies, outbox, audit };
+  });
+}

@@ -1,0 +1,59 @@
+// A new mention by an author whose earlier mention a person already linked to an account carries that link:
+// the keyed author identity is the same platform account, not a guess. Its rights flags then become dated
+// events (and signed webhooks) in the same transaction that stores it, so a cease-contact said in public is
+// never lost between the poll and the next time someone opens the dashboard.
+import { and, desc, eq, inArray } from "drizzle-orm";
+import { accountLinks, mentions } from "../../db/schema/index.js";
+import { isRightsFlag } from "../../domain/accounts/rights.js";
+import { recordAudit, SYSTEM_ACTOR } from "../../services/audit/record-audit.js";
+import { emitRightsEvents, type WebhookConfig } from "../../services/accounts/rights.js";
+import type { Router } from "../route.js";
+
+export function rightsEventsRouter(webhook: WebhookConfig): Router {
+  return async (tx, stored, ctx) => {
+    const withKey = stored.filter((s) => s.prepared.authorKey);
+    if (withKey.length === 0) return;
+    const authorKeys = [...new Set(withKey.map((s) => s.prepared.authorKey!))];
+    const known = await tx
+      .select({ authorKey: mentions.authorKey, accountId: accountLinks.accountId, mentionId: accountLinks.mentionId })
+      .from(accountLinks)
+      .innerJoin(mentions, eq(mentions.id, accountLinks.mentionId))
+      .where(and(eq(accountLinks.status, "confirmed"), inArray(mentions.authorKey, authorKeys)))
+      .orderBy(desc(accountLinks.decidedAt));
+    if (known.length === 0) return;
+    for (const item of withKey) {
+      const links = known.filter((k) => k.authorKey === item.prepared.authorKey && k.mentionId !== item.id);
+      const accountIds = [...new Set(links.map((l) => l.accountId))];
+      // Two different accounts behind one author is exactly the doubt in which we do not link.
+      if (accountIds.length !== 1) continue;
+      const [accountId] = accountIds as [number];
+      const from = links[0]!.mentionId;
+      const [link] = await tx
+        .insert(accountLinks)
+        .values({
+          mentionId: item.id,
+          accountId,
+          score: 100,
+          evidence: [{ kind: "same_author", detail: `same platform author as mention ${from}, which a person linked` }],
+          status: "confirmed",
+          decidedAt: ctx.now,
+          createdAt: ctx.now,
+        })
+        .onConflictDoNothing()
+        .returning({ id: accountLinks.id });
+      if (!link) continue;
+      await recordAudit(tx, {
+        actor: SYSTEM_ACTOR,
+        action: "account_link.carry",
+        entityType: "account_link",
+        entityId: link.id,
+        after: { mentionId: item.id, accountId, from },
+        at: ctx.now,
+      });
+      const flags = item.prepared.classification?.flags ?? [];
+      if (flags.some(isRightsFlag)) {
+        await emitRightsEvents(tx, { accountId, mentionId: item.id, webhook, now: ctx.now });
+      }
+    }
+  };
+}
