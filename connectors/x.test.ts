@@ -404,6 +404,19 @@ describe("X connector: replies", () => {
     expect(calls).toBe(1);
   });
 
+  it("reports a conversation that does not accept the reply as unsupported, not as a credential problem", async () => {
+    server.use(
+      http.post("https://api.x.com/2/tweets", () =>
+        json(fixture("x", "error-403-reply-restricted.json"), 403, { "x-rate-limit-remaining": "99" }),
+      ),
+    );
+    const error = await connector()
+      .x.reply?.(ctx(null, { cfg: posting() }), { target: "2123746191474302721", text: "Hi" })
+      .catch((e) => e);
+    expect(error.failure).toBe("unsupported");
+    expect(error.message).toContain("Reply to this conversation is not allowed");
+  });
+
   it("names the user keys when X refuses them", async () => {
     server.use(http.post("https://api.x.com/2/tweets", () => json(fixture("x", "error-401.json"), 401)));
     const error = await connector()

@@ -238,6 +238,17 @@ export function toConnectorError(error: unknown, credential: string, now = new D
   });
 }
 
+/**
+ * X answers 403 both for bad keys and for a post it will not accept (the author limited who can reply, or the
+ * text duplicates an earlier post). The second kind is not a credential problem: say what X said.
+ */
+function refusedReply(error: unknown): ConnectorError | null {
+  if (!(error instanceof ApiResponseError) || error.code !== 403) return null;
+  const detail = detailOf(error);
+  if (!/reply|duplicate|not allowed/i.test(detail)) return null;
+  return new ConnectorError("unsupported", `X refused this reply: ${detail}`, { status: 403, cause: error });
+}
+
 /** Runs one X call with a timeout, retrying 5xx/network failures with backoff and jitter and short 429 waits. */
 async function guarded<T>(
   behaviour: Required<XBehaviour>,
@@ -394,7 +405,13 @@ export function createXConnector(options: XBehaviour = {}): Connector<XConfig> {
     const created = await guarded(
       behaviour,
       "appKey / appSecret / accessToken / accessSecret",
-      () => client.v2.post("tweets", body, { timeout: behaviour.timeoutMs }),
+      async () => {
+        try {
+          return await client.v2.post("tweets", body, { timeout: behaviour.timeoutMs });
+        } catch (error) {
+          throw refusedReply(error) ?? error;
+        }
+      },
       { retries: 0 },
     );
     const parsed = parsePayload(createdSchema, created, ORIGIN);
