@@ -125,6 +125,7 @@ mark.lint-hit { background:#fde2e1; border-bottom:2px solid #b3261e; cursor:help
 mark.lint-missing { background:#fff4e0; border:1px dashed #c25e00; cursor:help; }
 ul.violations li { margin:.3rem 0; }
 .lint-ok { color:#1e7a3c; }
+.reply-editor button:disabled { opacity:.45; cursor:not-allowed; }
 .editor { position:relative; }
 .editor .counter { position:absolute; right:.4rem; bottom:.2rem; font-size:.75rem; color:#5f6b7a; }
 .reply-blocked { border-left:4px solid #b3261e; }
