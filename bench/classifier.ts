@@ -26,7 +26,11 @@ function cpuMs(): number {
   return (user + system) / 1000;
 }
 
-function measure(engine: LocalEngine, items: ClassifyInput[], minMs: number): { perSecond: number; wallPerSecond: number; count: number } {
+function measure(
+  engine: LocalEngine,
+  items: ClassifyInput[],
+  minMs: number,
+): { perSecond: number; wallPerSecond: number; count: number } {
   for (const item of items.slice(0, 200)) engine.classifyOne(item); // warm-up: JIT, regex compilation
   let count = 0;
   const cpuStart = cpuMs();
@@ -52,10 +56,15 @@ export async function runClassifierBench(): Promise<void> {
   // A long narrative, repeated with variations, stands in for CFPB-style complaints.
   const narrative =
     "I have been contacted repeatedly by a debt collector about a medical bill that my insurance already paid. I asked them in writing to validate the debt and they never sent anything, but they keep calling me at work and told my supervisor about it. They also threatened to report it to the credit bureaus and to sue me if I don't pay by Friday. ";
-  const longs = Array.from({ length: 50 }, (_, i) => ({ id: `n${i}`, text: `${narrative.repeat(1 + (i % 3))} Case ${i}.` }));
+  const longs = Array.from({ length: 50 }, (_, i) => ({
+    id: `n${i}`,
+    text: `${narrative.repeat(1 + (i % 3))} Case ${i}.`,
+  }));
   const long = measure(engine, longs, 1_000);
   const longLen = longs.reduce((a, p) => a + p.text.length, 0) / longs.length;
-  console.log(`classifier local: ${Math.round(long.perSecond).toLocaleString("en-US")} long narratives per CPU-second (avg ${Math.round(longLen)} chars)`);
+  console.log(
+    `classifier local: ${Math.round(long.perSecond).toLocaleString("en-US")} long narratives per CPU-second (avg ${Math.round(longLen)} chars)`,
+  );
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await runClassifierBench();

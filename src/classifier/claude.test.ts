@@ -26,7 +26,10 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function engineWith(handler: MessagesHandler, options: { maxRetries?: number; timeoutMs?: number } = {}) {
+async function engineWith(
+  handler: MessagesHandler,
+  options: { maxRetries?: number; timeoutMs?: number } = {},
+) {
   server = await startFakeAnthropic(handler);
   return new ClaudeEngine({
     apiKey: "test-key",
@@ -41,8 +44,15 @@ async function engineWith(handler: MessagesHandler, options: { maxRetries?: numb
 describe("ClaudeEngine", () => {
   it("sends a cached system prompt, a forced tool and a masked, delimited mention; returns the validated result", async () => {
     const engine = await engineWith(() => ({ body: toolUseMessage(valid) }));
-    const [out] = await engine.classify([{ id: "a", text: "they call me 9 times a day, my number is 555-123-4567" }]);
-    expect(out).toMatchObject({ id: "a", category: "communication_tactics", relevant: true, engine: "claude" });
+    const [out] = await engine.classify([
+      { id: "a", text: "they call me 9 times a day, my number is 555-123-4567" },
+    ]);
+    expect(out).toMatchObject({
+      id: "a",
+      category: "communication_tactics",
+      relevant: true,
+      engine: "claude",
+    });
     // Our own patterns add what Claude missed: the phone number is a PII exposure.
     expect(out?.flags).toContain("pii");
     expect(out?.maskedText).toBe("they call me 9 times a day, my number is [PHONE]");
@@ -58,7 +68,11 @@ describe("ClaudeEngine", () => {
   it("retries a 429 and then succeeds", async () => {
     const engine = await engineWith((_, call) =>
       call === 1
-        ? { status: 429, headers: { "retry-after-ms": "5" }, body: errorBody("rate_limit_error", "slow down") }
+        ? {
+            status: 429,
+            headers: { "retry-after-ms": "5" },
+            body: errorBody("rate_limit_error", "slow down"),
+          }
         : { body: toolUseMessage(valid) },
     );
     const [out] = await engine.classify([{ id: "a", text: "stop calling me" }]);
@@ -72,13 +86,21 @@ describe("ClaudeEngine", () => {
       headers: { "retry-after-ms": "5" },
       body: errorBody("overloaded_error", "Overloaded"),
     }));
-    await expect(engine.classify([{ id: "a", text: "stop calling me" }])).rejects.toMatchObject({ status: 529 });
+    await expect(engine.classify([{ id: "a", text: "stop calling me" }])).rejects.toMatchObject({
+      status: 529,
+    });
     expect(server?.requests).toHaveLength(3); // first try + maxRetries (2)
   });
 
   it("recovers when 529 clears", async () => {
     const engine = await engineWith((_, call) =>
-      call < 3 ? { status: 529, headers: { "retry-after-ms": "5" }, body: errorBody("overloaded_error", "Overloaded") } : { body: toolUseMessage(valid) },
+      call < 3
+        ? {
+            status: 529,
+            headers: { "retry-after-ms": "5" },
+            body: errorBody("overloaded_error", "Overloaded"),
+          }
+        : { body: toolUseMessage(valid) },
     );
     await expect(engine.classify([{ id: "a", text: "stop calling me" }])).resolves.toHaveLength(1);
   });
@@ -100,8 +122,13 @@ describe("ClaudeEngine", () => {
   });
 
   it("times out a request that hangs", async () => {
-    const engine = await engineWith(() => ({ delayMs: 1_000, body: toolUseMessage(valid) }), { maxRetries: 0, timeoutMs: 100 });
-    await expect(engine.classify([{ id: "a", text: "hello" }])).rejects.toBeInstanceOf(APIConnectionTimeoutError);
+    const engine = await engineWith(() => ({ delayMs: 1_000, body: toolUseMessage(valid) }), {
+      maxRetries: 0,
+      timeoutMs: 100,
+    });
+    await expect(engine.classify([{ id: "a", text: "hello" }])).rejects.toBeInstanceOf(
+      APIConnectionTimeoutError,
+    );
   });
 
   it("cannot be steered by a prompt-injection mention: the text stays inside its tags and prose answers are refused", async () => {
@@ -126,7 +153,9 @@ describe("ClaudeEngine", () => {
 
   it("classifies a backfill through the Message Batches API, reporting items that came back malformed", async () => {
     const engine = await engineWith((request) =>
-      mentionOf(request).includes("broken") ? { body: toolUseMessage({ category: "nope" }) } : { body: toolUseMessage(valid) },
+      mentionOf(request).includes("broken")
+        ? { body: toolUseMessage({ category: "nope" }) }
+        : { body: toolUseMessage(valid) },
     );
     const outcome = await engine.classifyBatch([
       { id: "1", text: "they call every day" },
@@ -135,6 +164,8 @@ describe("ClaudeEngine", () => {
     ]);
     expect(server?.batchCreates).toBe(1);
     expect(outcome.results.map((r) => r.id)).toEqual(["1", "3"]);
-    expect(outcome.failed).toEqual([{ id: "2", error: expect.stringContaining("invalid record_classification input") }]);
+    expect(outcome.failed).toEqual([
+      { id: "2", error: expect.stringContaining("invalid record_classification input") },
+    ]);
   });
 });

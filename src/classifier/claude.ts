@@ -5,7 +5,15 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import Anthropic from "@anthropic-ai/sdk";
 import { z } from "zod";
-import { CATEGORIES, type Classification, FLAGS, type Flag, SEVERITIES, type Severity, severityRank } from "../domain/taxonomy.js";
+import {
+  CATEGORIES,
+  type Classification,
+  FLAGS,
+  type Flag,
+  SEVERITIES,
+  type Severity,
+  severityRank,
+} from "../domain/taxonomy.js";
 import { computeSeverity, detectFlags } from "./flags.js";
 import { maskPii } from "./pii.js";
 import type { ClassifierEngine, ClassifyInput, ClassifyOutput } from "./types.js";
@@ -84,7 +92,10 @@ export function parseToolResult(message: Pick<Anthropic.Message, "content">, ite
   }
   const parsed = toolResultSchema.safeParse(calls[0].input);
   if (!parsed.success) {
-    throw new ClaudeOutputError(`invalid ${TOOL_NAME} input: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`, itemId);
+    throw new ClaudeOutputError(
+      `invalid ${TOOL_NAME} input: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+      itemId,
+    );
   }
   const result = parsed.data;
   return { ...result, flags: [...new Set(result.flags)], relevant: result.category !== "not_collections" };
@@ -97,7 +108,13 @@ export function parseToolResult(message: Pick<Anthropic.Message, "content">, ite
 export function mergeWithPatterns(result: Classification, text: string, reach?: number): Classification {
   const patterns = detectFlags(text);
   const flags = FLAGS.filter((f) => result.flags.includes(f) || patterns.flags.includes(f)) as Flag[];
-  const floor = computeSeverity({ category: result.category, flags, lawsuitThreat: patterns.lawsuitThreat, sentiment: result.sentiment, reach });
+  const floor = computeSeverity({
+    category: result.category,
+    flags,
+    lawsuitThreat: patterns.lawsuitThreat,
+    sentiment: result.sentiment,
+    reach,
+  });
   const severity: Severity = severityRank(floor) > severityRank(result.severity) ? floor : result.severity;
   return { ...result, flags, severity };
 }
@@ -172,7 +189,10 @@ export class ClaudeEngine implements ClassifierEngine {
     if (items.length === 0) return { results: [], failed: [] };
     const byCustomId = new Map(items.map((item, i) => [`m${i}`, item]));
     const batch = await this.client.messages.batches.create({
-      requests: [...byCustomId].map(([custom_id, item]) => ({ custom_id, params: this.requestParams(item.text) })),
+      requests: [...byCustomId].map(([custom_id, item]) => ({
+        custom_id,
+        params: this.requestParams(item.text),
+      })),
     });
     const pollMs = this.options.batchPollIntervalMs ?? 30_000;
     const deadline = Date.now() + (this.options.batchMaxWaitMs ?? 24 * 3600_000);
@@ -201,7 +221,8 @@ export class ClaudeEngine implements ClassifierEngine {
     for (const [customId, item] of byCustomId) {
       const result = done.get(customId);
       if (result) results.push(result);
-      else if (!failed.some((f) => f.id === item.id)) failed.push({ id: item.id, error: "missing from batch results" });
+      else if (!failed.some((f) => f.id === item.id))
+        failed.push({ id: item.id, error: "missing from batch results" });
     }
     return { results, failed };
   }

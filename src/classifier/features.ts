@@ -126,7 +126,10 @@ function addGroup(s: Scratch, indices: number[], weight: number) {
   }
 }
 
-export function extractFeatures(text: string, { bits, charWeight = CHAR_WEIGHT, cueWeight = CUE_WEIGHT, bigrams = true }: FeatureOptions): SparseVector {
+export function extractFeatures(
+  text: string,
+  { bits, charWeight = CHAR_WEIGHT, cueWeight = CUE_WEIGHT, bigrams = true }: FeatureOptions,
+): SparseVector {
   const mask = (1 << bits) - 1;
   const normalized = normalizeText(text);
   const words = normalized.match(/[a-z0-9']+/g) ?? [];

@@ -55,7 +55,12 @@ describe("detectFlags", () => {
 });
 
 describe("computeSeverity", () => {
-  const base = { category: "communication_tactics" as const, flags: [] as Flag[], lawsuitThreat: false, sentiment: -0.3 };
+  const base = {
+    category: "communication_tactics" as const,
+    flags: [] as Flag[],
+    lawsuitThreat: false,
+    sentiment: -0.3,
+  };
   it("is critical for self-harm, attorney, regulator, lawsuit threats and high reach", () => {
     expect(computeSeverity({ ...base, flags: ["self_harm"] })).toBe("critical");
     expect(computeSeverity({ ...base, category: "not_collections", flags: ["self_harm"] })).toBe("critical");

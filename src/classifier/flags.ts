@@ -139,7 +139,13 @@ export interface SeverityInput {
   reach?: number;
 }
 
-export function computeSeverity({ category, flags, lawsuitThreat, sentiment, reach }: SeverityInput): Severity {
+export function computeSeverity({
+  category,
+  flags,
+  lawsuitThreat,
+  sentiment,
+  reach,
+}: SeverityInput): Severity {
   const relevant = category !== "not_collections";
   // Critical signals win over the category: a person at risk, a lawyer or a regulator matters even when the model
   // doubts the post is about collections (a short "my lawyer will be in touch" carries no collections words).

@@ -1,10 +1,16 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { MemoryClassificationCache, contentHash } from "./cache.js";
+import { contentHash, MemoryClassificationCache } from "./cache.js";
 import { ClaudeEngine } from "./claude.js";
 import { escalationReason, HybridEngine } from "./hybrid.js";
 import { createClassifier } from "./index.js";
 import { LocalEngine } from "./local.js";
-import { type FakeAnthropic, type MessagesHandler, mentionOf, startFakeAnthropic, toolUseMessage } from "./testing/fake-anthropic.js";
+import {
+  type FakeAnthropic,
+  type MessagesHandler,
+  mentionOf,
+  startFakeAnthropic,
+  toolUseMessage,
+} from "./testing/fake-anthropic.js";
 
 const claudeSays = {
   category: "legal_threats",
@@ -25,7 +31,13 @@ const local = new LocalEngine();
 
 async function hybridWith(handler: MessagesHandler, errors: string[] = []) {
   server = await startFakeAnthropic(handler);
-  const claude = new ClaudeEngine({ apiKey: "k", model: "claude-test", baseURL: server.baseURL, maxRetries: 0, batchPollIntervalMs: 5 });
+  const claude = new ClaudeEngine({
+    apiKey: "k",
+    model: "claude-test",
+    baseURL: server.baseURL,
+    maxRetries: 0,
+    batchPollIntervalMs: 5,
+  });
   const cache = new MemoryClassificationCache();
   const engine = new HybridEngine(local, claude, cache, undefined, (id) => errors.push(id));
   return { engine, cache };
@@ -72,7 +84,9 @@ describe("HybridEngine", () => {
 
   it("uses the Batches API for backfills", async () => {
     const { engine } = await hybridWith((request) =>
-      mentionOf(request).includes("lawyer") ? { body: toolUseMessage(claudeSays) } : { body: toolUseMessage({ ...claudeSays, category: "regulator" }) },
+      mentionOf(request).includes("lawyer")
+        ? { body: toolUseMessage(claudeSays) }
+        : { body: toolUseMessage({ ...claudeSays, category: "regulator" }) },
     );
     const out = await engine.classifyBatch([
       { id: "1", text: "great pizza tonight" },
@@ -84,15 +98,21 @@ describe("HybridEngine", () => {
   });
 
   it("escalates on critical severity or uncertainty only", () => {
-    expect(escalationReason(local.classifyOne({ id: "1", text: "I want to end my life, these calls never stop" }))).toBe("critical");
-    expect(escalationReason(local.classifyOne({ id: "2", text: "happy birthday to my best friend!" }))).toBeNull();
+    expect(
+      escalationReason(local.classifyOne({ id: "1", text: "I want to end my life, these calls never stop" })),
+    ).toBe("critical");
+    expect(
+      escalationReason(local.classifyOne({ id: "2", text: "happy birthday to my best friend!" })),
+    ).toBeNull();
   });
 });
 
 describe("createClassifier", () => {
   it("is local without a key, hybrid with one, and refuses claude without a key", () => {
     expect(createClassifier({ model: "m" }).name).toBe("local");
-    expect(createClassifier({ model: "m", anthropicApiKey: "k", anthropicBaseUrl: "http://127.0.0.1:9" }).name).toBe("hybrid");
+    expect(
+      createClassifier({ model: "m", anthropicApiKey: "k", anthropicBaseUrl: "http://127.0.0.1:9" }).name,
+    ).toBe("hybrid");
     expect(createClassifier({ model: "m", anthropicApiKey: "k", engine: "claude" }).name).toBe("claude");
     expect(() => createClassifier({ model: "m", engine: "claude" })).toThrow(/ANTHROPIC_API_KEY/);
   });

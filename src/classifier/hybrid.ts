@@ -1,7 +1,12 @@
 // Hybrid: the local engine decides everything it is sure of; Claude sees only what it can improve (relevant-looking
 // and uncertain, or critical), once per distinct text; any Claude failure falls back to the local answer.
 import type { Classification } from "../domain/taxonomy.js";
-import { type CachedClassification, type ClassificationCache, contentHash, MemoryClassificationCache } from "./cache.js";
+import {
+  type CachedClassification,
+  type ClassificationCache,
+  contentHash,
+  MemoryClassificationCache,
+} from "./cache.js";
 import { mergeWithPatterns } from "./claude.js";
 import type { LocalClassification, LocalEngine } from "./local.js";
 import type { ClassifierEngine, ClassifyInput, ClassifyOutput } from "./types.js";
@@ -9,7 +14,9 @@ import type { ClassifierEngine, ClassifyInput, ClassifyOutput } from "./types.js
 export interface ClaudeLike {
   version: string;
   classify(items: ClassifyInput[]): Promise<ClassifyOutput[]>;
-  classifyBatch?(items: ClassifyInput[]): Promise<{ results: ClassifyOutput[]; failed: { id: string; error: string }[] }>;
+  classifyBatch?(
+    items: ClassifyInput[],
+  ): Promise<{ results: ClassifyOutput[]; failed: { id: string; error: string }[] }>;
 }
 
 export interface EscalationPolicy {
@@ -26,7 +33,10 @@ export const DEFAULT_POLICY: EscalationPolicy = {
 
 export type EscalationReason = "critical" | "uncertain_relevance" | "uncertain_category" | null;
 
-export function escalationReason(local: LocalClassification, policy: EscalationPolicy = DEFAULT_POLICY): EscalationReason {
+export function escalationReason(
+  local: LocalClassification,
+  policy: EscalationPolicy = DEFAULT_POLICY,
+): EscalationReason {
   const p = local.prediction;
   // Critical posts go to a human anyway; a careful second reading gets the code and flags right for them.
   if (local.severity === "critical") return "critical";
@@ -110,7 +120,10 @@ export class HybridEngine implements ClassifierEngine {
     });
   }
 
-  private async run(items: ClassifyInput[], askClaude: (pending: ClassifyInput[]) => Promise<ClassifyOutput[]>) {
+  private async run(
+    items: ClassifyInput[],
+    askClaude: (pending: ClassifyInput[]) => Promise<ClassifyOutput[]>,
+  ) {
     const locals = items.map((item) => this.local.classifyOne(item));
     const out: ClassifyOutput[] = locals.map(stripLocal);
     this.stats.total += items.length;
@@ -140,12 +153,17 @@ export class HybridEngine implements ClassifierEngine {
       if (!answer) continue; // Claude failed for this text: the local answer stands.
       const cached = toCached(answer);
       await this.cache.set(hash, cached);
-      for (const i of indices) out[i] = this.fromCache(items[i] as ClassifyInput, cached, locals[i] as LocalClassification);
+      for (const i of indices)
+        out[i] = this.fromCache(items[i] as ClassifyInput, cached, locals[i] as LocalClassification);
     }
     return out;
   }
 
-  private fromCache(item: ClassifyInput, cached: CachedClassification, local: LocalClassification): ClassifyOutput {
+  private fromCache(
+    item: ClassifyInput,
+    cached: CachedClassification,
+    local: LocalClassification,
+  ): ClassifyOutput {
     const { version, ...result } = cached;
     // Reach differs between copies of the same text, so severity is re-derived for this copy.
     const merged: Classification = mergeWithPatterns(result, item.text, item.reach);

@@ -33,7 +33,9 @@ export function createClassifier(opts: CreateClassifierOptions): ClassifierEngin
   const engine = opts.engine ?? (opts.anthropicApiKey ? "hybrid" : "local");
   if (engine === "local") return new LocalEngine();
   if (!opts.anthropicApiKey) {
-    throw new ClassifierConfigError(`the ${engine} classifier needs ANTHROPIC_API_KEY; use --engine local to run offline`);
+    throw new ClassifierConfigError(
+      `the ${engine} classifier needs ANTHROPIC_API_KEY; use --engine local to run offline`,
+    );
   }
   const claude = new ClaudeEngine({
     apiKey: opts.anthropicApiKey,

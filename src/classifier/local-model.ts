@@ -1,7 +1,13 @@
 // The trained two-stage model: relevance (collections or not), then which collections code.
 import type { Category } from "../domain/taxonomy.js";
 import { extractFeatures, FEATURE_VERSION } from "./features.js";
-import { argmax, deserializeModel, type LinearModel, predictProbabilities, type SerializedModel } from "./model.js";
+import {
+  argmax,
+  deserializeModel,
+  type LinearModel,
+  predictProbabilities,
+  type SerializedModel,
+} from "./model.js";
 
 export interface ModelBundle {
   format: "rapport-linear";
@@ -34,7 +40,9 @@ export class LocalModel {
 
   constructor(bundle: ModelBundle) {
     if (bundle.featureVersion !== FEATURE_VERSION) {
-      throw new Error(`model was trained with features v${bundle.featureVersion}, code has v${FEATURE_VERSION}: run npm run train`);
+      throw new Error(
+        `model was trained with features v${bundle.featureVersion}, code has v${FEATURE_VERSION}: run npm run train`,
+      );
     }
     this.version = bundle.version;
     this.relevance = deserializeModel(bundle.relevance);
@@ -69,7 +77,8 @@ export class LocalModel {
         confidence: 1 - relevantProbability,
       };
     }
-    const xc = this.category.bits === this.relevance.bits ? xr : extractFeatures(text, { bits: this.category.bits });
+    const xc =
+      this.category.bits === this.relevance.bits ? xr : extractFeatures(text, { bits: this.category.bits });
     const pc = predictProbabilities(this.category, xc, this.categoryScratch);
     const best = argmax(pc);
     const categoryProbability = pc[best] as number;

@@ -4,7 +4,13 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CATEGORIES } from "../domain/taxonomy.js";
 import { LocalEngine } from "./local.js";
-import { DEFAULT_TRAIN_CONFIG, loadDataset, loadJsonlRows, SOCIAL_TEST_PATH, trainModels } from "./training.js";
+import {
+  DEFAULT_TRAIN_CONFIG,
+  loadDataset,
+  loadJsonlRows,
+  SOCIAL_TEST_PATH,
+  trainModels,
+} from "./training.js";
 
 const engine = new LocalEngine();
 
@@ -25,7 +31,9 @@ describe("local engine on short social posts", () => {
 
   it("gets most of the held-out hand-written posts right", () => {
     const rows = loadJsonlRows(SOCIAL_TEST_PATH);
-    const correct = rows.filter((r) => engine.classifyOne({ id: r.id, text: r.text }).category === r.category).length;
+    const correct = rows.filter(
+      (r) => engine.classifyOne({ id: r.id, text: r.text }).category === r.category,
+    ).length;
     expect(correct / rows.length).toBeGreaterThanOrEqual(0.8);
   });
 
@@ -47,7 +55,9 @@ describe("local engine on short social posts", () => {
     ]);
     expect(loud?.severity).toBe("critical");
     expect(quiet?.severity).not.toBe("critical");
-    const [withPii] = await engine.classify([{ id: "c", text: "collector keeps calling 555-123-4567, SSN 123-45-6789 is on their letter" }]);
+    const [withPii] = await engine.classify([
+      { id: "c", text: "collector keeps calling 555-123-4567, SSN 123-45-6789 is on their letter" },
+    ]);
     expect(withPii?.maskedText).toBe("collector keeps calling [PHONE], SSN [SSN] is on their letter");
     expect(withPii?.flags).toContain("pii");
   });
@@ -109,20 +119,38 @@ describe("training", () => {
     ];
     writeFileSync(
       join(dir, "cfpb_debt_collection_labelled.jsonl"),
-      labelled.map(([text, category], i) => JSON.stringify({ id: `l${i}`, text, category, relevant: true })).join("\n"),
+      labelled
+        .map(([text, category], i) => JSON.stringify({ id: `l${i}`, text, category, relevant: true }))
+        .join("\n"),
     );
     writeFileSync(
       join(dir, "cfpb_debt_collection_unlabelled.jsonl"),
-      rows("u", ["collector keeps calling me", "not my debt at all", "they threatened to sue", "no validation letter"], { relevant: true }),
+      rows(
+        "u",
+        [
+          "collector keeps calling me",
+          "not my debt at all",
+          "they threatened to sue",
+          "no validation letter",
+        ],
+        { relevant: true },
+      ),
     );
     writeFileSync(
       join(dir, "cfpb_other_products.jsonl"),
-      rows("o", ["my mortgage payment went up", "credit card fees", "bank account closed", "student loan servicer"], {
-        category: "not_collections",
-        relevant: false,
-      }),
+      rows(
+        "o",
+        ["my mortgage payment went up", "credit card fees", "bank account closed", "student loan servicer"],
+        {
+          category: "not_collections",
+          relevant: false,
+        },
+      ),
     );
-    writeFileSync(join(dir, "cdcp_rulemaking_comments.jsonl"), rows("c", ["collectors should be regulated"], {}));
+    writeFileSync(
+      join(dir, "cdcp_rulemaking_comments.jsonl"),
+      rows("c", ["collectors should be regulated"], {}),
+    );
     const seed = join(dir, "seed.jsonl");
     writeFileSync(seed, rows("s", ["thanks for the help"], { category: "praise", relevant: true }));
     return { dir, seed };
@@ -131,7 +159,8 @@ describe("training", () => {
   it("writes the same bytes on every run, and different bytes for a different seed", () => {
     const { dir, seed } = tinyDataDir();
     const config = { ...DEFAULT_TRAIN_CONFIG, bits: 10, epochs: 3, testShare: 0.25 };
-    const run = (s: number) => JSON.stringify(trainModels(loadDataset(dir, seed), { ...config, seed: s }).bundle);
+    const run = (s: number) =>
+      JSON.stringify(trainModels(loadDataset(dir, seed), { ...config, seed: s }).bundle);
     const first = run(7);
     expect(run(7)).toBe(first);
     expect(run(8)).not.toBe(first);

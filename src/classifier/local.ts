@@ -38,7 +38,13 @@ export class LocalEngine implements ClassifierEngine {
     const prediction = this.model.predict(item.text);
     const { flags, lawsuitThreat } = detectFlags(item.text, hits);
     const sentiment = sentimentScore(item.text);
-    const severity = computeSeverity({ category: prediction.category, flags, lawsuitThreat, sentiment, reach: item.reach });
+    const severity = computeSeverity({
+      category: prediction.category,
+      flags,
+      lawsuitThreat,
+      sentiment,
+      reach: item.reach,
+    });
     return {
       id: item.id,
       category: prediction.category,

@@ -17,7 +17,11 @@ export interface MetricsReport {
   total: number;
 }
 
-export function computeMetrics(gold: readonly string[], predicted: readonly string[], labelOrder?: readonly string[]): MetricsReport {
+export function computeMetrics(
+  gold: readonly string[],
+  predicted: readonly string[],
+  labelOrder?: readonly string[],
+): MetricsReport {
   if (gold.length !== predicted.length) throw new Error("gold and predicted differ in length");
   const seen = new Set([...gold, ...predicted]);
   const labels = labelOrder ? labelOrder.filter((l) => seen.has(l)) : [...seen].sort();
@@ -40,7 +44,13 @@ export function computeMetrics(gold: readonly string[], predicted: readonly stri
     const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
     return { label, precision, recall, f1, support };
   });
-  return { labels, accuracy: gold.length ? correct / gold.length : 0, perClass, confusion, total: gold.length };
+  return {
+    labels,
+    accuracy: gold.length ? correct / gold.length : 0,
+    perClass,
+    confusion,
+    total: gold.length,
+  };
 }
 
 export function macroF1(report: MetricsReport, over: readonly string[]): number {
@@ -48,7 +58,10 @@ export function macroF1(report: MetricsReport, over: readonly string[]): number 
   return rows.length ? rows.reduce((a, c) => a + c.f1, 0) / rows.length : 0;
 }
 
-export function binaryF1(gold: readonly boolean[], predicted: readonly boolean[]): { precision: number; recall: number; f1: number } {
+export function binaryF1(
+  gold: readonly boolean[],
+  predicted: readonly boolean[],
+): { precision: number; recall: number; f1: number } {
   let tp = 0;
   let fp = 0;
   let fn = 0;
@@ -77,7 +90,9 @@ export function formatReport(title: string, report: MetricsReport): string {
   lines.push("  confusion (rows = gold, columns = predicted)");
   lines.push(`  ${"".padEnd(width)}  ${abbrev.map((a) => a.padStart(6)).join(" ")}`);
   report.confusion.forEach((row, i) => {
-    lines.push(`  ${(report.labels[i] as string).padEnd(width)}  ${row.map((v) => String(v).padStart(6)).join(" ")}`);
+    lines.push(
+      `  ${(report.labels[i] as string).padEnd(width)}  ${row.map((v) => String(v).padStart(6)).join(" ")}`,
+    );
   });
   return lines.join("\n");
 }

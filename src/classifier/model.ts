@@ -156,7 +156,8 @@ export function serializeModel(model: LinearModel): SerializedModel {
   for (const v of model.weights) maxAbs = Math.max(maxAbs, Math.abs(v * model.weightScale));
   const scale = maxAbs > 0 ? maxAbs / 32767 : 1;
   const q = new Int16Array(model.weights.length);
-  for (let i = 0; i < q.length; i++) q[i] = Math.round(((model.weights[i] as number) * model.weightScale) / scale);
+  for (let i = 0; i < q.length; i++)
+    q[i] = Math.round(((model.weights[i] as number) * model.weightScale) / scale);
   return {
     classes: model.classes,
     bits: model.bits,
@@ -169,6 +170,13 @@ export function serializeModel(model: LinearModel): SerializedModel {
 export function deserializeModel(data: SerializedModel): LinearModel {
   const bytes = Buffer.from(data.weights, "base64");
   const weights = new Int16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  if (weights.length !== (1 << data.bits) * data.classes.length) throw new Error("model weights have the wrong size");
-  return { classes: data.classes, bits: data.bits, weights, weightScale: data.scale, bias: Float32Array.from(data.bias) };
+  if (weights.length !== (1 << data.bits) * data.classes.length)
+    throw new Error("model weights have the wrong size");
+  return {
+    classes: data.classes,
+    bits: data.bits,
+    weights,
+    weightScale: data.scale,
+    bias: Float32Array.from(data.bias),
+  };
 }

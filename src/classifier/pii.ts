@@ -40,7 +40,8 @@ export function luhnValid(digits: string): boolean {
   return digits.length > 0 && sum % 10 === 0;
 }
 
-const MONTHS = "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+const MONTHS =
+  "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
 const DATE = `(?:\\d{1,2}[/.-]\\d{1,2}[/.-](?:\\d{4}|\\d{2})|\\d{4}-\\d{1,2}-\\d{1,2}|${MONTHS}\\.? \\d{1,2}(?:st|nd|rd|th)?,? \\d{4}|\\d{1,2} ${MONTHS}\\.? \\d{4})`;
 
 interface Detector {
@@ -67,7 +68,8 @@ const DETECTORS: Detector[] = [
   },
   {
     kind: "ssn",
-    pattern: /\b(?:ssn|social security(?: number| no\.?| #)?|social)\s*(?:is|was|:|#)?\s*(\d{9}|\d{3}[- ]\d{2}[- ]\d{4})(?!\d)/gi,
+    pattern:
+      /\b(?:ssn|social security(?: number| no\.?| #)?|social)\s*(?:is|was|:|#)?\s*(\d{9}|\d{3}[- ]\d{2}[- ]\d{4})(?!\d)/gi,
     group: 1,
   },
   {
@@ -80,7 +82,8 @@ const DETECTORS: Detector[] = [
   },
   {
     kind: "phone",
-    pattern: /(?<![\w+])(?:\+?1[ .-]?)?(?:\(\d{3}\)\s?|\d{3}[ .-])\d{3}[ .-]\d{4}(?!\d)|(?<![\w+-])\+?1?\d{10}(?!\d)/g,
+    pattern:
+      /(?<![\w+])(?:\+?1[ .-]?)?(?:\(\d{3}\)\s?|\d{3}[ .-])\d{3}[ .-]\d{4}(?!\d)|(?<![\w+-])\+?1?\d{10}(?!\d)/g,
     group: 0,
   },
   {
@@ -92,12 +95,16 @@ const DETECTORS: Detector[] = [
   },
   {
     kind: "account",
-    pattern: /\b(?:ending|ends) (?:in|with)\s*(\d{4,})\b|\blast (?:4|four)(?: digits)?(?: (?:are|is|of))?\s*:?\s*(\d{4})\b/gi,
+    pattern:
+      /\b(?:ending|ends) (?:in|with)\s*(\d{4,})\b|\blast (?:4|four)(?: digits)?(?: (?:are|is|of))?\s*:?\s*(\d{4})\b/gi,
     group: 1,
   },
 ];
 
-function groupSpan(match: RegExpExecArray, group: number): { start: number; end: number; value: string } | null {
+function groupSpan(
+  match: RegExpExecArray,
+  group: number,
+): { start: number; end: number; value: string } | null {
   if (group === 0) return { start: match.index, end: match.index + match[0].length, value: match[0] };
   // The account detector has two alternatives; take whichever capture group matched.
   for (let g = group; g < match.length; g++) {

@@ -14,9 +14,27 @@ const NEGATIVE = new Set(
   nightmare hate hated bully bullying intimidate intimidating embarrassed humiliated ruined ruin damage damaged
   garnish garnished sue sued lawsuit arrest jail refuse refused ignore ignored deceptive misleading false
   unprofessional disrespectful yelled screamed cursed annoying annoyed frustrated frustrating upset crying
-  desperate hopeless unacceptable shameful shame garbage trash pathetic nonstop constantly dispute disputed`.split(/\s+/),
+  desperate hopeless unacceptable shameful shame garbage trash pathetic nonstop constantly dispute disputed`.split(
+    /\s+/,
+  ),
 );
-const NEGATORS = new Set(["not", "no", "never", "don't", "dont", "didn't", "didnt", "isn't", "isnt", "wasn't", "wasnt", "won't", "cant", "can't", "nothing"]);
+const NEGATORS = new Set([
+  "not",
+  "no",
+  "never",
+  "don't",
+  "dont",
+  "didn't",
+  "didnt",
+  "isn't",
+  "isnt",
+  "wasn't",
+  "wasnt",
+  "won't",
+  "cant",
+  "can't",
+  "nothing",
+]);
 
 export function sentimentScore(text: string): number {
   const words = text.toLowerCase().match(/[a-z']+/g) ?? [];
@@ -27,7 +45,8 @@ export function sentimentScore(text: string): number {
     const stem = word.endsWith("s") && !POSITIVE.has(word) && !NEGATIVE.has(word) ? word.slice(0, -1) : word;
     const polarity = POSITIVE.has(stem) ? 1 : NEGATIVE.has(stem) ? -1 : 0;
     if (polarity === 0) continue;
-    const negated = (i > 0 && NEGATORS.has(words[i - 1] as string)) || (i > 1 && NEGATORS.has(words[i - 2] as string));
+    const negated =
+      (i > 0 && NEGATORS.has(words[i - 1] as string)) || (i > 1 && NEGATORS.has(words[i - 2] as string));
     score += negated ? -polarity * 0.5 : polarity;
     hits++;
   }

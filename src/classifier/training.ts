@@ -5,8 +5,15 @@ import { join } from "node:path";
 import { CATEGORIES, type Category } from "../domain/taxonomy.js";
 import { extractFeatures, FEATURE_VERSION } from "./features.js";
 import { LocalModel, type ModelBundle } from "./local-model.js";
-import { binaryF1, computeMetrics, macroF1, type MetricsReport } from "./metrics.js";
-import { argmax, predictProbabilities, seededShuffle, serializeModel, type TrainingExample, trainLinearModel } from "./model.js";
+import { binaryF1, computeMetrics, type MetricsReport, macroF1 } from "./metrics.js";
+import {
+  argmax,
+  predictProbabilities,
+  seededShuffle,
+  serializeModel,
+  type TrainingExample,
+  trainLinearModel,
+} from "./model.js";
 
 export interface TextRow {
   id: string;
@@ -132,7 +139,12 @@ export function loadDataset(dataDir: string, socialSeedPath: string | URL = SOCI
 }
 
 /** Seeded split, stratified by `key`, so every class keeps its share on both sides. */
-export function stratifiedSplit<T>(rows: readonly T[], testShare: number, seed: number, key: (row: T) => string) {
+export function stratifiedSplit<T>(
+  rows: readonly T[],
+  testShare: number,
+  seed: number,
+  key: (row: T) => string,
+) {
   const groups = new Map<string, T[]>();
   for (const row of rows) {
     const k = key(row);
@@ -218,7 +230,13 @@ export interface TrainResult {
 export function trainModels(ds: Dataset, config: TrainConfig = DEFAULT_TRAIN_CONFIG): TrainResult {
   const split = splitDataset(ds, config);
   const { bits } = config;
-  const trainOptions = { epochs: config.epochs, learningRate: 0.3, l2: 1e-6, seed: config.seed, balanceClasses: true };
+  const trainOptions = {
+    epochs: config.epochs,
+    learningRate: 0.3,
+    l2: 1e-6,
+    seed: config.seed,
+    balanceClasses: true,
+  };
 
   const socialRelevant = ds.socialSeed.filter((r) => r.category && r.category !== "not_collections");
   const socialIrrelevant = ds.socialSeed.filter((r) => r.category === "not_collections");
@@ -235,14 +253,21 @@ export function trainModels(ds: Dataset, config: TrainConfig = DEFAULT_TRAIN_CON
     ...socialIrrelevant.map((r) => ({ text: r.text, label: "no", weight: 3 })),
   ];
   const relevanceClasses = ["no", "yes"];
-  const relevance = trainLinearModel(toExamples(relevanceItems, relevanceClasses, bits), relevanceClasses, bits, trainOptions);
+  const relevance = trainLinearModel(
+    toExamples(relevanceItems, relevanceClasses, bits),
+    relevanceClasses,
+    bits,
+    trainOptions,
+  );
 
   const classes = [...COLLECTIONS_CODES];
   const baseItems: Weighted[] = [
     ...split.labelledTrain
       .filter((r) => r.category && r.category !== "not_collections")
       .map((r) => ({ text: r.text, label: r.category as string, weight: 1 })),
-    ...Object.entries(TAXONOMY_SEEDS).flatMap(([label, texts]) => texts.map((text) => ({ text, label, weight: 1 }))),
+    ...Object.entries(TAXONOMY_SEEDS).flatMap(([label, texts]) =>
+      texts.map((text) => ({ text, label, weight: 1 })),
+    ),
     ...socialRelevant.map((r) => ({ text: r.text, label: r.category as string, weight: 1 })),
   ];
   const baseExamples = toExamples(baseItems, classes, bits);

@@ -48,7 +48,15 @@ describe("rapport classify", () => {
     expect(code).toBe(0);
     const lines = parseLines(out);
     expect(lines.map((l) => l.id)).toEqual(["1", "2", "3"]);
-    expect(Object.keys(lines[0] as object)).toEqual(["id", "category", "relevant", "severity", "flags", "sentiment", "confidence"]);
+    expect(Object.keys(lines[0] as object)).toEqual([
+      "id",
+      "category",
+      "relevant",
+      "severity",
+      "flags",
+      "sentiment",
+      "confidence",
+    ]);
     expect(lines[0]).toMatchObject({ relevant: true });
     expect(lines[0]?.flags).toEqual(expect.arrayContaining(["cease_contact", "dispute"]));
     expect(lines[1]).toMatchObject({ category: "not_collections", relevant: false });
@@ -65,7 +73,10 @@ describe("rapport classify", () => {
   });
 
   it("names the bad line numbers and classifies nothing", async () => {
-    const { code, out, err } = await run([], `${JSON.stringify({ id: "1", text: "ok" })}\nnot json\n{"id":"3"}\n`);
+    const { code, out, err } = await run(
+      [],
+      `${JSON.stringify({ id: "1", text: "ok" })}\nnot json\n{"id":"3"}\n`,
+    );
     expect(code).toBe(1);
     expect(out).toBe("");
     expect(err).toContain("line 2: not valid JSON");

@@ -51,17 +51,21 @@ async function readInputs(stream: Readable): Promise<{ items: ClassifyInput[]; e
   return { items, errors };
 }
 
-export function createClassifyCommand(loadConfig: () => ClassifyConfig = loadEnv, engineOverride?: ClassifierEngine): Command {
+export function createClassifyCommand(
+  loadConfig: () => ClassifyConfig = loadEnv,
+  engineOverride?: ClassifierEngine,
+): Command {
   return {
     name: "classify",
     usage: "classify [--input <file>] [--engine local|claude|hybrid]",
-    summary: "Classify JSONL {\"id\",\"text\"} from a file or stdin; one JSONL classification per line, in order",
+    summary: 'Classify JSONL {"id","text"} from a file or stdin; one JSONL classification per line, in order',
     async run(args, ctx) {
       const { values } = parseCliArgs(args, { input: { type: "string" }, engine: { type: "string" } }, false);
       if (values.engine !== undefined && !(ENGINES as readonly string[]).includes(values.engine)) {
         throw new UsageError(`--engine must be one of ${ENGINES.join(", ")} (got "${values.engine}")`);
       }
-      if (values.input !== undefined && !existsSync(values.input)) throw new UsageError(`file not found: ${values.input}`);
+      if (values.input !== undefined && !existsSync(values.input))
+        throw new UsageError(`file not found: ${values.input}`);
 
       const { items, errors } = await readInputs(values.input ? createReadStream(values.input) : ctx.stdin);
       if (errors.length > 0) {
@@ -79,7 +83,8 @@ export function createClassifyCommand(loadConfig: () => ClassifyConfig = loadEnv
           anthropicApiKey: config.ANTHROPIC_API_KEY,
           anthropicBaseUrl: config.ANTHROPIC_BASE_URL,
           model: config.CLAUDE_MODEL,
-          onClaudeError: (id, error) => ctx.stderr.write(`${id}: Claude failed, kept the local result (${(error as Error).message})\n`),
+          onClaudeError: (id, error) =>
+            ctx.stderr.write(`${id}: Claude failed, kept the local result (${(error as Error).message})\n`),
         });
       }
 

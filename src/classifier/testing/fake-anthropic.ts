@@ -29,7 +29,12 @@ export function toolUseMessage(input: unknown, name = "record_classification") {
     content: [{ type: "tool_use", id: "toolu_fake", name, input }],
     stop_reason: "tool_use",
     stop_sequence: null,
-    usage: { input_tokens: 10, output_tokens: 10, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 },
+    usage: {
+      input_tokens: 10,
+      output_tokens: 10,
+      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: 0,
+    },
   };
 }
 
@@ -73,7 +78,10 @@ function send(res: ServerResponse, reply: FakeReply) {
 }
 
 /** Batches end after `batchPollsBeforeEnd` retrievals; each request is answered by the same handler. */
-export async function startFakeAnthropic(handler: MessagesHandler, batchPollsBeforeEnd = 1): Promise<FakeAnthropic> {
+export async function startFakeAnthropic(
+  handler: MessagesHandler,
+  batchPollsBeforeEnd = 1,
+): Promise<FakeAnthropic> {
   const requests: MessagesRequest[] = [];
   const batches = new Map<string, StoredBatch>();
   let calls = 0;
@@ -86,7 +94,13 @@ export async function startFakeAnthropic(handler: MessagesHandler, batchPollsBef
       id: batch.id,
       type: "message_batch",
       processing_status: ended ? "ended" : "in_progress",
-      request_counts: { processing: ended ? 0 : batch.requests.length, succeeded: ended ? batch.requests.length : 0, errored: 0, canceled: 0, expired: 0 },
+      request_counts: {
+        processing: ended ? 0 : batch.requests.length,
+        succeeded: ended ? batch.requests.length : 0,
+        errored: 0,
+        canceled: 0,
+        expired: 0,
+      },
       created_at: "2026-01-01T00:00:00Z",
       expires_at: "2026-01-02T00:00:00Z",
       ended_at: ended ? "2026-01-01T00:10:00Z" : null,
@@ -110,7 +124,11 @@ export async function startFakeAnthropic(handler: MessagesHandler, batchPollsBef
       if (req.method === "POST" && url.pathname === "/v1/messages/batches") {
         const body = (await readJson(req)) as { requests: StoredBatch["requests"] };
         state.batchCreates++;
-        const batch: StoredBatch = { id: `msgbatch_${batches.size + 1}`, requests: body.requests, retrievals: 0 };
+        const batch: StoredBatch = {
+          id: `msgbatch_${batches.size + 1}`,
+          requests: body.requests,
+          retrievals: 0,
+        };
         batches.set(batch.id, batch);
         send(res, { body: batchView(batch) });
         return;
@@ -140,7 +158,10 @@ export async function startFakeAnthropic(handler: MessagesHandler, batchPollsBef
         send(res, { body: batchView(batch) });
         return;
       }
-      send(res, { status: 404, body: errorBody("not_found_error", `no route ${req.method} ${url.pathname}`) });
+      send(res, {
+        status: 404,
+        body: errorBody("not_found_error", `no route ${req.method} ${url.pathname}`),
+      });
     } catch (error) {
       send(res, { status: 500, body: errorBody("api_error", String(error)) });
     }
