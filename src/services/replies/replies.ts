@@ -163,6 +163,26 @@ async function recordLint(
     .values({ replyId, userId, text, ok: lint.ok, violations: lint.violations, createdAt: now });
 }
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * Creditor names tied to a person and the poster's own name are masked before a prompt leaves (compliance.md §4:
+ * "creditor or client names tied to a person" belong to what LLM prompts must not carry).
+ */
+export function maskForClaude(text: string, clients: readonly string[], names: readonly (string | null)[]): string {
+  let masked = text;
+  for (const client of [...clients].sort((a, b) => b.length - a.length)) {
+    if (client.trim().length < 2) continue;
+    masked = masked.replace(new RegExp(`\\b${escapeRegExp(client.trim())}\\b`, "gi"), "[CLIENT]");
+  }
+  for (const name of names) {
+    const clean = name?.trim().replace(/^@/, "");
+    if (!clean || clean.length < 3) continue;
+    masked = masked.replace(new RegExp(`@?\\b${escapeRegExp(clean)}\\b`, "gi"), "[NAME]");
+  }
+  return masked;
+}
+
 export interface CreateDraftInput {
   mentionId: number;
   origin: "template" | "claude" | "manual";
@@ -255,7 +275,7 @@ export async function createDraft(
     // The drafter gets the masked text and the brand's public facts only: never account data or the client roster.
     const draft = await draftReply(
       {
-        maskedText: mention.textMasked,
+        maskedText: maskForClaude(mention.textMasked, voice.clients, [mention.authorName, mention.authorHandle]),
         platform,
         brandName: voice.brandName,
         ownContacts: voice.ownContacts,
