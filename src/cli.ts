@@ -13,6 +13,7 @@ import { usersCommand } from "./cli/users.js";
 import { lintReplyCommand } from "./cli/lint-reply.js";
 import { classifyCommand } from "./cli/classify.js";
 import { digestCommand } from "./cli/digest.js";
+import { accountsCommand } from "./cli/accounts.js";
 import { spikesCommand } from "./cli/spikes.js";
 
 export const commands: Command[] = [
@@ -25,6 +26,7 @@ export const commands: Command[] = [
   lintReplyCommand,
   classifyCommand,
   digestCommand,
+  accountsCommand,
   spikesCommand,
 ];
 

@@ -5,6 +5,7 @@ import { runPollDueSources } from "./poll-due-sources.js";
 import { runDeliverOutbox } from "./deliver-outbox.js";
 import { runDetectSpikes } from "./detect-spikes.js";
 import { runSendDigestsJob } from "./send-digests.js";
+import { runPurge } from "./purge.js";
 
 export interface JobDefinition {
   name: string;
@@ -50,6 +51,15 @@ export const JOBS: JobDefinition[] = [
     async run(deps, now) {
       const report = await runSendDigestsJob(deps, now);
       return report.queued.length;
+    },
+  },
+  {
+    name: "purge",
+    cron: "17 3 * * *",
+    leaseMs: 30 * 60_000,
+    async run(deps, now) {
+      const report = await runPurge(deps, now);
+      return report.mentions;
     },
   },
 ];
