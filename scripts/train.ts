@@ -1,4 +1,5 @@
-// npm run train [-- --data <dir>] [--out <file>] [--seed <n>] [--no-write] [--splits <n>]
+// npm run train [-- --data <dir>] [--out <file>] [--seed <n>] [--no-write] [--splits <n>] [--labels <file>]…
+// --labels: reviewer corrections exported by `rapport export-labels` (JSONL {"id","text","category"}); training only.
 // --splits n: also train on n other seeded splits and print the mean held-out scores (the fixed split is small:
 // 48 labelled rows, so one split's macro-F1 moves by ±0.05 with the luck of the draw).
 // Trains the local classifier from ../shared/data, prints held-out metrics, writes the committed weights.
@@ -27,12 +28,16 @@ const { values } = parseArgs({
     seed: { type: "string" },
     "no-write": { type: "boolean", default: false },
     splits: { type: "string", default: "0" },
+    labels: { type: "string", multiple: true, default: [] },
   },
 });
 
 const config = { ...DEFAULT_TRAIN_CONFIG, ...(values.seed ? { seed: Number(values.seed) } : {}) };
 const started = Date.now();
-const dataset = loadDataset(resolve(values.data));
+const dataset = {
+  ...loadDataset(resolve(values.data)),
+  reviewed: values.labels.flatMap((path) => loadJsonlRows(resolve(path))),
+};
 const { bundle, model, split } = trainModels(dataset, config);
 const report = evaluateHeldOut(model, split);
 

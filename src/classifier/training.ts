@@ -28,6 +28,8 @@ export interface Dataset {
   otherProducts: TextRow[];
   rulemakingComments: TextRow[];
   socialSeed: TextRow[];
+  /** Reviewer corrections (`rapport export-labels`): real feed posts, human-labelled, always training rows. */
+  reviewed?: TextRow[];
 }
 
 export const COLLECTIONS_CODES = CATEGORIES.filter((c) => c !== "not_collections");
@@ -238,8 +240,12 @@ export function trainModels(ds: Dataset, config: TrainConfig = DEFAULT_TRAIN_CON
     balanceClasses: true,
   };
 
-  const socialRelevant = ds.socialSeed.filter((r) => r.category && r.category !== "not_collections");
-  const socialIrrelevant = ds.socialSeed.filter((r) => r.category === "not_collections");
+  // Reviewer corrections are the same kind of text as the seeds (short feed posts with a code) and train alike.
+  const shortLabelled = [...ds.socialSeed, ...(ds.reviewed ?? [])].filter(
+    (r) => r.category && (CATEGORIES as readonly string[]).includes(r.category),
+  );
+  const socialRelevant = shortLabelled.filter((r) => r.category !== "not_collections");
+  const socialIrrelevant = shortLabelled.filter((r) => r.category === "not_collections");
 
   // Relevance: every debt-collection narrative is "yes"; other financial products (including credit-report
   // complaints about collection accounts, the hard negatives) are "no". Rulemaking comments talk about
@@ -311,6 +317,7 @@ export function trainModels(ds: Dataset, config: TrainConfig = DEFAULT_TRAIN_CON
       otherProducts: split.otherTrain.length,
       rulemakingComments: ds.rulemakingComments.length,
       socialSeed: ds.socialSeed.length,
+      reviewed: ds.reviewed?.length ?? 0,
       taxonomySeeds: Object.values(TAXONOMY_SEEDS).flat().length,
       pseudoLabels: pseudo.length,
     },
