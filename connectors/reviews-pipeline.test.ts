@@ -71,8 +71,8 @@ describe("review connectors in the poll pipeline", () => {
       tokenUrl: `${server.baseUrl}/token`,
     });
     const first = await pollSource(deps, source, { now: NOW, http: http() });
-    // The rating-only review (no text) is left out by the pipeline's prepare step.
-    expect(first).toMatchObject({ status: "ok", pages: 2, inserted: 4, duplicates: 0 });
+    // The rating-only review (stars, no text) is kept: it is still a signal and a reply target.
+    expect(first).toMatchObject({ status: "ok", pages: 2, inserted: 5, duplicates: 0 });
     const stored = await reload(source.id);
     expect(stored.health).toBe("ok");
     expect((stored.cursor as { live: { reviews: { watermark: string } } }).live.reviews.watermark).toBe(

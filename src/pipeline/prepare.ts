@@ -47,7 +47,8 @@ export async function prepareMentions(items: NormalizedMention[], ctx: PrepareCo
     }
     return key;
   };
-  const withText = items.filter((m) => m.text.trim().length > 0);
+  // A review with stars but no words is still a signal (and a reply target); any other empty entry is noise.
+  const withText = items.filter((m) => m.text.trim().length > 0 || m.rating != null);
   const classifications = ctx.classifier
     ? await ctx.classifier.classify(
         withText.map((m, i) => ({ id: String(i), text: m.text, ...(m.reach != null ? { reach: m.reach } : {}) })),
