@@ -19,6 +19,7 @@ import { errorHandler } from "./errors.js";
 import { csrfGuard, loadAuth, requireLogin } from "./middleware/auth.js";
 import { type ApiOperation, buildOpenApi } from "./openapi.js";
 import { accountsApiDocs, accountsRoutes } from "./routes/accounts.js";
+import { alertsRoutes } from "./routes/alerts.js";
 import { adminApiDocs, adminRoutes } from "./routes/admin.js";
 import { ingestRoutes } from "./routes/ingest.js";
 import { feedRoutes, mentionsApiDocs, mentionsApiRoutes } from "./routes/mentions.js";
@@ -73,6 +74,7 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}) {
   app.route("/", sourcesRoutes(deps));
   app.route("/", adminRoutes(deps));
   app.route("/", repliesRoutes(deps)).route("/", repliesApiRoutes(deps)).route("/", accountsRoutes(deps));
+  app.route("/", alertsRoutes(deps));
   for (const extra of options.routes ?? []) app.route(extra.path, extra.app);
 
   const apiDocs = [

@@ -1,0 +1,256 @@
+// What managers configure for alerts and digests: each brand's Slack webhook, digest recipients, the workspace's
+// spike sensitivity; plus the outbox retry. Every change is audited in the same transaction. Webhook URLs are
+// secrets (whoever has one can post to the channel): they are never shown or audited in full.
+import { and, desc, eq, inArray, isNull, or } from "drizzle-orm";
+import type { AuthUser } from "../../auth/types.js";
+import { brands, digestRecipients, outbox, spikes, workspaces } from "../../db/schema/index.js";
+import type { Deps } from "../../deps.js";
+import type { Sensitivity } from "../../domain/spikes/detect.js";
+import { badRequest, notFound } from "../../errors.js";
+import { recordAudit } from "../audit/record-audit.js";
+import { isValidTimeZone } from "../digest/week.js";
+import { enqueueOutbox, requeueOutbox } from "./outbox.js";
+import type { StoredSpikeDetails } from "./spike-detection.js";
+
+const actor = (user: AuthUser) => ({ id: user.id, email: user.email });
+
+/** `https://hooks.slack.com/…/abcd`: enough to recognise a webhook, not enough to use it. */
+export function redactWebhook(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}/…${url.slice(-4)}`;
+  } catch {
+    return `…${url.slice(-4)}`;
+  }
+}
+
+/** A destination as the dashboard may show it: e-mail addresses in full, URLs redacted. */
+export function displayDestination(kind: string, destination: string): string {
+  return kind === "email" ? destination : (redactWebhook(destination) ?? "");
+}
+
+export function validateWebhookUrl(raw: string): string {
+  const url = raw.trim();
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw badRequest("The Slack webhook must be a URL like https://hooks.slack.com/services/T…/B…/…");
+  }
+  const local = parsed.hostname === "localhost" || parsed.hostname === "127.0.0.1";
+  if (parsed.protocol !== "https:" && !(local && parsed.protocol === "http:")) {
+    throw badRequest("The Slack webhook must be an https:// URL (Slack → Apps → Incoming Webhooks → Copy)");
+  }
+  return url;
+}
+
+export async function workspaceBrands(deps: Deps, user: AuthUser) {
+  return deps.db
+    .select({
+      id: brands.id,
+      name: brands.name,
+      slug: brands.slug,
+      kind: brands.kind,
+      slackWebhookUrl: brands.slackWebhookUrl,
+    })
+    .from(brands)
+    .where(eq(brands.workspaceId, user.workspaceId))
+    .orderBy(brands.kind, brands.name);
+}
+
+async function brandInWorkspace(deps: Deps, user: AuthUser, brandId: number) {
+  const [brand] = await deps.db
+    .select()
+    .from(brands)
+    .where(and(eq(brands.id, brandId), eq(brands.workspaceId, user.workspaceId)));
+  if (!brand) throw notFound("Brand");
+  return brand;
+}
+
+export async function setBrandWebhook(
+  deps: Deps,
+  user: AuthUser,
+  brandId: number,
+  rawUrl: string,
+): Promise<void> {
+  const brand = await brandInWorkspace(deps, user, brandId);
+  const url = rawUrl.trim() === "" ? null : validateWebhookUrl(rawUrl);
+  await deps.db.transaction(async (tx) => {
+    await tx.update(brands).set({ slackWebhookUrl: url }).where(eq(brands.id, brand.id));
+    await recordAudit(tx, {
+      actor: actor(user),
+      action: "alerts.slack_webhook",
+      entityType: "brand",
+      entityId: brand.id,
+      before: { slackWebhook: redactWebhook(brand.slackWebhookUrl) },
+      after: { slackWebhook: redactWebhook(url) },
+      at: deps.now(),
+    });
+  });
+}
+
+/** Queues a test message to the brand's destination: the quickest way to see a webhook work (or its fix). */
+export async function sendTestAlert(deps: Deps, user: AuthUser, brandId: number): Promise<boolean> {
+  const brand = await brandInWorkspace(deps, user, brandId);
+  const destination = brand.slackWebhookUrl ?? deps.env.SLACK_WEBHOOK_URL;
+  if (!destination) return false;
+  const now = deps.now();
+  await deps.db.transaction(async (tx) => {
+    await enqueueOutbox(
+      tx,
+      {
+        kind: "slack",
+        idempotencyKey: `test:${brand.id}:${now.getTime()}`,
+        destination,
+        payload: {
+          text: `Rapport test message for ${brand.name}: alerts for this brand will arrive here.`,
+          blocks: [
+            {
+              type: "section",
+              text: {
+                type: "mrkdwn",
+                text: `:white_check_mark: Rapport test message for *${brand.name}*: alerts for this brand will arrive here.`,
+              },
+            },
+          ],
+        },
+      },
+      now,
+    );
+    await recordAudit(tx, {
+      actor: actor(user),
+      action: "alerts.test_message",
+      entityType: "brand",
+      entityId: brand.id,
+      at: now,
+    });
+  });
+  return true;
+}
+
+export async function listRecipients(deps: Deps, user: AuthUser) {
+  const brandIds = (await workspaceBrands(deps, user)).map((b) => b.id);
+  return deps.db
+    .select()
+    .from(digestRecipients)
+    .where(
+      brandIds.length
+        ? or(inArray(digestRecipients.brandId, brandIds), isNull(digestRecipients.brandId))
+        : isNull(digestRecipients.brandId),
+    )
+    .orderBy(digestRecipients.email);
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export async function addRecipient(
+  deps: Deps,
+  user: AuthUser,
+  input: { brandId: number | null; email: string; timeZone: string },
+): Promise<number> {
+  const email = input.email.trim().toLowerCase();
+  if (!EMAIL.test(email)) throw badRequest(`"${input.email}" is not an e-mail address`);
+  const timeZone = input.timeZone.trim();
+  // Abbreviations like "EST" are accepted by Intl but ignore daylight saving: require a Region/City name.
+  if (!isValidTimeZone(timeZone) || (!timeZone.includes("/") && timeZone !== "UTC")) {
+    throw badRequest(
+      `"${input.timeZone}" is not an IANA time zone (e.g. America/New_York, Europe/London, UTC)`,
+    );
+  }
+  if (input.brandId !== null) await brandInWorkspace(deps, user, input.brandId);
+  return deps.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(digestRecipients)
+      .values({ brandId: input.brandId, email, timeZone, createdAt: deps.now() })
+      .returning({ id: digestRecipients.id });
+    await recordAudit(tx, {
+      actor: actor(user),
+      action: "digest.recipient_add",
+      entityType: "digest_recipient",
+      entityId: row!.id,
+      after: { brandId: input.brandId, email, timeZone },
+      at: deps.now(),
+    });
+    return row!.id;
+  });
+}
+
+export async function removeRecipient(deps: Deps, user: AuthUser, id: number): Promise<void> {
+  const visible = await listRecipients(deps, user);
+  const recipient = visible.find((r) => r.id === id);
+  if (!recipient) throw notFound("Recipient");
+  await deps.db.transaction(async (tx) => {
+    await tx.delete(digestRecipients).where(eq(digestRecipients.id, id));
+    await recordAudit(tx, {
+      actor: actor(user),
+      action: "digest.recipient_remove",
+      entityType: "digest_recipient",
+      entityId: id,
+      before: { brandId: recipient.brandId, email: recipient.email, timeZone: recipient.timeZone },
+      at: deps.now(),
+    });
+  });
+}
+
+export async function workspaceSensitivity(deps: Deps, user: AuthUser): Promise<Sensitivity> {
+  const [ws] = await deps.db
+    .select({ settings: workspaces.settings })
+    .from(workspaces)
+    .where(eq(workspaces.id, user.workspaceId));
+  return ws?.settings.spikeSensitivity ?? "balanced";
+}
+
+export async function setSensitivity(deps: Deps, user: AuthUser, sensitivity: Sensitivity): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    const [ws] = await tx
+      .select({ settings: workspaces.settings })
+      .from(workspaces)
+      .where(eq(workspaces.id, user.workspaceId));
+    if (!ws) throw notFound("Workspace");
+    await tx
+      .update(workspaces)
+      .set({ settings: { ...ws.settings, spikeSensitivity: sensitivity } })
+      .where(eq(workspaces.id, user.workspaceId));
+    await recordAudit(tx, {
+      actor: actor(user),
+      action: "alerts.spike_sensitivity",
+      entityType: "workspace",
+      entityId: user.workspaceId,
+      before: { spikeSensitivity: ws.settings.spikeSensitivity ?? "balanced" },
+      after: { spikeSensitivity: sensitivity },
+      at: deps.now(),
+    });
+  });
+}
+
+export async function retryOutboxRow(deps: Deps, user: AuthUser, id: number): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    const [before] = await tx.select().from(outbox).where(eq(outbox.id, id));
+    if (!before) throw notFound("Message");
+    if (before.status === "sent")
+      throw badRequest("This message was delivered already; it is not sent twice.");
+    await requeueOutbox(tx, id, deps.now());
+    await recordAudit(tx, {
+      actor: actor(user),
+      action: "outbox.retry",
+      entityType: "outbox",
+      entityId: id,
+      before: { status: before.status, lastError: before.lastError },
+      after: { status: "pending" },
+      at: deps.now(),
+    });
+  });
+}
+
+export async function recentSpikes(deps: Deps, user: AuthUser, limit = 20) {
+  const brandIds = (await workspaceBrands(deps, user)).map((b) => b.id);
+  if (brandIds.length === 0) return [];
+  const rows = await deps.db
+    .select()
+    .from(spikes)
+    .where(inArray(spikes.brandId, brandIds))
+    .orderBy(desc(spikes.startedAt), desc(spikes.id))
+    .limit(limit);
+  return rows.map((row) => ({ ...row, details: row.explanation as StoredSpikeDetails | null }));
+}

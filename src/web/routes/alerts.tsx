@@ -1,0 +1,132 @@
+// /alerts (managers and admins): the outbox with retry, recent spikes, Slack webhooks, digest recipients,
+// spike sensitivity. Forms post here with the CSRF token; every change is audited by the service it calls.
+import { type Context, Hono } from "hono";
+import { z } from "zod";
+import type { Deps } from "../../deps.js";
+import { AppError } from "../../errors.js";
+import { outboxSummary } from "../../services/alerts/outbox.js";
+import {
+  addRecipient,
+  listRecipients,
+  recentSpikes,
+  removeRecipient,
+  retryOutboxRow,
+  sendTestAlert,
+  setBrandWebhook,
+  setSensitivity,
+  workspaceBrands,
+  workspaceSensitivity,
+} from "../../services/alerts/settings.js";
+import type { WebEnv } from "../context.js";
+import { requireRole } from "../middleware/auth.js";
+import { validate } from "../validate.js";
+import { AlertsPage } from "../views/alerts-page.js";
+
+const idParam = z.object({ id: z.coerce.number().int().positive() });
+const webhookForm = z.object({ url: z.string().max(2000).default("") });
+const recipientForm = z.object({
+  email: z.string().max(320),
+  timeZone: z.string().max(100),
+  brandId: z.union([z.literal(""), z.coerce.number().int().positive()]).default(""),
+});
+const sensitivityForm = z.object({ sensitivity: z.enum(["fewer", "balanced", "more"]) });
+
+const DONE: Record<string, string> = {
+  retry: "Queued again: it goes out within a minute.",
+  webhook: "Slack webhook saved.",
+  test: "Test message queued: it goes out within a minute (see Delivery).",
+  "no-webhook": "No webhook for this brand and no SLACK_WEBHOOK_URL: nothing to test.",
+  "recipient-added": "Recipient added.",
+  "recipient-removed": "Recipient removed.",
+  sensitivity: "Spike sensitivity saved.",
+};
+
+const timeZones = (() => {
+  let cached: string[] | null = null;
+  return () => {
+    cached ??= ["UTC", ...Intl.supportedValuesOf("timeZone").filter((tz) => tz.includes("/"))];
+    return cached;
+  };
+})();
+
+export function alertsRoutes(deps: Deps) {
+  // biome-ignore lint/suspicious/noExplicitAny: any route's context (their path and input types differ)
+  type AnyContext = Context<WebEnv, any, any>;
+  const page = async (c: AnyContext, message?: { ok: boolean; text: string }, status = 200) => {
+    const user = c.get("user");
+    return c.html(
+      <AlertsPage
+        user={user}
+        csrfToken={c.get("auth")?.csrfToken ?? null}
+        outbox={await outboxSummary(deps.db)}
+        spikes={await recentSpikes(deps, user)}
+        brands={await workspaceBrands(deps, user)}
+        recipients={await listRecipients(deps, user)}
+        sensitivity={await workspaceSensitivity(deps, user)}
+        sharedWebhook={Boolean(deps.env.SLACK_WEBHOOK_URL)}
+        timeZones={timeZones()}
+        message={message}
+      />,
+      status as 200,
+    );
+  };
+  /** A refused form shows the page again with the reason, not an error page. */
+  const orShowError = async (c: AnyContext, action: () => Promise<string>) => {
+    try {
+      return c.redirect(`/alerts?done=${await action()}`, 303);
+    } catch (error) {
+      if (error instanceof AppError && (error.code === "bad_request" || error.code === "not_found")) {
+        return page(c, { ok: false, text: error.message }, error.code === "bad_request" ? 400 : 404);
+      }
+      throw error;
+    }
+  };
+
+  return new Hono<WebEnv>()
+    .use("/alerts", requireRole("admin", "manager"))
+    .use("/alerts/*", requireRole("admin", "manager"))
+    .get("/alerts", async (c) => {
+      const done = c.req.query("done");
+      return page(c, done && DONE[done] ? { ok: true, text: DONE[done] } : undefined);
+    })
+    .post("/alerts/outbox/:id/retry", validate("param", idParam), (c) =>
+      orShowError(c, async () => {
+        await retryOutboxRow(deps, c.get("user"), c.req.valid("param").id);
+        return "retry";
+      }),
+    )
+    .post("/alerts/brands/:id/webhook", validate("param", idParam), validate("form", webhookForm), (c) =>
+      orShowError(c, async () => {
+        await setBrandWebhook(deps, c.get("user"), c.req.valid("param").id, c.req.valid("form").url);
+        return "webhook";
+      }),
+    )
+    .post("/alerts/brands/:id/test", validate("param", idParam), (c) =>
+      orShowError(c, async () =>
+        (await sendTestAlert(deps, c.get("user"), c.req.valid("param").id)) ? "test" : "no-webhook",
+      ),
+    )
+    .post("/alerts/recipients", validate("form", recipientForm), (c) =>
+      orShowError(c, async () => {
+        const form = c.req.valid("form");
+        await addRecipient(deps, c.get("user"), {
+          email: form.email,
+          timeZone: form.timeZone,
+          brandId: form.brandId === "" ? null : form.brandId,
+        });
+        return "recipient-added";
+      }),
+    )
+    .post("/alerts/recipients/:id/delete", validate("param", idParam), (c) =>
+      orShowError(c, async () => {
+        await removeRecipient(deps, c.get("user"), c.req.valid("param").id);
+        return "recipient-removed";
+      }),
+    )
+    .post("/alerts/sensitivity", validate("form", sensitivityForm), (c) =>
+      orShowError(c, async () => {
+        await setSensitivity(deps, c.get("user"), c.req.valid("form").sensitivity);
+        return "sensitivity";
+      }),
+    );
+}

@@ -1,0 +1,281 @@
+// /alerts: what is waiting to be delivered (and what failed, with the fix), recent spikes with their
+// explanations, and the settings behind alerts and digests.
+import type { AuthUser } from "../../auth/types.js";
+import type { OutboxSummary } from "../../services/alerts/outbox.js";
+import {
+  displayDestination,
+  type listRecipients,
+  type recentSpikes,
+  redactWebhook,
+  type workspaceBrands,
+} from "../../services/alerts/settings.js";
+import { explanationHighlights } from "../../services/alerts/spike-explanation.js";
+import { CsrfField, Layout } from "./layout.js";
+
+export interface AlertsPageProps {
+  user: AuthUser;
+  csrfToken: string | null;
+  outbox: OutboxSummary;
+  spikes: Awaited<ReturnType<typeof recentSpikes>>;
+  brands: Awaited<ReturnType<typeof workspaceBrands>>;
+  recipients: Awaited<ReturnType<typeof listRecipients>>;
+  sensitivity: string;
+  sharedWebhook: boolean;
+  timeZones: string[];
+  message?: { ok: boolean; text: string } | undefined;
+}
+
+const time = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace("T", " ") : "—");
+
+export function AlertsPage(props: AlertsPageProps) {
+  const { csrfToken, outbox, message } = props;
+  const brandName = new Map(props.brands.map((b) => [b.id, b.name]));
+  return (
+    <Layout title="Alerts" user={props.user} csrfToken={csrfToken} active="alerts">
+      <h1>Alerts and digests</h1>
+      {message ? (
+        <p class={message.ok ? "notice" : "error"} role="status" id="alerts-message">
+          {message.text}
+        </p>
+      ) : null}
+
+      <section class="panel" id="outbox">
+        <h2>Delivery</h2>
+        <p class="muted">
+          {outbox.pending} waiting · {outbox.failed} failed · {outbox.sent} delivered. Messages are sent every
+          minute; Slack or mail outages are retried with backoff, and nothing is sent twice.
+        </p>
+        <table class="data">
+          <thead>
+            <tr>
+              <th>Message</th>
+              <th>To</th>
+              <th>Status</th>
+              <th>Tries</th>
+              <th>Next try / sent</th>
+              <th>Problem and fix</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {outbox.rows.map((row) => (
+              <tr data-outbox={row.idempotencyKey} data-status={row.status}>
+                <td>
+                  {row.kind} <code>{row.idempotencyKey}</code>
+                </td>
+                <td>{displayDestination(row.kind, row.destination)}</td>
+                <td>{row.status}</td>
+                <td>{row.attempts}</td>
+                <td>
+                  {row.status === "sent"
+                    ? time(row.sentAt)
+                    : row.status === "pending"
+                      ? time(row.nextAttemptAt)
+                      : "—"}
+                </td>
+                <td>
+                  {row.lastError ? <div>{row.lastError}</div> : null}
+                  {row.fix ? (
+                    <div class="fix">
+                      <strong>Fix:</strong> {row.fix}
+                    </div>
+                  ) : null}
+                </td>
+                <td>
+                  {row.status !== "sent" ? (
+                    <form method="post" action={`/alerts/outbox/${row.id}/retry`} class="inline">
+                      <CsrfField token={csrfToken} />
+                      <button type="submit">{row.status === "failed" ? "Retry" : "Send now"}</button>
+                    </form>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+
+      <section class="panel" id="spikes">
+        <h2>Recent spikes</h2>
+        {props.spikes.length === 0 ? <p class="muted">No spikes yet.</p> : null}
+        {props.spikes.map((spike) => {
+          const d = spike.details;
+          return (
+            <article id={`spike-${spike.id}`} class="spike">
+              <h3>
+                {d?.subject ?? brandName.get(spike.brandId ?? 0) ?? spike.key} — {spike.count} in an hour vs{" "}
+                {spike.expected.toFixed(1)} usual
+              </h3>
+              <p class="muted">
+                From {time(spike.startedAt)} UTC, last spike hour {time(spike.lastHourAt)} (
+                {d?.episode.hours ?? 1} h, peak {d?.episode.peak.count ?? spike.count}).{" "}
+                {d?.partOfSpikeId
+                  ? `Part of spike #${d.partOfSpikeId}.`
+                  : d?.alerted
+                    ? "Alerted in Slack."
+                    : "Not alerted (no webhook)."}{" "}
+                {d?.feedUrl ? (
+                  <a href={new URL(d.feedUrl).pathname + new URL(d.feedUrl).search}>Open the feed</a>
+                ) : null}
+              </p>
+              {d ? (
+                <>
+                  <ul>
+                    {explanationHighlights(d.explanation).map((line) => (
+                      <li>{line}</li>
+                    ))}
+                  </ul>
+                  {d.explanation.examples.map((e) => (
+                    <blockquote>
+                      {e.textMasked} <a href={`/mentions/${e.id}`}>open</a>{" "}
+                      <span class="muted">{e.sourceName}</span>
+                    </blockquote>
+                  ))}
+                </>
+              ) : null}
+            </article>
+          );
+        })}
+      </section>
+
+      <section class="panel" id="sensitivity">
+        <h2>Spike sensitivity</h2>
+        <form method="post" action="/alerts/sensitivity">
+          <CsrfField token={csrfToken} />
+          <label>
+            Alert on{" "}
+            <select name="sensitivity">
+              {(["fewer", "balanced", "more"] as const).map((s) => (
+                <option value={s} selected={props.sensitivity === s}>
+                  {s === "fewer"
+                    ? "fewer spikes (only clear ones)"
+                    : s === "balanced"
+                      ? "balanced"
+                      : "more spikes (earlier, noisier)"}
+                </option>
+              ))}
+            </select>
+          </label>{" "}
+          <button type="submit">Save</button>
+        </form>
+      </section>
+
+      <section class="panel" id="webhooks">
+        <h2>Slack webhooks</h2>
+        <p class="muted">
+          One incoming webhook per brand (Slack → Apps → Incoming Webhooks).{" "}
+          {props.sharedWebhook
+            ? "Brands without one use SLACK_WEBHOOK_URL."
+            : "SLACK_WEBHOOK_URL is not set: brands without a webhook get no alerts."}
+        </p>
+        <table class="data">
+          <thead>
+            <tr>
+              <th>Brand</th>
+              <th>Webhook</th>
+              <th>Change</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {props.brands.map((b) => (
+              <tr data-brand={b.slug}>
+                <td>{b.name}</td>
+                <td>
+                  {b.slackWebhookUrl
+                    ? redactWebhook(b.slackWebhookUrl)
+                    : props.sharedWebhook
+                      ? "shared (SLACK_WEBHOOK_URL)"
+                      : "none"}
+                </td>
+                <td>
+                  <form method="post" action={`/alerts/brands/${b.id}/webhook`} class="inline">
+                    <CsrfField token={csrfToken} />
+                    <input
+                      type="url"
+                      name="url"
+                      placeholder="https://hooks.slack.com/services/…"
+                      aria-label={`Slack webhook for ${b.name}`}
+                    />
+                    <button type="submit">Save</button>
+                  </form>
+                  {b.slackWebhookUrl ? (
+                    <form method="post" action={`/alerts/brands/${b.id}/webhook`} class="inline">
+                      <CsrfField token={csrfToken} />
+                      <input type="hidden" name="url" value="" />
+                      <button type="submit" class="link">
+                        Remove
+                      </button>
+                    </form>
+                  ) : null}
+                </td>
+                <td>
+                  <form method="post" action={`/alerts/brands/${b.id}/test`} class="inline">
+                    <CsrfField token={csrfToken} />
+                    <button type="submit">Send a test</button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+
+      <section class="panel" id="recipients">
+        <h2>Weekly digest recipients</h2>
+        <p class="muted">Each gets last week's digest on Monday at 08:00 in their own time zone.</p>
+        <table class="data">
+          <thead>
+            <tr>
+              <th>E-mail</th>
+              <th>Brand</th>
+              <th>Time zone</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {props.recipients.map((r) => (
+              <tr data-recipient={r.email}>
+                <td>{r.email}</td>
+                <td>{r.brandId === null ? "company brand" : (brandName.get(r.brandId) ?? r.brandId)}</td>
+                <td>{r.timeZone}</td>
+                <td>
+                  <form method="post" action={`/alerts/recipients/${r.id}/delete`} class="inline">
+                    <CsrfField token={csrfToken} />
+                    <button type="submit" class="link">
+                      Remove
+                    </button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <form method="post" action="/alerts/recipients" class="filters">
+          <CsrfField token={csrfToken} />
+          <label>
+            E-mail <input type="email" name="email" required />
+          </label>
+          <label>
+            Brand{" "}
+            <select name="brandId">
+              <option value="">company brand</option>
+              {props.brands.map((b) => (
+                <option value={String(b.id)}>{b.name}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Time zone <input name="timeZone" list="time-zones" value="America/New_York" required />
+          </label>
+          <datalist id="time-zones">
+            {props.timeZones.map((tz) => (
+              <option value={tz} />
+            ))}
+          </datalist>
+          <button type="submit">Add recipient</button>
+        </form>
+      </section>
+    </Layout>
+  );
+}
