@@ -1,0 +1,395 @@
+// Slack incoming webhooks: Block Kit messages (pure builders) and the sender.
+//
+// Mention text is untrusted and may carry personal data. Builders take the already-masked text and mask it again
+// (e-mails, phones, long digit runs): a message in a shared channel is a disclosure if the masker upstream missed.
+// Text is escaped for mrkdwn (&, <, >), which also neutralizes <!channel> and <@U…> pings smuggled into a post.
+import { maskPii } from "../classifier/pii.js";
+import type { SpikeExplanation } from "../domain/spikes/explain.js";
+import type { Flag } from "../domain/taxonomy.js";
+import type { DeliveryResult, Notifier } from "./types.js";
+
+export interface SlackText {
+  type: "plain_text" | "mrkdwn";
+  text: string;
+  emoji?: boolean;
+}
+
+export type SlackBlock =
+  | { type: "header"; text: SlackText }
+  | { type: "section"; text?: SlackText; fields?: SlackText[] }
+  | { type: "context"; elements: SlackText[] }
+  | { type: "divider" }
+  | {
+      type: "actions";
+      elements: {
+        type: "button";
+        text: SlackText;
+        url: string;
+        action_id: string;
+        style?: "primary" | "danger";
+      }[];
+    };
+
+export interface SlackPayload {
+  /** Notification fallback (push notifications, screen readers). */
+  text: string;
+  blocks: SlackBlock[];
+}
+
+// Block Kit limits (Slack's reference): header 150, section text 3000, field 2000, button text 75, 50 blocks.
+const LIMITS = { header: 150, section: 3000, field: 2000, button: 75, fallback: 3000 } as const;
+
+const LONG_DIGITS = /\d(?:[\s.-]?\d){5,}/g;
+
+/** Masks what the PII masker finds, then any run of 6+ digits it did not recognise (account and card fragments). */
+export function maskForSlack(text: string): string {
+  return maskPii(text).masked.replace(LONG_DIGITS, "[NUMBER]");
+}
+
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+export function truncate(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join("")}…`;
+}
+
+/** Untrusted text, ready for mrkdwn: masked, escaped, cut to fit. */
+const safe = (text: string, max: number) => truncate(escapeMrkdwn(maskForSlack(text)), max);
+/** One line of untrusted text quoted as a block quote. */
+const quote = (text: string, max: number) =>
+  safe(text.replace(/\s+/g, " ").trim(), max)
+    .split("\n")
+    .map((line) => `>${line}`)
+    .join("\n");
+/** Only http(s) links reach a message; anything else (javascript:, slack://) is dropped. */
+const httpUrl = (url: string | null | undefined) => (url && /^https?:\/\//i.test(url) ? url : null);
+const link = (url: string | null | undefined, label: string) => {
+  const href = httpUrl(url);
+  return href
+    ? `<${href.replace(/[<>|]/g, encodeURIComponent)}|${escapeMrkdwn(label).replace(/\|/g, "¦")}>`
+    : escapeMrkdwn(label);
+};
+
+export interface SpikeAlertInput {
+  brand: string;
+  /** What spiked, e.g. "complaints about payment service on X". */
+  subject: string;
+  /** Start of the spike hour (ISO). */
+  ts: string;
+  count: number;
+  expected: number;
+  score: number;
+  explanation: SpikeExplanation;
+  /** The dashboard feed filtered to this spike's brand, category, source and hours. */
+  feedUrl: string;
+  /** True when this message reports a spike that has grown since its first alert. */
+  update?: boolean;
+  timeZone?: string;
+}
+
+function formatHour(ts: string, timeZone = "UTC"): string {
+  const date = new Date(ts);
+  const text = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    weekday: "short",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hour12: false,
+    timeZoneName: "short",
+  }).format(date);
+  return `<!date^${Math.floor(date.getTime() / 1000)}^{date_short_pretty} {time}|${escapeMrkdwn(text)}>`;
+}
+
+export function howFarAboveNormal(count: number, expected: number): string {
+  const ratio = expected > 0 ? count / expected : Number.POSITIVE_INFINITY;
+  const times = Number.isFinite(ratio)
+    ? `${ratio >= 10 ? Math.round(ratio) : ratio.toFixed(1)}×`
+    : "far above";
+  return `${count} mentions in one hour vs about ${expected < 1 ? expected.toFixed(1) : Math.round(expected)} normally (${times} normal)`;
+}
+
+const list = (items: { value: string; count: number }[], render: (v: string) => string, max = 5) =>
+  items
+    .slice(0, max)
+    .map((i) => `${render(i.value)} (${i.count})`)
+    .join(", ");
+
+export function buildSpikeMessage(input: SpikeAlertInput): SlackPayload {
+  const e = input.explanation;
+  const headline = `${input.update ? "Spike growing" : "Spike"}: ${input.subject} — ${input.brand}`;
+  const blocks: SlackBlock[] = [
+    {
+      type: "header",
+      text: { type: "plain_text", text: truncate(maskForSlack(headline), LIMITS.header), emoji: true },
+    },
+    {
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: truncate(
+          `*${escapeMrkdwn(howFarAboveNormal(input.count, input.expected))}*\nHour starting ${formatHour(input.ts, input.timeZone)}`,
+          LIMITS.section,
+        ),
+      },
+    },
+  ];
+  const fields: SlackText[] = [];
+  const add = (title: string, body: string) => {
+    if (body) fields.push({ type: "mrkdwn", text: truncate(`*${title}*\n${body}`, LIMITS.field) });
+  };
+  add(
+    "What people are saying",
+    list(e.terms, (v) => `“${safe(v, 60)}”`, 6),
+  );
+  add(
+    "Categories",
+    list(e.categories, (v) => safe(v.replace(/_/g, " "), 60)),
+  );
+  add(
+    "Sources",
+    list(e.sources, (v) => safe(v, 60)),
+  );
+  add(
+    "Authors",
+    list(e.authors, (v) => safe(v, 60)),
+  );
+  add(
+    "Links",
+    list(e.links, (v) => link(`https://${v}`, truncate(maskForSlack(v), 80)), 3),
+  );
+  if (fields.length > 0) blocks.push({ type: "section", fields: fields.slice(0, 10) });
+  if (e.examples.length > 0) {
+    const examples = e.examples
+      .slice(0, 3)
+      .map(
+        (ex) =>
+          `${quote(ex.text, 280)}\n${ex.source ? `— ${escapeMrkdwn(ex.source)} ` : ""}${httpUrl(ex.url) ? link(ex.url, "open post") : ""}`,
+      )
+      .join("\n");
+    blocks.push({
+      type: "section",
+      text: { type: "mrkdwn", text: truncate(`*Examples*\n${examples}`, LIMITS.section) },
+    });
+  }
+  blocks.push({
+    type: "context",
+    elements: [
+      {
+        type: "mrkdwn",
+        text: `${e.mentions} mentions compared with ${e.baselineMentions} from the same hours of past weeks • surprise score ${input.score.toFixed(1)}`,
+      },
+    ],
+  });
+  const feed = httpUrl(input.feedUrl);
+  if (feed) {
+    blocks.push({
+      type: "actions",
+      elements: [
+        {
+          type: "button",
+          text: { type: "plain_text", text: "Open the feed" },
+          url: feed,
+          action_id: "open_feed",
+          style: "primary",
+        },
+      ],
+    });
+  }
+  const fallback = `${headline}: ${howFarAboveNormal(input.count, input.expected)}`;
+  return { text: truncate(maskForSlack(fallback), LIMITS.fallback), blocks };
+}
+
+export interface UrgentMentionInput {
+  brand: string;
+  source: string;
+  /** Masked text of the post. */
+  text: string;
+  author?: string | null;
+  category: string;
+  flags: Flag[];
+  /** Why it is urgent, in words ("mentions a lawyer", "high reach: 120k followers"). */
+  reasons: string[];
+  reach?: number | null;
+  createdAt: string;
+  /** The post on its platform. */
+  postUrl?: string | null;
+  /** The mention in Rapport. */
+  mentionUrl: string;
+  timeZone?: string;
+}
+
+const FLAG_WORDS: Partial<Record<Flag, string>> = {
+  self_harm: "possible self-harm: reach out with care, today",
+  attorney: "represented by or consulting an attorney",
+  regulator: "regulator or complaint body involved",
+  dispute: "disputes the debt",
+  cease_contact: "asked to stop contact",
+  bankruptcy: "bankruptcy",
+  identity_theft: "identity theft claimed",
+  deceased: "about a deceased person",
+  servicemember: "servicemember",
+  scam_report: "reports someone impersonating us",
+};
+
+export function buildUrgentMentionMessage(input: UrgentMentionInput): SlackPayload {
+  const headline = `Urgent: ${input.source} post about ${input.brand}`;
+  const flags = input.flags.map((f) => FLAG_WORDS[f] ?? f.replace(/_/g, " "));
+  const why = [...input.reasons, ...flags];
+  const fields: SlackText[] = [
+    { type: "mrkdwn", text: `*Severity*\ncritical` },
+    { type: "mrkdwn", text: `*Category*\n${safe(input.category.replace(/_/g, " "), 100)}` },
+    { type: "mrkdwn", text: `*Source*\n${safe(input.source, 100)}` },
+  ];
+  if (input.author) fields.push({ type: "mrkdwn", text: `*Author*\n${safe(input.author, 100)}` });
+  if (input.reach != null)
+    fields.push({ type: "mrkdwn", text: `*Reach*\n${input.reach.toLocaleString("en-US")}` });
+  const blocks: SlackBlock[] = [
+    {
+      type: "header",
+      text: { type: "plain_text", text: truncate(maskForSlack(headline), LIMITS.header), emoji: true },
+    },
+    { type: "section", text: { type: "mrkdwn", text: quote(input.text, 2500) } },
+    { type: "section", fields },
+  ];
+  if (why.length > 0) {
+    blocks.push({
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: truncate(
+          `*Why it is urgent*\n${why.map((w) => `• ${safe(w, 200)}`).join("\n")}`,
+          LIMITS.section,
+        ),
+      },
+    });
+  }
+  blocks.push({
+    type: "context",
+    elements: [
+      {
+        type: "mrkdwn",
+        text: `Posted ${formatHour(input.createdAt, input.timeZone)} • a person must handle this one: no automatic reply`,
+      },
+    ],
+  });
+  const buttons: Extract<SlackBlock, { type: "actions" }>["elements"] = [];
+  const mention = httpUrl(input.mentionUrl);
+  if (mention)
+    buttons.push({
+      type: "button",
+      text: { type: "plain_text", text: "Open in Rapport" },
+      url: mention,
+      action_id: "open_mention",
+      style: "primary",
+    });
+  const post = httpUrl(input.postUrl);
+  if (post)
+    buttons.push({
+      type: "button",
+      text: { type: "plain_text", text: "View post" },
+      url: post,
+      action_id: "open_post",
+    });
+  if (buttons.length > 0) blocks.push({ type: "actions", elements: buttons });
+  return { text: truncate(maskForSlack(`${headline}: ${input.text}`), 300), blocks };
+}
+
+// What each webhook error means and what a person has to do about it.
+const SLACK_FIXES: Record<string, string> = {
+  invalid_payload:
+    "The message was malformed. This is a Rapport bug: report it with the alert id; the alert will not be retried.",
+  no_text: "The message had no text. This is a Rapport bug: report it with the alert id.",
+  too_many_attachments: "The message was too large. This is a Rapport bug: report it with the alert id.",
+  channel_not_found:
+    "The webhook's channel no longer exists. Create a new incoming webhook for an existing channel and update the Slack settings.",
+  channel_is_archived:
+    "The webhook's channel is archived. Unarchive it in Slack, or create a webhook for another channel and update the Slack settings.",
+  no_service:
+    "The webhook was revoked or the Slack app removed. Create a new incoming webhook and paste its URL into the Slack settings.",
+  no_service_id:
+    "The webhook URL is incomplete. Copy the full URL from Slack's Incoming Webhooks page into the Slack settings.",
+  no_team:
+    "The Slack workspace for this webhook no longer exists. Create a webhook in your current workspace.",
+  team_disabled: "The Slack workspace is disabled. Create a webhook in an active workspace.",
+  no_active_hooks:
+    "Incoming webhooks are turned off for this Slack app. Turn them on in the app's settings, or create a new webhook.",
+  invalid_token:
+    "The webhook URL is no longer valid. Create a new incoming webhook and update the Slack settings.",
+  action_prohibited:
+    "A Slack admin has restricted posting to this channel. Ask them to allow the app, or use a webhook for another channel.",
+  posting_to_general_channel_denied:
+    "Only admins may post in this channel. Use a webhook for another channel.",
+  user_not_found:
+    "The webhook points at a user that no longer exists. Create a new incoming webhook for a channel.",
+};
+
+const GENERIC_FIX =
+  "Slack refused the webhook. Check the webhook URL in the Slack settings (create a new incoming webhook if in doubt).";
+
+export interface SendSlackOptions {
+  fetch?: typeof fetch;
+  /** Whole request, connect to body. Default 10 s. */
+  timeoutMs?: number;
+}
+
+/** Parses Retry-After (seconds, or an HTTP date) into milliseconds from `now`. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value.trim());
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
+}
+
+export async function sendSlack(
+  webhookUrl: string,
+  payload: SlackPayload,
+  options: SendSlackOptions = {},
+): Promise<DeliveryResult> {
+  const doFetch = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  let response: Response;
+  let body: string;
+  try {
+    const signal = AbortSignal.timeout(timeoutMs);
+    response = await doFetch(webhookUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(payload),
+      signal,
+      redirect: "error",
+    });
+    body = (await response.text()).trim();
+  } catch (error) {
+    const name = (error as Error).name;
+    if (name === "TimeoutError" || name === "AbortError")
+      return { status: "retry", reason: `no answer from Slack within ${timeoutMs} ms` };
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    return { status: "retry", reason: `could not reach Slack: ${cause ?? (error as Error).message}` };
+  }
+  if (response.ok) return { status: "ok" };
+  const code = /^[a-z_]+$/.test(body) ? body : "";
+  if (response.status === 429) {
+    return {
+      status: "retry",
+      afterMs: parseRetryAfter(response.headers.get("retry-after")),
+      reason: "rate limited by Slack (429)",
+    };
+  }
+  if (response.status >= 500 || response.status === 408) {
+    return { status: "retry", reason: `Slack answered ${response.status}${code ? ` ${code}` : ""}` };
+  }
+  return {
+    status: "permanent",
+    reason: `Slack answered ${response.status}${code ? ` ${code}` : ""}`,
+    fix: SLACK_FIXES[code] ?? GENERIC_FIX,
+  };
+}
+
+export function slackNotifier(webhookUrl: string, options: SendSlackOptions = {}): Notifier<SlackPayload> {
+  return { kind: "slack", send: (payload) => sendSlack(webhookUrl, payload, options) };
+}
