@@ -1,0 +1,473 @@
+// Reclassification of stored mentions: walks them by id in batches (keyset, so a million rows cost the same per
+// batch as ten), classifies each batch with the chosen engine, and per mention writes a `classifications`
+// history row and the mention's current columns. A reviewer's correction is never overwritten: the guard sits
+// in the UPDATE itself, so a correction made while a batch is being classified still wins.
+// Each batch commits together with the position it reached (src/services/classification/reclassify-state.ts):
+// an interrupted run, started again with the same options, continues after the last committed batch.
+import { randomUUID } from "node:crypto";
+import { and, asc, count, eq, gt, gte, inArray, isNull, sql, type SQL } from "drizzle-orm";
+import {
+  ClaudeEngine,
+  type ClassifyInput,
+  type EngineName,
+  HybridEngine,
+  LocalEngine,
+} from "../../classifier/index.js";
+import type { Db } from "../../db/client.js";
+import type { SlaMinutes } from "../../db/schema/brands.js";
+import { classifications, hourlyCounts, mentionBrands, mentions, sources } from "../../db/schema/index.js";
+import type { Deps } from "../../deps.js";
+import { slaDueAt } from "../../domain/sla.js";
+import type { Classification, Severity } from "../../domain/taxonomy.js";
+import { AppError } from "../../errors.js";
+import { finishRun, startRun } from "../../jobs/job-runs.js";
+import { acquireLease, releaseLease } from "../../jobs/lease.js";
+import { countKeys, hourOf } from "../../pipeline/store.js";
+import { HUMAN_ENGINE as HUMAN } from "../mentions/correct-classification.js";
+import { dbClassificationCache } from "./db-cache.js";
+import { clearPosition, loadPosition, savePosition } from "./reclassify-state.js";
+
+export type EngineResult = Classification & { id?: string; engine: string; version: string };
+
+/** What reclassification needs of a classifier; every engine of src/classifier fits, as does `deps.classifier`. */
+export interface ReclassifyClassifier {
+  version?: string;
+  classify(items: ClassifyInput[]): Promise<EngineResult[]>;
+  /** Message Batches for large runs: Claude reports failures per item, hybrid falls back to local for them. */
+  classifyBatch?(
+    items: ClassifyInput[],
+  ): Promise<EngineResult[] | { results: EngineResult[]; failed: { id: string; error: string }[] }>;
+}
+
+export type ReclassifyMode =
+  /** Only mentions with no classification (stored while the classifier failed, or with none configured). */
+  | "unclassified"
+  /** Unclassified mentions and those classified by another engine version than the one running now. */
+  | "stale"
+  /** Every mention in scope. */
+  | "all";
+
+export interface ReclassifyProgress {
+  /** Mentions in scope when the run started, including those a resumed run had already done. */
+  total: number;
+  processed: number;
+  /** Written with a different category, relevance, severity or flags than before. */
+  changed: number;
+  /** Skipped: a reviewer's correction (or, rarely, another writer got there first). */
+  skipped: number;
+  /** The engine gave no answer (a failed Claude batch request); the mention keeps what it had. */
+  failed: number;
+  lastId: number;
+}
+
+export interface ReclassifyResult extends ReclassifyProgress {
+  status: "done" | "partial" | "stopped";
+  engine: string;
+  /** The id the run resumed after, when it continued an interrupted one. */
+  resumedAfter: number | null;
+  error?: string;
+}
+
+export interface ReclassifyOptions {
+  /** Mentions created at or after this instant. */
+  since?: Date;
+  sourceName?: string;
+  /** Built from the environment; local when neither this nor `classifier` is given. */
+  engine?: EngineName;
+  /** A ready classifier (the runtime's, or a test's); wins over `engine`. */
+  classifier?: ReclassifyClassifier;
+  /** Shorthand for mode "unclassified". */
+  onlyUnclassified?: boolean;
+  /** Defaults to "stale" ("unclassified" with onlyUnclassified). */
+  mode?: ReclassifyMode;
+  batchSize?: number;
+  /** Use the classifier's Message Batches path; by default when it has one and the run is at least this big. */
+  batchApi?: boolean;
+  /** Stop (resumably) after this many mentions: keeps a scheduled run short. */
+  maxMentions?: number;
+  /** Ignore a saved position and start from the first mention. */
+  restart?: boolean;
+  /** Record the run in job_runs (the scheduler records its own jobs, so they pass false). */
+  recordRun?: boolean;
+  /** Aborting stops the run after the batch in hand is written; running it again resumes. */
+  signal?: AbortSignal;
+  onProgress?: (progress: ReclassifyProgress) => void;
+}
+
+export const DEFAULT_BATCH_SIZE = 500;
+/** Below this many mentions a Message Batch (results within hours) is slower than plain calls and saves little. */
+export const BATCH_API_MIN_MENTIONS = 200;
+const LEASE_MS = 15 * 60_000;
+/** A Message Batch may take up to 24 hours to end. */
+const BATCH_API_LEASE_MS = 25 * 3600_000;
+
+export interface BuiltClassifier {
+  classifier: ReclassifyClassifier;
+  /** Versions whose results count as current (hybrid answers carry its local or its Claude version). */
+  versions: string[];
+}
+
+/** The engine by name, configured from the environment (the same settings as ingest). */
+export function buildReclassifier(deps: Deps, engine: EngineName): BuiltClassifier {
+  const local = new LocalEngine();
+  if (engine === "local") return { classifier: local, versions: [local.version] };
+  const { env } = deps;
+  if (!env.ANTHROPIC_API_KEY) {
+    throw new AppError(
+      "bad_request",
+      `the ${engine} engine needs ANTHROPIC_API_KEY; use --engine local to run offline`,
+    );
+  }
+  const claude = new ClaudeEngine({
+    apiKey: env.ANTHROPIC_API_KEY,
+    ...(env.ANTHROPIC_BASE_URL ? { baseURL: env.ANTHROPIC_BASE_URL } : {}),
+    model: env.CLAUDE_MODEL,
+  });
+  if (engine === "claude") return { classifier: claude, versions: [claude.version] };
+  const hybrid = new HybridEngine(local, claude, dbClassificationCache(deps.db), undefined, (id, error) =>
+    deps.log.warn("claude classification failed; kept the local result", { id, error: String(error) }),
+  );
+  return { classifier: hybrid, versions: [local.version, claude.version] };
+}
+
+interface Row {
+  id: number;
+  text: string;
+  reach: number | null;
+  category: string | null;
+  relevant: boolean | null;
+  severity: string | null;
+  flags: string[];
+  sentiment: number | null;
+  confidence: number | null;
+  classifiedBy: string | null;
+  classifierVersion: string | null;
+  classifiedAt: Date | null;
+  fetchedAt: Date;
+  createdAt: Date;
+  sourceId: number;
+  brandSla: string | null;
+}
+
+export async function reclassifyMentions(deps: Deps, options: ReclassifyOptions = {}): Promise<ReclassifyResult> {
+  const mode: ReclassifyMode = options.onlyUnclassified ? "unclassified" : (options.mode ?? "stale");
+  const built: BuiltClassifier = options.classifier
+    ? { classifier: options.classifier, versions: options.classifier.version ? [options.classifier.version] : [] }
+    : buildReclassifier(deps, options.engine ?? "local");
+  const { classifier, versions } = built;
+  const engineLabel = classifier.version ?? options.engine ?? "configured";
+  const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
+
+  let sourceId: number | undefined;
+  if (options.sourceName !== undefined) {
+    const [source] = await deps.db.select({ id: sources.id }).from(sources).where(eq(sources.name, options.sourceName));
+    if (!source) throw new AppError("not_found", `no source named "${options.sourceName}"`);
+    sourceId = source.id;
+  }
+
+  const scope = [
+    mode,
+    `since=${options.since?.toISOString() ?? "-"}`,
+    `source=${options.sourceName ?? "*"}`,
+    `engine=${engineLabel}`,
+  ].join("|");
+  // Unclassified mode needs no saved position: classifying a mention takes it out of the scope.
+  const keepsPosition = mode !== "unclassified";
+
+  const filters: SQL[] = [sql`coalesce(${mentions.classifiedBy}, '') <> ${HUMAN}`];
+  if (options.since) filters.push(gte(mentions.createdAt, options.since));
+  if (sourceId !== undefined) filters.push(eq(mentions.sourceId, sourceId));
+  if (mode === "unclassified") filters.push(isNull(mentions.classifiedAt));
+  if (mode === "stale" && versions.length > 0) {
+    filters.push(
+      sql`(${mentions.classifiedAt} IS NULL OR coalesce(${mentions.classifierVersion}, '') NOT IN (${sql.join(
+        versions.map((v) => sql`${v}`),
+        sql`, `,
+      )}))`,
+    );
+  }
+
+  const holder = `reclassify:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const lockName = `reclassify:${scope}`;
+  const startedAt = deps.now();
+  const saved = keepsPosition && !options.restart ? await loadPosition(deps.db, scope, startedAt) : null;
+  if (options.restart && keepsPosition) await clearPosition(deps.db, scope);
+
+  const [remaining] = await deps.db
+    .select({ n: count() })
+    .from(mentions)
+    .where(and(gt(mentions.id, saved?.lastId ?? 0), ...filters));
+  const toDo = Math.min(remaining?.n ?? 0, options.maxMentions ?? Number.POSITIVE_INFINITY);
+  const useBatchApi =
+    typeof classifier.classifyBatch === "function" && (options.batchApi ?? toDo >= BATCH_API_MIN_MENTIONS);
+  const leaseMs = useBatchApi ? BATCH_API_LEASE_MS : LEASE_MS;
+  if (!(await acquireLease(deps.db, lockName, holder, leaseMs, startedAt))) {
+    throw new AppError("conflict", "another reclassification of the same mentions is running");
+  }
+
+  const progress: ReclassifyProgress = {
+    total: (saved?.processed ?? 0) + toDo,
+    processed: saved?.processed ?? 0,
+    changed: saved?.changed ?? 0,
+    skipped: 0,
+    failed: 0,
+    lastId: saved?.lastId ?? 0,
+  };
+  const runId = options.recordRun === false ? null : await startRun(deps.db, "reclassify", startedAt);
+  let doneThisRun = 0;
+  let status: ReclassifyResult["status"] = "done";
+  let error: string | undefined;
+  options.onProgress?.({ ...progress });
+
+  try {
+    for (;;) {
+      if (options.signal?.aborted) {
+        status = "stopped";
+        error = "interrupted";
+        break;
+      }
+      const limit = Math.min(batchSize, (options.maxMentions ?? Number.POSITIVE_INFINITY) - doneThisRun);
+      if (limit <= 0) {
+        status = "partial";
+        break;
+      }
+      const rows = await selectBatch(deps.db, progress.lastId, filters, limit);
+      if (rows.length === 0) break;
+
+      const inputs: ClassifyInput[] = rows.map((r) => ({
+        id: String(r.id),
+        text: r.text,
+        ...(r.reach != null ? { reach: r.reach } : {}),
+      }));
+      let answers: Map<number, EngineResult>;
+      try {
+        answers = await classifyRows(classifier, inputs, useBatchApi);
+      } catch (cause) {
+        status = "stopped";
+        error = cause instanceof Error ? cause.message : String(cause);
+        break;
+      }
+
+      const now = deps.now();
+      const outcome = await deps.db.transaction(async (tx) => {
+        const written = await writeBatch(tx as unknown as Db, rows, answers, now);
+        const lastId = rows[rows.length - 1]!.id;
+        if (keepsPosition) {
+          await savePosition(
+            tx as unknown as Db,
+            scope,
+            {
+              lastId,
+              processed: progress.processed + rows.length,
+              changed: progress.changed + written.changed,
+            },
+            now,
+          );
+        }
+        return { ...written, lastId };
+      });
+      progress.processed += rows.length;
+      progress.changed += outcome.changed;
+      progress.skipped += outcome.skipped;
+      progress.failed += rows.length - answers.size;
+      progress.lastId = outcome.lastId;
+      doneThisRun += rows.length;
+      options.onProgress?.({ ...progress });
+      await acquireLease(deps.db, lockName, holder, leaseMs, deps.now());
+      if (rows.length < limit) break;
+    }
+    if (status === "done" && keepsPosition) await clearPosition(deps.db, scope);
+  } finally {
+    await releaseLease(deps.db, lockName, holder);
+    if (runId !== null) {
+      await finishRun(
+        deps.db,
+        runId,
+        { status: status === "stopped" ? "error" : "ok", items: doneThisRun, ...(error ? { error } : {}) },
+        deps.now(),
+      );
+    }
+  }
+  return {
+    ...progress,
+    status,
+    engine: engineLabel,
+    resumedAfter: saved?.lastId ?? null,
+    ...(error ? { error } : {}),
+  };
+}
+
+async function selectBatch(db: Db, afterId: number, filters: SQL[], limit: number): Promise<Row[]> {
+  return db
+    .select({
+      id: mentions.id,
+      text: mentions.text,
+      reach: mentions.reach,
+      category: mentions.category,
+      relevant: mentions.relevant,
+      severity: mentions.severity,
+      flags: mentions.flags,
+      sentiment: mentions.sentiment,
+      confidence: mentions.confidence,
+      classifiedBy: mentions.classifiedBy,
+      classifierVersion: mentions.classifierVersion,
+      classifiedAt: mentions.classifiedAt,
+      fetchedAt: mentions.fetchedAt,
+      createdAt: mentions.createdAt,
+      sourceId: mentions.sourceId,
+      // The SLA overrides of the mention's first brand, as a correction uses them.
+      brandSla: sql<string | null>`(SELECT b.sla_minutes FROM mention_brands mb JOIN brands b ON b.id = mb.brand_id WHERE mb.mention_id = mentions.id ORDER BY mb.brand_id LIMIT 1)`,
+    })
+    .from(mentions)
+    .where(and(gt(mentions.id, afterId), ...filters))
+    .orderBy(asc(mentions.id))
+    .limit(limit);
+}
+
+/** Answers by mention id; a mention missing from the map had no answer. */
+async function classifyRows(
+  classifier: ReclassifyClassifier,
+  inputs: ClassifyInput[],
+  useBatchApi: boolean,
+): Promise<Map<number, EngineResult>> {
+  if (useBatchApi && classifier.classifyBatch) {
+    const outcome = await classifier.classifyBatch(inputs);
+    const results = Array.isArray(outcome) ? outcome : outcome.results;
+    return byId(inputs, results);
+  }
+  return byId(inputs, await classifier.classify(inputs));
+}
+
+function byId(inputs: ClassifyInput[], results: EngineResult[]): Map<number, EngineResult> {
+  const map = new Map<number, EngineResult>();
+  for (const [i, result] of results.entries()) {
+    // Engines that report ids may leave some out (failures); the pipeline's interface answers in order.
+    const id = result.id ?? inputs[i]?.id;
+    if (id !== undefined) map.set(Number(id), result);
+  }
+  return map;
+}
+
+function sameFlags(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().join(",") === [...b].sort().join(",");
+}
+
+async function writeBatch(db: Db, rows: Row[], answers: Map<number, EngineResult>, now: Date) {
+  let changed = 0;
+  let skipped = 0;
+  const movedCategory: { row: Row; to: string }[] = [];
+  for (const row of rows) {
+    const answer = answers.get(row.id);
+    if (!answer) continue;
+    const flags = [...new Set(answer.flags)];
+    const differs =
+      row.category !== answer.category ||
+      row.relevant !== answer.relevant ||
+      row.severity !== answer.severity ||
+      !sameFlags(row.flags, flags);
+    // The same engine version with the same answer: nothing new to record.
+    if (!differs && row.classifierVersion === answer.version && row.sentiment === answer.sentiment) continue;
+
+    const brandSla = row.brandSla ? (JSON.parse(row.brandSla) as SlaMinutes) : {};
+    const due = slaDueAt(answer.severity as Severity, answer.relevant, row.fetchedAt, brandSla);
+    // Guards: no correction (on the mention or as the latest history row), and nobody wrote since we read.
+    const updated = await db
+      .update(mentions)
+      .set({
+        category: answer.category,
+        relevant: answer.relevant,
+        severity: answer.severity,
+        flags,
+        sentiment: answer.sentiment,
+        confidence: answer.confidence,
+        classifiedBy: answer.engine,
+        classifierVersion: answer.version,
+        classifiedAt: now,
+        // The clock only moves for mentions nobody has started on; its start stays when we first saw the post.
+        slaDueAt: sql`CASE WHEN ${mentions.status} = 'new' THEN ${due ? due.getTime() : null} ELSE ${mentions.slaDueAt} END`,
+      })
+      .where(
+        and(
+          eq(mentions.id, row.id),
+          sql`${mentions.classifiedAt} IS ${row.classifiedAt ? row.classifiedAt.getTime() : null}`,
+          sql`coalesce(${mentions.classifiedBy}, '') <> ${HUMAN}`,
+          sql`coalesce((SELECT c.engine FROM classifications c WHERE c.mention_id = mentions.id ORDER BY c.id DESC LIMIT 1), '') <> ${HUMAN}`,
+        ),
+      )
+      .returning({ id: mentions.id });
+    if (updated.length === 0) {
+      skipped++;
+      continue;
+    }
+    // Ingest writes only the mention's columns: keep its decision in the history before the first change.
+    if (row.classifiedAt && row.category && row.severity) {
+      const [existing] = await db
+        .select({ n: count() })
+        .from(classifications)
+        .where(eq(classifications.mentionId, row.id));
+      if ((existing?.n ?? 0) === 0) {
+        await db.insert(classifications).values({
+          mentionId: row.id,
+          category: row.category,
+          relevant: row.relevant ?? row.category !== "not_collections",
+          severity: row.severity,
+          flags: row.flags,
+          sentiment: row.sentiment ?? 0,
+          confidence: row.confidence ?? 0,
+          engine: row.classifiedBy ?? "unknown",
+          version: row.classifierVersion ?? "unknown",
+          createdAt: row.classifiedAt,
+        });
+      }
+    }
+    await db.insert(classifications).values({
+      mentionId: row.id,
+      category: answer.category,
+      relevant: answer.relevant,
+      severity: answer.severity,
+      flags,
+      sentiment: answer.sentiment,
+      confidence: answer.confidence,
+      engine: answer.engine,
+      version: answer.version,
+      createdAt: now,
+    });
+    if (differs) changed++;
+    if (row.category !== answer.category) movedCategory.push({ row, to: answer.category });
+  }
+  await moveHourlyCounts(db, movedCategory);
+  return { changed, skipped };
+}
+
+/** Spike detection counts per category: a mention that changed category moves to its new count. */
+async function moveHourlyCounts(db: Db, moved: { row: Row; to: string }[]): Promise<void> {
+  if (moved.length === 0) return;
+  const links = await db
+    .select({ mentionId: mentionBrands.mentionId, brandId: mentionBrands.brandId })
+    .from(mentionBrands)
+    .where(
+      inArray(
+        mentionBrands.mentionId,
+        moved.map((m) => m.row.id),
+      ),
+    );
+  for (const { row, to } of moved) {
+    const hour = hourOf(row.createdAt);
+    for (const link of links.filter((l) => l.mentionId === row.id)) {
+      // countKeys()[1] is the brand × category × source key; the brand-wide key does not change.
+      const from = countKeys(link.brandId, row.category, row.sourceId)[1]!;
+      const into = countKeys(link.brandId, to, row.sourceId)[1]!;
+      await db
+        .update(hourlyCounts)
+        .set({ count: sql`${hourlyCounts.count} - 1` })
+        .where(and(eq(hourlyCounts.key, from), eq(hourlyCounts.hour, hour), gt(hourlyCounts.count, 0)));
+      await db
+        .insert(hourlyCounts)
+        .values({ key: into, hour, count: 1 })
+        .onConflictDoUpdate({
+          target: [hourlyCounts.key, hourlyCounts.hour],
+          set: { count: sql`${hourlyCounts.count} + 1` },
+        });
+    }
+  }
+}
