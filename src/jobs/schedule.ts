@@ -6,6 +6,7 @@ import { runDeliverOutbox } from "./deliver-outbox.js";
 import { runDetectSpikes } from "./detect-spikes.js";
 import { runSendDigestsJob } from "./send-digests.js";
 import { runPurge } from "./purge.js";
+import { runClassifyUnclassified } from "./reclassify.js";
 
 export interface JobDefinition {
   name: string;
@@ -60,6 +61,16 @@ export const JOBS: JobDefinition[] = [
     async run(deps, now) {
       const report = await runPurge(deps, now);
       return report.mentions;
+    },
+  },
+  {
+    // Mentions stored while the classifier failed get their classification (and SLA clock) within minutes.
+    name: "classify-unclassified",
+    cron: "*/5 * * * *",
+    leaseMs: 15 * 60_000,
+    async run(deps) {
+      const result = await runClassifyUnclassified(deps);
+      return result.processed;
     },
   },
 ];

@@ -187,7 +187,7 @@ export async function reclassifyMentions(deps: Deps, options: ReclassifyOptions 
     );
   }
 
-  const holder = `reclassify:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const holder = `reclassify:${randomUUID()}`;
   const lockName = `reclassify:${scope}`;
   const startedAt = deps.now();
   const saved = keepsPosition && !options.restart ? await loadPosition(deps.db, scope, startedAt) : null;
