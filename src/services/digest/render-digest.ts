@@ -117,14 +117,14 @@ const MUTED = "color:#5f6b7a;";
 
 function bar(label: string, value: number, max: number, note = ""): string {
   const width = max > 0 ? Math.max(1, Math.round((value / max) * 100)) : 0;
-  return `<tr><td style="${FONT}font-size:13px;padding:3px 8px 3px 0;white-space:nowrap;">${esc(label)}</td>
-<td style="width:100%;padding:3px 0;"><table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr>
+  return `<tr><td style="${FONT}font-size:13px;padding:3px 8px 3px 0;width:38%;word-break:break-word;overflow-wrap:anywhere;">${esc(label)}</td>
+<td style="width:50%;padding:3px 0;"><table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr>
 <td width="${width}%" style="background:#2f6fed;height:12px;font-size:0;line-height:0;">&nbsp;</td><td style="font-size:0;line-height:0;">&nbsp;</td></tr></table></td>
 <td style="${FONT}font-size:13px;padding:3px 0 3px 8px;white-space:nowrap;text-align:right;">${value}${note ? ` <span style="${MUTED}">${esc(note)}</span>` : ""}</td></tr>`;
 }
 
 function quote(p: DigestPost): string {
-  return `<p style="${FONT}font-size:14px;margin:6px 0 10px;padding:8px 10px;border-left:3px solid #c9d3e0;background:#f6f8fb;">
+  return `<p style="${FONT}font-size:14px;margin:6px 0 10px;padding:8px 10px;border-left:3px solid #c9d3e0;background:#f6f8fb;word-break:break-word;overflow-wrap:anywhere;">
 ${esc(oneLine(p.textMasked, 280))}<br><span style="${MUTED}font-size:12px;">${esc(p.sourceName)}${p.severity ? ` · ${esc(p.severity)}` : ""} · <a href="${esc(p.link)}" style="color:#2f6fed;">open</a></span></p>`;
 }
 
@@ -134,7 +134,8 @@ function renderHtml(d: DigestData): string {
     parts.push(
       `<h2 style="${FONT}font-size:17px;margin:26px 0 8px;border-bottom:1px solid #e3e8ef;padding-bottom:4px;">${title}</h2>`,
     );
-  const p = (html: string) => parts.push(`<p style="${FONT}font-size:14px;margin:6px 0;">${html}</p>`);
+  const p = (html: string) =>
+    parts.push(`<p style="${FONT}font-size:14px;margin:6px 0;overflow-wrap:anywhere;">${html}</p>`);
   const table = (rows: string) =>
     parts.push(`<table role="presentation" width="100%" cellpadding="0" cellspacing="0">${rows}</table>`);
 
@@ -152,10 +153,16 @@ function renderHtml(d: DigestData): string {
   h2("Top grievances");
   if (d.categories.length === 0) p("None this week.");
   const maxCat = Math.max(0, ...d.categories.map((c) => c.count));
-  for (const c of d.categories) {
-    table(bar(words(c.category), c.count, maxCat, pct(c.share)));
-    for (const e of c.examples) parts.push(quote(e));
-  }
+  // One table, examples as full-width rows, so the bars line up.
+  table(
+    d.categories
+      .map(
+        (c) =>
+          bar(words(c.category), c.count, maxCat, pct(c.share)) +
+          c.examples.map((e) => `<tr><td colspan="3">${quote(e)}</td></tr>`).join(""),
+      )
+      .join(""),
+  );
 
   h2("Sources");
   if (d.sources.length === 0) p("None this week.");
@@ -170,7 +177,7 @@ function renderHtml(d: DigestData): string {
     );
     if (s.highlights.length)
       parts.push(
-        `<ul style="${FONT}font-size:13px;margin:0 0 8px;padding-left:18px;">${s.highlights.map((h) => `<li>${esc(h)}</li>`).join("")}</ul>`,
+        `<ul style="${FONT}font-size:13px;margin:0 0 8px;padding-left:18px;overflow-wrap:anywhere;">${s.highlights.map((h) => `<li>${esc(h)}</li>`).join("")}</ul>`,
       );
   }
 
