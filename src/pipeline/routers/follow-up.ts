@@ -9,7 +9,7 @@ export function toneRecovered(initial: number | null, latest: number | null): bo
   if (latest === null) return null;
   if (latest >= 0) return true;
   if (initial === null) return false;
-  return latest - initial >= 0.5;
+  return latest - initial >= 0.5 - 1e-9; // sentiments are decimals: -0.7 → -0.2 must count as +0.5
 }
 
 export const followUpRouter: Router = async (tx, stored) => {
