@@ -51,18 +51,6 @@ export class LocalModel {
     this.categoryScratch = new Float64Array(this.category.classes.length);
   }
 
-  static fromModels(version: string, relevance: LinearModel, category: LinearModel): LocalModel {
-    const model = Object.create(LocalModel.prototype) as LocalModel;
-    Object.assign(model, {
-      version,
-      relevance,
-      category,
-      relevanceScratch: new Float64Array(relevance.classes.length),
-      categoryScratch: new Float64Array(category.classes.length),
-    });
-    return model;
-  }
-
   predict(text: string): ModelPrediction {
     const xr = extractFeatures(text, { bits: this.relevance.bits });
     const pr = predictProbabilities(this.relevance, xr, this.relevanceScratch);
