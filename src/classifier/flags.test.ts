@@ -25,6 +25,8 @@ const positives: [string, Flag][] = [
   ["filed a complaint with the CFPB", "regulator"],
   ["reporting you to the attorney general", "regulator"],
   ["BBB complaint going in today", "regulator"],
+  ["I reported this collector to the FTC", "regulator"],
+  ["my husband is deployed with the navy", "servicemember"],
   ["I want to kill myself over this debt", "self_harm"],
   ["honestly don't want to live anymore with these calls", "self_harm"],
   ["I can't go on like this", "self_harm"],
@@ -37,6 +39,8 @@ const negatives: [string, Flag][] = [
   ["reporting you to the attorney general", "attorney"],
   ["I paid my bill online", "bankruptcy"],
   ["great service, quick call", "self_harm"],
+  ["my Navy Federal card went to collections", "servicemember"],
+  ["I filed an FTC report for the identity theft", "regulator"],
   ["loving the new phone", "pii"],
 ];
 

@@ -56,7 +56,7 @@ const FLAG_PATTERNS: Record<PatternFlag, RegExp[]> = {
     /\b(?:husband|wife|mother|father|mom|dad|son|daughter|spouse|partner|brother|sister|grandma|grandpa) (?:died|passed)\b/i,
   ],
   servicemember: [
-    /\b(?:active[- ]duty|servicemember|service member|scra|deployed|deployment|military|national guard|reservist|armed forces|army|navy|marine corps|air force|usmc)\b/i,
+    /\b(?:active[- ]duty|servicemember|service member|scra|deployed|deployment|military|national guard|reservist|armed forces|army|navy(?! federal)|marine corps|air force|usmc)\b/i,
     /\b(?:i'?m|i am|my (?:husband|wife|son|daughter) is) (?:a )?(?:soldier|marine|sailor|airman|in the (?:army|navy|military|marines|guard))\b/i,
   ],
   scam_report: [
@@ -70,7 +70,8 @@ const FLAG_PATTERNS: Record<PatternFlag, RegExp[]> = {
     /\bconsumer financial protection bureau\b/i,
     /\battorneys? general\b/i,
     /\b(?:bbb|better business bureau)\b/i,
-    /\b(?:ftc|federal trade commission)\b/i,
+    // An "FTC report" is the identity-theft affidavit, not a complaint to a regulator.
+    /\b(?:ftc|federal trade commission)\b(?! (?:identity theft )?(?:report|affidavit))/i,
     /\b(?:file|filed|filing|submit|submitted|lodge|lodged|open|opened|make|made) (?:a |an )?(?:formal |official )?complaint (?:with|to) (?:the )?(?:state|regulator|department|dfpi|dfs|banking|consumer)/i,
     /\b(?:report|reported|reporting) (?:you|them|this|it|your company) to (?:the )?(?:state|regulator|authorities|cfpb|ftc|bbb|ag)\b/i,
     /\bdepartment of (?:financial|banking|consumer)\b/i,
