@@ -12,6 +12,8 @@ import { backfillCommand } from "./cli/backfill.js";
 import { usersCommand } from "./cli/users.js";
 import { lintReplyCommand } from "./cli/lint-reply.js";
 import { classifyCommand } from "./cli/classify.js";
+import { reclassifyCommand } from "./cli/reclassify.js";
+import { exportLabelsCommand } from "./cli/export-labels.js";
 import { digestCommand } from "./cli/digest.js";
 import { accountsCommand } from "./cli/accounts.js";
 import { spikesCommand } from "./cli/spikes.js";
@@ -25,6 +27,8 @@ export const commands: Command[] = [
   usersCommand,
   lintReplyCommand,
   classifyCommand,
+  reclassifyCommand,
+  exportLabelsCommand,
   digestCommand,
   accountsCommand,
   spikesCommand,

@@ -48,6 +48,8 @@ export type ReclassifyMode =
   | "all";
 
 export interface ReclassifyProgress {
+  /** Mentions in scope that carry a reviewer's correction: left as they are, never sent to the engine. */
+  corrected: number;
   /** Mentions in scope when the run started, including those a resumed run had already done. */
   total: number;
   processed: number;
@@ -174,9 +176,11 @@ export async function reclassifyMentions(deps: Deps, options: ReclassifyOptions 
   // Unclassified mode needs no saved position: classifying a mention takes it out of the scope.
   const keepsPosition = mode !== "unclassified";
 
-  const filters: SQL[] = [sql`coalesce(${mentions.classifiedBy}, '') <> ${HUMAN}`];
-  if (options.since) filters.push(gte(mentions.createdAt, options.since));
-  if (sourceId !== undefined) filters.push(eq(mentions.sourceId, sourceId));
+  const isCorrected = sql`coalesce(${mentions.classifiedBy}, '') = ${HUMAN}`;
+  const inScope: SQL[] = [];
+  if (options.since) inScope.push(gte(mentions.createdAt, options.since));
+  if (sourceId !== undefined) inScope.push(eq(mentions.sourceId, sourceId));
+  const filters: SQL[] = [sql`NOT (${isCorrected})`, ...inScope];
   if (mode === "unclassified") filters.push(isNull(mentions.classifiedAt));
   if (mode === "stale" && versions.length > 0) {
     filters.push(
@@ -197,6 +201,10 @@ export async function reclassifyMentions(deps: Deps, options: ReclassifyOptions 
     .select({ n: count() })
     .from(mentions)
     .where(and(gt(mentions.id, saved?.lastId ?? 0), ...filters));
+  const [corrected] =
+    mode === "unclassified"
+      ? [{ n: 0 }]
+      : await deps.db.select({ n: count() }).from(mentions).where(and(isCorrected, ...inScope));
   const toDo = Math.min(remaining?.n ?? 0, options.maxMentions ?? Number.POSITIVE_INFINITY);
   const useBatchApi =
     typeof classifier.classifyBatch === "function" && (options.batchApi ?? toDo >= BATCH_API_MIN_MENTIONS);
@@ -206,6 +214,7 @@ export async function reclassifyMentions(deps: Deps, options: ReclassifyOptions 
   }
 
   const progress: ReclassifyProgress = {
+    corrected: corrected?.n ?? 0,
     total: (saved?.processed ?? 0) + toDo,
     processed: saved?.processed ?? 0,
     changed: saved?.changed ?? 0,
