@@ -4,7 +4,7 @@
 import { and, eq } from "drizzle-orm";
 import { fileRowSchema } from "../../../connectors/file.js";
 import type { NormalizedMention } from "../../../connectors/types.js";
-import { sha256, safeEqual } from "../../auth/tokens.js";
+import { safeEqual, sha256 } from "../../auth/tokens.js";
 import { sources } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { AppError, badRequest } from "../../errors.js";

@@ -4,9 +4,9 @@ import { and, eq } from "drizzle-orm";
 import cron from "node-cron";
 import { connectorFor } from "../../../connectors/index.js";
 import { SOURCE_TYPES } from "../../../connectors/types.js";
+import { randomToken, sha256 } from "../../auth/tokens.js";
 import { brands, sources } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
-import { randomToken, sha256 } from "../../auth/tokens.js";
 import { badRequest, conflict } from "../../errors.js";
 
 export interface AddSourceInput {
