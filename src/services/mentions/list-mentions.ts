@@ -51,6 +51,8 @@ export interface ListMentionsResult {
   next: string | null;
 }
 
+const FTS_SCAN_THRESHOLD = 2000;
+
 const present = <T>(value: T | "" | undefined): T | undefined => (value === "" ? undefined : value);
 
 /** Filter conditions shared by the feed, the queue, Today and bulk "select all matching". */
@@ -104,8 +106,19 @@ export async function filterConditions(
     const match = toFtsQuery(q);
     // Nothing searchable (only punctuation) matches nothing rather than everything.
     if (!match) conds.push(sql`0`);
-    else
-      conds.push(sql`${mentions.id} IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ${match})`);
+    else {
+      // Few matches: fetch them by rowid and sort. Many: walk the time index and test membership, which stops
+      // after one page. The capped count is cheap (it reads only the terms' doclists).
+      const [counted] = await deps.db.all<{ n: number }>(
+        sql`SELECT count(*) AS n FROM (SELECT 1 FROM mentions_fts WHERE mentions_fts MATCH ${match} LIMIT ${FTS_SCAN_THRESHOLD})`,
+      );
+      const many = Number(counted?.n ?? 0) >= FTS_SCAN_THRESHOLD;
+      conds.push(
+        many
+          ? sql`+${mentions.id} IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ${match})`
+          : sql`${mentions.id} IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ${match})`,
+      );
+    }
   }
   return conds;
 }
@@ -145,11 +158,15 @@ type ListRow = {
 };
 
 export function baseListQuery(deps: Deps, showPii: boolean) {
-  return deps.db
-    .select(listColumns(showPii))
-    .from(mentions)
-    .innerJoin(sources, eq(sources.id, mentions.sourceId))
-    .leftJoin(assignees, eq(assignees.id, mentions.assigneeId));
+  return (
+    deps.db
+      .select(listColumns(showPii))
+      .from(mentions)
+      // Unary + keeps SQLite from driving the join from `sources` (then sorting every mention of the workspace):
+      // mentions stay the outer loop and are read in index order, so a page stops after `limit` rows.
+      .innerJoin(sources, sql`${sources.id} = +${mentions.sourceId}`)
+      .leftJoin(assignees, eq(assignees.id, mentions.assigneeId))
+  );
 }
 
 /** Adds brands and duplicate counts to a page of rows: two small queries keyed by the page's ids. */

@@ -1,0 +1,271 @@
+// Web benchmark: N mentions (default 1,000,000) in a temp database, the real server in its own process on
+// loopback, 10 concurrent clients; p50/p95 for the feed page, the queue API and full-text search, and the
+// server's resident memory. Targets: p95 ≤ 30 ms (feed, queue), ≤ 100 ms (search).
+// Run alone: `npx tsx bench/web.ts [mentions]`.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { createApiToken } from "../src/auth/api-tokens.js";
+import { createSession } from "../src/auth/sessions.js";
+import { brands, sources, users, workspaces } from "../src/db/schema/index.js";
+import { buildDeps } from "../src/deps.js";
+import { loadEnv } from "../src/env.js";
+import { silentLogger } from "../src/log.js";
+
+const CLIENTS = 10;
+const REQUESTS_PER_SCENARIO = 600;
+const DAY = 86_400_000;
+
+const WORDS =
+  "the a i my they called me again about debt account payment portal collector phone work family never owed paid already bill letter notice validation credit report threatened rude agent hold hours weekend night message voicemail stop calling please help company today week month year customer service plan settle balance interest fees wrong amount identity fraud".split(
+    " ",
+  );
+/** Rarer words give the searches a realistic spread of result sizes. */
+const RARE = [
+  ["lawsuit", 0.02],
+  ["garnishment", 0.005],
+  ["attorney", 0.01],
+  ["bankruptcy", 0.004],
+  ["harassment", 0.03],
+  ["cfpb", 0.002],
+] as const;
+const CATEGORIES = [
+  "communication_tactics",
+  "payment_service",
+  "debt_not_owed",
+  "legal_threats",
+  "written_notice",
+  "privacy",
+  "false_statements",
+  "other_collections",
+  "praise",
+  "not_collections",
+];
+const SEVERITIES = ["low", "medium", "high", "critical"];
+const STATUSES = [
+  "new",
+  "new",
+  "new",
+  "new",
+  "triaged",
+  "dismissed",
+  "resolved",
+  "escalated",
+  "drafting",
+  "posted",
+];
+const SLA_MINUTES: Record<string, number> = { critical: 60, high: 240, medium: 1440, low: 4320 };
+
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+export async function seedWebBench(dbFile: string, count: number) {
+  const env = loadEnv({
+    NODE_ENV: "test",
+    DATABASE_URL: `file:${dbFile}`,
+    RAPPORT_DEMO: "0",
+    RAPPORT_SECRET: "bench-secret-bench-secret-bench-secret-00",
+    LOG_LEVEL: "silent",
+  });
+  const deps = await buildDeps(env, { log: silentLogger });
+  const [workspace] = await deps.db.insert(workspaces).values({ name: "Bench" }).returning();
+  const [brand] = await deps.db
+    .insert(brands)
+    .values({
+      workspaceId: workspace!.id,
+      name: "Acme Recovery",
+      slug: "acme",
+      kind: "company",
+      keywords: ["Acme"],
+    })
+    .returning();
+  const sourceRows = await deps.db
+    .insert(sources)
+    .values(
+      ["x-acme", "reddit-debt", "google-reviews", "trustpilot", "news-alerts"].map((name) => ({
+        workspaceId: workspace!.id,
+        brandId: brand!.id,
+        name,
+        type: "rss",
+      })),
+    )
+    .returning();
+  // The password hash is irrelevant: the bench signs in by creating a session directly.
+  const [user] = await deps.db
+    .insert(users)
+    .values({ workspaceId: workspace!.id, email: "bench@example.com", role: "manager", passwordHash: "x" })
+    .returning();
+  const session = await createSession(deps, user!.id);
+  const { token } = await createApiToken(deps, user!.id, "bench");
+
+  if (deps.database.kind !== "libsql") throw new Error("the web bench seeds a libSQL file");
+  const client = deps.database.client;
+  const random = rng(42);
+  const now = Date.now();
+  const started = performance.now();
+  const BATCH = 2000;
+  const PER_TX = 50_000;
+  let tx = await client.transaction("write");
+  for (let i = 0; i < count; i += BATCH) {
+    const rows: string[] = [];
+    for (let j = i; j < Math.min(count, i + BATCH); j++) {
+      const words: string[] = [];
+      const length = 8 + Math.floor(random() * 25);
+      for (let w = 0; w < length; w++) words.push(WORDS[Math.floor(random() * WORDS.length)]!);
+      for (const [word, p] of RARE)
+        if (random() < p) words.splice(Math.floor(random() * words.length), 0, word);
+      const text = `Acme ${words.join(" ")}`;
+      const createdAt = now - Math.floor(random() * 365 * DAY);
+      const category = CATEGORIES[Math.floor(random() * CATEGORIES.length)]!;
+      const relevant = category === "not_collections" ? 0 : 1;
+      const severity = SEVERITIES[Math.min(3, Math.floor(random() ** 2 * 4))]!;
+      const status = STATUSES[Math.floor(random() * STATUSES.length)]!;
+      const sla = relevant ? createdAt + SLA_MINUTES[severity]! * 60_000 : null;
+      const sourceId = sourceRows[Math.floor(random() * sourceRows.length)]!.id;
+      rows.push(
+        `(${sourceId},'b${j}',${quote(text)},${quote(text)},${createdAt},${createdAt},'h${j}',${quote(`user${Math.floor(random() * 50_000)}`)},${quote(status)},${quote(category)},${relevant},${quote(severity)},${Math.floor(random() * 10_000)},${sla ?? "NULL"},'[]','{}')`,
+      );
+    }
+    await tx.execute(
+      `INSERT INTO mentions (source_id, external_id, text, text_masked, created_at, fetched_at, content_hash, author_handle, status, category, relevant, severity, reach, sla_due_at, flags, meta) VALUES ${rows.join(",")}`,
+    );
+    if ((i + BATCH) % PER_TX === 0) {
+      await tx.commit();
+      tx = await client.transaction("write");
+    }
+  }
+  await tx.commit();
+  await client.execute(
+    `INSERT INTO mention_brands (mention_id, brand_id) SELECT id, ${brand!.id} FROM mentions`,
+  );
+  await client.execute("ANALYZE");
+  const seconds = (performance.now() - started) / 1000;
+  deps.database.close();
+  return { cookie: `rapport_session=${session.cookieValue}`, token, seconds };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function load(baseUrl: string, paths: () => string, headers: Record<string, string>) {
+  const latencies: number[] = [];
+  let next = 0;
+  let failures = 0;
+  const worker = async () => {
+    while (next < REQUESTS_PER_SCENARIO) {
+      next++;
+      const started = performance.now();
+      const res = await fetch(baseUrl + paths(), { headers });
+      await res.arrayBuffer();
+      latencies.push(performance.now() - started);
+      if (!res.ok) failures++;
+    }
+  };
+  await Promise.all(Array.from({ length: CLIENTS }, worker));
+  latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), failures };
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+export async function runWebBench(opts: { mentions?: number } = {}): Promise<void> {
+  const count = opts.mentions ?? 1_000_000;
+  const dir = mkdtempSync(join(tmpdir(), "rapport-webbench-"));
+  const dbFile = join(dir, "bench.db");
+  try {
+    console.log(`web: seeding ${count.toLocaleString("en-US")} mentions…`);
+    const auth = await seedWebBench(dbFile, count);
+    console.log(`web: seeded in ${auth.seconds.toFixed(1)} s`);
+    const serverScript = fileURLToPath(new URL("./web-server.ts", import.meta.url));
+    const child = spawn(process.execPath, ["--import", "tsx", serverScript, dbFile], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const port = await new Promise<number>((resolve, reject) => {
+      child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
+      createInterface({ input: child.stdout! }).once("line", (line) =>
+        resolve((JSON.parse(line) as { port: number }).port),
+      );
+    });
+    const baseUrl = `http://127.0.0.1:${port}`;
+    try {
+      const random = rng(7);
+      const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
+      const feedPaths = [
+        "/feed",
+        "/feed?source=reddit-debt",
+        "/feed?category=legal_threats",
+        "/feed?status=new",
+        "/feed?brand=acme",
+      ];
+      const searchTerms = [
+        "lawsuit",
+        "garnishment",
+        "attorney",
+        "bankruptcy harassment",
+        "cfpb",
+        "lawsuit credit report",
+        "garnish",
+      ];
+      const cookie = { cookie: auth.cookie };
+      const bearer = { authorization: `Bearer ${auth.token}` };
+      // Warm the page cache and the statement cache as a running server would be.
+      await load(baseUrl, () => pick(feedPaths), cookie);
+      const scenarios = [
+        {
+          name: "feed page (GET /feed, 50 items, mixed filters)",
+          target: 30,
+          result: await load(baseUrl, () => pick(feedPaths), cookie),
+        },
+        {
+          name: "queue API (GET /api/mentions?sort=sla&grouped=true)",
+          target: 30,
+          result: await load(baseUrl, () => "/api/mentions?sort=sla&grouped=true&limit=50", bearer),
+        },
+        {
+          name: "full-text search (GET /api/mentions?q=…)",
+          target: 100,
+          result: await load(
+            baseUrl,
+            () => `/api/mentions?q=${encodeURIComponent(pick(searchTerms))}`,
+            bearer,
+          ),
+        },
+      ];
+      console.log(
+        `web: ${count.toLocaleString("en-US")} mentions, ${CLIENTS} concurrent clients, ${REQUESTS_PER_SCENARIO} requests per scenario`,
+      );
+      for (const { name, target, result } of scenarios) {
+        const verdict = result.p95 <= target ? "ok" : "OVER TARGET";
+        console.log(
+          `  ${name}: p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms (target ≤ ${target} ms: ${verdict})${result.failures ? `, ${result.failures} failed` : ""}`,
+        );
+      }
+      console.log(`  server RSS: ${rssMb(child.pid!).toFixed(0)} MB`);
+    } finally {
+      child.kill("SIGTERM");
+      await new Promise((resolve) => child.once("exit", resolve));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const n = process.argv[2] ? Number(process.argv[2]) : undefined;
+  await runWebBench(n ? { mentions: n } : {});
+}
