@@ -138,7 +138,7 @@ ${body}
 }
 
 function paragraph(html: string, muted = false): string {
-  return `<p style="margin:0 0 10px 0;font-size:14px;line-height:1.5;color:${muted ? COLORS.muted : COLORS.ink};">${html}</p>`;
+  return `<p style="margin:0 0 10px 0;font-size:14px;line-height:1.5;color:${muted ? COLORS.muted : COLORS.ink};word-break:break-word;overflow-wrap:anywhere;">${html}</p>`;
 }
 
 /** A labelled horizontal bar: a two-cell table whose first cell's width is the share. Renders in every client. */
@@ -165,7 +165,7 @@ function postBlock(post: DigestPost): string {
     .join(" · ");
   const link = url ? ` · <a href="${escapeHtml(url)}" style="color:${COLORS.bar};">open</a>` : "";
   return `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="margin:0 0 10px 0;"><tr>
-<td style="border-left:3px solid ${COLORS.line};padding:2px 0 2px 10px;font-size:13px;line-height:1.5;color:${COLORS.ink};${FONT}">
+<td style="border-left:3px solid ${COLORS.line};padding:2px 0 2px 10px;font-size:13px;line-height:1.5;color:${COLORS.ink};word-break:break-word;overflow-wrap:anywhere;${FONT}">
 “${postHtml(post.text)}”<br><span style="color:${COLORS.muted};font-size:12px;">${meta}${link}</span></td></tr></table>`;
 }
 

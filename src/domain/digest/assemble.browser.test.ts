@@ -1,0 +1,85 @@
+// The assembled digest in Chromium at phone width: every section shows, nothing scrolls sideways, no script runs.
+// Screenshot kept as test-artifacts/digest-phone-assembled.png (digest-phone.png is the service renderer's).
+import { mkdirSync } from "node:fs";
+import { type Browser, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assembleDigest, DIGEST_SECTIONS } from "./assemble.js";
+import { sampleDigestData } from "./sample-data.js";
+
+const ARTIFACTS = "test-artifacts";
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe("assembled digest at phone width", () => {
+  it("is readable at 375px: all sections, bars, no sideways scroll, no script", async () => {
+    const base = sampleDigestData();
+    const { html } = assembleDigest({
+      ...base,
+      notable: [
+        ...base.notable,
+        {
+          text: '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>',
+          source: "X",
+          url: null,
+        },
+        {
+          text: `https://${"very".repeat(40)}long.example.com/${"x".repeat(120)}`,
+          source: "Reddit",
+          url: null,
+        },
+      ],
+    });
+    const context = await browser.newContext({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2 });
+    const page = await context.newPage();
+    await page.setContent(html, { waitUntil: "load" });
+    const layout = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      headings: [...document.querySelectorAll("h2")].map((h) => h.textContent),
+      scripts: document.querySelectorAll("script").length,
+      images: document.querySelectorAll("img").length,
+      pwned: (window as unknown as { __pwned?: number }).__pwned ?? 0,
+      bars: document.querySelectorAll('td[style*="background:#3f6fd8"]').length,
+      columnWidth: (
+        document.querySelector('table[style*="max-width:600px"]') as HTMLElement
+      ).getBoundingClientRect().width,
+    }));
+    expect(layout.scrollWidth).toBeLessThanOrEqual(375);
+    expect(layout.columnWidth).toBeLessThanOrEqual(375);
+    expect(layout.headings).toEqual([...DIGEST_SECTIONS]);
+    expect(layout.scripts).toBe(0);
+    expect(layout.images).toBe(0);
+    expect(layout.pwned).toBe(0);
+    // Seven days, four grievances, four sources, the SLA bar and the recovery bar.
+    expect(layout.bars).toBe(7 + 4 + 4 + 1 + 1);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: `${ARTIFACTS}/digest-phone-assembled.png`, fullPage: true });
+
+    // The same HTML on a desktop keeps its 600px column.
+    await page.setViewportSize({ width: 1024, height: 800 });
+    const desktopWidth = await page.evaluate(
+      () =>
+        (document.querySelector('table[style*="max-width:600px"]') as HTMLElement).getBoundingClientRect()
+          .width,
+    );
+    expect(desktopWidth).toBe(600);
+    await context.close();
+  });
+});
