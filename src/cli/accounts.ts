@@ -3,9 +3,9 @@
 // with its line and field, and the exit code is 1 when any row was refused, so a script notices.
 import { readFile } from "node:fs/promises";
 import { parseAccountsCsv } from "../domain/accounts/import.js";
-import { SYSTEM_ACTOR } from "../services/audit/record-audit.js";
 import { upsertAccounts } from "../services/accounts/accounts.js";
 import { listRightsEvents, rightsEventsCsv } from "../services/accounts/rights.js";
+import { SYSTEM_ACTOR } from "../services/audit/record-audit.js";
 import { defaultWorkspaceId } from "../services/sources/find-source.js";
 import { parseCliArgs } from "./args.js";
 import { type Command, UsageError } from "./types.js";
@@ -36,7 +36,13 @@ export const accountsCommand: Command = {
       const deps = await ctx.deps();
       const summary =
         parsed.rows.length > 0
-          ? await upsertAccounts(deps, await defaultWorkspaceId(deps), parsed.rows, { ...SYSTEM_ACTOR, email: "cli" }, "csv")
+          ? await upsertAccounts(
+              deps,
+              await defaultWorkspaceId(deps),
+              parsed.rows,
+              { ...SYSTEM_ACTOR, email: "cli" },
+              "csv",
+            )
           : { created: 0, updated: 0 };
       ctx.stdout.write(
         `${summary.created} account(s) created, ${summary.updated} updated, ${parsed.errors.length} problem(s). Phones, e-mails and handles are stored only as keyed hashes.\n`,
@@ -46,9 +52,12 @@ export const accountsCommand: Command = {
     if (sub === "events") {
       const { values } = parseCliArgs(rest, { since: { type: "string" } }, false);
       const since = values.since ? new Date(values.since) : undefined;
-      if (since && Number.isNaN(since.getTime())) throw new UsageError(`--since "${values.since}" is not a date`);
+      if (since && Number.isNaN(since.getTime()))
+        throw new UsageError(`--since "${values.since}" is not a date`);
       const deps = await ctx.deps();
-      ctx.stdout.write(rightsEventsCsv(await listRightsEvents(deps.db, await defaultWorkspaceId(deps), since)));
+      ctx.stdout.write(
+        rightsEventsCsv(await listRightsEvents(deps.db, await defaultWorkspaceId(deps), since)),
+      );
       return 0;
     }
     throw new UsageError(sub ? `Unknown accounts command "${sub}"` : "Say what to do: import or events");

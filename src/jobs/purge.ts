@@ -34,7 +34,9 @@ export async function runPurge(deps: Deps, now: Date): Promise<PurgeReport> {
     // 1. Evidence past its three years: replies whose last activity is that old, with their lints and cases.
     const oldReplies = sql`SELECT id FROM replies WHERE coalesce(posted_at, updated_at, created_at) < ${evidenceCutoff}`;
     await count(sql`DELETE FROM reply_lints WHERE reply_id IN (${oldReplies})`);
-    await count(sql`UPDATE mentions SET case_id = NULL WHERE case_id IN (SELECT id FROM cases WHERE reply_id IN (${oldReplies}))`);
+    await count(
+      sql`UPDATE mentions SET case_id = NULL WHERE case_id IN (SELECT id FROM cases WHERE reply_id IN (${oldReplies}))`,
+    );
     await count(sql`DELETE FROM cases WHERE reply_id IN (${oldReplies})`);
     const replies = await count(sql`DELETE FROM replies WHERE id IN (${oldReplies})`);
     await count(sql`DELETE FROM rights_events WHERE occurred_at < ${evidenceCutoff}`);
@@ -50,7 +52,9 @@ export async function runPurge(deps: Deps, now: Date): Promise<PurgeReport> {
     const rawStripped = await count(
       sql`UPDATE mentions SET raw = NULL WHERE created_at < ${retentionCutoff} AND raw IS NOT NULL`,
     );
-    const outbox = await count(sql`DELETE FROM outbox WHERE status = 'sent' AND created_at < ${retentionCutoff}`);
+    const outbox = await count(
+      sql`DELETE FROM outbox WHERE status = 'sent' AND created_at < ${retentionCutoff}`,
+    );
     return { mentions, rawStripped, replies, outbox, audit };
   });
 }

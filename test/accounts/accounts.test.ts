@@ -7,12 +7,26 @@ import { join } from "node:path";
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApiToken } from "../../src/auth/api-tokens.js";
-import { accountIdentifiers, accounts, auditLog, mentions, outbox, rightsEvents } from "../../src/db/schema/index.js";
+import {
+  accountIdentifiers,
+  accounts,
+  auditLog,
+  mentions,
+  outbox,
+  rightsEvents,
+} from "../../src/db/schema/index.js";
 import { verifyWebhook } from "../../src/domain/accounts/crypto.js";
 import { runDeliverOutbox } from "../../src/jobs/deliver-outbox.js";
-import { startHttpServer, type TestServer } from "../helpers/http-server.js";
 import { runCli } from "../helpers/cli.js";
-import { authed, createWebTestContext, insertMention, login, type Session, type WebTestContext } from "../web/helpers.js";
+import { startHttpServer, type TestServer } from "../helpers/http-server.js";
+import {
+  authed,
+  createWebTestContext,
+  insertMention,
+  login,
+  type Session,
+  type WebTestContext,
+} from "../web/helpers.js";
 
 const NOW = new Date("2026-03-10T12:00:00Z");
 const WEBHOOK_SECRET = "whsec-collections-system-0123456789";
@@ -83,21 +97,37 @@ describe("push API and CSV import", () => {
     const res = await push(token, { accounts: [JANE] });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ created: 1, updated: 0 });
-    expect((await push(token, { accounts: [{ ...JANE, displayName: "Jane Doe" }] }).then((r) => r.json()))).toEqual({ created: 0, updated: 1 });
+    expect(
+      await push(token, { accounts: [{ ...JANE, displayName: "Jane Doe" }] }).then((r) => r.json()),
+    ).toEqual({ created: 0, updated: 1 });
 
     const stored = await everythingStored();
-    for (const clear of ["5551234567", "555-123-4567", "123-4567", "jane.doe@example.org", "Jane.Doe@Example.org", "jane_r"]) {
+    for (const clear of [
+      "5551234567",
+      "555-123-4567",
+      "123-4567",
+      "jane.doe@example.org",
+      "Jane.Doe@Example.org",
+      "jane_r",
+    ]) {
       expect(stored).not.toContain(clear);
     }
     const kinds = (await ctx.deps.db.select().from(accountIdentifiers)).map((i) => i.kind).sort();
     expect(kinds).toEqual(["email", "handle", "phone", "reference"]);
     const [account] = await ctx.deps.db.select().from(accounts);
     // Reference and display name are plain on purpose: the people confirming a link must read them.
-    expect(account).toMatchObject({ reference: "AB-12345", displayName: "Jane Doe", client: "Mercy Hospital", status: { attorneyRepresented: true } });
+    expect(account).toMatchObject({
+      reference: "AB-12345",
+      displayName: "Jane Doe",
+      client: "Mercy Hospital",
+      status: { attorneyRepresented: true },
+    });
 
     const bad = await push(token, { accounts: [{ reference: "X-1", phones: ["12"], state: "ZZ" }] });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/accounts\[0\]\.phones.*not a phone number/);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(
+      /accounts\[0\]\.phones.*not a phone number/,
+    );
 
     const { token: responderToken } = await createApiToken(ctx.deps, ctx.users.responder.id, "nope");
     expect((await push(responderToken, { accounts: [JANE] })).status).toBe(403);
@@ -126,16 +156,25 @@ describe("push API and CSV import", () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`${file}:3 phones: "not-a-phone" is not a phone number`);
     expect(run.stdout).toContain("2 account(s) created, 0 updated, 1 problem(s)");
-    expect((await ctx.deps.db.select().from(accounts)).map((a) => a.reference).sort()).toEqual(["AB-12345", "EF-11111"]);
+    expect((await ctx.deps.db.select().from(accounts)).map((a) => a.reference).sort()).toEqual([
+      "AB-12345",
+      "EF-11111",
+    ]);
     const stored = await everythingStored();
-    for (const clear of ["5551234567", "5559876543", "jane.doe@example.org", "ann@example.com", "jane_r"]) expect(stored).not.toContain(clear);
+    for (const clear of ["5551234567", "5559876543", "jane.doe@example.org", "ann@example.com", "jane_r"])
+      expect(stored).not.toContain(clear);
   });
 });
 
 describe("links", () => {
   beforeEach(async () => {
     const { token } = await createApiToken(ctx.deps, ctx.users.admin.id, "collections system");
-    await push(token, { accounts: [JANE, { reference: "ZZ-99999", displayName: "John Roe", phones: ["555-000-1111"], state: "TX" }] });
+    await push(token, {
+      accounts: [
+        JANE,
+        { reference: "ZZ-99999", displayName: "John Roe", phones: ["555-000-1111"], state: "TX" },
+      ],
+    });
   });
 
   it("are suggested with score and evidence to managers only; viewers and responders never see them", async () => {
@@ -143,18 +182,33 @@ describe("links", () => {
     const res = await ctx.app.request(`/api/mentions/${id}/links`, authed(manager));
     expect(res.status).toBe(200);
     const { items } = (await res.json()) as {
-      items: { id: number; score: number; status: string; evidence: { kind: string; detail: string }[]; account: { reference: string } }[];
+      items: {
+        id: number;
+        score: number;
+        status: string;
+        evidence: { kind: string; detail: string }[];
+        account: { reference: string };
+      }[];
     };
     expect(items).toHaveLength(1);
     expect(items[0]!.account.reference).toBe("AB-12345");
     expect(items[0]!.status).toBe("suggested");
     expect(items[0]!.evidence.map((e) => e.kind).sort()).toEqual(["handle", "phone"]);
-    expect(items[0]!.evidence.find((e) => e.kind === "handle")!.detail).toBe("author handle @jane_r is on the account");
+    expect(items[0]!.evidence.find((e) => e.kind === "handle")!.detail).toBe(
+      "author handle @jane_r is on the account",
+    );
     expect(items[0]!.score).toBeGreaterThanOrEqual(90);
 
     for (const session of [viewer, responder]) {
       expect((await ctx.app.request(`/api/mentions/${id}/links`, authed(session))).status).toBe(403);
-      expect((await ctx.app.request(`/api/account-links/${items[0]!.id}/confirm`, authed(session, { method: "POST" }))).status).toBe(403);
+      expect(
+        (
+          await ctx.app.request(
+            `/api/account-links/${items[0]!.id}/confirm`,
+            authed(session, { method: "POST" }),
+          )
+        ).status,
+      ).toBe(403);
       expect((await ctx.app.request("/api/accounts", authed(session))).status).toBe(403);
       expect((await ctx.app.request("/accounts", authed(session))).status).toBe(403);
     }
@@ -174,15 +228,25 @@ describe("links", () => {
   });
 
   it("no link when the evidence is only a name", async () => {
-    const id = await insertMention(ctx, { text: "John Roe here from Texas, these people are rude", authorHandle: "someone_else" });
-    const { items } = (await (await ctx.app.request(`/api/mentions/${id}/links`, authed(manager))).json()) as { items: unknown[] };
+    const id = await insertMention(ctx, {
+      text: "John Roe here from Texas, these people are rude",
+      authorHandle: "someone_else",
+    });
+    const { items } = (await (
+      await ctx.app.request(`/api/mentions/${id}/links`, authed(manager))
+    ).json()) as { items: unknown[] };
     expect(items).toEqual([]);
   });
 
   it("confirmed: rights flags become dated events, a CSV export and signed webhooks; the attorney status stops replies", async () => {
     const id = await janeMention();
-    const { items } = (await (await ctx.app.request(`/api/mentions/${id}/links`, authed(manager))).json()) as { items: { id: number }[] };
-    const confirmed = await ctx.app.request(`/api/account-links/${items[0]!.id}/confirm`, authed(manager, { method: "POST" }));
+    const { items } = (await (
+      await ctx.app.request(`/api/mentions/${id}/links`, authed(manager))
+    ).json()) as { items: { id: number }[] };
+    const confirmed = await ctx.app.request(
+      `/api/account-links/${items[0]!.id}/confirm`,
+      authed(manager, { method: "POST" }),
+    );
     expect(await confirmed.json()).toEqual({ rightsEvents: [expect.any(Number), expect.any(Number)] });
 
     const events = await ctx.deps.db.select().from(rightsEvents).orderBy(rightsEvents.id);
@@ -210,39 +274,91 @@ describe("links", () => {
     const bodies = receiver.requests.map((request) => {
       expect(request.method).toBe("POST");
       expect(request.url).toBe("/rapport/events");
-      const verified = verifyWebhook(WEBHOOK_SECRET, request.headers["rapport-signature"] as string, request.body, {
-        nowSeconds: Math.floor(NOW.getTime() / 1000),
-      });
+      const verified = verifyWebhook(
+        WEBHOOK_SECRET,
+        request.headers["rapport-signature"] as string,
+        request.body,
+        {
+          nowSeconds: Math.floor(NOW.getTime() / 1000),
+        },
+      );
       expect(verified).toEqual({ ok: true, timestamp: Math.floor(NOW.getTime() / 1000) });
-      expect(verifyWebhook("wrong-secret", request.headers["rapport-signature"] as string, request.body, { nowSeconds: Math.floor(NOW.getTime() / 1000) }).ok).toBe(false);
-      expect(verifyWebhook(WEBHOOK_SECRET, request.headers["rapport-signature"] as string, request.body.replace("AB-12345", "AB-99999"), { nowSeconds: Math.floor(NOW.getTime() / 1000) }).ok).toBe(false);
+      expect(
+        verifyWebhook("wrong-secret", request.headers["rapport-signature"] as string, request.body, {
+          nowSeconds: Math.floor(NOW.getTime() / 1000),
+        }).ok,
+      ).toBe(false);
+      expect(
+        verifyWebhook(
+          WEBHOOK_SECRET,
+          request.headers["rapport-signature"] as string,
+          request.body.replace("AB-12345", "AB-99999"),
+          { nowSeconds: Math.floor(NOW.getTime() / 1000) },
+        ).ok,
+      ).toBe(false);
       return JSON.parse(request.body) as Record<string, unknown>;
     });
     expect(bodies.map((b) => b.type).sort()).toEqual(["cease_contact_requested", "dispute_raised"]);
-    expect(bodies[0]).toMatchObject({ account: { reference: "AB-12345" }, occurredAt: "2026-03-09T08:30:00.000Z", mention: { id } });
+    expect(bodies[0]).toMatchObject({
+      account: { reference: "AB-12345" },
+      occurredAt: "2026-03-09T08:30:00.000Z",
+      mention: { id },
+    });
 
     // The linked account is attorney-represented: the Reply panel says so before anyone writes, and drafting is refused.
     const page = await (await ctx.app.request(`/mentions/${id}/reply`, authed(responder))).text();
     expect(page).toContain("represented by an attorney");
-    const refused = await ctx.app.request(`/api/mentions/${id}/replies`, authed(responder, { method: "POST", body: JSON.stringify({ origin: "template" }) }));
+    const refused = await ctx.app.request(
+      `/api/mentions/${id}/replies`,
+      authed(responder, { method: "POST", body: JSON.stringify({ origin: "template" }) }),
+    );
     expect(refused.status).toBe(403);
 
     const decisions = (await ctx.deps.db.select().from(auditLog)).map((a) => a.action);
-    expect(decisions).toEqual(expect.arrayContaining(["account_link.confirm", "rights_event.create", "rights_event.export"]));
+    expect(decisions).toEqual(
+      expect.arrayContaining(["account_link.confirm", "rights_event.create", "rights_event.export"]),
+    );
   });
 
   it("unlinking and rejecting are audited and a second account cannot be linked while one is", async () => {
     const { token } = await createApiToken(ctx.deps, ctx.users.admin.id, "cs2");
-    await push(token, { accounts: [{ reference: "GH-22222", displayName: "Jane Other", handles: ["jane_r"] }] });
+    await push(token, {
+      accounts: [{ reference: "GH-22222", displayName: "Jane Other", handles: ["jane_r"] }],
+    });
     const id = await janeMention([]);
-    const { items } = (await (await ctx.app.request(`/api/mentions/${id}/links`, authed(manager))).json()) as {
+    const { items } = (await (
+      await ctx.app.request(`/api/mentions/${id}/links`, authed(manager))
+    ).json()) as {
       items: { id: number; account: { reference: string } }[];
     };
     expect(items.map((i) => i.account.reference)).toEqual(["AB-12345", "GH-22222"]);
-    expect((await ctx.app.request(`/api/account-links/${items[0]!.id}/confirm`, authed(manager, { method: "POST" }))).status).toBe(200);
-    expect((await ctx.app.request(`/api/account-links/${items[1]!.id}/confirm`, authed(manager, { method: "POST" }))).status).toBe(409);
-    expect((await ctx.app.request(`/api/account-links/${items[0]!.id}/reject`, authed(manager, { method: "POST" }))).status).toBe(200);
-    const actions = (await ctx.deps.db.select().from(auditLog).where(eq(auditLog.entityType, "account_link"))).map((a) => a.action);
+    expect(
+      (
+        await ctx.app.request(
+          `/api/account-links/${items[0]!.id}/confirm`,
+          authed(manager, { method: "POST" }),
+        )
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await ctx.app.request(
+          `/api/account-links/${items[1]!.id}/confirm`,
+          authed(manager, { method: "POST" }),
+        )
+      ).status,
+    ).toBe(409);
+    expect(
+      (
+        await ctx.app.request(
+          `/api/account-links/${items[0]!.id}/reject`,
+          authed(manager, { method: "POST" }),
+        )
+      ).status,
+    ).toBe(200);
+    const actions = (
+      await ctx.deps.db.select().from(auditLog).where(eq(auditLog.entityType, "account_link"))
+    ).map((a) => a.action);
     expect(actions).toEqual(["account_link.confirm", "account_link.reject"]);
     expect(await ctx.deps.db.select().from(rightsEvents)).toHaveLength(0);
     const [m] = await ctx.deps.db.select().from(mentions).where(eq(mentions.id, id));

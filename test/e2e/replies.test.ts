@@ -48,7 +48,14 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   });
 }, 60_000);
 
@@ -77,8 +84,12 @@ describe("public reply in Chromium", () => {
     const hit = responder.locator('#lint-result mark.lint-hit[data-rules~="B1"]').first();
     await hit.waitFor();
     expect(await hit.textContent()).toMatch(/balance|past due/i);
-    expect(await responder.locator('#lint-result mark.lint-hit[data-rules~="B2"]').first().textContent()).toContain("300");
-    expect(await responder.locator('#lint-result li[data-rule="B1"] .muted').first().textContent()).toContain("§805(b)");
+    expect(
+      await responder.locator('#lint-result mark.lint-hit[data-rules~="B2"]').first().textContent(),
+    ).toContain("300");
+    expect(await responder.locator('#lint-result li[data-rule="B1"] .muted').first().textContent()).toContain(
+      "§805(b)",
+    );
     expect(await responder.isDisabled("#submit-reply")).toBe(true);
     await responder.screenshot({ path: `${ARTIFACTS}/reply-blocked.png`, fullPage: true });
 
@@ -86,7 +97,9 @@ describe("public reply in Chromium", () => {
     await responder.click("#save-reply");
     await responder.waitForSelector('[data-testid="flash"]');
     expect(await responder.textContent('[data-testid="flash"]')).toContain("problem(s) to fix");
-    expect(await responder.locator('[data-testid="reply-highlight"] mark.lint-hit').count()).toBeGreaterThan(0);
+    expect(await responder.locator('[data-testid="reply-highlight"] mark.lint-hit').count()).toBeGreaterThan(
+      0,
+    );
     expect(await responder.isDisabled("#submit-reply")).toBe(true);
 
     // Fixed.
@@ -95,7 +108,9 @@ describe("public reply in Chromium", () => {
     await responder.click("#save-reply");
     await responder.waitForSelector('[data-testid="flash"]');
     expect(await responder.textContent('[data-testid="flash"]')).toContain("No compliance problems found");
-    await responder.waitForFunction(() => !(document.getElementById("submit-reply") as HTMLButtonElement | null)?.disabled);
+    await responder.waitForFunction(
+      () => !(document.getElementById("submit-reply") as HTMLButtonElement | null)?.disabled,
+    );
     await responder.click("#submit-reply");
     await responder.waitForSelector('[data-testid="awaiting"]');
     expect(await responder.textContent('[data-testid="reply-status"]')).toBe("awaiting approval");
@@ -107,7 +122,9 @@ describe("public reply in Chromium", () => {
     await signIn(manager, "manager", path);
     await manager.click("#approve-reply");
     await manager.waitForSelector('[data-testid="post-panel"]');
-    expect(await manager.textContent('[data-testid="post-panel"]')).toContain("Approved by manager@example.com");
+    expect(await manager.textContent('[data-testid="post-panel"]')).toContain(
+      "Approved by manager@example.com",
+    );
     await manager.click("#post-reply");
     await manager.waitForSelector('[data-testid="posted"]');
     expect(await manager.textContent('[data-testid="posted"]')).toContain("via the API");
@@ -120,7 +137,9 @@ describe("public reply in Chromium", () => {
       `POST /v1/private/reviews/${REVIEW_ID}/reply`,
     ]);
     const [token, reply] = platform.requests;
-    expect(token!.headers.authorization).toBe(`Basic ${Buffer.from("tp-api-key:tp-api-secret").toString("base64")}`);
+    expect(token!.headers.authorization).toBe(
+      `Basic ${Buffer.from("tp-api-key:tp-api-secret").toString("base64")}`,
+    );
     expect(Object.fromEntries(new URLSearchParams(token!.body))).toEqual({
       grant_type: "password",
       username: "care@acmerecovery.example",
@@ -131,7 +150,13 @@ describe("public reply in Chromium", () => {
     expect(JSON.parse(reply!.body)).toEqual({ message: FIXED });
 
     const [row] = await server.ctx.deps.db.select().from(replies).where(eq(replies.mentionId, mentionId));
-    expect(row).toMatchObject({ status: "posted", postedVia: "api", postedText: FIXED, approvedBy: server.ctx.users.manager.id, authorId: server.ctx.users.responder.id });
+    expect(row).toMatchObject({
+      status: "posted",
+      postedVia: "api",
+      postedText: FIXED,
+      approvedBy: server.ctx.users.manager.id,
+      authorId: server.ctx.users.responder.id,
+    });
     const [mention] = await server.ctx.deps.db.select().from(mentions).where(eq(mentions.id, mentionId));
     expect(mention!.status).toBe("posted");
     expect(mention!.firstResponseAt).not.toBeNull();

@@ -4,13 +4,20 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { maskPii } from "../../src/classifier/pii.js";
-import { accountLinks, mentions, replyLints } from "../../src/db/schema/index.js";
 import { textMessage } from "../../src/classifier/testing/fake-anthropic.js";
+import { accountLinks, mentions, replyLints } from "../../src/db/schema/index.js";
 import { parseAccountsCsv } from "../../src/domain/accounts/import.js";
-import { SYSTEM_ACTOR } from "../../src/services/audit/record-audit.js";
 import { upsertAccounts } from "../../src/services/accounts/accounts.js";
+import { SYSTEM_ACTOR } from "../../src/services/audit/record-audit.js";
 import { startHttpServer, type TestServer } from "../helpers/http-server.js";
-import { authed, createWebTestContext, insertMention, login, type Session, type WebTestContext } from "../web/helpers.js";
+import {
+  authed,
+  createWebTestContext,
+  insertMention,
+  login,
+  type Session,
+  type WebTestContext,
+} from "../web/helpers.js";
 
 const CLAUDE_TEXT =
   "We're sorry to hear about this experience and would like to look into it. Please reach our team privately at 1-800-555-0100 and mention this post. — Acme Recovery";
@@ -50,7 +57,9 @@ async function linkedMention(): Promise<number> {
     authorHandle: "jane_r",
   });
   await ctx.deps.db.update(mentions).set({ authorName: "Jane Doe" }).where(eq(mentions.id, id));
-  const links = (await (await ctx.app.request(`/api/mentions/${id}/links`, authed(manager))).json()) as { items: { id: number }[] };
+  const links = (await (await ctx.app.request(`/api/mentions/${id}/links`, authed(manager))).json()) as {
+    items: { id: number }[];
+  };
   expect(links.items).toHaveLength(1);
   // The link exists (suggested) but is not confirmed, so the attorney notice does not gate this test's drafting.
   return id;
@@ -59,7 +68,10 @@ async function linkedMention(): Promise<number> {
 describe("Claude drafts", () => {
   it("send the masked mention and the brand's public facts, never account data or unmasked personal data", async () => {
     const id = await linkedMention();
-    const res = await ctx.app.request(`/api/mentions/${id}/replies`, authed(manager, { method: "POST", body: JSON.stringify({ origin: "claude" }) }));
+    const res = await ctx.app.request(
+      `/api/mentions/${id}/replies`,
+      authed(manager, { method: "POST", body: JSON.stringify({ origin: "claude" }) }),
+    );
     expect(res.status).toBe(201);
     const body = (await res.json()) as { reply: { origin: string; text: string }; lint: { ok: boolean } };
     expect(body.reply).toMatchObject({ origin: "claude", text: CLAUDE_TEXT });
@@ -68,7 +80,9 @@ describe("Claude drafts", () => {
     expect(claude.requests).toHaveLength(1);
     const [request] = claude.requests;
     expect(request!.url).toBe("/v1/messages");
-    expect(`${request!.headers["x-api-key"] ?? ""} ${request!.headers.authorization ?? ""}`).toContain("sk-test-key");
+    expect(`${request!.headers["x-api-key"] ?? ""} ${request!.headers.authorization ?? ""}`).toContain(
+      "sk-test-key",
+    );
     const sent = request!.body;
     const payload = JSON.parse(sent) as { messages: { content: string }[] };
     const user = payload.messages[0]!.content;
@@ -93,10 +107,18 @@ describe("Claude drafts", () => {
   });
 
   it("fall back to a template when Claude's draft fails the linter, keeping the refused draft as evidence", async () => {
-    answer = "Sorry Jane, your balance with Mercy Hospital is $1,240; pay today to avoid court. — Acme Recovery";
+    answer =
+      "Sorry Jane, your balance with Mercy Hospital is $1,240; pay today to avoid court. — Acme Recovery";
     const id = await linkedMention();
-    const res = await ctx.app.request(`/api/mentions/${id}/replies`, authed(manager, { method: "POST", body: JSON.stringify({ origin: "claude" }) }));
-    const body = (await res.json()) as { reply: { id: number; origin: string; text: string }; lint: { ok: boolean }; fallbackReason: string };
+    const res = await ctx.app.request(
+      `/api/mentions/${id}/replies`,
+      authed(manager, { method: "POST", body: JSON.stringify({ origin: "claude" }) }),
+    );
+    const body = (await res.json()) as {
+      reply: { id: number; origin: string; text: string };
+      lint: { ok: boolean };
+      fallbackReason: string;
+    };
     expect(body.reply.origin).toBe("template");
     expect(body.lint.ok).toBe(true);
     expect(body.fallbackReason).toContain("failed the linter");

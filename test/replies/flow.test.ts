@@ -5,7 +5,14 @@ import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditLog, cases, mentions, replies, replyLints } from "../../src/db/schema/index.js";
 import type { TestServer } from "../helpers/http-server.js";
-import { authed, createWebTestContext, insertMention, login, type Session, type WebTestContext } from "../web/helpers.js";
+import {
+  authed,
+  createWebTestContext,
+  insertMention,
+  login,
+  type Session,
+  type WebTestContext,
+} from "../web/helpers.js";
 import { addTrustpilotSource, REVIEW_ID, setPosting, startFakeTrustpilot } from "./helpers.js";
 
 const NOW = new Date("2026-03-10T12:00:00Z");
@@ -33,7 +40,10 @@ afterEach(async () => {
 });
 
 const api = (session: Session, method: string, path: string, body?: unknown) =>
-  ctx.app.request(path, authed(session, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }));
+  ctx.app.request(
+    path,
+    authed(session, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }),
+  );
 
 async function reviewMention(extra: { flags?: string[]; threadId?: string; category?: string } = {}) {
   const id = await insertMention(ctx, {
@@ -47,7 +57,10 @@ async function reviewMention(extra: { flags?: string[]; threadId?: string; categ
     authorHandle: "jane_r",
     authorKey: "author-jane",
   });
-  await ctx.deps.db.update(mentions).set({ replyTarget: REVIEW_ID, sentiment: -0.8 }).where(eq(mentions.id, id));
+  await ctx.deps.db
+    .update(mentions)
+    .set({ replyTarget: REVIEW_ID, sentiment: -0.8 })
+    .where(eq(mentions.id, id));
   return id;
 }
 
@@ -59,24 +72,38 @@ describe("POST /api/replies/lint", () => {
       brand: "Acme Recovery",
     });
     expect(bad.status).toBe(200);
-    const badBody = (await bad.json()) as { ok: boolean; violations: { rule: string; start: number; end: number }[] };
+    const badBody = (await bad.json()) as {
+      ok: boolean;
+      violations: { rule: string; start: number; end: number }[];
+    };
     expect(badBody.ok).toBe(false);
     const rules = new Set(badBody.violations.map((v) => v.rule));
     for (const rule of ["B1", "B2", "B8"]) expect(rules).toContain(rule);
     const amount = badBody.violations.find((v) => v.rule === "B2")!;
     expect("Hi, your balance of $1,240 is past due.".slice(amount.start, amount.end)).toContain("1,240");
 
-    const good = await api(responder, "POST", "/api/replies/lint", { text: CLEAN, platform: "trustpilot", brand: "acme-recovery" });
+    const good = await api(responder, "POST", "/api/replies/lint", {
+      text: CLEAN,
+      platform: "trustpilot",
+      brand: "acme-recovery",
+    });
     expect(await good.json()).toEqual({ ok: true, violations: [] });
 
     const client = await api(responder, "POST", "/api/replies/lint", {
       text: CLEAN.replace("We'd like", "Big Bank would like"),
       platform: "trustpilot",
     });
-    expect(((await client.json()) as { violations: { rule: string }[] }).violations.map((v) => v.rule)).toContain("B3");
+    expect(
+      ((await client.json()) as { violations: { rule: string }[] }).violations.map((v) => v.rule),
+    ).toContain("B3");
 
-    const x = await api(responder, "POST", "/api/replies/lint", { text: `${CLEAN} ${"Thanks again. ".repeat(20)}`, platform: "x" });
-    expect(((await x.json()) as { violations: { rule: string }[] }).violations.map((v) => v.rule)).toContain("R_LENGTH");
+    const x = await api(responder, "POST", "/api/replies/lint", {
+      text: `${CLEAN} ${"Thanks again. ".repeat(20)}`,
+      platform: "x",
+    });
+    expect(((await x.json()) as { violations: { rule: string }[] }).violations.map((v) => v.rule)).toContain(
+      "R_LENGTH",
+    );
 
     const anonymous = await ctx.app.request("/api/replies/lint", {
       method: "POST",
@@ -90,16 +117,23 @@ describe("POST /api/replies/lint", () => {
 describe("reply life cycle", () => {
   it("draft → blocked → fixed → submitted → approved by a second manager → posted via the platform API", async () => {
     const mentionId = await reviewMention();
-    const created = await api(responder, "POST", `/api/mentions/${mentionId}/replies`, { origin: "template" });
+    const created = await api(responder, "POST", `/api/mentions/${mentionId}/replies`, {
+      origin: "template",
+    });
     expect(created.status).toBe(201);
-    const draft = (await created.json()) as { reply: { id: number; text: string; origin: string }; lint: { ok: boolean } };
+    const draft = (await created.json()) as {
+      reply: { id: number; text: string; origin: string };
+      lint: { ok: boolean };
+    };
     expect(draft.reply.origin).toBe("template");
     expect(draft.lint.ok).toBe(true);
     expect(draft.reply.text).toContain("Acme Recovery");
     const replyId = draft.reply.id;
 
     const blockedText = `${draft.reply.text} Your account balance is $300.`;
-    const edited = (await (await api(responder, "PATCH", `/api/replies/${replyId}`, { text: blockedText })).json()) as {
+    const edited = (await (
+      await api(responder, "PATCH", `/api/replies/${replyId}`, { text: blockedText })
+    ).json()) as {
       lint: { ok: boolean; violations: { rule: string }[] };
     };
     expect(edited.lint.ok).toBe(false);
@@ -107,10 +141,14 @@ describe("reply life cycle", () => {
     const refused = await api(responder, "POST", `/api/replies/${replyId}/submit`);
     expect(refused.status).toBe(409);
 
-    const fixed = (await (await api(responder, "PATCH", `/api/replies/${replyId}`, { text: CLEAN })).json()) as { lint: { ok: boolean } };
+    const fixed = (await (
+      await api(responder, "PATCH", `/api/replies/${replyId}`, { text: CLEAN })
+    ).json()) as { lint: { ok: boolean } };
     expect(fixed.lint.ok).toBe(true);
     expect((await api(responder, "POST", `/api/replies/${replyId}/submit`)).status).toBe(200);
-    expect((await ctx.deps.db.select().from(mentions).where(eq(mentions.id, mentionId)))[0]!.status).toBe("awaiting_approval");
+    expect((await ctx.deps.db.select().from(mentions).where(eq(mentions.id, mentionId)))[0]!.status).toBe(
+      "awaiting_approval",
+    );
 
     // A responder cannot approve, whatever the reply.
     const byResponder = await api(responder, "POST", `/api/replies/${replyId}/approve`);
@@ -119,8 +157,18 @@ describe("reply life cycle", () => {
 
     const posted = await api(responder, "POST", `/api/replies/${replyId}/post`, {});
     expect(posted.status).toBe(200);
-    const row = (await posted.json()) as { status: string; postedVia: string; postedText: string; postedExternalId: string };
-    expect(row).toMatchObject({ status: "posted", postedVia: "api", postedText: CLEAN, postedExternalId: `${REVIEW_ID}/reply` });
+    const row = (await posted.json()) as {
+      status: string;
+      postedVia: string;
+      postedText: string;
+      postedExternalId: string;
+    };
+    expect(row).toMatchObject({
+      status: "posted",
+      postedVia: "api",
+      postedText: CLEAN,
+      postedExternalId: `${REVIEW_ID}/reply`,
+    });
 
     const replyRequests = platform.requests.filter((r) => r.url.endsWith("/reply"));
     expect(replyRequests).toHaveLength(1);
@@ -140,7 +188,10 @@ describe("reply life cycle", () => {
     expect(lints.map((l) => l.ok)).toEqual([true, false, true, true, true]);
     expect(lints[1]!.text).toBe(blockedText);
     const actions = (
-      await ctx.deps.db.select().from(auditLog).where(and(eq(auditLog.entityType, "reply"), eq(auditLog.entityId, String(replyId))))
+      await ctx.deps.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.entityType, "reply"), eq(auditLog.entityId, String(replyId))))
     ).map((a) => `${a.action}:${a.actorEmail}`);
     expect(actions).toEqual([
       "reply.draft:responder@example.com",
@@ -153,14 +204,20 @@ describe("reply life cycle", () => {
 
     // One public reply per thread: a later mention in the same review thread cannot get a second one.
     const sameThread = await reviewMention();
-    const second = await api(responder, "POST", `/api/mentions/${sameThread}/replies`, { origin: "template" });
+    const second = await api(responder, "POST", `/api/mentions/${sameThread}/replies`, {
+      origin: "template",
+    });
     expect(second.status).toBe(409);
-    expect(((await second.json()) as { error: { message: string } }).error.message).toContain("one public reply per thread");
+    expect(((await second.json()) as { error: { message: string } }).error.message).toContain(
+      "one public reply per thread",
+    );
   });
 
   it("four eyes: the author or an editor cannot approve, even as a manager", async () => {
     const mentionId = await reviewMention();
-    const { reply } = (await (await api(manager, "POST", `/api/mentions/${mentionId}/replies`, { origin: "template" })).json()) as {
+    const { reply } = (await (
+      await api(manager, "POST", `/api/mentions/${mentionId}/replies`, { origin: "template" })
+    ).json()) as {
       reply: { id: number };
     };
     expect((await api(manager, "POST", `/api/replies/${reply.id}/submit`)).status).toBe(200);
@@ -179,18 +236,24 @@ describe("reply life cycle", () => {
   it("dry run records what would be posted and sends nothing; manual needs a confirmation", async () => {
     await setPosting(ctx, sourceId, true, true);
     const mentionId = await reviewMention();
-    const { reply } = (await (await api(responder, "POST", `/api/mentions/${mentionId}/replies`, { origin: "template" })).json()) as {
+    const { reply } = (await (
+      await api(responder, "POST", `/api/mentions/${mentionId}/replies`, { origin: "template" })
+    ).json()) as {
       reply: { id: number };
     };
     await api(responder, "POST", `/api/replies/${reply.id}/submit`);
     await api(manager, "POST", `/api/replies/${reply.id}/approve`);
-    const posted = (await (await api(responder, "POST", `/api/replies/${reply.id}/post`, {})).json()) as { postedVia: string };
+    const posted = (await (await api(responder, "POST", `/api/replies/${reply.id}/post`, {})).json()) as {
+      postedVia: string;
+    };
     expect(posted.postedVia).toBe("dry_run");
     expect(platform.requests).toHaveLength(0);
 
     await setPosting(ctx, sourceId, false, false);
     const other = await reviewMention({ threadId: "another-review" });
-    const { reply: second } = (await (await api(responder, "POST", `/api/mentions/${other}/replies`, { origin: "template" })).json()) as {
+    const { reply: second } = (await (
+      await api(responder, "POST", `/api/mentions/${other}/replies`, { origin: "template" })
+    ).json()) as {
       reply: { id: number };
     };
     await api(responder, "POST", `/api/replies/${second.id}/submit`);
@@ -200,15 +263,23 @@ describe("reply life cycle", () => {
       confirmManual: true,
       postedUrl: "https://www.trustpilot.com/reviews/another-review",
     });
-    expect(await manual.json()).toMatchObject({ status: "posted", postedVia: "manual", postedUrl: "https://www.trustpilot.com/reviews/another-review" });
+    expect(await manual.json()).toMatchObject({
+      status: "posted",
+      postedVia: "manual",
+      postedUrl: "https://www.trustpilot.com/reviews/another-review",
+    });
     expect(platform.requests).toHaveLength(0);
   });
 
   it("mentions that need a person get no template or draft until a manager takes them over", async () => {
     const mentionId = await reviewMention({ flags: ["cease_contact", "attorney"] });
-    const refused = await api(responder, "POST", `/api/mentions/${mentionId}/replies`, { origin: "template" });
+    const refused = await api(responder, "POST", `/api/mentions/${mentionId}/replies`, {
+      origin: "template",
+    });
     expect(refused.status).toBe(403);
-    expect(((await refused.json()) as { error: { message: string } }).error.message).toContain("cease_contact");
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toContain(
+      "cease_contact",
+    );
 
     const page = await (await ctx.app.request(`/mentions/${mentionId}/reply`, authed(responder))).text();
     expect(page).toContain("A person must handle this mention");
@@ -218,16 +289,28 @@ describe("reply life cycle", () => {
 
     expect((await api(responder, "POST", `/api/mentions/${mentionId}/takeover`)).status).toBe(403);
     expect((await api(manager, "POST", `/api/mentions/${mentionId}/takeover`)).status).toBe(200);
-    expect((await api(manager, "POST", `/api/mentions/${mentionId}/replies`, { origin: "template" })).status).toBe(403);
-    expect((await api(manager, "POST", `/api/mentions/${mentionId}/replies`, { origin: "claude" })).status).toBe(403);
-    expect((await api(responder, "POST", `/api/mentions/${mentionId}/replies`, { origin: "manual", text: CLEAN })).status).toBe(403);
-    const own = await api(manager, "POST", `/api/mentions/${mentionId}/replies`, { origin: "manual", text: CLEAN });
+    expect(
+      (await api(manager, "POST", `/api/mentions/${mentionId}/replies`, { origin: "template" })).status,
+    ).toBe(403);
+    expect(
+      (await api(manager, "POST", `/api/mentions/${mentionId}/replies`, { origin: "claude" })).status,
+    ).toBe(403);
+    expect(
+      (await api(responder, "POST", `/api/mentions/${mentionId}/replies`, { origin: "manual", text: CLEAN }))
+        .status,
+    ).toBe(403);
+    const own = await api(manager, "POST", `/api/mentions/${mentionId}/replies`, {
+      origin: "manual",
+      text: CLEAN,
+    });
     expect(own.status).toBe(201);
     expect(((await own.json()) as { reply: { origin: string } }).reply.origin).toBe("manual");
   });
 
   it("documents the reply and account API in /api/openapi.json", async () => {
-    const doc = (await (await ctx.app.request("/api/openapi.json", authed(responder))).json()) as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await (await ctx.app.request("/api/openapi.json", authed(responder))).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     expect(doc.paths["/api/replies/lint"]?.post).toBeDefined();
     expect(doc.paths["/api/replies/{id}/approve"]?.post).toBeDefined();
     expect(doc.paths["/api/mentions/{id}/replies"]?.post).toBeDefined();

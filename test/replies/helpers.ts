@@ -3,7 +3,7 @@
 import { eq } from "drizzle-orm";
 import { sources } from "../../src/db/schema/index.js";
 import { startHttpServer, type TestServer } from "../helpers/http-server.js";
-import { type WebTestContext } from "../web/helpers.js";
+import type { WebTestContext } from "../web/helpers.js";
 
 export const TOKEN_PATH = "/v1/oauth/oauth-business-users-for-applications/accesstoken";
 export const REVIEW_ID = "6640d1c4e2a1b7f3a9c01234";
@@ -56,6 +56,11 @@ export async function addTrustpilotSource(
   return row!.id;
 }
 
-export async function setPosting(ctx: WebTestContext, sourceId: number, postingEnabled: boolean, dryRun: boolean) {
+export async function setPosting(
+  ctx: WebTestContext,
+  sourceId: number,
+  postingEnabled: boolean,
+  dryRun: boolean,
+) {
   await ctx.deps.db.update(sources).set({ postingEnabled, dryRun }).where(eq(sources.id, sourceId));
 }

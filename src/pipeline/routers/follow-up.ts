@@ -26,11 +26,18 @@ export const followUpRouter: Router = async (tx, stored) => {
     .where(inArray(cases.authorKey, [...byAuthor.keys()]))
     .orderBy(desc(cases.openedAt), desc(cases.id));
   for (const [authorKey, items] of byAuthor) {
-    const ordered = [...items].sort((a, b) => a.prepared.mention.createdAt.getTime() - b.prepared.mention.createdAt.getTime());
+    const ordered = [...items].sort(
+      (a, b) => a.prepared.mention.createdAt.getTime() - b.prepared.mention.createdAt.getTime(),
+    );
     for (const item of ordered) {
       const createdAt = item.prepared.mention.createdAt;
       // The most recent case opened before this mention was written: a post from before our reply is no follow-up.
-      const found = open.find((c) => c.authorKey === authorKey && c.openedAt.getTime() <= createdAt.getTime() && c.rootMentionId !== item.id);
+      const found = open.find(
+        (c) =>
+          c.authorKey === authorKey &&
+          c.openedAt.getTime() <= createdAt.getTime() &&
+          c.rootMentionId !== item.id,
+      );
       if (!found) continue;
       const sentiment = item.prepared.classification?.sentiment ?? null;
       const latest = sentiment ?? found.latestSentiment;
@@ -57,5 +64,9 @@ export async function recoveryRate(
     .where(and(lt(cases.openedAt, until)));
   const inWindow = rows.filter((r) => r.openedAt >= since && r.followUps > 0);
   const recovered = inWindow.filter((r) => r.recovered).length;
-  return { followedUp: inWindow.length, recovered, rate: inWindow.length ? recovered / inWindow.length : null };
+  return {
+    followedUp: inWindow.length,
+    recovered,
+    rate: inWindow.length ? recovered / inWindow.length : null,
+  };
 }

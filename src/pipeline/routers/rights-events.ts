@@ -5,8 +5,8 @@
 import { and, desc, eq, inArray } from "drizzle-orm";
 import { accountLinks, mentions } from "../../db/schema/index.js";
 import { isRightsFlag } from "../../domain/accounts/rights.js";
-import { recordAudit, SYSTEM_ACTOR } from "../../services/audit/record-audit.js";
 import { emitRightsEvents, type WebhookConfig } from "../../services/accounts/rights.js";
+import { recordAudit, SYSTEM_ACTOR } from "../../services/audit/record-audit.js";
 import type { Router } from "../route.js";
 
 export function rightsEventsRouter(webhook: WebhookConfig): Router {
@@ -15,7 +15,11 @@ export function rightsEventsRouter(webhook: WebhookConfig): Router {
     if (withKey.length === 0) return;
     const authorKeys = [...new Set(withKey.map((s) => s.prepared.authorKey!))];
     const known = await tx
-      .select({ authorKey: mentions.authorKey, accountId: accountLinks.accountId, mentionId: accountLinks.mentionId })
+      .select({
+        authorKey: mentions.authorKey,
+        accountId: accountLinks.accountId,
+        mentionId: accountLinks.mentionId,
+      })
       .from(accountLinks)
       .innerJoin(mentions, eq(mentions.id, accountLinks.mentionId))
       .where(and(eq(accountLinks.status, "confirmed"), inArray(mentions.authorKey, authorKeys)))
@@ -34,7 +38,9 @@ export function rightsEventsRouter(webhook: WebhookConfig): Router {
           mentionId: item.id,
           accountId,
           score: 100,
-          evidence: [{ kind: "same_author", detail: `same platform author as mention ${from}, which a person linked` }],
+          evidence: [
+            { kind: "same_author", detail: `same platform author as mention ${from}, which a person linked` },
+          ],
           status: "confirmed",
           decidedAt: ctx.now,
           createdAt: ctx.now,

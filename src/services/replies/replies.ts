@@ -169,7 +169,11 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&
  * Creditor names tied to a person and the poster's own name are masked before a prompt leaves (compliance.md §4:
  * "creditor or client names tied to a person" belong to what LLM prompts must not carry).
  */
-export function maskForClaude(text: string, clients: readonly string[], names: readonly (string | null)[]): string {
+export function maskForClaude(
+  text: string,
+  clients: readonly string[],
+  names: readonly (string | null)[],
+): string {
   let masked = text;
   for (const client of [...clients].sort((a, b) => b.length - a.length)) {
     if (client.trim().length < 2) continue;
@@ -275,7 +279,10 @@ export async function createDraft(
     // The drafter gets the masked text and the brand's public facts only: never account data or the client roster.
     const draft = await draftReply(
       {
-        maskedText: maskForClaude(mention.textMasked, voice.clients, [mention.authorName, mention.authorHandle]),
+        maskedText: maskForClaude(mention.textMasked, voice.clients, [
+          mention.authorName,
+          mention.authorHandle,
+        ]),
         platform,
         brandName: voice.brandName,
         ownContacts: voice.ownContacts,

@@ -5,7 +5,6 @@ import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { Deps } from "../../deps.js";
 import { AppError, badRequest } from "../../errors.js";
-import { recordAudit } from "../../services/audit/record-audit.js";
 import { ACCOUNT_ROLES } from "../../services/accounts/access.js";
 import {
   decideLink,
@@ -16,6 +15,7 @@ import {
   upsertAccounts,
 } from "../../services/accounts/accounts.js";
 import { listRightsEvents, rightsEventsCsv } from "../../services/accounts/rights.js";
+import { recordAudit } from "../../services/audit/record-audit.js";
 import type { WebEnv } from "../context.js";
 import { requireRole, safeNextPath } from "../middleware/auth.js";
 import type { ApiOperation } from "../openapi.js";
@@ -39,12 +39,45 @@ export const pushAccountsSchema = z.object({ accounts: z.array(accountItemSchema
 const sinceQuery = z.object({ since: z.string().optional(), format: z.enum(["json", "csv"]).optional() });
 
 export const accountsApiDocs: ApiOperation[] = [
-  { method: "post", path: "/api/accounts", summary: "Push accounts from the collections system (upsert by reference; phones, e-mails and handles are stored only as keyed hashes)", body: pushAccountsSchema, roles },
-  { method: "get", path: "/api/accounts", summary: "Accounts (reference, name, client, state, status); audited", roles },
-  { method: "get", path: "/api/mentions/:id/links", summary: "Account link suggestions for a mention with score and evidence; audited", roles },
-  { method: "post", path: "/api/account-links/:id/confirm", summary: "Confirm a link (rights flags become dated events and signed webhooks)", roles },
-  { method: "post", path: "/api/account-links/:id/reject", summary: "Reject a suggestion, or unlink a confirmed link", roles },
-  { method: "get", path: "/api/rights-events", summary: "Rights events for the collections system (format=csv for CSV)", query: sinceQuery, roles },
+  {
+    method: "post",
+    path: "/api/accounts",
+    summary:
+      "Push accounts from the collections system (upsert by reference; phones, e-mails and handles are stored only as keyed hashes)",
+    body: pushAccountsSchema,
+    roles,
+  },
+  {
+    method: "get",
+    path: "/api/accounts",
+    summary: "Accounts (reference, name, client, state, status); audited",
+    roles,
+  },
+  {
+    method: "get",
+    path: "/api/mentions/:id/links",
+    summary: "Account link suggestions for a mention with score and evidence; audited",
+    roles,
+  },
+  {
+    method: "post",
+    path: "/api/account-links/:id/confirm",
+    summary: "Confirm a link (rights flags become dated events and signed webhooks)",
+    roles,
+  },
+  {
+    method: "post",
+    path: "/api/account-links/:id/reject",
+    summary: "Reject a suggestion, or unlink a confirmed link",
+    roles,
+  },
+  {
+    method: "get",
+    path: "/api/rights-events",
+    summary: "Rights events for the collections system (format=csv for CSV)",
+    query: sinceQuery,
+    roles,
+  },
 ];
 
 function parseSince(value: string | undefined): Date | undefined {
@@ -75,25 +108,38 @@ export function accountsRoutes(deps: Deps) {
       const q = c.req.query("q") ?? "";
       const user = c.get("user");
       return c.html(
-        <AccountsPage user={user} csrfToken={c.get("auth")?.csrfToken ?? null} accounts={await listAccounts(deps, user, { q })} q={q} />,
+        <AccountsPage
+          user={user}
+          csrfToken={c.get("auth")?.csrfToken ?? null}
+          accounts={await listAccounts(deps, user, { q })}
+          q={q}
+        />,
       );
     })
-    .get("/accounts/rights-events.csv", requireRole(...ACCOUNT_ROLES), async (c) => csvResponse(c, parseSince(c.req.query("since"))))
-    .post("/account-links/:id/:decision{confirm|reject}", requireRole(...ACCOUNT_ROLES), validate("param", idParam.extend({ decision: z.enum(["confirm", "reject"]) })), async (c) => {
-      const { id, decision } = c.req.valid("param");
-      const back = safeNextPath(String((await c.req.parseBody()).back ?? "/accounts"));
-      try {
-        const result = await decideLink(deps, c.get("user"), id, decision);
-        const notice =
-          decision === "confirm"
-            ? `Linked.${result.rightsEvents.length ? ` ${result.rightsEvents.length} rights event(s) recorded for the collections system.` : ""}`
-            : "Link rejected.";
-        return c.redirect(`${back}?notice=${encodeURIComponent(notice)}`, 303);
-      } catch (error) {
-        if (error instanceof AppError && error.code === "conflict") return c.redirect(`${back}?error=${encodeURIComponent(error.message)}`, 303);
-        throw error;
-      }
-    })
+    .get("/accounts/rights-events.csv", requireRole(...ACCOUNT_ROLES), async (c) =>
+      csvResponse(c, parseSince(c.req.query("since"))),
+    )
+    .post(
+      "/account-links/:id/:decision{confirm|reject}",
+      requireRole(...ACCOUNT_ROLES),
+      validate("param", idParam.extend({ decision: z.enum(["confirm", "reject"]) })),
+      async (c) => {
+        const { id, decision } = c.req.valid("param");
+        const back = safeNextPath(String((await c.req.parseBody()).back ?? "/accounts"));
+        try {
+          const result = await decideLink(deps, c.get("user"), id, decision);
+          const notice =
+            decision === "confirm"
+              ? `Linked.${result.rightsEvents.length ? ` ${result.rightsEvents.length} rights event(s) recorded for the collections system.` : ""}`
+              : "Link rejected.";
+          return c.redirect(`${back}?notice=${encodeURIComponent(notice)}`, 303);
+        } catch (error) {
+          if (error instanceof AppError && error.code === "conflict")
+            return c.redirect(`${back}?error=${encodeURIComponent(error.message)}`, 303);
+          throw error;
+        }
+      },
+    )
     .post("/api/accounts", requireRole(...ACCOUNT_ROLES), async (c) => {
       const user = c.get("user");
       let body: unknown;
@@ -107,11 +153,23 @@ export function accountsRoutes(deps: Deps) {
         // All or nothing: the collections system fixes and resends the batch.
         throw new AppError(
           "bad_request",
-          `${errors.length} problem(s): ${errors.slice(0, 5).map((e) => `accounts[${e.line - 1}]${e.field ? `.${e.field}` : ""}: ${e.message}`).join("; ")}`,
-          errors.map((e) => ({ path: `accounts.${e.line - 1}${e.field ? `.${e.field}` : ""}`, message: e.message })),
+          `${errors.length} problem(s): ${errors
+            .slice(0, 5)
+            .map((e) => `accounts[${e.line - 1}]${e.field ? `.${e.field}` : ""}: ${e.message}`)
+            .join("; ")}`,
+          errors.map((e) => ({
+            path: `accounts.${e.line - 1}${e.field ? `.${e.field}` : ""}`,
+            message: e.message,
+          })),
         );
       }
-      const summary = await upsertAccounts(deps, user.workspaceId, rows, { id: user.id, email: user.email }, "api");
+      const summary = await upsertAccounts(
+        deps,
+        user.workspaceId,
+        rows,
+        { id: user.id, email: user.email },
+        "api",
+      );
       return c.json(summary);
     })
     .get("/api/accounts", requireRole(...ACCOUNT_ROLES), async (c) => {
@@ -130,12 +188,22 @@ export function accountsRoutes(deps: Deps) {
     .get("/api/mentions/:id/links", requireRole(...ACCOUNT_ROLES), validate("param", idParam), async (c) => {
       return c.json({ items: await linksForMention(deps, c.get("user"), c.req.valid("param").id) });
     })
-    .post("/api/account-links/:id/confirm", requireRole(...ACCOUNT_ROLES), validate("param", idParam), async (c) => {
-      return c.json(await decideLink(deps, c.get("user"), c.req.valid("param").id, "confirm"));
-    })
-    .post("/api/account-links/:id/reject", requireRole(...ACCOUNT_ROLES), validate("param", idParam), async (c) => {
-      return c.json(await decideLink(deps, c.get("user"), c.req.valid("param").id, "reject"));
-    })
+    .post(
+      "/api/account-links/:id/confirm",
+      requireRole(...ACCOUNT_ROLES),
+      validate("param", idParam),
+      async (c) => {
+        return c.json(await decideLink(deps, c.get("user"), c.req.valid("param").id, "confirm"));
+      },
+    )
+    .post(
+      "/api/account-links/:id/reject",
+      requireRole(...ACCOUNT_ROLES),
+      validate("param", idParam),
+      async (c) => {
+        return c.json(await decideLink(deps, c.get("user"), c.req.valid("param").id, "reject"));
+      },
+    )
     .get("/api/rights-events", requireRole(...ACCOUNT_ROLES), validate("query", sinceQuery), async (c) => {
       const { since, format } = c.req.valid("query");
       if (format === "csv") return csvResponse(c, parseSince(since));

@@ -155,7 +155,7 @@ function flashFrom(c: Context<WebEnv>) {
 }
 
 /** Runs a form action; an AppError comes back to the page as a message rather than an error page. */
-async function formAction(c: Context<WebEnv>, back: string, action: () => Promise<string | void>) {
+async function formAction(c: Context<WebEnv>, back: string, action: () => Promise<string | undefined>) {
   try {
     const notice = await action();
     return c.redirect(notice ? `${back}?notice=${encodeURIComponent(notice)}` : back, 303);

@@ -13,13 +13,19 @@ export interface AccountListRow {
   updatedAt: Date | null;
 }
 
-export function AccountsPage(props: { user: AuthUser; csrfToken: string | null; accounts: AccountListRow[]; q: string }) {
+export function AccountsPage(props: {
+  user: AuthUser;
+  csrfToken: string | null;
+  accounts: AccountListRow[];
+  q: string;
+}) {
   return (
     <Layout title="Accounts" user={props.user} csrfToken={props.csrfToken}>
       <h1>Accounts</h1>
       <p class="muted">
-        Imported with <code>npx rapport accounts import &lt;file.csv&gt;</code> or pushed to <code>POST /api/accounts</code>. Phones,
-        e-mails and handles are stored only as keyed hashes. <a href="/accounts/rights-events.csv">Rights events (CSV)</a>
+        Imported with <code>npx rapport accounts import &lt;file.csv&gt;</code> or pushed to{" "}
+        <code>POST /api/accounts</code>. Phones, e-mails and handles are stored only as keyed hashes.{" "}
+        <a href="/accounts/rights-events.csv">Rights events (CSV)</a>
       </p>
       <form method="get" action="/accounts" class="filters">
         <label>
