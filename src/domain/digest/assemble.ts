@@ -216,8 +216,8 @@ export function assembleDigest(data: DigestData): DigestMessage {
       statRow([
         [number(data.volume.total), "mentions"],
         [
-          weekOverWeek(data.volume.total, data.volume.previousWeek),
-          `last week ${number(data.volume.previousWeek)}`,
+          weekOverWeek(data.volume.total, data.volume.previousWeek).replace(" vs last week", ""),
+          `vs last week (${number(data.volume.previousWeek)})`,
         ],
         [number(data.volume.relevant), "about collections"],
       ]) + data.volume.byDay.map((d) => bar(d.label, d.count, maxDay)).join(""),
