@@ -223,7 +223,8 @@ describe("links", () => {
     const views = await ctx.deps.db
       .select()
       .from(auditLog)
-      .where(and(eq(auditLog.action, "account_link.view"), eq(auditLog.entityId, String(id))));
+      .where(and(eq(auditLog.action, "account_link.view"), eq(auditLog.entityId, String(id))))
+      .orderBy(auditLog.id);
     expect(views.map((v) => v.actorEmail)).toEqual(["manager@example.com", "manager@example.com"]);
   });
 
@@ -357,7 +358,11 @@ describe("links", () => {
       ).status,
     ).toBe(200);
     const actions = (
-      await ctx.deps.db.select().from(auditLog).where(eq(auditLog.entityType, "account_link"))
+      await ctx.deps.db
+        .select()
+        .from(auditLog)
+        .where(eq(auditLog.entityType, "account_link"))
+        .orderBy(auditLog.id)
     ).map((a) => a.action);
     expect(actions).toEqual(["account_link.confirm", "account_link.reject"]);
     expect(await ctx.deps.db.select().from(rightsEvents)).toHaveLength(0);

@@ -122,7 +122,11 @@ describe("Claude drafts", () => {
     expect(body.reply.origin).toBe("template");
     expect(body.lint.ok).toBe(true);
     expect(body.fallbackReason).toContain("failed the linter");
-    const lints = await ctx.deps.db.select().from(replyLints).where(eq(replyLints.replyId, body.reply.id));
+    const lints = await ctx.deps.db
+      .select()
+      .from(replyLints)
+      .where(eq(replyLints.replyId, body.reply.id))
+      .orderBy(replyLints.id);
     expect(lints.map((l) => [l.text === answer, l.ok, l.userId])).toEqual([
       [true, false, null],
       [false, true, ctx.users.manager.id],

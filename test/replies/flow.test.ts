@@ -184,7 +184,11 @@ describe("reply life cycle", () => {
     expect(mention!.caseId).toBe(opened!.id);
 
     // Evidence: every lint run (draft, blocked edit, fix, submit, approval) with who ran it.
-    const lints = await ctx.deps.db.select().from(replyLints).where(eq(replyLints.replyId, replyId));
+    const lints = await ctx.deps.db
+      .select()
+      .from(replyLints)
+      .where(eq(replyLints.replyId, replyId))
+      .orderBy(replyLints.id);
     expect(lints.map((l) => l.ok)).toEqual([true, false, true, true, true]);
     expect(lints[1]!.text).toBe(blockedText);
     const actions = (
@@ -192,6 +196,7 @@ describe("reply life cycle", () => {
         .select()
         .from(auditLog)
         .where(and(eq(auditLog.entityType, "reply"), eq(auditLog.entityId, String(replyId))))
+        .orderBy(auditLog.id)
     ).map((a) => `${a.action}:${a.actorEmail}`);
     expect(actions).toEqual([
       "reply.draft:responder@example.com",

@@ -52,16 +52,14 @@ async function answered(createdDaysAgo: number, replyDaysAgo: number) {
       updatedAt: at,
     })
     .returning();
-  await ctx.deps.db
-    .insert(replyLints)
-    .values({
-      replyId: reply!.id,
-      userId: ctx.users.responder.id,
-      text: "Sorry to hear this.",
-      ok: true,
-      violations: [],
-      createdAt: at,
-    });
+  await ctx.deps.db.insert(replyLints).values({
+    replyId: reply!.id,
+    userId: ctx.users.responder.id,
+    text: "Sorry to hear this.",
+    ok: true,
+    violations: [],
+    createdAt: at,
+  });
   await ctx.deps.db.insert(cases).values({ rootMentionId: id, replyId: reply!.id, openedAt: at });
   return { id, replyId: reply!.id };
 }
@@ -81,27 +79,23 @@ describe("purge", () => {
       .insert(accounts)
       .values({ workspaceId: ctx.deps.workspaceId, reference: "R-1", displayName: "X" })
       .returning();
-    await ctx.deps.db
-      .insert(accountLinks)
-      .values({
-        mentionId: suggestedOnly,
-        accountId: account!.id,
-        score: 70,
-        evidence: [],
-        status: "suggested",
-        createdAt: ago(90),
-      });
+    await ctx.deps.db.insert(accountLinks).values({
+      mentionId: suggestedOnly,
+      accountId: account!.id,
+      score: 70,
+      evidence: [],
+      status: "suggested",
+      createdAt: ago(90),
+    });
     const linked = await insertMention(ctx, { text: "old, linked by a person", createdAt: ago(90) });
-    await ctx.deps.db
-      .insert(accountLinks)
-      .values({
-        mentionId: linked,
-        accountId: account!.id,
-        score: 90,
-        evidence: [],
-        status: "confirmed",
-        createdAt: ago(90),
-      });
+    await ctx.deps.db.insert(accountLinks).values({
+      mentionId: linked,
+      accountId: account!.id,
+      score: 90,
+      evidence: [],
+      status: "confirmed",
+      createdAt: ago(90),
+    });
     const evidence = await answered(400, 399);
     await answered(1200, 1100); // evidence past its three years
     await ctx.deps.db.insert(outbox).values([
