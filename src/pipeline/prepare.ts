@@ -7,6 +7,8 @@ import { contentKey } from "../domain/content.js";
 import type { Classification } from "../domain/taxonomy.js";
 import type { MentionClassifier } from "./types.js";
 
+const CRITICAL_FLAGS = new Set<string>(["self_harm", "attorney", "regulator"]);
+
 export interface PreparedMention {
   mention: NormalizedMention;
   textMasked: string;
@@ -57,11 +59,15 @@ export async function prepareMentions(items: NormalizedMention[], ctx: PrepareCo
   return withText.map((mention, i) => {
     const classification = classifications[i] ?? null;
     if (classification && mention.flags?.length) {
+      // Flags a source knows for certain (every CFPB complaint is `regulator`) join the model's, and raise
+      // severity the way the classifier would have had it seen them.
       classification.flags = [...new Set([...classification.flags, ...mention.flags])] as Classification["flags"];
+      if (classification.flags.some((f) => CRITICAL_FLAGS.has(f))) classification.severity = "critical";
     }
     return {
       mention,
-      textMasked: maskPii(mention.text).masked,
+      // The classifier already masked the text it read; mask here only when it did not.
+      textMasked: classification?.maskedText ?? maskPii(mention.text).masked,
       contentHash: contentHash(mention.text),
       authorKey: keyFor(mention),
       brandIds: brandsForMention(ctx.matchBrands(mention.text), ctx.sourceBrandId),

@@ -4,5 +4,5 @@ import type { Classification } from "../domain/taxonomy.js";
 export interface MentionClassifier {
   classify(
     items: { id: string; text: string; reach?: number }[],
-  ): Promise<Array<Classification & { engine: string; version: string }>>;
+  ): Promise<Array<Classification & { engine: string; version: string; maskedText?: string }>>;
 }
