@@ -159,7 +159,9 @@ function seasonalAt(counts: ArrayLike<number>, t: number, weeks: number): number
     }
   }
   if (samples.length === 0) return null;
-  const sorted = samples.map((s) => s.value).sort((a, b) => a - b);
+  // The cap comes from the same hour in past weeks only: mixing in the neighbouring hours would make the first
+  // busy hour of the morning look like an outlier against the quiet hour before it.
+  const sorted = (centres.length > 0 ? centres : samples.map((s) => s.value)).sort((a, b) => a - b);
   const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
   const cap = Math.max(2 * median, median + 3 * Math.sqrt(median) + 2);
   let sum = 0;
