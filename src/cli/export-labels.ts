@@ -1,9 +1,10 @@
 // `rapport export-labels [--output <file>] [--masked]`: reviewer corrections as JSONL training data
 // {"id","text","category","relevant","flags","source":"reviewer","corrected_at"} — the row shape the training
 // loader reads (id, text, category, relevant), so the file can join the labelled data of the next `npm run train`.
+
+import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import type { Writable } from "node:stream";
-import { once } from "node:events";
 import { AppError } from "../errors.js";
 import { reviewerLabels } from "../services/classification/export-labels.js";
 import { parseCliArgs } from "./args.js";

@@ -34,7 +34,8 @@ export const reclassifyCommand: Command = {
     if (!ENGINES.includes(engine)) {
       throw new UsageError(`--engine must be one of ${ENGINES.join(", ")} (got "${values.engine}")`);
     }
-    if (values.all && values.unclassified) throw new UsageError("--all and --unclassified exclude each other");
+    if (values.all && values.unclassified)
+      throw new UsageError("--all and --unclassified exclude each other");
     const batchSize = values["batch-size"] !== undefined ? Number(values["batch-size"]) : undefined;
     if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1)) {
       throw new UsageError("--batch-size must be a positive whole number");

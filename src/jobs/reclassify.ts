@@ -3,6 +3,8 @@
 // so a Workers invocation stays short — what is left waits for the next run.
 import { LocalEngine } from "../classifier/index.js";
 import type { Deps } from "../deps.js";
+import { urgentAlertRouter } from "../pipeline/routers/urgent-alert.js";
+import { publicBaseUrl } from "../services/alerts/links.js";
 import {
   type ReclassifyClassifier,
   type ReclassifyResult,
@@ -24,7 +26,16 @@ export async function runClassifyUnclassified(
     // Plain calls: these mentions are waiting in the live queue, not a backfill that can wait for a batch.
     batchApi: false,
     recordRun: false,
+    // Ingest routed these without a classification: an urgent one has not alerted yet. Same settings as
+    // buildRuntime's alert router; the other routers already ran at ingest and are not safe to repeat.
+    lateRouters: [
+      urgentAlertRouter({
+        publicUrl: publicBaseUrl(deps.env),
+        ...(deps.env.SLACK_WEBHOOK_URL ? { fallbackWebhookUrl: deps.env.SLACK_WEBHOOK_URL } : {}),
+      }),
+    ],
   });
-  if (result.status === "stopped") throw new Error(`classifying unclassified mentions stopped: ${result.error}`);
+  if (result.status === "stopped")
+    throw new Error(`classifying unclassified mentions stopped: ${result.error}`);
   return result;
 }

@@ -3,7 +3,11 @@ import { join } from "node:path";
 import { asc, eq, inArray } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LocalEngine } from "../../src/classifier/index.js";
-import { mentionOf, startFakeAnthropic, toolUseMessage } from "../../src/classifier/testing/fake-anthropic.js";
+import {
+  mentionOf,
+  startFakeAnthropic,
+  toolUseMessage,
+} from "../../src/classifier/testing/fake-anthropic.js";
 import { loadJsonlRows } from "../../src/classifier/training.js";
 import { classifications, mentions } from "../../src/db/schema/index.js";
 import { correctClassification } from "../../src/services/mentions/correct-classification.js";
@@ -35,7 +39,12 @@ describe("rapport reclassify", () => {
     const source = await addSource(deps, "reviews");
     const ids = await storeTexts(deps, source, TEXTS, { classifier: everythingPraise });
     const reviewer = await addReviewer(deps);
-    await correctClassification(deps, reviewer, { mentionId: ids[0]!, category: "debt_not_owed", severity: "high", flags: ["dispute"] });
+    await correctClassification(deps, reviewer, {
+      mentionId: ids[0]!,
+      category: "debt_not_owed",
+      severity: "high",
+      flags: ["dispute"],
+    });
     const local = new LocalEngine();
     const expected = await local.classify(TEXTS.map((text, i) => ({ id: String(i), text })));
     const changed = expected
@@ -81,7 +90,8 @@ describe("rapport reclassify", () => {
     const texts = Array.from({ length: 210 }, (_, i) => `${TEXTS[i % TEXTS.length]} #${i}`);
     const ids = await storeTexts(deps, source, texts, { classifier: everythingPraise });
     const fake = await startFakeAnthropic((request) => {
-      if (mentionOf(request).endsWith("#7")) return { status: 500, body: { type: "error", error: { type: "api_error", message: "boom" } } };
+      if (mentionOf(request).endsWith("#7"))
+        return { status: 500, body: { type: "error", error: { type: "api_error", message: "boom" } } };
       return {
         body: toolUseMessage({
           category: "communication_tactics",
@@ -95,16 +105,28 @@ describe("rapport reclassify", () => {
     }, 0);
     try {
       const run = await runCli(["reclassify", "--engine", "claude"], {
-        env: { ...env, ANTHROPIC_API_KEY: "sk-test", ANTHROPIC_BASE_URL: fake.baseURL, CLAUDE_MODEL: "claude-test" },
+        env: {
+          ...env,
+          ANTHROPIC_API_KEY: "sk-test",
+          ANTHROPIC_BASE_URL: fake.baseURL,
+          CLAUDE_MODEL: "claude-test",
+        },
       });
       expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(/^210 mentions classified with claude:claude-test:prompt-[0-9a-f]{8}: 209 changed, 0 reviewer corrections kept, 1 without an answer\n$/);
+      expect(run.stdout).toMatch(
+        /^210 mentions classified with claude:claude-test:prompt-[0-9a-f]{8}: 209 changed, 0 reviewer corrections kept, 1 without an answer\n$/,
+      );
       expect(fake.batchCreates).toBe(1);
       expect(fake.requests).toHaveLength(210);
       const rows = await rowsOf(ids);
       expect(rows[7]).toMatchObject({ category: "praise", classifierVersion: "old-model-0" });
-      expect(rows.filter((r) => r.classifiedBy === "claude" && r.category === "communication_tactics")).toHaveLength(209);
-      const history = await deps.db.select().from(classifications).where(eq(classifications.engine, "claude"));
+      expect(
+        rows.filter((r) => r.classifiedBy === "claude" && r.category === "communication_tactics"),
+      ).toHaveLength(209);
+      const history = await deps.db
+        .select()
+        .from(classifications)
+        .where(eq(classifications.engine, "claude"));
       expect(history).toHaveLength(209);
     } finally {
       await fake.close();
@@ -118,9 +140,24 @@ describe("rapport export-labels", () => {
     const texts = [...TEXTS.slice(0, 3), "Acme Recovery keeps calling 555-867-5309 about my mom's bill"];
     const ids = await storeTexts(deps, source, texts, { classifier: everythingPraise });
     const reviewer = await addReviewer(deps);
-    await correctClassification(deps, reviewer, { mentionId: ids[1]!, category: "praise", severity: "low", flags: [] });
-    await correctClassification(deps, reviewer, { mentionId: ids[1]!, category: "privacy", severity: "high", flags: ["cease_contact"] });
-    await correctClassification(deps, reviewer, { mentionId: ids[3]!, category: "not_collections", severity: "low", flags: [] });
+    await correctClassification(deps, reviewer, {
+      mentionId: ids[1]!,
+      category: "praise",
+      severity: "low",
+      flags: [],
+    });
+    await correctClassification(deps, reviewer, {
+      mentionId: ids[1]!,
+      category: "privacy",
+      severity: "high",
+      flags: ["cease_contact"],
+    });
+    await correctClassification(deps, reviewer, {
+      mentionId: ids[3]!,
+      category: "not_collections",
+      severity: "low",
+      flags: [],
+    });
     // An engine's answer is not a label.
     await runCli(["reclassify", "--engine", "local"], { env });
 
@@ -128,7 +165,10 @@ describe("rapport export-labels", () => {
     const run = await runCli(["export-labels", "--output", file], { env });
     expect(run.code).toBe(0);
     expect(run.stderr).toBe(`Exported 2 reviewer corrections to ${file}.\n`);
-    const lines = readFileSync(file, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = readFileSync(file, "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(2);
     expect(lines[0]).toEqual({
       id: `mention-${ids[1]}`,
@@ -139,7 +179,12 @@ describe("rapport export-labels", () => {
       source: "reviewer",
       corrected_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
     });
-    expect(lines[1]).toMatchObject({ id: `mention-${ids[3]}`, text: texts[3], category: "not_collections", relevant: false });
+    expect(lines[1]).toMatchObject({
+      id: `mention-${ids[3]}`,
+      text: texts[3],
+      category: "not_collections",
+      relevant: false,
+    });
     // The training loader reads the file as labelled rows.
     expect(loadJsonlRows(file)).toEqual([
       { id: `mention-${ids[1]}`, text: texts[1], category: "privacy", relevant: true },
@@ -148,7 +193,10 @@ describe("rapport export-labels", () => {
 
     const toStdout = await runCli(["export-labels", "--masked"], { env });
     expect(toStdout.code).toBe(0);
-    const masked = toStdout.stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as { text: string });
+    const masked = toStdout.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { text: string });
     expect(masked).toHaveLength(2);
     expect(masked[1]!.text).not.toContain("555-867-5309");
     expect(toStdout.stderr).toBe("Exported 2 reviewer corrections.\n");

@@ -35,7 +35,10 @@ export async function storeTexts(
   texts: string[],
   options: { classifier?: MentionClassifier; createdAt?: Date; prefix?: string } = {},
 ): Promise<number[]> {
-  const ctx = await loadIngestContext({ ...deps, ...(options.classifier ? { classifier: options.classifier } : {}) }, source);
+  const ctx = await loadIngestContext(
+    { ...deps, ...(options.classifier ? { classifier: options.classifier } : {}) },
+    source,
+  );
   const createdAt = options.createdAt ?? new Date("2026-11-20T10:00:00Z");
   const prepared = await prepareMentions(
     texts.map((text, i) => ({ externalId: `${options.prefix ?? "m"}-${i}`, text, createdAt })),
@@ -104,7 +107,18 @@ export function fixed(result: Partial<Classification>, version = "fixed-1"): Rec
 export async function addReviewer(deps: TestDeps): Promise<AuthUser> {
   const [user] = await deps.db
     .insert(users)
-    .values({ workspaceId: deps.workspaceId, email: "reviewer@example.com", name: "Rita Reviewer", role: "manager" })
+    .values({
+      workspaceId: deps.workspaceId,
+      email: "reviewer@example.com",
+      name: "Rita Reviewer",
+      role: "manager",
+    })
     .returning();
-  return { id: user!.id, workspaceId: deps.workspaceId, email: user!.email, name: user!.name, role: "manager" };
+  return {
+    id: user!.id,
+    workspaceId: deps.workspaceId,
+    email: user!.email,
+    name: user!.name,
+    role: "manager",
+  };
 }

@@ -1,11 +1,11 @@
 import { asc, eq, inArray, like } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LocalEngine } from "../../src/classifier/index.js";
-import { classifications, hourlyCounts, jobRuns, mentions } from "../../src/db/schema/index.js";
+import { classifications, hourlyCounts, jobRuns, mentions, outbox } from "../../src/db/schema/index.js";
 import { DEFAULT_SLA_MINUTES } from "../../src/domain/sla.js";
 import { runClassifyUnclassified } from "../../src/jobs/reclassify.js";
-import { runJob } from "../../src/jobs/scheduler.js";
 import { JOBS } from "../../src/jobs/schedule.js";
+import { runJob } from "../../src/jobs/scheduler.js";
 import { reclassifyMentions } from "../../src/services/classification/reclassify.js";
 import { correctClassification } from "../../src/services/mentions/correct-classification.js";
 import { createTestDeps, type TestDeps } from "../helpers/deps.js";
@@ -24,7 +24,11 @@ afterEach(async () => {
 const mentionRows = (ids: number[]) =>
   deps.db.select().from(mentions).where(inArray(mentions.id, ids)).orderBy(asc(mentions.id));
 const historyOf = (id: number) =>
-  deps.db.select().from(classifications).where(eq(classifications.mentionId, id)).orderBy(asc(classifications.id));
+  deps.db
+    .select()
+    .from(classifications)
+    .where(eq(classifications.mentionId, id))
+    .orderBy(asc(classifications.id));
 
 describe("reclassifyMentions", () => {
   it("replaces an outdated model's answers with the local engine's, keeping the history and moving category counts", async () => {
@@ -38,20 +42,31 @@ describe("reclassifyMentions", () => {
     expect(await countOf(praiseKey)).toBe(TEXTS.length);
 
     const progress: number[] = [];
-    const result = await reclassifyMentions(deps, { engine: "local", batchSize: 3, onProgress: (p) => progress.push(p.processed) });
+    const result = await reclassifyMentions(deps, {
+      engine: "local",
+      batchSize: 3,
+      onProgress: (p) => progress.push(p.processed),
+    });
 
     expect(result.status).toBe("done");
     expect(result.processed).toBe(TEXTS.length);
     expect(result.total).toBe(TEXTS.length);
     expect(progress).toEqual([0, 3, 6, 8]);
-    const changed = expected.filter((e) => e.category !== "praise" || e.severity !== "low" || e.flags.length > 0);
+    const changed = expected.filter(
+      (e) => e.category !== "praise" || e.severity !== "low" || e.flags.length > 0,
+    );
     expect(changed.length).toBeGreaterThanOrEqual(5);
     expect(result.changed).toBe(changed.length);
 
     const rows = await mentionRows(ids);
     for (const [i, row] of rows.entries()) {
       const e = expected[i]!;
-      expect({ category: row.category, severity: row.severity, flags: row.flags, relevant: row.relevant }).toEqual({
+      expect({
+        category: row.category,
+        severity: row.severity,
+        flags: row.flags,
+        relevant: row.relevant,
+      }).toEqual({
         category: e.category,
         severity: e.severity,
         flags: e.flags,
@@ -61,7 +76,9 @@ describe("reclassifyMentions", () => {
       expect(row.classifierVersion).toBe(local.version);
       expect(row.classifiedAt).toEqual(NOW);
       // Still "new": the SLA clock follows the new severity from when the post was first seen.
-      const due = e.relevant ? new Date(row.fetchedAt.getTime() + DEFAULT_SLA_MINUTES[e.severity] * 60_000) : null;
+      const due = e.relevant
+        ? new Date(row.fetchedAt.getTime() + DEFAULT_SLA_MINUTES[e.severity] * 60_000)
+        : null;
       expect(row.slaDueAt).toEqual(due);
       // The ingest decision is kept in the history, then the new one.
       const history = await historyOf(row.id);
@@ -119,9 +136,15 @@ describe("reclassifyMentions", () => {
     // The corrected mention is not even sent to the engine.
     expect(engine.seen).not.toContain(String(ids[1]));
     const [corrected] = await mentionRows([ids[1]!]);
-    expect(corrected).toMatchObject({ category: "privacy", severity: "high", flags: ["cease_contact"], classifiedBy: "human" });
+    expect(corrected).toMatchObject({
+      category: "privacy",
+      severity: "high",
+      flags: ["cease_contact"],
+      classifiedBy: "human",
+    });
     expect((await historyOf(ids[1]!)).map((h) => h.engine)).toEqual(["human"]);
-    for (const id of [ids[0]!, ids[2]!, ids[3]!]) expect((await mentionRows([id]))[0]!.category).toBe("legal_threats");
+    for (const id of [ids[0]!, ids[2]!, ids[3]!])
+      expect((await mentionRows([id]))[0]!.category).toBe("legal_threats");
   });
 
   it("lets a correction made while a batch is being classified win", async () => {
@@ -134,7 +157,12 @@ describe("reclassifyMentions", () => {
         version: inner.version,
         async classify(items) {
           // The reviewer saves while the engine is thinking.
-          await correctClassification(deps, reviewer, { mentionId: ids[2]!, category: "praise", severity: "low", flags: [] });
+          await correctClassification(deps, reviewer, {
+            mentionId: ids[2]!,
+            category: "praise",
+            severity: "low",
+            flags: [],
+          });
           return inner.classify(items);
         },
       },
@@ -166,7 +194,12 @@ describe("reclassifyMentions", () => {
       batchSize: 5,
       onProgress: (p) => progress.push({ processed: p.processed, total: p.total }),
     });
-    expect(resumed).toMatchObject({ status: "done", resumedAfter: ids[9], processed: ids.length, total: ids.length });
+    expect(resumed).toMatchObject({
+      status: "done",
+      resumedAfter: ids[9],
+      processed: ids.length,
+      total: ids.length,
+    });
     expect(progress[0]).toEqual({ processed: 10, total: ids.length });
     expect(second.seen).toEqual(ids.slice(10).map(String));
     for (const id of ids) expect((await historyOf(id)).length).toBe(2);
@@ -193,7 +226,11 @@ describe("reclassifyMentions", () => {
     });
     expect(result).toMatchObject({ status: "stopped", error: "interrupted", processed: 2 });
 
-    const capped = await reclassifyMentions(deps, { classifier: engine.classifier, batchSize: 2, maxMentions: 3 });
+    const capped = await reclassifyMentions(deps, {
+      classifier: engine.classifier,
+      batchSize: 2,
+      maxMentions: 3,
+    });
     expect(capped).toMatchObject({ status: "partial", processed: 5, resumedAfter: ids[1] });
     const rest = await reclassifyMentions(deps, { classifier: engine.classifier, batchSize: 2 });
     expect(rest).toMatchObject({ status: "done", processed: 8 });
@@ -208,7 +245,10 @@ describe("reclassifyMentions", () => {
       createdAt: new Date("2026-10-01T00:00:00Z"),
       prefix: "old",
     });
-    const recent = await storeTexts(deps, reviews, TEXTS.slice(2, 4), { classifier: everythingPraise, prefix: "new" });
+    const recent = await storeTexts(deps, reviews, TEXTS.slice(2, 4), {
+      classifier: everythingPraise,
+      prefix: "new",
+    });
     const other = await storeTexts(deps, forum, TEXTS.slice(4, 6), { classifier: everythingPraise });
     const engine = recording(fixed({ category: "privacy" }));
     const result = await reclassifyMentions(deps, {
@@ -219,18 +259,23 @@ describe("reclassifyMentions", () => {
     expect(result.processed).toBe(2);
     expect(engine.seen).toEqual(recent.map(String));
     for (const id of [...old, ...other]) expect((await mentionRows([id]))[0]!.category).toBe("praise");
-    await expect(reclassifyMentions(deps, { classifier: engine.classifier, sourceName: "nope" })).rejects.toThrow(
-      /no source named "nope"/,
-    );
+    await expect(
+      reclassifyMentions(deps, { classifier: engine.classifier, sourceName: "nope" }),
+    ).rejects.toThrow(/no source named "nope"/);
   });
 });
 
 describe("the unclassified job", () => {
   it("classifies mentions stored without a classification, and only those", async () => {
     const source = await addSource(deps, "reviews");
-    const classified = await storeTexts(deps, source, TEXTS.slice(0, 2), { classifier: everythingPraise, prefix: "c" });
+    const classified = await storeTexts(deps, source, TEXTS.slice(0, 2), {
+      classifier: everythingPraise,
+      prefix: "c",
+    });
     const unclassified = await storeTexts(deps, source, TEXTS, { prefix: "u" });
-    expect((await mentionRows(unclassified)).every((r) => r.classifiedAt === null && r.category === null)).toBe(true);
+    expect(
+      (await mentionRows(unclassified)).every((r) => r.classifiedAt === null && r.category === null),
+    ).toBe(true);
     const unclassifiedKey = `brand:${deps.companyBrandId}|cat:unclassified|src:${source.id}`;
     const [before] = await deps.db.select().from(hourlyCounts).where(eq(hourlyCounts.key, unclassifiedKey));
     expect(before!.count).toBe(TEXTS.length);
@@ -253,6 +298,41 @@ describe("the unclassified job", () => {
     expect(await deps.db.select().from(leases).where(like(leases.name, "reclassify%"))).toEqual([]);
   });
 
+  it("raises the urgent alert an unclassified post could not raise at ingest, once", async () => {
+    await deps.cleanup();
+    deps = await createTestDeps({ SLACK_WEBHOOK_URL: "http://127.0.0.1:9/slack-hook" }, () => NOW);
+    const source = await addSource(deps, "reviews");
+    const [urgent, calm] = await storeTexts(deps, source, [
+      "Acme Recovery calls every day, I can't take it anymore, I want to kill myself",
+      "Acme Recovery was kind to me today",
+    ]);
+    // A post classified at ingest and reclassified later is not alerted again by a reclassification.
+    const [alreadyCritical] = await storeTexts(
+      deps,
+      source,
+      ["Acme Recovery, my attorney will be in touch"],
+      {
+        classifier: everythingPraise,
+        prefix: "old",
+      },
+    );
+    expect(await deps.db.select().from(outbox)).toEqual([]);
+
+    await runClassifyUnclassified(deps);
+    await runClassifyUnclassified(deps);
+    await reclassifyMentions(deps, { engine: "local" });
+
+    const [row] = await mentionRows([urgent!]);
+    expect(row).toMatchObject({ severity: "critical", flags: ["self_harm"] });
+    const messages = await deps.db.select().from(outbox);
+    expect(messages.map((m) => [m.idempotencyKey, m.kind, m.destination])).toEqual([
+      [`urgent:${urgent}`, "slack", "http://127.0.0.1:9/slack-hook"],
+    ]);
+    expect(JSON.stringify(messages[0]!.payload)).toContain("possible self-harm");
+    expect((await mentionRows([alreadyCritical!]))[0]!.flags).toContain("attorney");
+    expect(calm).toBeDefined();
+  });
+
   it("uses the runtime's classifier and does at most a bounded number per run", async () => {
     const source = await addSource(deps, "reviews");
     const ids = await storeTexts(deps, source, TEXTS);
@@ -263,6 +343,10 @@ describe("the unclassified job", () => {
     const second = await runClassifyUnclassified(withClassifier, { maxMentions: 5, batchSize: 2 });
     expect(second).toMatchObject({ status: "done", processed: 3 });
     expect(engine.seen).toEqual(ids.map(String));
-    expect((await mentionRows(ids)).every((r) => r.category === "debt_not_owed" && r.classifierVersion === "runtime-1")).toBe(true);
+    expect(
+      (await mentionRows(ids)).every(
+        (r) => r.category === "debt_not_owed" && r.classifierVersion === "runtime-1",
+      ),
+    ).toBe(true);
   });
 });

@@ -5,10 +5,10 @@
 // Each batch commits together with the position it reached (src/services/classification/reclassify-state.ts):
 // an interrupted run, started again with the same options, continues after the last committed batch.
 import { randomUUID } from "node:crypto";
-import { and, asc, count, eq, gt, gte, inArray, isNull, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, eq, gt, gte, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import {
-  ClaudeEngine,
   type ClassifyInput,
+  ClaudeEngine,
   type EngineName,
   HybridEngine,
   LocalEngine,
@@ -22,6 +22,7 @@ import type { Classification, Severity } from "../../domain/taxonomy.js";
 import { AppError } from "../../errors.js";
 import { finishRun, startRun } from "../../jobs/job-runs.js";
 import { acquireLease, releaseLease } from "../../jobs/lease.js";
+import { type Router, routeStored, type StoredMention } from "../../pipeline/route.js";
 import { countKeys, hourOf } from "../../pipeline/store.js";
 import { HUMAN_ENGINE as HUMAN } from "../mentions/correct-classification.js";
 import { dbClassificationCache } from "./db-cache.js";
@@ -91,6 +92,12 @@ export interface ReclassifyOptions {
   restart?: boolean;
   /** Record the run in job_runs (the scheduler records its own jobs, so they pass false). */
   recordRun?: boolean;
+  /**
+   * Run for mentions getting their first classification: ingest routed them without one, so an urgent post
+   * stored while the classifier failed has raised no alert yet. Only routers that are safe to run twice belong
+   * here (the urgent alert's outbox key makes a repeat a no-op).
+   */
+  lateRouters?: Router[];
   /** Aborting stops the run after the batch in hand is written; running it again resumes. */
   signal?: AbortSignal;
   onProgress?: (progress: ReclassifyProgress) => void;
@@ -149,12 +156,29 @@ interface Row {
   createdAt: Date;
   sourceId: number;
   brandSla: string | null;
+  externalId: string;
+  url: string | null;
+  authorHandle: string | null;
+  authorName: string | null;
+  authorId: string | null;
+  authorKey: string | null;
+  textMasked: string;
+  contentHash: string;
+  threadId: string | null;
+  replyTarget: string | null;
+  meta: Record<string, unknown>;
 }
 
-export async function reclassifyMentions(deps: Deps, options: ReclassifyOptions = {}): Promise<ReclassifyResult> {
+export async function reclassifyMentions(
+  deps: Deps,
+  options: ReclassifyOptions = {},
+): Promise<ReclassifyResult> {
   const mode: ReclassifyMode = options.onlyUnclassified ? "unclassified" : (options.mode ?? "stale");
   const built: BuiltClassifier = options.classifier
-    ? { classifier: options.classifier, versions: options.classifier.version ? [options.classifier.version] : [] }
+    ? {
+        classifier: options.classifier,
+        versions: options.classifier.version ? [options.classifier.version] : [],
+      }
     : buildReclassifier(deps, options.engine ?? "local");
   const { classifier, versions } = built;
   const engineLabel = classifier.version ?? options.engine ?? "configured";
@@ -162,7 +186,10 @@ export async function reclassifyMentions(deps: Deps, options: ReclassifyOptions 
 
   let sourceId: number | undefined;
   if (options.sourceName !== undefined) {
-    const [source] = await deps.db.select({ id: sources.id }).from(sources).where(eq(sources.name, options.sourceName));
+    const [source] = await deps.db
+      .select({ id: sources.id })
+      .from(sources)
+      .where(eq(sources.name, options.sourceName));
     if (!source) throw new AppError("not_found", `no source named "${options.sourceName}"`);
     sourceId = source.id;
   }
@@ -204,7 +231,10 @@ export async function reclassifyMentions(deps: Deps, options: ReclassifyOptions 
   const [corrected] =
     mode === "unclassified"
       ? [{ n: 0 }]
-      : await deps.db.select({ n: count() }).from(mentions).where(and(isCorrected, ...inScope));
+      : await deps.db
+          .select({ n: count() })
+          .from(mentions)
+          .where(and(isCorrected, ...inScope));
   const toDo = Math.min(remaining?.n ?? 0, options.maxMentions ?? Number.POSITIVE_INFINITY);
   const useBatchApi =
     typeof classifier.classifyBatch === "function" && (options.batchApi ?? toDo >= BATCH_API_MIN_MENTIONS);
@@ -259,7 +289,7 @@ export async function reclassifyMentions(deps: Deps, options: ReclassifyOptions 
 
       const now = deps.now();
       const outcome = await deps.db.transaction(async (tx) => {
-        const written = await writeBatch(tx as unknown as Db, rows, answers, now);
+        const written = await writeBatch(tx as unknown as Db, rows, answers, now, options.lateRouters ?? []);
         const lastId = rows[rows.length - 1]!.id;
         if (keepsPosition) {
           await savePosition(
@@ -324,8 +354,21 @@ async function selectBatch(db: Db, afterId: number, filters: SQL[], limit: numbe
       fetchedAt: mentions.fetchedAt,
       createdAt: mentions.createdAt,
       sourceId: mentions.sourceId,
+      externalId: mentions.externalId,
+      url: mentions.url,
+      authorHandle: mentions.authorHandle,
+      authorName: mentions.authorName,
+      authorId: mentions.authorId,
+      authorKey: mentions.authorKey,
+      textMasked: mentions.textMasked,
+      contentHash: mentions.contentHash,
+      threadId: mentions.threadId,
+      replyTarget: mentions.replyTarget,
+      meta: mentions.meta,
       // The SLA overrides of the mention's first brand, as a correction uses them.
-      brandSla: sql<string | null>`(SELECT b.sla_minutes FROM mention_brands mb JOIN brands b ON b.id = mb.brand_id WHERE mb.mention_id = mentions.id ORDER BY mb.brand_id LIMIT 1)`,
+      brandSla: sql<
+        string | null
+      >`(SELECT b.sla_minutes FROM mention_brands mb JOIN brands b ON b.id = mb.brand_id WHERE mb.mention_id = mentions.id ORDER BY mb.brand_id LIMIT 1)`,
     })
     .from(mentions)
     .where(and(gt(mentions.id, afterId), ...filters))
@@ -361,10 +404,17 @@ function sameFlags(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && [...a].sort().join(",") === [...b].sort().join(",");
 }
 
-async function writeBatch(db: Db, rows: Row[], answers: Map<number, EngineResult>, now: Date) {
+async function writeBatch(
+  db: Db,
+  rows: Row[],
+  answers: Map<number, EngineResult>,
+  now: Date,
+  lateRouters: Router[],
+) {
   let changed = 0;
   let skipped = 0;
   const movedCategory: { row: Row; to: string }[] = [];
+  const firstClassified: { row: Row; answer: EngineResult }[] = [];
   for (const row of rows) {
     const answer = answers.get(row.id);
     if (!answer) continue;
@@ -443,9 +493,55 @@ async function writeBatch(db: Db, rows: Row[], answers: Map<number, EngineResult
     });
     if (differs) changed++;
     if (row.category !== answer.category) movedCategory.push({ row, to: answer.category });
+    if (row.classifiedAt === null) firstClassified.push({ row, answer: { ...answer, flags } });
   }
   await moveHourlyCounts(db, movedCategory);
+  if (lateRouters.length > 0 && firstClassified.length > 0)
+    await routeLate(db, lateRouters, firstClassified, now);
   return { changed, skipped };
+}
+
+/** The stored mention as the routers see it at ingest, rebuilt from its row. */
+async function routeLate(db: Db, routers: Router[], items: { row: Row; answer: EngineResult }[], now: Date) {
+  const links = await db
+    .select({ mentionId: mentionBrands.mentionId, brandId: mentionBrands.brandId })
+    .from(mentionBrands)
+    .where(
+      inArray(
+        mentionBrands.mentionId,
+        items.map((i) => i.row.id),
+      ),
+    )
+    .orderBy(asc(mentionBrands.brandId));
+  const bySource = new Map<number, StoredMention[]>();
+  for (const { row, answer } of items) {
+    const { id: _id, engine, version, ...rest } = answer;
+    const stored: StoredMention = {
+      id: row.id,
+      prepared: {
+        mention: {
+          externalId: row.externalId,
+          text: row.text,
+          createdAt: row.createdAt,
+          url: row.url,
+          authorHandle: row.authorHandle,
+          authorName: row.authorName,
+          authorId: row.authorId,
+          reach: row.reach,
+          threadId: row.threadId,
+          replyTarget: row.replyTarget,
+          meta: row.meta,
+        },
+        textMasked: row.textMasked,
+        contentHash: row.contentHash,
+        authorKey: row.authorKey,
+        brandIds: links.filter((l) => l.mentionId === row.id).map((l) => l.brandId),
+        classification: { ...rest, engine, version },
+      },
+    };
+    bySource.set(row.sourceId, [...(bySource.get(row.sourceId) ?? []), stored]);
+  }
+  for (const [sourceId, stored] of bySource) await routeStored(routers, db, stored, { sourceId, now });
 }
 
 /** Spike detection counts per category: a mention that changed category moves to its new count. */
