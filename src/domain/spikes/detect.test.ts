@@ -82,6 +82,19 @@ describe("detectSpikes", () => {
     expect(detectSpikes(series("k", 5 * 168, 1, { [night]: 4 }), { sensitivity: "more" })).toHaveLength(1);
   });
 
+  it("alerts once when the level shifts for good, then treats the new level as normal", () => {
+    const shift = 4 * 168 + 9;
+    for (const multiplier of [2, 3]) {
+      const rows = Array.from({ length: 8 * 168 }, (_, h) => ({
+        key: "k",
+        ts: at(h),
+        count: rhythm(h, h >= shift ? 10 * multiplier : 10),
+      }));
+      const spikes = detectSpikes(rows);
+      expect(spikes.map((s) => s.ts)).toEqual([at(shift)]);
+    }
+  });
+
   it("judges nothing before a week of history", () => {
     expect(detectSpikes(series("k", 150, 10, { 140: 200 }))).toEqual([]);
   });
