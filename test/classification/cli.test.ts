@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { PassThrough } from "node:stream";
 import { asc, eq, inArray } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LocalEngine } from "../../src/classifier/index.js";
@@ -131,6 +132,32 @@ describe("rapport reclassify", () => {
     } finally {
       await fake.close();
     }
+  });
+});
+
+describe("rapport reclassify on a terminal", () => {
+  it("draws a progress bar on stderr and prints the summary on stdout", async () => {
+    const source = await addSource(deps, "reviews");
+    await storeTexts(deps, source, TEXTS, { classifier: everythingPraise });
+    const { main } = await import("../../src/cli.js");
+    const stdout = new PassThrough();
+    const stderr = Object.assign(new PassThrough(), { isTTY: true, columns: 100 });
+    const stdin = new PassThrough();
+    stdin.end();
+    let out = "";
+    let err = "";
+    stdout.on("data", (c: Buffer) => (out += c.toString()));
+    stderr.on("data", (c: Buffer) => (err += c.toString()));
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    try {
+      expect(await main(["reclassify", "--batch-size", "3"], { stdin, stdout, stderr })).toBe(0);
+    } finally {
+      for (const key of Object.keys(env)) if (saved[key] === undefined) delete process.env[key];
+      Object.assign(process.env, saved);
+    }
+    expect(err).toMatch(/reclassify \|[█░]+\| 8\/8 · \d+ changed/);
+    expect(out).toMatch(/^8 mentions classified with local-/);
   });
 });
 

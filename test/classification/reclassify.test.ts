@@ -350,3 +350,72 @@ describe("the unclassified job", () => {
     ).toBe(true);
   });
 });
+
+describe("reclassifying with the hybrid engine", () => {
+  it("sends only the texts the local model is unsure of, once each, through one Message Batch", async () => {
+    const { ClaudeEngine, HybridEngine, MemoryClassificationCache } = await import(
+      "../../src/classifier/index.js"
+    );
+    const { startFakeAnthropic, toolUseMessage } = await import(
+      "../../src/classifier/testing/fake-anthropic.js"
+    );
+    const fake = await startFakeAnthropic(
+      () => ({
+        body: toolUseMessage({
+          category: "other_collections",
+          relevant: true,
+          severity: "medium",
+          flags: [],
+          sentiment: -0.2,
+          confidence: 0.95,
+        }),
+      }),
+      0,
+    );
+    try {
+      const source = await addSource(deps, "reviews");
+      const selfHarm = "Acme Recovery calls every day, I can't take it anymore, I want to kill myself";
+      const texts = [...TEXTS, selfHarm, selfHarm];
+      const ids = await storeTexts(deps, source, texts, { classifier: everythingPraise });
+      const local = new LocalEngine();
+      const claude = new ClaudeEngine({ apiKey: "sk-test", baseURL: fake.baseURL, model: "claude-test" });
+      const hybrid = new HybridEngine(local, claude, new MemoryClassificationCache());
+
+      const result = await reclassifyMentions(deps, { classifier: hybrid, batchApi: true });
+
+      expect(result).toMatchObject({ status: "done", processed: texts.length, failed: 0 });
+      expect(fake.batchCreates).toBe(1);
+      // The two copies of the critical post went to Claude once.
+      expect(hybrid.stats.sentToClaude).toBe(fake.requests.length);
+      expect(fake.requests.length).toBeGreaterThanOrEqual(1);
+      const rows = await mentionRows(ids);
+      const byClaude = rows.filter((r) => r.classifiedBy === "claude");
+      expect(byClaude.map((r) => r.id)).toEqual(expect.arrayContaining([ids[8], ids[9]]));
+      for (const row of byClaude) {
+        expect(row.category).toBe("other_collections");
+        expect(row.classifierVersion).toBe(claude.version);
+      }
+      // Claude's answer never loses a flag the patterns found.
+      expect(rows[8]!.flags).toContain("self_harm");
+      expect(rows[8]!.severity).toBe("critical");
+      const localRows = rows.filter((r) => r.classifiedBy === "local");
+      expect(localRows.length + byClaude.length).toBe(texts.length);
+      expect(localRows.length).toBeGreaterThan(0);
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe("the saved position", () => {
+  it("is forgotten after a week, so a stale resume does not skip what changed since", async () => {
+    const { loadPosition, POSITION_TTL_MS, savePosition } = await import(
+      "../../src/services/classification/reclassify-state.js"
+    );
+    await savePosition(deps.db, "scope-a", { lastId: 42, processed: 100, changed: 7 }, NOW);
+    expect(await loadPosition(deps.db, "scope-a", NOW)).toEqual({ lastId: 42, processed: 100, changed: 7 });
+    expect(await loadPosition(deps.db, "scope-b", NOW)).toBeNull();
+    const later = new Date(NOW.getTime() + POSITION_TTL_MS + 1);
+    expect(await loadPosition(deps.db, "scope-a", later)).toBeNull();
+  });
+});
