@@ -191,12 +191,14 @@ describe("/alerts", () => {
         explanation: {
           mentions: 30,
           baselineMentions: 50,
-          terms: [{ value: "garnish", count: 20, share: 0.66, baselineShare: 0 }],
+          terms: [{ value: "garnish", count: 20, share: 0.66, baselineShare: 0, score: 5 }],
           sources: [],
           authors: [],
           links: [],
           categories: [],
-          examples: [{ id: 5, textMasked: "They will garnish my wages, call [PHONE]", sourceName: "reddit" }],
+          examples: [
+            { id: 5, text: "They will garnish my wages, call [PHONE]", source: "reddit", url: null },
+          ],
         },
       },
     });

@@ -171,7 +171,7 @@ beforeEach(async () => {
       explanation: {
         mentions: 30,
         baselineMentions: 100,
-        terms: [{ value: "garnish", count: 20, share: 0.66, baselineShare: 0.01 }],
+        terms: [{ value: "garnish", count: 20, share: 0.66, baselineShare: 0.01, score: 5 }],
         sources: [],
         authors: [],
         links: [],

@@ -153,6 +153,6 @@ describe("outbox delivery to Slack", () => {
     expect(report.retried).toBe(1);
     const [row] = await deps.db.select().from(outbox);
     expect(row!.status).toBe("pending");
-    expect(row!.lastError).toMatch(/network error/);
+    expect(row!.lastError).toMatch(/could not reach Slack/);
   });
 });

@@ -95,27 +95,28 @@ beforeEach(async () => {
   }
   for (let i = 0; i < rows.length; i += 200)
     await deps.db.insert(hourlyCounts).values(rows.slice(i, i + 200));
-  // The week before: mentions about the payment portal (what "normal" talks about).
-  for (let day = 1; day <= 7; day++) {
-    const hour = new Date(SPIKE_HOUR.getTime() - day * 24 * HOUR);
-    mentionCounter++;
-    await deps.db.insert(mentions).values({
-      sourceId,
-      externalId: `base${mentionCounter}`,
-      text: "The payment portal keeps logging me out",
-      textMasked: "The payment portal keeps logging me out",
-      createdAt: hour,
-      contentHash: `b${mentionCounter}`,
-      authorHandle: "regular",
-      category: "payment_service",
-      relevant: true,
-      severity: "low",
-    });
-    const [last] = await deps.db
-      .select({ id: mentions.id })
-      .from(mentions)
-      .where(eq(mentions.externalId, `base${mentionCounter}`));
-    await deps.db.insert(mentionBrands).values({ mentionId: last!.id, brandId: deps.companyBrandId });
+  // The same hours of the past four weeks: mentions about the payment portal (what "normal" talks about).
+  for (let week = 1; week <= 4; week++) {
+    for (const offset of [-1, 0, 1]) {
+      const at = new Date(SPIKE_HOUR.getTime() - week * 168 * HOUR + offset * HOUR + 10 * 60_000);
+      mentionCounter++;
+      const [row] = await deps.db
+        .insert(mentions)
+        .values({
+          sourceId,
+          externalId: `base${mentionCounter}`,
+          text: "The payment portal keeps logging me out",
+          textMasked: "The payment portal keeps logging me out",
+          createdAt: at,
+          contentHash: `b${mentionCounter}`,
+          authorHandle: "regular",
+          category: "payment_service",
+          relevant: true,
+          severity: "low",
+        })
+        .returning({ id: mentions.id });
+      await deps.db.insert(mentionBrands).values({ mentionId: row!.id, brandId: deps.companyBrandId });
+    }
   }
 });
 
@@ -124,11 +125,16 @@ afterEach(async () => {
   await deps.cleanup();
 });
 
+const VOICES = [
+  "They said they will garnish my paycheck and sue me, this is harassment",
+  "Now they want to garnish wages from my second job too",
+  "Got a letter saying they will garnish my account by Friday",
+];
 const burst = (n: number) =>
   Array.from({ length: n }, (_, i) =>
     i % 2 === 0
       ? `Acme threatened to garnish my wages, call me 555-123-${String(1000 + i)} — see https://news.example.org/acme-garnish`
-      : `They said they will garnish my paycheck and sue me, this is harassment #${i}`,
+      : VOICES[i % VOICES.length]!,
   );
 
 describe("spike job", () => {
@@ -146,7 +152,7 @@ describe("spike job", () => {
     const details = brandSpike.explanation as StoredSpikeDetails;
     expect(details.explanation.terms.map((t) => t.value)).toContain("garnish");
     expect(details.explanation.categories.map((c) => c.value)).toEqual(["legal_threats"]);
-    expect(details.explanation.links.map((l) => l.value)).toContain("news.example.org");
+    expect(details.explanation.links.map((l) => l.value)).toContain("news.example.org/acme-garnish");
     expect(details.explanation.examples).toHaveLength(3);
     expect(details.feedUrl).toBe(
       `https://rapport.example.com/feed?brand=acme-recovery&since=${encodeURIComponent(SPIKE_HOUR.toISOString())}&until=${encodeURIComponent(nextHour(SPIKE_HOUR).toISOString())}`,
@@ -159,10 +165,11 @@ describe("spike job", () => {
     const alerts = await deps.db.select().from(outbox);
     expect(alerts.map((a) => a.idempotencyKey)).toEqual([`spike:${brandSpike.id}`]);
     const payload = JSON.stringify(alerts[0]!.payload);
-    expect(payload).toContain("Complaint spike: Acme Recovery");
+    expect(payload).toContain("Spike: mention volume — Acme Recovery");
+    expect(payload).toContain("30 mentions compared with 12 from the same hours of past weeks");
     expect(payload).toContain("[PHONE]");
     expect(payload).not.toMatch(/555-123-\d{4}/);
-    expect(payload).toContain("Open filtered feed");
+    expect(payload).toContain("Open the feed");
 
     // Re-running the same hour changes nothing.
     const again = await runDetectSpikes(deps, at(nextHour(SPIKE_HOUR), 20));

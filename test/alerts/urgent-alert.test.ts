@@ -127,7 +127,7 @@ describe("urgent mention alerts", () => {
     expect(serialized).not.toContain("867-5309");
     expect(serialized).not.toContain("jane.doe@example.com");
     expect(serialized).toContain(`https://rapport.example.com/mentions/${urgent!.id}`);
-    expect(serialized).toContain("attorney involved");
+    expect(serialized).toContain("represented by or consulting an attorney");
 
     // Polling the same page again stores nothing new and alerts nothing new.
     await pollSource(deps, (await deps.db.select().from(sources).where(eq(sources.id, source.id)))[0]!, {
@@ -141,8 +141,15 @@ describe("urgent mention alerts", () => {
     await runDeliverOutbox(deps, new Date(now.getTime() + 60_000));
     expect(slack.requests).toHaveLength(1);
     const body = JSON.parse(slack.requests[0]!.body) as { text: string; blocks: { type: string }[] };
-    expect(body.text).toMatch(/Urgent mention for Acme Recovery/);
-    expect(body.blocks.map((b) => b.type)).toEqual(["header", "section", "context", "actions"]);
+    expect(body.text).toMatch(/^Urgent: forum post about Acme Recovery/);
+    expect(body.blocks.map((b) => b.type)).toEqual([
+      "header",
+      "section",
+      "section",
+      "section",
+      "context",
+      "actions",
+    ]);
   });
 
   it("uses the brand's own webhook over the shared one, and alerts nobody when neither is set", async () => {

@@ -1,15 +1,17 @@
 // Urgent mentions raise a Slack alert in the store transaction itself: the outbox row commits with the mention,
 // so the alert goes out on the next delivery run after the poll that found it, and a rolled-back page alerts nobody.
 import { eq, inArray } from "drizzle-orm";
+import { CRITICAL_REACH } from "../../classifier/flags.js";
 import { brands, sources } from "../../db/schema/index.js";
+import type { Flag } from "../../domain/taxonomy.js";
+import { buildUrgentMentionMessage } from "../../notify/slack.js";
 import { slackDestination } from "../../services/alerts/destinations.js";
 import { mentionLink } from "../../services/alerts/links.js";
 import { enqueueOutbox } from "../../services/alerts/outbox.js";
-import { urgentMentionMessage } from "../../services/alerts/slack-messages.js";
 import type { Router, StoredMention } from "../route.js";
 
 /** Flags that are critical on their own, even when no classifier ran (a connector can set them, e.g. CFPB). */
-const CRITICAL_FLAGS = new Set(["self_harm", "attorney", "regulator"]);
+const CRITICAL_FLAGS = new Set<string>(["self_harm", "attorney", "regulator"]);
 
 export function isUrgent(stored: StoredMention): boolean {
   const classification = stored.prepared.classification;
@@ -53,18 +55,27 @@ export function urgentAlertRouter(config: UrgentAlertConfig): Router {
         if (!destination || sent.has(destination)) continue;
         sent.add(destination);
         const c = m.prepared.classification;
-        const payload = urgentMentionMessage({
-          mentionId: m.id,
-          brandName: brand.name,
-          sourceName: source?.name ?? "unknown source",
-          textMasked: m.prepared.textMasked,
-          severity: c?.severity ?? "critical",
-          flags: [...(c?.flags ?? m.prepared.mention.flags ?? [])].filter((f) => f !== "pii"),
-          category: c?.category ?? null,
-          reach: m.prepared.mention.reach ?? null,
-          createdAt: m.prepared.mention.createdAt,
-          mentionUrl: mentionLink(config.publicUrl, m.id),
+        const flags = [...(c?.flags ?? m.prepared.mention.flags ?? [])].filter((f) => f !== "pii") as Flag[];
+        const reach = m.prepared.mention.reach ?? null;
+        // Flags explain themselves in the message; without one, severity came from reach or a lawsuit threat.
+        const reasons = flags.some((f) => CRITICAL_FLAGS.has(f))
+          ? []
+          : [
+              reach !== null && reach >= CRITICAL_REACH
+                ? `high reach: ${reach.toLocaleString("en-US")}`
+                : "classified critical",
+            ];
+        const payload = buildUrgentMentionMessage({
+          brand: brand.name,
+          source: source?.name ?? "unknown source",
+          text: m.prepared.textMasked,
+          category: c?.category ?? "unclassified",
+          flags,
+          reasons,
+          reach,
+          createdAt: m.prepared.mention.createdAt.toISOString(),
           postUrl: m.prepared.mention.url ?? null,
+          mentionUrl: mentionLink(config.publicUrl, m.id),
         });
         await enqueueOutbox(
           tx,

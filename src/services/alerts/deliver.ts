@@ -2,9 +2,10 @@
 // even two deliverers (an expired lease, a manual run) never send the same row at once.
 import type { Db } from "../../db/client.js";
 import type { Logger } from "../../log.js";
+import { nextAttempt } from "../../notify/retry.js";
+import type { DeliveryResult } from "../../notify/types.js";
 import { claimDueOutbox, markFailed, markRetry, markSent, releaseClaim } from "./outbox.js";
-import { retryDelayMs, shouldGiveUp } from "./retry-policy.js";
-import type { DeliveryOutcome, OutboxSenders } from "./senders.js";
+import type { OutboxSenders } from "./senders.js";
 
 export interface DeliverOptions {
   /** Rows per run; the rest wait for the next minute. */
@@ -39,37 +40,44 @@ export async function deliverOutbox(
       report.deferred++;
       continue;
     }
-    let outcome: DeliveryOutcome;
+    let result: DeliveryResult;
     try {
-      outcome = await ctx.senders[row.kind](row);
+      result = await ctx.senders[row.kind](row);
     } catch (error) {
-      outcome = { status: "retry", error: error instanceof Error ? error.message : String(error) };
+      result = { status: "retry", reason: error instanceof Error ? error.message : String(error) };
     }
-    if (outcome.status === "sent") {
+    if (result.status === "ok") {
       await markSent(ctx.db, row.id, now);
       report.sent++;
-    } else if (outcome.status === "failed") {
-      await markFailed(ctx.db, row.id, outcome.error, outcome.fix);
-      ctx.log.warn("outbox delivery failed permanently", {
-        id: row.id,
-        kind: row.kind,
-        error: outcome.error,
-      });
+      continue;
+    }
+    if (result.status === "permanent") {
+      await markFailed(ctx.db, row.id, result.reason, result.fix);
+      ctx.log.warn("outbox delivery refused", { id: row.id, kind: row.kind, error: result.reason });
       report.failed++;
-    } else if (shouldGiveUp(row.createdAt, now)) {
+      continue;
+    }
+    const next = nextAttempt(row.attempts + 1, result, now);
+    if (next === null) {
+      // A day of retries: stop and ask a person (Retry in the dashboard sends it again). Never silently dropped.
+      const what =
+        row.kind === "email"
+          ? "mail server (SMTP_URL)"
+          : row.kind === "slack"
+            ? "Slack webhook"
+            : "webhook endpoint";
       await markFailed(
         ctx.db,
         row.id,
-        outcome.error,
-        `Still failing after a day of retries (${outcome.error}). Check that the ${row.kind === "email" ? "mail server (SMTP_URL)" : row.kind === "slack" ? "Slack webhook" : "webhook endpoint"} is reachable, then press Retry.`,
+        result.reason,
+        `Still failing after a day of retries (${result.reason}). Check that the ${what} is reachable, then press Retry.`,
       );
       report.failed++;
-    } else {
-      const next = new Date(now.getTime() + retryDelayMs(row.attempts + 1, outcome.retryAfterMs));
-      await markRetry(ctx.db, row.id, outcome.error, next);
-      blocked.set(destinationKey, next);
-      report.retried++;
+      continue;
     }
+    await markRetry(ctx.db, row.id, result.reason, next);
+    blocked.set(destinationKey, next);
+    report.retried++;
   }
   return report;
 }

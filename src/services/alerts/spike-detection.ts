@@ -26,16 +26,11 @@ import {
   type SpikeEpisode,
   type SpikeOptions,
 } from "../../domain/spikes/detect.js";
+import { type ExplainMention, explainSpike, type SpikeExplanation } from "../../domain/spikes/explain.js";
+import { buildSpikeMessage } from "../../notify/slack.js";
 import { slackDestination } from "./destinations.js";
-import { feedLink, publicBaseUrl } from "./links.js";
+import { feedLink, mentionLink, publicBaseUrl } from "./links.js";
 import { enqueueOutbox } from "./outbox.js";
-import { spikeMessage } from "./slack-messages.js";
-import {
-  type ExplainedMention,
-  explainSpike,
-  explanationHighlights,
-  type SpikeExplanation,
-} from "./spike-explanation.js";
 
 export interface ParsedKey {
   brandId: number;
@@ -72,8 +67,10 @@ export interface SpikeRunReport {
   alerts: number;
 }
 
-const BASELINE_DAYS = 7;
-const BASELINE_LIMIT = 3000;
+/** The explanation's baseline: the same hours (±3) of the past four weeks, the rhythm the detector judged by. */
+const BASELINE_WEEKS = 4;
+const BASELINE_HALF_WINDOW_HOURS = 3;
+const BASELINE_LIMIT_PER_WEEK = 1000;
 
 export async function runSpikeDetection(
   deps: Deps,
@@ -197,18 +194,32 @@ export async function runSpikeDetection(
     if (evaluation.action !== "new" || !evaluation.spike) continue;
 
     const episode = evaluation.spike;
-    const [spikeMentions, baselineMentions] = await Promise.all([
-      loadKeyMentions(deps, candidate.parsed, hour, new Date(hour.getTime() + HOUR_MS), 500),
-      loadKeyMentions(
-        deps,
-        candidate.parsed,
-        new Date(hour.getTime() - BASELINE_DAYS * 24 * HOUR_MS),
-        hour,
-        BASELINE_LIMIT,
-      ),
-    ]);
+    const spikeMentions = await loadKeyMentions(
+      deps,
+      base,
+      candidate.parsed,
+      hour,
+      new Date(hour.getTime() + HOUR_MS),
+      500,
+    );
+    const baselineMentions: ExplainMention[] = [];
+    for (let week = 1; week <= BASELINE_WEEKS; week++) {
+      const centre = hour.getTime() - week * 168 * HOUR_MS;
+      baselineMentions.push(
+        ...(await loadKeyMentions(
+          deps,
+          base,
+          candidate.parsed,
+          new Date(centre - BASELINE_HALF_WINDOW_HOURS * HOUR_MS),
+          new Date(centre + (BASELINE_HALF_WINDOW_HOURS + 1) * HOUR_MS),
+          BASELINE_LIMIT_PER_WEEK,
+        )),
+      );
+    }
     const explanation = explainSpike(spikeMentions, baselineMentions);
-    const subject = subjectFor(brand.name, candidate.parsed, sourceNames);
+    const subject = candidate.parsed.category
+      ? `${brand.name} · ${subjectFor(candidate.parsed, sourceNames)}`
+      : brand.name;
     const feedUrl = feedFor(base, brand.slug, candidate.parsed, sourceNames, hour, hour);
     const foldedInto = candidate.parsed.category ? brandSpikeThisHour.get(brand.id) : undefined;
     const destination = slackDestination(brand.slackWebhookUrl, deps.env.SLACK_WEBHOOK_URL);
@@ -244,21 +255,15 @@ export async function runSpikeDetection(
             kind: "slack",
             idempotencyKey: `spike:${id}`,
             destination,
-            payload: spikeMessage({
-              spikeId: id,
-              subject,
-              hour,
+            payload: buildSpikeMessage({
+              brand: brand.name,
+              subject: subjectFor(candidate.parsed, sourceNames),
+              ts: hour.toISOString(),
               count: episode.count,
               expected: episode.expected,
               score: episode.score,
-              highlights: explanationHighlights(explanation),
-              examples: explanation.examples.map((e) => ({
-                textMasked: e.textMasked,
-                sourceName: e.sourceName,
-                url: `${base}/mentions/${e.id}`,
-              })),
+              explanation,
               feedUrl,
-              spikeUrl: `${base}/alerts#spike-${id}`,
             }),
           },
           now,
@@ -273,11 +278,12 @@ export async function runSpikeDetection(
   return report;
 }
 
-function subjectFor(brandName: string, key: ParsedKey, sourceNames: Map<number, string>): string {
-  if (!key.category) return brandName;
+/** What spiked, in words: "mention volume", "complaints about legal threats on reddit-main". */
+function subjectFor(key: ParsedKey, sourceNames: Map<number, string>): string {
+  if (!key.category) return "mention volume";
   const source =
     key.sourceId !== undefined ? (sourceNames.get(key.sourceId) ?? `source ${key.sourceId}`) : "";
-  return `${brandName} · ${key.category.replace(/_/g, " ")} on ${source}`;
+  return `complaints about ${key.category.replace(/_/g, " ")} on ${source}`;
 }
 
 function feedFor(
@@ -301,11 +307,12 @@ function feedFor(
 /** The mentions a key counted between two instants (by created_at, as hourly_counts does), newest first. */
 async function loadKeyMentions(
   deps: Deps,
+  base: string,
   key: ParsedKey,
   from: Date,
   until: Date,
   limit: number,
-): Promise<ExplainedMention[]> {
+): Promise<ExplainMention[]> {
   const conditions = [
     eq(mentionBrands.brandId, key.brandId),
     gte(mentions.createdAt, from),
@@ -317,11 +324,10 @@ async function loadKeyMentions(
   const rows = await deps.db
     .select({
       id: mentions.id,
-      textMasked: mentions.textMasked,
-      sourceName: sources.name,
-      authorHandle: mentions.authorHandle,
+      text: mentions.textMasked,
+      source: sources.name,
+      author: mentions.authorHandle,
       category: mentions.category,
-      contentHash: mentions.contentHash,
     })
     .from(mentions)
     .innerJoin(mentionBrands, eq(mentionBrands.mentionId, mentions.id))
@@ -329,5 +335,6 @@ async function loadKeyMentions(
     .where(and(...conditions))
     .orderBy(desc(mentions.createdAt))
     .limit(limit);
-  return rows;
+  // Examples link to the mention in Rapport (masked, with its triage), not to the platform.
+  return rows.map((r) => ({ ...r, url: mentionLink(base, r.id) }));
 }

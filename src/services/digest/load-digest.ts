@@ -16,7 +16,7 @@ import { isClosed } from "../../domain/status.js";
 import { MENTION_STATUSES, RIGHTS_EVENT_FLAGS, SEVERITIES } from "../../domain/taxonomy.js";
 import { feedLink, mentionLink, publicBaseUrl } from "../alerts/links.js";
 import type { StoredSpikeDetails } from "../alerts/spike-detection.js";
-import { explanationHighlights } from "../alerts/spike-explanation.js";
+import { explanationHighlights } from "../alerts/spike-summary.js";
 import { formatIsoWeek, type IsoWeek, shiftWeek, weekRange } from "./week.js";
 
 export interface DigestPost {

@@ -9,7 +9,7 @@ import {
   redactWebhook,
   type workspaceBrands,
 } from "../../services/alerts/settings.js";
-import { explanationHighlights } from "../../services/alerts/spike-explanation.js";
+import { explanationHighlights } from "../../services/alerts/spike-summary.js";
 import { CsrfField, Layout } from "./layout.js";
 
 export interface AlertsPageProps {
@@ -127,8 +127,8 @@ export function AlertsPage(props: AlertsPageProps) {
                   </ul>
                   {d.explanation.examples.map((e) => (
                     <blockquote>
-                      {e.textMasked} <a href={`/mentions/${e.id}`}>open</a>{" "}
-                      <span class="muted">{e.sourceName}</span>
+                      {e.text} <a href={`/mentions/${e.id}`}>open</a>{" "}
+                      <span class="muted">{e.source ?? ""}</span>
                     </blockquote>
                   ))}
                 </>
