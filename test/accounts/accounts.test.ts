@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApiToken } from "../../src/auth/api-tokens.js";
 import {
   accountIdentifiers,
+  accountLinks,
   accounts,
   auditLog,
   mentions,
@@ -366,7 +367,18 @@ describe("links", () => {
     ).map((a) => a.action);
     expect(actions).toEqual(["account_link.confirm", "account_link.reject"]);
     expect(await ctx.deps.db.select().from(rightsEvents)).toHaveLength(0);
-    const [m] = await ctx.deps.db.select().from(mentions).where(eq(mentions.id, id));
-    expect(m!.flags).toEqual([]);
+
+    // Linked again, then a reviewer adds a rights flag: the next time the mention is worked on, it becomes an event.
+    const [again] = items;
+    await ctx.deps.db.update(accountLinks).set({ status: "confirmed" }).where(eq(accountLinks.id, again!.id));
+    await ctx.deps.db
+      .update(mentions)
+      .set({ flags: ["dispute"] })
+      .where(eq(mentions.id, id));
+    await ctx.app.request(`/mentions/${id}/reply`, authed(responder));
+    const events = await ctx.deps.db.select().from(rightsEvents);
+    expect(events.map((e) => [e.flag, e.mentionId])).toEqual([["dispute", id]]);
+    await ctx.app.request(`/mentions/${id}/reply`, authed(responder));
+    expect(await ctx.deps.db.select().from(outbox)).toHaveLength(1);
   });
 });

@@ -185,3 +185,27 @@ export async function mentionIdsWithConfirmedLinks(db: Db, mentionIds: number[])
     .where(and(inArray(accountLinks.mentionId, mentionIds), eq(accountLinks.status, "confirmed")));
   return new Set(rows.map((r) => r.mentionId));
 }
+
+/**
+ * Rights flags added after a link was confirmed (a reviewer's correction) still become events: called whenever
+ * the mention is worked on. Idempotent — an event that exists is never created or sent again.
+ */
+export async function syncLinkedRightsEvents(
+  db: Db,
+  mentionId: number,
+  webhook: WebhookConfig,
+  now: Date,
+): Promise<number[]> {
+  const linked = await db
+    .select({ accountId: accountLinks.accountId })
+    .from(accountLinks)
+    .where(and(eq(accountLinks.mentionId, mentionId), eq(accountLinks.status, "confirmed")));
+  if (linked.length === 0) return [];
+  return db.transaction(async (tx) => {
+    const created: number[] = [];
+    for (const { accountId } of linked) {
+      created.push(...(await emitRightsEvents(tx, { accountId, mentionId, webhook, now })));
+    }
+    return created;
+  });
+}
