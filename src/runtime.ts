@@ -7,6 +7,7 @@ import { dbClassificationCache } from "./services/classification/db-cache.js";
 import { urgentAlertRouter } from "./pipeline/routers/urgent-alert.js";
 import { followUpRouter } from "./pipeline/routers/follow-up.js";
 import { rightsEventsRouter } from "./pipeline/routers/rights-events.js";
+import { webhookFromEnv } from "./services/accounts/accounts.js";
 import { publicBaseUrl } from "./services/alerts/links.js";
 
 export interface RuntimeOptions {
@@ -29,5 +30,5 @@ export async function buildRuntime(deps: Deps, options: RuntimeOptions = {}): Pr
     publicUrl: publicBaseUrl(env),
     ...(env.SLACK_WEBHOOK_URL ? { fallbackWebhookUrl: env.SLACK_WEBHOOK_URL } : {}),
   });
-  return { ...deps, classifier, routers: [...deps.routers, urgentAlerts, followUpRouter, rightsEventsRouter({ url: env.ACCOUNT_WEBHOOK_URL ?? null })] };
+  return { ...deps, classifier, routers: [...deps.routers, urgentAlerts, followUpRouter, rightsEventsRouter(webhookFromEnv(env))] };
 }

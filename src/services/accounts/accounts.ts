@@ -37,8 +37,16 @@ export function handleHash(secret: string, stored: string): string {
   return `${stored.slice(0, separator)}:${hmacIdentifier(secret, "handle", stored.slice(separator + 1))}`;
 }
 
+/** Rights events leave only signed: a webhook URL without ACCOUNT_WEBHOOK_SECRET queues nothing (the CSV still has them). */
+export function webhookFromEnv(env: {
+  ACCOUNT_WEBHOOK_URL?: string | undefined;
+  ACCOUNT_WEBHOOK_SECRET?: string | undefined;
+}): WebhookConfig {
+  return { url: env.ACCOUNT_WEBHOOK_URL && env.ACCOUNT_WEBHOOK_SECRET ? env.ACCOUNT_WEBHOOK_URL : null };
+}
+
 export function webhookConfig(deps: Deps): WebhookConfig {
-  return { url: deps.env.ACCOUNT_WEBHOOK_URL ?? null };
+  return webhookFromEnv(deps.env);
 }
 
 export interface UpsertSummary {
