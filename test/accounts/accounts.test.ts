@@ -334,14 +334,26 @@ describe("links", () => {
       items: { id: number; account: { reference: string } }[];
     };
     expect(items.map((i) => i.account.reference)).toEqual(["AB-12345", "GH-22222"]);
-    expect(
-      (
-        await ctx.app.request(
-          `/api/account-links/${items[0]!.id}/confirm`,
-          authed(manager, { method: "POST" }),
-        )
-      ).status,
-    ).toBe(200);
+    // The panel's form: confirm, then back to the panel with a message; a viewer's form post is refused.
+    const form = await ctx.app.request(
+      `/account-links/${items[0]!.id}/confirm`,
+      authed(manager, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ back: `/mentions/${id}/reply` }).toString(),
+      }),
+    );
+    expect(form.status).toBe(303);
+    expect(form.headers.get("location")).toBe(`/mentions/${id}/reply?notice=Linked.`);
+    const viewerForm = await ctx.app.request(
+      `/account-links/${items[1]!.id}/confirm`,
+      authed(viewer, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "",
+      }),
+    );
+    expect(viewerForm.status).toBe(403);
     expect(
       (
         await ctx.app.request(
