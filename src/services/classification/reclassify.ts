@@ -110,6 +110,15 @@ const LEASE_MS = 15 * 60_000;
 /** A Message Batch may take up to 24 hours to end. */
 const BATCH_API_LEASE_MS = 25 * 3600_000;
 
+/** Bound parameters per statement: D1 allows 100; libSQL far more, but huge statements buy nothing. */
+const D1_MAX_PARAMS = 90;
+const LIBSQL_MAX_PARAMS = 2_000;
+interface Limits {
+  params: number;
+  /** Mentions per UPDATE (one JSON parameter; D1 also caps a statement's size). */
+  rowsPerUpdate: number;
+}
+
 export interface BuiltClassifier {
   classifier: ReclassifyClassifier;
   /** Versions whose results count as current (hybrid answers carry its local or its Claude version). */
@@ -218,6 +227,10 @@ export async function reclassifyMentions(
     );
   }
 
+  const limits: Limits =
+    deps.database.kind === "d1"
+      ? { params: D1_MAX_PARAMS, rowsPerUpdate: 100 }
+      : { params: LIBSQL_MAX_PARAMS, rowsPerUpdate: 500 };
   const holder = `reclassify:${randomUUID()}`;
   const lockName = `reclassify:${scope}`;
   const startedAt = deps.now();
@@ -289,7 +302,14 @@ export async function reclassifyMentions(
 
       const now = deps.now();
       const outcome = await deps.db.transaction(async (tx) => {
-        const written = await writeBatch(tx as unknown as Db, rows, answers, now, options.lateRouters ?? []);
+        const written = await writeBatch(
+          tx as unknown as Db,
+          rows,
+          answers,
+          now,
+          options.lateRouters ?? [],
+          limits,
+        );
         const lastId = rows[rows.length - 1]!.id;
         if (keepsPosition) {
           await savePosition(
@@ -410,11 +430,14 @@ async function writeBatch(
   answers: Map<number, EngineResult>,
   now: Date,
   lateRouters: Router[],
+  limits: Limits,
 ) {
   let changed = 0;
   let skipped = 0;
   const movedCategory: { row: Row; to: string }[] = [];
   const firstClassified: { row: Row; answer: EngineResult }[] = [];
+  const written: { row: Row; answer: EngineResult }[] = [];
+  const candidates: Candidate[] = [];
   for (const row of rows) {
     const answer = answers.get(row.id);
     if (!answer) continue;
@@ -429,75 +452,31 @@ async function writeBatch(
 
     const brandSla = row.brandSla ? (JSON.parse(row.brandSla) as SlaMinutes) : {};
     const due = slaDueAt(answer.severity as Severity, answer.relevant, row.fetchedAt, brandSla);
-    // Guards: no correction (on the mention or as the latest history row), and nobody wrote since we read.
-    const updated = await db
-      .update(mentions)
-      .set({
-        category: answer.category,
-        relevant: answer.relevant,
-        severity: answer.severity,
-        flags,
-        sentiment: answer.sentiment,
-        confidence: answer.confidence,
-        classifiedBy: answer.engine,
-        classifierVersion: answer.version,
-        classifiedAt: now,
-        // The clock only moves for mentions nobody has started on; its start stays when we first saw the post.
-        slaDueAt: sql`CASE WHEN ${mentions.status} = 'new' THEN ${due ? due.getTime() : null} ELSE ${mentions.slaDueAt} END`,
-      })
-      .where(
-        and(
-          eq(mentions.id, row.id),
-          sql`${mentions.classifiedAt} IS ${row.classifiedAt ? row.classifiedAt.getTime() : null}`,
-          sql`coalesce(${mentions.classifiedBy}, '') <> ${HUMAN}`,
-          sql`coalesce((SELECT c.engine FROM classifications c WHERE c.mention_id = mentions.id ORDER BY c.id DESC LIMIT 1), '') <> ${HUMAN}`,
-        ),
-      )
-      .returning({ id: mentions.id });
-    if (updated.length === 0) {
+    candidates.push({ row, answer: { ...answer, flags }, differs, due });
+  }
+
+  const updatedIds = new Set<number>();
+  for (let i = 0; i < candidates.length; i += limits.rowsPerUpdate) {
+    for (const id of await updateMentions(db, candidates.slice(i, i + limits.rowsPerUpdate), now)) {
+      updatedIds.add(id);
+    }
+  }
+  for (const { row, answer, differs } of candidates) {
+    if (!updatedIds.has(row.id)) {
       skipped++;
       continue;
     }
-    // Ingest writes only the mention's columns: keep its decision in the history before the first change.
-    if (row.classifiedAt && row.category && row.severity) {
-      const [existing] = await db
-        .select({ n: count() })
-        .from(classifications)
-        .where(eq(classifications.mentionId, row.id));
-      if ((existing?.n ?? 0) === 0) {
-        await db.insert(classifications).values({
-          mentionId: row.id,
-          category: row.category,
-          relevant: row.relevant ?? row.category !== "not_collections",
-          severity: row.severity,
-          flags: row.flags,
-          sentiment: row.sentiment ?? 0,
-          confidence: row.confidence ?? 0,
-          engine: row.classifiedBy ?? "unknown",
-          version: row.classifierVersion ?? "unknown",
-          createdAt: row.classifiedAt,
-        });
-      }
-    }
-    await db.insert(classifications).values({
-      mentionId: row.id,
-      category: answer.category,
-      relevant: answer.relevant,
-      severity: answer.severity,
-      flags,
-      sentiment: answer.sentiment,
-      confidence: answer.confidence,
-      engine: answer.engine,
-      version: answer.version,
-      createdAt: now,
-    });
+    written.push({ row, answer });
     if (differs) changed++;
     if (row.category !== answer.category) movedCategory.push({ row, to: answer.category });
-    if (row.classifiedAt === null) firstClassified.push({ row, answer: { ...answer, flags } });
+    if (row.classifiedAt === null) firstClassified.push({ row, answer });
   }
-  await moveHourlyCounts(db, movedCategory);
+  await recordHistory(db, written, now, limits);
+  await moveHourlyCounts(db, movedCategory, limits);
   if (lateRouters.length > 0 && firstClassified.length > 0)
-    await routeLate(db, lateRouters, firstClassified, now);
+    for (let i = 0; i < firstClassified.length; i += limits.params) {
+      await routeLate(db, lateRouters, firstClassified.slice(i, i + limits.params), now);
+    }
   return { changed, skipped };
 }
 
@@ -544,34 +523,154 @@ async function routeLate(db: Db, routers: Router[], items: { row: Row; answer: E
   for (const [sourceId, stored] of bySource) await routeStored(routers, db, stored, { sourceId, now });
 }
 
-/** Spike detection counts per category: a mention that changed category moves to its new count. */
-async function moveHourlyCounts(db: Db, moved: { row: Row; to: string }[]): Promise<void> {
+interface Candidate {
+  row: Row;
+  answer: EngineResult;
+  differs: boolean;
+  due: Date | null;
+}
+
+/**
+ * One UPDATE for many mentions, their new values passed as one JSON parameter (so D1's limit of 100 bound
+ * parameters never bites). Guards: no correction (on the mention or as the latest history row), and nobody wrote
+ * since we read (classified_at as read). The SLA clock only moves for mentions nobody has started on; its start
+ * stays when we first saw the post. Returns the ids written.
+ */
+async function updateMentions(db: Db, candidates: Candidate[], now: Date): Promise<number[]> {
+  if (candidates.length === 0) return [];
+  const payload = JSON.stringify(
+    candidates.map(({ row, answer, due }) => ({
+      id: row.id,
+      expected: row.classifiedAt ? row.classifiedAt.getTime() : null,
+      category: answer.category,
+      relevant: answer.relevant,
+      severity: answer.severity,
+      flags: JSON.stringify(answer.flags),
+      sentiment: answer.sentiment,
+      confidence: answer.confidence,
+      engine: answer.engine,
+      version: answer.version,
+      due: due ? due.getTime() : null,
+    })),
+  );
+  const rows = await db.all<{ id: number }>(sql`
+    UPDATE mentions SET
+      category = v.category, relevant = v.relevant, severity = v.severity, flags = v.flags,
+      sentiment = v.sentiment, confidence = v.confidence, classified_by = v.engine,
+      classifier_version = v.version, classified_at = ${now.getTime()},
+      sla_due_at = CASE WHEN mentions.status = 'new' THEN v.due ELSE mentions.sla_due_at END
+    FROM (
+      SELECT value ->> '$.id' AS id, value ->> '$.expected' AS expected, value ->> '$.category' AS category,
+        value ->> '$.relevant' AS relevant, value ->> '$.severity' AS severity, value ->> '$.flags' AS flags,
+        value ->> '$.sentiment' AS sentiment, value ->> '$.confidence' AS confidence,
+        value ->> '$.engine' AS engine, value ->> '$.version' AS version, value ->> '$.due' AS due
+      FROM json_each(${payload})
+    ) AS v
+    WHERE mentions.id = v.id
+      AND mentions.classified_at IS v.expected
+      AND coalesce(mentions.classified_by, '') <> ${HUMAN}
+      AND coalesce((SELECT c.engine FROM classifications c WHERE c.mention_id = mentions.id ORDER BY c.id DESC LIMIT 1), '') <> ${HUMAN}
+    RETURNING id`);
+  return rows.map((r) => Number(r.id));
+}
+
+/** History rows for a batch, in a few multi-row inserts rather than one statement per mention. */
+async function recordHistory(
+  db: Db,
+  written: { row: Row; answer: EngineResult }[],
+  now: Date,
+  limits: Limits,
+): Promise<void> {
+  if (written.length === 0) return;
+  const withHistory = new Set<number>();
+  for (let i = 0; i < written.length; i += limits.params) {
+    const ids = written.slice(i, i + limits.params).map((w) => w.row.id);
+    const rows = await db
+      .selectDistinct({ mentionId: classifications.mentionId })
+      .from(classifications)
+      .where(inArray(classifications.mentionId, ids));
+    for (const r of rows) withHistory.add(r.mentionId);
+  }
+  const values: (typeof classifications.$inferInsert)[] = [];
+  for (const { row, answer } of written) {
+    // Ingest writes only the mention's columns: keep its decision in the history before the first change.
+    if (row.classifiedAt && row.category && row.severity && !withHistory.has(row.id)) {
+      values.push({
+        mentionId: row.id,
+        category: row.category,
+        relevant: row.relevant ?? row.category !== "not_collections",
+        severity: row.severity,
+        flags: row.flags,
+        sentiment: row.sentiment ?? 0,
+        confidence: row.confidence ?? 0,
+        engine: row.classifiedBy ?? "unknown",
+        version: row.classifierVersion ?? "unknown",
+        createdAt: row.classifiedAt,
+      });
+    }
+    values.push({
+      mentionId: row.id,
+      category: answer.category,
+      relevant: answer.relevant,
+      severity: answer.severity,
+      flags: answer.flags,
+      sentiment: answer.sentiment,
+      confidence: answer.confidence,
+      engine: answer.engine,
+      version: answer.version,
+      createdAt: now,
+    });
+  }
+  const perInsert = Math.max(1, Math.floor(limits.params / 12)); // 12 columns per history row
+  for (let i = 0; i < values.length; i += perInsert) {
+    await db.insert(classifications).values(values.slice(i, i + perInsert));
+  }
+}
+
+/** Spike detection counts per category: mentions that changed category move to their new count. */
+async function moveHourlyCounts(db: Db, moved: { row: Row; to: string }[], limits: Limits): Promise<void> {
   if (moved.length === 0) return;
-  const links = await db
-    .select({ mentionId: mentionBrands.mentionId, brandId: mentionBrands.brandId })
-    .from(mentionBrands)
-    .where(
-      inArray(
-        mentionBrands.mentionId,
-        moved.map((m) => m.row.id),
-      ),
-    );
+  const brandsOf = new Map<number, number[]>();
+  for (let i = 0; i < moved.length; i += limits.params) {
+    const links = await db
+      .select({ mentionId: mentionBrands.mentionId, brandId: mentionBrands.brandId })
+      .from(mentionBrands)
+      .where(
+        inArray(
+          mentionBrands.mentionId,
+          moved.slice(i, i + limits.params).map((m) => m.row.id),
+        ),
+      );
+    for (const l of links) brandsOf.set(l.mentionId, [...(brandsOf.get(l.mentionId) ?? []), l.brandId]);
+  }
+  const deltas = new Map<string, { key: string; hour: Date; delta: number }>();
+  const add = (key: string, hour: Date, delta: number) => {
+    const id = `${key}@${hour.getTime()}`;
+    const entry = deltas.get(id) ?? { key, hour, delta: 0 };
+    entry.delta += delta;
+    deltas.set(id, entry);
+  };
   for (const { row, to } of moved) {
     const hour = hourOf(row.createdAt);
-    for (const link of links.filter((l) => l.mentionId === row.id)) {
+    for (const brandId of brandsOf.get(row.id) ?? []) {
       // countKeys()[1] is the brand × category × source key; the brand-wide key does not change.
-      const from = countKeys(link.brandId, row.category, row.sourceId)[1]!;
-      const into = countKeys(link.brandId, to, row.sourceId)[1]!;
+      add(countKeys(brandId, row.category, row.sourceId)[1]!, hour, -1);
+      add(countKeys(brandId, to, row.sourceId)[1]!, hour, +1);
+    }
+  }
+  for (const { key, hour, delta } of deltas.values()) {
+    if (delta < 0) {
       await db
         .update(hourlyCounts)
-        .set({ count: sql`${hourlyCounts.count} - 1` })
-        .where(and(eq(hourlyCounts.key, from), eq(hourlyCounts.hour, hour), gt(hourlyCounts.count, 0)));
+        .set({ count: sql`max(${hourlyCounts.count} + ${delta}, 0)` })
+        .where(and(eq(hourlyCounts.key, key), eq(hourlyCounts.hour, hour)));
+    } else if (delta > 0) {
       await db
         .insert(hourlyCounts)
-        .values({ key: into, hour, count: 1 })
+        .values({ key, hour, count: delta })
         .onConflictDoUpdate({
           target: [hourlyCounts.key, hourlyCounts.hour],
-          set: { count: sql`${hourlyCounts.count} + 1` },
+          set: { count: sql`${hourlyCounts.count} + ${delta}` },
         });
     }
   }
