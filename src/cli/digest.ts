@@ -4,14 +4,14 @@ import { writeFile } from "node:fs/promises";
 import { asc, eq, or, sql } from "drizzle-orm";
 import { brands, digestRecipients, outbox } from "../db/schema/index.js";
 import type { Deps } from "../deps.js";
+import { assembleDigest } from "../domain/digest/assemble.js";
+import { formatIsoWeek, isoWeekOf, parseIsoWeek } from "../domain/digest/week.js";
 import { AppError } from "../errors.js";
 import { deliverOutbox } from "../services/alerts/deliver.js";
 import { enqueueOutbox } from "../services/alerts/outbox.js";
 import { defaultSenders } from "../services/alerts/senders.js";
 import { loadDigestData } from "../services/digest/load-digest.js";
-import { renderDigest } from "../services/digest/render-digest.js";
 import { digestEmail, digestKey } from "../services/digest/send-digests.js";
-import { formatIsoWeek, isoWeekOf, parseIsoWeek } from "../services/digest/week.js";
 import { parseCliArgs } from "./args.js";
 import { type Command, UsageError } from "./types.js";
 
@@ -69,7 +69,7 @@ export const digestCommand: Command = {
     const now = deps.now();
     const brand = await findBrand(deps, values.brand);
     const data = await loadDigestData(deps, brand.id, week ?? isoWeekOf(now), now);
-    const rendered = renderDigest(data);
+    const rendered = assembleDigest(data);
     if (values.html) {
       await writeFile(values.html, rendered.html);
       ctx.stderr.write(`wrote ${values.html}\n`);

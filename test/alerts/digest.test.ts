@@ -15,10 +15,10 @@ import {
   sources,
   spikes,
 } from "../../src/db/schema/index.js";
+import { DIGEST_SECTIONS } from "../../src/domain/digest/assemble.js";
 import { runDeliverOutbox } from "../../src/jobs/deliver-outbox.js";
 import { runSendDigestsJob } from "../../src/jobs/send-digests.js";
-import { loadDigestData } from "../../src/services/digest/load-digest.js";
-import { DIGEST_SECTIONS } from "../../src/services/digest/render-digest.js";
+import { loadDigestData, loadDigestFacts } from "../../src/services/digest/load-digest.js";
 import { createUser } from "../../src/services/users/create-user.js";
 import { runCli } from "../helpers/cli.js";
 import { createTestDeps, type TestDeps } from "../helpers/deps.js";
@@ -215,9 +215,15 @@ afterEach(async () => {
 
 describe("digest data", () => {
   it("reads the week: volume, grievances, sources, spikes, response, rights, compliance, recovery, notable", async () => {
-    const d = await loadDigestData(deps, deps.companyBrandId, W12, clock);
+    const d = await loadDigestFacts(deps, deps.companyBrandId, W12, clock);
     expect(d).toMatchObject({ week: "2026-W12", partial: false, brand: { slug: "acme-recovery" } });
-    expect(d.volume).toMatchObject({ total: 8, relevant: 7, previousRelevant: 4, change: 0.75 });
+    expect(d.volume).toMatchObject({
+      total: 8,
+      relevant: 7,
+      previousTotal: 4,
+      previousRelevant: 4,
+      change: 0.75,
+    });
     expect(d.volume.byDay.map((x) => x.relevant)).toEqual([1, 1, 1, 1, 1, 1, 1]);
     expect(d.categories.map((c) => [c.category, c.count])).toEqual([
       ["communication_tactics", 4],
@@ -253,8 +259,41 @@ describe("digest data", () => {
     expect(d.notable).toHaveLength(5);
   });
 
+  it("hands the assembler its DigestData: labels, links back to Rapport, rule titles", async () => {
+    const d = await loadDigestData(deps, deps.companyBrandId, W12, clock);
+    expect(d).toMatchObject({
+      brand: "Acme Recovery",
+      week: "2026-W12",
+      periodLabel: "16–22 Mar 2026",
+      partial: false,
+    });
+    expect(d.volume).toMatchObject({ total: 8, previousWeek: 4, relevant: 7 });
+    expect(d.volume.byDay.map((x) => x.label)).toEqual(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]);
+    expect(d.grievances.map((g) => [g.label, g.count, g.previousWeek])).toEqual([
+      ["Calls and messages", 4, 0],
+      ["Legal threats", 2, 0],
+    ]);
+    expect(d.grievances[0]!.examples[0]!.url).toMatch(/^https:\/\/rapport\.example\.com\/mentions\/\d+$/);
+    expect(d.spikes[0]).toMatchObject({ subject: "Acme Recovery", count: 41, terms: ["garnish"] });
+    expect(d.response).toMatchObject({
+      medianFirstReplyMinutes: 165,
+      replied: 2,
+      openBacklog: 8,
+      overdue: 1,
+    });
+    expect(d.rightsEvents).toEqual([
+      { label: "Attorney", count: 1 },
+      { label: "Disputes", count: 1 },
+    ]);
+    expect(d.complianceBlocks).toEqual([
+      { rule: "B1", label: "confirms a relationship or a debt", count: 1 },
+    ]);
+    expect(d.recovery).toEqual({ answered: 2, recovered: 1 });
+    expect(d.notable[0]!.note).toBe("critical, legal threats");
+  });
+
   it("the week in progress ends now and compares with the same part of last week", async () => {
-    const d = await loadDigestData(deps, deps.companyBrandId, W12, day(18, 12));
+    const d = await loadDigestFacts(deps, deps.companyBrandId, W12, day(18, 12));
     expect(d.partial).toBe(true);
     expect(d.end).toEqual(day(18, 12));
     expect(d.volume.relevant).toBe(3); // Monday, Tuesday and Wednesday 09:00
@@ -295,14 +334,16 @@ describe("weekly send", () => {
     const mail = smtp.received.find((m) => m.to.includes("director@example.com"))!;
     expect(mail.from).toBe("digest@rapport.example");
     expect(header(mail.raw, "Content-Type")).toMatch(/^multipart\/alternative/);
-    expect(header(mail.raw, "Subject")).toBe("Acme Recovery weekly digest 2026-W12: 7 complaints (+75%)");
+    expect(header(mail.raw, "Subject")).toBe(
+      "Acme Recovery weekly digest, 2026-W12: 8 mentions, +100% vs last week",
+    );
     const text = mimePart(mail.raw, "text/plain")!;
     const html = mimePart(mail.raw, "text/html")!;
     for (const section of DIGEST_SECTIONS) {
       expect(text).toContain(section.toUpperCase());
       expect(html).toContain(`>${section}</h2>`);
     }
-    expect(text).toContain("Median time to first reply: 2.8 h (2 answered)");
+    expect(text).toContain("Median time to first reply: 2.8 h (2 replies)");
     expect(text).toContain("[PHONE]");
     expect(text).not.toContain("555-201-3344");
     expect(html).not.toContain("555-201-3344");
@@ -321,7 +362,7 @@ describe("weekly send", () => {
     const [row] = await deps.db.select().from(outbox);
     expect(row!.status).toBe("failed");
     expect(row!.lastError).toContain("550");
-    expect(row!.fix).toMatch(/recipient address/);
+    expect(row!.fix).toMatch(/recipient addresses/);
   });
 });
 
@@ -337,7 +378,7 @@ describe("rapport digest", () => {
   it("prints the text digest of a week, writes its HTML, and sends it to --to addresses", async () => {
     const printed = await runCli(["digest", "--week", "2026-W12"], { env: env() });
     expect(printed.code).toBe(0);
-    expect(printed.stdout).toMatch(/^Subject: Acme Recovery weekly digest 2026-W12/);
+    expect(printed.stdout).toMatch(/^Subject: Acme Recovery weekly digest, 2026-W12/);
     expect(printed.stdout).toContain("TOP GRIEVANCES");
 
     const file = join(deps.dir, "digest.html");

@@ -1,9 +1,9 @@
 // One sender per outbox kind, each answering with a DeliveryResult (src/notify/types.ts): delivered, retry later,
 // or refused with what a person must fix. A `Record<OutboxKind, OutboxSender>` makes a missing one a type error.
-// Slack goes through src/notify/slack.ts; e-mail (nodemailer) and account webhooks are sent from here.
-import nodemailer from "nodemailer";
+// Slack and e-mail go through src/notify; account webhooks are sent from here.
 import { signWebhook } from "../../domain/accounts/crypto.js";
 import type { AppEnv } from "../../env.js";
+import { sendEmail } from "../../notify/email.js";
 import { parseRetryAfter, type SlackPayload, sendSlack } from "../../notify/slack.js";
 import type { DeliveryResult } from "../../notify/types.js";
 import type { OutboxKind, OutboxRow } from "./outbox.js";
@@ -31,15 +31,8 @@ export interface EmailPayload {
   from?: string;
 }
 
-interface SmtpError {
-  code?: string;
-  responseCode?: number;
-  message?: string;
-}
-
-/** nodemailer over SMTP_URL. 4xx replies and connection trouble are retried; 5xx replies need a person. */
+/** Over SMTP_URL through src/notify/email.ts; its Message-ID is the idempotency key, the same on every retry. */
 export function emailSender(smtpUrl: string | undefined, mailFrom: string): OutboxSender {
-  let transport: ReturnType<typeof nodemailer.createTransport> | null = null;
   return async (row) => {
     if (!smtpUrl) {
       return {
@@ -48,39 +41,15 @@ export function emailSender(smtpUrl: string | undefined, mailFrom: string): Outb
         fix: "Set SMTP_URL (smtp://user:password@host:587) and restart Rapport, then press Retry.",
       };
     }
-    transport ??= nodemailer.createTransport(smtpUrl);
     const payload = row.payload as EmailPayload;
-    try {
-      await transport.sendMail({
-        from: payload.from ?? mailFrom,
-        to: payload.to,
-        subject: payload.subject,
-        text: payload.text,
-        html: payload.html,
-        // A stable Message-ID lets a receiving server drop the copy if a crash made us send twice.
-        messageId: `<${row.idempotencyKey.replace(/[^A-Za-z0-9.-]/g, ".")}@rapport>`,
-        headers: { "X-Rapport-Idempotency-Key": row.idempotencyKey },
-      });
-      return { status: "ok" };
-    } catch (error) {
-      const e = error as SmtpError;
-      const message = e.message ?? String(error);
-      if (e.code === "EAUTH") {
-        return {
-          status: "permanent",
-          reason: `SMTP login refused: ${message}`,
-          fix: "Check the user and password in SMTP_URL, restart, then press Retry.",
-        };
-      }
-      if (e.responseCode !== undefined && e.responseCode >= 500) {
-        return {
-          status: "permanent",
-          reason: `SMTP ${e.responseCode}: ${message}`,
-          fix: "The mail server refused the message. Check the recipient address under Digest recipients and MAIL_FROM, then press Retry.",
-        };
-      }
-      return { status: "retry", reason: `SMTP: ${message}` };
-    }
+    return sendEmail(smtpUrl, {
+      from: payload.from ?? mailFrom,
+      to: payload.to,
+      subject: payload.subject,
+      html: payload.html,
+      text: payload.text,
+      messageId: `<${row.idempotencyKey.replace(/[^A-Za-z0-9.-]/g, ".")}@rapport>`,
+    });
   };
 }
 

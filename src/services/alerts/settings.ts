@@ -8,11 +8,20 @@ import type { Deps } from "../../deps.js";
 import type { Sensitivity } from "../../domain/spikes/detect.js";
 import { badRequest, notFound } from "../../errors.js";
 import { recordAudit } from "../audit/record-audit.js";
-import { isValidTimeZone } from "../digest/week.js";
 import { enqueueOutbox, requeueOutbox } from "./outbox.js";
 import type { StoredSpikeDetails } from "./spike-detection.js";
 
 const actor = (user: AuthUser) => ({ id: user.id, email: user.email });
+
+export function isValidTimeZone(timeZone: string): boolean {
+  if (!timeZone) return false;
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone }).format(0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** `https://hooks.slack.com/…/abcd`: enough to recognise a webhook, not enough to use it. */
 export function redactWebhook(url: string | null | undefined): string | null {

@@ -1,5 +1,6 @@
-// Everything a weekly digest says about one brand, read from the database. Masked text only; links are absolute.
-// The week is the ISO week in UTC; for the week in progress the span ends at `now` ("so far").
+// Everything a weekly digest says about one brand, read from the database (`loadDigestFacts`), and the same facts
+// as the e-mail assembler's DigestData (`loadDigestData` → src/domain/digest/assemble.ts). Masked text only;
+// links are absolute. The week is the ISO week in UTC; for the week in progress the span ends at `now`.
 import { and, desc, eq, gte, inArray, isNotNull, lt, sql } from "drizzle-orm";
 import {
   brands,
@@ -12,12 +13,15 @@ import {
   spikes,
 } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
+import { RULES, type RuleCode } from "../../domain/compliance/rules.js";
+import type { DigestPost as AssembledPost, DigestData } from "../../domain/digest/assemble.js";
+import { addWeeks, formatIsoWeek, type IsoWeek, weekBounds } from "../../domain/digest/week.js";
+import { DEFAULT_SLA_MINUTES } from "../../domain/sla.js";
 import { isClosed } from "../../domain/status.js";
 import { MENTION_STATUSES, RIGHTS_EVENT_FLAGS, SEVERITIES } from "../../domain/taxonomy.js";
 import { feedLink, mentionLink, publicBaseUrl } from "../alerts/links.js";
 import type { StoredSpikeDetails } from "../alerts/spike-detection.js";
 import { explanationHighlights } from "../alerts/spike-summary.js";
-import { formatIsoWeek, type IsoWeek, shiftWeek, weekRange } from "./week.js";
 
 export interface DigestPost {
   id: number;
@@ -33,7 +37,7 @@ export interface DigestPost {
   url: string | null;
 }
 
-export interface DigestData {
+export interface DigestFacts {
   brand: { id: number; name: string; slug: string };
   week: string;
   start: Date;
@@ -44,15 +48,23 @@ export interface DigestData {
   volume: {
     total: number;
     relevant: number;
+    previousTotal: number;
     previousRelevant: number;
     /** Week-over-week change of relevant mentions, as a fraction (0.25 = +25%); null when last week had none. */
     change: number | null;
     byDay: { date: string; relevant: number }[];
   };
-  categories: { category: string; count: number; share: number; examples: DigestPost[] }[];
+  categories: {
+    category: string;
+    count: number;
+    share: number;
+    previousWeek: number;
+    examples: DigestPost[];
+  }[];
   sources: { name: string; type: string; count: number }[];
   spikes: {
     id: number;
+    terms: string[];
     subject: string;
     startedAt: Date;
     lastHourAt: Date;
@@ -83,22 +95,22 @@ export interface DigestData {
 
 const OPEN_STATUSES = MENTION_STATUSES.filter((s) => !isClosed(s));
 
-export async function loadDigestData(
+export async function loadDigestFacts(
   deps: Deps,
   brandId: number,
   week: IsoWeek,
   now = deps.now(),
-): Promise<DigestData> {
+): Promise<DigestFacts> {
   const [brand] = await deps.db
     .select({ id: brands.id, name: brands.name, slug: brands.slug })
     .from(brands)
     .where(eq(brands.id, brandId));
   if (!brand) throw new Error(`no brand ${brandId}`);
-  const range = weekRange(week);
+  const range = weekBounds(week);
   const partial = now.getTime() < range.end.getTime();
   const start = range.start;
   const end = partial ? now : range.end;
-  const previous = weekRange(shiftWeek(week, -1));
+  const previous = weekBounds(addWeeks(week, -1));
   const base = publicBaseUrl(deps.env);
   const db = deps.db;
 
@@ -118,10 +130,13 @@ export async function loadDigestData(
     .where(and(inBrand, inSpan(start, end)));
   const previousEnd = new Date(previous.start.getTime() + (end.getTime() - start.getTime()));
   const [previousCounts] = await db
-    .select({ relevant: sql<number>`count(*)` })
+    .select({
+      total: sql<number>`count(*)`,
+      relevant: sql<number>`coalesce(sum(case when ${mentions.relevant} = 1 then 1 else 0 end), 0)`,
+    })
     .from(mentions)
     .innerJoin(mentionBrands, eq(mentionBrands.mentionId, mentions.id))
-    .where(and(inBrand, relevantOnly, inSpan(previous.start, previousEnd)));
+    .where(and(inBrand, inSpan(previous.start, previousEnd)));
   const relevant = Number(counts?.relevant ?? 0);
   const previousRelevant = Number(previousCounts?.relevant ?? 0);
   const dayRows = await db
@@ -177,7 +192,7 @@ export async function loadDigestData(
     .groupBy(mentions.category)
     .orderBy(desc(sql`count(*)`), mentions.category)
     .limit(5);
-  const categories: DigestData["categories"] = [];
+  const categories: DigestFacts["categories"] = [];
   for (const row of categoryRows) {
     const examples = await db
       .select(postColumns)
@@ -194,11 +209,19 @@ export async function loadDigestData(
       )
       .orderBy(desc(severityOrder), desc(sql`coalesce(${mentions.reach}, 0)`), desc(mentions.createdAt))
       .limit(2);
+    const [before] = await db
+      .select({ n: sql<number>`count(*)` })
+      .from(mentions)
+      .innerJoin(mentionBrands, eq(mentionBrands.mentionId, mentions.id))
+      .where(
+        and(inBrand, relevantOnly, inSpan(previous.start, previousEnd), eq(mentions.category, row.category!)),
+      );
     const count = Number(row.n);
     categories.push({
       category: row.category!,
       count,
       share: relevant > 0 ? count / relevant : 0,
+      previousWeek: Number(before?.n ?? 0),
       examples: examples.map(post),
     });
   }
@@ -218,12 +241,13 @@ export async function loadDigestData(
     .from(spikes)
     .where(and(eq(spikes.brandId, brandId), gte(spikes.startedAt, start), lt(spikes.startedAt, end)))
     .orderBy(spikes.startedAt);
-  const spikeList: DigestData["spikes"] = spikeRows
+  const spikeList: DigestFacts["spikes"] = spikeRows
     .filter((s) => !(s.explanation as StoredSpikeDetails | null)?.partOfSpikeId)
     .map((s) => {
       const details = s.explanation as StoredSpikeDetails | null;
       return {
         id: s.id,
+        terms: details?.explanation.terms.map((t) => t.value) ?? [],
         subject: details?.subject ?? brand.name,
         startedAt: s.startedAt,
         lastHourAt: s.lastHourAt,
@@ -342,6 +366,7 @@ export async function loadDigestData(
     volume: {
       total: Number(counts?.total ?? 0),
       relevant,
+      previousTotal: Number(previousCounts?.total ?? 0),
       previousRelevant,
       change: previousRelevant > 0 ? (relevant - previousRelevant) / previousRelevant : null,
       byDay,
@@ -370,6 +395,110 @@ export async function loadDigestData(
       dashboard: `${base}/`,
     },
   };
+}
+
+const CATEGORY_WORDS: Record<string, string> = {
+  debt_not_owed: "Not my debt",
+  written_notice: "No written notice",
+  communication_tactics: "Calls and messages",
+  false_statements: "False statements",
+  legal_threats: "Legal threats",
+  privacy: "Told others about the debt",
+  payment_service: "Payments and service",
+  other_collections: "Other collections",
+};
+const RIGHTS_WORDS: Record<string, string> = {
+  dispute: "Disputes",
+  cease_contact: "Cease contact",
+  attorney: "Attorney",
+  bankruptcy: "Bankruptcy",
+  identity_theft: "Identity theft",
+};
+const hours = (minutes: number) => (minutes % 60 === 0 ? `${minutes / 60} h` : `${minutes} min`);
+
+function toPost(p: DigestPost, note?: string): AssembledPost {
+  return {
+    text: p.textMasked,
+    source: p.sourceName,
+    url: p.link,
+    createdAt: p.createdAt.toISOString(),
+    reach: p.reach,
+    ...(note ? { note } : {}),
+  };
+}
+
+function periodLabel(start: Date, endExclusive: Date): string {
+  const last = new Date(endExclusive.getTime() - 1);
+  const day = (d: Date) => d.getUTCDate();
+  const month = (d: Date) => d.toLocaleString("en-US", { month: "short", timeZone: "UTC" });
+  if (start.getUTCMonth() === last.getUTCMonth())
+    return `${day(start)}–${day(last)} ${month(last)} ${last.getUTCFullYear()}`;
+  return `${day(start)} ${month(start)} – ${day(last)} ${month(last)} ${last.getUTCFullYear()}`;
+}
+
+/** The facts in the shape the e-mail assembler takes. */
+export function toDigestData(f: DigestFacts): DigestData {
+  const weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+  return {
+    brand: f.brand.name,
+    week: f.week,
+    periodLabel: periodLabel(f.start, new Date(f.start.getTime() + 7 * 86_400_000)),
+    partial: f.partial,
+    volume: {
+      total: f.volume.total,
+      previousWeek: f.volume.previousTotal,
+      relevant: f.volume.relevant,
+      byDay: f.volume.byDay.map((d, i) => ({ label: weekdays[i] ?? d.date, count: d.relevant })),
+    },
+    grievances: f.categories.map((c) => ({
+      category: c.category as DigestData["grievances"][number]["category"],
+      label: CATEGORY_WORDS[c.category] ?? c.category.replace(/_/g, " "),
+      count: c.count,
+      previousWeek: c.previousWeek,
+      examples: c.examples.map((e) => toPost(e)),
+    })),
+    sources: f.sources.map((s) => ({ name: s.name, count: s.count })),
+    spikes: f.spikes.map((s) => ({
+      subject: s.subject,
+      ts: s.startedAt.toISOString(),
+      count: s.count,
+      expected: s.expected,
+      terms: s.terms.slice(0, 5),
+      feedUrl: s.feedUrl,
+    })),
+    response: {
+      medianFirstReplyMinutes: f.response.medianFirstResponseMinutes,
+      withinSlaShare: f.response.withinSla,
+      slaLabel: `first reply within ${hours(DEFAULT_SLA_MINUTES.critical)} critical, ${hours(DEFAULT_SLA_MINUTES.high)} high`,
+      replied: f.response.answered,
+      openBacklog: f.response.openBacklog,
+      overdue: f.response.overdue,
+    },
+    rightsEvents: f.rightsEvents.map((e) => ({
+      label: RIGHTS_WORDS[e.flag] ?? e.flag.replace(/_/g, " "),
+      count: e.count,
+    })),
+    complianceBlocks: f.compliance.rules.map((r) => ({
+      rule: r.rule,
+      label: (RULES[r.rule as RuleCode]?.title ?? "").toLowerCase(),
+      count: r.count,
+    })),
+    // Of the answered customers whose later posts showed a tone either way.
+    recovery: { answered: f.recovery.judged, recovered: f.recovery.recovered },
+    notable: f.notable.map((p) =>
+      toPost(p, [p.severity, p.category?.replace(/_/g, " ")].filter(Boolean).join(", ")),
+    ),
+    dashboardUrl: f.links.feed,
+  };
+}
+
+export async function loadDigestData(
+  deps: Deps,
+  brandId: number,
+  week: IsoWeek,
+  now = deps.now(),
+): Promise<DigestData> {
+  return toDigestData(await loadDigestFacts(deps, brandId, week, now));
 }
 
 function median(sorted: number[]): number | null {

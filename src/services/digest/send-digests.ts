@@ -3,17 +3,17 @@
 import { eq, inArray } from "drizzle-orm";
 import { brands, digestRecipients, outbox } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
+import { assembleDigest, type DigestData } from "../../domain/digest/assemble.js";
+import { addWeeks, formatIsoWeek, type IsoWeek, isoWeekOf, mondayAt } from "../../domain/digest/week.js";
 import { enqueueOutbox } from "../alerts/outbox.js";
 import type { EmailPayload } from "../alerts/senders.js";
-import { type DigestData, loadDigestData } from "./load-digest.js";
-import { renderDigest } from "./render-digest.js";
-import { digestDueAt, formatIsoWeek, type IsoWeek, isoWeekOf, shiftWeek } from "./week.js";
+import { loadDigestData } from "./load-digest.js";
 
 export const digestKey = (brandId: number, week: string, email: string) =>
   `digest:${brandId}:${week}:${email.toLowerCase()}`;
 
 export function digestEmail(data: DigestData, to: string): EmailPayload {
-  const rendered = renderDigest(data);
+  const rendered = assembleDigest(data);
   return { to: [to], subject: rendered.subject, html: rendered.html, text: rendered.text };
 }
 
@@ -47,11 +47,11 @@ export async function runSendDigests(deps: Deps, now: Date): Promise<DigestRunRe
   const due: { brandId: number; email: string; week: IsoWeek; key: string }[] = [];
   for (const r of await recipientsByBrand(deps)) {
     const thisWeek = isoWeekOf(now, r.timeZone);
-    if (now.getTime() < digestDueAt(thisWeek, r.timeZone).getTime()) {
+    if (now.getTime() < mondayAt(thisWeek, r.timeZone, 8).getTime()) {
       report.notDue++;
       continue;
     }
-    const week = shiftWeek(thisWeek, -1);
+    const week = addWeeks(thisWeek, -1);
     due.push({
       brandId: r.brandId,
       email: r.email,
