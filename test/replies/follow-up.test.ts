@@ -137,6 +137,10 @@ describe("follow-up router", () => {
     ).inserted;
     [opened] = await ctx.deps.db.select().from(cases).where(eq(cases.rootMentionId, root));
     expect(opened).toMatchObject({ followUps: 2, latestSentiment: 0.4, recovered: true });
+    // Routed again (D1 re-routes a page after a crash): nothing is counted twice.
+    await followUpRouter(ctx.deps.db, [better!], { sourceId: ctx.sourceId, now: NOW });
+    [opened] = await ctx.deps.db.select().from(cases).where(eq(cases.rootMentionId, root));
+    expect(opened!.followUps).toBe(2);
 
     const caseOf = async (id: number) =>
       (await ctx.deps.db.select({ caseId: mentions.caseId }).from(mentions).where(eq(mentions.id, id)))[0]!

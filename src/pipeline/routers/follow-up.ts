@@ -1,6 +1,6 @@
 // The follow-up watch: once we answered someone in public, their later mentions (same keyed author identity)
 // attach to the case, and we record whether their tone recovered. Runs in the store transaction.
-import { and, desc, eq, inArray, lt } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, lt } from "drizzle-orm";
 import { cases, mentions } from "../../db/schema/index.js";
 import type { Router } from "../route.js";
 
@@ -20,6 +20,20 @@ export const followUpRouter: Router = async (tx, stored) => {
     byAuthor.set(key, [...(byAuthor.get(key) ?? []), item]);
   }
   if (byAuthor.size === 0) return;
+  // On D1 routers may run again for a page after a crash: a mention already in a case is not counted twice.
+  const already = await tx
+    .select({ id: mentions.id })
+    .from(mentions)
+    .where(
+      and(
+        inArray(
+          mentions.id,
+          [...byAuthor.values()].flat().map((s) => s.id),
+        ),
+        isNotNull(mentions.caseId),
+      ),
+    );
+  const attached = new Set(already.map((row) => row.id));
   const open = await tx
     .select()
     .from(cases)
@@ -30,6 +44,7 @@ export const followUpRouter: Router = async (tx, stored) => {
       (a, b) => a.prepared.mention.createdAt.getTime() - b.prepared.mention.createdAt.getTime(),
     );
     for (const item of ordered) {
+      if (attached.has(item.id)) continue;
       const createdAt = item.prepared.mention.createdAt;
       // The most recent case opened before this mention was written: a post from before our reply is no follow-up.
       const found = open.find(

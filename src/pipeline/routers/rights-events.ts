@@ -47,15 +47,17 @@ export function rightsEventsRouter(webhook: WebhookConfig): Router {
         })
         .onConflictDoNothing()
         .returning({ id: accountLinks.id });
-      if (!link) continue;
-      await recordAudit(tx, {
-        actor: SYSTEM_ACTOR,
-        action: "account_link.carry",
-        entityType: "account_link",
-        entityId: link.id,
-        after: { mentionId: item.id, accountId, from },
-        at: ctx.now,
-      });
+      // On D1 routers may run again after a crash: the link and the events are both idempotent.
+      if (link) {
+        await recordAudit(tx, {
+          actor: SYSTEM_ACTOR,
+          action: "account_link.carry",
+          entityType: "account_link",
+          entityId: link.id,
+          after: { mentionId: item.id, accountId, from },
+          at: ctx.now,
+        });
+      }
       const flags = item.prepared.classification?.flags ?? [];
       if (flags.some(isRightsFlag)) {
         await emitRightsEvents(tx, { accountId, mentionId: item.id, webhook, now: ctx.now });
