@@ -1,4 +1,5 @@
-// X (Twitter) recent search through twitter-api-v2, one page per poll() call.
+// X (Twitter) recent search through twitter-api-v2, or through fetch where the library cannot run
+// (Cloudflare Workers; connectors/x-fetch.ts), one page per poll() call.
 //
 // The library's paginator throws ApiResponseError when a later page answers 429/500 and stops quietly when the
 // last response said `x-rate-limit-remaining: 0`, losing track of where it was. So every request (first page
@@ -17,6 +18,15 @@ import type {
   ReplyRequest,
   ReplyResult,
 } from "./types.js";
+import {
+  chooseXTransport,
+  fetchTransport,
+  isCloudflareWorkers,
+  type XRateLimit,
+  XResponseError,
+  type XTransport,
+  type XTransportName,
+} from "./x-fetch.js";
 
 const SEARCH_WINDOW_MS = 7 * 86_400_000;
 const ORIGIN = "api.x.com";
@@ -33,6 +43,8 @@ export const xConfigSchema = z
     accessToken: z.string().min(1).optional(),
     accessSecret: z.string().min(1).optional(),
     maxResults: z.number().int().min(10).max(100).default(100),
+    /** How requests reach X: twitter-api-v2 (Node's https, the default on Node) or fetch (always on Workers). */
+    transport: z.enum(["library", "fetch"]).optional(),
   })
   .refine(
     (c) => {
@@ -154,6 +166,8 @@ export interface XBehaviour {
   baseDelayMs?: number;
   /** Longest in-process wait for a rate-limit window; longer ones end the poll with `retryAt`. */
   maxWaitMs?: number;
+  /** Whether this is the Cloudflare Workers runtime, where only the fetch transport works. */
+  onWorkers?: () => boolean;
 }
 
 function header(headers: Record<string, string | string[] | undefined> | undefined, name: string) {
@@ -161,8 +175,22 @@ function header(headers: Record<string, string | string[] | undefined> | undefin
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** What the error mapping needs from an X error response, whichever transport produced it. */
+interface XErrorResponse {
+  code: number;
+  data: unknown;
+  message: string;
+  headers?: Record<string, string | string[] | undefined>;
+  rateLimit?: XRateLimit;
+}
+
+function asErrorResponse(error: unknown): XErrorResponse | null {
+  if (error instanceof ApiResponseError || error instanceof XResponseError) return error;
+  return null;
+}
+
 /** X sends no Retry-After: the window end is `x-rate-limit-reset`, in unix seconds. */
-export function xResetAt(error: ApiResponseError, now: Date): Date {
+export function xResetAt(error: Pick<XErrorResponse, "rateLimit" | "headers">, now: Date): Date {
   const limit = error.rateLimit;
   const seconds =
     limit?.userDay?.remaining === 0
@@ -174,7 +202,7 @@ export function xResetAt(error: ApiResponseError, now: Date): Date {
   return new Date(now.getTime() + 60_000); // no usable header: try again in a minute
 }
 
-function detailOf(error: ApiResponseError): string {
+function detailOf(error: XErrorResponse): string {
   const data = error.data as
     | { detail?: string; title?: string; errors?: Array<{ message?: string }> }
     | undefined;
@@ -183,33 +211,34 @@ function detailOf(error: ApiResponseError): string {
 
 export function toConnectorError(error: unknown, credential: string, now = new Date()): ConnectorError {
   if (isConnectorError(error)) return error;
-  if (error instanceof ApiResponseError) {
-    const detail = detailOf(error);
-    if (error.code === 429) {
+  const response = asErrorResponse(error);
+  if (response) {
+    const detail = detailOf(response);
+    if (response.code === 429) {
       return new ConnectorError("rate_limited", `X rate limit reached (HTTP 429: ${detail})`, {
         status: 429,
-        retryAt: xResetAt(error, now),
+        retryAt: xResetAt(response, now),
         cause: error,
       });
     }
-    if (error.code === 401 || error.code === 403) {
+    if (response.code === 401 || response.code === 403) {
       return new ConnectorError(
         "auth",
-        `X refused the credentials (HTTP ${error.code}: ${detail}): check ${credential}`,
+        `X refused the credentials (HTTP ${response.code}: ${detail}): check ${credential}`,
         {
-          status: error.code,
+          status: response.code,
           cause: error,
         },
       );
     }
-    if (error.code >= 500) {
-      return new ConnectorError("transient", `X answered HTTP ${error.code}: ${detail}`, {
-        status: error.code,
+    if (response.code >= 500) {
+      return new ConnectorError("transient", `X answered HTTP ${response.code}: ${detail}`, {
+        status: response.code,
         cause: error,
       });
     }
-    return new ConnectorError("config", `X rejected the request (HTTP ${error.code}: ${detail})`, {
-      status: error.code,
+    return new ConnectorError("config", `X rejected the request (HTTP ${response.code}: ${detail})`, {
+      status: response.code,
       cause: error,
     });
   }
@@ -243,8 +272,9 @@ export function toConnectorError(error: unknown, credential: string, now = new D
  * text duplicates an earlier post). The second kind is not a credential problem: say what X said.
  */
 function refusedReply(error: unknown): ConnectorError | null {
-  if (!(error instanceof ApiResponseError) || error.code !== 403) return null;
-  const detail = detailOf(error);
+  const response = asErrorResponse(error);
+  if (response?.code !== 403) return null;
+  const detail = detailOf(response);
   if (!/reply|duplicate|not allowed/i.test(detail)) return null;
   return new ConnectorError("unsupported", `X refused this reply: ${detail}`, { status: 403, cause: error });
 }
@@ -312,6 +342,22 @@ function expireOutsideWindow(state: XCursor, now: Date): XCursor {
   return state.pausedUntil ? { pausedUntil: state.pausedUntil } : {};
 }
 
+/** twitter-api-v2 over Node's https: the default on Node. */
+function libraryTransport(timeoutMs: number): XTransport {
+  return {
+    name: "library",
+    async get(path, query, bearerToken) {
+      const client = new TwitterApi(bearerToken);
+      const response = await client.v2.get(path, query, { fullResponse: true, timeout: timeoutMs });
+      return { data: response.data, rateLimit: response.rateLimit };
+    },
+    async post(path, body, keys) {
+      const client = new TwitterApi(keys);
+      return client.v2.post(path, body as Record<string, unknown>, { timeout: timeoutMs });
+    },
+  };
+}
+
 function readCursor(cursor: Cursor | null): XCursor {
   if (!cursor) return {};
   const parsed = cursorSchema.safeParse(cursor);
@@ -326,7 +372,15 @@ export function createXConnector(options: XBehaviour = {}): Connector<XConfig> {
     retries: options.retries ?? 3,
     baseDelayMs: options.baseDelayMs ?? 500,
     maxWaitMs: options.maxWaitMs ?? 60_000,
+    onWorkers: options.onWorkers ?? isCloudflareWorkers,
   };
+
+  function transportFor(ctx: PollContext<XConfig>): XTransport {
+    const name: XTransportName = chooseXTransport(ctx.config.transport, behaviour.onWorkers());
+    return name === "fetch"
+      ? fetchTransport(ctx.http, behaviour.timeoutMs, ctx.signal)
+      : libraryTransport(behaviour.timeoutMs);
+  }
 
   async function poll(ctx: PollContext<XConfig>): Promise<PollPage> {
     const { config, now } = ctx;
@@ -354,9 +408,9 @@ export function createXConnector(options: XBehaviour = {}): Connector<XConfig> {
     else if (startTime) params.start_time = startTime;
     if (state.nextToken) params.next_token = state.nextToken;
 
-    const client = new TwitterApi(config.bearerToken);
+    const transport = transportFor(ctx);
     const response = await guarded(behaviour, "bearerToken", () =>
-      client.v2.get("tweets/search/recent", params, { fullResponse: true, timeout: behaviour.timeoutMs }),
+      transport.get("tweets/search/recent", params, config.bearerToken),
     );
     const body = parsePayload(searchSchema, response.data, ORIGIN);
 
@@ -399,7 +453,7 @@ export function createXConnector(options: XBehaviour = {}): Connector<XConfig> {
     if ([...request.text].length > 280) {
       throw new ConnectorError("config", `the reply is ${[...request.text].length} characters; X allows 280`);
     }
-    const client = new TwitterApi({ appKey, appSecret, accessToken, accessSecret });
+    const transport = transportFor(ctx);
     const body = { text: request.text, reply: { in_reply_to_tweet_id: request.target } };
     // Never retried: a second attempt could post the reply twice.
     const created = await guarded(
@@ -407,7 +461,7 @@ export function createXConnector(options: XBehaviour = {}): Connector<XConfig> {
       "appKey / appSecret / accessToken / accessSecret",
       async () => {
         try {
-          return await client.v2.post("tweets", body, { timeout: behaviour.timeoutMs });
+          return await transport.post("tweets", body, { appKey, appSecret, accessToken, accessSecret });
         } catch (error) {
           throw refusedReply(error) ?? error;
         }
@@ -426,12 +480,12 @@ export function createXConnector(options: XBehaviour = {}): Connector<XConfig> {
     poll,
     reply,
     async testConnection(ctx) {
-      const client = new TwitterApi(ctx.config.bearerToken);
+      const transport = transportFor(ctx);
       const response = await guarded(behaviour, "bearerToken", () =>
-        client.v2.get(
+        transport.get(
           "tweets/search/recent",
           { query: ctx.config.query, max_results: 10 },
-          { fullResponse: true, timeout: behaviour.timeoutMs },
+          ctx.config.bearerToken,
         ),
       );
       const body = parsePayload(searchSchema, response.data, ORIGIN);

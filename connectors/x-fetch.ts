@@ -1,0 +1,206 @@
+// The X connector's fetch transport. twitter-api-v2 calls Node's `https.request`, which Cloudflare Workers do
+// not run, so the same two calls (recent search with a bearer token, POST /2/tweets signed with OAuth 1.0a)
+// also exist on plain fetch through the shared HTTP client. Both transports hand back the same shapes and
+// throw errors that connectors/x.ts maps the same way: the connector's behaviour does not depend on the path.
+import { createHmac, randomBytes } from "node:crypto";
+import { ConnectorError } from "./errors.js";
+import type { HttpClient } from "./http.js";
+
+const API_ROOT = "https://api.x.com/2/";
+
+export type XTransportName = "library" | "fetch";
+
+export interface XRateLimitWindow {
+  limit: number;
+  remaining: number;
+  reset: number;
+}
+
+/** The library's rate-limit shape: the 15-minute window plus the optional 24-hour app and user caps. */
+export interface XRateLimit extends XRateLimitWindow {
+  day?: XRateLimitWindow;
+  userDay?: XRateLimitWindow;
+}
+
+export interface XResponse {
+  data: unknown;
+  rateLimit?: XRateLimit;
+}
+
+export interface XUserKeys {
+  appKey: string;
+  appSecret: string;
+  accessToken: string;
+  accessSecret: string;
+}
+
+export interface XTransport {
+  readonly name: XTransportName;
+  get(path: string, query: Record<string, string | number>, bearerToken: string): Promise<XResponse>;
+  post(path: string, body: unknown, keys: XUserKeys): Promise<unknown>;
+}
+
+/** X answered with an HTTP error: the fetch path's counterpart of twitter-api-v2's ApiResponseError. */
+export class XResponseError extends Error {
+  constructor(
+    readonly code: number,
+    readonly data: unknown,
+    readonly headers: Record<string, string>,
+    readonly rateLimit: XRateLimit | undefined,
+  ) {
+    super(`Request failed with code ${code}`);
+    this.name = "XResponseError";
+  }
+}
+
+/**
+ * Workers announce themselves in `navigator.userAgent`. Node 20 has no global navigator and Node 21+ says
+ * "Node.js/…", so only the Workers runtime matches.
+ */
+export function isCloudflareWorkers(): boolean {
+  const nav = (globalThis as { navigator?: { userAgent?: unknown } }).navigator;
+  return nav?.userAgent === "Cloudflare-Workers";
+}
+
+/** Workers cannot run the library at all, so there the configured choice gives way to fetch. */
+export function chooseXTransport(configured: XTransportName | undefined, onWorkers: boolean): XTransportName {
+  if (onWorkers) return "fetch";
+  return configured ?? "library";
+}
+
+// ---------------------------------------------------------------------------------------------- fetch
+
+// X's error bodies carry the detail and its rate-limit headers the reset time; connectors/x.ts maps and
+// retries them itself (as it does for the library), so the shared client passes every status through once.
+const EVERY_STATUS = Array.from({ length: 500 }, (_, i) => i + 100);
+
+function rateLimitFrom(headers: Headers): XRateLimit | undefined {
+  const window = (prefix: string): XRateLimitWindow => ({
+    limit: Number(headers.get(`${prefix}-limit`)),
+    remaining: Number(headers.get(`${prefix}-remaining`)),
+    reset: Number(headers.get(`${prefix}-reset`)),
+  });
+  if (!headers.get("x-rate-limit-limit")) return undefined;
+  return {
+    ...window("x-rate-limit"),
+    ...(headers.get("x-app-limit-24hour-limit") ? { day: window("x-app-limit-24hour") } : {}),
+    ...(headers.get("x-user-limit-24hour-limit") ? { userDay: window("x-user-limit-24hour") } : {}),
+  };
+}
+
+/** Reads a response the way twitter-api-v2 does: JSON by content type, otherwise text, errors from 400 up. */
+async function readResponse(response: Response): Promise<XResponse> {
+  const rateLimit = rateLimitFrom(response.headers);
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    throw new ConnectorError("transient", "X closed the connection mid-response", { cause: error });
+  }
+  const type = response.headers.get("content-type") ?? "";
+  let data: unknown = text;
+  if (type.includes("application/json") || type.includes("application/problem+json")) {
+    try {
+      data = text.length ? JSON.parse(text) : undefined;
+    } catch (error) {
+      throw new ConnectorError("payload", `X sent a body that is not JSON (${text.length} bytes)`, {
+        cause: error,
+      });
+    }
+  }
+  if (response.status >= 400) {
+    throw new XResponseError(response.status, data, Object.fromEntries(response.headers), rateLimit);
+  }
+  return { data, rateLimit };
+}
+
+export function fetchTransport(http: HttpClient, timeoutMs: number, signal?: AbortSignal): XTransport {
+  return {
+    name: "fetch",
+    async get(path, query, bearerToken) {
+      const url = new URL(path, API_ROOT);
+      for (const [key, value] of Object.entries(query)) url.searchParams.set(key, String(value));
+      const response = await http.request(url, {
+        headers: { authorization: `Bearer ${bearerToken}` },
+        timeoutMs,
+        retries: 0,
+        acceptStatus: EVERY_STATUS,
+        ...(signal ? { signal } : {}),
+      });
+      return readResponse(response);
+    },
+    async post(path, body, keys) {
+      const url = new URL(path, API_ROOT);
+      const response = await http.request(url, {
+        method: "POST",
+        headers: {
+          authorization: oauth1Header("POST", url, keys),
+          "content-type": "application/json; charset=UTF-8",
+        },
+        body: JSON.stringify(body),
+        timeoutMs,
+        retries: 0,
+        acceptStatus: EVERY_STATUS,
+        ...(signal ? { signal } : {}),
+      });
+      return (await readResponse(response)).data;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------- OAuth 1.0a
+
+/** RFC 3986 percent-encoding, which OAuth 1.0a requires (encodeURIComponent leaves !'()* alone). */
+export function percentEncode(value: string): string {
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
+export interface OAuth1Options {
+  nonce?: string;
+  /** Unix seconds. */
+  timestamp?: number;
+  /** Form-encoded body parameters, which are signed too; a JSON body is not. */
+  bodyParams?: Record<string, string>;
+}
+
+/** HMAC-SHA1 signature of a request (RFC 5849 §3.4): query, body and oauth_* parameters, sorted. */
+export function oauth1Signature(
+  method: string,
+  url: URL,
+  oauthParams: Record<string, string>,
+  keys: Pick<XUserKeys, "appSecret" | "accessSecret">,
+  bodyParams: Record<string, string> = {},
+): string {
+  const pairs: [string, string][] = [
+    ...[...url.searchParams].map(([k, v]): [string, string] => [percentEncode(k), percentEncode(v)]),
+    ...Object.entries(bodyParams).map(([k, v]): [string, string] => [percentEncode(k), percentEncode(v)]),
+    ...Object.entries(oauthParams).map(([k, v]): [string, string] => [percentEncode(k), percentEncode(v)]),
+  ];
+  pairs.sort(([ak, av], [bk, bv]) => (ak === bk ? (av < bv ? -1 : av > bv ? 1 : 0) : ak < bk ? -1 : 1));
+  const parameterString = pairs.map(([k, v]) => `${k}=${v}`).join("&");
+  const baseUrl = `${url.protocol}//${url.host}${url.pathname}`;
+  const base = [method.toUpperCase(), percentEncode(baseUrl), percentEncode(parameterString)].join("&");
+  const signingKey = `${percentEncode(keys.appSecret)}&${percentEncode(keys.accessSecret)}`;
+  return createHmac("sha1", signingKey).update(base).digest("base64");
+}
+
+/** The `Authorization: OAuth …` header for a request made as the brand account. */
+export function oauth1Header(method: string, url: URL, keys: XUserKeys, options: OAuth1Options = {}): string {
+  const oauthParams: Record<string, string> = {
+    oauth_consumer_key: keys.appKey,
+    oauth_nonce: options.nonce ?? randomBytes(16).toString("hex"),
+    oauth_signature_method: "HMAC-SHA1",
+    oauth_timestamp: String(options.timestamp ?? Math.floor(Date.now() / 1000)),
+    oauth_token: keys.accessToken,
+    oauth_version: "1.0",
+  };
+  const signature = oauth1Signature(method, url, oauthParams, keys, options.bodyParams);
+  const fields = { ...oauthParams, oauth_signature: signature };
+  return `OAuth ${Object.entries(fields)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, v]) => `${percentEncode(k)}="${percentEncode(v)}"`)
+    .join(", ")}`;
+}
