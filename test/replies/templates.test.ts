@@ -125,7 +125,37 @@ describe("template library", () => {
     ).map((a) => a.action);
     expect(actions).toEqual(["template.create", "template.create", "template.delete"]);
 
+    const viaForm = await ctx.app.request(
+      "/templates",
+      authed(manager, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({
+          name: "Brand praise",
+          body: ANY_PRIVACY,
+          brandId: String(ctx.deps.companyBrandId),
+          platform: "",
+          category: "praise",
+        }).toString(),
+      }),
+    );
+    expect(viaForm.headers.get("location")).toBe("/templates?notice=Template%20saved.");
+    const clientBrand = await ctx.app.request(
+      "/templates",
+      authed(manager, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({
+          name: "As the client",
+          body: ANY_PRIVACY,
+          brandId: String(ctx.clientBrandId),
+        }).toString(),
+      }),
+    );
+    expect(decodeURIComponent(clientBrand.headers.get("location") ?? "")).toContain("client brand");
+
     const page = await (await ctx.app.request("/templates", authed(manager))).text();
+    expect(page).toContain("Brand praise");
     expect(page).toContain("Privacy anywhere");
     expect(page).not.toContain("Privacy on X");
   });

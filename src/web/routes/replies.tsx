@@ -1,10 +1,10 @@
 // Replies: the Reply panel of a mention (/mentions/:id/reply), the template library (/templates), and the JSON
 // API — lint, draft, edit, submit, approve (four eyes), reject, post, take over, templates. Every state change is
 // audited by the services; forms redirect back to the panel with a message instead of leaving it.
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import { replies } from "../../db/schema/index.js";
+import { brands, replies } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { PLATFORMS } from "../../domain/taxonomy.js";
 import { AppError } from "../../errors.js";
@@ -338,6 +338,12 @@ export function repliesRoutes(deps: Deps) {
             user={user}
             csrfToken={c.get("auth")?.csrfToken ?? null}
             templates={await listTemplates(deps, user)}
+            brands={
+              await deps.db
+                .select({ id: brands.id, name: brands.name })
+                .from(brands)
+                .where(and(eq(brands.workspaceId, user.workspaceId), eq(brands.kind, "company")))
+            }
             message={flashFrom(c)}
           />,
         );

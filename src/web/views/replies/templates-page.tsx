@@ -7,7 +7,7 @@ import { isApproverRole } from "../../../services/replies/replies.js";
 import type { TemplateRow } from "../../../services/replies/templates.js";
 import { CsrfField, Layout } from "../layout.js";
 
-function TemplateFields({ t }: { t?: TemplateRow }) {
+function TemplateFields({ t, brands }: { t?: TemplateRow; brands: { id: number; name: string }[] }) {
   return (
     <>
       <label>
@@ -42,7 +42,17 @@ function TemplateFields({ t }: { t?: TemplateRow }) {
           ))}
         </select>
       </label>
-      <input type="hidden" name="brandId" value={t?.brandId ? String(t.brandId) : ""} />
+      <label>
+        Brand
+        <select name="brandId">
+          <option value="">every brand</option>
+          {brands.map((b) => (
+            <option value={String(b.id)} selected={t?.brandId === b.id}>
+              {b.name}
+            </option>
+          ))}
+        </select>
+      </label>
     </>
   );
 }
@@ -51,6 +61,8 @@ export function TemplatesPage(props: {
   user: AuthUser;
   csrfToken: string | null;
   templates: (TemplateRow & { brandName: string | null })[];
+  /** Company brands: a reply is signed by the company, never a client. */
+  brands: { id: number; name: string }[];
   message: { kind: "error" | "notice"; text: string } | null;
 }) {
   const manage = isApproverRole(props.user.role);
@@ -86,7 +98,7 @@ export function TemplatesPage(props: {
                     <summary>Change</summary>
                     <form method="post" action={`/templates/${t.id}`} class="stack">
                       <CsrfField token={props.csrfToken} />
-                      <TemplateFields t={t} />
+                      <TemplateFields t={t} brands={props.brands} />
                       <button type="submit">Save</button>{" "}
                       <button type="submit" name="delete" value="1">
                         Delete
@@ -104,7 +116,7 @@ export function TemplatesPage(props: {
           <h2>Add a template</h2>
           <form method="post" action="/templates" class="stack">
             <CsrfField token={props.csrfToken} />
-            <TemplateFields />
+            <TemplateFields brands={props.brands} />
             <button type="submit" class="primary">
               Add
             </button>
