@@ -7,6 +7,7 @@ import type { AuthUser } from "./types.js";
 
 /** A recognisable prefix lets secret scanners find leaked tokens. */
 const TOKEN_PREFIX = "rpt_";
+const LAST_USED_PRECISION_MS = 60_000;
 
 export async function createApiToken(
   deps: Deps,
@@ -33,14 +34,19 @@ export async function findUserByApiToken(deps: Deps, token: string): Promise<Aut
       name: users.name,
       role: users.role,
       disabled: users.disabled,
+      lastUsedAt: apiTokens.lastUsedAt,
     })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
     .where(eq(apiTokens.tokenHash, tokenHash))
     .limit(1);
   if (!row || row.disabled) return null;
-  await deps.db.update(apiTokens).set({ lastUsedAt: deps.now() }).where(eq(apiTokens.id, row.tokenId));
-  const { tokenId: _tokenId, disabled: _disabled, ...user } = row;
+  // "Last used" to the minute is enough, and it spares a database write on every API call.
+  const now = deps.now();
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
+    await deps.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId));
+  }
+  const { tokenId: _tokenId, disabled: _disabled, lastUsedAt: _lastUsedAt, ...user } = row;
   return user;
 }
 

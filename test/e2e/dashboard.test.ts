@@ -160,7 +160,7 @@ describe("dashboard in Chromium", () => {
     await page.keyboard.press("o");
     await page.waitForURL(new RegExp(`/mentions/${third}$`));
     await page.keyboard.press("r");
-    await page.waitForURL(new RegExp(`/mentions/${third}#reply$`));
+    await page.waitForURL(new RegExp(`/mentions/${third}/reply$`));
 
     const responderId = server.ctx.users.responder.id;
     expect(await statusOf(first)).toEqual({ status: "new", assigneeId: responderId });

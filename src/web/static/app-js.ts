@@ -132,7 +132,7 @@ export const appJs = `
       case "e": setStatus("escalated"); break;
       case "r": {
         var id = focusedId();
-        if (id) location.href = "/mentions/" + id + "#reply";
+        if (id) location.href = "/mentions/" + id + "/reply";
         break;
       }
       case "/": {

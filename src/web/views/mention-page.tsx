@@ -127,7 +127,7 @@ export function MentionPage({
           <section class="panel" id="reply">
             <h2>Reply</h2>
             <p class="muted">
-              <a href={`/replies/new?mention=${m.id}`}>Draft a reply</a> (press r)
+              <a href={`/mentions/${m.id}/reply`}>Draft a reply</a> (press r)
             </p>
           </section>
 
