@@ -351,6 +351,18 @@ describe("weekly send", () => {
     expect(html).toContain('name="viewport"');
   });
 
+  it("queues nothing while no mail server is configured", async () => {
+    await deps.db
+      .insert(digestRecipients)
+      .values({ brandId: deps.companyBrandId, email: "d@example.com", timeZone: "UTC" });
+    const report = await runSendDigestsJob(
+      { ...deps, env: { ...deps.env, SMTP_URL: undefined } },
+      day(23, 9),
+    );
+    expect(report).toMatchObject({ queued: [], skipped: "SMTP_URL is not set" });
+    expect(await deps.db.select().from(outbox)).toHaveLength(0);
+  });
+
   it("a refused recipient is a failure with its fix, not an endless retry", async () => {
     await deps.db
       .insert(digestRecipients)

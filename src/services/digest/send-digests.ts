@@ -24,6 +24,8 @@ export interface DigestRunReport {
   alreadyQueued: number;
   /** Recipients whose local Monday 08:00 has not come yet. */
   notDue: number;
+  /** Why nothing was queued at all (no mail server configured). */
+  skipped?: string;
 }
 
 /** Recipients without a brand receive the company brand's digest. */
@@ -44,6 +46,8 @@ async function recipientsByBrand(deps: Deps) {
  */
 export async function runSendDigests(deps: Deps, now: Date): Promise<DigestRunReport> {
   const report: DigestRunReport = { queued: [], alreadyQueued: 0, notDue: 0 };
+  // Without a mail server every digest would only pile up as failed rows; the CLI can still print or write them.
+  if (!deps.env.SMTP_URL) return { ...report, skipped: "SMTP_URL is not set" };
   const due: { brandId: number; email: string; week: IsoWeek; key: string }[] = [];
   for (const r of await recipientsByBrand(deps)) {
     const thisWeek = isoWeekOf(now, r.timeZone);

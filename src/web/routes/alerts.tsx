@@ -64,6 +64,7 @@ export function alertsRoutes(deps: Deps) {
         recipients={await listRecipients(deps, user)}
         sensitivity={await workspaceSensitivity(deps, user)}
         sharedWebhook={Boolean(deps.env.SLACK_WEBHOOK_URL)}
+        smtpConfigured={Boolean(deps.env.SMTP_URL)}
         timeZones={timeZones()}
         message={message}
       />,

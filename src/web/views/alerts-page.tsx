@@ -21,6 +21,7 @@ export interface AlertsPageProps {
   recipients: Awaited<ReturnType<typeof listRecipients>>;
   sensitivity: string;
   sharedWebhook: boolean;
+  smtpConfigured: boolean;
   timeZones: string[];
   message?: { ok: boolean; text: string } | undefined;
 }
@@ -224,6 +225,12 @@ export function AlertsPage(props: AlertsPageProps) {
       <section class="panel" id="recipients">
         <h2>Weekly digest recipients</h2>
         <p class="muted">Each gets last week's digest on Monday at 08:00 in their own time zone.</p>
+        {props.smtpConfigured ? null : (
+          <p class="error" id="smtp-missing">
+            SMTP_URL is not set: digests are not e-mailed. Set it (smtp://user:password@host:587) and restart;
+            meanwhile `npx rapport digest` prints a digest.
+          </p>
+        )}
         <table class="data">
           <thead>
             <tr>
