@@ -237,6 +237,37 @@ describe("reclassifyMentions", () => {
     expect(engine.seen).toEqual(ids.map(String));
   });
 
+  it("refuses a second run over the same mentions while the first is working", async () => {
+    const source = await addSource(deps, "reviews");
+    await storeTexts(deps, source, TEXTS, { classifier: everythingPraise });
+    const inner = fixed({ category: "privacy" });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const slow = {
+      version: inner.version,
+      async classify(items: Parameters<typeof inner.classify>[0]) {
+        entered();
+        await gate;
+        return inner.classify(items);
+      },
+    };
+    const first = reclassifyMentions(deps, { classifier: slow });
+    await inside;
+    await expect(reclassifyMentions(deps, { classifier: inner })).rejects.toThrow(
+      /another reclassification of the same mentions is running/,
+    );
+    // A different scope is a different walk and may run alongside.
+    expect((await reclassifyMentions(deps, { classifier: inner, sourceName: "reviews" })).status).toBe(
+      "done",
+    );
+    release();
+    expect((await first).status).toBe("done");
+    // Once the first has finished, the same scope is free again.
+    expect((await reclassifyMentions(deps, { classifier: inner })).status).toBe("done");
+  });
+
   it("limits the walk to a source and to mentions created since a date", async () => {
     const reviews = await addSource(deps, "reviews");
     const forum = await addSource(deps, "forum");

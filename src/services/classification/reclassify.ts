@@ -106,9 +106,9 @@ export interface ReclassifyOptions {
 export const DEFAULT_BATCH_SIZE = 500;
 /** Below this many mentions a Message Batch (results within hours) is slower than plain calls and saves little. */
 export const BATCH_API_MIN_MENTIONS = 200;
-const LEASE_MS = 15 * 60_000;
-/** A Message Batch may take up to 24 hours to end. */
-const BATCH_API_LEASE_MS = 25 * 3600_000;
+/** The lock on a scope: renewed while the run lives (a Message Batch may take hours), so only a dead run loses it. */
+const LEASE_MS = 10 * 60_000;
+const LEASE_RENEW_MS = 2 * 60_000;
 
 /** Bound parameters per statement: D1 allows 100; libSQL far more, but huge statements buy nothing. */
 const D1_MAX_PARAMS = 90;
@@ -251,10 +251,16 @@ export async function reclassifyMentions(
   const toDo = Math.min(remaining?.n ?? 0, options.maxMentions ?? Number.POSITIVE_INFINITY);
   const useBatchApi =
     typeof classifier.classifyBatch === "function" && (options.batchApi ?? toDo >= BATCH_API_MIN_MENTIONS);
-  const leaseMs = useBatchApi ? BATCH_API_LEASE_MS : LEASE_MS;
-  if (!(await acquireLease(deps.db, lockName, holder, leaseMs, startedAt))) {
-    throw new AppError("conflict", "another reclassification of the same mentions is running");
+  if (!(await acquireLease(deps.db, lockName, holder, LEASE_MS, startedAt))) {
+    throw new AppError(
+      "conflict",
+      `another reclassification of the same mentions is running (a crashed one frees them within ${LEASE_MS / 60_000} minutes)`,
+    );
   }
+  const renewal = setInterval(() => {
+    acquireLease(deps.db, lockName, holder, LEASE_MS, deps.now()).catch(() => {});
+  }, LEASE_RENEW_MS);
+  (renewal as { unref?: () => void }).unref?.();
 
   const progress: ReclassifyProgress = {
     corrected: corrected?.n ?? 0,
@@ -332,11 +338,11 @@ export async function reclassifyMentions(
       progress.lastId = outcome.lastId;
       doneThisRun += rows.length;
       options.onProgress?.({ ...progress });
-      await acquireLease(deps.db, lockName, holder, leaseMs, deps.now());
       if (rows.length < limit) break;
     }
     if (status === "done" && keepsPosition) await clearPosition(deps.db, scope);
   } finally {
+    clearInterval(renewal);
     await releaseLease(deps.db, lockName, holder);
     if (runId !== null) {
       await finishRun(
