@@ -10,7 +10,7 @@ import { type LintResult, lintReply } from "../../domain/compliance/lint.js";
 import { CATEGORIES, PLATFORMS } from "../../domain/taxonomy.js";
 import { AppError, badRequest, forbidden, notFound } from "../../errors.js";
 import { renderTemplate } from "../../replies/templates.js";
-import { recordAudit } from "../audit/record-audit.js";
+import { type DbOrTx, recordAudit } from "../audit/record-audit.js";
 import { brandVoice, lintContextFor } from "./context.js";
 import { isApproverRole } from "./replies.js";
 
@@ -28,6 +28,23 @@ export type TemplateRow = typeof replyTemplates.$inferSelect;
 
 function assertManager(actor: AuthUser) {
   if (!isApproverRole(actor.role)) throw forbidden("Only managers manage the template library");
+}
+
+/** A template tied to another workspace's brand is not there for this person. */
+async function assertInWorkspace(
+  db: DbOrTx,
+  actor: AuthUser,
+  template: TemplateRow | undefined,
+): Promise<TemplateRow> {
+  if (!template) throw notFound("Template");
+  if (template.brandId !== null) {
+    const [brand] = await db
+      .select({ workspaceId: brands.workspaceId })
+      .from(brands)
+      .where(eq(brands.id, template.brandId));
+    if (brand?.workspaceId !== actor.workspaceId) throw notFound("Template");
+  }
+  return template;
 }
 
 export async function listTemplates(
@@ -84,7 +101,7 @@ export async function saveTemplate(
     let row: TemplateRow | undefined;
     if (templateId) {
       [before] = await tx.select().from(replyTemplates).where(eq(replyTemplates.id, templateId));
-      if (!before) throw notFound("Template");
+      before = await assertInWorkspace(tx, actor, before);
       [row] = await tx
         .update(replyTemplates)
         .set(values)
@@ -112,8 +129,8 @@ export async function saveTemplate(
 export async function deleteTemplate(deps: Deps, actor: AuthUser, templateId: number): Promise<void> {
   assertManager(actor);
   await deps.db.transaction(async (tx) => {
-    const [before] = await tx.select().from(replyTemplates).where(eq(replyTemplates.id, templateId));
-    if (!before) throw notFound("Template");
+    const [found] = await tx.select().from(replyTemplates).where(eq(replyTemplates.id, templateId));
+    const before = await assertInWorkspace(tx, actor, found);
     await tx.delete(replyTemplates).where(eq(replyTemplates.id, templateId));
     await recordAudit(tx, {
       actor: { id: actor.id, email: actor.email },
