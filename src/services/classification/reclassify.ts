@@ -234,23 +234,6 @@ export async function reclassifyMentions(
   const holder = `reclassify:${randomUUID()}`;
   const lockName = `reclassify:${scope}`;
   const startedAt = deps.now();
-  const saved = keepsPosition && !options.restart ? await loadPosition(deps.db, scope, startedAt) : null;
-  if (options.restart && keepsPosition) await clearPosition(deps.db, scope);
-
-  const [remaining] = await deps.db
-    .select({ n: count() })
-    .from(mentions)
-    .where(and(gt(mentions.id, saved?.lastId ?? 0), ...filters));
-  const [corrected] =
-    mode === "unclassified"
-      ? [{ n: 0 }]
-      : await deps.db
-          .select({ n: count() })
-          .from(mentions)
-          .where(and(isCorrected, ...inScope));
-  const toDo = Math.min(remaining?.n ?? 0, options.maxMentions ?? Number.POSITIVE_INFINITY);
-  const useBatchApi =
-    typeof classifier.classifyBatch === "function" && (options.batchApi ?? toDo >= BATCH_API_MIN_MENTIONS);
   if (!(await acquireLease(deps.db, lockName, holder, LEASE_MS, startedAt))) {
     throw new AppError(
       "conflict",
@@ -261,105 +244,125 @@ export async function reclassifyMentions(
     acquireLease(deps.db, lockName, holder, LEASE_MS, deps.now()).catch(() => {});
   }, LEASE_RENEW_MS);
   (renewal as { unref?: () => void }).unref?.();
-
-  const progress: ReclassifyProgress = {
-    corrected: corrected?.n ?? 0,
-    total: (saved?.processed ?? 0) + toDo,
-    processed: saved?.processed ?? 0,
-    changed: saved?.changed ?? 0,
-    skipped: 0,
-    failed: 0,
-    lastId: saved?.lastId ?? 0,
-  };
-  const runId = options.recordRun === false ? null : await startRun(deps.db, "reclassify", startedAt);
-  let doneThisRun = 0;
-  let status: ReclassifyResult["status"] = "done";
-  let error: string | undefined;
-  options.onProgress?.({ ...progress });
-
   try {
-    for (;;) {
-      if (options.signal?.aborted) {
-        status = "stopped";
-        error = "interrupted";
-        break;
-      }
-      const limit = Math.min(batchSize, (options.maxMentions ?? Number.POSITIVE_INFINITY) - doneThisRun);
-      if (limit <= 0) {
-        status = "partial";
-        break;
-      }
-      const rows = await selectBatch(deps.db, progress.lastId, filters, limit);
-      if (rows.length === 0) break;
+    const saved = keepsPosition && !options.restart ? await loadPosition(deps.db, scope, startedAt) : null;
+    if (options.restart && keepsPosition) await clearPosition(deps.db, scope);
 
-      const inputs: ClassifyInput[] = rows.map((r) => ({
-        id: String(r.id),
-        text: r.text,
-        ...(r.reach != null ? { reach: r.reach } : {}),
-      }));
-      let answers: Map<number, EngineResult>;
-      try {
-        answers = await classifyRows(classifier, inputs, useBatchApi);
-      } catch (cause) {
-        status = "stopped";
-        error = cause instanceof Error ? cause.message : String(cause);
-        break;
-      }
+    const [remaining] = await deps.db
+      .select({ n: count() })
+      .from(mentions)
+      .where(and(gt(mentions.id, saved?.lastId ?? 0), ...filters));
+    const [corrected] =
+      mode === "unclassified"
+        ? [{ n: 0 }]
+        : await deps.db
+            .select({ n: count() })
+            .from(mentions)
+            .where(and(isCorrected, ...inScope));
+    const toDo = Math.min(remaining?.n ?? 0, options.maxMentions ?? Number.POSITIVE_INFINITY);
+    const useBatchApi =
+      typeof classifier.classifyBatch === "function" && (options.batchApi ?? toDo >= BATCH_API_MIN_MENTIONS);
 
-      const now = deps.now();
-      const outcome = await deps.db.transaction(async (tx) => {
-        const written = await writeBatch(
-          tx as unknown as Db,
-          rows,
-          answers,
-          now,
-          options.lateRouters ?? [],
-          limits,
-        );
-        const lastId = rows[rows.length - 1]!.id;
-        if (keepsPosition) {
-          await savePosition(
-            tx as unknown as Db,
-            scope,
-            {
-              lastId,
-              processed: progress.processed + rows.length,
-              changed: progress.changed + written.changed,
-            },
-            now,
-          );
+    const progress: ReclassifyProgress = {
+      corrected: corrected?.n ?? 0,
+      total: (saved?.processed ?? 0) + toDo,
+      processed: saved?.processed ?? 0,
+      changed: saved?.changed ?? 0,
+      skipped: 0,
+      failed: 0,
+      lastId: saved?.lastId ?? 0,
+    };
+    const runId = options.recordRun === false ? null : await startRun(deps.db, "reclassify", startedAt);
+    let doneThisRun = 0;
+    let status: ReclassifyResult["status"] = "done";
+    let error: string | undefined;
+    options.onProgress?.({ ...progress });
+
+    try {
+      for (;;) {
+        if (options.signal?.aborted) {
+          status = "stopped";
+          error = "interrupted";
+          break;
         }
-        return { ...written, lastId };
-      });
-      progress.processed += rows.length;
-      progress.changed += outcome.changed;
-      progress.skipped += outcome.skipped;
-      progress.failed += rows.length - answers.size;
-      progress.lastId = outcome.lastId;
-      doneThisRun += rows.length;
-      options.onProgress?.({ ...progress });
-      if (rows.length < limit) break;
+        const limit = Math.min(batchSize, (options.maxMentions ?? Number.POSITIVE_INFINITY) - doneThisRun);
+        if (limit <= 0) {
+          status = "partial";
+          break;
+        }
+        const rows = await selectBatch(deps.db, progress.lastId, filters, limit);
+        if (rows.length === 0) break;
+
+        const inputs: ClassifyInput[] = rows.map((r) => ({
+          id: String(r.id),
+          text: r.text,
+          ...(r.reach != null ? { reach: r.reach } : {}),
+        }));
+        let answers: Map<number, EngineResult>;
+        try {
+          answers = await classifyRows(classifier, inputs, useBatchApi);
+        } catch (cause) {
+          status = "stopped";
+          error = cause instanceof Error ? cause.message : String(cause);
+          break;
+        }
+
+        const now = deps.now();
+        const outcome = await deps.db.transaction(async (tx) => {
+          const written = await writeBatch(
+            tx as unknown as Db,
+            rows,
+            answers,
+            now,
+            options.lateRouters ?? [],
+            limits,
+          );
+          const lastId = rows[rows.length - 1]!.id;
+          if (keepsPosition) {
+            await savePosition(
+              tx as unknown as Db,
+              scope,
+              {
+                lastId,
+                processed: progress.processed + rows.length,
+                changed: progress.changed + written.changed,
+              },
+              now,
+            );
+          }
+          return { ...written, lastId };
+        });
+        progress.processed += rows.length;
+        progress.changed += outcome.changed;
+        progress.skipped += outcome.skipped;
+        progress.failed += rows.length - answers.size;
+        progress.lastId = outcome.lastId;
+        doneThisRun += rows.length;
+        options.onProgress?.({ ...progress });
+        if (rows.length < limit) break;
+      }
+      if (status === "done" && keepsPosition) await clearPosition(deps.db, scope);
+    } finally {
+      if (runId !== null) {
+        await finishRun(
+          deps.db,
+          runId,
+          { status: status === "stopped" ? "error" : "ok", items: doneThisRun, ...(error ? { error } : {}) },
+          deps.now(),
+        );
+      }
     }
-    if (status === "done" && keepsPosition) await clearPosition(deps.db, scope);
+    return {
+      ...progress,
+      status,
+      engine: engineLabel,
+      resumedAfter: saved?.lastId ?? null,
+      ...(error ? { error } : {}),
+    };
   } finally {
     clearInterval(renewal);
     await releaseLease(deps.db, lockName, holder);
-    if (runId !== null) {
-      await finishRun(
-        deps.db,
-        runId,
-        { status: status === "stopped" ? "error" : "ok", items: doneThisRun, ...(error ? { error } : {}) },
-        deps.now(),
-      );
-    }
   }
-  return {
-    ...progress,
-    status,
-    engine: engineLabel,
-    resumedAfter: saved?.lastId ?? null,
-    ...(error ? { error } : {}),
-  };
 }
 
 async function selectBatch(db: Db, afterId: number, filters: SQL[], limit: number): Promise<Row[]> {
