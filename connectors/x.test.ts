@@ -70,7 +70,7 @@ function oauthSignatureValid(
   header: string,
   secrets: [string, string],
 ): boolean {
-  const fields = Object.fromEntries(
+  const fields: Record<string, string> = Object.fromEntries(
     [...header.replace(/^OAuth /, "").matchAll(/([a-z_]+)="([^"]*)"/g)].map(([, k, v]) => [
       k,
       decodeURIComponent(v ?? ""),
@@ -79,12 +79,16 @@ function oauthSignatureValid(
   const { oauth_signature: signature, ...signed } = fields;
   const target = new URL(url);
   const params = [...target.searchParams, ...Object.entries(signed)]
-    .map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`)
-    .sort();
+    .map(([k, v]) => [percentEncode(k), percentEncode(v)])
+    .sort(([ak = "", av = ""], [bk = "", bv = ""]) => compareBytes(ak, bk) || compareBytes(av, bv))
+    .map(([k, v]) => `${k}=${v}`);
   const base = `${method}&${percentEncode(`${target.origin}${target.pathname}`)}&${percentEncode(params.join("&"))}`;
   const key = secrets.map(percentEncode).join("&");
   return createHmac("sha1", key).update(base).digest("base64") === signature;
 }
+
+/** OAuth sorts parameters by byte value, not by locale. */
+const compareBytes = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function recordSearches() {
   const seen: URL[] = [];
