@@ -152,6 +152,8 @@ export async function seedWebBench(dbFile: string, count: number) {
     }
   }
   await tx.commit();
+  // As the pipeline stores them: every mention heads its own group unless it repeats an earlier one.
+  await client.execute("UPDATE mentions SET group_id = id");
   for (const row of derived.rows) await client.execute(String(row.sql));
   await client.execute("INSERT INTO mentions_fts(mentions_fts) VALUES ('rebuild')");
   await client.execute(

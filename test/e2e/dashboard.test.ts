@@ -144,7 +144,7 @@ describe("dashboard in Chromium", () => {
     await page.keyboard.press("j");
     await expect(rows.nth(0).getAttribute("class")).resolves.toContain("current");
     await page.keyboard.press("a"); // assign the first to me, moves on
-    await page.locator('li.mention[data-id="' + first + '"] .assignee').waitFor();
+    await page.locator(`li.mention[data-id="${first}"] .assignee`).waitFor();
     await page.keyboard.press("d"); // dismiss the second
     await page.locator(`li.mention[data-id="${second}"][data-status="dismissed"]`).waitFor();
     await page.keyboard.press("e"); // escalate the third

@@ -69,7 +69,8 @@ export const mentions = sqliteTable(
     index("mentions_source_created").on(t.sourceId, t.createdAt),
     index("mentions_category_created").on(t.category, t.createdAt),
     index("mentions_assignee_created").on(t.assigneeId, t.createdAt),
-    index("mentions_group").on(t.groupId),
+    // Only real near-duplicates (not group heads): counting a page's duplicates is a handful of lookups.
+    index("mentions_duplicates").on(t.groupId).where(sql`group_id <> id`),
     index("mentions_thread").on(t.threadId),
     index("mentions_open_queue")
       .on(t.slaDueAt, t.id)
@@ -89,7 +90,10 @@ export const mentionBrands = sqliteTable(
       .notNull()
       .references(() => brands.id),
   },
-  (t) => [primaryKey({ columns: [t.mentionId, t.brandId] }), index("mention_brands_brand").on(t.brandId, t.mentionId)],
+  (t) => [
+    primaryKey({ columns: [t.mentionId, t.brandId] }),
+    index("mention_brands_brand").on(t.brandId, t.mentionId),
+  ],
 );
 
 export const notes = sqliteTable("notes", {

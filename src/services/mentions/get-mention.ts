@@ -67,7 +67,12 @@ export async function getMention(deps: Deps, viewer: AuthUser, id: number): Prom
     ? await related(sql`${mentions.threadId} = ${extra.threadId} AND ${mentions.sourceId} = ${row.sourceId}`)
     : [];
   const byAuthor = extra?.authorKey ? await related(sql`${mentions.authorKey} = ${extra.authorKey}`) : [];
-  const duplicates = row.groupId ? await related(sql`${mentions.groupId} = ${row.groupId}`) : [];
+  // The head, or the rows in the partial index `mentions_duplicates`.
+  const duplicates = row.groupId
+    ? await related(
+        sql`((${mentions.groupId} = ${row.groupId} AND ${mentions.groupId} <> ${mentions.id}) OR ${mentions.id} = ${row.groupId})`,
+      )
+    : [];
 
   const correctors = deps.db
     .$with("correctors")

@@ -200,7 +200,7 @@ export async function hydrate(
       const dupRows = await deps.db
         .select({ groupId: mentions.groupId, count: sql<number>`count(*)` })
         .from(mentions)
-        .where(and(inArray(mentions.groupId, ids), sql`${mentions.id} <> ${mentions.groupId}`))
+        .where(and(inArray(mentions.groupId, ids), sql`${mentions.groupId} <> ${mentions.id}`))
         .groupBy(mentions.groupId);
       for (const row of dupRows) duplicates.set(row.groupId!, Number(row.count));
     }
