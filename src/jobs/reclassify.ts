@@ -3,8 +3,6 @@
 // so a Workers invocation stays short — what is left waits for the next run.
 import { LocalEngine } from "../classifier/index.js";
 import type { Deps } from "../deps.js";
-import { urgentAlertRouter } from "../pipeline/routers/urgent-alert.js";
-import { publicBaseUrl } from "../services/alerts/links.js";
 import {
   type ReclassifyClassifier,
   type ReclassifyResult,
@@ -26,14 +24,9 @@ export async function runClassifyUnclassified(
     // Plain calls: these mentions are waiting in the live queue, not a backfill that can wait for a batch.
     batchApi: false,
     recordRun: false,
-    // Ingest routed these without a classification: an urgent one has not alerted yet. Same settings as
-    // buildRuntime's alert router; the other routers already ran at ingest and are not safe to repeat.
-    lateRouters: [
-      urgentAlertRouter({
-        publicUrl: publicBaseUrl(deps.env),
-        ...(deps.env.SLACK_WEBHOOK_URL ? { fallbackWebhookUrl: deps.env.SLACK_WEBHOOK_URL } : {}),
-      }),
-    ],
+    // Ingest routed these without a classification, so an urgent one has not alerted and a rights flag has
+    // made no event. Every router is safe to run again (outbox keys, already-attached follow-ups are skipped).
+    lateRouters: deps.routers,
   });
   if (result.status === "stopped")
     throw new Error(`classifying unclassified mentions stopped: ${result.error}`);

@@ -4,6 +4,7 @@ import { sources, users } from "../../src/db/schema/index.js";
 import type { Classification } from "../../src/domain/taxonomy.js";
 import { loadIngestContext } from "../../src/pipeline/context.js";
 import { prepareMentions } from "../../src/pipeline/prepare.js";
+import type { Router } from "../../src/pipeline/route.js";
 import { storePage } from "../../src/pipeline/store.js";
 import type { MentionClassifier } from "../../src/pipeline/types.js";
 import type { EngineResult, ReclassifyClassifier } from "../../src/services/classification/reclassify.js";
@@ -33,7 +34,13 @@ export async function storeTexts(
   deps: TestDeps,
   source: Awaited<ReturnType<typeof addSource>>,
   texts: string[],
-  options: { classifier?: MentionClassifier; createdAt?: Date; prefix?: string } = {},
+  options: {
+    classifier?: MentionClassifier;
+    createdAt?: Date;
+    prefix?: string;
+    authorHandle?: string;
+    routers?: Router[];
+  } = {},
 ): Promise<number[]> {
   const ctx = await loadIngestContext(
     { ...deps, ...(options.classifier ? { classifier: options.classifier } : {}) },
@@ -41,13 +48,19 @@ export async function storeTexts(
   );
   const createdAt = options.createdAt ?? new Date("2026-11-20T10:00:00Z");
   const prepared = await prepareMentions(
-    texts.map((text, i) => ({ externalId: `${options.prefix ?? "m"}-${i}`, text, createdAt })),
+    texts.map((text, i) => ({
+      externalId: `${options.prefix ?? "m"}-${i}`,
+      text,
+      createdAt,
+      ...(options.authorHandle ? { authorHandle: options.authorHandle } : {}),
+    })),
     ctx.prepare,
   );
   const result = await storePage(deps.database, prepared, {
     sourceId: source.id,
     now: deps.now(),
     brandSla: ctx.brandSla,
+    ...(options.routers ? { routers: options.routers } : {}),
   });
   return result.inserted.map((m) => m.id);
 }

@@ -1,11 +1,22 @@
 import { asc, eq, inArray, like } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LocalEngine } from "../../src/classifier/index.js";
-import { classifications, hourlyCounts, jobRuns, mentions, outbox } from "../../src/db/schema/index.js";
+import {
+  accountLinks,
+  accounts,
+  classifications,
+  hourlyCounts,
+  jobRuns,
+  mentions,
+  outbox,
+  rightsEvents,
+} from "../../src/db/schema/index.js";
 import { DEFAULT_SLA_MINUTES } from "../../src/domain/sla.js";
+import { RIGHTS_EVENT_FLAGS } from "../../src/domain/taxonomy.js";
 import { runClassifyUnclassified } from "../../src/jobs/reclassify.js";
 import { JOBS } from "../../src/jobs/schedule.js";
 import { runJob } from "../../src/jobs/scheduler.js";
+import { buildRuntime } from "../../src/runtime.js";
 import { reclassifyMentions } from "../../src/services/classification/reclassify.js";
 import { correctClassification } from "../../src/services/mentions/correct-classification.js";
 import { createTestDeps, type TestDeps } from "../helpers/deps.js";
@@ -349,9 +360,11 @@ describe("the unclassified job", () => {
     );
     expect(await deps.db.select().from(outbox)).toEqual([]);
 
-    await runClassifyUnclassified(deps);
-    await runClassifyUnclassified(deps);
-    await reclassifyMentions(deps, { engine: "local" });
+    // The runtime's routers, as `npm start` and the Worker wire them.
+    const runtime = await buildRuntime(deps);
+    await runClassifyUnclassified(runtime);
+    await runClassifyUnclassified(runtime);
+    await reclassifyMentions(runtime, { engine: "local" });
 
     const [row] = await mentionRows([urgent!]);
     expect(row).toMatchObject({ severity: "critical", flags: ["self_harm"] });
@@ -362,6 +375,50 @@ describe("the unclassified job", () => {
     expect(JSON.stringify(messages[0]!.payload)).toContain("possible self-harm");
     expect((await mentionRows([alreadyCritical!]))[0]!.flags).toContain("attorney");
     expect(calm).toBeDefined();
+  });
+
+  it("turns the rights flags of a late-classified post by a linked author into rights events", async () => {
+    const runtime = await buildRuntime(deps);
+    const source = await addSource(deps, "reviews");
+    const [earlier] = await storeTexts(deps, source, ["Acme Recovery sent me a letter"], {
+      classifier: everythingPraise,
+      authorHandle: "pat_doe",
+      prefix: "earlier",
+      routers: runtime.routers,
+    });
+    const [account] = await deps.db
+      .insert(accounts)
+      .values({ workspaceId: deps.workspaceId, reference: "ACC-1", displayName: "Pat Doe" })
+      .returning();
+    await deps.db.insert(accountLinks).values({
+      mentionId: earlier!,
+      accountId: account!.id,
+      score: 100,
+      evidence: [],
+      status: "confirmed",
+      decidedAt: NOW,
+    });
+    // Stored while the classifier was down: routed at ingest without flags, so no event yet.
+    const [late] = await storeTexts(
+      deps,
+      source,
+      ["@AcmeRecovery stop calling me. I dispute this debt, it is not mine"],
+      {
+        authorHandle: "pat_doe",
+        prefix: "late",
+        routers: runtime.routers,
+      },
+    );
+    expect(await deps.db.select().from(rightsEvents)).toEqual([]);
+
+    await runClassifyUnclassified(runtime);
+
+    const [row] = await mentionRows([late!]);
+    const rights = row!.flags.filter((f) => (RIGHTS_EVENT_FLAGS as readonly string[]).includes(f));
+    expect(rights.length).toBeGreaterThan(0);
+    const events = await deps.db.select().from(rightsEvents).where(eq(rightsEvents.mentionId, late!));
+    expect(events.map((e) => e.flag).sort()).toEqual([...rights].sort());
+    expect(events.every((e) => e.accountId === account!.id)).toBe(true);
   });
 
   it("uses the runtime's classifier and does at most a bounded number per run", async () => {
