@@ -19,7 +19,7 @@ import { errorHandler } from "./errors.js";
 import { csrfGuard, loadAuth, requireLogin } from "./middleware/auth.js";
 import { type ApiOperation, buildOpenApi } from "./openapi.js";
 import { accountsApiDocs, accountsRoutes } from "./routes/accounts.js";
-import { alertsRoutes } from "./routes/alerts.js";
+import { alertsApiDocs, alertsRoutes } from "./routes/alerts.js";
 import { adminApiDocs, adminRoutes } from "./routes/admin.js";
 import { ingestRoutes } from "./routes/ingest.js";
 import { feedRoutes, mentionsApiDocs, mentionsApiRoutes } from "./routes/mentions.js";
@@ -85,6 +85,7 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}) {
     ...adminApiDocs,
     ...repliesApiDocs,
     ...accountsApiDocs,
+    ...alertsApiDocs,
     ...(options.apiDocs ?? []),
   ];
   app.get("/api/openapi.json", (c) => c.json(buildOpenApi(apiDocs, "1")));

@@ -209,3 +209,53 @@ describe("/alerts", () => {
     expect(html).toContain('href="/feed?brand=acme-recovery"');
   });
 });
+
+describe("/api/alerts", () => {
+  it("offers the same powers as JSON, with webhooks redacted, for managers only", async () => {
+    expect((await ctx.app.request("/api/alerts", authed(await login(ctx, "responder")))).status).toBe(403);
+    const put = await ctx.app.request(
+      `/api/alerts/brands/${ctx.deps.companyBrandId}/slack-webhook`,
+      authed(manager, { method: "PUT", body: JSON.stringify({ url: SECRET_HOOK }) }),
+    );
+    expect(put.status).toBe(200);
+    const added = await ctx.app.request(
+      "/api/alerts/recipients",
+      authed(manager, {
+        method: "POST",
+        body: JSON.stringify({ email: "dir@example.com", timeZone: "America/Chicago" }),
+      }),
+    );
+    expect(added.status).toBe(201);
+    const bad = await ctx.app.request(
+      "/api/alerts/recipients",
+      authed(manager, {
+        method: "POST",
+        body: JSON.stringify({ email: "dir@example.com", timeZone: "Chicago" }),
+      }),
+    );
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe("bad_request");
+    await enqueueOutbox(
+      ctx.deps.db,
+      { kind: "slack", idempotencyKey: "urgent:9", destination: SECRET_HOOK, payload: { text: "x" } },
+      new Date(),
+    );
+    const res = await ctx.app.request("/api/alerts", authed(manager));
+    const body = (await res.json()) as {
+      outbox: { pending: number; items: { destination: string; payload?: unknown }[] };
+      brands: { slug: string; slackWebhook: string | null }[];
+      recipients: { email: string; timeZone: string }[];
+    };
+    expect(JSON.stringify(body)).not.toContain("supersecrettoken");
+    expect(body.outbox.pending).toBe(1);
+    expect(body.outbox.items[0]).not.toHaveProperty("payload");
+    expect(body.brands.find((b) => b.slug === "acme-recovery")!.slackWebhook).toBe(
+      "https://hooks.slack.com/…9f3a",
+    );
+    expect(body.recipients).toMatchObject([{ email: "dir@example.com", timeZone: "America/Chicago" }]);
+    const docs = (await (await ctx.app.request("/api/openapi.json", authed(manager))).json()) as {
+      paths: Record<string, unknown>;
+    };
+    expect(Object.keys(docs.paths)).toContain("/api/alerts/recipients");
+  });
+});

@@ -7,8 +7,10 @@ import { AppError } from "../../errors.js";
 import { outboxSummary } from "../../services/alerts/outbox.js";
 import {
   addRecipient,
+  displayDestination,
   listRecipients,
   recentSpikes,
+  redactWebhook,
   removeRecipient,
   retryOutboxRow,
   sendTestAlert,
@@ -19,6 +21,7 @@ import {
 } from "../../services/alerts/settings.js";
 import type { WebEnv } from "../context.js";
 import { requireRole } from "../middleware/auth.js";
+import type { ApiOperation } from "../openapi.js";
 import { validate } from "../validate.js";
 import { AlertsPage } from "../views/alerts-page.js";
 
@@ -30,6 +33,14 @@ const recipientForm = z.object({
   brandId: z.union([z.literal(""), z.coerce.number().int().positive()]).default(""),
 });
 const sensitivityForm = z.object({ sensitivity: z.enum(["fewer", "balanced", "more"]) });
+const webhookBody = z.object({
+  url: z.string().max(2000).describe('the incoming webhook URL; "" removes it'),
+});
+const recipientBody = z.object({
+  email: z.string().max(320),
+  timeZone: z.string().max(100).describe("IANA zone, e.g. America/New_York"),
+  brandId: z.number().int().positive().nullable().default(null).describe("null: the company brand"),
+});
 
 const DONE: Record<string, string> = {
   retry: "Queued again: it goes out within a minute.",
@@ -83,51 +94,150 @@ export function alertsRoutes(deps: Deps) {
     }
   };
 
-  return new Hono<WebEnv>()
-    .use("/alerts", requireRole("admin", "manager"))
-    .use("/alerts/*", requireRole("admin", "manager"))
-    .get("/alerts", async (c) => {
-      const done = c.req.query("done");
-      return page(c, done && DONE[done] ? { ok: true, text: DONE[done] } : undefined);
-    })
-    .post("/alerts/outbox/:id/retry", validate("param", idParam), (c) =>
-      orShowError(c, async () => {
-        await retryOutboxRow(deps, c.get("user"), c.req.valid("param").id);
-        return "retry";
-      }),
-    )
-    .post("/alerts/brands/:id/webhook", validate("param", idParam), validate("form", webhookForm), (c) =>
-      orShowError(c, async () => {
-        await setBrandWebhook(deps, c.get("user"), c.req.valid("param").id, c.req.valid("form").url);
-        return "webhook";
-      }),
-    )
-    .post("/alerts/brands/:id/test", validate("param", idParam), (c) =>
-      orShowError(c, async () =>
-        (await sendTestAlert(deps, c.get("user"), c.req.valid("param").id)) ? "test" : "no-webhook",
-      ),
-    )
-    .post("/alerts/recipients", validate("form", recipientForm), (c) =>
-      orShowError(c, async () => {
-        const form = c.req.valid("form");
-        await addRecipient(deps, c.get("user"), {
-          email: form.email,
-          timeZone: form.timeZone,
-          brandId: form.brandId === "" ? null : form.brandId,
+  return (
+    new Hono<WebEnv>()
+      .use("/alerts", requireRole("admin", "manager"))
+      .use("/alerts/*", requireRole("admin", "manager"))
+      .get("/alerts", async (c) => {
+        const done = c.req.query("done");
+        return page(c, done && DONE[done] ? { ok: true, text: DONE[done] } : undefined);
+      })
+      .post("/alerts/outbox/:id/retry", validate("param", idParam), (c) =>
+        orShowError(c, async () => {
+          await retryOutboxRow(deps, c.get("user"), c.req.valid("param").id);
+          return "retry";
+        }),
+      )
+      .post("/alerts/brands/:id/webhook", validate("param", idParam), validate("form", webhookForm), (c) =>
+        orShowError(c, async () => {
+          await setBrandWebhook(deps, c.get("user"), c.req.valid("param").id, c.req.valid("form").url);
+          return "webhook";
+        }),
+      )
+      .post("/alerts/brands/:id/test", validate("param", idParam), (c) =>
+        orShowError(c, async () =>
+          (await sendTestAlert(deps, c.get("user"), c.req.valid("param").id)) ? "test" : "no-webhook",
+        ),
+      )
+      .post("/alerts/recipients", validate("form", recipientForm), (c) =>
+        orShowError(c, async () => {
+          const form = c.req.valid("form");
+          await addRecipient(deps, c.get("user"), {
+            email: form.email,
+            timeZone: form.timeZone,
+            brandId: form.brandId === "" ? null : form.brandId,
+          });
+          return "recipient-added";
+        }),
+      )
+      .post("/alerts/recipients/:id/delete", validate("param", idParam), (c) =>
+        orShowError(c, async () => {
+          await removeRecipient(deps, c.get("user"), c.req.valid("param").id);
+          return "recipient-removed";
+        }),
+      )
+      .post("/alerts/sensitivity", validate("form", sensitivityForm), (c) =>
+        orShowError(c, async () => {
+          await setSensitivity(deps, c.get("user"), c.req.valid("form").sensitivity);
+          return "sensitivity";
+        }),
+      )
+      // The same powers as JSON (see alertsApiDocs).
+      .use("/api/alerts", requireRole("admin", "manager"))
+      .use("/api/alerts/*", requireRole("admin", "manager"))
+      .get("/api/alerts", async (c) => {
+        const user = c.get("user");
+        const summary = await outboxSummary(deps.db);
+        return c.json({
+          outbox: {
+            pending: summary.pending,
+            failed: summary.failed,
+            sent: summary.sent,
+            items: summary.rows.map(({ payload: _payload, destination, ...row }) => ({
+              ...row,
+              destination: displayDestination(row.kind, destination),
+            })),
+          },
+          spikes: (await recentSpikes(deps, user)).map(({ explanation: _raw, details, ...spike }) => ({
+            ...spike,
+            ...details,
+          })),
+          sensitivity: await workspaceSensitivity(deps, user),
+          brands: (await workspaceBrands(deps, user)).map(({ slackWebhookUrl, ...b }) => ({
+            ...b,
+            slackWebhook: redactWebhook(slackWebhookUrl),
+          })),
+          recipients: await listRecipients(deps, user),
         });
-        return "recipient-added";
-      }),
-    )
-    .post("/alerts/recipients/:id/delete", validate("param", idParam), (c) =>
-      orShowError(c, async () => {
+      })
+      .post("/api/alerts/outbox/:id/retry", validate("param", idParam), async (c) => {
+        await retryOutboxRow(deps, c.get("user"), c.req.valid("param").id);
+        return c.json({ ok: true });
+      })
+      .put(
+        "/api/alerts/brands/:id/slack-webhook",
+        validate("param", idParam),
+        validate("json", webhookBody),
+        async (c) => {
+          await setBrandWebhook(deps, c.get("user"), c.req.valid("param").id, c.req.valid("json").url);
+          return c.json({ ok: true });
+        },
+      )
+      .post("/api/alerts/recipients", validate("json", recipientBody), async (c) => {
+        const id = await addRecipient(deps, c.get("user"), c.req.valid("json"));
+        return c.json({ id }, 201);
+      })
+      .delete("/api/alerts/recipients/:id", validate("param", idParam), async (c) => {
         await removeRecipient(deps, c.get("user"), c.req.valid("param").id);
-        return "recipient-removed";
-      }),
-    )
-    .post("/alerts/sensitivity", validate("form", sensitivityForm), (c) =>
-      orShowError(c, async () => {
-        await setSensitivity(deps, c.get("user"), c.req.valid("form").sensitivity);
-        return "sensitivity";
-      }),
-    );
+        return c.json({ ok: true });
+      })
+      .put("/api/alerts/sensitivity", validate("json", sensitivityForm), async (c) => {
+        await setSensitivity(deps, c.get("user"), c.req.valid("json").sensitivity);
+        return c.json({ ok: true });
+      })
+  );
 }
+
+const MANAGERS = ["admin", "manager"];
+export const alertsApiDocs: ApiOperation[] = [
+  {
+    method: "get",
+    path: "/api/alerts",
+    summary:
+      "Outbox (pending, failed with the fix, latest sent), recent spikes with explanations, webhooks (redacted), digest recipients, sensitivity",
+    roles: MANAGERS,
+  },
+  {
+    method: "post",
+    path: "/api/alerts/outbox/:id/retry",
+    summary: "Send a failed or waiting message again (never one already sent)",
+    roles: MANAGERS,
+  },
+  {
+    method: "put",
+    path: "/api/alerts/brands/:id/slack-webhook",
+    summary: "Set or remove a brand's Slack incoming webhook",
+    body: webhookBody,
+    roles: MANAGERS,
+  },
+  {
+    method: "post",
+    path: "/api/alerts/recipients",
+    summary: "Add a weekly digest recipient (e-mail and IANA time zone)",
+    body: recipientBody,
+    roles: MANAGERS,
+  },
+  {
+    method: "delete",
+    path: "/api/alerts/recipients/:id",
+    summary: "Remove a digest recipient",
+    roles: MANAGERS,
+  },
+  {
+    method: "put",
+    path: "/api/alerts/sensitivity",
+    summary: "Spike sensitivity: fewer, balanced or more",
+    body: sensitivityForm,
+    roles: MANAGERS,
+  },
+];
