@@ -30,3 +30,20 @@ export async function filterOptions(deps: Deps, viewer: AuthUser): Promise<Filte
   ]);
   return { sources: sourceRows, brands: brandRows, users: userRows };
 }
+
+/**
+ * The same, remembered per workspace for a few seconds: the lists change rarely and every feed page shows
+ * them. Built per app (never at module scope), so tests and processes do not share it.
+ */
+export function cachedFilterOptions(ttlMs = 10_000) {
+  const cache = new Map<number, { at: number; value: Promise<FilterOptions> }>();
+  return (deps: Deps, viewer: AuthUser): Promise<FilterOptions> => {
+    const now = Date.now();
+    const hit = cache.get(viewer.workspaceId);
+    if (hit && now - hit.at < ttlMs) return hit.value;
+    const value = filterOptions(deps, viewer);
+    cache.set(viewer.workspaceId, { at: now, value });
+    value.catch(() => cache.delete(viewer.workspaceId));
+    return value;
+  };
+}

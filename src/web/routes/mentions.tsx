@@ -8,7 +8,7 @@ import { addNote } from "../../services/mentions/add-note.js";
 import { assignMentions } from "../../services/mentions/assign-mentions.js";
 import { changeStatus } from "../../services/mentions/change-status.js";
 import { correctClassification } from "../../services/mentions/correct-classification.js";
-import { filterOptions } from "../../services/mentions/filter-options.js";
+import { cachedFilterOptions } from "../../services/mentions/filter-options.js";
 import { getMention } from "../../services/mentions/get-mention.js";
 import { listMentions } from "../../services/mentions/list-mentions.js";
 import {
@@ -40,13 +40,14 @@ const bulkFormSchema = z.object({
 });
 
 export function feedRoutes(deps: Deps) {
+  const loadOptions = cachedFilterOptions();
   return new Hono<WebEnv>()
     .get("/feed", async (c) => {
       const user = c.get("user");
       const url = new URL(c.req.url);
       const values = Object.fromEntries(url.searchParams);
       const parsed = listMentionsQuerySchema.safeParse(values);
-      const options = await filterOptions(deps, user);
+      const options = await loadOptions(deps, user);
       const back = url.pathname + url.search;
       const common = {
         user,

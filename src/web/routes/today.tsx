@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { Deps } from "../../deps.js";
 import { badRequest } from "../../errors.js";
-import { filterOptions } from "../../services/mentions/filter-options.js";
+import { cachedFilterOptions } from "../../services/mentions/filter-options.js";
 import { mentionFiltersSchema } from "../../services/mentions/schemas.js";
 import { markFeedSeen, todayView } from "../../services/today/today.js";
 import { deleteView, listViews, saveView, saveViewSchema } from "../../services/views/saved-views.js";
@@ -15,6 +15,7 @@ import { TodayPage } from "../views/today-page.js";
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 
 export function todayRoutes(deps: Deps) {
+  const loadOptions = cachedFilterOptions();
   return new Hono<WebEnv>()
     .get("/", async (c) => {
       const user = c.get("user");
@@ -31,7 +32,7 @@ export function todayRoutes(deps: Deps) {
           csrfToken={c.get("auth")?.csrfToken ?? null}
           view={view}
           values={values}
-          options={await filterOptions(deps, user)}
+          options={await loadOptions(deps, user)}
           now={deps.now()}
           back={url.pathname + url.search}
         />,
