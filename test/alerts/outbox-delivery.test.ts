@@ -4,6 +4,7 @@ import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { outbox } from "../../src/db/schema/index.js";
 import { runDeliverOutbox } from "../../src/jobs/deliver-outbox.js";
+import { MAX_ATTEMPTS } from "../../src/notify/retry.js";
 import { enqueueOutbox, requeueOutbox } from "../../src/services/alerts/outbox.js";
 import { createTestDeps, type TestDeps } from "../helpers/deps.js";
 import { startHttpServer, type TestServer } from "../helpers/http-server.js";
@@ -145,6 +146,21 @@ describe("outbox delivery to Slack", () => {
     expect(a.sent + b.sent).toBe(12);
     expect(delivered).toHaveLength(12);
     expect(new Set(delivered).size).toBe(12);
+  });
+
+  it("after a day of retries asks a person, and a manual retry starts a fresh schedule", async () => {
+    answer = () => ({ status: 503, body: "" });
+    await enqueue("urgent:old");
+    await deps.db.update(outbox).set({ attempts: MAX_ATTEMPTS - 1 });
+    const report = await runAt(minutes(0));
+    expect(report.failed).toBe(1);
+    const [row] = await deps.db.select().from(outbox);
+    expect(row).toMatchObject({ status: "failed" });
+    expect(row!.fix).toMatch(/Still failing after a day of retries.*Slack webhook/);
+    await requeueOutbox(deps.db, row!.id, minutes(1));
+    await runAt(minutes(1));
+    const [again] = await deps.db.select().from(outbox);
+    expect(again).toMatchObject({ status: "pending", attempts: 1 });
   });
 
   it("treats an unreachable webhook as retryable", async () => {

@@ -79,11 +79,14 @@ export async function markFailed(db: Db, id: number, error: string, fix: string)
     .where(eq(outbox.id, id));
 }
 
-/** Puts a failed (or pending) row back in line now; sent rows stay sent so a retry never sends twice. */
+/**
+ * Puts a failed (or pending) row back in line now, with a fresh retry schedule (a person fixed something);
+ * sent rows stay sent so a retry never sends twice.
+ */
 export async function requeueOutbox(db: DbLike, id: number, now: Date): Promise<OutboxRow | null> {
   const [row] = await db
     .update(outbox)
-    .set({ status: "pending", nextAttemptAt: now, fix: null })
+    .set({ status: "pending", nextAttemptAt: now, attempts: 0, fix: null })
     .where(and(eq(outbox.id, id), inArray(outbox.status, ["failed", "pending"])))
     .returning();
   return row ?? null;
