@@ -1,5 +1,5 @@
 // The feed, the queue and `GET /api/mentions`: filtered, keyset-paginated, newest first (or most urgent first).
-import { and, asc, desc, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { can } from "../../auth/roles.js";
 import type { AuthUser } from "../../auth/types.js";
@@ -150,11 +150,21 @@ export function listColumns(showPii: boolean) {
     slaDueAt: mentions.slaDueAt,
     firstResponseAt: mentions.firstResponseAt,
     groupId: mentions.groupId,
+    // Brands and the near-duplicate count come with the row: one statement per page instead of three.
+    brandsJson: sql<string>`(SELECT json_group_array(json_object('id', b.id, 'slug', b.slug, 'name', b.name, 'kind', b.kind)) FROM mention_brands AS mb JOIN brands AS b ON b.id = mb.brand_id WHERE mb.mention_id = ${mentions.id})`,
+    duplicateCount: sql<number>`(SELECT count(*) FROM mentions AS d WHERE d.group_id = ${mentions.id} AND d.group_id <> d.id)`,
   };
 }
 
+type ListColumns = ReturnType<typeof listColumns>;
 type ListRow = {
-  [K in keyof ReturnType<typeof listColumns>]: ReturnType<typeof listColumns>[K]["_"]["data"] | null;
+  [K in keyof ListColumns]:
+    | (ListColumns[K] extends { _: { data: infer D } }
+        ? D
+        : ListColumns[K] extends { _: { type: infer T } }
+          ? T
+          : never)
+    | null;
 };
 
 export function baseListQuery(deps: Deps, showPii: boolean) {
@@ -171,44 +181,15 @@ export function baseListQuery(deps: Deps, showPii: boolean) {
 
 /** Adds brands and duplicate counts to a page of rows: two small queries keyed by the page's ids. */
 export async function hydrate(
-  deps: Deps,
+  _deps: Deps,
   rows: ListRow[],
   showPii: boolean,
   countDuplicates: boolean,
 ): Promise<MentionListItem[]> {
-  const ids = rows.map((r) => r.id!);
-  const brandsByMention = new Map<number, MentionListItem["brands"]>();
-  const duplicates = new Map<number, number>();
-  if (ids.length > 0) {
-    const brandRows = await deps.db
-      .select({
-        mentionId: mentionBrands.mentionId,
-        id: brands.id,
-        slug: brands.slug,
-        name: brands.name,
-        kind: brands.kind,
-      })
-      .from(mentionBrands)
-      .innerJoin(brands, eq(brands.id, mentionBrands.brandId))
-      .where(inArray(mentionBrands.mentionId, ids));
-    for (const { mentionId, ...brand } of brandRows) {
-      const list = brandsByMention.get(mentionId) ?? [];
-      list.push(brand);
-      brandsByMention.set(mentionId, list);
-    }
-    if (countDuplicates) {
-      const dupRows = await deps.db
-        .select({ groupId: mentions.groupId, count: sql<number>`count(*)` })
-        .from(mentions)
-        .where(and(inArray(mentions.groupId, ids), sql`${mentions.groupId} <> ${mentions.id}`))
-        .groupBy(mentions.groupId);
-      for (const row of dupRows) duplicates.set(row.groupId!, Number(row.count));
-    }
-  }
   return rows.map((r) => ({
     id: r.id!,
     source: { id: r.sourceId!, name: r.sourceName!, type: r.sourceType! },
-    brands: brandsByMention.get(r.id!) ?? [],
+    brands: (JSON.parse(r.brandsJson ?? "[]") as MentionListItem["brands"]).sort((a, b) => a.id - b.id),
     author: { handle: r.authorHandle ?? null, name: r.authorName ?? null },
     url: r.url ?? null,
     text: r.text!,
@@ -226,7 +207,7 @@ export async function hydrate(
     slaDueAt: r.slaDueAt ? r.slaDueAt.toISOString() : null,
     firstResponseAt: r.firstResponseAt ? r.firstResponseAt.toISOString() : null,
     groupId: r.groupId ?? null,
-    duplicates: duplicates.get(r.id!) ?? 0,
+    duplicates: countDuplicates ? Number(r.duplicateCount ?? 0) : 0,
   }));
 }
 
