@@ -1,13 +1,13 @@
 // `rapport classify [--input <file>] [--engine local|claude|hybrid]`: JSONL {"id","text"} in, one JSONL
 // classification per input out, in order. No database: it runs anywhere the committed weights are.
 import { createReadStream, existsSync } from "node:fs";
-import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { z } from "zod";
 import { createClassifier } from "../classifier/index.js";
 import type { ClassifierEngine, ClassifyInput } from "../classifier/types.js";
 import { loadEnv } from "../env.js";
 import { parseCliArgs } from "./args.js";
+import { readJsonl } from "./jsonl.js";
 import { type Command, UsageError } from "./types.js";
 
 const ENGINES = ["local", "claude", "hybrid"] as const;
@@ -27,28 +27,8 @@ export interface ClassifyConfig {
 }
 
 async function readInputs(stream: Readable): Promise<{ items: ClassifyInput[]; errors: string[] }> {
-  const items: ClassifyInput[] = [];
-  const errors: string[] = [];
-  let lineNumber = 0;
-  for await (const line of createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY })) {
-    lineNumber++;
-    if (line.trim() === "") continue;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(line);
-    } catch {
-      errors.push(`line ${lineNumber}: not valid JSON`);
-      continue;
-    }
-    const parsed = inputLine.safeParse(raw);
-    if (!parsed.success) {
-      const what = parsed.error.issues.map((i) => `${i.path.join(".") || "value"}: ${i.message}`).join("; ");
-      errors.push(`line ${lineNumber}: expected {"id","text"} (${what})`);
-      continue;
-    }
-    items.push(parsed.data);
-  }
-  return { items, errors };
+  const { rows, errors } = await readJsonl(stream, inputLine, '{"id","text"}');
+  return { items: rows, errors };
 }
 
 export function createClassifyCommand(
