@@ -31,17 +31,37 @@ function rows(n: number) {
   }));
 }
 
-async function freshDeps(dir: string, name: string): Promise<{ deps: Deps; sourceId: number; workspaceId: number }> {
-  const env = loadEnv({ DATABASE_URL: `file:${join(dir, `${name}.db`)}`, RAPPORT_DEMO: "0", LOG_LEVEL: "silent" });
+async function freshDeps(
+  dir: string,
+  name: string,
+): Promise<{ deps: Deps; sourceId: number; workspaceId: number }> {
+  const env = loadEnv({
+    DATABASE_URL: `file:${join(dir, `${name}.db`)}`,
+    RAPPORT_DEMO: "0",
+    LOG_LEVEL: "silent",
+  });
   const deps = await buildRuntime(await buildDeps(env, { log: silentLogger }));
   const [ws] = await deps.db.insert(workspaces).values({ name: "Bench" }).returning();
   const [brand] = await deps.db
     .insert(brands)
-    .values({ workspaceId: ws!.id, name: "Acme Recovery", slug: "acme", kind: "company", keywords: ["@AcmeRecovery", "Acme Collections"] })
+    .values({
+      workspaceId: ws!.id,
+      name: "Acme Recovery",
+      slug: "acme",
+      kind: "company",
+      keywords: ["@AcmeRecovery", "Acme Collections"],
+    })
     .returning();
   const [source] = await deps.db
     .insert(sources)
-    .values({ workspaceId: ws!.id, brandId: brand!.id, name: "bench", type: "file", config: { path: "bench" }, enabled: false })
+    .values({
+      workspaceId: ws!.id,
+      brandId: brand!.id,
+      name: "bench",
+      type: "file",
+      config: { path: "bench" },
+      enabled: false,
+    })
     .returning();
   return { deps, sourceId: source!.id, workspaceId: ws!.id };
 }
@@ -80,7 +100,9 @@ export async function runIngestBench(n = Number(process.env.BENCH_INGEST_N ?? 10
         const chunk = batch.slice(j, j + perStatement);
         await tx.execute({
           sql: `INSERT INTO mentions (${columns.join(",")}) VALUES ${chunk.map(() => `(${columns.map(() => "?").join(",")})`).join(",")}`,
-          args: chunk.flatMap((row) => columns.map((c) => (c === "source_id" ? raw.sourceId : (row[c] ?? null)))),
+          args: chunk.flatMap((row) =>
+            columns.map((c) => (c === "source_id" ? raw.sourceId : (row[c] ?? null))),
+          ),
         });
       }
       await tx.commit();
@@ -92,8 +114,12 @@ export async function runIngestBench(n = Number(process.env.BENCH_INGEST_N ?? 10
     const rawRate = n / rawSeconds;
     const rate = result.imported / seconds;
     console.log(`ingest: ${n.toLocaleString("en-US")} mentions`);
-    console.log(`  pipeline import      ${rate.toFixed(0).padStart(8)} mentions/s  (${seconds.toFixed(2)} s, classified: ${classified ? "yes" : "no"})`);
-    console.log(`  raw batched insert   ${rawRate.toFixed(0).padStart(8)} mentions/s  (${rawSeconds.toFixed(2)} s)`);
+    console.log(
+      `  pipeline import      ${rate.toFixed(0).padStart(8)} mentions/s  (${seconds.toFixed(2)} s, classified: ${classified ? "yes" : "no"})`,
+    );
+    console.log(
+      `  raw batched insert   ${rawRate.toFixed(0).padStart(8)} mentions/s  (${rawSeconds.toFixed(2)} s)`,
+    );
     console.log(`  ratio                ${(rate / rawRate).toFixed(2)}  (target ≥ 0.5)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -51,9 +51,7 @@ export const fileRowSchema = z.object({
     }),
 });
 
-export type FileRow =
-  | { line: number; mention: NormalizedMention }
-  | { line: number; error: string };
+export type FileRow = { line: number; mention: NormalizedMention } | { line: number; error: string };
 
 export function fileFormat(path: string): "jsonl" | "csv" {
   if (/\.csv$/i.test(path)) return "csv";
@@ -88,7 +86,10 @@ function toMention(record: unknown, line: number, fallbackDate: Date): FileRow {
 export async function* readMentionFile(path: string, now: Date, skipLines = 0): AsyncGenerator<FileRow> {
   const format = fileFormat(path);
   if (format === "jsonl") {
-    const lines = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Number.POSITIVE_INFINITY });
+    const lines = createInterface({
+      input: createReadStream(path, { encoding: "utf8" }),
+      crlfDelay: Number.POSITIVE_INFINITY,
+    });
     let line = 0;
     for await (const text of lines) {
       line++;
@@ -106,9 +107,18 @@ export async function* readMentionFile(path: string, now: Date, skipLines = 0): 
     return;
   }
   const parser = createReadStream(path).pipe(
-    parseCsv({ columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), bom: true, info: true, relax_column_count: true, skip_empty_lines: true }),
+    parseCsv({
+      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+      bom: true,
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+    }),
   );
-  for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+  for await (const { record, info } of parser as AsyncIterable<{
+    record: Record<string, string>;
+    info: { lines: number };
+  }>) {
     if (info.lines <= skipLines) continue;
     yield toMention(record, info.lines, now);
   }

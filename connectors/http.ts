@@ -61,7 +61,14 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
   };
 
   async function request(url: string | URL, init: RequestOptions = {}): Promise<Response> {
-    const { timeoutMs: perRequestTimeout, rateLimitReset, credential, retries: perRequestRetries, acceptStatus, ...fetchInit } = init;
+    const {
+      timeoutMs: perRequestTimeout,
+      rateLimitReset,
+      credential,
+      retries: perRequestRetries,
+      acceptStatus,
+      ...fetchInit
+    } = init;
     const attempts = perRequestRetries ?? retries;
     const headers = new Headers(fetchInit.headers);
     if (options.userAgent && !headers.has("user-agent")) headers.set("user-agent", options.userAgent);
@@ -124,9 +131,13 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
           { status: response.status },
         );
       }
-      throw new ConnectorError("config", `${hostOf(url)} answered HTTP ${response.status} for ${pathOf(url)}`, {
-        status: response.status,
-      });
+      throw new ConnectorError(
+        "config",
+        `${hostOf(url)} answered HTTP ${response.status} for ${pathOf(url)}`,
+        {
+          status: response.status,
+        },
+      );
     }
     throw lastError ?? new ConnectorError("transient", `request to ${hostOf(url)} failed`);
   }
@@ -157,7 +168,10 @@ export function parsePayload<T>(schema: z.ZodType<T>, body: unknown, origin: str
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const field = issue?.path.length ? issue.path.join(".") : "(root)";
-  throw new ConnectorError("payload", `${origin} sent an unexpected payload: field \`${field}\` ${issue?.message ?? ""}`);
+  throw new ConnectorError(
+    "payload",
+    `${origin} sent an unexpected payload: field \`${field}\` ${issue?.message ?? ""}`,
+  );
 }
 
 function hostOf(url: string | URL): string {

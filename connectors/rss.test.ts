@@ -5,7 +5,8 @@ import { ConnectorError } from "./errors.js";
 import { createHttpClient } from "./http.js";
 import { rssConnector, unwrapLink } from "./rss.js";
 
-const fixture = (name: string) => readFileSync(new URL(`../test/fixtures/rss/${name}`, import.meta.url), "utf8");
+const fixture = (name: string) =>
+  readFileSync(new URL(`../test/fixtures/rss/${name}`, import.meta.url), "utf8");
 const now = new Date("2026-11-22T09:00:00Z");
 const fastHttp = () => createHttpClient({ retries: 2, baseDelayMs: 1, timeoutMs: 300, maxWaitMs: 2_000 });
 
@@ -24,7 +25,12 @@ async function serve(body: string, contentType = "application/xml", status = 200
 }
 
 async function poll(url: string, cursor: Record<string, unknown> | null = null) {
-  return rssConnector.poll({ config: rssConnector.configSchema.parse({ url }), cursor, http: fastHttp(), now });
+  return rssConnector.poll({
+    config: rssConnector.configSchema.parse({ url }),
+    cursor,
+    http: fastHttp(),
+    now,
+  });
 }
 
 describe("RSS connector: real-world feed shapes", () => {
@@ -108,7 +114,11 @@ describe("RSS connector: bad upstreams", () => {
   };
 
   it("names malformed XML", async () => {
-    await expectFailure(poll(await serve(fixture("atom.xml").slice(0, 400))), "payload", /not return a valid RSS\/Atom feed/);
+    await expectFailure(
+      poll(await serve(fixture("atom.xml").slice(0, 400))),
+      "payload",
+      /not return a valid RSS\/Atom feed/,
+    );
   });
   it("explains an HTML page", async () => {
     await expectFailure(

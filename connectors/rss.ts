@@ -45,7 +45,12 @@ export function normalizeEntry(item: FeedItem, fetchedAt: Date): NormalizedMenti
   if (!text) return null;
   const link = unwrapLink(item.link);
   const externalId =
-    item.id ?? item.guid ?? link ?? createHash("sha256").update(`${title}\n${item.isoDate ?? ""}`).digest("hex");
+    item.id ??
+    item.guid ??
+    link ??
+    createHash("sha256")
+      .update(`${title}\n${item.isoDate ?? ""}`)
+      .digest("hex");
   const author = (item.author ?? item.creator ?? "").trim();
   const created = item.isoDate ? new Date(item.isoDate) : null;
   return {
@@ -71,7 +76,9 @@ export async function parseFeed(xml: string, origin: string): Promise<FeedItem[]
     const hint = /^<!doctype html|^<html/i.test(trimmed)
       ? " (it returned an HTML page: check the URL points at the feed itself)"
       : "";
-    throw new ConnectorError("payload", `${origin} did not return a valid RSS/Atom feed: ${reason}${hint}`, { cause: error });
+    throw new ConnectorError("payload", `${origin} did not return a valid RSS/Atom feed: ${reason}${hint}`, {
+      cause: error,
+    });
   }
 }
 
@@ -80,7 +87,9 @@ export const rssConnector: Connector<RssConfig> = {
   label: "RSS / Atom feed",
   configSchema: rssConfigSchema,
   async poll({ config, cursor, http, now }) {
-    const headers: Record<string, string> = { accept: "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5" };
+    const headers: Record<string, string> = {
+      accept: "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5",
+    };
     if (typeof cursor?.etag === "string") headers["if-none-match"] = cursor.etag;
     if (typeof cursor?.lastModified === "string") headers["if-modified-since"] = cursor.lastModified;
     const response = await http.request(config.url, { headers, acceptStatus: [304] });

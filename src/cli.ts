@@ -1,22 +1,23 @@
 // `npx rapport <command>`: the registry of commands. Each command lives in src/cli/<name>.ts.
-import { loadEnv, EnvError } from "./env.js";
-import { buildDeps, type Deps } from "./deps.js";
-import { buildRuntime } from "./runtime.js";
+
+import { accountsCommand } from "./cli/accounts.js";
+import { backfillCommand } from "./cli/backfill.js";
+import { classifyCommand } from "./cli/classify.js";
+import { digestCommand } from "./cli/digest.js";
+import { exportLabelsCommand } from "./cli/export-labels.js";
+import { importCommand } from "./cli/import.js";
+import { lintReplyCommand } from "./cli/lint-reply.js";
+import { migrateCommand } from "./cli/migrate.js";
+import { pollCommand } from "./cli/poll.js";
+import { reclassifyCommand } from "./cli/reclassify.js";
+import { sourcesCommand } from "./cli/sources.js";
+import { spikesCommand } from "./cli/spikes.js";
 import type { CliContext, CliIo, Command } from "./cli/types.js";
 import { UsageError } from "./cli/types.js";
-import { migrateCommand } from "./cli/migrate.js";
-import { importCommand } from "./cli/import.js";
-import { sourcesCommand } from "./cli/sources.js";
-import { pollCommand } from "./cli/poll.js";
-import { backfillCommand } from "./cli/backfill.js";
 import { usersCommand } from "./cli/users.js";
-import { lintReplyCommand } from "./cli/lint-reply.js";
-import { classifyCommand } from "./cli/classify.js";
-import { reclassifyCommand } from "./cli/reclassify.js";
-import { exportLabelsCommand } from "./cli/export-labels.js";
-import { digestCommand } from "./cli/digest.js";
-import { accountsCommand } from "./cli/accounts.js";
-import { spikesCommand } from "./cli/spikes.js";
+import { buildDeps, type Deps } from "./deps.js";
+import { EnvError, loadEnv } from "./env.js";
+import { buildRuntime } from "./runtime.js";
 
 export const commands: Command[] = [
   migrateCommand,

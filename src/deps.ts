@@ -1,7 +1,8 @@
 // Everything a request, job or command needs, built once per process (Node) or per event (Workers) and
 // passed down. Nothing else creates clients.
+
+import { type Database, type Db, migrateDatabase, openDatabase } from "./db/client.js";
 import type { AppEnv } from "./env.js";
-import { openDatabase, migrateDatabase, type Database, type Db } from "./db/client.js";
 import { createLogger, type Logger } from "./log.js";
 import type { Router } from "./pipeline/route.js";
 import type { MentionClassifier } from "./pipeline/types.js";
@@ -37,7 +38,11 @@ export async function buildDeps(env: AppEnv, options: BuildDepsOptions = {}): Pr
 }
 
 /** Any runtime: Deps around an already opened database (Workers pass D1 or Turso; migrations are applied by wrangler). */
-export function createDeps(env: AppEnv, database: Database, options: Omit<BuildDepsOptions, "migrate"> = {}): Deps {
+export function createDeps(
+  env: AppEnv,
+  database: Database,
+  options: Omit<BuildDepsOptions, "migrate"> = {},
+): Deps {
   return {
     env,
     db: database.db,

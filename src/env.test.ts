@@ -10,13 +10,17 @@ describe("loadEnv", () => {
   it("names the bad variable and the fix", () => {
     expect(() => loadEnv({ PORT: "eighty" })).toThrow(EnvError);
     expect(() => loadEnv({ PORT: "eighty" })).toThrow(/PORT="eighty"/);
-    expect(() => loadEnv({ DATABASE_URL: "postgres://x" })).toThrow(/DATABASE_URL.*must start with file:, libsql:/s);
+    expect(() => loadEnv({ DATABASE_URL: "postgres://x" })).toThrow(
+      /DATABASE_URL.*must start with file:, libsql:/s,
+    );
     expect(() => loadEnv({ RAPPORT_SECRET: "short" })).toThrow(/RAPPORT_SECRET.*at least 32 characters/s);
     expect(() => loadEnv({ RAPPORT_DEMO: "maybe" })).toThrow(/RAPPORT_DEMO/);
   });
 
   it("requires a secret in production without the demo", () => {
-    expect(() => loadEnv({ NODE_ENV: "production", RAPPORT_DEMO: "0" })).toThrow(/RAPPORT_SECRET is required/);
+    expect(() => loadEnv({ NODE_ENV: "production", RAPPORT_DEMO: "0" })).toThrow(
+      /RAPPORT_SECRET is required/,
+    );
   });
 
   it("requires an API key for the Claude engines", () => {
@@ -25,7 +29,9 @@ describe("loadEnv", () => {
   });
 
   it("accepts Turso URLs with a token", () => {
-    expect(loadEnv({ DATABASE_URL: "libsql://db.example.turso.io", DATABASE_AUTH_TOKEN: "t" }).DATABASE_AUTH_TOKEN).toBe("t");
+    expect(
+      loadEnv({ DATABASE_URL: "libsql://db.example.turso.io", DATABASE_AUTH_TOKEN: "t" }).DATABASE_AUTH_TOKEN,
+    ).toBe("t");
   });
 
   it("lists every variable in .env.example", async () => {

@@ -17,7 +17,10 @@ const envSchema = z.object({
   RAPPORT_DEMO: booleanish.default(true),
   RAPPORT_SCHEDULER: booleanish.default(true),
   /** HMAC key for account identifiers and author keys; in demo mode a fixed development key is used. */
-  RAPPORT_SECRET: z.string().min(32, "must be at least 32 characters (e.g. `openssl rand -hex 32`)").optional(),
+  RAPPORT_SECRET: z
+    .string()
+    .min(32, "must be at least 32 characters (e.g. `openssl rand -hex 32`)")
+    .optional(),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   COOKIE_SECURE: booleanish.optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
@@ -26,7 +29,10 @@ const envSchema = z.object({
   CLAUDE_MODEL: z.string().default("claude-sonnet-4-5"),
   CLASSIFIER_ENGINE: z.enum(["local", "claude", "hybrid"]).optional(),
   SLACK_WEBHOOK_URL: z.string().url().optional(),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+    .optional(),
   MAIL_FROM: z.string().default("Rapport <rapport@localhost>"),
   ACCOUNT_WEBHOOK_URL: z.string().url().optional(),
   ACCOUNT_WEBHOOK_SECRET: z.string().optional(),
@@ -40,7 +46,9 @@ export class EnvError extends Error {}
 const DEMO_SECRET = "rapport-demo-secret-do-not-use-in-production-000000";
 
 /** Validates the environment once, at the edge; the message names each bad variable and how to fix it. */
-export function loadEnv(source: Record<string, string | undefined> = process.env): Env & { RAPPORT_SECRET: string } {
+export function loadEnv(
+  source: Record<string, string | undefined> = process.env,
+): Env & { RAPPORT_SECRET: string } {
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {

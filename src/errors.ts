@@ -23,7 +23,8 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (message: string, details?: unknown) => new AppError("bad_request", message, details);
+export const badRequest = (message: string, details?: unknown) =>
+  new AppError("bad_request", message, details);
 export const notFound = (what: string) => new AppError("not_found", `${what} not found`);
 export const forbidden = (message = "Your role does not allow this") => new AppError("forbidden", message);
 export const conflict = (message: string) => new AppError("conflict", message);

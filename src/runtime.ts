@@ -2,13 +2,13 @@
 // Kept apart from buildDeps so tests can build bare deps and add only what they exercise.
 import { createClassifier } from "./classifier/index.js";
 import type { Deps } from "./deps.js";
-import type { MentionClassifier } from "./pipeline/types.js";
-import { dbClassificationCache } from "./services/classification/db-cache.js";
-import { urgentAlertRouter } from "./pipeline/routers/urgent-alert.js";
 import { followUpRouter } from "./pipeline/routers/follow-up.js";
 import { rightsEventsRouter } from "./pipeline/routers/rights-events.js";
+import { urgentAlertRouter } from "./pipeline/routers/urgent-alert.js";
+import type { MentionClassifier } from "./pipeline/types.js";
 import { webhookFromEnv } from "./services/accounts/accounts.js";
 import { publicBaseUrl } from "./services/alerts/links.js";
+import { dbClassificationCache } from "./services/classification/db-cache.js";
 
 export interface RuntimeOptions {
   /** Workers bring their own (weights and prompt bundled, not read from disk). */
@@ -17,18 +17,24 @@ export interface RuntimeOptions {
 
 export async function buildRuntime(deps: Deps, options: RuntimeOptions = {}): Promise<Deps> {
   const { env } = deps;
-  const classifier = options.classifier ?? createClassifier({
-    ...(env.CLASSIFIER_ENGINE ? { engine: env.CLASSIFIER_ENGINE } : {}),
-    ...(env.ANTHROPIC_API_KEY ? { anthropicApiKey: env.ANTHROPIC_API_KEY } : {}),
-    ...(env.ANTHROPIC_BASE_URL ? { anthropicBaseUrl: env.ANTHROPIC_BASE_URL } : {}),
-    model: env.CLAUDE_MODEL,
-    cache: dbClassificationCache(deps.db),
-    onClaudeError: (id, error) =>
-      deps.log.warn("claude classification failed; kept the local result", { id, error: String(error) }),
-  });
+  const classifier =
+    options.classifier ??
+    createClassifier({
+      ...(env.CLASSIFIER_ENGINE ? { engine: env.CLASSIFIER_ENGINE } : {}),
+      ...(env.ANTHROPIC_API_KEY ? { anthropicApiKey: env.ANTHROPIC_API_KEY } : {}),
+      ...(env.ANTHROPIC_BASE_URL ? { anthropicBaseUrl: env.ANTHROPIC_BASE_URL } : {}),
+      model: env.CLAUDE_MODEL,
+      cache: dbClassificationCache(deps.db),
+      onClaudeError: (id, error) =>
+        deps.log.warn("claude classification failed; kept the local result", { id, error: String(error) }),
+    });
   const urgentAlerts = urgentAlertRouter({
     publicUrl: publicBaseUrl(env),
     ...(env.SLACK_WEBHOOK_URL ? { fallbackWebhookUrl: env.SLACK_WEBHOOK_URL } : {}),
   });
-  return { ...deps, classifier, routers: [...deps.routers, urgentAlerts, followUpRouter, rightsEventsRouter(webhookFromEnv(env))] };
+  return {
+    ...deps,
+    classifier,
+    routers: [...deps.routers, urgentAlerts, followUpRouter, rightsEventsRouter(webhookFromEnv(env))],
+  };
 }

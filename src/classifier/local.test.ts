@@ -171,11 +171,16 @@ describe("training", () => {
     const { dir, seed } = tinyDataDir();
     const config = { ...DEFAULT_TRAIN_CONFIG, bits: 10, epochs: 3, testShare: 0.25 };
     const text = "the zorblax portal ate my payment";
-    const reviewed = Array.from({ length: 6 }, (_, i) => ({ id: `r${i}`, text, category: "payment_service" as const }));
+    const reviewed = Array.from({ length: 6 }, (_, i) => ({
+      id: `r${i}`,
+      text,
+      category: "payment_service" as const,
+    }));
     const without = trainModels(loadDataset(dir, seed), config);
     const withLabels = trainModels({ ...loadDataset(dir, seed), reviewed }, config);
     expect(withLabels.bundle.trainedOn.reviewed).toBe(6);
-    const score = (m: typeof without) => m.model.categoryScores(text).find((s) => s.label === "payment_service")?.probability ?? 0;
+    const score = (m: typeof without) =>
+      m.model.categoryScores(text).find((s) => s.label === "payment_service")?.probability ?? 0;
     expect(score(withLabels)).toBeGreaterThan(score(without));
   });
 });

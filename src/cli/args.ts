@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import { UsageError } from "./types.js";
 
 /** node:util parseArgs, with its errors turned into usage errors that name the bad option. */

@@ -1,12 +1,12 @@
-import { resolve } from "node:path";
 import { createReadStream, existsSync } from "node:fs";
+import { resolve } from "node:path";
 import cliProgress from "cli-progress";
 import { fileFormat } from "../../connectors/file.js";
 import { importFile } from "../pipeline/import-file.js";
 import { addSource } from "../services/sources/add-source.js";
 import { defaultWorkspaceId, findSourceByName } from "../services/sources/find-source.js";
 import { parseCliArgs } from "./args.js";
-import { UsageError, type Command } from "./types.js";
+import { type Command, UsageError } from "./types.js";
 
 async function countLines(path: string): Promise<number> {
   let lines = 0;
@@ -19,7 +19,8 @@ async function countLines(path: string): Promise<number> {
 export const importCommand: Command = {
   name: "import",
   usage: "import <file> --source <name>",
-  summary: "Import mentions from a JSONL or CSV file (id,text required; author,url,created_at,rating optional)",
+  summary:
+    "Import mentions from a JSONL or CSV file (id,text required; author,url,created_at,rating optional)",
   async run(args, ctx) {
     const { values, positionals } = parseCliArgs(args, { source: { type: "string" } });
     const file = positionals[0];
@@ -47,7 +48,10 @@ export const importCommand: Command = {
 
     const bar = ctx.stderr.isTTY
       ? new cliProgress.SingleBar(
-          { format: "Importing [{bar}] {percentage}% | {value}/{total} lines | {imported} new", stream: ctx.stderr },
+          {
+            format: "Importing [{bar}] {percentage}% | {value}/{total} lines | {imported} new",
+            stream: ctx.stderr,
+          },
           cliProgress.Presets.shades_classic,
         )
       : null;
@@ -58,7 +62,8 @@ export const importCommand: Command = {
     bar?.stop();
 
     for (const bad of result.rejected.slice(0, 100)) ctx.stderr.write(`line ${bad.line}: ${bad.error}\n`);
-    if (result.rejected.length > 100) ctx.stderr.write(`… and ${result.rejected.length - 100} more bad rows\n`);
+    if (result.rejected.length > 100)
+      ctx.stderr.write(`… and ${result.rejected.length - 100} more bad rows\n`);
     ctx.stdout.write(
       `Imported ${result.imported} new mentions into "${source.name}" (${result.duplicates} already stored, ${result.rejected.length} rejected).\n`,
     );

@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import { sources } from "../db/schema/index.js";
+import { AppError } from "../errors.js";
 import { pollSource } from "../pipeline/poll.js";
 import { findSourceByName } from "../services/sources/find-source.js";
-import { AppError } from "../errors.js";
 import { parseCliArgs } from "./args.js";
 import type { Command } from "./types.js";
 
@@ -13,10 +13,11 @@ export const pollCommand: Command = {
   async run(args, ctx) {
     const { values } = parseCliArgs(args, { source: { type: "string" } }, false);
     const deps = await ctx.deps();
-    let targets;
+    let targets: (typeof sources.$inferSelect)[];
     if (values.source) {
       const source = await findSourceByName(deps, values.source);
-      if (!source) throw new AppError("not_found", `no source named "${values.source}" (see \`rapport sources list\`)`);
+      if (!source)
+        throw new AppError("not_found", `no source named "${values.source}" (see \`rapport sources list\`)`);
       targets = [source];
     } else {
       targets = await deps.db.select().from(sources).where(eq(sources.enabled, true));

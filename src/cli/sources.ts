@@ -1,9 +1,9 @@
 import { SOURCE_TYPES } from "../../connectors/types.js";
+import { sources } from "../db/schema/index.js";
 import { addSource } from "../services/sources/add-source.js";
 import { defaultWorkspaceId } from "../services/sources/find-source.js";
-import { sources } from "../db/schema/index.js";
 import { parseCliArgs } from "./args.js";
-import { UsageError, type Command } from "./types.js";
+import { type Command, UsageError } from "./types.js";
 
 const usage = `sources add <type> --name <name> [--brand <b>] [--every "<cron>"] [--url <feed url>] [--config '<json>']
        rapport sources list`;
@@ -11,7 +11,7 @@ const usage = `sources add <type> --name <name> [--brand <b>] [--every "<cron>"]
 export const sourcesCommand: Command = {
   name: "sources",
   usage,
-  summary: "Add or list sources (types: " + SOURCE_TYPES.join(", ") + ")",
+  summary: `Add or list sources (types: ${SOURCE_TYPES.join(", ")})`,
   async run(args, ctx) {
     const [sub, ...rest] = args;
     if (sub === "list") {
@@ -41,7 +41,7 @@ export const sourcesCommand: Command = {
         throw new UsageError(`--config is not valid JSON: ${(error as Error).message}`);
       }
       if (typeof config !== "object" || config === null || Array.isArray(config)) {
-        throw new UsageError("--config must be a JSON object, e.g. '{\"baseUrl\":\"https://…\"}'");
+        throw new UsageError('--config must be a JSON object, e.g. \'{"baseUrl":"https://…"}\'');
       }
     }
     if (values.url) config = { ...config, url: values.url };

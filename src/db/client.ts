@@ -1,10 +1,10 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createClient, type Client, type InValue, type Row } from "@libsql/client";
-import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
+import { type Client, createClient, type InValue, type Row } from "@libsql/client";
 import { drizzle } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
+import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import * as schema from "./schema/index.js";
 
 /** The database as every module sees it: the same type on libSQL (Node, Turso) and D1 (Workers). */

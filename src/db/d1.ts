@@ -6,14 +6,15 @@
 //   README "Workers" lists this difference.
 import type { D1Database } from "@cloudflare/workers-types";
 import { drizzle } from "drizzle-orm/d1";
-import * as schema from "./schema/index.js";
 import type { D1Handle, Db } from "./client.js";
+import * as schema from "./schema/index.js";
 
 export function openD1Database(binding: D1Database): D1Handle {
   const db = drizzle(binding as never, { schema, casing: "snake_case" }) as unknown as Db;
   // Without BEGIN: run the callback against the database itself, statement by statement.
-  (db as unknown as { transaction: Db["transaction"] }).transaction = (async (fn: (tx: Db) => Promise<unknown>) =>
-    fn(db)) as Db["transaction"];
+  (db as unknown as { transaction: Db["transaction"] }).transaction = (async (
+    fn: (tx: Db) => Promise<unknown>,
+  ) => fn(db)) as Db["transaction"];
   return {
     kind: "d1",
     db,

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { brandsForMention, compileBrandMatcher } from "./brands.js";
 
 const match = compileBrandMatcher([
-  { id: 1, name: "Acme Recovery", keywords: ["@AcmeRecovery", "Acme Collections"], exclusions: ["Acme Recovery Rehab"] },
+  {
+    id: 1,
+    name: "Acme Recovery",
+    keywords: ["@AcmeRecovery", "Acme Collections"],
+    exclusions: ["Acme Recovery Rehab"],
+  },
   { id: 2, name: "Northwind Bank", keywords: ["Northwind"], exclusions: [] },
 ]);
 

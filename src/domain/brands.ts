@@ -17,7 +17,11 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** A phrase matches on word boundaries, case-insensitively, with any run of spaces/hyphens between words. */
 function phrasePattern(phrase: string): RegExp | null {
-  const words = phrase.trim().split(/[\s-]+/).filter(Boolean).map(escapeRegExp);
+  const words = phrase
+    .trim()
+    .split(/[\s-]+/)
+    .filter(Boolean)
+    .map(escapeRegExp);
   if (words.length === 0) return null;
   const body = words.join("[\\s\\-]+");
   const start = /^[\w]/.test(phrase.trim()) ? "(?<![\\w])" : "";

@@ -3,7 +3,9 @@ import { contentKey, stripMarkup } from "./content.js";
 
 describe("stripMarkup", () => {
   it("drops tags and decodes entities", () => {
-    expect(stripMarkup("<b>Acme</b> recalls&nbsp;widgets &amp; more &#39;now&#x27;")).toBe("Acme recalls widgets & more 'now'");
+    expect(stripMarkup("<b>Acme</b> recalls&nbsp;widgets &amp; more &#39;now&#x27;")).toBe(
+      "Acme recalls widgets & more 'now'",
+    );
   });
   it("drops script bodies entirely", () => {
     expect(stripMarkup("hi<script>alert(1)</script> there")).toBe("hi there");

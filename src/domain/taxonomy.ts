@@ -33,7 +33,13 @@ export const SEVERITIES = ["low", "medium", "high", "critical"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
 /** Flags that record a consumer exercising a legal right: they become dated events once an account is linked. */
-export const RIGHTS_EVENT_FLAGS = ["dispute", "cease_contact", "attorney", "bankruptcy", "identity_theft"] as const;
+export const RIGHTS_EVENT_FLAGS = [
+  "dispute",
+  "cease_contact",
+  "attorney",
+  "bankruptcy",
+  "identity_theft",
+] as const;
 
 /** Flags that take a mention out of templated/drafted replies: a manager must take it over. */
 export const HUMAN_ONLY_FLAGS = [

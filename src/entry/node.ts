@@ -1,14 +1,14 @@
 // `npm start`: migrate, seed the demo on an empty database, serve the dashboard, run the scheduler.
 import { serve } from "@hono/node-server";
+import { startDemo } from "../demo/start.js";
 import { buildDeps } from "../deps.js";
-import { EnvError, loadEnv } from "../env.js";
+import { type AppEnv, EnvError, loadEnv } from "../env.js";
 import { startScheduler } from "../jobs/scheduler.js";
 import { buildRuntime } from "../runtime.js";
 import { createApp } from "../web/app.js";
-import { startDemo } from "../demo/start.js";
 
 async function main() {
-  let env;
+  let env: AppEnv;
   try {
     env = loadEnv(process.env);
   } catch (error) {
@@ -24,7 +24,8 @@ async function main() {
   const server = serve({ fetch: app.fetch, port: env.PORT, hostname: "0.0.0.0" }, (info) => {
     const url = env.PUBLIC_URL ?? `http://localhost:${info.port}`;
     console.log(`Rapport is running at ${url}`);
-    if (demo) console.log(`Demo login: ${demo.email} / ${demo.password}  (RAPPORT_DEMO=0 turns the demo off)`);
+    if (demo)
+      console.log(`Demo login: ${demo.email} / ${demo.password}  (RAPPORT_DEMO=0 turns the demo off)`);
   });
   const scheduler = env.RAPPORT_SCHEDULER ? startScheduler(deps) : null;
 

@@ -8,6 +8,7 @@ import type {
   Queue,
   ScheduledController,
 } from "@cloudflare/workers-types";
+import { eq } from "drizzle-orm";
 import classifyPrompt from "../../prompts/classify.md";
 import { ClaudeEngine } from "../classifier/claude.js";
 import { HybridEngine } from "../classifier/hybrid.js";
@@ -16,6 +17,7 @@ import { LocalModel, type ModelBundle } from "../classifier/local-model.js";
 import weights from "../classifier/model/weights.json";
 import { openDatabase } from "../db/client.js";
 import { openD1Database } from "../db/d1.js";
+import { sources } from "../db/schema/index.js";
 import { createDeps, type Deps } from "../deps.js";
 import { EnvError, loadEnv } from "../env.js";
 import { findDueSources, pollWithLease } from "../jobs/poll-due-sources.js";
@@ -23,8 +25,6 @@ import { JOBS } from "../jobs/schedule.js";
 import { runJob } from "../jobs/scheduler.js";
 import { buildRuntime } from "../runtime.js";
 import { dbClassificationCache } from "../services/classification/db-cache.js";
-import { sources } from "../db/schema/index.js";
-import { eq } from "drizzle-orm";
 import { createApp } from "../web/app.js";
 
 export type QueueMessage = { type: "poll"; sourceId: number; scheduledAt: string };
@@ -49,7 +49,9 @@ async function workerDeps(bindings: WorkerBindings): Promise<Deps> {
   const vars: Record<string, string> = {};
   for (const [key, value] of Object.entries(bindings)) if (typeof value === "string") vars[key] = value;
   const env = loadEnv({ ...vars, RAPPORT_SCHEDULER: "0", RAPPORT_DEMO: vars.RAPPORT_DEMO ?? "0" });
-  const database = bindings.DB ? openD1Database(bindings.DB) : openDatabase(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN);
+  const database = bindings.DB
+    ? openD1Database(bindings.DB)
+    : openDatabase(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN);
   const deps = createDeps(env, database);
   localModel ??= new LocalModel(weights as unknown as ModelBundle);
   const local = new LocalEngine(localModel);
@@ -90,7 +92,11 @@ export default {
     return createApp(deps).fetch(request, bindings, ctx as never);
   },
 
-  async scheduled(controller: ScheduledController, bindings: WorkerBindings, ctx: ExecutionContext): Promise<void> {
+  async scheduled(
+    controller: ScheduledController,
+    bindings: WorkerBindings,
+    ctx: ExecutionContext,
+  ): Promise<void> {
     const deps = await workerDeps(bindings);
     const now = new Date(controller.scheduledTime);
     const holder = `worker:cron:${controller.scheduledTime}`;
@@ -100,7 +106,9 @@ export default {
         // Queues take at most 100 messages per sendBatch.
         for (let i = 0; i < due.length; i += 100) {
           await bindings.POLL_QUEUE.sendBatch(
-            due.slice(i, i + 100).map((s) => ({ body: { type: "poll", sourceId: s.id, scheduledAt: now.toISOString() } })),
+            due
+              .slice(i, i + 100)
+              .map((s) => ({ body: { type: "poll", sourceId: s.id, scheduledAt: now.toISOString() } })),
           );
         }
         continue;
@@ -120,10 +128,15 @@ export default {
         }
         // A poll that fails is recorded on the source (health, backoff) and acked; only an unexpected crash
         // retries the message. Retrying is safe: the cursor moves with the mentions it covers.
-        await pollWithLease(deps, source, deps.now(), `worker:queue:${message.id}`, { maxPages: PAGES_PER_MESSAGE });
+        await pollWithLease(deps, source, deps.now(), `worker:queue:${message.id}`, {
+          maxPages: PAGES_PER_MESSAGE,
+        });
         message.ack();
       } catch (error) {
-        deps.log.error("queue poll crashed; retrying", { sourceId: message.body.sourceId, error: String(error) });
+        deps.log.error("queue poll crashed; retrying", {
+          sourceId: message.body.sourceId,
+          error: String(error),
+        });
         message.retry();
       }
     }

@@ -3,7 +3,9 @@ import { isDue, nextRun } from "./cron.js";
 
 describe("cron arithmetic", () => {
   it("finds the next quarter hour", () => {
-    expect(nextRun("*/15 * * * *", new Date("2026-11-22T09:07:30Z"))?.toISOString()).toBe("2026-11-22T09:15:00.000Z");
+    expect(nextRun("*/15 * * * *", new Date("2026-11-22T09:07:30Z"))?.toISOString()).toBe(
+      "2026-11-22T09:15:00.000Z",
+    );
   });
   it("is due once a fire time has passed since the last run", () => {
     const last = new Date("2026-11-22T09:00:10Z");

@@ -4,7 +4,13 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { leases } from "../db/schema/index.js";
 
-export async function acquireLease(db: Db, name: string, holder: string, ttlMs: number, now: Date): Promise<boolean> {
+export async function acquireLease(
+  db: Db,
+  name: string,
+  holder: string,
+  ttlMs: number,
+  now: Date,
+): Promise<boolean> {
   const expiresAt = new Date(now.getTime() + ttlMs);
   const rows = await db
     .insert(leases)

@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { connectorFor } from "../../connectors/index.js";
 import { sources } from "../db/schema/index.js";
 import type { Deps } from "../deps.js";
-import { pollSource, type PollOutcome } from "../pipeline/poll.js";
+import { type PollOutcome, pollSource } from "../pipeline/poll.js";
 import { isDue } from "./cron.js";
 import { withLease } from "./lease.js";
 

@@ -1,19 +1,20 @@
 // The schedule table: one row per job. The Node scheduler (src/jobs/scheduler.ts) and the Workers cron
 // handler both read it, so the two runtimes run the same jobs on the same clock.
 import type { Deps } from "../deps.js";
-import { runPollDueSources } from "./poll-due-sources.js";
 import { runDeliverOutbox } from "./deliver-outbox.js";
 import { runDetectSpikes } from "./detect-spikes.js";
-import { runSendDigestsJob } from "./send-digests.js";
+import { runPollDueSources } from "./poll-due-sources.js";
 import { runPurge } from "./purge.js";
 import { runClassifyUnclassified } from "./reclassify.js";
+import { runSendDigestsJob } from "./send-digests.js";
 
 export interface JobDefinition {
   name: string;
   cron: string;
   /** How long the job's lease lasts: longer than the job can take, short enough to recover from a crash. */
   leaseMs: number;
-  run(deps: Deps, now: Date, holder: string): Promise<number | void>;
+  /** Resolves to the number of items handled, when the job counts any. */
+  run(deps: Deps, now: Date, holder: string): Promise<unknown>;
 }
 
 export const JOBS: JobDefinition[] = [

@@ -12,7 +12,12 @@ export async function runJob(deps: Deps, job: JobDefinition, holder: string, now
     const runId = await startRun(deps.db, job.name, now);
     try {
       const items = await job.run(deps, now, holder);
-      await finishRun(deps.db, runId, { status: "ok", items: typeof items === "number" ? items : 0 }, deps.now());
+      await finishRun(
+        deps.db,
+        runId,
+        { status: "ok", items: typeof items === "number" ? items : 0 },
+        deps.now(),
+      );
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       deps.log.error("job failed", { job: job.name, error: message });

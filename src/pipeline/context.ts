@@ -1,10 +1,10 @@
 import { eq } from "drizzle-orm";
-import { brands } from "../db/schema/index.js";
 import type { SlaMinutes } from "../db/schema/brands.js";
+import { brands } from "../db/schema/index.js";
 import type { Deps } from "../deps.js";
 import { compileBrandMatcher } from "../domain/brands.js";
-import type { PrepareContext } from "./prepare.js";
 import type { SourceRow } from "./poll.js";
+import type { PrepareContext } from "./prepare.js";
 
 export interface IngestContext {
   prepare: PrepareContext;

@@ -1,9 +1,9 @@
 // Poll one source: fetch pages from its connector and store each page with its cursor (src/pipeline/store.ts).
 // A failing source backs off and shows as unhealthy; it never stops the others.
 import { eq } from "drizzle-orm";
-import { connectorFor } from "../../connectors/index.js";
 import { ConnectorError, isConnectorError } from "../../connectors/errors.js";
 import { createHttpClient, type HttpClient } from "../../connectors/http.js";
+import { connectorFor } from "../../connectors/index.js";
 import type { Cursor } from "../../connectors/types.js";
 import { sources } from "../db/schema/index.js";
 import type { Deps } from "../deps.js";
@@ -46,7 +46,11 @@ export function backoffDelay(consecutiveFailures: number): number {
   return Math.min(MAX_BACKOFF_MS, 60_000 * 2 ** Math.max(0, consecutiveFailures - 1));
 }
 
-export async function pollSource(deps: Deps, source: SourceRow, options: PollOptions = {}): Promise<PollOutcome> {
+export async function pollSource(
+  deps: Deps,
+  source: SourceRow,
+  options: PollOptions = {},
+): Promise<PollOutcome> {
   const now = options.now ?? deps.now();
   const outcome: PollOutcome = { sourceId: source.id, status: "ok", inserted: 0, duplicates: 0, pages: 0 };
   if (!options.force && source.backoffUntil && source.backoffUntil.getTime() > now.getTime()) {

@@ -37,7 +37,10 @@ export function authorKey(secret: string, sourceType: string, mention: Normalize
   return createHmac("sha256", secret).update(`author:${sourceType}:${identity}`).digest("hex").slice(0, 32);
 }
 
-export async function prepareMentions(items: NormalizedMention[], ctx: PrepareContext): Promise<PreparedMention[]> {
+export async function prepareMentions(
+  items: NormalizedMention[],
+  ctx: PrepareContext,
+): Promise<PreparedMention[]> {
   // Authors repeat within a page (threads, regulars): key each identity once.
   const authorKeys = new Map<string, string | null>();
   const keyFor = (mention: NormalizedMention) => {
@@ -53,7 +56,11 @@ export async function prepareMentions(items: NormalizedMention[], ctx: PrepareCo
   const withText = items.filter((m) => m.text.trim().length > 0 || m.rating != null);
   const classifications = ctx.classifier
     ? await ctx.classifier.classify(
-        withText.map((m, i) => ({ id: String(i), text: m.text, ...(m.reach != null ? { reach: m.reach } : {}) })),
+        withText.map((m, i) => ({
+          id: String(i),
+          text: m.text,
+          ...(m.reach != null ? { reach: m.reach } : {}),
+        })),
       )
     : [];
   return withText.map((mention, i) => {
@@ -61,7 +68,9 @@ export async function prepareMentions(items: NormalizedMention[], ctx: PrepareCo
     if (classification && mention.flags?.length) {
       // Flags a source knows for certain (every CFPB complaint is `regulator`) join the model's, and raise
       // severity the way the classifier would have had it seen them.
-      classification.flags = [...new Set([...classification.flags, ...mention.flags])] as Classification["flags"];
+      classification.flags = [
+        ...new Set([...classification.flags, ...mention.flags]),
+      ] as Classification["flags"];
       if (classification.flags.some((f) => CRITICAL_FLAGS.has(f))) classification.severity = "critical";
     }
     return {

@@ -16,6 +16,11 @@ export interface RouteContext {
 export type Router = (tx: Tx, stored: StoredMention[], ctx: RouteContext) => Promise<void>;
 
 /** Runs routers in order inside the store transaction (urgent Slack alerts, rights events, case follow-ups). */
-export async function routeStored(routers: Router[], tx: Tx, stored: StoredMention[], ctx: RouteContext): Promise<void> {
+export async function routeStored(
+  routers: Router[],
+  tx: Tx,
+  stored: StoredMention[],
+  ctx: RouteContext,
+): Promise<void> {
   for (const route of routers) await route(tx, stored, ctx);
 }

@@ -1,15 +1,16 @@
 // Stores one page of prepared mentions and the cursor that covers them in ONE transaction: a crash before
 // commit stores neither (the page is fetched again), after commit both (the page is never fetched again).
 // Dedup is the unique (source_id, external_id) index: a mention seen twice is stored once.
-import { eq, inArray, sql } from "drizzle-orm";
+
 import type { InValue } from "@libsql/client";
+import { eq, inArray, sql } from "drizzle-orm";
 import type { D1Handle, Database, Db, WriteTx } from "../db/client.js";
-import { hourlyCounts, mentions, sources } from "../db/schema/index.js";
 import type { SlaMinutes } from "../db/schema/brands.js";
+import { hourlyCounts, mentions, sources } from "../db/schema/index.js";
 import { slaDueAt } from "../domain/sla.js";
 import type { Severity } from "../domain/taxonomy.js";
 import type { PreparedMention } from "./prepare.js";
-import { routeStored, type Router, type StoredMention } from "./route.js";
+import { type Router, routeStored, type StoredMention } from "./route.js";
 
 /** Drizzle bound to the store transaction, as routers receive it. */
 export type Tx = Db;
@@ -32,10 +33,37 @@ export interface StoreResult {
 // builder cost more than SQLite itself (measured in bench/ingest.ts). Columns mirror src/db/schema/mentions.ts;
 // test/integration/pipeline.test.ts reads every one back.
 const MENTION_COLUMNS = [
-  "source_id", "external_id", "url", "author_handle", "author_name", "author_id", "author_key", "text",
-  "text_masked", "created_at", "fetched_at", "rating", "reach", "language", "content_hash", "thread_id",
-  "reply_target", "meta", "raw", "status", "status_changed_at", "sla_due_at", "category", "relevant",
-  "severity", "flags", "sentiment", "confidence", "classified_by", "classifier_version", "classified_at",
+  "source_id",
+  "external_id",
+  "url",
+  "author_handle",
+  "author_name",
+  "author_id",
+  "author_key",
+  "text",
+  "text_masked",
+  "created_at",
+  "fetched_at",
+  "rating",
+  "reach",
+  "language",
+  "content_hash",
+  "thread_id",
+  "reply_target",
+  "meta",
+  "raw",
+  "status",
+  "status_changed_at",
+  "sla_due_at",
+  "category",
+  "relevant",
+  "severity",
+  "flags",
+  "sentiment",
+  "confidence",
+  "classified_by",
+  "classifier_version",
+  "classified_at",
 ] as const;
 const ROW_PLACEHOLDER = `(${MENTION_COLUMNS.map(() => "?").join(",")})`;
 const CHUNK = 200; // 31 columns × 200 rows stays far below SQLite's bound-variable limit
@@ -47,12 +75,19 @@ export function countKeys(brandId: number, category: string | null, sourceId: nu
   return [`brand:${brandId}`, `brand:${brandId}|cat:${category ?? "unclassified"}|src:${sourceId}`];
 }
 
-export async function storePage(database: Database, items: PreparedMention[], ctx: StoreContext): Promise<StoreResult> {
+export async function storePage(
+  database: Database,
+  items: PreparedMention[],
+  ctx: StoreContext,
+): Promise<StoreResult> {
   if (database.kind === "d1") return storePageOnD1(database, items, ctx);
   return database.writeTransaction(async (tx) => {
     const inserted = await insertMentions(tx, items, ctx);
     if (inserted.length > 0) {
-      await groupNearDuplicates(tx.db, inserted.map((m) => m.id));
+      await groupNearDuplicates(
+        tx.db,
+        inserted.map((m) => m.id),
+      );
       await insertMentionBrands(tx, inserted);
       await addHourlyCounts(tx.db, inserted, ctx.sourceId);
       await routeStored(ctx.routers ?? [], tx.db, inserted, { sourceId: ctx.sourceId, now: ctx.now });
@@ -68,7 +103,10 @@ export async function storePage(database: Database, items: PreparedMention[], ct
 async function markRouted(db: Db, stored: StoredMention[], now: Date): Promise<void> {
   const ids = stored.map((m) => m.id);
   for (let i = 0; i < ids.length; i += 500) {
-    await db.update(mentions).set({ routedAt: now }).where(inArray(mentions.id, ids.slice(i, i + 500)));
+    await db
+      .update(mentions)
+      .set({ routedAt: now })
+      .where(inArray(mentions.id, ids.slice(i, i + 500)));
   }
 }
 
@@ -80,7 +118,11 @@ async function markRouted(db: Db, stored: StoredMention[], now: Date): Promise<v
  * point re-fetches the page: dedup stores nothing twice, step 2 finishes what was left, nothing is lost.
  * Routers must be idempotent (they key their writes: outbox idempotency keys, unique rights events).
  */
-async function storePageOnD1(database: D1Handle, items: PreparedMention[], ctx: StoreContext): Promise<StoreResult> {
+async function storePageOnD1(
+  database: D1Handle,
+  items: PreparedMention[],
+  ctx: StoreContext,
+): Promise<StoreResult> {
   const byExternal = new Map(items.map((p) => [p.mention.externalId, p]));
   const externalIds = [...byExternal.keys()];
   const existing = new Map<string, { id: number; routedAt: unknown }>();
@@ -92,7 +134,8 @@ async function storePageOnD1(database: D1Handle, items: PreparedMention[], ctx: 
         args: [ctx.sourceId, ...chunk],
       },
     ]);
-    for (const row of rows ?? []) existing.set(String(row.external_id), { id: Number(row.id), routedAt: row.routed_at });
+    for (const row of rows ?? [])
+      existing.set(String(row.external_id), { id: Number(row.id), routedAt: row.routed_at });
   }
   const fresh = items.filter((p) => !existing.has(p.mention.externalId));
 
@@ -119,7 +162,10 @@ async function storePageOnD1(database: D1Handle, items: PreparedMention[], ctx: 
       args: [ctx.sourceId, p.mention.externalId],
     });
   }
-  for (const row of hourlyCountRows(fresh.map((prepared) => ({ id: 0, prepared })), ctx.sourceId)) {
+  for (const row of hourlyCountRows(
+    fresh.map((prepared) => ({ id: 0, prepared })),
+    ctx.sourceId,
+  )) {
     statements.push({
       sql: "INSERT INTO hourly_counts (key, hour, count) VALUES (?, ?, ?) ON CONFLICT (key, hour) DO UPDATE SET count = count + excluded.count",
       args: [row.key, row.hour.getTime(), row.count],
@@ -152,7 +198,11 @@ async function storePageOnD1(database: D1Handle, items: PreparedMention[], ctx: 
   return { inserted, duplicates: items.length - inserted.length };
 }
 
-async function insertMentions(tx: WriteTx, items: PreparedMention[], ctx: StoreContext): Promise<StoredMention[]> {
+async function insertMentions(
+  tx: WriteTx,
+  items: PreparedMention[],
+  ctx: StoreContext,
+): Promise<StoredMention[]> {
   const inserted: StoredMention[] = [];
   for (let i = 0; i < items.length; i += CHUNK) {
     const chunk = items.slice(i, i + CHUNK);
@@ -176,7 +226,9 @@ async function groupNearDuplicates(db: Db, ids: number[]): Promise<void> {
   for (let i = 0; i < ids.length; i += 500) {
     await db
       .update(mentions)
-      .set({ groupId: sql`(SELECT min(m2.id) FROM ${mentions} m2 WHERE m2.content_hash = ${mentions.contentHash})` })
+      .set({
+        groupId: sql`(SELECT min(m2.id) FROM ${mentions} m2 WHERE m2.content_hash = ${mentions.contentHash})`,
+      })
       .where(inArray(mentions.id, ids.slice(i, i + 500)));
   }
 }

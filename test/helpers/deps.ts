@@ -3,10 +3,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { brands, workspaces } from "../../src/db/schema/index.js";
 import { buildDeps, type Deps } from "../../src/deps.js";
 import { loadEnv } from "../../src/env.js";
 import { silentLogger } from "../../src/log.js";
-import { brands, workspaces } from "../../src/db/schema/index.js";
 
 export interface TestDeps extends Deps {
   workspaceId: number;
@@ -15,7 +15,10 @@ export interface TestDeps extends Deps {
   cleanup(): Promise<void>;
 }
 
-export async function createTestDeps(overrides: Record<string, string> = {}, now?: () => Date): Promise<TestDeps> {
+export async function createTestDeps(
+  overrides: Record<string, string> = {},
+  now?: () => Date,
+): Promise<TestDeps> {
   const dir = mkdtempSync(join(tmpdir(), "rapport-test-"));
   const env = loadEnv({
     NODE_ENV: "test",

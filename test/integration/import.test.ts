@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { mentions } from "../../src/db/schema/index.js";
-import { createTestDeps, type TestDeps } from "../helpers/deps.js";
 import { runCli } from "../helpers/cli.js";
+import { createTestDeps, type TestDeps } from "../helpers/deps.js";
 
 let deps: TestDeps;
 let env: Record<string, string>;
@@ -31,12 +31,22 @@ describe("rapport import", () => {
     writeFileSync(
       file,
       [
-        JSON.stringify({ id: "bbb-1", text: "Acme Recovery called my employer twice", author: "pat", rating: 1 }),
+        JSON.stringify({
+          id: "bbb-1",
+          text: "Acme Recovery called my employer twice",
+          author: "pat",
+          rating: 1,
+        }),
         "{not json",
         JSON.stringify({ id: "bbb-2", text: "" }),
         JSON.stringify({ id: "bbb-3", text: "They were kind on the phone", created_at: "yesterday-ish" }),
         JSON.stringify({ text: "no id here" }),
-        JSON.stringify({ id: 4, text: "Helpful agent", url: "https://bbb.example/r/4", created_at: "2026-11-01T10:00:00Z" }),
+        JSON.stringify({
+          id: 4,
+          text: "Helpful agent",
+          url: "https://bbb.example/r/4",
+          created_at: "2026-11-01T10:00:00Z",
+        }),
         JSON.stringify({ id: "bbb-5", text: "stars out of range", rating: 9 }),
       ].join("\n"),
     );
@@ -61,7 +71,7 @@ describe("rapport import", () => {
     const file = join(deps.dir, "glassdoor.csv");
     writeFileSync(
       file,
-      'id,text,author,url,created_at,rating\n' +
+      "id,text,author,url,created_at,rating\n" +
         'g1,"Collector was rude,\nthen hung up",alex,https://example.com/g1,2026-11-20T10:00:00Z,2\n' +
         "g2,,sam,,,\n" +
         "g3,Fine experience overall,,,,4\n",
@@ -77,10 +87,14 @@ describe("rapport import", () => {
   });
 
   it("explains a missing file and an unknown format", async () => {
-    expect((await runCli(["import", "/nope.jsonl", "--source", "x"], { env })).stderr).toContain("file not found");
+    expect((await runCli(["import", "/nope.jsonl", "--source", "x"], { env })).stderr).toContain(
+      "file not found",
+    );
     const txt = join(deps.dir, "notes.txt");
     writeFileSync(txt, "hello");
-    expect((await runCli(["import", txt, "--source", "x"], { env })).stderr).toContain("name it .jsonl or .csv");
+    expect((await runCli(["import", txt, "--source", "x"], { env })).stderr).toContain(
+      "name it .jsonl or .csv",
+    );
   });
 
   it("loses and doubles nothing when the process is killed mid-import and run again", async () => {
@@ -88,13 +102,18 @@ describe("rapport import", () => {
     const total = 6_000;
     writeFileSync(
       file,
-      Array.from({ length: total }, (_, i) => JSON.stringify({ id: `row-${i}`, text: `complaint number ${i} about calls` })).join("\n"),
+      Array.from({ length: total }, (_, i) =>
+        JSON.stringify({ id: `row-${i}`, text: `complaint number ${i} about calls` }),
+      ).join("\n"),
     );
     const bin = join(process.cwd(), "bin/rapport.js");
     const childEnv = { ...process.env, ...env };
     // Kill the first run as soon as some batches have landed.
     await new Promise<void>((resolve) => {
-      const child = spawn(process.execPath, [bin, "import", file, "--source", "big"], { env: childEnv, stdio: "ignore" });
+      const child = spawn(process.execPath, [bin, "import", file, "--source", "big"], {
+        env: childEnv,
+        stdio: "ignore",
+      });
       const timer = setInterval(async () => {
         if ((await storedCount()) > 0) {
           child.kill("SIGKILL");
@@ -109,7 +128,10 @@ describe("rapport import", () => {
     const afterKill = await storedCount();
     expect(afterKill).toBeLessThanOrEqual(total);
     const rerun = await new Promise<number>((resolve) => {
-      const child = spawn(process.execPath, [bin, "import", file, "--source", "big"], { env: childEnv, stdio: "ignore" });
+      const child = spawn(process.execPath, [bin, "import", file, "--source", "big"], {
+        env: childEnv,
+        stdio: "ignore",
+      });
       child.on("exit", (code) => resolve(code ?? -1));
     });
     expect(rerun).toBe(0);

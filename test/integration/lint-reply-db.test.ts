@@ -6,7 +6,9 @@ import { createTestDeps, type TestDeps } from "../helpers/deps.js";
 let deps: TestDeps;
 beforeEach(async () => {
   deps = await createTestDeps();
-  await deps.db.insert(brands).values({ workspaceId: deps.workspaceId, name: "Northwind Medical", slug: "northwind", kind: "client" });
+  await deps.db
+    .insert(brands)
+    .values({ workspaceId: deps.workspaceId, name: "Northwind Medical", slug: "northwind", kind: "client" });
 });
 afterEach(async () => {
   await deps.cleanup();
@@ -31,7 +33,10 @@ describe("rapport lint-reply with the database's first brand", () => {
       env: { DATABASE_URL: deps.env.DATABASE_URL, RAPPORT_DEMO: "0", LOG_LEVEL: "silent" },
     });
     expect(run.stderr).toBe("");
-    const [ok, client] = run.stdout.trim().split("\n").map((l) => JSON.parse(l) as { id: string; ok: boolean; violations: { rule: string }[] });
+    const [ok, client] = run.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { id: string; ok: boolean; violations: { rule: string }[] });
     expect(ok).toMatchObject({ id: "ok", ok: true, violations: [] });
     expect(client!.ok).toBe(false);
     expect(client!.violations.map((v) => v.rule)).toContain("B3");

@@ -33,7 +33,13 @@ afterEach(async () => {
 async function addRssSource(name = "alerts", url = `${server.url}/feed`): Promise<SourceRow> {
   const [row] = await deps.db
     .insert(sources)
-    .values({ workspaceId: deps.workspaceId, brandId: deps.companyBrandId, name, type: "rss", config: { url } })
+    .values({
+      workspaceId: deps.workspaceId,
+      brandId: deps.companyBrandId,
+      name,
+      type: "rss",
+      config: { url },
+    })
     .returning();
   return row!;
 }
@@ -172,7 +178,12 @@ describe("storePage", () => {
           },
         },
       ],
-      { sourceId: source!.id, now, brandSla: new Map([[deps.companyBrandId, { critical: 30 }]]), cursor: { value: { page: 2 } } },
+      {
+        sourceId: source!.id,
+        now,
+        brandSla: new Map([[deps.companyBrandId, { critical: 30 }]]),
+        cursor: { value: { page: 2 } },
+      },
     );
     expect(result.inserted).toHaveLength(1);
     const [row] = await deps.db.select().from(mentions);

@@ -46,7 +46,12 @@ describe("leases", () => {
   });
 
   it("records a failing job with its error and keeps going", async () => {
-    const job = { name: "boom", cron: "* * * * *", leaseMs: 1000, run: async () => Promise.reject(new Error("nope")) };
+    const job = {
+      name: "boom",
+      cron: "* * * * *",
+      leaseMs: 1000,
+      run: async () => Promise.reject(new Error("nope")),
+    };
     expect(await runJob(deps, job, "p")).toBe(true);
     const [run] = await deps.db.select().from(jobRuns).where(eq(jobRuns.job, "boom"));
     expect(run).toMatchObject({ status: "error", error: "nope" });
@@ -65,12 +70,34 @@ describe("poll job", () => {
     });
     const lastRunAt = new Date("2026-11-22T09:00:30Z");
     await deps.db.insert(sources).values([
-      { workspaceId: deps.workspaceId, name: "hourly", type: "rss", schedule: "0 * * * *", config: { url: server.url }, lastRunAt },
-      { workspaceId: deps.workspaceId, name: "quarterly", type: "rss", schedule: "*/15 * * * *", config: { url: server.url }, lastRunAt },
-      { workspaceId: deps.workspaceId, name: "off", type: "rss", enabled: false, config: { url: server.url } },
+      {
+        workspaceId: deps.workspaceId,
+        name: "hourly",
+        type: "rss",
+        schedule: "0 * * * *",
+        config: { url: server.url },
+        lastRunAt,
+      },
+      {
+        workspaceId: deps.workspaceId,
+        name: "quarterly",
+        type: "rss",
+        schedule: "*/15 * * * *",
+        config: { url: server.url },
+        lastRunAt,
+      },
+      {
+        workspaceId: deps.workspaceId,
+        name: "off",
+        type: "rss",
+        enabled: false,
+        config: { url: server.url },
+      },
     ]);
     const outcomes = await runPollDueSources(deps, new Date("2026-11-22T09:20:00Z"), "test");
-    const names = (await deps.db.select().from(sources)).filter((s) => outcomes.some((o) => o.sourceId === s.id)).map((s) => s.name);
+    const names = (await deps.db.select().from(sources))
+      .filter((s) => outcomes.some((o) => o.sourceId === s.id))
+      .map((s) => s.name);
     expect(names).toEqual(["quarterly"]);
   });
 });

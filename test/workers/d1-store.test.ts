@@ -1,8 +1,8 @@
 // The D1 store path (atomic batch, then routers, then cursor) run against a D1-shaped handle over a libSQL file,
 // so a crash between the steps can be injected.
 import { createClient } from "@libsql/client";
-import { drizzle } from "drizzle-orm/libsql";
 import { sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/libsql";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { D1Handle, Db } from "../../src/db/client.js";
 import * as schema from "../../src/db/schema/index.js";
@@ -63,16 +63,32 @@ describe("D1 store path", () => {
     const router: Router = async (_tx, stored) => {
       routed.push(...stored.map((m) => m.id));
     };
-    const first = await storePage(d1, page(7), { sourceId, now, brandSla: new Map(), cursor: { value: { n: 1 } }, routers: [router] });
+    const first = await storePage(d1, page(7), {
+      sourceId,
+      now,
+      brandSla: new Map(),
+      cursor: { value: { n: 1 } },
+      routers: [router],
+    });
     expect(first.inserted).toHaveLength(7);
     expect(routed).toHaveLength(7);
-    const again = await storePage(d1, page(7), { sourceId, now, brandSla: new Map(), cursor: { value: { n: 2 } }, routers: [router] });
+    const again = await storePage(d1, page(7), {
+      sourceId,
+      now,
+      brandSla: new Map(),
+      cursor: { value: { n: 2 } },
+      routers: [router],
+    });
     expect(again).toMatchObject({ inserted: [], duplicates: 7 });
     expect(routed).toHaveLength(7);
     expect(await total(mentions)).toBe(7);
     expect(await total(hourlyCounts, sql<number>`sum(count)`)).toBe(14); // brand + brand×category×source keys
     const rows = await deps.db.select().from(mentions).orderBy(mentions.id);
-    expect(rows.filter((r) => r.contentHash === "h0").map((r) => r.groupId)).toEqual([rows[0]!.id, rows[0]!.id, rows[0]!.id]);
+    expect(rows.filter((r) => r.contentHash === "h0").map((r) => r.groupId)).toEqual([
+      rows[0]!.id,
+      rows[0]!.id,
+      rows[0]!.id,
+    ]);
     expect(rows.every((r) => r.routedAt !== null)).toBe(true);
     const [source] = await deps.db.select().from(sources).where(sql`id = ${sourceId}`);
     expect(source!.cursor).toEqual({ n: 2 });
@@ -86,14 +102,26 @@ describe("D1 store path", () => {
       routed.push(...stored.map((m) => m.id));
     };
     await expect(
-      storePage(d1, page(4), { sourceId, now, brandSla: new Map(), cursor: { value: { n: 1 } }, routers: [router] }),
+      storePage(d1, page(4), {
+        sourceId,
+        now,
+        brandSla: new Map(),
+        cursor: { value: { n: 1 } },
+        routers: [router],
+      }),
     ).rejects.toThrow("isolate died");
     expect(await total(mentions)).toBe(4);
     const [before] = await deps.db.select().from(sources).where(sql`id = ${sourceId}`);
     expect(before!.cursor).toBeNull();
 
     crash = false;
-    const retry = await storePage(d1, page(4), { sourceId, now, brandSla: new Map(), cursor: { value: { n: 1 } }, routers: [router] });
+    const retry = await storePage(d1, page(4), {
+      sourceId,
+      now,
+      brandSla: new Map(),
+      cursor: { value: { n: 1 } },
+      routers: [router],
+    });
     expect(retry.inserted).toHaveLength(0);
     expect(routed).toHaveLength(4);
     expect(await total(mentions)).toBe(4);

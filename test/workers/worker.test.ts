@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createClient, type Client } from "@libsql/client";
+import { type Client, createClient } from "@libsql/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "../../src/auth/password.js";
 import { startHttpServer, type TestServer } from "../helpers/http-server.js";
@@ -17,7 +17,11 @@ let feedServer: TestServer;
 let d1: Client;
 let cookie = "";
 
-async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 45_000): Promise<T> {
+async function waitFor<T>(
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 45_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let value = await probe();
   while (!done(value) && Date.now() < deadline) {
@@ -43,7 +47,10 @@ beforeAll(async () => {
       "INSERT INTO workspaces (id, name, settings, created_at) VALUES (1, 'Edge Co', '{}', 0)",
       `INSERT INTO brands (id, workspace_id, name, slug, kind, keywords, exclusions, contacts, sla_minutes, created_at)
        VALUES (1, 1, 'Acme Recovery', 'acme-recovery', 'company', '["Acme Recovery"]', '[]', '[]', '{}', 0)`,
-      { sql: "INSERT INTO users (workspace_id, email, name, password_hash, role, disabled, created_at) VALUES (1, 'edge@example.com', 'Edge', ?, 'manager', 0, 0)", args: [hash] },
+      {
+        sql: "INSERT INTO users (workspace_id, email, name, password_hash, role, disabled, created_at) VALUES (1, 'edge@example.com', 'Edge', ?, 'manager', 0, 0)",
+        args: [hash],
+      },
       {
         sql: `INSERT INTO sources (workspace_id, brand_id, name, type, schedule, config, enabled, health, last_items, consecutive_failures, posting_enabled, dry_run, created_at)
               VALUES (1, 1, 'alerts', 'rss', '* * * * *', ?, 1, 'ok', 0, 0, 0, 1, 0)`,
@@ -84,13 +91,22 @@ describe("Rapport on Workers (wrangler dev, local D1 and Queues)", () => {
   it("fans a cron run out to the queue; the consumer polls the feed into D1 and classifies", async () => {
     const trigger = await fetch(`${dev.url}/__scheduled?cron=${encodeURIComponent("* * * * *")}`);
     expect(trigger.status).toBe(200);
-    const stored = await waitFor(() => count("SELECT count(*) FROM mentions"), (n) => n >= 2);
+    const stored = await waitFor(
+      () => count("SELECT count(*) FROM mentions"),
+      (n) => n >= 2,
+    );
     expect(stored).toBe(2);
     expect(feedServer.requests.length).toBeGreaterThanOrEqual(1);
-    expect(await count("SELECT count(*) FROM mentions WHERE category IS NOT NULL AND routed_at IS NOT NULL")).toBe(2);
+    expect(
+      await count("SELECT count(*) FROM mentions WHERE category IS NOT NULL AND routed_at IS NOT NULL"),
+    ).toBe(2);
     expect(await count("SELECT count(*) FROM mention_brands")).toBe(2);
-    const body = (await (await fetch(`${dev.url}/api/mentions`, { headers: { cookie } })).json()) as { items: { text: string }[] };
-    expect(body.items.map((i) => i.text)).toContain("Acme Recovery sued over robocalls\nConsumers say Acme Recovery called them dozens of times a day ...");
+    const body = (await (await fetch(`${dev.url}/api/mentions`, { headers: { cookie } })).json()) as {
+      items: { text: string }[];
+    };
+    expect(body.items.map((i) => i.text)).toContain(
+      "Acme Recovery sued over robocalls\nConsumers say Acme Recovery called them dozens of times a day ...",
+    );
   });
 
   it("stores nothing twice when the same poll message is delivered again", async () => {
@@ -99,8 +115,14 @@ describe("Rapport on Workers (wrangler dev, local D1 and Queues)", () => {
     await d1.execute("UPDATE sources SET last_run_at = NULL");
     const requestsBefore = feedServer.requests.length;
     await fetch(`${dev.url}/__scheduled?cron=${encodeURIComponent("* * * * *")}`);
-    await waitFor(async () => feedServer.requests.length, (n) => n > requestsBefore);
-    await waitFor(() => count("SELECT count(*) FROM job_runs WHERE status = 'ok' AND job = 'poll'"), (n) => n >= 2);
+    await waitFor(
+      async () => feedServer.requests.length,
+      (n) => n > requestsBefore,
+    );
+    await waitFor(
+      () => count("SELECT count(*) FROM job_runs WHERE status = 'ok' AND job = 'poll'"),
+      (n) => n >= 2,
+    );
     expect(await count("SELECT count(*) FROM mentions")).toBe(2);
     expect(await count("SELECT sum(count) FROM hourly_counts")).toBe(countsBefore);
   });

@@ -6,7 +6,12 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 
 const WRANGLER = join(process.cwd(), "node_modules/.bin/wrangler");
-export const OFFLINE_ENV = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: "true" };
+export const OFFLINE_ENV = {
+  ...process.env,
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  WRANGLER_SEND_METRICS: "false",
+  CI: "true",
+};
 
 export function run(args: string[], timeoutMs = 120_000): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -17,7 +22,9 @@ export function run(args: string[], timeoutMs = 120_000): Promise<string> {
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.on("exit", (code) => {
       clearTimeout(timer);
-      code === 0 ? resolve(output) : reject(new Error(`wrangler ${args.join(" ")} exited ${code}:\n${output}`));
+      code === 0
+        ? resolve(output)
+        : reject(new Error(`wrangler ${args.join(" ")} exited ${code}:\n${output}`));
     });
   });
 }
@@ -48,7 +55,17 @@ export interface DevServer {
 
 export async function startWranglerDev(persistDir: string, vars: Record<string, string>): Promise<DevServer> {
   const port = await freePort();
-  const args = ["dev", "--local", "--persist-to", persistDir, "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled"];
+  const args = [
+    "dev",
+    "--local",
+    "--persist-to",
+    persistDir,
+    "--port",
+    String(port),
+    "--ip",
+    "127.0.0.1",
+    "--test-scheduled",
+  ];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   const child: ChildProcess = spawn(WRANGLER, args, { env: OFFLINE_ENV, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";

@@ -38,7 +38,10 @@ export const accountIdentifiers = sqliteTable(
     kind: text({ enum: ["phone", "email", "handle", "reference", "name"] }).notNull(),
     valueHash: text().notNull(),
   },
-  (t) => [index("account_identifiers_hash").on(t.kind, t.valueHash), index("account_identifiers_account").on(t.accountId)],
+  (t) => [
+    index("account_identifiers_hash").on(t.kind, t.valueHash),
+    index("account_identifiers_account").on(t.accountId),
+  ],
 );
 
 export const accountLinks = sqliteTable(

@@ -13,7 +13,10 @@ export const jobRuns = sqliteTable(
     items: integer().notNull().default(0),
     error: text(),
   },
-  (t) => [index("job_runs_job_started").on(t.job, t.startedAt), index("job_runs_source").on(t.sourceId, t.startedAt)],
+  (t) => [
+    index("job_runs_job_started").on(t.job, t.startedAt),
+    index("job_runs_source").on(t.sourceId, t.startedAt),
+  ],
 );
 
 /** A lease stops two processes (or two Workers invocations) running the same job at once. */

@@ -1,5 +1,5 @@
-import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { sql } from "drizzle-orm";
+import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { createdAt, id, instant, json } from "./_columns.js";
 import { brands } from "./brands.js";
 import { mentions } from "./mentions.js";
@@ -82,4 +82,3 @@ export const cases = sqliteTable("cases", {
   recovered: integer({ mode: "boolean" }),
   followUps: integer().notNull().default(0),
 });
-

@@ -1,6 +1,6 @@
 // What the reply linter needs to know about a brand: its name and own channels (allowed in public) and the
 // creditor clients of its workspace (never to be named in public).
-import { asc, eq } from "drizzle-orm";
+import { asc } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { brands } from "../../db/schema/index.js";
 import type { BrandLintContext } from "../../replies/lint-api.js";
@@ -13,6 +13,8 @@ export async function loadBrandContext(db: Db, brand?: string): Promise<BrandLin
     ? rows.find((b) => b.slug === wanted || b.name.toLowerCase() === wanted)
     : (rows.find((b) => b.kind === "company") ?? rows[0]);
   if (!chosen) return null;
-  const clients = rows.filter((b) => b.workspaceId === chosen.workspaceId && b.kind === "client").map((b) => b.name);
+  const clients = rows
+    .filter((b) => b.workspaceId === chosen.workspaceId && b.kind === "client")
+    .map((b) => b.name);
   return { brandName: chosen.name, ownContacts: chosen.contacts, clients };
 }

@@ -2,8 +2,8 @@
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import { can } from "../../auth/roles.js";
-import { canSeeAccounts } from "../../services/accounts/access.js";
 import type { AuthUser } from "../../auth/types.js";
+import { canSeeAccounts } from "../../services/accounts/access.js";
 import { ASSET_VERSION } from "../static/assets.js";
 
 export interface LayoutProps {
@@ -48,7 +48,9 @@ export function Layout({ title, user, csrfToken, active, children }: LayoutProps
                 {link("/sources", "Sources", "sources")}
                 {link("/templates", "Templates", "templates")}
                 {canSeeAccounts(user.role) ? link("/accounts", "Accounts", "accounts") : null}
-                {user.role === "admin" || user.role === "manager" ? link("/alerts", "Alerts", "alerts") : null}
+                {user.role === "admin" || user.role === "manager"
+                  ? link("/alerts", "Alerts", "alerts")
+                  : null}
                 {can(user.role, "manageUsers") ? link("/users", "Users", "users") : null}
                 {can(user.role, "viewAudit") ? link("/audit", "Audit", "audit") : null}
                 {link("/account", "Account", "account")}
