@@ -17,7 +17,13 @@ describe("loadEnv", () => {
     expect(() => loadEnv({ RAPPORT_DEMO: "maybe" })).toThrow(/RAPPORT_DEMO/);
   });
 
-  it("requires a secret in production without the demo", () => {
+  it("treats blank entries (a copied .env.example) as unset", () => {
+    expect(loadEnv({ PUBLIC_URL: "", SMTP_URL: " ", PORT: "" })).toMatchObject({ PORT: 8787 });
+    expect(loadEnv({ PUBLIC_URL: "" }).PUBLIC_URL).toBeUndefined();
+  });
+
+  it("requires a secret without the demo", () => {
+    expect(() => loadEnv({ NODE_ENV: "development", RAPPORT_DEMO: "0" })).toThrow(/RAPPORT_SECRET is required/);
     expect(() => loadEnv({ NODE_ENV: "production", RAPPORT_DEMO: "0" })).toThrow(
       /RAPPORT_SECRET is required/,
     );

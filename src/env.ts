@@ -47,8 +47,12 @@ const DEMO_SECRET = "rapport-demo-secret-do-not-use-in-production-000000";
 
 /** Validates the environment once, at the edge; the message names each bad variable and how to fix it. */
 export function loadEnv(
-  source: Record<string, string | undefined> = process.env,
+  raw: Record<string, string | undefined> = process.env,
 ): Env & { RAPPORT_SECRET: string } {
+  // `NAME=` in an env file means "not set", as it does for every other tool reading .env.example copies.
+  const source = Object.fromEntries(
+    Object.entries(raw).filter(([, value]) => value !== undefined && value.trim() !== ""),
+  );
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
@@ -66,9 +70,10 @@ export function loadEnv(
     );
   }
   if (!env.RAPPORT_SECRET) {
-    if (!env.RAPPORT_DEMO && env.NODE_ENV === "production") {
+    // The demo key is public (it is in this file): real account identifiers must never be keyed with it.
+    if (!env.RAPPORT_DEMO && env.NODE_ENV !== "test") {
       throw new EnvError(
-        "Invalid configuration:\n  RAPPORT_SECRET is required when RAPPORT_DEMO=0 in production: set it to 32+ random characters (e.g. `openssl rand -hex 32`).",
+        "Invalid configuration:\n  RAPPORT_SECRET is required when RAPPORT_DEMO=0: set it to 32+ random characters (e.g. `openssl rand -hex 32`).",
       );
     }
     return { ...env, RAPPORT_SECRET: DEMO_SECRET };
