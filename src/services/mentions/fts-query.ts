@@ -4,8 +4,13 @@
 const WORD = /[\p{L}\p{N}_]+/gu;
 const MAX_TERMS = 12;
 
+/** The words a search is made of; `toFtsQuery` quotes exactly these. */
+export function searchTerms(input: string): string[] {
+  return (input.normalize("NFKC").match(WORD) ?? []).slice(0, MAX_TERMS);
+}
+
 export function toFtsQuery(input: string): string | null {
-  const words = (input.normalize("NFKC").match(WORD) ?? []).slice(0, MAX_TERMS);
+  const words = searchTerms(input);
   if (words.length === 0) return null;
   return words
     .map((word, i) => {

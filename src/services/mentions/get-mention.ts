@@ -3,9 +3,11 @@
 import { and, asc, desc, eq, ne, sql } from "drizzle-orm";
 import { can } from "../../auth/roles.js";
 import type { AuthUser } from "../../auth/types.js";
+import { maskPii } from "../../classifier/pii.js";
 import { auditLog, classifications, mentions, notes, sources, users } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { notFound } from "../../errors.js";
+import { canSeeAccounts } from "../accounts/access.js";
 import { baseListQuery, hydrate, type MentionListItem } from "./list-mentions.js";
 
 export interface MentionDetail {
@@ -37,6 +39,7 @@ const RELATED_LIMIT = 20;
 
 export async function getMention(deps: Deps, viewer: AuthUser, id: number): Promise<MentionDetail> {
   const showPii = can(viewer.role, "viewPii");
+  const showAccounts = canSeeAccounts(viewer.role);
   const [row] = await baseListQuery(deps, showPii)
     .where(and(eq(mentions.id, id), eq(sources.workspaceId, viewer.workspaceId)))
     .limit(1);
@@ -122,15 +125,31 @@ export async function getMention(deps: Deps, viewer: AuthUser, id: number): Prom
       flags: c.flags ?? [],
       createdAt: c.createdAt.toISOString(),
     })),
-    notes: noteRows.map((n) => ({ ...n, createdAt: n.createdAt.toISOString() })),
-    history: historyRows.map((h) => ({
-      at: h.at.toISOString(),
-      actor: h.actorEmail,
-      action: h.action,
-      before: showPii ? h.before : maskHistoryValue(h.before),
-      after: showPii ? h.after : maskHistoryValue(h.after),
+    // Notes are free text written while looking at the unmasked mention, so they often quote its personal data.
+    notes: noteRows.map((n) => ({
+      ...n,
+      body: showPii ? n.body : maskPii(n.body).masked,
+      createdAt: n.createdAt.toISOString(),
     })),
+    history: historyRows
+      .filter((h) => showAccounts || !isAccountEntry(h))
+      .map((h) => ({
+        at: h.at.toISOString(),
+        actor: h.actorEmail,
+        action: h.action,
+        before: showPii ? h.before : maskHistoryValue(h.before),
+        after: showPii ? h.after : maskHistoryValue(h.after),
+      })),
   };
+}
+
+/** Even the existence of an account link is GLBA-protected, so its audit entries go with it. */
+function isAccountEntry(entry: { action: string; entityType: string }): boolean {
+  return (
+    entry.action.startsWith("account_link") ||
+    entry.entityType === "account" ||
+    entry.entityType === "account_link"
+  );
 }
 
 /** Audit values can hold note bodies or text; viewers see only which fields changed. */

@@ -8,7 +8,7 @@ import type { Deps } from "../../deps.js";
 import type { Category, Flag, MentionStatus, Severity } from "../../domain/taxonomy.js";
 import { badRequest } from "../../errors.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
-import { toFtsQuery } from "./fts-query.js";
+import { searchTerms, toFtsQuery } from "./fts-query.js";
 import type { ListMentionsQuery, MentionFilters } from "./schemas.js";
 
 export const OPEN_STATUSES: MentionStatus[] = [
@@ -118,6 +118,15 @@ export async function filterConditions(
           ? sql`+${mentions.id} IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ${match})`
           : sql`${mentions.id} IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ${match})`,
       );
+      // The index holds the unmasked text, so a match alone would let a viewer confirm a phone number or an
+      // e-mail address. Every term must also be visible to them: in the masked text or the author's handle.
+      if (!can(viewer.role, "viewPii")) {
+        for (const term of searchTerms(q)) {
+          conds.push(
+            sql`instr(lower(coalesce(${mentions.textMasked}, '') || ' ' || coalesce(${mentions.authorHandle}, '')), ${term.toLowerCase()}) > 0`,
+          );
+        }
+      }
     }
   }
   return conds;
