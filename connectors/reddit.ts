@@ -185,7 +185,7 @@ async function accessToken(
   if (!config.clientId || !config.clientSecret) {
     throw new ConnectorError("config", "Reddit OAuth needs clientId and clientSecret");
   }
-  const key = `${grant}:${config.wwwBaseUrl ?? WWW_BASE}:${config.clientId}:${config.username ?? ""}`;
+  const key = `${grant}:${config.wwwBaseUrl ?? config.baseUrl ?? WWW_BASE}:${config.clientId}:${config.username ?? ""}`;
   const cache = tokenCache.get(http) ?? new Map<string, Token>();
   tokenCache.set(http, cache);
   const cached = cache.get(key);
@@ -203,7 +203,7 @@ async function accessToken(
     form.set("password", config.password);
   }
   const credentials = Buffer.from(`${config.clientId}:${config.clientSecret}`).toString("base64");
-  const response = await http.request(new URL("/api/v1/access_token", config.wwwBaseUrl ?? WWW_BASE), {
+  const response = await http.request(new URL("/api/v1/access_token", config.wwwBaseUrl ?? config.baseUrl ?? WWW_BASE), {
     method: "POST",
     headers: {
       authorization: `Basic ${credentials}`,
@@ -371,7 +371,7 @@ async function searchFeed(ctx: PollContext<RedditConfig>, after: string | undefi
   const { config } = ctx;
   const url = new URL(
     config.subreddit ? `/r/${config.subreddit}/search.rss` : "/search.rss",
-    config.wwwBaseUrl ?? WWW_BASE,
+    config.wwwBaseUrl ?? config.baseUrl ?? WWW_BASE,
   );
   url.searchParams.set("q", config.query);
   url.searchParams.set("sort", "new");

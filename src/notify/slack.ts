@@ -200,7 +200,7 @@ export function buildSpikeMessage(input: SpikeAlertInput): SlackPayload {
     });
   }
   const fallback = `${headline}: ${howFarAboveNormal(input.count, input.expected)}`;
-  return { text: truncate(maskForSlack(fallback), LIMITS.fallback), blocks };
+  return { text: truncate(escapeMrkdwn(maskForSlack(fallback)), LIMITS.fallback), blocks };
 }
 
 export interface UrgentMentionInput {
@@ -295,7 +295,8 @@ export function buildUrgentMentionMessage(input: UrgentMentionInput): SlackPaylo
       action_id: "open_post",
     });
   if (buttons.length > 0) blocks.push({ type: "actions", elements: buttons });
-  return { text: truncate(maskForSlack(`${headline}: ${input.text}`), 300), blocks };
+  // The notification text is mrkdwn too: escaped, so a post cannot ping `<!channel>` or plant a link.
+  return { text: truncate(escapeMrkdwn(maskForSlack(`${headline}: ${input.text}`)), 300), blocks };
 }
 
 // What each webhook error means and what a person has to do about it.

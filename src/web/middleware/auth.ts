@@ -87,7 +87,9 @@ export function csrfGuard(deps: Deps): MiddlewareHandler<WebEnv> {
     }
     if (origin === "null") throw forbidden("Cross-site request refused (opaque Origin)");
     const auth = c.get("auth");
-    if (!auth || auth.via === "token" || isLoginPath(c.req.path)) return next();
+    // Creating a session has no token to check yet; ending one (DELETE /api/session) does.
+    const creatingSession = c.req.method === "POST" && isLoginPath(c.req.path);
+    if (!auth || auth.via === "token" || creatingSession) return next();
     let sent = c.req.header(CSRF_HEADER);
     if (!sent) {
       const type = c.req.header("content-type") ?? "";
@@ -136,6 +138,8 @@ export function requirePermission(permission: Permission): MiddlewareHandler<Web
 /** A `next` parameter may only point inside this site. */
 export function safeNextPath(next: string | undefined | null): string {
   if (!next?.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
+  // Control characters and backslashes can turn "/\t/evil.example" into another origin in lenient clients.
+  if (/[\u0000-\u001f\u007f\\]/.test(next)) return "/";
   return next;
 }
 
