@@ -84,6 +84,8 @@ const FLAG_PATTERNS: Record<PatternFlag, RegExp[]> = {
     /\b(?:do ?n[o']?t|don'?t|dont) want to (?:live|be alive|be here)(?: anymore)?\b/i,
     /\b(?:better off dead|no reason to live|not worth living|can'?t go on|cannot go on|can'?t do this anymore|unalive|end it\b)/i,
     /\bno way out\b/i,
+    /\b(?:see|saw|is) (?:no|the) point (?:in|of) (?:living|life|going on|being alive)\b/i,
+    /\bwhat(?:'s| is) the point of living\b/i,
   ],
 };
 

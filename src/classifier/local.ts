@@ -6,6 +6,7 @@ import { computeSeverity, detectFlags } from "./flags.js";
 import { LocalModel, type ModelBundle, type ModelPrediction } from "./local-model.js";
 import { maskPii } from "./pii.js";
 import { sentimentScore } from "./sentiment.js";
+import type { Category, Flag } from "../domain/taxonomy.js";
 import type { ClassifierEngine, ClassifyInput, ClassifyOutput } from "./types.js";
 
 export const MODEL_PATH = fileURLToPath(new URL("./model/weights.json", import.meta.url));
@@ -25,6 +26,31 @@ export interface LocalClassification extends ClassifyOutput {
   prediction: ModelPrediction;
 }
 
+// A consumer-rights or critical flag is precise evidence the post is about collections: the model, which sees
+// few short posts, must not call it "not collections" or "praise" (e.g. "my lawyer will be in touch").
+const FLAG_CATEGORY: Partial<Record<Flag, Category>> = {
+  dispute: "debt_not_owed",
+  identity_theft: "debt_not_owed",
+  cease_contact: "communication_tactics",
+};
+const EVIDENCE_FLAGS: readonly Flag[] = [
+  "dispute",
+  "cease_contact",
+  "attorney",
+  "bankruptcy",
+  "identity_theft",
+  "deceased",
+  "servicemember",
+  "regulator",
+  "self_harm",
+];
+
+function withFlagEvidence(prediction: ModelPrediction, flags: Flag[]): ModelPrediction {
+  const evidence = flags.find((f) => EVIDENCE_FLAGS.includes(f));
+  if (!evidence || (prediction.category !== "not_collections" && prediction.category !== "praise")) return prediction;
+  return { ...prediction, category: FLAG_CATEGORY[evidence] ?? "other_collections", relevant: true };
+}
+
 export class LocalEngine implements ClassifierEngine {
   readonly name = "local" as const;
   readonly version: string;
@@ -35,8 +61,9 @@ export class LocalEngine implements ClassifierEngine {
 
   classifyOne(item: ClassifyInput): LocalClassification {
     const { masked, hits } = maskPii(item.text);
-    const prediction = this.model.predict(item.text);
+    const model = this.model.predict(item.text);
     const { flags, lawsuitThreat } = detectFlags(item.text, hits);
+    const prediction = withFlagEvidence(model, flags);
     const sentiment = sentimentScore(item.text);
     const severity = computeSeverity({
       category: prediction.category,

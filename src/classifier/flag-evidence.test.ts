@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { LocalEngine } from "./local.js";
+
+const engine = new LocalEngine();
+const classify = async (text: string) => (await engine.classify([{ id: "1", text }]))[0]!;
+
+describe("flags are evidence the post is about collections", () => {
+  it.each([
+    ["my lawyer will be in touch", "attorney"],
+    ["I'm filing bankruptcy", "bankruptcy"],
+    ["Filed a complaint with the CFPB about Summit Recovery", "regulator"],
+    ["you people make me want to kill myself", "self_harm"],
+    ["I don't see the point of living anymore", "self_harm"],
+  ])("%s", async (text, flag) => {
+    const result = await classify(text);
+    expect(result.flags).toContain(flag);
+    expect(result.relevant).toBe(true);
+    expect(["not_collections", "praise"]).not.toContain(result.category);
+  });
+});
