@@ -1,7 +1,9 @@
 // `npx rapport <command>`: the registry of commands. Each command lives in src/cli/<name>.ts.
 
+import { ClassifierConfigError } from "./classifier/index.js";
 import { accountsCommand } from "./cli/accounts.js";
 import { backfillCommand } from "./cli/backfill.js";
+import { brandsCommand } from "./cli/brands.js";
 import { classifyCommand } from "./cli/classify.js";
 import { digestCommand } from "./cli/digest.js";
 import { exportLabelsCommand } from "./cli/export-labels.js";
@@ -23,6 +25,7 @@ export const commands: Command[] = [
   migrateCommand,
   importCommand,
   sourcesCommand,
+  brandsCommand,
   pollCommand,
   backfillCommand,
   usersCommand,
@@ -79,7 +82,7 @@ export async function main(argv: string[], io: CliIo = process): Promise<number>
       io.stderr.write(`${error.message}\nUsage: rapport ${command.usage}\n`);
       return 2;
     }
-    if (error instanceof EnvError) {
+    if (error instanceof EnvError || error instanceof ClassifierConfigError) {
       io.stderr.write(`${error.message}\n`);
       return 2;
     }

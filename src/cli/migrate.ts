@@ -1,3 +1,4 @@
+import { ensureWorkspace } from "../services/workspace/ensure-workspace.js";
 import type { Command } from "./types.js";
 
 export const migrateCommand: Command = {
@@ -5,7 +6,8 @@ export const migrateCommand: Command = {
   usage: "migrate",
   summary: "Apply database migrations (also done by `npm start`)",
   async run(_args, ctx) {
-    await ctx.deps(); // building deps migrates
+    const deps = await ctx.deps(); // building deps migrates
+    if (!deps.env.RAPPORT_DEMO) await ensureWorkspace(deps);
     ctx.stdout.write("Database is up to date.\n");
     return 0;
   },

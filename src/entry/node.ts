@@ -5,6 +5,7 @@ import { buildDeps } from "../deps.js";
 import { type AppEnv, EnvError, loadEnv } from "../env.js";
 import { startScheduler } from "../jobs/scheduler.js";
 import { buildRuntime } from "../runtime.js";
+import { ensureWorkspace } from "../services/workspace/ensure-workspace.js";
 import { createApp } from "../web/app.js";
 
 async function main() {
@@ -20,6 +21,7 @@ async function main() {
   }
   const deps = await buildRuntime(await buildDeps(env));
   const demo = env.RAPPORT_DEMO ? await startDemo(deps) : null;
+  if (!env.RAPPORT_DEMO) await ensureWorkspace(deps);
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: env.PORT, hostname: "0.0.0.0" }, (info) => {
     const url = env.PUBLIC_URL ?? `http://localhost:${info.port}`;
