@@ -61,6 +61,12 @@ export function TodayPage(props: {
           <MentionRow item={item} now={props.now} selectable={canTriage} />
         ))}
       </ol>
+      {view.total > view.items.length ? (
+        <p class="muted" id="today-more">
+          {`Showing the ${view.items.length} most urgent of ${view.total} new mentions. `}
+          <a href={`/feed?since=${encodeURIComponent(view.since)}&sort=sla`}>See all of them in the Feed</a>
+        </p>
+      ) : null}
     </Layout>
   );
 }
