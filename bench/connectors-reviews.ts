@@ -245,6 +245,7 @@ async function benchDeps(dir: string): Promise<{ deps: Deps; workspaceId: number
   const env = loadEnv({
     DATABASE_URL: `file:${join(dir, "bench.db")}`,
     RAPPORT_DEMO: "0",
+    RAPPORT_SECRET: "bench-secret-bench-secret-bench-0000",
     LOG_LEVEL: "silent",
   });
   const deps = await buildDeps(env, { log: silentLogger });

@@ -38,6 +38,7 @@ async function freshDeps(
   const env = loadEnv({
     DATABASE_URL: `file:${join(dir, `${name}.db`)}`,
     RAPPORT_DEMO: "0",
+    RAPPORT_SECRET: "bench-secret-bench-secret-bench-0000",
     LOG_LEVEL: "silent",
   });
   const deps = await buildRuntime(await buildDeps(env, { log: silentLogger }));
