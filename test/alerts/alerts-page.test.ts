@@ -81,6 +81,12 @@ describe("/alerts", () => {
     );
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain("must be an https:// URL");
+    const internal = await ctx.app.request(
+      `/alerts/brands/${ctx.deps.companyBrandId}/webhook`,
+      form(manager, { url: "https://metadata.internal/latest" }),
+    );
+    expect(internal.status).toBe(400);
+    expect(await internal.text()).toContain("must be on hooks.slack.com");
 
     const ok = await ctx.app.request(
       `/alerts/brands/${ctx.deps.companyBrandId}/webhook`,

@@ -51,6 +51,13 @@ export function validateWebhookUrl(raw: string): string {
   if (parsed.protocol !== "https:" && !(local && parsed.protocol === "http:")) {
     throw badRequest("The Slack webhook must be an https:// URL (Slack → Apps → Incoming Webhooks → Copy)");
   }
+  // The server POSTs to this URL: only Slack's webhook host (or a local relay) may be named, so a dashboard
+  // user cannot point it at an internal service.
+  if (!local && parsed.hostname !== "hooks.slack.com") {
+    throw badRequest(
+      "The Slack webhook must be on hooks.slack.com (Slack → Apps → Incoming Webhooks → Copy)",
+    );
+  }
   return url;
 }
 
