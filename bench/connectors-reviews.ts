@@ -14,13 +14,7 @@ import { instagramConfigSchema, instagramConnector } from "../connectors/instagr
 import { createTrustpilotConnector, trustpilotConfigSchema } from "../connectors/trustpilot.js";
 import type { Cursor, NormalizedMention } from "../connectors/types.js";
 import { yelpConfigSchema, yelpConnector } from "../connectors/yelp.js";
-import { brands, sources, workspaces } from "../src/db/schema/index.js";
-import { buildDeps, type Deps } from "../src/deps.js";
-import { loadEnv } from "../src/env.js";
-import { silentLogger } from "../src/log.js";
-import { loadIngestContext } from "../src/pipeline/context.js";
-import { prepareMentions } from "../src/pipeline/prepare.js";
-import { storePage } from "../src/pipeline/store.js";
+import { benchDeps, measureConnector } from "./connector-harness.js";
 
 const BASE = "http://bench.invalid";
 const NOW = new Date("2026-11-22T12:00:00Z");
@@ -241,31 +235,14 @@ async function drain(
   return total;
 }
 
-async function benchDeps(dir: string): Promise<{ deps: Deps; workspaceId: number; brandId: number }> {
-  const env = loadEnv({
-    DATABASE_URL: `file:${join(dir, "bench.db")}`,
-    RAPPORT_DEMO: "0",
-    RAPPORT_SECRET: "bench-secret-bench-secret-bench-0000",
-    LOG_LEVEL: "silent",
-  });
-  const deps = await buildDeps(env, { log: silentLogger });
-  const [workspace] = await deps.db.insert(workspaces).values({ name: "Bench" }).returning();
-  const [brand] = await deps.db
-    .insert(brands)
-    .values({
-      workspaceId: workspace!.id,
-      name: "Example Recovery",
-      slug: "example",
-      kind: "company",
-      keywords: ["Example Recovery"],
-    })
-    .returning();
-  return { deps, workspaceId: workspace!.id, brandId: brand!.id };
-}
-
 export async function runConnectorBenchReviews(n = 10_000): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "rapport-bench-reviews-"));
-  const { deps, workspaceId, brandId } = await benchDeps(dir);
+  const bench = await benchDeps(dir, {
+    name: "Example Recovery",
+    slug: "example",
+    keywords: ["Example Recovery"],
+  });
+  const { deps } = bench;
   try {
     console.log(
       `connectors (reviews): ${n.toLocaleString("en-US")} mentions per connector from recorded payloads, in-process fetch`,
@@ -273,45 +250,7 @@ export async function runConnectorBenchReviews(n = 10_000): Promise<void> {
     const scenarios = [googleScenario, yelpScenario, trustpilotScenario, facebookScenario, instagramScenario];
     for (const build of scenarios) {
       // Warm-up, so the first connector does not pay for JIT and module loading.
-      await drain(build(Math.min(n, 300)), async () => {});
-
-      const payloads = build(n);
-      const normalizeStart = performance.now();
-      const normalized = await drain(payloads, async () => {});
-      const normalizeSeconds = (performance.now() - normalizeStart) / 1000;
-
-      const scenario = build(n);
-      const [source] = await deps.db
-        .insert(sources)
-        .values({
-          workspaceId,
-          brandId,
-          name: `bench-${scenario.name}`,
-          type: scenario.connector.type,
-          config: {},
-          enabled: false,
-        })
-        .returning();
-      const ingest = await loadIngestContext(deps, source!);
-      let stored = 0;
-      const storeStart = performance.now();
-      await drain(scenario, async (mentions, cursor) => {
-        const prepared = await prepareMentions(mentions, ingest.prepare);
-        const result = await storePage(deps.database, prepared, {
-          sourceId: source!.id,
-          now: NOW,
-          brandSla: ingest.brandSla,
-          cursor: { value: { live: cursor } },
-        });
-        stored += result.inserted.length;
-      });
-      const storeSeconds = (performance.now() - storeStart) / 1000;
-
-      console.log(
-        `  ${scenario.name.padEnd(11)} normalize ${(normalized / normalizeSeconds).toFixed(0).padStart(8)} mentions/s` +
-          `   normalize+store ${(stored / storeSeconds).toFixed(0).padStart(7)} mentions/s` +
-          `   (${scenario.pages} pages, ${stored} stored, no classifier)`,
-      );
+      await measureConnector(bench, build, drain, n, 300, NOW);
     }
   } finally {
     deps.database.close();

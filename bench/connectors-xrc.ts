@@ -15,13 +15,7 @@ import type { AnyConnector } from "../connectors/index.js";
 import { redditConfigSchema, redditConnector } from "../connectors/reddit.js";
 import type { Cursor, NormalizedMention } from "../connectors/types.js";
 import { createXConnector, xConfigSchema } from "../connectors/x.js";
-import { brands, sources, workspaces } from "../src/db/schema/index.js";
-import { buildDeps, type Deps } from "../src/deps.js";
-import { loadEnv } from "../src/env.js";
-import { silentLogger } from "../src/log.js";
-import { loadIngestContext } from "../src/pipeline/context.js";
-import { prepareMentions } from "../src/pipeline/prepare.js";
-import { storePage } from "../src/pipeline/store.js";
+import { benchDeps, measureConnector } from "./connector-harness.js";
 
 const BASE = "http://bench.invalid";
 const NOW = new Date("2026-11-20T12:00:00Z");
@@ -254,31 +248,14 @@ async function drain(
   return total;
 }
 
-async function benchDeps(dir: string): Promise<{ deps: Deps; workspaceId: number; brandId: number }> {
-  const env = loadEnv({
-    DATABASE_URL: `file:${join(dir, "bench.db")}`,
-    RAPPORT_DEMO: "0",
-    RAPPORT_SECRET: "bench-secret-bench-secret-bench-0000",
-    LOG_LEVEL: "silent",
-  });
-  const deps = await buildDeps(env, { log: silentLogger });
-  const [workspace] = await deps.db.insert(workspaces).values({ name: "Bench" }).returning();
-  const [brand] = await deps.db
-    .insert(brands)
-    .values({
-      workspaceId: workspace!.id,
-      name: "Acme Recovery",
-      slug: "acme",
-      kind: "company",
-      keywords: ["Acme Recovery", "@AcmeRecovery"],
-    })
-    .returning();
-  return { deps, workspaceId: workspace!.id, brandId: brand!.id };
-}
-
 export async function runConnectorBenchXrc(n = 10_000): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "rapport-bench-xrc-"));
-  const { deps, workspaceId, brandId } = await benchDeps(dir);
+  const bench = await benchDeps(dir, {
+    name: "Acme Recovery",
+    slug: "acme",
+    keywords: ["Acme Recovery", "@AcmeRecovery"],
+  });
+  const { deps } = bench;
   const server = setupServer();
   server.listen({ onUnhandledRequest: "error" });
   try {
@@ -292,44 +269,7 @@ export async function runConnectorBenchXrc(n = 10_000): Promise<void> {
       cfpbScenario,
     ];
     for (const build of builders) {
-      await drain(build(Math.min(n, 2_000)), async () => {}); // warm-up: JIT and module loading
-
-      const payloads = build(n); // scaling the recorded payloads is setup, not connector time
-      const normalizeStart = performance.now();
-      const normalized = await drain(payloads, async () => {});
-      const normalizeSeconds = (performance.now() - normalizeStart) / 1000;
-
-      const scenario = build(n);
-      const [source] = await deps.db
-        .insert(sources)
-        .values({
-          workspaceId,
-          brandId,
-          name: `bench-${scenario.name}`,
-          type: scenario.connector.type,
-          config: {},
-          enabled: false,
-        })
-        .returning();
-      const ingest = await loadIngestContext(deps, source!);
-      let stored = 0;
-      const storeStart = performance.now();
-      await drain(scenario, async (mentions, cursor) => {
-        const prepared = await prepareMentions(mentions, ingest.prepare);
-        const result = await storePage(deps.database, prepared, {
-          sourceId: source!.id,
-          now: NOW,
-          brandSla: ingest.brandSla,
-          cursor: { value: { live: cursor } },
-        });
-        stored += result.inserted.length;
-      });
-      const storeSeconds = (performance.now() - storeStart) / 1000;
-      console.log(
-        `  ${scenario.name.padEnd(11)} normalize ${(normalized / normalizeSeconds).toFixed(0).padStart(8)} mentions/s` +
-          `   normalize+store ${(stored / storeSeconds).toFixed(0).padStart(7)} mentions/s` +
-          `   (${scenario.pages} pages, ${stored} stored, no classifier)`,
-      );
+      await measureConnector(bench, build, drain, n, 2_000, NOW);
     }
   } finally {
     server.close();
