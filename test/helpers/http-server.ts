@@ -1,9 +1,11 @@
-// A real HTTP server on 127.0.0.1 playing an external service in tests.
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+// A real HTTP server on 127.0.0.1 playing an external service in tests: the connector tests' local server
+// (test/fixtures/local-server.ts), seen with the request URL as a plain path-and-query string.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { startLocalServer } from "../fixtures/local-server.js";
 
 export interface RecordedRequest {
   method: string;
+  /** Path and query, as the client sent them. */
   url: string;
   headers: IncomingMessage["headers"];
   body: string;
@@ -19,32 +21,15 @@ export type Handler = (req: RecordedRequest, res: ServerResponse) => void | Prom
 
 export async function startHttpServer(handler: Handler): Promise<TestServer> {
   const requests: RecordedRequest[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const recorded = {
-        method: req.method ?? "GET",
-        url: req.url ?? "/",
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString("utf8"),
-      };
-      requests.push(recorded);
-      Promise.resolve(handler(recorded, res)).catch((error) => {
-        res.statusCode = 500;
-        res.end(String(error));
-      });
-    });
+  const server = await startLocalServer((request, res) => {
+    const recorded = {
+      method: request.method,
+      url: request.url.pathname + request.url.search,
+      headers: request.headers,
+      body: request.body,
+    };
+    requests.push(recorded);
+    return handler(recorded, res);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: server.baseUrl, requests, close: () => server.close() };
 }
