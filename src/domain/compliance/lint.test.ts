@@ -360,6 +360,51 @@ const b10: Case[] = [
   { name: "shouting", text: wrap("PLEASE read what we said."), expect: ["B10"], hit: "PLEASE" },
   { name: "profanity", text: wrap("That is a damn shame."), expect: ["B10"], hit: "damn" },
   { name: "conditional non-apology", text: wrap("We are sorry if you were confused."), expect: ["B10"] },
+  // Sarcasm and condescension (QA: "thanks a lot, genius" used to pass).
+  { name: "thanks a lot, genius", text: wrap("Thanks a lot, genius."), expect: ["B10"], hit: "genius" },
+  { name: "lower-case genius", text: wrap("thanks a lot, genius"), expect: ["B10"], hit: "genius" },
+  { name: "mocking name", text: wrap("Good job, Einstein."), expect: ["B10"], hit: "Einstein" },
+  { name: "smart guy", text: wrap("OK, smart guy."), expect: ["B10"], hit: "smart guy" },
+  { name: "pet name", text: wrap("Thanks for your patience, buddy."), expect: ["B10"], hit: "buddy" },
+  { name: "well, thanks a lot", text: wrap("Well, thanks a lot."), expect: ["B10"], hit: "Well, thanks a lot" },
+  { name: "gee, thanks", text: wrap("Gee, thanks."), expect: ["B10"], hit: "Gee, thanks" },
+  { name: "thanks for nothing, padded", text: wrap("Thanks a lot for nothing."), expect: ["B10"] },
+  { name: "thanks for wasting", text: wrap("Thanks a lot for wasting our time."), expect: ["B10"] },
+  { name: "per my last", text: wrap("Per my last message, we can help."), expect: ["B10"], hit: "Per my last" },
+  { name: "real smart", text: wrap("Real smart."), expect: ["B10"], hit: "Real smart" },
+  { name: "obviously", text: wrap("Obviously we want to help."), expect: ["B10"], hit: "Obviously" },
+  {
+    name: "as we already told you",
+    text: wrap("As we already told you, we want to help."),
+    expect: ["B10"],
+    hit: "As we already told",
+  },
+  { name: "calm down", text: wrap("Please calm down."), expect: ["B10"], hit: "calm down" },
+  {
+    name: "with all due respect",
+    text: wrap("With all due respect, we want to help."),
+    expect: ["B10"],
+    hit: "With all due respect",
+  },
+  { name: "clearly you", text: wrap("Clearly you were upset."), expect: ["B10"], hit: "Clearly you" },
+];
+
+/** Sincere thanks must stay clean next to the sarcasm rules above. */
+const sincereThanks: Case[] = [
+  { name: "thanks a lot for letting us know", text: wrap("Thanks a lot for letting us know."), expect: "ok" },
+  { name: "thanks a lot for your patience", text: wrap("Thanks a lot for your patience."), expect: "ok" },
+  { name: "thanks a lot, exclaimed", text: wrap("Thanks a lot! We appreciate it."), expect: "ok" },
+  { name: "well, thanks for telling us", text: wrap("Well, thanks for letting us know."), expect: "ok" },
+  {
+    name: "wow, thanks for the kind words",
+    text: wrap("Wow, thanks a lot for the kind words!"),
+    expect: "ok",
+  },
+  {
+    name: "thanks a lot mid-sentence",
+    text: wrap("We'd love to hear more, and thanks a lot for flagging it."),
+    expect: "ok",
+  },
 ];
 
 const b11_b12: Case[] = [
@@ -687,6 +732,7 @@ const ALL = [
   ...b8,
   ...b9,
   ...b10,
+  ...sincereThanks,
   ...b11_b12,
   ...required,
   ...samples,

@@ -188,6 +188,10 @@ const PERCENT_PATTERNS: RegExp[] = [
 const PERCENT_MONEY_CONTEXT = /settle|discount|off\b|pay|balance|reduc|waive|owe|interest|fee|amount|save/;
 const CONTEMPT_EMOJI =
   /[\u{1F644}\u{1F602}\u{1F923}\u{1F612}\u{1F60F}\u{1F921}\u{1F480}\u{1F643}\u{1F624}\u{1F595}\u{1F92A}\u{1F971}]/gu;
+/** "Well, thanks a lot." — thanks with nothing to be thankful for, after a sigh word, is sarcasm; "Thanks a lot for
+ * letting us know" names what it thanks for and stays sincere. */
+const SARCASTIC_THANKS =
+  /(?<=^|[.!?]\s+)(?:well|gee|oh|wow|yeah|great|golly)[,\s]+(?:thanks|thank you)(?: (?:a lot|so much|a bunch|a million|very much))?(?=\s*(?:[.,;]|$))/g;
 const SCARE_QUOTES = /(?<![a-z])(?:your|this|the|so-called|so called|that)\s+"[^"\n]{1,30}"/g;
 const SALUTATION_NAME =
   /\b(?:Hi|Hello|Hey|Dear|Thanks|Thank you|Sorry|Greetings|Good (?:morning|afternoon|evening))[,!]?\s+((?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+)?[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)?)/g;
@@ -468,6 +472,10 @@ export function lintReply(text: string, ctx: LintContext): LintResult {
       { start: match.index, end: match.index + 8 },
       `"${text.slice(match.index, match.index + 8)}" on its own is dismissive.`,
     );
+  }
+  for (const match of folded.matchAll(SARCASTIC_THANKS)) {
+    const span = { start: match.index, end: match.index + match[0].length };
+    add("B10", span, `${snippet(text, span)} thanks for nothing in particular, which reads as sarcasm.`);
   }
   for (const match of text.matchAll(CONTEMPT_EMOJI)) {
     add("B10", { start: match.index, end: match.index + match[0].length }, `"${match[0]}" reads as mockery.`);

@@ -445,6 +445,19 @@ export const PHRASE_GROUPS: PhraseGroup[] = [
       "=if =only =you",
       "=try =reading",
       "=how =hard =is =it",
+      "=thanks|=thank ~3 =for =nothing|=wasting|=ignoring|=nada",
+      "=per =my|=our =last|=previous|=earlier",
+      "=real =smart",
+      "=clever|=smart =of =you",
+    ],
+  },
+  {
+    rule: "B10",
+    message: "calls the person a mocking name, which is condescending",
+    phrases: [
+      "=genius|=einstein|=sherlock|=smartass|=smarty|=smartypants",
+      "=wise|=smart =guy|=alec",
+      "=buddy|=pal|=sweetie|=sweetheart|=honey|=champ|=princess|=missy",
     ],
   },
   // ── B12: third parties' debts ─────────────────────────────────────────────────────────────────────────
