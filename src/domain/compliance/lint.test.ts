@@ -366,11 +366,21 @@ const b10: Case[] = [
   { name: "mocking name", text: wrap("Good job, Einstein."), expect: ["B10"], hit: "Einstein" },
   { name: "smart guy", text: wrap("OK, smart guy."), expect: ["B10"], hit: "smart guy" },
   { name: "pet name", text: wrap("Thanks for your patience, buddy."), expect: ["B10"], hit: "buddy" },
-  { name: "well, thanks a lot", text: wrap("Well, thanks a lot."), expect: ["B10"], hit: "Well, thanks a lot" },
+  {
+    name: "well, thanks a lot",
+    text: wrap("Well, thanks a lot."),
+    expect: ["B10"],
+    hit: "Well, thanks a lot",
+  },
   { name: "gee, thanks", text: wrap("Gee, thanks."), expect: ["B10"], hit: "Gee, thanks" },
   { name: "thanks for nothing, padded", text: wrap("Thanks a lot for nothing."), expect: ["B10"] },
   { name: "thanks for wasting", text: wrap("Thanks a lot for wasting our time."), expect: ["B10"] },
-  { name: "per my last", text: wrap("Per my last message, we can help."), expect: ["B10"], hit: "Per my last" },
+  {
+    name: "per my last",
+    text: wrap("Per my last message, we can help."),
+    expect: ["B10"],
+    hit: "Per my last",
+  },
   { name: "real smart", text: wrap("Real smart."), expect: ["B10"], hit: "Real smart" },
   { name: "obviously", text: wrap("Obviously we want to help."), expect: ["B10"], hit: "Obviously" },
   {
