@@ -6,7 +6,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import { ConnectorError } from "./errors.js";
 import type { HttpClient } from "./http.js";
 
-const API_ROOT = "https://api.x.com/2/";
+const X_API_ROOT = "https://api.x.com/2/";
 
 export type XTransportName = "library" | "fetch";
 
@@ -62,9 +62,16 @@ export function isCloudflareWorkers(): boolean {
   return nav?.userAgent === "Cloudflare-Workers";
 }
 
-/** Workers cannot run the library at all, so there the configured choice gives way to fetch. */
-export function chooseXTransport(configured: XTransportName | undefined, onWorkers: boolean): XTransportName {
-  if (onWorkers) return "fetch";
+/**
+ * Workers cannot run the library at all, so there the configured choice gives way to fetch; so does a custom
+ * API root (an egress proxy), which only the fetch path can reach.
+ */
+export function chooseXTransport(
+  configured: XTransportName | undefined,
+  onWorkers: boolean,
+  customApiRoot = false,
+): XTransportName {
+  if (onWorkers || customApiRoot) return "fetch";
   return configured ?? "library";
 }
 
@@ -114,11 +121,18 @@ async function readResponse(response: Response): Promise<XResponse> {
   return { data, rateLimit };
 }
 
-export function fetchTransport(http: HttpClient, timeoutMs: number, signal?: AbortSignal): XTransport {
+export function fetchTransport(
+  http: HttpClient,
+  timeoutMs: number,
+  signal?: AbortSignal,
+  apiRoot = X_API_ROOT,
+): XTransport {
+  // A relative path resolves under the root only when the root ends in a slash.
+  const root = apiRoot.endsWith("/") ? apiRoot : `${apiRoot}/`;
   return {
     name: "fetch",
     async get(path, query, bearerToken) {
-      const url = new URL(path, API_ROOT);
+      const url = new URL(path, root);
       for (const [key, value] of Object.entries(query)) url.searchParams.set(key, String(value));
       const response = await http.request(url, {
         headers: { authorization: `Bearer ${bearerToken}` },
@@ -130,7 +144,7 @@ export function fetchTransport(http: HttpClient, timeoutMs: number, signal?: Abo
       return readResponse(response);
     },
     async post(path, body, keys) {
-      const url = new URL(path, API_ROOT);
+      const url = new URL(path, root);
       const response = await http.request(url, {
         method: "POST",
         headers: {

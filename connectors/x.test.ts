@@ -2,10 +2,10 @@
 // msw intercepts fetch as well, so every scenario runs over both transports (the library and the fetch path
 // that Workers use) and must come out the same.
 import { createHmac } from "node:crypto";
-import { delay, HttpResponse, http } from "msw";
+import { delay, HttpResponse, http, passthrough } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { fakeSleep, fixture } from "../test/fixtures/local-server.js";
+import { fakeSleep, fixture, sendJson, startLocalServer } from "../test/fixtures/local-server.js";
 import { ConnectorError } from "./errors.js";
 import { createHttpClient } from "./http.js";
 import type { Cursor, PollPage } from "./types.js";
@@ -553,6 +553,44 @@ describe("X connector: choosing the transport", () => {
     expect(await run(false, "fetch")).toBe(1);
     expect(await run(true)).toBe(1);
     expect(await run(true, "library")).toBe(1);
+  });
+
+  it("sends every call to a configured API root (an egress proxy) over fetch, even when the library is the default", async () => {
+    // The proxy is a real local server; msw lets loopback through and would fail the test on any api.x.com call.
+    server.use(http.all(/^http:\/\/127\.0\.0\.1:\d+\//, () => passthrough()));
+    const proxy = await startLocalServer((request, res) =>
+      request.path === "/x-proxy/2/tweets/search/recent"
+        ? sendJson(res, 200, fixture("x", "search-page1.json"), limits(440))
+        : sendJson(res, 404, { title: "Not Found Error" }),
+    );
+    try {
+      const x = createXConnector({ onWorkers: () => false, timeoutMs: 2_000 });
+      const page = await x.poll({
+        config: baseConfig({ apiBaseUrl: `${proxy.baseUrl}/x-proxy/2` }),
+        cursor: null,
+        now: NOW,
+        http: createHttpClient(),
+      });
+      expect(page.mentions.map((m) => m.externalId)).toHaveLength(3);
+      expect(proxy.requests).toHaveLength(1);
+      expect(proxy.requests[0]?.headers.authorization).toBe(`Bearer ${BEARER}`);
+      expect(proxy.requests[0]?.url.searchParams.get("query")).toBe(
+        '"Acme Recovery" OR @AcmeRecovery -is:retweet',
+      );
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("refuses an API root with the library transport, which cannot reach it", () => {
+    const parsed = xConfigSchema.safeParse({
+      query: "acme",
+      bearerToken: BEARER,
+      transport: "library",
+      apiBaseUrl: "http://127.0.0.1:9/2",
+    });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.message).toMatch(/apiBaseUrl works only with the fetch transport/);
   });
 
   it("rejects an unknown transport in the configuration", () => {

@@ -45,6 +45,15 @@ export const xConfigSchema = z
     maxResults: z.number().int().min(10).max(100).default(100),
     /** How requests reach X: twitter-api-v2 (Node's https, the default on Node) or fetch (always on Workers). */
     transport: z.enum(["library", "fetch"]).optional(),
+    /**
+     * X API v2 root, for an egress proxy that speaks X's wire format (default https://api.x.com/2/). Only the
+     * fetch transport can use it, so setting it chooses fetch.
+     */
+    apiBaseUrl: z.url().optional(),
+  })
+  .refine((c) => !(c.apiBaseUrl && c.transport === "library"), {
+    message: "apiBaseUrl works only with the fetch transport: remove transport or set it to fetch",
+    path: ["transport"],
   })
   .refine(
     (c) => {
@@ -376,9 +385,13 @@ export function createXConnector(options: XBehaviour = {}): Connector<XConfig> {
   };
 
   function transportFor(ctx: PollContext<XConfig>): XTransport {
-    const name: XTransportName = chooseXTransport(ctx.config.transport, behaviour.onWorkers());
+    const name: XTransportName = chooseXTransport(
+      ctx.config.transport,
+      behaviour.onWorkers(),
+      ctx.config.apiBaseUrl !== undefined,
+    );
     return name === "fetch"
-      ? fetchTransport(ctx.http, behaviour.timeoutMs, ctx.signal)
+      ? fetchTransport(ctx.http, behaviour.timeoutMs, ctx.signal, ctx.config.apiBaseUrl)
       : libraryTransport(behaviour.timeoutMs);
   }
 

@@ -1,5 +1,6 @@
 // The same Rapport on Workers: health, login, feed, a cron run that fans polling out to the queue, a consumer
-// that polls a local feed into D1 and classifies, and a repeated message that stores nothing twice.
+// that polls a local feed and a local X API (the connector's fetch transport, since workerd cannot run
+// twitter-api-v2) into D1 and classifies, and a repeated message that stores nothing twice.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,10 +11,13 @@ import { startHttpServer, type TestServer } from "../helpers/http-server.js";
 import { type DevServer, localD1File, run, startWranglerDev } from "./wrangler.js";
 
 const feed = readFileSync(new URL("../fixtures/rss/google-alerts.xml", import.meta.url), "utf8");
+const xPage = (name: string) => readFileSync(new URL(`../fixtures/x/${name}`, import.meta.url), "utf8");
+const X_BEARER = "AAAAAAAAAAAAAAAAAAAAAEdgeWorkerTestBearerToken000000";
 
 let persist: string;
 let dev: DevServer;
 let feedServer: TestServer;
+let xServer: TestServer;
 let d1: Client;
 let cookie = "";
 
@@ -32,12 +36,30 @@ async function waitFor<T>(
 }
 
 const count = async (sql: string) => Number((await d1.execute(sql)).rows[0]![0]);
+const RSS_SOURCE = 1;
+const X_SOURCE = 2;
 
 beforeAll(async () => {
   persist = mkdtempSync(join(tmpdir(), "rapport-workers-"));
   feedServer = await startHttpServer((_req, res) => {
     res.writeHead(200, { "content-type": "application/atom+xml" });
     res.end(feed);
+  });
+  // X's recent search as the real API answers it: a first page with a next_token, then the last page.
+  xServer = await startHttpServer((req, res) => {
+    const url = new URL(req.url, "http://127.0.0.1");
+    if (url.pathname !== "/2/tweets/search/recent" || req.headers.authorization !== `Bearer ${X_BEARER}`) {
+      res.writeHead(401, { "content-type": "application/problem+json" });
+      res.end(JSON.stringify({ title: "Unauthorized", status: 401, detail: "Unauthorized" }));
+      return;
+    }
+    res.writeHead(200, {
+      "content-type": "application/json; charset=utf-8",
+      "x-rate-limit-limit": "450",
+      "x-rate-limit-remaining": "440",
+      "x-rate-limit-reset": String(Math.floor(Date.now() / 1000) + 900),
+    });
+    res.end(xPage(url.searchParams.get("next_token") ? "search-page2.json" : "search-page1.json"));
   });
   await run(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist]);
   d1 = createClient({ url: `file:${localD1File(persist)}` });
@@ -56,6 +78,17 @@ beforeAll(async () => {
               VALUES (1, 1, 'alerts', 'rss', '* * * * *', ?, 1, 'ok', 0, 0, 0, 1, 0)`,
         args: [JSON.stringify({ url: `${feedServer.url}/feed`, maxItems: 500 })],
       },
+      {
+        sql: `INSERT INTO sources (workspace_id, brand_id, name, type, schedule, config, enabled, health, last_items, consecutive_failures, posting_enabled, dry_run, created_at)
+              VALUES (1, 1, 'x search', 'x', '* * * * *', ?, 1, 'ok', 0, 0, 0, 1, 0)`,
+        args: [
+          JSON.stringify({
+            query: '"Acme Recovery" OR @AcmeRecovery',
+            bearerToken: X_BEARER,
+            apiBaseUrl: `${xServer.url}/2`,
+          }),
+        ],
+      },
     ],
     "write",
   );
@@ -66,6 +99,7 @@ afterAll(async () => {
   await dev?.stop();
   d1?.close();
   await feedServer?.close();
+  await xServer?.close();
   if (persist) rmSync(persist, { recursive: true, force: true });
 });
 
@@ -88,42 +122,55 @@ describe("Rapport on Workers (wrangler dev, local D1 and Queues)", () => {
     expect(await feedResponse.json()).toEqual({ items: [], next: null });
   });
 
-  it("fans a cron run out to the queue; the consumer polls the feed into D1 and classifies", async () => {
+  it("fans a cron run out to the queue; the consumer polls the feed and X into D1 and classifies", async () => {
     const trigger = await fetch(`${dev.url}/__scheduled?cron=${encodeURIComponent("* * * * *")}`);
     expect(trigger.status).toBe(200);
     const stored = await waitFor(
       () => count("SELECT count(*) FROM mentions"),
-      (n) => n >= 2,
+      (n) => n >= 7,
     );
-    expect(stored).toBe(2);
+    expect(stored).toBe(7);
     expect(feedServer.requests.length).toBeGreaterThanOrEqual(1);
+    expect(await count(`SELECT count(*) FROM mentions WHERE source_id = ${RSS_SOURCE}`)).toBe(2);
+    // Both X pages: the second asked for with the first page's next_token.
+    expect(await count(`SELECT count(*) FROM mentions WHERE source_id = ${X_SOURCE}`)).toBe(5);
+    expect(xServer.requests.some((r) => r.url.includes("next_token="))).toBe(true);
     expect(
       await count("SELECT count(*) FROM mentions WHERE category IS NOT NULL AND routed_at IS NOT NULL"),
+    ).toBe(7);
+    expect(
+      await count(
+        `SELECT count(*) FROM mention_brands mb JOIN mentions m ON m.id = mb.mention_id WHERE m.source_id = ${RSS_SOURCE}`,
+      ),
     ).toBe(2);
-    expect(await count("SELECT count(*) FROM mention_brands")).toBe(2);
-    const body = (await (await fetch(`${dev.url}/api/mentions`, { headers: { cookie } })).json()) as {
+    const body = (await (
+      await fetch(`${dev.url}/api/mentions?limit=50`, { headers: { cookie } })
+    ).json()) as {
       items: { text: string }[];
     };
-    expect(body.items.map((i) => i.text)).toContain(
+    const texts = body.items.map((i) => i.text);
+    expect(texts).toContain(
       "Acme Recovery sued over robocalls\nConsumers say Acme Recovery called them dozens of times a day ...",
     );
+    expect(texts.some((t) => t.includes("no validation notice"))).toBe(true);
   });
 
   it("stores nothing twice when the same poll message is delivered again", async () => {
     const countsBefore = await count("SELECT sum(count) FROM hourly_counts");
-    // Make the source due again, as a redelivered message would find it, and run the cron once more.
+    // Make the sources due again, as a redelivered message would find them, and run the cron once more.
     await d1.execute("UPDATE sources SET last_run_at = NULL");
     const requestsBefore = feedServer.requests.length;
+    const xRequestsBefore = xServer.requests.length;
     await fetch(`${dev.url}/__scheduled?cron=${encodeURIComponent("* * * * *")}`);
     await waitFor(
-      async () => feedServer.requests.length,
-      (n) => n > requestsBefore,
+      async () => [feedServer.requests.length, xServer.requests.length] as const,
+      ([rss, x]) => rss > requestsBefore && x > xRequestsBefore,
     );
     await waitFor(
       () => count("SELECT count(*) FROM job_runs WHERE status = 'ok' AND job = 'poll'"),
-      (n) => n >= 2,
+      (n) => n >= 4,
     );
-    expect(await count("SELECT count(*) FROM mentions")).toBe(2);
+    expect(await count("SELECT count(*) FROM mentions")).toBe(7);
     expect(await count("SELECT sum(count) FROM hourly_counts")).toBe(countsBefore);
   });
 });
