@@ -23,10 +23,40 @@ describe("loadEnv", () => {
   });
 
   it("requires a secret without the demo", () => {
-    expect(() => loadEnv({ NODE_ENV: "development", RAPPORT_DEMO: "0" })).toThrow(/RAPPORT_SECRET is required/);
+    expect(() => loadEnv({ NODE_ENV: "development", RAPPORT_DEMO: "0" })).toThrow(
+      /RAPPORT_SECRET is required/,
+    );
     expect(() => loadEnv({ NODE_ENV: "production", RAPPORT_DEMO: "0" })).toThrow(
       /RAPPORT_SECRET is required/,
     );
+  });
+
+  it("requires PUBLIC_URL without the demo when Slack or e-mail would carry links", () => {
+    const production = { RAPPORT_DEMO: "0", RAPPORT_SECRET: "s".repeat(32) };
+    expect(() =>
+      loadEnv({ ...production, SLACK_WEBHOOK_URL: "https://hooks.slack.com/services/T/B/x" }),
+    ).toThrow(
+      /PUBLIC_URL is required when RAPPORT_DEMO=0 and SLACK_WEBHOOK_URL is set: set it to .*PUBLIC_URL=https:/,
+    );
+    expect(() => loadEnv({ ...production, SMTP_URL: "smtp://mail.example.com:587" })).toThrow(
+      /PUBLIC_URL is required .* SMTP_URL is set/,
+    );
+    // Blank means unset, as everywhere else.
+    expect(() => loadEnv({ ...production, SMTP_URL: "smtp://mail.example.com", PUBLIC_URL: " " })).toThrow(
+      /PUBLIC_URL is required/,
+    );
+    expect(
+      loadEnv({
+        ...production,
+        SMTP_URL: "smtp://mail.example.com",
+        PUBLIC_URL: "https://rapport.example.com",
+      }).PUBLIC_URL,
+    ).toBe("https://rapport.example.com");
+    // Nothing sends links, or the demo: localhost is fine.
+    expect(loadEnv(production).PUBLIC_URL).toBeUndefined();
+    expect(
+      loadEnv({ SLACK_WEBHOOK_URL: "https://hooks.slack.com/services/T/B/x" }).PUBLIC_URL,
+    ).toBeUndefined();
   });
 
   it("requires an API key for the Claude engines", () => {

@@ -29,7 +29,10 @@ export async function buildRuntime(deps: Deps, options: RuntimeOptions = {}): Pr
         deps.log.warn("claude classification failed; kept the local result", { id, error: String(error) }),
     });
   const urgentAlerts = urgentAlertRouter({
-    publicUrl: publicBaseUrl(env),
+    // Read when an alert is built: the Node entry learns the bound port (PORT=0) only once it listens.
+    get publicUrl() {
+      return publicBaseUrl(env);
+    },
     ...(env.SLACK_WEBHOOK_URL ? { fallbackWebhookUrl: env.SLACK_WEBHOOK_URL } : {}),
   });
   return {

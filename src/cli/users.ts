@@ -2,6 +2,7 @@
 import { createOneTimeToken, oneTimeLinkUrl } from "../auth/one-time-links.js";
 import { ROLES, type Role } from "../domain/taxonomy.js";
 import { AppError } from "../errors.js";
+import { publicBaseUrl } from "../services/alerts/links.js";
 import { createUser } from "../services/users/create-user.js";
 import { type CliContext, type Command, UsageError } from "./types.js";
 
@@ -94,7 +95,7 @@ export const usersCommand: Command = {
       ctx.stdout.write(`Added ${user.email} (${user.role}).\n`);
       if (invite) {
         const token = await createOneTimeToken(deps, user.id, "invite");
-        const base = deps.env.PUBLIC_URL ?? `http://localhost:${deps.env.PORT}`;
+        const base = publicBaseUrl(deps.env);
         ctx.stdout.write(`Invitation link (valid 7 days, single use): ${oneTimeLinkUrl(base, token)}\n`);
       }
       return 0;

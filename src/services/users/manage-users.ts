@@ -9,6 +9,7 @@ import { users } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { ROLES } from "../../domain/taxonomy.js";
 import { badRequest, conflict, notFound } from "../../errors.js";
+import { publicBaseUrl } from "../alerts/links.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { createUser } from "./create-user.js";
 
@@ -40,7 +41,7 @@ export interface UserSummary {
 const actorOf = (user: AuthUser) => ({ id: user.id, email: user.email });
 
 function baseUrl(deps: Deps): string {
-  return deps.env.PUBLIC_URL ?? `http://localhost:${deps.env.PORT}`;
+  return publicBaseUrl(deps.env);
 }
 
 export async function listUsers(deps: Deps, admin: AuthUser): Promise<UserSummary[]> {

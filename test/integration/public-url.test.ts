@@ -1,0 +1,84 @@
+// Links in Slack alerts and digest e-mails: the real `npm start` entry, as a child process over a temp database.
+// Without the demo, Slack or SMTP without PUBLIC_URL stops the start with the fix; the demo links to the port it
+// actually listens on (PORT=0 picks one), not to http://localhost:0.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createClient } from "@libsql/client";
+import { afterEach, describe, expect, it } from "vitest";
+
+const ENTRY = join(process.cwd(), "src/entry/node.ts");
+let dir: string;
+let child: ChildProcess | null = null;
+
+afterEach(() => {
+  child?.kill("SIGTERM");
+  child = null;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Starts the entry; resolves with its output once it printed `until`, or with its exit code. */
+function start(env: Record<string, string>, until: RegExp) {
+  dir = mkdtempSync(join(tmpdir(), "rapport-public-url-"));
+  const process_ = spawn(process.execPath, ["--import", "tsx", ENTRY], {
+    env: {
+      PATH: process.env.PATH ?? "",
+      DATABASE_URL: `file:${join(dir, "rapport.db")}`,
+      RAPPORT_SCHEDULER: "0",
+      LOG_LEVEL: "error",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child = process_;
+  return new Promise<{ output: string; code: number | null }>((resolve) => {
+    let output = "";
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (until.test(output)) resolve({ output, code: null });
+    };
+    process_.stdout?.on("data", collect);
+    process_.stderr?.on("data", collect);
+    process_.on("exit", (code) => resolve({ output, code }));
+  });
+}
+
+describe("PUBLIC_URL at start", () => {
+  it("refuses to start without the demo when Slack or SMTP is set and PUBLIC_URL is not", async () => {
+    const { output, code } = await start(
+      {
+        RAPPORT_DEMO: "0",
+        RAPPORT_SECRET: "production-secret-production-secret-0000",
+        SMTP_URL: "smtp://127.0.0.1:2525",
+        PUBLIC_URL: "",
+      },
+      /$^/,
+    );
+    expect(code).toBe(2);
+    expect(output).toContain("PUBLIC_URL is required when RAPPORT_DEMO=0 and SMTP_URL is set");
+    expect(output).toContain("PUBLIC_URL=https://");
+  }, 60_000);
+
+  it("the demo's alert links name the port it listens on", async () => {
+    const { output } = await start(
+      {
+        PORT: "0",
+        RAPPORT_DEMO: "1",
+        SLACK_WEBHOOK_URL: "http://127.0.0.1:9/services/T000/B000/demo",
+      },
+      /Demo login/,
+    );
+    const port = /Rapport is running at http:\/\/localhost:(\d+)/.exec(output)?.[1];
+    expect(Number(port)).toBeGreaterThan(0);
+    const db = createClient({ url: `file:${join(dir, "rapport.db")}` });
+    const { rows } = await db.execute("select payload from outbox where kind = 'slack'");
+    db.close();
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      const links = String(row.payload).match(/http:\/\/localhost:\d+\//g) ?? [];
+      expect(links.length).toBeGreaterThan(0);
+      expect(new Set(links)).toEqual(new Set([`http://localhost:${port}/`]));
+    }
+  }, 90_000);
+});
