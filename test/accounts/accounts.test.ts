@@ -184,11 +184,11 @@ describe("links", () => {
     expect(res.status).toBe(200);
     const { items } = (await res.json()) as {
       items: {
-        id: number;
+        id: number | null;
         score: number;
         status: string;
         evidence: { kind: string; detail: string }[];
-        account: { reference: string };
+        account: { id: number; reference: string };
       }[];
     };
     expect(items).toHaveLength(1);
@@ -199,13 +199,15 @@ describe("links", () => {
       "author handle @jane_r is on the account",
     );
     expect(items[0]!.score).toBeGreaterThanOrEqual(90);
+    // Shown, not stored: nothing exists until someone decides.
+    expect(items[0]!.id).toBeNull();
 
     for (const session of [viewer, responder]) {
       expect((await ctx.app.request(`/api/mentions/${id}/links`, authed(session))).status).toBe(403);
       expect(
         (
           await ctx.app.request(
-            `/api/account-links/${items[0]!.id}/confirm`,
+            `/api/mentions/${id}/links/${items[0]!.account.id}/confirm`,
             authed(session, { method: "POST" }),
           )
         ).status,
@@ -220,13 +222,80 @@ describe("links", () => {
     const managerPage = await (await ctx.app.request(`/mentions/${id}/reply`, authed(manager))).text();
     expect(managerPage).toContain('data-testid="account-links"');
     expect(managerPage).toContain("ref AB-12345");
+  });
 
-    const views = await ctx.deps.db
+  it("a GET of the reply page or the links API writes nothing: no audit entry, no stored suggestion, no rights event", async () => {
+    const id = await janeMention([]);
+    // One account confirmed, a second still only suggested, and a rights flag added after the link without a
+    // correction: reading the page used to store the suggestion, audit the view and emit the event.
+    const { token } = await createApiToken(ctx.deps, ctx.users.admin.id, "cs3");
+    await push(token, { accounts: [{ reference: "KL-33333", displayName: "Other", handles: ["jane_r"] }] });
+    const [jane] = await ctx.deps.db.select().from(accounts).where(eq(accounts.reference, "AB-12345"));
+    const linked = await ctx.app.request(
+      `/api/mentions/${id}/links/${jane!.id}/confirm`,
+      authed(manager, { method: "POST" }),
+    );
+    expect(linked.status).toBe(200);
+    await ctx.deps.db
+      .update(mentions)
+      .set({ flags: ["dispute"] })
+      .where(eq(mentions.id, id));
+    const state = async () =>
+      JSON.stringify(
+        await Promise.all([
+          ctx.deps.db.select().from(auditLog),
+          ctx.deps.db.select().from(accountLinks),
+          ctx.deps.db.select().from(rightsEvents),
+          ctx.deps.db.select().from(outbox),
+        ]),
+      );
+    const before = await state();
+    for (const session of [manager, responder]) {
+      expect((await ctx.app.request(`/mentions/${id}/reply`, authed(session))).status).toBe(200);
+      await ctx.app.request(`/api/mentions/${id}/replies`, authed(session));
+    }
+    expect((await ctx.app.request(`/api/mentions/${id}/links`, authed(manager))).status).toBe(200);
+    expect(await state()).toBe(before);
+  });
+
+  it("deciding stores the suggestion and audits what it was based on; an account the matcher does not suggest cannot be linked", async () => {
+    const id = await janeMention([]);
+    const { items } = (await (
+      await ctx.app.request(`/api/mentions/${id}/links`, authed(manager))
+    ).json()) as { items: { id: number | null; score: number; account: { id: number } }[] };
+    const accountId = items[0]!.account.id;
+    const res = await ctx.app.request(
+      `/api/mentions/${id}/links/${accountId}/confirm`,
+      authed(manager, { method: "POST" }),
+    );
+    expect(res.status).toBe(200);
+    const { linkId } = (await res.json()) as { linkId: number };
+    const [link] = await ctx.deps.db.select().from(accountLinks).where(eq(accountLinks.id, linkId));
+    expect(link).toMatchObject({ mentionId: id, accountId, status: "confirmed", score: items[0]!.score });
+    const [entry] = await ctx.deps.db
       .select()
       .from(auditLog)
-      .where(and(eq(auditLog.action, "account_link.view"), eq(auditLog.entityId, String(id))))
-      .orderBy(auditLog.id);
-    expect(views.map((v) => v.actorEmail)).toEqual(["manager@example.com", "manager@example.com"]);
+      .where(and(eq(auditLog.action, "account_link.confirm"), eq(auditLog.entityId, String(linkId))));
+    expect(entry!.actorEmail).toBe("manager@example.com");
+    expect(entry!.after).toMatchObject({
+      score: items[0]!.score,
+      evidence: expect.arrayContaining(["handle"]),
+    });
+    // The GET now shows the stored link by its id.
+    const again = (await (await ctx.app.request(`/api/mentions/${id}/links`, authed(manager))).json()) as {
+      items: { id: number | null; status: string }[];
+    };
+    expect(again.items[0]).toMatchObject({ id: linkId, status: "confirmed" });
+
+    const [john] = await ctx.deps.db.select().from(accounts).where(eq(accounts.reference, "ZZ-99999"));
+    const refused = await ctx.app.request(
+      `/api/mentions/${id}/links/${john!.id}/confirm`,
+      authed(manager, { method: "POST" }),
+    );
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toContain(
+      "not suggested for this mention",
+    );
   });
 
   it("no link when the evidence is only a name", async () => {
@@ -244,12 +313,13 @@ describe("links", () => {
     const id = await janeMention();
     const { items } = (await (
       await ctx.app.request(`/api/mentions/${id}/links`, authed(manager))
-    ).json()) as { items: { id: number }[] };
+    ).json()) as { items: { account: { id: number } }[] };
     const confirmed = await ctx.app.request(
-      `/api/account-links/${items[0]!.id}/confirm`,
+      `/api/mentions/${id}/links/${items[0]!.account.id}/confirm`,
       authed(manager, { method: "POST" }),
     );
-    expect(await confirmed.json()).toEqual({ rightsEvents: [expect.any(Number), expect.any(Number)] });
+    const { linkId, ...outcome } = (await confirmed.json()) as { linkId: number; rightsEvents: number[] };
+    expect(outcome).toEqual({ rightsEvents: [expect.any(Number), expect.any(Number)] });
 
     const events = await ctx.deps.db.select().from(rightsEvents).orderBy(rightsEvents.id);
     expect(events.map((e) => [e.flag, e.occurredAt.toISOString()])).toEqual([
@@ -257,7 +327,7 @@ describe("links", () => {
       ["cease_contact", "2026-03-09T08:30:00.000Z"],
     ]);
     // Confirming again changes nothing and sends nothing twice.
-    await ctx.app.request(`/api/account-links/${items[0]!.id}/confirm`, authed(manager, { method: "POST" }));
+    await ctx.app.request(`/api/account-links/${linkId}/confirm`, authed(manager, { method: "POST" }));
     expect(await ctx.deps.db.select().from(outbox)).toHaveLength(2);
 
     const csv = await (await ctx.app.request("/accounts/rights-events.csv", authed(manager))).text();
@@ -331,12 +401,12 @@ describe("links", () => {
     const { items } = (await (
       await ctx.app.request(`/api/mentions/${id}/links`, authed(manager))
     ).json()) as {
-      items: { id: number; account: { reference: string } }[];
+      items: { id: number | null; account: { id: number; reference: string } }[];
     };
     expect(items.map((i) => i.account.reference)).toEqual(["AB-12345", "GH-22222"]);
     // The panel's form: confirm, then back to the panel with a message; a viewer's form post is refused.
     const form = await ctx.app.request(
-      `/account-links/${items[0]!.id}/confirm`,
+      `/mentions/${id}/account-links/${items[0]!.account.id}/confirm`,
       authed(manager, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -346,7 +416,7 @@ describe("links", () => {
     expect(form.status).toBe(303);
     expect(form.headers.get("location")).toBe(`/mentions/${id}/reply?notice=Linked.`);
     const viewerForm = await ctx.app.request(
-      `/account-links/${items[1]!.id}/confirm`,
+      `/mentions/${id}/account-links/${items[1]!.account.id}/confirm`,
       authed(viewer, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -357,7 +427,7 @@ describe("links", () => {
     expect(
       (
         await ctx.app.request(
-          `/api/account-links/${items[1]!.id}/confirm`,
+          `/api/mentions/${id}/links/${items[1]!.account.id}/confirm`,
           authed(manager, { method: "POST" }),
         )
       ).status,
@@ -365,7 +435,7 @@ describe("links", () => {
     expect(
       (
         await ctx.app.request(
-          `/api/account-links/${items[0]!.id}/reject`,
+          `/api/mentions/${id}/links/${items[0]!.account.id}/reject`,
           authed(manager, { method: "POST" }),
         )
       ).status,
@@ -380,17 +450,23 @@ describe("links", () => {
     expect(actions).toEqual(["account_link.confirm", "account_link.reject"]);
     expect(await ctx.deps.db.select().from(rightsEvents)).toHaveLength(0);
 
-    // Linked again, then a reviewer adds a rights flag: the next time the mention is worked on, it becomes an event.
-    const [again] = items;
-    await ctx.deps.db.update(accountLinks).set({ status: "confirmed" }).where(eq(accountLinks.id, again!.id));
+    // Linked again, then a reviewer adds a rights flag: the correction itself records the event.
     await ctx.deps.db
-      .update(mentions)
-      .set({ flags: ["dispute"] })
-      .where(eq(mentions.id, id));
-    await ctx.app.request(`/mentions/${id}/reply`, authed(responder));
+      .update(accountLinks)
+      .set({ status: "confirmed" })
+      .where(and(eq(accountLinks.mentionId, id), eq(accountLinks.accountId, items[0]!.account.id)));
+    const correct = () =>
+      ctx.app.request(
+        `/api/mentions/${id}/classification`,
+        authed(responder, {
+          method: "POST",
+          body: JSON.stringify({ category: "debt_not_owed", severity: "high", flags: ["dispute"] }),
+        }),
+      );
+    expect((await correct()).status).toBe(200);
     const events = await ctx.deps.db.select().from(rightsEvents);
     expect(events.map((e) => [e.flag, e.mentionId])).toEqual([["dispute", id]]);
-    await ctx.app.request(`/mentions/${id}/reply`, authed(responder));
+    await correct();
     expect(await ctx.deps.db.select().from(outbox)).toHaveLength(1);
   });
 });

@@ -61,7 +61,7 @@ async function linkedMention(): Promise<number> {
     items: { id: number }[];
   };
   expect(links.items).toHaveLength(1);
-  // The link exists (suggested) but is not confirmed, so the attorney notice does not gate this test's drafting.
+  // The link is suggested (shown, not stored) and not confirmed, so the attorney notice does not gate this test's drafting.
   return id;
 }
 
@@ -133,6 +133,11 @@ describe("Claude drafts", () => {
     ]);
     const rules = new Set((lints[0]!.violations as { rule: string }[]).map((v) => v.rule));
     for (const rule of ["B1", "B2", "B3", "B5"]) expect(rules).toContain(rule);
-    expect(await ctx.deps.db.select().from(accountLinks)).toHaveLength(1);
+    // The account was there to be linked (suggested), yet none of it reached Claude or the draft.
+    const links = (await (await ctx.app.request(`/api/mentions/${id}/links`, authed(manager))).json()) as {
+      items: unknown[];
+    };
+    expect(links.items).toHaveLength(1);
+    expect(await ctx.deps.db.select().from(accountLinks)).toHaveLength(0);
   });
 });

@@ -9,7 +9,7 @@ import type { PreparedMention } from "../../src/pipeline/prepare.js";
 import { followUpRouter, recoveryRate, toneRecovered } from "../../src/pipeline/routers/follow-up.js";
 import { rightsEventsRouter } from "../../src/pipeline/routers/rights-events.js";
 import { storePage } from "../../src/pipeline/store.js";
-import { decideLink, upsertAccounts } from "../../src/services/accounts/accounts.js";
+import { decideMentionLink, upsertAccounts } from "../../src/services/accounts/accounts.js";
 import { SYSTEM_ACTOR } from "../../src/services/audit/record-audit.js";
 import {
   authed,
@@ -182,7 +182,7 @@ describe("rights-events router", () => {
     });
     const { items } = (await (
       await ctx.app.request(`/api/mentions/${first}/links`, authed(manager))
-    ).json()) as { items: { id: number }[] };
+    ).json()) as { items: { account: { id: number } }[] };
     const managerUser = {
       id: ctx.users.manager.id,
       workspaceId: ctx.deps.workspaceId,
@@ -190,7 +190,7 @@ describe("rights-events router", () => {
       name: "",
       role: "manager" as const,
     };
-    await decideLink(ctx.deps, managerUser, items[0]!.id, "confirm");
+    await decideMentionLink(ctx.deps, managerUser, first, items[0]!.account.id, "confirm");
     expect(await ctx.deps.db.select().from(rightsEvents)).toHaveLength(0); // no rights flags on the first post
 
     const { inserted } = await store([

@@ -206,7 +206,9 @@ async function candidatesFor(
 }
 
 export interface LinkView {
-  id: number;
+  /** null while the link is only a suggestion shown to someone (nothing stored until a decision). */
+  id: number | null;
+  mentionId: number;
   status: "suggested" | "confirmed" | "rejected";
   score: number;
   evidence: { kind: string; detail: string }[];
@@ -240,8 +242,17 @@ async function mentionForLinking(db: Db, workspaceId: number, mentionId: number)
   return row;
 }
 
-/** Stores fresh suggestions for a mention (never touching a decided link) without auditing a view. */
-export async function refreshSuggestions(deps: Deps, workspaceId: number, mentionId: number): Promise<void> {
+interface Suggestion {
+  accountId: number;
+  score: number;
+  evidence: { kind: string; detail: string }[];
+}
+
+/**
+ * What the matcher suggests for a mention right now, computed in memory: reading a page must not write, so a
+ * suggestion is only stored when someone decides on it (decideMentionLink).
+ */
+async function currentSuggestions(deps: Deps, workspaceId: number, mentionId: number): Promise<Suggestion[]> {
   const mention = await mentionForLinking(deps.db, workspaceId, mentionId);
   const platform = platformForSource(mention.sourceType);
   const { candidates, authorHandleHash } = await candidatesFor(
@@ -254,86 +265,160 @@ export async function refreshSuggestions(deps: Deps, workspaceId: number, mentio
       platform,
     },
   );
-  if (candidates.length === 0) return;
+  if (candidates.length === 0) return [];
   const suggestions = suggestLinks(
     { text: mention.text, authorHandle: authorHandleHash, authorName: mention.authorName, platform },
     candidates,
     deps.env.RAPPORT_SECRET,
   );
-  for (const suggestion of suggestions) {
-    const evidence = suggestion.evidence.map((e) =>
+  return suggestions.map((suggestion) => ({
+    accountId: Number(suggestion.accountId),
+    score: Math.round(suggestion.score * 100),
+    evidence: suggestion.evidence.map((e) =>
       e.kind === "handle"
         ? {
             kind: e.kind,
             detail: `author handle @${normalizeHandle(mention.authorHandle ?? "")} is on the account`,
           }
         : e,
-    );
-    await deps.db
-      .insert(accountLinks)
-      .values({
-        mentionId,
-        accountId: Number(suggestion.accountId),
-        score: Math.round(suggestion.score * 100),
-        evidence,
-        status: "suggested",
-        createdAt: deps.now(),
-      })
-      .onConflictDoUpdate({
-        target: [accountLinks.mentionId, accountLinks.accountId],
-        set: { score: Math.round(suggestion.score * 100), evidence },
-        setWhere: eq(accountLinks.status, "suggested"),
-      });
-  }
+    ),
+  }));
 }
 
-/** The links of a mention for someone allowed to see accounts; the view itself is audited. */
+/**
+ * The links of a mention for someone allowed to see accounts: decided links as stored, open suggestions as the
+ * matcher sees them now. Side-effect free (a GET renders it); deciding is what stores and audits (GLBA).
+ */
 export async function linksForMention(deps: Deps, viewer: AuthUser, mentionId: number): Promise<LinkView[]> {
   assertCanSeeAccounts(viewer.role);
-  await refreshSuggestions(deps, viewer.workspaceId, mentionId);
-  const rows = await deps.db
-    .select({ link: accountLinks, account: accounts })
+  const fresh = await currentSuggestions(deps, viewer.workspaceId, mentionId);
+  const stored = await deps.db
+    .select({ link: accountLinks })
     .from(accountLinks)
     .innerJoin(accounts, eq(accounts.id, accountLinks.accountId))
-    .where(and(eq(accountLinks.mentionId, mentionId), eq(accounts.workspaceId, viewer.workspaceId)))
-    .orderBy(desc(accountLinks.score), accountLinks.id);
+    .where(and(eq(accountLinks.mentionId, mentionId), eq(accounts.workspaceId, viewer.workspaceId)));
+  const byAccount = new Map(stored.map((r) => [r.link.accountId, r.link]));
+  const entries = [
+    ...stored.map(({ link }) => {
+      const now = link.status === "suggested" ? fresh.find((f) => f.accountId === link.accountId) : undefined;
+      return {
+        id: link.id as number | null,
+        accountId: link.accountId,
+        status: link.status,
+        score: now?.score ?? link.score,
+        evidence: now?.evidence ?? (link.evidence as LinkView["evidence"]),
+        decidedBy: link.decidedBy,
+        decidedAt: link.decidedAt,
+      };
+    }),
+    ...fresh
+      .filter((f) => !byAccount.has(f.accountId))
+      .map((f) => ({
+        id: null,
+        accountId: f.accountId,
+        status: "suggested" as const,
+        score: f.score,
+        evidence: f.evidence,
+        decidedBy: null as number | null,
+        decidedAt: null as Date | null,
+      })),
+  ].sort(
+    (a, b) => b.score - a.score || (a.id ?? Number.MAX_SAFE_INTEGER) - (b.id ?? Number.MAX_SAFE_INTEGER),
+  );
+  if (entries.length === 0) return [];
+  const accountRows = await deps.db
+    .select()
+    .from(accounts)
+    .where(inArray(accounts.id, [...new Set(entries.map((e) => e.accountId))]));
+  const accountById = new Map(accountRows.map((a) => [a.id, a]));
+  const deciderIds = [...new Set(entries.flatMap((e) => (e.decidedBy ? [e.decidedBy] : [])))];
   const deciders = new Map<number, string>();
-  for (const r of rows) if (r.link.decidedBy) deciders.set(r.link.decidedBy, "");
-  if (deciders.size > 0) {
+  if (deciderIds.length > 0) {
     const people = await deps.db
       .select({ id: users.id, email: users.email })
       .from(users)
-      .where(inArray(users.id, [...deciders.keys()]));
+      .where(inArray(users.id, deciderIds));
     for (const p of people) deciders.set(p.id, p.email);
   }
-  await recordAudit(deps.db, {
-    actor: { id: viewer.id, email: viewer.email },
-    action: "account_link.view",
-    entityType: "mention",
-    entityId: mentionId,
-    after: { links: rows.map((r) => ({ id: r.link.id, status: r.link.status })) },
-    at: deps.now(),
-  });
-  return rows.map(({ link, account }) => {
+  return entries.flatMap((entry) => {
+    const account = accountById.get(entry.accountId);
+    if (!account) return [];
     const status = statusList(account.status);
-    return {
-      id: link.id,
-      status: link.status,
-      score: link.score,
-      evidence: link.evidence as LinkView["evidence"],
-      decidedBy: link.decidedBy ? (deciders.get(link.decidedBy) ?? null) : null,
-      decidedAt: link.decidedAt,
-      account: {
-        id: account.id,
-        reference: account.reference,
-        displayName: account.displayName,
-        client: account.client,
-        state: account.state,
-        status,
-        notices: accountStatusNotices(status),
+    return [
+      {
+        id: entry.id,
+        mentionId,
+        status: entry.status,
+        score: entry.score,
+        evidence: entry.evidence,
+        decidedBy: entry.decidedBy ? (deciders.get(entry.decidedBy) ?? null) : null,
+        decidedAt: entry.decidedAt,
+        account: {
+          id: account.id,
+          reference: account.reference,
+          displayName: account.displayName,
+          client: account.client,
+          state: account.state,
+          status,
+          notices: accountStatusNotices(status),
+        },
       },
-    };
+    ];
   });
+}
+
+/**
+ * Confirms or rejects the link between a mention and an account, storing the suggestion first if it was only
+ * shown so far. A confirmation needs the matcher (or a stored link) to back it: when in doubt, no link.
+ */
+export async function decideMentionLink(
+  deps: Deps,
+  actor: AuthUser,
+  mentionId: number,
+  accountId: number,
+  decision: "confirm" | "reject",
+): Promise<{ linkId: number; rightsEvents: number[] }> {
+  assertCanSeeAccounts(actor.role);
+  const [existing] = await deps.db
+    .select({ id: accountLinks.id })
+    .from(accountLinks)
+    .innerJoin(accounts, eq(accounts.id, accountLinks.accountId))
+    .where(
+      and(
+        eq(accountLinks.mentionId, mentionId),
+        eq(accountLinks.accountId, accountId),
+        eq(accounts.workspaceId, actor.workspaceId),
+      ),
+    );
+  if (existing) return { linkId: existing.id, ...(await decideLink(deps, actor, existing.id, decision)) };
+  const suggestion = (await currentSuggestions(deps, actor.workspaceId, mentionId)).find(
+    (s) => s.accountId === accountId,
+  );
+  if (!suggestion)
+    throw conflict(
+      "This account is not suggested for this mention (any more): reload the page to see the current suggestions",
+    );
+  const [inserted] = await deps.db
+    .insert(accountLinks)
+    .values({
+      mentionId,
+      accountId,
+      score: suggestion.score,
+      evidence: suggestion.evidence,
+      status: "suggested",
+      createdAt: deps.now(),
+    })
+    .onConflictDoNothing()
+    .returning({ id: accountLinks.id });
+  const linkId =
+    inserted?.id ??
+    (
+      await deps.db
+        .select({ id: accountLinks.id })
+        .from(accountLinks)
+        .where(and(eq(accountLinks.mentionId, mentionId), eq(accountLinks.accountId, accountId)))
+    )[0]!.id;
+  return { linkId, ...(await decideLink(deps, actor, linkId, decision)) };
 }
 
 export async function decideLink(
@@ -376,7 +461,14 @@ export async function decideLink(
       entityType: "account_link",
       entityId: linkId,
       before: { status: row.link.status },
-      after: { status, mentionId: row.link.mentionId, accountId: row.link.accountId },
+      // What the decision was based on (the suggestion shown), since showing it is not audited on its own.
+      after: {
+        status,
+        mentionId: row.link.mentionId,
+        accountId: row.link.accountId,
+        score: row.link.score,
+        evidence: (row.link.evidence as LinkView["evidence"]).map((e) => e.kind),
+      },
       at: now,
     });
     const created =

@@ -7,6 +7,8 @@ import type { Deps } from "../../deps.js";
 import { slaDueAt } from "../../domain/sla.js";
 import { type Category, type Flag, isRelevant, type Severity } from "../../domain/taxonomy.js";
 import { forbidden, notFound } from "../../errors.js";
+import { webhookConfig } from "../accounts/accounts.js";
+import { syncLinkedRightsEvents } from "../accounts/rights.js";
 import { recordAudit } from "../audit/record-audit.js";
 
 export const HUMAN_ENGINE = "human";
@@ -21,6 +23,13 @@ export interface CorrectClassificationInput {
 
 export async function correctClassification(deps: Deps, actor: AuthUser, input: CorrectClassificationInput) {
   if (actor.role === "viewer") throw forbidden("Viewers cannot change a mention");
+  const after = await storeCorrection(deps, actor, input);
+  // A rights flag added to a mention already linked to an account becomes a dated event now (idempotent).
+  await syncLinkedRightsEvents(deps.db, input.mentionId, webhookConfig(deps), deps.now());
+  return after;
+}
+
+async function storeCorrection(deps: Deps, actor: AuthUser, input: CorrectClassificationInput) {
   return deps.db.transaction(async (tx) => {
     const [current] = await tx
       .select({

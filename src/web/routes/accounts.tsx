@@ -1,6 +1,6 @@
 // Accounts: the push API for the collections system, link suggestions and decisions, rights events as JSON and
-// CSV. Everything here is for admins and managers only (the link from a post to an account is NPI); every view
-// and decision is audited by the services.
+// CSV. Everything here is for admins and managers only (the link from a post to an account is NPI). Showing
+// suggestions is read-only; every decision is stored and audited by the services.
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { Deps } from "../../deps.js";
@@ -8,6 +8,7 @@ import { AppError, badRequest } from "../../errors.js";
 import { ACCOUNT_ROLES } from "../../services/accounts/access.js";
 import {
   decideLink,
+  decideMentionLink,
   linksForMention,
   listAccounts,
   parseAccountsPayload,
@@ -56,7 +57,21 @@ export const accountsApiDocs: ApiOperation[] = [
   {
     method: "get",
     path: "/api/mentions/:id/links",
-    summary: "Account link suggestions for a mention with score and evidence; audited",
+    summary:
+      "Account links of a mention: decided links, and current suggestions with score and evidence (id null until decided); read-only",
+    roles,
+  },
+  {
+    method: "post",
+    path: "/api/mentions/:id/links/:accountId/confirm",
+    summary:
+      "Confirm the link to a suggested account (stores and audits it; rights flags become dated events and signed webhooks)",
+    roles,
+  },
+  {
+    method: "post",
+    path: "/api/mentions/:id/links/:accountId/reject",
+    summary: "Reject a suggested account for this mention, or unlink it (stored and audited)",
     roles,
   },
   {
@@ -85,6 +100,12 @@ function parseSince(value: string | undefined): Date | undefined {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) throw badRequest(`since "${value}" is not a date`);
   return date;
+}
+
+function decisionNotice(decision: "confirm" | "reject", result: { rightsEvents: number[] }): string {
+  if (decision === "reject") return "Link rejected.";
+  const events = result.rightsEvents.length;
+  return `Linked.${events ? ` ${events} rights event(s) recorded for the collections system.` : ""}`;
 }
 
 export function accountsRoutes(deps: Deps) {
@@ -120,6 +141,29 @@ export function accountsRoutes(deps: Deps) {
       csvResponse(c, parseSince(c.req.query("since"))),
     )
     .post(
+      "/mentions/:id/account-links/:accountId/:decision{confirm|reject}",
+      requireRole(...ACCOUNT_ROLES),
+      validate(
+        "param",
+        idParam.extend({
+          accountId: z.coerce.number().int().positive(),
+          decision: z.enum(["confirm", "reject"]),
+        }),
+      ),
+      async (c) => {
+        const { id, accountId, decision } = c.req.valid("param");
+        const back = safeNextPath(String((await c.req.parseBody()).back ?? `/mentions/${id}/reply`));
+        try {
+          const result = await decideMentionLink(deps, c.get("user"), id, accountId, decision);
+          return c.redirect(`${back}?notice=${encodeURIComponent(decisionNotice(decision, result))}`, 303);
+        } catch (error) {
+          if (error instanceof AppError && error.code === "conflict")
+            return c.redirect(`${back}?error=${encodeURIComponent(error.message)}`, 303);
+          throw error;
+        }
+      },
+    )
+    .post(
       "/account-links/:id/:decision{confirm|reject}",
       requireRole(...ACCOUNT_ROLES),
       validate("param", idParam.extend({ decision: z.enum(["confirm", "reject"]) })),
@@ -128,11 +172,7 @@ export function accountsRoutes(deps: Deps) {
         const back = safeNextPath(String((await c.req.parseBody()).back ?? "/accounts"));
         try {
           const result = await decideLink(deps, c.get("user"), id, decision);
-          const notice =
-            decision === "confirm"
-              ? `Linked.${result.rightsEvents.length ? ` ${result.rightsEvents.length} rights event(s) recorded for the collections system.` : ""}`
-              : "Link rejected.";
-          return c.redirect(`${back}?notice=${encodeURIComponent(notice)}`, 303);
+          return c.redirect(`${back}?notice=${encodeURIComponent(decisionNotice(decision, result))}`, 303);
         } catch (error) {
           if (error instanceof AppError && error.code === "conflict")
             return c.redirect(`${back}?error=${encodeURIComponent(error.message)}`, 303);
@@ -188,6 +228,21 @@ export function accountsRoutes(deps: Deps) {
     .get("/api/mentions/:id/links", requireRole(...ACCOUNT_ROLES), validate("param", idParam), async (c) => {
       return c.json({ items: await linksForMention(deps, c.get("user"), c.req.valid("param").id) });
     })
+    .post(
+      "/api/mentions/:id/links/:accountId/:decision{confirm|reject}",
+      requireRole(...ACCOUNT_ROLES),
+      validate(
+        "param",
+        idParam.extend({
+          accountId: z.coerce.number().int().positive(),
+          decision: z.enum(["confirm", "reject"]),
+        }),
+      ),
+      async (c) => {
+        const { id, accountId, decision } = c.req.valid("param");
+        return c.json(await decideMentionLink(deps, c.get("user"), id, accountId, decision));
+      },
+    )
     .post(
       "/api/account-links/:id/confirm",
       requireRole(...ACCOUNT_ROLES),

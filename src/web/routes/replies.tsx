@@ -10,8 +10,7 @@ import { PLATFORMS } from "../../domain/taxonomy.js";
 import { AppError } from "../../errors.js";
 import { DEFAULT_TEMPLATES } from "../../replies/templates.js";
 import { canSeeAccounts } from "../../services/accounts/access.js";
-import { linksForMention, webhookConfig } from "../../services/accounts/accounts.js";
-import { syncLinkedRightsEvents } from "../../services/accounts/rights.js";
+import { linksForMention } from "../../services/accounts/accounts.js";
 import {
   brandVoice,
   loadReplyMention,
@@ -173,7 +172,6 @@ async function formAction(c: Context<WebEnv>, back: string, action: () => Promis
 async function panelData(deps: Deps, c: Context<WebEnv>, mentionId: number) {
   const user = c.get("user");
   const mention = await loadReplyMention(deps.db, user.workspaceId, mentionId);
-  await syncLinkedRightsEvents(deps.db, mention.id, webhookConfig(deps), deps.now());
   const voice = await brandVoice(deps.db, user.workspaceId, {
     mentionId,
     sourceBrandId: mention.sourceBrandId,

@@ -1,5 +1,5 @@
 // Account link suggestions on a mention, for managers and admins only (the link is nonpublic personal
-// information). Rendering this panel is itself audited by the service that loads the links.
+// information). Rendering it changes nothing; a decision stores the link and is audited with what it was based on.
 import type { LinkView } from "../../../services/accounts/accounts.js";
 import { CsrfField } from "../layout.js";
 
@@ -26,7 +26,11 @@ export function AccountLinksPanel({
       ) : null}
       <ul class="links">
         {links.map((l) => (
-          <li data-link-id={String(l.id)} data-link-status={l.status}>
+          <li
+            data-link-id={l.id === null ? "" : String(l.id)}
+            data-account-id={String(l.account.id)}
+            data-link-status={l.status}
+          >
             <b>{l.account.displayName || "(no name)"}</b>{" "}
             <span class="muted">{`ref ${l.account.reference}`}</span>
             {l.account.client ? <span class="muted">{` · ${l.account.client}`}</span> : null}
@@ -44,14 +48,22 @@ export function AccountLinksPanel({
             </ul>
             {l.decidedBy ? <div class="muted">{`${l.status} by ${l.decidedBy}`}</div> : null}
             {l.status !== "confirmed" && !confirmed ? (
-              <form method="post" action={`/account-links/${l.id}/confirm`} class="inline">
+              <form
+                method="post"
+                action={`/mentions/${l.mentionId}/account-links/${l.account.id}/confirm`}
+                class="inline"
+              >
                 <CsrfField token={csrfToken} />
                 <input type="hidden" name="back" value={back} />
                 <button type="submit">Confirm link</button>
               </form>
             ) : null}{" "}
             {l.status !== "rejected" ? (
-              <form method="post" action={`/account-links/${l.id}/reject`} class="inline">
+              <form
+                method="post"
+                action={`/mentions/${l.mentionId}/account-links/${l.account.id}/reject`}
+                class="inline"
+              >
                 <CsrfField token={csrfToken} />
                 <input type="hidden" name="back" value={back} />
                 <button type="submit">{l.status === "confirmed" ? "Unlink" : "Not this account"}</button>
