@@ -56,3 +56,14 @@ export function humanOnlyReasons(flags: readonly (Flag | string)[]): ReplyBlock[
 export function needsManager(flags: readonly (Flag | string)[]): boolean {
   return humanOnlyReasons(flags).length > 0;
 }
+
+/**
+ * What a person must read before dismissing a mention that needs one (null when none is needed): dismissing takes
+ * it out of the queue, so nobody would act on the right exercised or the risk described.
+ */
+export function dismissWarning(flags: readonly (Flag | string)[]): string | null {
+  const reasons = humanOnlyReasons(flags);
+  if (reasons.length === 0) return null;
+  const named = reasons.map((r) => r.flag.replace(/_/g, "-")).join(", ");
+  return `This post is flagged ${named} and needs a person: ${reasons[0]!.why} Dismissing it removes it from the queue.`;
+}

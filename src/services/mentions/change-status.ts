@@ -6,12 +6,15 @@ import type { Deps } from "../../deps.js";
 import { checkTransition, isClosed } from "../../domain/status.js";
 import type { MentionStatus } from "../../domain/taxonomy.js";
 import { conflict, forbidden, notFound } from "../../errors.js";
+import { dismissWarning, humanOnlyReasons, needsManager } from "../../replies/gate.js";
 import { type AuditEntry, recordAuditMany } from "../audit/record-audit.js";
 import { expandGroups } from "./expand-groups.js";
 
 export interface ChangeStatusInput {
   ids: number[];
   status: MentionStatus;
+  /** The person was told why a mention needs a person (self-harm, attorney, dispute…) and dismisses it anyway. */
+  confirmHumanOnly?: boolean;
 }
 
 export interface BulkResult {
@@ -29,6 +32,14 @@ export async function changeStatus(
   return deps.db.transaction(async (tx) => {
     const targets = await expandGroups(tx, actor, input.ids);
     if (targets.length === 0) throw notFound("Mention");
+    const needPerson = targets.filter((t) => t.status !== input.status && needsManager(t.flags));
+    if (input.status === "dismissed" && needPerson.length > 0 && !input.confirmHumanOnly) {
+      // Refused as a whole: a bulk dismissal must not quietly drop the one post that needs someone.
+      throw conflict(
+        `${needPerson.map((t) => `Mention ${t.id}: ${dismissWarning(t.flags)}`).join(" ")} ` +
+          'To dismiss anyway, confirm it: send "confirmHumanOnly": true (the dashboard asks you first).',
+      );
+    }
     const result: BulkResult = { changed: [], unchanged: [], refused: [] };
     for (const target of targets) {
       const from = target.status as MentionStatus;
@@ -64,11 +75,30 @@ export async function changeStatus(
         entityType: "mention",
         entityId: id,
         before: { status: byId.get(id)!.status },
-        after: { status: input.status },
+        after: {
+          status: input.status,
+          // The record that someone read why the post needed a person and still took it out of the queue.
+          ...(input.status === "dismissed" && needsManager(byId.get(id)!.flags)
+            ? { confirmedHumanOnly: humanOnlyReasons(byId.get(id)!.flags).map((r) => r.flag) }
+            : {}),
+        },
         at: now,
       }));
       await recordAuditMany(tx, entries);
     }
     return result;
+  });
+}
+
+/** The mentions (with their near-duplicates) among `ids` that need a person, with what to read before dismissing. */
+export async function mentionsNeedingPerson(
+  deps: Deps,
+  actor: AuthUser,
+  ids: number[],
+): Promise<{ id: number; warning: string }[]> {
+  const targets = await expandGroups(deps.db, actor, ids);
+  return targets.flatMap((t) => {
+    const warning = t.status === "dismissed" ? null : dismissWarning(t.flags);
+    return warning ? [{ id: t.id, warning }] : [];
   });
 }

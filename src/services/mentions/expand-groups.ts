@@ -10,6 +10,7 @@ export interface TargetMention {
   assigneeId: number | null;
   firstResponseAt: Date | null;
   groupId: number | null;
+  flags: string[];
 }
 
 /** The mentions `ids` stand for, restricted to the viewer's workspace. */
@@ -21,6 +22,7 @@ export async function expandGroups(db: DbOrTx, viewer: AuthUser, ids: number[]):
       assigneeId: mentions.assigneeId,
       firstResponseAt: mentions.firstResponseAt,
       groupId: mentions.groupId,
+      flags: mentions.flags,
     })
     .from(mentions)
     .innerJoin(sources, eq(sources.id, mentions.sourceId))

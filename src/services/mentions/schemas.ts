@@ -45,6 +45,12 @@ export const mentionIdsSchema = z.array(z.coerce.number().int().positive()).min(
 export const changeStatusSchema = z.object({
   ids: mentionIdsSchema,
   status: z.enum(MENTION_STATUSES),
+  confirmHumanOnly: z
+    .boolean()
+    .optional()
+    .describe(
+      "required to dismiss a mention that needs a person (self_harm, attorney, dispute… flags): without it the request is refused with 409",
+    ),
 });
 
 export const assignSchema = z.object({

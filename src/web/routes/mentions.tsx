@@ -6,7 +6,7 @@ import { MENTION_STATUSES } from "../../domain/taxonomy.js";
 import { badRequest } from "../../errors.js";
 import { addNote } from "../../services/mentions/add-note.js";
 import { assignMentions } from "../../services/mentions/assign-mentions.js";
-import { changeStatus } from "../../services/mentions/change-status.js";
+import { changeStatus, mentionsNeedingPerson } from "../../services/mentions/change-status.js";
 import { correctClassification } from "../../services/mentions/correct-classification.js";
 import { cachedFilterOptions } from "../../services/mentions/filter-options.js";
 import { getMention } from "../../services/mentions/get-mention.js";
@@ -23,6 +23,7 @@ import type { WebEnv } from "../context.js";
 import { requirePermission, safeNextPath } from "../middleware/auth.js";
 import type { ApiOperation } from "../openapi.js";
 import { validate } from "../validate.js";
+import { ConfirmDismissPage } from "../views/confirm-dismiss-page.js";
 import { FeedPage } from "../views/feed-page.js";
 import { MentionPage } from "../views/mention-page.js";
 
@@ -89,7 +90,22 @@ export function feedRoutes(deps: Deps) {
       else {
         const status = z.enum(MENTION_STATUSES).safeParse(value);
         if (!status.success) throw badRequest(`Unknown status "${value}"`);
-        await changeStatus(deps, user, { ids, status: status.data });
+        const confirmHumanOnly = body.confirmHumanOnly === "1";
+        if (status.data === "dismissed" && !confirmHumanOnly) {
+          const needPerson = await mentionsNeedingPerson(deps, user, ids);
+          if (needPerson.length > 0)
+            return c.html(
+              <ConfirmDismissPage
+                user={user}
+                csrfToken={c.get("auth")?.csrfToken ?? null}
+                ids={ids}
+                back={safeNextPath(form.data.back ?? "/feed")}
+                needPerson={needPerson}
+              />,
+              409,
+            );
+        }
+        await changeStatus(deps, user, { ids, status: status.data, confirmHumanOnly });
       }
       return c.redirect(safeNextPath(form.data.back ?? "/feed"), 303);
     })
@@ -106,9 +122,14 @@ export function feedRoutes(deps: Deps) {
     })
     .post("/mentions/:id/status", requirePermission("triage"), validate("param", idParam), async (c) => {
       const id = c.req.valid("param").id;
-      const status = z.enum(MENTION_STATUSES).safeParse((await c.req.parseBody()).status);
+      const body = await c.req.parseBody();
+      const status = z.enum(MENTION_STATUSES).safeParse(body.status);
       if (!status.success) throw badRequest("Choose a status");
-      await changeStatus(deps, c.get("user"), { ids: [id], status: status.data });
+      await changeStatus(deps, c.get("user"), {
+        ids: [id],
+        status: status.data,
+        confirmHumanOnly: body.confirmHumanOnly === "1",
+      });
       return c.redirect(`/mentions/${id}`, 303);
     })
     .post("/mentions/:id/assign", requirePermission("triage"), validate("param", idParam), async (c) => {

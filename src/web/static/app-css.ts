@@ -47,6 +47,9 @@ li.mention .text { margin:.3rem 0; white-space: pre-wrap; overflow-wrap:anywhere
 .meta .source { font-weight:600; color:var(--fg); }
 .brand-tag, .cat, .flag, .status, .sev, .dups, .overdue-tag { padding:0 .35rem; border-radius:3px; border:1px solid var(--line); }
 .flag { background:#fff4e0; }
+.human-only { padding:0 .35rem; border-radius:3px; background:#5b2a86; color:#fff; font-weight:600; }
+.human-only-guard { border-left:4px solid #5b2a86; }
+.confirm-human-only { display:block; max-width:40rem; margin:.3rem 0; }
 .sev-critical.sev, .overdue-tag { background: var(--crit); color:#fff; border-color: var(--crit); }
 .sev-high.sev { background: var(--high); color:#fff; border-color: var(--high); }
 .status-dismissed { text-decoration: line-through; }

@@ -82,10 +82,24 @@ export const appJs = `
     if (tag) tag.textContent = "→ " + email;
   }
 
+  // A mention that needs a person (self-harm, attorney, dispute…) carries why in data-human-only; dismissing it
+  // takes it out of the queue, so the person confirms after reading why (the server refuses otherwise).
+  function humanOnlyWarning(id) {
+    var el = document.querySelector('li.mention[data-id="' + id + '"]') || document.querySelector('[data-mention-id="' + id + '"]');
+    return el ? el.getAttribute("data-human-only") : null;
+  }
   function setStatus(status) {
     var id = focusedId();
     if (!id) return;
-    api("POST", "/api/mentions/status", { ids: [id], status: status }).then(function () {
+    var body = { ids: [id], status: status };
+    if (status === "dismissed") {
+      var warning = humanOnlyWarning(id);
+      if (warning) {
+        if (!confirm(warning + "\\n\\nDismiss it anyway?")) return;
+        body.confirmHumanOnly = true;
+      }
+    }
+    api("POST", "/api/mentions/status", body).then(function () {
       showStatus(id, status);
       toast("Mention " + id + ": " + status.replace(/_/g, " "));
       if (current()) move(1);
@@ -147,6 +161,28 @@ export const appJs = `
         return;
     }
     event.preventDefault();
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form || form.id !== "bulk") return;
+    var action = form.querySelector('select[name="action"]');
+    if (!action || action.value !== "status:dismissed") return;
+    var flagged = items().filter(function (li) {
+      var box = li.querySelector('input[type="checkbox"]');
+      return box && box.checked && li.getAttribute("data-human-only");
+    });
+    if (flagged.length === 0) return;
+    var lines = flagged.map(function (li) { return "Mention " + li.getAttribute("data-id") + ": " + li.getAttribute("data-human-only"); });
+    if (!confirm(lines.join("\\n") + "\\n\\nDismiss " + (flagged.length === 1 ? "it" : "them") + " anyway?")) {
+      event.preventDefault();
+      return;
+    }
+    var confirmed = document.createElement("input");
+    confirmed.type = "hidden";
+    confirmed.name = "confirmHumanOnly";
+    confirmed.value = "1";
+    form.appendChild(confirmed);
   });
 
   document.addEventListener("change", function (event) {

@@ -3,10 +3,11 @@ import type { AuthUser } from "../../auth/types.js";
 import { isOverdue } from "../../domain/sla.js";
 import { STATUS_TRANSITIONS } from "../../domain/status.js";
 import { CATEGORIES, FLAGS, SEVERITIES } from "../../domain/taxonomy.js";
+import { dismissWarning, humanOnlyReasons } from "../../replies/gate.js";
 import type { MentionDetail } from "../../services/mentions/get-mention.js";
 import type { MentionListItem } from "../../services/mentions/list-mentions.js";
 import { CsrfField, Layout } from "./layout.js";
-import { formatTime, safeHref, statusLabel } from "./mention-row.js";
+import { formatTime, HumanOnlyBadge, safeHref, statusLabel } from "./mention-row.js";
 
 const words = (code: string) => code.replace(/_/g, " ");
 
@@ -53,11 +54,17 @@ export function MentionPage({
       now,
     ) && !["resolved", "dismissed", "posted"].includes(m.status);
   const href = safeHref(m.url);
+  const needsPerson = dismissWarning(m.flags);
   return (
     <Layout title={`Mention ${m.id}`} user={user} csrfToken={csrfToken} active="feed">
       <div class="grid2">
         <div>
-          <section class="panel mention-detail" data-mention-id={String(m.id)} data-status={m.status}>
+          <section
+            class="panel mention-detail"
+            data-mention-id={String(m.id)}
+            data-status={m.status}
+            data-human-only={needsPerson ?? undefined}
+          >
             <div class="meta">
               <span class="source">{m.source.name}</span>
               {m.brands.map((b) => (
@@ -67,6 +74,7 @@ export function MentionPage({
                 {m.author.handle ? `@${m.author.handle.replace(/^@/, "")}` : (m.author.name ?? "unknown")}
               </span>
               <time datetime={m.createdAt}>{formatTime(m.createdAt)}</time>
+              {needsPerson ? <HumanOnlyBadge warning={needsPerson} /> : null}
               <span class={`status status-${m.status}`}>{statusLabel(m.status)}</span>
               {m.assignee ? (
                 <span class="assignee">→ {m.assignee.email}</span>
@@ -90,6 +98,19 @@ export function MentionPage({
             ) : null}
           </section>
 
+          {needsPerson ? (
+            <section class="panel human-only-guard" data-testid="human-only">
+              <h2>Needs a person</h2>
+              <ul>
+                {humanOnlyReasons(m.flags).map((r) => (
+                  <li>
+                    <b>{words(r.flag)}</b>: {r.why} <i>{r.instead}</i>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
+
           {canTriage ? (
             <section class="panel actions">
               <h2>Decide</h2>
@@ -104,6 +125,13 @@ export function MentionPage({
                   <form method="post" action={`/mentions/${m.id}/status`} class="inline">
                     <CsrfField token={csrfToken} />
                     <input type="hidden" name="status" value={s} />
+                    {s === "dismissed" && needsPerson ? (
+                      // The confirm step: the browser will not submit until the person ticks that they read why.
+                      <label class="check confirm-human-only" title={needsPerson}>
+                        <input type="checkbox" name="confirmHumanOnly" value="1" required />{" "}
+                        {`${needsPerson} I confirm the dismissal.`}
+                      </label>
+                    ) : null}
                     <button type="submit" name="go" value={s}>
                       {s === "dismissed" ? "Dismiss (d)" : s === "escalated" ? "Escalate (e)" : words(s)}
                     </button>{" "}
@@ -112,9 +140,12 @@ export function MentionPage({
               <form method="post" action={`/mentions/${m.id}/status`} class="inline">
                 <CsrfField token={csrfToken} />
                 <select name="status" aria-label="status">
-                  {STATUS_TRANSITIONS[m.status].map((s) => (
-                    <option value={s}>{words(s)}</option>
-                  ))}
+                  {STATUS_TRANSITIONS[m.status]
+                    // Dismissing a mention that needs a person goes through the confirm step above.
+                    .filter((s) => !(s === "dismissed" && needsPerson))
+                    .map((s) => (
+                      <option value={s}>{words(s)}</option>
+                    ))}
                 </select>
                 <button type="submit">Set status</button>
               </form>

@@ -1,6 +1,7 @@
 // One mention in a list (Today, Feed). Mention text is untrusted: it is only ever rendered as escaped text.
 
 import { isOverdue } from "../../domain/sla.js";
+import { dismissWarning } from "../../replies/gate.js";
 import type { MentionListItem } from "../../services/mentions/list-mentions.js";
 
 /** Mention URLs come from outside: only http(s) links are clickable (no `javascript:` or `data:`). */
@@ -37,11 +38,13 @@ export function MentionRow({
       item.firstResponseAt ? new Date(item.firstResponseAt) : null,
       now,
     ) && !["resolved", "dismissed", "posted"].includes(item.status);
+  const needsPerson = dismissWarning(item.flags);
   return (
     <li
       class={`mention${overdue ? " overdue" : ""} sev-${item.severity ?? "none"}`}
       data-id={String(item.id)}
       data-status={item.status}
+      data-human-only={needsPerson ?? undefined}
       tabindex={-1}
     >
       {selectable ? (
@@ -72,6 +75,7 @@ export function MentionRow({
           {item.flags.map((f) => (
             <span class="flag">{f.replace(/_/g, " ")}</span>
           ))}
+          {needsPerson ? <HumanOnlyBadge warning={needsPerson} /> : null}
           <span class={`status status-${item.status}`}>{statusLabel(item.status)}</span>
           {item.assignee ? <span class="assignee">→ {item.assignee.email}</span> : null}
           {overdue ? <span class="overdue-tag">overdue</span> : null}
@@ -88,5 +92,14 @@ export function MentionRow({
         ) : null}
       </div>
     </li>
+  );
+}
+
+/** Marks a mention that needs a person (the reply page's human-only guard); the title says why. */
+export function HumanOnlyBadge({ warning }: { warning: string }) {
+  return (
+    <span class="human-only" title={warning}>
+      needs a person
+    </span>
   );
 }
