@@ -230,9 +230,9 @@ describe("dashboard in Chromium", () => {
     expect(await page.locator("form#bulk").count()).toBe(0);
     const before = await statusOf(ids.pii!);
     await page.keyboard.press("j");
-    await page.keyboard.press("d");
-    await page.locator(".toast").first().waitFor();
-    await expect(page.locator(".toast").first().textContent()).resolves.toContain("role does not allow");
+    await page.keyboard.press("d"); // not a viewer's key (test/e2e/guards.test.ts): nothing is sent
+    await page.evaluate(() => fetch("/healthz"));
+    expect(await page.locator(".toast").count()).toBe(0);
     await page.goto(`${server.baseUrl}/mentions/${ids.pii}`);
     expect(await page.content()).not.toContain("123-45-6789");
     expect(await page.locator("#correction, .actions form").count()).toBe(0);

@@ -115,6 +115,9 @@ export const appJs = `
     }).catch(function () {});
   }
 
+  // The server lists the keys this person's role may use (src/web/views/keys.ts); others do nothing.
+  var allowedKeys = (document.body.getAttribute("data-keys") || "").split(" ");
+
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     var target = event.target;
@@ -123,6 +126,7 @@ export const appJs = `
       if (event.key === "Escape") target.blur();
       return;
     }
+    if (allowedKeys.indexOf(event.key) === -1) return;
     var dialog = document.getElementById("keys-help");
     switch (event.key) {
       case "j": move(1); break;

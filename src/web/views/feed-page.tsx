@@ -4,6 +4,7 @@ import { MENTION_STATUSES } from "../../domain/taxonomy.js";
 import type { FilterOptions } from "../../services/mentions/filter-options.js";
 import type { MentionListItem } from "../../services/mentions/list-mentions.js";
 import { FilterBar, type FilterValues } from "./filter-bar.js";
+import { shortcutsFor } from "./keys.js";
 import { CsrfField, Layout } from "./layout.js";
 import { MentionRow } from "./mention-row.js";
 
@@ -21,7 +22,15 @@ export interface FeedPageProps {
   savedViews?: { id: number; name: string; url: string }[];
 }
 
-export function BulkBar({ csrfToken, back }: { csrfToken: string | null; back: string }) {
+export function BulkBar({
+  csrfToken,
+  back,
+  user,
+}: {
+  csrfToken: string | null;
+  back: string;
+  user: AuthUser;
+}) {
   return (
     <form id="bulk" class="bulk" method="post" action="/mentions/bulk">
       <CsrfField token={csrfToken} />
@@ -39,9 +48,9 @@ export function BulkBar({ csrfToken, back }: { csrfToken: string | null; back: s
         ))}
       </select>
       <button type="submit">Apply to selected</button>
-      <span class="muted">
-        Keys: j/k move · x select · o open · a assign · d dismiss · e escalate · ? help
-      </span>
+      <span class="muted">{`Keys: ${shortcutsFor(user.role)
+        .map((s) => s.hint)
+        .join(" · ")}`}</span>
     </form>
   );
 }
@@ -68,7 +77,7 @@ export function FeedPage(props: FeedPageProps) {
         </div>
       ) : null}
       {props.error ? <p class="error">{props.error}</p> : null}
-      {canTriage ? <BulkBar csrfToken={props.csrfToken} back={props.back} /> : null}
+      {canTriage ? <BulkBar csrfToken={props.csrfToken} back={props.back} user={props.user} /> : null}
       {props.items.length === 0 ? <p class="muted">No mentions match.</p> : null}
       <ol class="mentions" data-keyboard="true">
         {props.items.map((item) => (

@@ -5,6 +5,7 @@ import { can } from "../../auth/roles.js";
 import type { AuthUser } from "../../auth/types.js";
 import { canSeeAccounts } from "../../services/accounts/access.js";
 import { ASSET_VERSION } from "../static/assets.js";
+import { allowedKeys, shortcutsFor } from "./keys.js";
 
 export interface LayoutProps {
   title: string;
@@ -36,7 +37,7 @@ export function Layout({ title, user, csrfToken, active, children }: LayoutProps
           <link rel="stylesheet" href={`/static/app.css?v=${ASSET_VERSION}`} />
           <script src={`/static/app.js?v=${ASSET_VERSION}`} defer />
         </head>
-        <body>
+        <body data-keys={user ? allowedKeys(user.role) : undefined}>
           {user ? (
             <header class="topbar">
               <a class="brand" href="/">
@@ -46,7 +47,7 @@ export function Layout({ title, user, csrfToken, active, children }: LayoutProps
                 {link("/", "Today", "today")}
                 {link("/feed", "Feed", "feed")}
                 {link("/sources", "Sources", "sources")}
-                {link("/templates", "Templates", "templates")}
+                {can(user.role, "triage") ? link("/templates", "Templates", "templates") : null}
                 {canSeeAccounts(user.role) ? link("/accounts", "Accounts", "accounts") : null}
                 {user.role === "admin" || user.role === "manager"
                   ? link("/alerts", "Alerts", "alerts")
@@ -70,24 +71,12 @@ export function Layout({ title, user, csrfToken, active, children }: LayoutProps
           <dialog id="keys-help">
             <h2>Keyboard</h2>
             <dl class="keys">
-              <dt>j / k</dt>
-              <dd>next / previous mention</dd>
-              <dt>o</dt>
-              <dd>open</dd>
-              <dt>x</dt>
-              <dd>select for a bulk action</dd>
-              <dt>a</dt>
-              <dd>assign to me</dd>
-              <dt>d</dt>
-              <dd>dismiss</dd>
-              <dt>e</dt>
-              <dd>escalate</dd>
-              <dt>r</dt>
-              <dd>reply</dd>
-              <dt>/</dt>
-              <dd>search</dd>
-              <dt>?</dt>
-              <dd>this help</dd>
+              {(user ? shortcutsFor(user.role) : []).map((s) => (
+                <>
+                  <dt>{s.label}</dt>
+                  <dd>{s.does}</dd>
+                </>
+              ))}
             </dl>
             <form method="dialog">
               <button type="submit">Close</button>

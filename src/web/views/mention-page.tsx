@@ -155,12 +155,14 @@ export function MentionPage({
             </section>
           ) : null}
 
-          <section class="panel" id="reply">
-            <h2>Reply</h2>
-            <p class="muted">
-              <a href={`/mentions/${m.id}/reply`}>Draft a reply</a> (press r)
-            </p>
-          </section>
+          {canTriage ? (
+            <section class="panel" id="reply">
+              <h2>Reply</h2>
+              <p class="muted">
+                <a href={`/mentions/${m.id}/reply`}>Draft a reply</a> (press r)
+              </p>
+            </section>
+          ) : null}
 
           <RelatedList title="Thread" items={detail.thread} empty="No other mentions in this thread." />
           <RelatedList

@@ -54,7 +54,7 @@ export function TodayPage(props: {
         <StackedBarChart title="Last 30 days by source" data={view.charts.bySource} />
       </div>
       <FilterBar action="/" values={props.values} options={props.options} />
-      {canTriage ? <BulkBar csrfToken={props.csrfToken} back={props.back} /> : null}
+      {canTriage ? <BulkBar csrfToken={props.csrfToken} back={props.back} user={props.user} /> : null}
       {view.items.length === 0 ? <p class="muted">Nothing new. The full history is in the Feed.</p> : null}
       <ol class="mentions" data-keyboard="true">
         {view.items.map((item) => (

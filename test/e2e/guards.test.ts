@@ -1,0 +1,175 @@
+// Guards in a real browser (Debian's Chromium through playwright-core): dismissing a post that needs a person
+// asks first and names why (key d, the bulk bar, the mention page), and a viewer is offered no action key.
+import { eq, inArray } from "drizzle-orm";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { mentions } from "../../src/db/schema/index.js";
+import { insertMention, PASSWORD } from "../web/helpers.js";
+import { type RunningServer, startServer } from "./server.js";
+
+let server: RunningServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+/** What each dialog said, and whether the next one is accepted. */
+const dialogs: string[] = [];
+let acceptDialogs = false;
+const statusRequests: string[] = [];
+
+async function signIn(p: Page, role: string, path: string) {
+  await p.goto(`${server.baseUrl}${path}`);
+  await p.waitForURL(/\/login/);
+  await p.fill('input[name="email"]', `${role}@example.com`);
+  await p.fill('input[name="password"]', PASSWORD);
+  await p.click('button[type="submit"]');
+  await p.waitForURL((url) => !url.pathname.startsWith("/login"));
+}
+
+async function statuses(ids: number[]) {
+  const rows = await server.ctx.deps.db
+    .select({ id: mentions.id, status: mentions.status })
+    .from(mentions)
+    .where(inArray(mentions.id, ids))
+    .orderBy(mentions.id);
+  return Object.fromEntries(rows.map((r) => [r.id, r.status]));
+}
+
+/** A round trip through the page: any fetch a key press started has been sent by the time it returns. */
+async function settle(p: Page) {
+  await p.evaluate(() => fetch("/healthz").then((r) => r.status));
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+beforeEach(async () => {
+  dialogs.length = 0;
+  statusRequests.length = 0;
+  acceptDialogs = false;
+  await context?.close();
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+  page.on("dialog", (dialog) => {
+    dialogs.push(dialog.message());
+    void (acceptDialogs ? dialog.accept() : dialog.dismiss());
+  });
+  page.on("request", (request) => {
+    if (request.url().endsWith("/api/mentions/status")) statusRequests.push(request.postData() ?? "");
+  });
+});
+
+describe("guards in Chromium", () => {
+  it("d on a self-harm post asks, names why, and dismisses only when confirmed", async () => {
+    const selfHarm = await insertMention(server.ctx, {
+      text: "These calls make me want to end it all",
+      flags: ["self_harm"],
+      severity: "critical",
+      category: "communication_tactics",
+      relevant: true,
+    });
+    await signIn(page, "responder", `/feed?flag=self_harm`);
+    const row = page.locator(`li.mention[data-id="${selfHarm}"]`);
+    await expect(row.locator(".human-only").textContent()).resolves.toBe("needs a person");
+    await page.keyboard.press("j");
+    await page.keyboard.press("d");
+    await settle(page);
+    expect(dialogs).toHaveLength(1);
+    expect(dialogs[0]).toContain("This post is flagged self-harm and needs a person");
+    expect(dialogs[0]).toContain("Dismissing it removes it from the queue");
+    expect(statusRequests).toEqual([]);
+    expect(await statuses([selfHarm])).toEqual({ [selfHarm]: "new" });
+
+    acceptDialogs = true;
+    await page.keyboard.press("d");
+    await page.locator(`li.mention[data-id="${selfHarm}"][data-status="dismissed"]`).waitFor();
+    expect(JSON.parse(statusRequests[0]!)).toEqual({
+      ids: [selfHarm],
+      status: "dismissed",
+      confirmHumanOnly: true,
+    });
+    expect(await statuses([selfHarm])).toEqual({ [selfHarm]: "dismissed" });
+  }, 60_000);
+
+  it("the bulk bar asks before dismissing a selection with an attorney post; cancel keeps both", async () => {
+    const plain = await insertMention(server.ctx, {
+      text: "bulk guard: portal down",
+      category: "payment_service",
+    });
+    const attorney = await insertMention(server.ctx, {
+      text: "bulk guard: my attorney handles this now",
+      flags: ["attorney"],
+      category: "payment_service",
+    });
+    await signIn(page, "manager", "/feed?q=bulk+guard");
+    for (const id of [plain, attorney])
+      await page.check(`li.mention[data-id="${id}"] input[type="checkbox"]`);
+    await page.selectOption('select[name="action"]', "status:dismissed");
+    await page.click('form#bulk button[type="submit"]');
+    await settle(page);
+    expect(dialogs).toHaveLength(1);
+    expect(dialogs[0]).toContain(`Mention ${attorney}: This post is flagged attorney and needs a person`);
+    expect(await statuses([plain, attorney])).toEqual({ [plain]: "new", [attorney]: "new" });
+
+    acceptDialogs = true;
+    await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith("/mentions/bulk") && r.status() === 303),
+      page.click('form#bulk button[type="submit"]'),
+    ]);
+    expect(await statuses([plain, attorney])).toEqual({ [plain]: "dismissed", [attorney]: "dismissed" });
+  }, 60_000);
+
+  it("the mention page shows why and will not dismiss until the box is ticked", async () => {
+    const dispute = await insertMention(server.ctx, {
+      text: "I dispute this, it is not my debt",
+      flags: ["dispute"],
+      category: "debt_not_owed",
+    });
+    await signIn(page, "responder", `/mentions/${dispute}`);
+    await expect(page.locator('[data-testid="human-only"]').textContent()).resolves.toContain(
+      "The person disputes the debt",
+    );
+    const dismiss = page.locator('form:has(input[name="confirmHumanOnly"]) button[type="submit"]');
+    await dismiss.click();
+    await settle(page);
+    expect(new URL(page.url()).pathname).toBe(`/mentions/${dispute}`);
+    expect(await statuses([dispute])).toEqual({ [dispute]: "new" });
+    await page.check('input[name="confirmHumanOnly"]');
+    await Promise.all([page.waitForLoadState("load"), dismiss.click()]);
+    await page.locator('.mention-detail[data-status="dismissed"]').waitFor();
+    expect(await statuses([dispute])).toEqual({ [dispute]: "dismissed" });
+  }, 60_000);
+
+  it("a viewer's keys do nothing that would be refused, and ? lists only what they can use", async () => {
+    const id = await insertMention(server.ctx, { text: "viewer keys: they call my work", severity: "high" });
+    await signIn(page, "viewer", "/feed?q=viewer+keys");
+    await page.keyboard.press("j");
+    for (const key of ["a", "d", "e", "x"]) await page.keyboard.press(key);
+    await settle(page);
+    expect(statusRequests).toEqual([]);
+    expect(await page.locator(".toast").count()).toBe(0);
+    expect(await statuses([id])).toEqual({ [id]: "new" });
+    await page.keyboard.press("r");
+    await settle(page);
+    expect(new URL(page.url()).pathname).toBe("/feed");
+    await page.keyboard.press("?");
+    await expect(page.locator("#keys-help").isVisible()).resolves.toBe(true);
+    expect(await page.locator("#keys-help dt").allTextContents()).toEqual(["j / k", "o", "/", "?"]);
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("o");
+    await page.waitForURL(new RegExp(`/mentions/${id}$`));
+    expect(await page.locator("text=Draft a reply").count()).toBe(0);
+    const [row] = await server.ctx.deps.db.select().from(mentions).where(eq(mentions.id, id));
+    expect(row!.status).toBe("new");
+  }, 60_000);
+});
