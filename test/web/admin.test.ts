@@ -168,7 +168,7 @@ describe("OpenAPI", () => {
       Object.keys(
         doc.paths["/api/mentions/status"]!.post!.requestBody!.content["application/json"].schema.properties,
       ),
-    ).toEqual(["ids", "status"]);
+    ).toEqual(["ids", "status", "confirmHumanOnly"]);
   });
 });
 
