@@ -1,13 +1,17 @@
 // Guards in a real browser (Debian's Chromium through playwright-core): dismissing a post that needs a person
-// asks first and names why (key d, the bulk bar, the mention page), and a viewer is offered no action key.
+// asks first and names why (key d, the bulk bar, the mention page), a viewer is offered no action key, and an
+// admin adds sources of any type from forms generated from the connectors' config schemas.
+import { readFileSync } from "node:fs";
 import { eq, inArray } from "drizzle-orm";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { mentions } from "../../src/db/schema/index.js";
+import { mentions, sources } from "../../src/db/schema/index.js";
+import { startHttpServer, type TestServer } from "../helpers/http-server.js";
 import { insertMention, PASSWORD } from "../web/helpers.js";
 import { type RunningServer, startServer } from "./server.js";
 
 let server: RunningServer;
+let feed: TestServer;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
@@ -41,6 +45,11 @@ async function settle(p: Page) {
 
 beforeAll(async () => {
   server = await startServer();
+  const xml = readFileSync("test/fixtures/rss/rss2.xml", "utf8");
+  feed = await startHttpServer((_req, res) => {
+    res.setHeader("content-type", "application/rss+xml");
+    res.end(xml);
+  });
   browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     headless: true,
@@ -51,6 +60,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  await feed?.close();
 });
 
 beforeEach(async () => {
@@ -171,5 +181,45 @@ describe("guards in Chromium", () => {
     expect(await page.locator("text=Draft a reply").count()).toBe(0);
     const [row] = await server.ctx.deps.db.select().from(mentions).where(eq(mentions.id, id));
     expect(row!.status).toBe("new");
+  }, 60_000);
+
+  it("an admin adds any connector type from its generated form: errors beside the field, test before adding", async () => {
+    await signIn(page, "admin", "/sources");
+    await Promise.all([
+      page.waitForURL(/type=trustpilot/),
+      page.selectOption('select[name="type"]', "trustpilot"),
+    ]);
+    expect(await page.locator('#add-source input[name="config.apiKey"]').getAttribute("type")).toBe(
+      "password",
+    );
+    expect(
+      await page.locator('#add-source input[name="config.businessUnitId"]').getAttribute("required"),
+    ).not.toBeNull();
+
+    await Promise.all([page.waitForURL(/type=x/), page.selectOption('select[name="type"]', "x")]);
+    await page.fill('input[name="name"]', "x-acme");
+    await page.fill('input[name="config.query"]', "Acme Recovery");
+    await page.fill('input[name="config.bearerToken"]', "too-short");
+    await Promise.all([page.waitForLoadState("load"), page.click("#add-source button.primary")]);
+    await expect(page.locator('.field-error[data-field="bearerToken"]').textContent()).resolves.toContain(
+      "Bearer token is too short (at least 20 characters)",
+    );
+    expect(await page.locator('input[name="config.bearerToken"]').inputValue()).toBe("");
+    expect(await page.locator('input[name="config.query"]').inputValue()).toBe("Acme Recovery");
+
+    await Promise.all([page.waitForURL(/type=rss/), page.selectOption('select[name="type"]', "rss")]);
+    await page.fill('input[name="name"]', "local-feed");
+    await page.fill('input[name="config.url"]', `${feed.url}/feed.xml`);
+    const before = page.url();
+    await page.click("button[data-test-config]");
+    await expect(page.locator("#test-result.notice").textContent({ timeout: 15_000 })).resolves.toMatch(
+      /^Connection works: Feed OK: \d+ entries$/,
+    );
+    expect(page.url()).toBe(before);
+    expect((await server.ctx.deps.db.select().from(sources)).map((s) => s.name)).not.toContain("local-feed");
+    await Promise.all([page.waitForLoadState("load"), page.click("#add-source button.primary")]);
+    await expect(page.locator("#source-message").textContent()).resolves.toContain('Added "local-feed"');
+    const [row] = await server.ctx.deps.db.select().from(sources).where(eq(sources.name, "local-feed"));
+    expect(row).toMatchObject({ type: "rss", config: { url: `${feed.url}/feed.xml`, maxItems: 500 } });
   }, 60_000);
 });

@@ -192,8 +192,9 @@ describe("sources", () => {
   it("adds an RSS source from the form, defaults the brand, and tests its connection", async () => {
     const form = new URLSearchParams({
       _csrf: admin.csrf,
+      type: "rss",
       name: "acme-news",
-      url: feedUrl,
+      "config.url": feedUrl,
       every: "*/30 * * * *",
       brand: "",
     });

@@ -23,12 +23,21 @@ export async function testSourceConnection(
     .from(sources)
     .where(and(eq(sources.id, sourceId), eq(sources.workspaceId, viewer.workspaceId)));
   if (!source) throw notFound("Source");
-  const connector = connectorFor(source.type);
-  if (!connector) return { ok: false, message: `No connector is installed for "${source.type}" sources.` };
+  return testConfig(deps, source.type, source.config as Record<string, unknown>);
+}
+
+/** The same test for a configuration not stored yet (the "add a source" form): nothing is written. */
+export async function testConfig(
+  deps: Pick<Deps, "now">,
+  type: string,
+  rawConfig: Record<string, unknown>,
+): Promise<ConnectionTest> {
+  const connector = connectorFor(type);
+  if (!connector) return { ok: false, message: `No connector is installed for "${type}" sources.` };
   if (!connector.testConnection) {
     return { ok: false, message: `${connector.label} has no connection test; use "Poll now" to try it.` };
   }
-  const config = connector.configSchema.safeParse(source.config);
+  const config = connector.configSchema.safeParse(rawConfig);
   if (!config.success) {
     const issue = config.error.issues[0];
     return {

@@ -1,4 +1,5 @@
-// The Sources page and API: list, add (RSS from the form, any type from the API), test connection, poll now.
+// The Sources page and API: list, add (any connector: the form is generated from its config schema), test
+// connection (stored sources, and a config before it is added), poll now.
 import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { Hono } from "hono";
@@ -6,14 +7,22 @@ import { z } from "zod";
 import type { AuthUser } from "../../auth/types.js";
 import { sources } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
-import { AppError, notFound } from "../../errors.js";
+import { AppError, badRequest, notFound } from "../../errors.js";
 import { pollSource } from "../../pipeline/poll.js";
 import { recordAudit } from "../../services/audit/record-audit.js";
 import { filterOptions } from "../../services/mentions/filter-options.js";
 import { addSource } from "../../services/sources/add-source.js";
+import {
+  configFieldErrors,
+  configFromForm,
+  isSecretField,
+  sourceTypeForm,
+  sourceTypeForms,
+} from "../../services/sources/config-form.js";
 import { listSources } from "../../services/sources/list-sources.js";
-import { testSourceConnection } from "../../services/sources/test-source.js";
+import { testConfig, testSourceConnection } from "../../services/sources/test-source.js";
 import type { WebEnv } from "../context.js";
+import { wantsJson } from "../errors.js";
 import { requirePermission } from "../middleware/auth.js";
 import type { ApiOperation } from "../openapi.js";
 import { validate } from "../validate.js";
@@ -62,82 +71,182 @@ async function pollNow(deps: Deps, user: AuthUser, id: number) {
 }
 
 export function sourcesRoutes(deps: Deps) {
-  const page = async (c: Context<WebEnv>, extra: Partial<SourcesPageProps> = {}, status: 200 | 400 = 200) => {
+  const page = async (
+    c: Context<WebEnv>,
+    extra: Partial<SourcesPageProps> & {
+      type?: string;
+      errors?: Record<string, string>;
+      testResult?: { ok: boolean; message: string };
+    } = {},
+    status: 200 | 400 = 200,
+  ) => {
     const user = c.get("user");
     const [list, options] = await Promise.all([listSources(deps, user), filterOptions(deps, user)]);
+    const { type, errors, testResult, ...props } = extra;
+    const types = sourceTypeForms();
+    const chosen = types.find((t) => t.type === (type ?? c.req.query("type"))) ?? types[0]!;
     return c.html(
       <SourcesPage
         user={user}
         csrfToken={c.get("auth")?.csrfToken ?? null}
         sources={list}
         brands={options.brands}
-        {...extra}
+        {...props}
+        addForm={{ types, chosen, ...(errors ? { errors } : {}), testResult }}
       />,
       status,
     );
   };
-  return new Hono<WebEnv>()
-    .get("/sources", (c) => page(c))
-    .post("/sources", requirePermission("manageSources"), async (c) => {
-      const body = await c.req.parseBody();
-      const form = Object.fromEntries(
-        Object.entries(body).filter((e): e is [string, string] => typeof e[1] === "string"),
+  /** The add form as posted: its type's form, the connector config, and what may be shown again (no secrets). */
+  const readAddForm = async (c: Context<WebEnv>) => {
+    const body = await c.req.parseBody({ all: true });
+    const type = typeof body.type === "string" ? body.type : "";
+    const typeForm = sourceTypeForm(type);
+    if (!typeForm)
+      throw badRequest(
+        `Choose a source type: ${sourceTypeForms()
+          .map((t) => t.type)
+          .join(", ")}`,
       );
-      try {
-        const row = await addAndAudit(deps, c.get("user"), {
-          type: "rss",
-          name: form.name ?? "",
-          ...(form.brand ? { brand: form.brand } : {}),
-          ...(form.every ? { every: form.every } : {}),
-          config: { url: form.url ?? "" },
-        });
-        return page(c, { message: { ok: true, text: `Added "${row.name}". It runs on "${row.schedule}".` } });
-      } catch (error) {
-        if (error instanceof AppError && (error.code === "bad_request" || error.code === "conflict")) {
-          return page(c, { message: { ok: false, text: error.message }, form }, 400);
-        }
-        throw error;
-      }
-    })
-    .post("/sources/:id/test", requirePermission("manageSources"), validate("param", idParam), async (c) => {
-      const result = await testSourceConnection(deps, c.get("user"), c.req.valid("param").id);
-      return page(c, {
-        message: { ok: result.ok, text: result.ok ? `Connection works: ${result.message}` : result.message },
-      });
-    })
-    .post("/sources/:id/poll", requirePermission("manageSources"), validate("param", idParam), async (c) => {
-      const outcome = await pollNow(deps, c.get("user"), c.req.valid("param").id);
-      const text =
-        outcome.status === "ok"
-          ? `Polled: ${outcome.inserted} new mention(s), ${outcome.duplicates} already stored.`
-          : `Poll ${outcome.status}: ${outcome.error ?? "skipped"}`;
-      return page(c, { message: { ok: outcome.status === "ok", text } });
-    })
-    .get("/api/sources", async (c) => c.json({ items: await listSources(deps, c.get("user")) }))
-    .post(
-      "/api/sources",
-      requirePermission("manageSources"),
-      validate("json", addSourceSchema),
-      async (c) => {
-        const row = await addAndAudit(deps, c.get("user"), c.req.valid("json"));
-        return c.json(
-          { id: row.id, name: row.name, type: row.type, schedule: row.schedule, brandId: row.brandId },
-          201,
-        );
-      },
-    )
-    .post(
-      "/api/sources/:id/test",
-      requirePermission("manageSources"),
-      validate("param", idParam),
-      async (c) => c.json(await testSourceConnection(deps, c.get("user"), c.req.valid("param").id)),
-    )
-    .post(
-      "/api/sources/:id/poll",
-      requirePermission("manageSources"),
-      validate("param", idParam),
-      async (c) => c.json(await pollNow(deps, c.get("user"), c.req.valid("param").id)),
+    const values: Record<string, string | string[]> = {};
+    for (const [key, value] of Object.entries(body)) {
+      const list = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === "string");
+      if (key === "_csrf" || list.length === 0) continue;
+      if (key.startsWith("config.") && isSecretField(key.slice("config.".length))) continue;
+      values[key] = list.length === 1 && !key.startsWith("config.") ? list[0]! : list;
+    }
+    const configValues = Object.fromEntries(
+      Object.entries(body)
+        .filter(([key]) => key.startsWith("config."))
+        .map(([key, value]) => [
+          key.slice("config.".length),
+          (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === "string"),
+        ]),
     );
+    const config = configFromForm(
+      typeForm,
+      Object.fromEntries(
+        Object.entries(configValues).map(([k, v]) => [
+          k,
+          typeForm.fields.find((f) => f.name === k)?.input === "checkboxes" ? v : v[0],
+        ]),
+      ),
+    );
+    const one = (key: string) => (typeof body[key] === "string" ? (body[key] as string) : "");
+    return { typeForm, config, values, name: one("name"), brand: one("brand"), every: one("every") };
+  };
+  return (
+    new Hono<WebEnv>()
+      .get("/sources", (c) => page(c))
+      .post("/sources", requirePermission("manageSources"), async (c) => {
+        const form = await readAddForm(c);
+        const type = form.typeForm.type;
+        const errors = configFieldErrors(type, form.config);
+        if (Object.keys(errors).length > 0) {
+          return page(
+            c,
+            {
+              type,
+              errors,
+              form: form.values,
+              message: { ok: false, text: "Fix the fields marked below, then add the source again." },
+            },
+            400,
+          );
+        }
+        try {
+          const row = await addAndAudit(deps, c.get("user"), {
+            type,
+            name: form.name,
+            ...(form.brand ? { brand: form.brand } : {}),
+            ...(form.every ? { every: form.every } : {}),
+            config: form.config,
+          });
+          const token = row.ingestToken
+            ? ` Push to POST /api/ingest/${row.name} with "Authorization: Bearer ${row.ingestToken}" (shown once).`
+            : "";
+          return page(c, {
+            type,
+            message: { ok: true, text: `Added "${row.name}". It runs on "${row.schedule}".${token}` },
+          });
+        } catch (error) {
+          if (error instanceof AppError && (error.code === "bad_request" || error.code === "conflict")) {
+            return page(c, { type, message: { ok: false, text: error.message }, form: form.values }, 400);
+          }
+          throw error;
+        }
+      })
+      // "Test connection" on the add form: the config as typed, tested without storing anything. The page's script
+      // asks for JSON (the typed secrets stay in the browser); without it, the page comes back without secrets.
+      .post("/sources/test-config", requirePermission("manageSources"), async (c) => {
+        const form = await readAddForm(c);
+        const type = form.typeForm.type;
+        const errors = configFieldErrors(type, form.config);
+        const result =
+          Object.keys(errors).length > 0
+            ? { ok: false, message: "Fix the fields marked below before testing." }
+            : await testConfig(deps, type, form.config);
+        if (wantsJson(c)) return c.json({ ...result, fieldErrors: errors });
+        return page(c, {
+          type,
+          errors,
+          form: form.values,
+          testResult: result,
+        });
+      })
+      .post(
+        "/sources/:id/test",
+        requirePermission("manageSources"),
+        validate("param", idParam),
+        async (c) => {
+          const result = await testSourceConnection(deps, c.get("user"), c.req.valid("param").id);
+          return page(c, {
+            message: {
+              ok: result.ok,
+              text: result.ok ? `Connection works: ${result.message}` : result.message,
+            },
+          });
+        },
+      )
+      .post(
+        "/sources/:id/poll",
+        requirePermission("manageSources"),
+        validate("param", idParam),
+        async (c) => {
+          const outcome = await pollNow(deps, c.get("user"), c.req.valid("param").id);
+          const text =
+            outcome.status === "ok"
+              ? `Polled: ${outcome.inserted} new mention(s), ${outcome.duplicates} already stored.`
+              : `Poll ${outcome.status}: ${outcome.error ?? "skipped"}`;
+          return page(c, { message: { ok: outcome.status === "ok", text } });
+        },
+      )
+      .get("/api/sources", async (c) => c.json({ items: await listSources(deps, c.get("user")) }))
+      .post(
+        "/api/sources",
+        requirePermission("manageSources"),
+        validate("json", addSourceSchema),
+        async (c) => {
+          const row = await addAndAudit(deps, c.get("user"), c.req.valid("json"));
+          return c.json(
+            { id: row.id, name: row.name, type: row.type, schedule: row.schedule, brandId: row.brandId },
+            201,
+          );
+        },
+      )
+      .post(
+        "/api/sources/:id/test",
+        requirePermission("manageSources"),
+        validate("param", idParam),
+        async (c) => c.json(await testSourceConnection(deps, c.get("user"), c.req.valid("param").id)),
+      )
+      .post(
+        "/api/sources/:id/poll",
+        requirePermission("manageSources"),
+        validate("param", idParam),
+        async (c) => c.json(await pollNow(deps, c.get("user"), c.req.valid("param").id)),
+      )
+  );
 }
 
 export const sourcesApiDocs: ApiOperation[] = [

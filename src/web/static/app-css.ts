@@ -50,6 +50,10 @@ li.mention .text { margin:.3rem 0; white-space: pre-wrap; overflow-wrap:anywhere
 .human-only { padding:0 .35rem; border-radius:3px; background:#5b2a86; color:#fff; font-weight:600; }
 .human-only-guard { border-left:4px solid #5b2a86; }
 .confirm-human-only { display:block; max-width:40rem; margin:.3rem 0; }
+.config-field { margin:.6rem 0; }
+.stack .config-field label { margin:0; }
+.field-hint, .field-error { display:block; font-size:.8rem; margin-top:.15rem; }
+.field-error { padding:.2rem .4rem; }
 .sev-critical.sev, .overdue-tag { background: var(--crit); color:#fff; border-color: var(--crit); }
 .sev-high.sev { background: var(--high); color:#fff; border-color: var(--high); }
 .status-dismissed { text-decoration: line-through; }

@@ -189,6 +189,47 @@ export const appJs = `
     form.appendChild(confirmed);
   });
 
+  // Sources: choosing a type shows its form; "Test connection" asks the server without leaving the page, so the
+  // credentials typed stay in the browser (the server never sends a secret back).
+  document.addEventListener("change", function (event) {
+    var t = event.target;
+    if (t && t.matches && t.matches("select[data-autosubmit]") && t.form) t.form.submit();
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest ? event.target.closest("button[data-test-config]") : null;
+    if (!button || !button.form) return;
+    event.preventDefault();
+    var form = button.form;
+    var out = document.getElementById("test-result");
+    if (out) { out.className = ""; out.textContent = "Testing…"; }
+    fetch(button.getAttribute("formaction"), {
+      method: "POST",
+      headers: { accept: "application/json", "x-csrf-token": csrf, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(new FormData(form)).toString(),
+      credentials: "same-origin",
+    }).then(function (res) {
+      if (res.status === 401) { toLogin(); throw new Error("signed out"); }
+      return res.json();
+    }).then(function (data) {
+      form.querySelectorAll(".field-error[data-from-test]").forEach(function (el) { el.remove(); });
+      var errors = (data && data.fieldErrors) || {};
+      Object.keys(errors).forEach(function (name) {
+        var field = form.querySelector('.config-field[data-field="' + name + '"]');
+        if (!field) return;
+        var note = document.createElement("span");
+        note.className = "error field-error";
+        note.setAttribute("data-from-test", "true");
+        note.setAttribute("role", "alert");
+        note.textContent = errors[name];
+        field.appendChild(note);
+      });
+      if (out) {
+        out.className = data && data.ok ? "notice" : "error";
+        out.textContent = data && data.ok ? "Connection works: " + data.message : (data && (data.message || (data.error && data.error.message))) || "Test failed";
+      }
+    }).catch(function () {});
+  });
+
   document.addEventListener("change", function (event) {
     var t = event.target;
     if (t && t.id === "select-all") {

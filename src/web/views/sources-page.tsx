@@ -1,6 +1,7 @@
 import { can } from "../../auth/roles.js";
 import type { AuthUser } from "../../auth/types.js";
 import type { FilterOptions } from "../../services/mentions/filter-options.js";
+import type { ConfigField, SourceTypeForm } from "../../services/sources/config-form.js";
 import type { SourceSummary } from "../../services/sources/list-sources.js";
 import { CsrfField, Layout } from "./layout.js";
 import { formatTime } from "./mention-row.js";
@@ -11,7 +12,17 @@ export interface SourcesPageProps {
   sources: SourceSummary[];
   brands: FilterOptions["brands"];
   message?: { ok: boolean; text: string } | undefined;
-  form?: Record<string, string> | undefined;
+  /** What was typed into the add form (secrets never included: they are not sent back). */
+  form?: Record<string, string | string[]> | undefined;
+  addForm?: AddFormState | undefined;
+}
+
+export interface AddFormState {
+  types: SourceTypeForm[];
+  chosen: SourceTypeForm;
+  /** zod's issues by field name, each saying what to enter instead. */
+  errors?: Record<string, string>;
+  testResult?: { ok: boolean; message: string } | undefined;
 }
 
 const HEALTH_WORDS: Record<string, string> = {
@@ -22,7 +33,7 @@ const HEALTH_WORDS: Record<string, string> = {
   disabled: "disabled",
 };
 
-export function SourcesPage({ user, csrfToken, sources, brands, message, form }: SourcesPageProps) {
+export function SourcesPage({ user, csrfToken, sources, brands, message, form, addForm }: SourcesPageProps) {
   const canManage = can(user.role, "manageSources");
   return (
     <Layout title="Sources" user={user} csrfToken={csrfToken} active="sources">
@@ -86,51 +97,182 @@ export function SourcesPage({ user, csrfToken, sources, brands, message, form }:
         </tbody>
       </table>
       {sources.length === 0 ? <p class="muted">No sources yet.</p> : null}
-      {canManage ? (
-        <section class="panel narrow-left">
-          <h2>Add an RSS or Atom feed</h2>
-          <p class="muted">
-            Google Alerts, Reddit search feeds, news: any feed is already a query, so every entry is stored.
-          </p>
-          <form method="post" action="/sources" class="stack" id="add-source">
-            <CsrfField token={csrfToken} />
-            <label>
-              Name
-              <input name="name" required value={form?.name ?? ""} placeholder="google-alerts-acme" />
-            </label>
-            <label>
-              Feed URL
-              <input
-                name="url"
-                type="url"
-                required
-                value={form?.url ?? ""}
-                placeholder="https://www.google.com/alerts/feeds/…"
-              />
-            </label>
-            <label>
-              Brand
-              <select name="brand">
-                {brands.map((b) => (
-                  <option
-                    value={b.slug}
-                    selected={form?.brand ? form.brand === b.slug : b.kind === "company"}
-                  >
-                    {b.name}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              Schedule (cron)
-              <input name="every" value={form?.every ?? "*/15 * * * *"} />
-            </label>
-            <button type="submit" class="primary">
-              Add source
-            </button>
-          </form>
-        </section>
+      {canManage && addForm ? (
+        <AddSourceForm
+          csrfToken={csrfToken}
+          brands={brands}
+          types={addForm.types}
+          chosen={addForm.chosen}
+          values={form ?? {}}
+          errors={addForm.errors ?? {}}
+          testResult={addForm.testResult}
+        />
       ) : null}
     </Layout>
+  );
+}
+
+function ConfigInput({
+  field,
+  value,
+  error,
+}: {
+  field: ConfigField;
+  value: string | string[] | undefined;
+  error: string | undefined;
+}) {
+  const name = `config.${field.name}`;
+  const id = `config-${field.name}`;
+  const describedBy = `${id}-hint${error ? ` ${id}-error` : ""}`;
+  const text = Array.isArray(value) ? (value[0] ?? "") : (value ?? "");
+  const note = (
+    <>
+      {field.hint ? (
+        <span class="muted field-hint" id={`${id}-hint`}>
+          {field.hint}
+        </span>
+      ) : null}
+      {error ? (
+        <span class="error field-error" id={`${id}-error`} role="alert" data-field={field.name}>
+          {error}
+        </span>
+      ) : null}
+    </>
+  );
+  if (field.input === "checkboxes") {
+    const ticked = value === undefined ? (field.checked ?? []) : Array.isArray(value) ? value : [value];
+    return (
+      <fieldset class="config-field" data-field={field.name} aria-describedby={describedBy}>
+        <legend>{field.label}</legend>
+        {(field.options ?? []).map((option) => (
+          <label class="check">
+            <input type="checkbox" name={name} value={option} checked={ticked.includes(option)} /> {option}
+          </label>
+        ))}
+        {note}
+      </fieldset>
+    );
+  }
+  return (
+    <div class="config-field" data-field={field.name}>
+      <label for={id}>{`${field.label}${field.required ? "" : " (optional)"}`}</label>
+      {field.input === "select" ? (
+        <select name={name} id={id} aria-describedby={describedBy} aria-invalid={error ? "true" : undefined}>
+          {field.required ? null : <option value="">—</option>}
+          {(field.options ?? []).map((option) => (
+            <option value={option} selected={text === option}>
+              {option}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input
+          name={name}
+          id={id}
+          type={field.input}
+          required={field.required}
+          // A secret is never sent back to the browser, not even after a failed attempt.
+          value={field.input === "password" ? "" : text}
+          autocomplete={field.input === "password" ? "new-password" : "off"}
+          step={field.input === "number" ? "any" : undefined}
+          aria-describedby={describedBy}
+          aria-invalid={error ? "true" : undefined}
+        />
+      )}
+      {note}
+    </div>
+  );
+}
+
+function AddSourceForm(props: {
+  csrfToken: string | null;
+  brands: FilterOptions["brands"];
+  types: SourceTypeForm[];
+  chosen: SourceTypeForm;
+  values: Record<string, string | string[]>;
+  errors: Record<string, string>;
+  testResult: { ok: boolean; message: string } | undefined;
+}) {
+  const { chosen, values, errors } = props;
+  const one = (key: string) => {
+    const v = values[key];
+    return Array.isArray(v) ? (v[0] ?? "") : (v ?? "");
+  };
+  const hasSecrets = chosen.fields.some((f) => f.input === "password");
+  return (
+    <section class="panel narrow-left" id="add-source-panel">
+      <h2>Add a source</h2>
+      <form method="get" action="/sources" class="inline" id="choose-type">
+        <label>
+          Type{" "}
+          <select name="type" data-autosubmit="true" aria-label="source type">
+            {props.types.map((t) => (
+              <option value={t.type} selected={t.type === chosen.type}>
+                {t.label}
+              </option>
+            ))}
+          </select>
+        </label>{" "}
+        <button type="submit">Choose</button>
+      </form>
+      {chosen.notice ? <p class="muted">{chosen.notice}</p> : null}
+      <form method="post" action="/sources" class="stack" id="add-source" data-type={chosen.type}>
+        <CsrfField token={props.csrfToken} />
+        <input type="hidden" name="type" value={chosen.type} />
+        <label>
+          Name
+          <input name="name" required value={one("name")} placeholder={`${chosen.type}-acme`} />
+        </label>
+        {chosen.fields.map((field) => (
+          <ConfigInput field={field} value={values[`config.${field.name}`]} error={errors[field.name]} />
+        ))}
+        {errors.config ? <p class="error field-error">{errors.config}</p> : null}
+        <label>
+          Brand
+          <select name="brand">
+            {props.brands.map((b) => (
+              <option value={b.slug} selected={one("brand") ? one("brand") === b.slug : b.kind === "company"}>
+                {b.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Schedule (cron)
+          <input name="every" value={one("every") || "*/15 * * * *"} />
+        </label>
+        {hasSecrets ? (
+          <p class="muted">
+            Credentials are stored for the connector only: they are never shown again, nor written to logs or
+            the audit log. After an error, enter them again.
+          </p>
+        ) : null}
+        <p class="muted">
+          Endpoint overrides (baseUrl, tokenUrl) and file imports are set from the command line:{" "}
+          <code>npx rapport sources add</code>.
+        </p>
+        <div>
+          <button type="submit" class="primary">
+            Add source
+          </button>{" "}
+          {chosen.canTestConnection ? (
+            <button type="submit" formaction="/sources/test-config" data-test-config="true" formnovalidate>
+              Test connection
+            </button>
+          ) : null}{" "}
+          <span
+            id="test-result"
+            role="status"
+            class={props.testResult ? (props.testResult.ok ? "notice" : "error") : undefined}
+          >
+            {props.testResult
+              ? props.testResult.ok
+                ? `Connection works: ${props.testResult.message}`
+                : props.testResult.message
+              : ""}
+          </span>
+        </div>
+      </form>
+    </section>
   );
 }
