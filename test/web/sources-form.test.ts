@@ -171,6 +171,32 @@ describe("adding sources from the dashboard", () => {
     expect(await storedNames()).toEqual(["news-feed", "reviews"]);
   });
 
+  it("the API adds and tests with the same per-field errors", async () => {
+    const post = (path: string, body: unknown) =>
+      ctx.app.request(path, authed(admin, { method: "POST", body: JSON.stringify(body) }));
+    const bad = await post("/api/sources", { type: "google", name: "gbp", config: { clientId: "id" } });
+    expect(bad.status).toBe(400);
+    const { error } = (await bad.json()) as { error: { message: string; details: { path: string }[] } };
+    expect(error.message).toContain("Client secret is required: enter it.");
+    expect(error.details.map((d) => d.path)).toEqual([
+      "config.clientSecret",
+      "config.refreshToken",
+      "config.accountId",
+      "config.locationId",
+    ]);
+    const tested = await post("/api/sources/test-config", {
+      type: "rss",
+      config: { url: `${feed.url}/f.xml` },
+    });
+    expect(await tested.json()).toMatchObject({ ok: true, fieldErrors: {} });
+    const invalid = await post("/api/sources/test-config", { type: "yelp", config: { businessId: "b" } });
+    expect(await invalid.json()).toMatchObject({
+      ok: false,
+      fieldErrors: { apiKey: "API key is required: enter it." },
+    });
+    expect(await storedNames()).toEqual(["news-feed", "reviews"]);
+  });
+
   it("a push source shows its token once; responders and viewers get no form and are refused", async () => {
     const res = await submit("/sources", [
       ["type", "webhook"],

@@ -41,6 +41,19 @@ export const addSourceSchema = z.object({
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 
+const testConfigSchema = addSourceSchema.pick({ type: true, config: true });
+
+/** Every field zod rejects, each with its fix, as one 400 (`details` names the fields: `config.<name>`). */
+function throwFieldErrors(type: string, config: Record<string, unknown>) {
+  const errors = configFieldErrors(type, config);
+  const entries = Object.entries(errors);
+  if (entries.length === 0) return;
+  throw badRequest(
+    `invalid ${type} configuration: ${entries.map(([, message]) => message).join(" ")}`,
+    entries.map(([name, message]) => ({ path: `config.${name}`, message })),
+  );
+}
+
 async function addAndAudit(deps: Deps, user: AuthUser, input: z.infer<typeof addSourceSchema>) {
   const row = await addSource(deps, { workspaceId: user.workspaceId, ...input });
   await recordAudit(deps.db, {
@@ -227,11 +240,29 @@ export function sourcesRoutes(deps: Deps) {
         requirePermission("manageSources"),
         validate("json", addSourceSchema),
         async (c) => {
-          const row = await addAndAudit(deps, c.get("user"), c.req.valid("json"));
+          const input = c.req.valid("json");
+          throwFieldErrors(input.type, input.config);
+          const row = await addAndAudit(deps, c.get("user"), input);
           return c.json(
             { id: row.id, name: row.name, type: row.type, schedule: row.schedule, brandId: row.brandId },
             201,
           );
+        },
+      )
+      .post(
+        "/api/sources/test-config",
+        requirePermission("manageSources"),
+        validate("json", testConfigSchema),
+        async (c) => {
+          const { type, config } = c.req.valid("json");
+          const fieldErrors = configFieldErrors(type, config);
+          if (Object.keys(fieldErrors).length > 0)
+            return c.json({
+              ok: false,
+              message: "Fix the fields in fieldErrors before testing.",
+              fieldErrors,
+            });
+          return c.json({ ...(await testConfig(deps, type, config)), fieldErrors });
         },
       )
       .post(
@@ -260,6 +291,14 @@ export const sourcesApiDocs: ApiOperation[] = [
     path: "/api/sources",
     summary: "Add a source (brand defaults to the company brand)",
     body: addSourceSchema,
+    roles: ["admin", "manager"],
+  },
+  {
+    method: "post",
+    path: "/api/sources/test-config",
+    summary:
+      "Test a source configuration before adding it (nothing is stored): {ok, message, fieldErrors} with zod's issues per field",
+    body: testConfigSchema,
     roles: ["admin", "manager"],
   },
   {
