@@ -12,6 +12,7 @@ let manager: Session;
 beforeEach(async () => {
   ctx = await createWebTestContext({
     SLACK_WEBHOOK_URL: "https://hooks.slack.com/services/T1/B1/sharedhook0001",
+    PUBLIC_URL: "https://rapport.example.com",
   });
   manager = await login(ctx, "manager");
 });

@@ -6,7 +6,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "@libsql/client";
+import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
+import { brands } from "../../src/db/schema/index.js";
+import { authed, createWebTestContext, login } from "../web/helpers.js";
 
 const ENTRY = join(process.cwd(), "src/entry/node.ts");
 let dir: string;
@@ -81,4 +84,32 @@ describe("PUBLIC_URL at start", () => {
       expect(new Set(links)).toEqual(new Set([`http://localhost:${port}/`]));
     }
   }, 90_000);
+
+  it("without the demo, a brand's Slack webhook cannot be set from the dashboard until PUBLIC_URL is", async () => {
+    const hook = "https://hooks.slack.com/services/T1/B1/brandhook0001";
+    for (const [publicUrl, status] of [
+      [undefined, 400],
+      ["https://rapport.example.com", 200],
+    ] as const) {
+      const ctx = await createWebTestContext(publicUrl ? { PUBLIC_URL: publicUrl } : {});
+      try {
+        const manager = await login(ctx, "manager");
+        const res = await ctx.app.request(
+          `/api/alerts/brands/${ctx.deps.companyBrandId}/slack-webhook`,
+          authed(manager, { method: "PUT", body: JSON.stringify({ url: hook }) }),
+        );
+        expect(res.status).toBe(status);
+        const [brand] = await ctx.deps.db.select().from(brands).where(eq(brands.id, ctx.deps.companyBrandId));
+        if (status === 400) {
+          const { error } = (await res.json()) as { error: { message: string } };
+          expect(error.message).toContain("Set PUBLIC_URL to the dashboard's address");
+          expect(brand!.slackWebhookUrl).toBeNull();
+        } else {
+          expect(brand!.slackWebhookUrl).toBe(hook);
+        }
+      } finally {
+        await ctx.deps.cleanup();
+      }
+    }
+  });
 });

@@ -92,6 +92,13 @@ export async function setBrandWebhook(
 ): Promise<void> {
   const brand = await brandInWorkspace(deps, user, brandId);
   const url = rawUrl.trim() === "" ? null : validateWebhookUrl(rawUrl);
+  // Alerts link back to the dashboard; outside the demo those links need its real address (as env.ts requires
+  // for SLACK_WEBHOOK_URL at start).
+  if (url && !deps.env.RAPPORT_DEMO && !deps.env.PUBLIC_URL) {
+    throw badRequest(
+      "Set PUBLIC_URL to the dashboard's address (e.g. PUBLIC_URL=https://rapport.example.com) and restart first: links in Slack alerts would point at http://localhost.",
+    );
+  }
   await deps.db.transaction(async (tx) => {
     await tx.update(brands).set({ slackWebhookUrl: url }).where(eq(brands.id, brand.id));
     await recordAudit(tx, {
