@@ -76,12 +76,17 @@ export function openDatabase(url: string, authToken?: string): LibsqlDatabase {
   };
 }
 
-export async function migrateDatabase(database: LibsqlDatabase): Promise<void> {
+/** Per-connection settings; `migrateDatabase` applies them, processes that do not migrate call this alone. */
+export async function configureConnection(database: LibsqlDatabase): Promise<void> {
   if (database.client.protocol === "file") {
     // WAL lets the dashboard read while a poll writes; busy_timeout makes concurrent processes wait, not fail.
     await database.client.execute("PRAGMA journal_mode = WAL");
     await database.client.execute("PRAGMA busy_timeout = 5000");
   }
   await database.client.execute("PRAGMA foreign_keys = ON");
+}
+
+export async function migrateDatabase(database: LibsqlDatabase): Promise<void> {
+  await configureConnection(database);
   await migrate(database.db as never, { migrationsFolder: MIGRATIONS_DIR });
 }

@@ -1,7 +1,17 @@
 // `npm start`: migrate, seed the demo on an empty database, serve the dashboard, run the scheduler.
+//
+// The web server runs in WEB_WORKERS processes (node:cluster, default one per CPU core) sharing the port: one
+// Node process renders on one core, and a busy dashboard is CPU-bound, not database-bound. The primary process
+// migrates, seeds the demo and runs the scheduler (so every job runs in one process; the job leases also guard
+// a second machine); the workers only serve. Everything they share lives in the database (sessions, login
+// rate limits, job leases); the only per-process state is the filter-option cache (a few seconds, see
+// src/services/mentions/filter-options.ts). libSQL files are safe across processes in WAL mode.
+import cluster, { type Worker } from "node:cluster";
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
+import { availableParallelism } from "node:os";
 import { serve } from "@hono/node-server";
+import { configureConnection } from "../db/client.js";
 import { startDemo } from "../demo/start.js";
 import { buildDeps } from "../deps.js";
 import { type AppEnv, EnvError, loadEnv } from "../env.js";
@@ -10,6 +20,148 @@ import { buildRuntime } from "../runtime.js";
 import { publicBaseUrl } from "../services/alerts/links.js";
 import { ensureWorkspace } from "../services/workspace/ensure-workspace.js";
 import { createApp } from "../web/app.js";
+
+/** Primary → worker: the database is migrated (and the demo seeded); start answering. */
+const READY = "rapport:ready";
+/** Worker → primary: answering requests. */
+const SERVING = "rapport:serving";
+
+function webWorkers(env: AppEnv): number {
+  // An in-memory database is private to its process: workers would each see an empty one.
+  if (/^file:(:memory:)?$|:memory:/.test(env.DATABASE_URL)) return 1;
+  return env.WEB_WORKERS ?? availableParallelism();
+}
+
+/** Listens first, so links in alerts and digests (publicBaseUrl) name the port actually bound (PORT=0 picks
+ * one); requests that arrive before the app is ready are asked to retry. */
+async function listen(env: AppEnv) {
+  let app: ReturnType<typeof createApp> | null = null;
+  const server = serve({
+    fetch: (request, ...rest) =>
+      app
+        ? app.fetch(request, ...rest)
+        : new Response("Rapport is starting", { status: 503, headers: { "retry-after": "1" } }),
+    port: env.PORT,
+    hostname: "0.0.0.0",
+  });
+  await once(server, "listening");
+  env.PORT = (server.address() as AddressInfo).port;
+  return { server, setApp: (ready: ReturnType<typeof createApp>) => (app = ready) };
+}
+
+/** Migrate, then the demo or the first workspace: once, in the process that runs the scheduler. */
+async function prepare(env: AppEnv) {
+  const deps = await buildRuntime(await buildDeps(env));
+  const demo = env.RAPPORT_DEMO ? await startDemo(deps) : null;
+  if (!env.RAPPORT_DEMO) await ensureWorkspace(deps);
+  return { deps, demo };
+}
+
+function announce(env: AppEnv, demo: Awaited<ReturnType<typeof prepare>>["demo"]) {
+  console.log(`Rapport is running at ${publicBaseUrl(env)}`);
+  if (demo) console.log(`Demo login: ${demo.email} / ${demo.password}  (RAPPORT_DEMO=0 turns the demo off)`);
+}
+
+async function singleProcess(env: AppEnv) {
+  const { server, setApp } = await listen(env);
+  const { deps, demo } = await prepare(env);
+  setApp(createApp(deps));
+  announce(env, demo);
+  const scheduler = env.RAPPORT_SCHEDULER ? startScheduler(deps) : null;
+  const shutdown = async (signal: string) => {
+    deps.log.info("shutting down", { signal });
+    server.close();
+    await scheduler?.stop();
+    deps.database.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+async function primary(env: AppEnv, count: number) {
+  let ready = false;
+  let stopping = false;
+  const fork = (): Worker => {
+    const worker = cluster.fork();
+    worker.once("online", () => {
+      if (ready) worker.send(READY);
+    });
+    return worker;
+  };
+  // A worker that dies unexpectedly is replaced; a pause keeps a crash at start from spinning.
+  cluster.on("exit", (_worker, code, signal) => {
+    if (stopping) return;
+    console.error(`web worker exited (${signal ?? code}); starting another`);
+    setTimeout(() => {
+      if (!stopping) fork();
+    }, 1000).unref();
+  });
+  const first = once(cluster, "listening") as Promise<[Worker, AddressInfo]>;
+  const workers = Array.from({ length: count }, fork);
+  env.PORT = (await first)[1].port;
+  const { deps, demo } = await prepare(env);
+  ready = true;
+  // Announced once every worker answers, so whoever waits for the line can use the server at once.
+  const serving = workers.map(
+    (worker) =>
+      new Promise<void>((resolve) => {
+        const onMessage = (message: unknown) => {
+          if (message !== SERVING) return;
+          worker.off("message", onMessage);
+          resolve();
+        };
+        worker.on("message", onMessage);
+        worker.once("exit", () => resolve());
+      }),
+  );
+  for (const worker of workers) if (worker.isConnected()) worker.send(READY);
+  await Promise.all(serving);
+  announce(env, demo);
+  const scheduler = env.RAPPORT_SCHEDULER ? startScheduler(deps) : null;
+
+  const shutdown = async (signal: string) => {
+    stopping = true;
+    deps.log.info("shutting down", { signal, workers: count });
+    const exited = Object.values(cluster.workers ?? {}).map((worker) =>
+      worker && !worker.isDead() ? once(worker, "exit") : Promise.resolve(),
+    );
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill("SIGTERM");
+    await scheduler?.stop();
+    await Promise.race([Promise.all(exited), new Promise((resolve) => setTimeout(resolve, 5000))]);
+    deps.database.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+async function worker(env: AppEnv) {
+  const listening = listen(env);
+  // READY may come before this worker listens: the primary sends it once the database is migrated.
+  let started = false;
+  let close = () => {};
+  process.on("message", async (message) => {
+    if (message !== READY || started) return;
+    started = true;
+    const deps = await buildRuntime(await buildDeps(env, { migrate: false }));
+    if (deps.database.kind === "libsql") await configureConnection(deps.database);
+    const { setApp } = await listening;
+    setApp(createApp(deps));
+    close = () => deps.database.close();
+    process.send?.(SERVING);
+  });
+  const { server } = await listening;
+  const shutdown = () => {
+    server.close();
+    close();
+    process.exit(0);
+  };
+  // Ctrl-C reaches every process of the group; the primary going away (killed, crashed) ends its workers too.
+  process.once("SIGINT", shutdown);
+  process.once("SIGTERM", shutdown);
+  process.once("disconnect", shutdown);
+}
 
 async function main() {
   let env: AppEnv;
@@ -22,36 +174,9 @@ async function main() {
     }
     throw error;
   }
-  // Listen first, so links in alerts and digests (publicBaseUrl) name the port actually bound (PORT=0 picks one);
-  // requests that arrive before the app is ready are asked to retry.
-  let app: ReturnType<typeof createApp> | null = null;
-  const server = serve({
-    fetch: (request, ...rest) =>
-      app
-        ? app.fetch(request, ...rest)
-        : new Response("Rapport is starting", { status: 503, headers: { "retry-after": "1" } }),
-    port: env.PORT,
-    hostname: "0.0.0.0",
-  });
-  await once(server, "listening");
-  env.PORT = (server.address() as AddressInfo).port;
-  const deps = await buildRuntime(await buildDeps(env));
-  const demo = env.RAPPORT_DEMO ? await startDemo(deps) : null;
-  if (!env.RAPPORT_DEMO) await ensureWorkspace(deps);
-  app = createApp(deps);
-  console.log(`Rapport is running at ${publicBaseUrl(env)}`);
-  if (demo) console.log(`Demo login: ${demo.email} / ${demo.password}  (RAPPORT_DEMO=0 turns the demo off)`);
-  const scheduler = env.RAPPORT_SCHEDULER ? startScheduler(deps) : null;
-
-  const shutdown = async (signal: string) => {
-    deps.log.info("shutting down", { signal });
-    server.close();
-    await scheduler?.stop();
-    deps.database.close();
-    process.exit(0);
-  };
-  process.once("SIGINT", () => void shutdown("SIGINT"));
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  if (cluster.isWorker) return worker(env);
+  const count = webWorkers(env);
+  return count > 1 ? primary(env, count) : singleProcess(env);
 }
 
 await main();
