@@ -86,11 +86,11 @@ function fieldOf(name: string, property: JsonProperty, required: boolean): Confi
     options = property.enum;
   } else if (property.type === "integer" || property.type === "number") {
     input = "number";
-    const min = property.minimum ?? (property.exclusiveMinimum !== undefined ? "above " : undefined);
     if (property.minimum !== undefined && property.maximum !== undefined)
       hints.push(`${property.minimum}–${property.maximum}`);
     else if (property.maximum !== undefined) hints.push(`up to ${property.maximum}`);
-    else if (min !== undefined) hints.push(`at least ${min}`);
+    else if (property.minimum !== undefined) hints.push(`at least ${property.minimum}`);
+    else if (property.exclusiveMinimum !== undefined) hints.push(`above ${property.exclusiveMinimum}`);
   } else if (isSecretField(name)) {
     input = "password";
   } else if (property.format === "uri") {
@@ -101,7 +101,6 @@ function fieldOf(name: string, property: JsonProperty, required: boolean): Confi
     hints.push(
       `blank: ${Array.isArray(property.default) ? property.default.join(", ") : String(property.default)}`,
     );
-  else if (!required && input !== "checkboxes") hints.push("optional");
   return {
     name,
     label: labelOf(name),
