@@ -96,6 +96,10 @@ describe("dismissing a mention that needs a person", () => {
     expect(error.message).toContain(`Mention ${attorney}: This post is flagged attorney`);
     expect(error.message).toContain(`Mention ${duplicate}:`);
     expect(await statuses([plain, attorney, first, duplicate])).toEqual(["new", "new", "new", "new"]);
+    // The group's page asks first, though its own post carries no such flag.
+    const groupPage = await (await ctx.app.request(`/mentions/${first}`, authed(responder))).text();
+    expect(groupPage).toMatch(/<input type="checkbox" name="confirmHumanOnly" value="1" required/);
+    expect(groupPage).toContain('data-testid="human-only"');
     // Plain mentions alone dismiss as before.
     expect((await post("/api/mentions/status", { ids: [plain], status: "dismissed" })).status).toBe(200);
   });

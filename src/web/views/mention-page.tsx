@@ -54,7 +54,9 @@ export function MentionPage({
       now,
     ) && !["resolved", "dismissed", "posted"].includes(m.status);
   const href = safeHref(m.url);
-  const needsPerson = dismissWarning(m.flags);
+  // A decision covers the near-duplicates too, so one of them needing a person is enough to ask first.
+  const groupFlags = [...m.flags, ...detail.duplicates.flatMap((d) => d.flags)];
+  const needsPerson = dismissWarning(groupFlags);
   return (
     <Layout title={`Mention ${m.id}`} user={user} csrfToken={csrfToken} active="feed">
       <div class="grid2">
@@ -102,7 +104,7 @@ export function MentionPage({
             <section class="panel human-only-guard" data-testid="human-only">
               <h2>Needs a person</h2>
               <ul>
-                {humanOnlyReasons(m.flags).map((r) => (
+                {humanOnlyReasons(groupFlags).map((r) => (
                   <li>
                     <b>{words(r.flag)}</b>: {r.why} <i>{r.instead}</i>
                   </li>
