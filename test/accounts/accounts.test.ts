@@ -4,7 +4,7 @@
 // receiver verifies; an account marked attorney-represented stops replies before anyone writes one.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { and, eq } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApiToken } from "../../src/auth/api-tokens.js";
 import {
@@ -224,7 +224,7 @@ describe("links", () => {
     expect(managerPage).toContain("ref AB-12345");
   });
 
-  it("a GET of the reply page or the links API writes nothing: no audit entry, no stored suggestion, no rights event", async () => {
+  it("a GET of the reply page or the links API stores no suggestion and emits no rights event; only the view is audited", async () => {
     const id = await janeMention([]);
     // One account confirmed, a second still only suggested, and a rights flag added after the link without a
     // correction: reading the page used to store the suggestion, audit the view and emit the event.
@@ -243,19 +243,35 @@ describe("links", () => {
     const state = async () =>
       JSON.stringify(
         await Promise.all([
-          ctx.deps.db.select().from(auditLog),
+          ctx.deps.db.select().from(auditLog).where(ne(auditLog.action, "account_link.view")),
           ctx.deps.db.select().from(accountLinks),
           ctx.deps.db.select().from(rightsEvents),
           ctx.deps.db.select().from(outbox),
         ]),
       );
     const before = await state();
+    const viewsBefore = await ctx.deps.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.action, "account_link.view"));
     for (const session of [manager, responder]) {
       expect((await ctx.app.request(`/mentions/${id}/reply`, authed(session))).status).toBe(200);
       await ctx.app.request(`/api/mentions/${id}/replies`, authed(session));
     }
     expect((await ctx.app.request(`/api/mentions/${id}/links`, authed(manager))).status).toBe(200);
     expect(await state()).toBe(before);
+    // Every view of a link is on record (GLBA): the manager's page and API reads, never the responder's, who
+    // is not shown accounts at all.
+    const views = (
+      await ctx.deps.db.select().from(auditLog).where(eq(auditLog.action, "account_link.view"))
+    ).slice(viewsBefore.length);
+    expect(views.map((v) => v.actorEmail)).toEqual(Array(2).fill(ctx.users.manager.email));
+    expect(views[0]?.after).toEqual({
+      links: expect.arrayContaining([
+        { accountId: jane!.id, status: "confirmed" },
+        expect.objectContaining({ status: "suggested" }),
+      ]),
+    });
   });
 
   it("deciding stores the suggestion and audits what it was based on; an account the matcher does not suggest cannot be linked", async () => {

@@ -287,7 +287,8 @@ async function currentSuggestions(deps: Deps, workspaceId: number, mentionId: nu
 
 /**
  * The links of a mention for someone allowed to see accounts: decided links as stored, open suggestions as the
- * matcher sees them now. Side-effect free (a GET renders it); deciding is what stores and audits (GLBA).
+ * matcher sees them now. A GET renders it, so it stores nothing and emits nothing; the one write is the access
+ * record: a link is nonpublic personal information (GLBA) and every view of one is audited (DESIGN.md).
  */
 export async function linksForMention(deps: Deps, viewer: AuthUser, mentionId: number): Promise<LinkView[]> {
   assertCanSeeAccounts(viewer.role);
@@ -340,6 +341,14 @@ export async function linksForMention(deps: Deps, viewer: AuthUser, mentionId: n
       .where(inArray(users.id, deciderIds));
     for (const p of people) deciders.set(p.id, p.email);
   }
+  await recordAudit(deps.db, {
+    actor: { id: viewer.id, email: viewer.email },
+    action: "account_link.view",
+    entityType: "mention",
+    entityId: mentionId,
+    after: { links: entries.map((e) => ({ accountId: e.accountId, status: e.status })) },
+    at: deps.now(),
+  });
   return entries.flatMap((entry) => {
     const account = accountById.get(entry.accountId);
     if (!account) return [];
