@@ -126,6 +126,19 @@ function addGroup(s: Scratch, indices: number[], weight: number) {
   }
 }
 
+/** Whitespace-separated words, counted without allocating (the relevance blend needs the length per call). */
+export function countWords(text: string): number {
+  let n = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const space = c === 32 || (c >= 9 && c <= 13);
+    if (!space && !inWord) n++;
+    inWord = !space;
+  }
+  return n;
+}
+
 export function extractFeatures(
   text: string,
   { bits, charWeight = CHAR_WEIGHT, cueWeight = CUE_WEIGHT, bigrams = true }: FeatureOptions,

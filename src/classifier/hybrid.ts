@@ -27,7 +27,7 @@ export interface EscalationPolicy {
 }
 
 export const DEFAULT_POLICY: EscalationPolicy = {
-  relevanceBand: [0.35, 0.65],
+  relevanceBand: [0.4, 0.6],
   minCategoryProbability: 0.35,
 };
 

@@ -1,11 +1,13 @@
 // The trained two-stage model: relevance (collections or not), then which collections code.
 import type { Category } from "../domain/taxonomy.js";
-import { extractFeatures, FEATURE_VERSION } from "./features.js";
+import { countWords, extractFeatures, FEATURE_VERSION, type SparseVector } from "./features.js";
 import {
   argmax,
   deserializeModel,
   type LinearModel,
+  type PlattScaling,
   predictProbabilities,
+  presenceScore,
   type SerializedModel,
 } from "./model.js";
 
@@ -15,6 +17,8 @@ export interface ModelBundle {
   featureVersion: number;
   /** Classes ["no", "yes"]. */
   relevance: SerializedModel;
+  /** Naive Bayes log-count ratios for relevance, with the scaling that turns their sum into log-odds. */
+  relevanceNaiveBayes: { model: SerializedModel; calibration: PlattScaling };
   /** Every category code but not_collections. */
   category: SerializedModel;
   trainedOn: Record<string, number>;
@@ -30,10 +34,16 @@ export interface ModelPrediction {
 }
 
 export const RELEVANCE_THRESHOLD = 0.5;
+/** Up to this many words a text is a short post; from NARRATIVE_WORDS on, a narrative (between: a blend). */
+const SHORT_POST_WORDS = 12;
+const NARRATIVE_WORDS = 40;
 
 export class LocalModel {
   readonly version: string;
   private readonly relevance: LinearModel;
+  private readonly relevanceNaiveBayes: LinearModel;
+  private readonly relevanceCalibration: PlattScaling;
+  private readonly yesIndex: number;
   private readonly category: LinearModel;
   private readonly relevanceScratch: Float64Array;
   private readonly categoryScratch: Float64Array;
@@ -46,6 +56,10 @@ export class LocalModel {
     }
     this.version = bundle.version;
     this.relevance = deserializeModel(bundle.relevance);
+    this.relevanceNaiveBayes = deserializeModel(bundle.relevanceNaiveBayes.model);
+    this.relevanceCalibration = bundle.relevanceNaiveBayes.calibration;
+    this.yesIndex = this.relevance.classes.indexOf("yes");
+    if (this.relevanceNaiveBayes.bits !== this.relevance.bits) throw new Error("relevance models differ in bits");
     this.category = deserializeModel(bundle.category);
     this.relevanceScratch = new Float64Array(this.relevance.classes.length);
     this.categoryScratch = new Float64Array(this.category.classes.length);
@@ -53,8 +67,7 @@ export class LocalModel {
 
   predict(text: string): ModelPrediction {
     const xr = extractFeatures(text, { bits: this.relevance.bits });
-    const pr = predictProbabilities(this.relevance, xr, this.relevanceScratch);
-    const relevantProbability = pr[this.relevance.classes.indexOf("yes")] as number;
+    const relevantProbability = this.relevanceProbability(xr, countWords(text));
     // Most of a real feed is not about collections: skip the category stage for it.
     if (relevantProbability < RELEVANCE_THRESHOLD) {
       return {
@@ -77,6 +90,25 @@ export class LocalModel {
       categoryProbability,
       confidence: relevantProbability * categoryProbability,
     };
+  }
+
+  /**
+   * Relevance log-odds: logistic regression (trained on short posts and narratives) averaged with calibrated
+   * naive Bayes (better at ranking long narratives against the hard negatives). Naive Bayes learned only from
+   * narratives and its calibration holds only for them, so its share fades out below narrative length: a short
+   * post is decided by the regression alone ("payment portal is down" must not inherit the narratives' view that
+   * "payment" means a credit card or mortgage).
+   */
+  private relevanceProbability(x: SparseVector, words: number): number {
+    const pr = predictProbabilities(this.relevance, x, this.relevanceScratch);
+    const yes = Math.min(Math.max(pr[this.yesIndex] as number, 1e-12), 1 - 1e-12);
+    const regressionLogOdds = Math.log(yes / (1 - yes));
+    const naiveBayesShare = Math.min(1, Math.max(0, (words - SHORT_POST_WORDS) / (NARRATIVE_WORDS - SHORT_POST_WORDS)));
+    if (naiveBayesShare === 0) return yes;
+    const { slope, intercept } = this.relevanceCalibration;
+    const naiveBayesLogOdds = slope * presenceScore(this.relevanceNaiveBayes, x) + intercept;
+    const logOdds = (regressionLogOdds + naiveBayesShare * naiveBayesLogOdds) / (1 + naiveBayesShare);
+    return 1 / (1 + Math.exp(-logOdds));
   }
 
   /** Category probabilities among collections codes, for evaluation of the category stage on its own. */
