@@ -8,7 +8,7 @@ import { auditLog, classifications, mentions, notes, sources, users } from "../.
 import type { Deps } from "../../deps.js";
 import { notFound } from "../../errors.js";
 import { canSeeAccounts } from "../accounts/access.js";
-import { baseListQuery, hydrate, type MentionListItem } from "./list-mentions.js";
+import { type MentionListItem, selectListPage } from "./list-mentions.js";
 
 export interface MentionDetail {
   mention: MentionListItem & {
@@ -40,10 +40,14 @@ const RELATED_LIMIT = 20;
 export async function getMention(deps: Deps, viewer: AuthUser, id: number): Promise<MentionDetail> {
   const showPii = can(viewer.role, "viewPii");
   const showAccounts = canSeeAccounts(viewer.role);
-  const [row] = await baseListQuery(deps, showPii)
-    .where(and(eq(mentions.id, id), eq(sources.workspaceId, viewer.workspaceId)))
-    .limit(1);
-  if (!row) throw notFound("Mention");
+  const [item] = await selectListPage(deps, {
+    showPii,
+    where: and(eq(mentions.id, id), eq(sources.workspaceId, viewer.workspaceId)),
+    orderBy: sql`${mentions.id}`,
+    limit: 1,
+    countDuplicates: true,
+  });
+  if (!item) throw notFound("Mention");
   const [extra] = await deps.db
     .select({
       language: mentions.language,
@@ -54,26 +58,25 @@ export async function getMention(deps: Deps, viewer: AuthUser, id: number): Prom
     })
     .from(mentions)
     .where(eq(mentions.id, id));
-  const [item] = await hydrate(deps, [row], showPii, true);
 
-  const related = async (condition: ReturnType<typeof sql>) =>
-    hydrate(
-      deps,
-      await baseListQuery(deps, showPii)
-        .where(and(condition, ne(mentions.id, id), eq(sources.workspaceId, viewer.workspaceId)))
-        .orderBy(desc(mentions.createdAt))
-        .limit(RELATED_LIMIT),
+  const related = (condition: ReturnType<typeof sql>) =>
+    selectListPage(deps, {
       showPii,
-      false,
-    );
+      where: and(condition, ne(mentions.id, id), eq(sources.workspaceId, viewer.workspaceId)),
+      orderBy: sql`${mentions.createdAt} DESC`,
+      limit: RELATED_LIMIT,
+      countDuplicates: false,
+    });
   const thread = extra?.threadId
-    ? await related(sql`${mentions.threadId} = ${extra.threadId} AND ${mentions.sourceId} = ${row.sourceId}`)
+    ? await related(
+        sql`${mentions.threadId} = ${extra.threadId} AND ${mentions.sourceId} = ${item.source.id}`,
+      )
     : [];
   const byAuthor = extra?.authorKey ? await related(sql`${mentions.authorKey} = ${extra.authorKey}`) : [];
   // The head, or the rows in the partial index `mentions_duplicates`.
-  const duplicates = row.groupId
+  const duplicates = item.groupId
     ? await related(
-        sql`((${mentions.groupId} = ${row.groupId} AND ${mentions.groupId} <> ${mentions.id}) OR ${mentions.id} = ${row.groupId})`,
+        sql`((${mentions.groupId} = ${item.groupId} AND ${mentions.groupId} <> ${mentions.id}) OR ${mentions.id} = ${item.groupId})`,
       )
     : [];
 
@@ -111,7 +114,7 @@ export async function getMention(deps: Deps, viewer: AuthUser, id: number): Prom
 
   return {
     mention: {
-      ...item!,
+      ...item,
       language: extra?.language ?? null,
       threadId: extra?.threadId ?? null,
       classifiedBy: extra?.classifiedBy ?? null,

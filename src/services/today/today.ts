@@ -1,16 +1,15 @@
 // "Today": what is new since the person's last visit, most important first, with counts, the overdue tally
 // and 30-day daily series for the charts.
-import { and, asc, desc, eq, gte, sql } from "drizzle-orm";
+import { and, asc, eq, gte, sql } from "drizzle-orm";
 import { can } from "../../auth/roles.js";
 import type { AuthUser } from "../../auth/types.js";
 import { mentions, sources, users } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import {
-  baseListQuery,
   filterConditions,
   groupHeadCondition,
-  hydrate,
   type MentionListItem,
+  selectListPage,
 } from "../mentions/list-mentions.js";
 import type { MentionFilters } from "../mentions/schemas.js";
 
@@ -53,16 +52,13 @@ export async function todayView(
   const windowConds = [...conds, gte(mentions.createdAt, since)];
   const showPii = can(viewer.role, "viewPii");
 
-  const rows = await baseListQuery(deps, showPii)
-    .where(and(...windowConds, groupHeadCondition))
-    .orderBy(
-      sql`coalesce(${mentions.relevant}, 0) DESC`,
-      sql`CASE ${mentions.severity} WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END DESC`,
-      sql`coalesce(${mentions.reach}, 0) DESC`,
-      desc(mentions.createdAt),
-      desc(mentions.id),
-    )
-    .limit(TODAY_LIMIT);
+  const items = await selectListPage(deps, {
+    showPii,
+    where: and(...windowConds, groupHeadCondition),
+    orderBy: sql`coalesce(${mentions.relevant}, 0) DESC, CASE ${mentions.severity} WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END DESC, coalesce(${mentions.reach}, 0) DESC, ${mentions.createdAt} DESC, ${mentions.id} DESC`,
+    limit: TODAY_LIMIT,
+    countDuplicates: true,
+  });
 
   const countBy = async (column: typeof mentions.category | typeof sources.name) =>
     (
@@ -117,7 +113,7 @@ export async function todayView(
 
   return {
     since: since.toISOString(),
-    items: await hydrate(deps, rows, showPii, true),
+    items,
     total: byCategory.reduce((sum, c) => sum + c.count, 0),
     byCategory,
     bySource,
