@@ -1,3 +1,4 @@
+import { sealStoredCredentials } from "../services/sources/seal-stored-credentials.js";
 import { ensureWorkspace } from "../services/workspace/ensure-workspace.js";
 import type { Command } from "./types.js";
 
@@ -8,6 +9,8 @@ export const migrateCommand: Command = {
   async run(_args, ctx) {
     const deps = await ctx.deps(); // building deps migrates
     if (!deps.env.RAPPORT_DEMO) await ensureWorkspace(deps);
+    const sealed = await sealStoredCredentials(deps);
+    if (sealed > 0) ctx.stdout.write(`Sealed the stored credentials of ${sealed} source(s).\n`);
     ctx.stdout.write("Database is up to date.\n");
     return 0;
   },

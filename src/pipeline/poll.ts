@@ -8,6 +8,7 @@ import type { Cursor } from "../../connectors/types.js";
 import { sources } from "../db/schema/index.js";
 import type { Deps } from "../deps.js";
 import { finishRun, startRun } from "../jobs/job-runs.js";
+import { openCredentials } from "../services/sources/credentials.js";
 import { loadIngestContext } from "./context.js";
 import { prepareMentions } from "./prepare.js";
 import { storePage } from "./store.js";
@@ -60,7 +61,9 @@ export async function pollSource(
   try {
     const connector = connectorFor(source.type);
     if (!connector) throw new ConnectorError("config", `no connector for source type "${source.type}"`);
-    const parsed = connector.configSchema.safeParse(source.config);
+    const parsed = connector.configSchema.safeParse(
+      await openCredentials(source.config as Record<string, unknown>, deps.env.RAPPORT_SECRET, source.name),
+    );
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new ConnectorError(

@@ -6,6 +6,7 @@ import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditLog, sources } from "../../src/db/schema/index.js";
 import { sourceTypeForms } from "../../src/services/sources/config-form.js";
+import { openCredentials } from "../../src/services/sources/credentials.js";
 import { startHttpServer, type TestServer } from "../helpers/http-server.js";
 import { authed, createWebTestContext, login, type Session, type WebTestContext } from "./helpers.js";
 
@@ -105,7 +106,7 @@ describe("adding sources from the dashboard", () => {
     expect(await storedNames()).toEqual(["news-feed", "reviews"]);
   });
 
-  it("adds an X source through the add-source service; the secret is stored for the connector only", async () => {
+  it("adds an X source through the add-source service; the secret is stored sealed, for the connector only", async () => {
     const res = await submit("/sources", [
       ["type", "x"],
       ["name", "x-acme"],
@@ -120,7 +121,10 @@ describe("adding sources from the dashboard", () => {
     expect(html).not.toContain(SECRET);
     const [row] = await ctx.deps.db.select().from(sources).where(eq(sources.name, "x-acme"));
     expect(row).toMatchObject({ type: "x", schedule: "*/30 * * * *", brandId: ctx.deps.companyBrandId });
-    expect(row!.config).toEqual({
+    expect(JSON.stringify(row!.config)).not.toContain(SECRET);
+    expect(
+      await openCredentials(row!.config as Record<string, unknown>, ctx.deps.env.RAPPORT_SECRET, "x-acme"),
+    ).toEqual({
       query: '"Acme Recovery" -is:retweet',
       bearerToken: SECRET,
       maxResults: 100,

@@ -11,6 +11,7 @@ import type { Deps } from "../../deps.js";
 import { AppError, badRequest, conflict, forbidden, notFound } from "../../errors.js";
 import { acquireLease, releaseLease } from "../../jobs/lease.js";
 import { recordAudit } from "../audit/record-audit.js";
+import { openCredentials } from "../sources/credentials.js";
 import { loadReplyMention, type ReplyMention, threadHasPublicReply, threadKeyOf } from "./context.js";
 import { moveMention, type ReplyRow } from "./replies.js";
 
@@ -75,7 +76,14 @@ export async function postReply(
     let postedUrl: string | null = input.postedUrl?.trim() || null;
     if (mode === "api") {
       const connector = connectorFor(mention.sourceType)!;
-      const parsed = connector.configSchema.safeParse(mention.sourceConfig);
+      const config = await openCredentials(
+        mention.sourceConfig,
+        deps.env.RAPPORT_SECRET,
+        mention.sourceName,
+      ).catch((error: unknown) => {
+        throw badRequest(isConnectorError(error) ? error.message : String(error));
+      });
+      const parsed = connector.configSchema.safeParse(config);
       if (!parsed.success)
         throw badRequest(
           `Source "${mention.sourceName}" has invalid configuration; fix it on the Sources page`,

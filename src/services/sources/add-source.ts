@@ -8,6 +8,7 @@ import { randomToken, sha256 } from "../../auth/tokens.js";
 import { brands, sources } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { badRequest, conflict } from "../../errors.js";
+import { sealCredentials } from "./credentials.js";
 
 export interface AddSourceInput {
   workspaceId: number;
@@ -22,7 +23,7 @@ export interface AddSourceInput {
 
 export const DEFAULT_SCHEDULE = "*/15 * * * *";
 
-export async function addSource(deps: Pick<Deps, "db">, input: AddSourceInput) {
+export async function addSource(deps: Pick<Deps, "db" | "env">, input: AddSourceInput) {
   if (!(SOURCE_TYPES as readonly string[]).includes(input.type)) {
     throw badRequest(`unknown source type "${input.type}": use one of ${SOURCE_TYPES.join(", ")}`);
   }
@@ -73,7 +74,7 @@ export async function addSource(deps: Pick<Deps, "db">, input: AddSourceInput) {
       name,
       type: input.type,
       schedule,
-      config,
+      config: await sealCredentials(config, deps.env.RAPPORT_SECRET),
       enabled: input.enabled ?? true,
       ingestTokenHash: ingestToken ? sha256(ingestToken) : null,
     })

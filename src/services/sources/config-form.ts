@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { type AnyConnector, connectors } from "../../../connectors/index.js";
 import { SOURCE_TYPES } from "../../../connectors/types.js";
+import { isSecretField } from "./credentials.js";
 
 export type FieldInput = "text" | "password" | "url" | "number" | "select" | "checkboxes";
 
@@ -26,11 +27,6 @@ export interface SourceTypeForm {
   notice: string | null;
   fields: ConfigField[];
   canTestConnection: boolean;
-}
-
-/** Credentials: shown as password inputs, never put back into a page or a log. */
-export function isSecretField(name: string): boolean {
-  return /(secret|token|password|apikey)$/i.test(name);
 }
 
 /**

@@ -1,5 +1,6 @@
 // The "test connection" button: one cheap authenticated call through the source's connector.
 import { and, eq } from "drizzle-orm";
+import { isConnectorError } from "../../../connectors/errors.js";
 import { createHttpClient } from "../../../connectors/http.js";
 import { connectorFor } from "../../../connectors/index.js";
 import type { AuthUser } from "../../auth/types.js";
@@ -7,6 +8,7 @@ import { sources } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { notFound } from "../../errors.js";
 import { describeFailure } from "../../pipeline/poll.js";
+import { openCredentials } from "./credentials.js";
 
 export interface ConnectionTest {
   ok: boolean;
@@ -23,7 +25,17 @@ export async function testSourceConnection(
     .from(sources)
     .where(and(eq(sources.id, sourceId), eq(sources.workspaceId, viewer.workspaceId)));
   if (!source) throw notFound("Source");
-  return testConfig(deps, source.type, source.config as Record<string, unknown>);
+  try {
+    const config = await openCredentials(
+      source.config as Record<string, unknown>,
+      deps.env.RAPPORT_SECRET,
+      source.name,
+    );
+    return await testConfig(deps, source.type, config);
+  } catch (error) {
+    if (isConnectorError(error)) return { ok: false, message: error.message };
+    throw error;
+  }
 }
 
 /** The same test for a configuration not stored yet (the "add a source" form): nothing is written. */

@@ -15,10 +15,10 @@ import { addSource } from "../../services/sources/add-source.js";
 import {
   configFieldErrors,
   configFromForm,
-  isSecretField,
   sourceTypeForm,
   sourceTypeForms,
 } from "../../services/sources/config-form.js";
+import { isSecretField } from "../../services/sources/credentials.js";
 import { listSources } from "../../services/sources/list-sources.js";
 import { testConfig, testSourceConnection } from "../../services/sources/test-source.js";
 import type { WebEnv } from "../context.js";
