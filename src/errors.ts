@@ -27,4 +27,4 @@ export const badRequest = (message: string, details?: unknown) =>
   new AppError("bad_request", message, details);
 export const notFound = (what: string) => new AppError("not_found", `${what} not found`);
 export const forbidden = (message = "Your role does not allow this") => new AppError("forbidden", message);
-export const conflict = (message: string) => new AppError("conflict", message);
+export const conflict = (message: string, details?: unknown) => new AppError("conflict", message, details);

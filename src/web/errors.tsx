@@ -37,7 +37,10 @@ export function errorHandler(log: Logger) {
           error: {
             code: appError.code,
             message: appError.message,
-            ...(appError.details && appError.code === "bad_request" ? { details: appError.details } : {}),
+            // What a client can act on: the fields at fault, or what to confirm. Other details stay server-side.
+            ...(appError.details && (appError.code === "bad_request" || appError.code === "conflict")
+              ? { details: appError.details }
+              : {}),
           },
         },
         status,

@@ -111,6 +111,42 @@ describe("guards in Chromium", () => {
     expect(await statuses([selfHarm])).toEqual({ [selfHarm]: "dismissed" });
   }, 60_000);
 
+  it("d on a row whose hidden near-duplicate needs a person asks with the server's reason, then dismisses both", async () => {
+    const head = await insertMention(server.ctx, {
+      text: "Acme Recovery keeps calling my work about a debt",
+      severity: "high",
+      category: "communication_tactics",
+      relevant: true,
+    });
+    const duplicate = await insertMention(server.ctx, {
+      text: "Acme Recovery keeps calling my work about a debt. My lawyer will be in touch",
+      flags: ["attorney"],
+      severity: "high",
+      category: "communication_tactics",
+      relevant: true,
+      groupId: head,
+    });
+    await signIn(page, "responder", "/feed?category=communication_tactics");
+    const row = page.locator(`li.mention[data-id="${head}"]`);
+    await row.click();
+    acceptDialogs = false;
+    await page.keyboard.press("d");
+    await settle(page);
+    expect(dialogs).toHaveLength(1);
+    expect(dialogs[0]).toContain("This post is flagged attorney and needs a person");
+    expect(await statuses([head, duplicate])).toEqual({ [head]: "new", [duplicate]: "new" });
+
+    acceptDialogs = true;
+    await page.keyboard.press("d");
+    await page.locator(`li.mention[data-id="${head}"][data-status="dismissed"]`).waitFor();
+    expect(JSON.parse(statusRequests.at(-1)!)).toEqual({
+      ids: [head],
+      status: "dismissed",
+      confirmHumanOnly: true,
+    });
+    expect(await statuses([head, duplicate])).toEqual({ [head]: "dismissed", [duplicate]: "dismissed" });
+  }, 60_000);
+
   it("the bulk bar asks before dismissing a selection with an attorney post; cancel keeps both", async () => {
     const plain = await insertMention(server.ctx, {
       text: "bulk guard: portal down",

@@ -57,8 +57,15 @@ describe("dismissing a mention that needs a person", () => {
     const id = await selfHarm();
     const refused = await post("/api/mentions/status", { ids: [id], status: "dismissed" });
     expect(refused.status).toBe(409);
-    const { error } = (await refused.json()) as { error: { code: string; message: string } };
+    const { error } = (await refused.json()) as {
+      error: { code: string; message: string; details: unknown };
+    };
     expect(error.code).toBe("conflict");
+    // Machine-readable too: what to confirm and, per mention, why (the dashboard shows it in its dialog).
+    expect(error.details).toEqual({
+      confirm: "confirmHumanOnly",
+      mentions: [{ id, warning: expect.stringContaining("flagged self-harm and needs a person") }],
+    });
     expect(error.message).toContain(`Mention ${id}: This post is flagged self-harm and needs a person`);
     expect(error.message).toContain("Dismissing it removes it from the queue");
     expect(error.message).toContain('"confirmHumanOnly": true');

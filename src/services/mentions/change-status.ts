@@ -35,9 +35,11 @@ export async function changeStatus(
     const needPerson = targets.filter((t) => t.status !== input.status && needsManager(t.flags));
     if (input.status === "dismissed" && needPerson.length > 0 && !input.confirmHumanOnly) {
       // Refused as a whole: a bulk dismissal must not quietly drop the one post that needs someone.
+      const warnings = needPerson.map((t) => ({ id: t.id, warning: dismissWarning(t.flags) }));
       throw conflict(
-        `${needPerson.map((t) => `Mention ${t.id}: ${dismissWarning(t.flags)}`).join(" ")} ` +
+        `${warnings.map((w) => `Mention ${w.id}: ${w.warning}`).join(" ")} ` +
           'To dismiss anyway, confirm it: send "confirmHumanOnly": true (the dashboard asks you first).',
+        { confirm: "confirmHumanOnly", mentions: warnings },
       );
     }
     const result: BulkResult = { changed: [], unchanged: [], refused: [] };

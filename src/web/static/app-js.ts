@@ -19,7 +19,8 @@ export const appJs = `
     location.href = "/login?next=" + encodeURIComponent(location.pathname + location.search);
   }
 
-  function api(method, path, body) {
+  // Rejects with the server's message, status and details; toasts the message unless the caller handles it.
+  function api(method, path, body, quiet) {
     return fetch(path, {
       method: method,
       headers: { "content-type": "application/json", "x-csrf-token": csrf, accept: "application/json" },
@@ -30,8 +31,11 @@ export const appJs = `
       return res.json().catch(function () { return {}; }).then(function (data) {
         if (!res.ok) {
           var message = data && data.error ? data.error.message : "Request failed (" + res.status + ")";
-          toast(message);
-          throw new Error(message);
+          if (!quiet) toast(message);
+          var error = new Error(message);
+          error.status = res.status;
+          error.details = data && data.error ? data.error.details : undefined;
+          throw error;
         }
         return data;
       });
@@ -99,11 +103,24 @@ export const appJs = `
         body.confirmHumanOnly = true;
       }
     }
-    api("POST", "/api/mentions/status", body).then(function () {
+    var done = function () {
       showStatus(id, status);
       toast("Mention " + id + ": " + status.replace(/_/g, " "));
       if (current()) move(1);
-    }).catch(function () {});
+    };
+    var needsConfirm = function (error) {
+      return error.status === 409 && error.details && error.details.confirm === "confirmHumanOnly";
+    };
+    api("POST", "/api/mentions/status", body, status === "dismissed").then(done).catch(function (error) {
+      if (status !== "dismissed") return;
+      // A near-duplicate grouped under this row needs a person: the server says which and why; ask, then retry.
+      if (error.status === undefined) return; // signed out or offline: nothing to say here
+      if (!needsConfirm(error) || body.confirmHumanOnly) { toast(error.message); return; }
+      var why = error.details.mentions.map(function (m) { return m.warning; }).join("\\n\\n");
+      if (!confirm(why + "\\n\\nDismiss it anyway?")) return;
+      body.confirmHumanOnly = true;
+      api("POST", "/api/mentions/status", body).then(done).catch(function () {});
+    });
   }
   function assignToMe() {
     var id = focusedId();
