@@ -59,7 +59,8 @@ export class LocalModel {
     this.relevanceNaiveBayes = deserializeModel(bundle.relevanceNaiveBayes.model);
     this.relevanceCalibration = bundle.relevanceNaiveBayes.calibration;
     this.yesIndex = this.relevance.classes.indexOf("yes");
-    if (this.relevanceNaiveBayes.bits !== this.relevance.bits) throw new Error("relevance models differ in bits");
+    if (this.relevanceNaiveBayes.bits !== this.relevance.bits)
+      throw new Error("relevance models differ in bits");
     this.category = deserializeModel(bundle.category);
     this.relevanceScratch = new Float64Array(this.relevance.classes.length);
     this.categoryScratch = new Float64Array(this.category.classes.length);
@@ -103,7 +104,10 @@ export class LocalModel {
     const pr = predictProbabilities(this.relevance, x, this.relevanceScratch);
     const yes = Math.min(Math.max(pr[this.yesIndex] as number, 1e-12), 1 - 1e-12);
     const regressionLogOdds = Math.log(yes / (1 - yes));
-    const naiveBayesShare = Math.min(1, Math.max(0, (words - SHORT_POST_WORDS) / (NARRATIVE_WORDS - SHORT_POST_WORDS)));
+    const naiveBayesShare = Math.min(
+      1,
+      Math.max(0, (words - SHORT_POST_WORDS) / (NARRATIVE_WORDS - SHORT_POST_WORDS)),
+    );
     if (naiveBayesShare === 0) return yes;
     const { slope, intercept } = this.relevanceCalibration;
     const naiveBayesLogOdds = slope * presenceScore(this.relevanceNaiveBayes, x) + intercept;

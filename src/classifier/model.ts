@@ -283,8 +283,15 @@ export function trainAveragedLinearModel(
   const weights = new Float64Array((models[0] as LinearModel).weights.length);
   const bias = new Float64Array(classes.length);
   for (const m of models) {
-    for (let i = 0; i < weights.length; i++) weights[i] = (weights[i] as number) + (m.weights[i] as number) / runs;
+    for (let i = 0; i < weights.length; i++)
+      weights[i] = (weights[i] as number) + (m.weights[i] as number) / runs;
     for (let c = 0; c < bias.length; c++) bias[c] = (bias[c] as number) + (m.bias[c] as number) / runs;
   }
-  return { classes, bits, weights: Float32Array.from(weights), weightScale: 1, bias: Float32Array.from(bias) };
+  return {
+    classes,
+    bits,
+    weights: Float32Array.from(weights),
+    weightScale: 1,
+    bias: Float32Array.from(bias),
+  };
 }
