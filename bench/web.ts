@@ -196,8 +196,8 @@ async function load(
   return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), failures };
 }
 
-/** Resident memory of a process and all its descendants (the entry, tsx and the web workers). */
-function treeRssMb(root: number): number {
+/** The pids of a process and all its descendants (the entry, tsx and the web workers). */
+function processTree(root: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -208,19 +208,47 @@ function treeRssMb(root: number): number {
       // the process ended while listing
     }
   }
-  let kb = 0;
+  const tree: number[] = [];
   const stack = [root];
   while (stack.length > 0) {
     const pid = stack.pop()!;
-    try {
-      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-    } catch {
-      continue;
-    }
+    tree.push(pid);
     stack.push(...(children.get(pid) ?? []));
   }
-  return kb / 1024;
+  return tree;
 }
+
+function procField(pid: number, read: (pid: number) => number): number {
+  try {
+    return read(pid);
+  } catch {
+    return 0; // ended meanwhile
+  }
+}
+
+const treeRssMb = (root: number) =>
+  processTree(root).reduce(
+    (kb, pid) =>
+      kb +
+      procField(pid, (p) =>
+        Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, "utf8"))?.[1] ?? 0),
+      ),
+    0,
+  ) / 1024;
+
+/** CPU seconds (user + system) the server's processes have used: per request, it is the cost of a request
+ * whatever else the machine is running, which the latencies are not on a shared machine. */
+const treeCpuSeconds = (root: number) =>
+  processTree(root).reduce(
+    (ticks, pid) =>
+      ticks +
+      procField(pid, (p) => {
+        // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+        const fields = readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1]!.split(" ");
+        return Number(fields[11]) + Number(fields[12]);
+      }),
+    0,
+  ) / 100;
 
 export interface WebBenchOptions {
   mentions?: number;
@@ -322,17 +350,19 @@ export async function runWebBench(opts: WebBenchOptions = {}): Promise<void> {
       const results = [];
       for (const scenario of scenarios) {
         const single = await load(baseUrl, scenario.paths, scenario.headers, 1, SINGLE_CLIENT_REQUESTS);
+        const cpuBefore = treeCpuSeconds(child.pid!);
         const concurrent = await load(baseUrl, scenario.paths, scenario.headers);
-        results.push({ ...scenario, single, concurrent });
+        const cpuMs = ((treeCpuSeconds(child.pid!) - cpuBefore) * 1000) / REQUESTS_PER_SCENARIO;
+        results.push({ ...scenario, single, concurrent, cpuMs });
       }
       console.log(
         `web: ${count.toLocaleString("en-US")} mentions, ${opts.workers ?? availableParallelism()} web workers on ${availableParallelism()} cores; 1 client × ${SINGLE_CLIENT_REQUESTS} requests, then ${CLIENTS} concurrent clients × ${REQUESTS_PER_SCENARIO} requests per scenario`,
       );
-      for (const { name, target, single, concurrent } of results) {
+      for (const { name, target, single, concurrent, cpuMs } of results) {
         const verdict = concurrent.p95 <= target ? "ok" : "OVER TARGET";
         const failed = single.failures + concurrent.failures;
         console.log(
-          `  ${name}: 1 client p50 ${single.p50.toFixed(1)} ms, p95 ${single.p95.toFixed(1)} ms; ${CLIENTS} clients p50 ${concurrent.p50.toFixed(1)} ms, p95 ${concurrent.p95.toFixed(1)} ms (target ≤ ${target} ms: ${verdict})${failed ? `, ${failed} failed` : ""}`,
+          `  ${name}: 1 client p50 ${single.p50.toFixed(1)} ms, p95 ${single.p95.toFixed(1)} ms; ${CLIENTS} clients p50 ${concurrent.p50.toFixed(1)} ms, p95 ${concurrent.p95.toFixed(1)} ms (target ≤ ${target} ms: ${verdict}); server CPU ${cpuMs.toFixed(1)} ms/request${failed ? `, ${failed} failed` : ""}`,
         );
       }
       console.log(`  server RSS (all processes): ${treeRssMb(child.pid!).toFixed(0)} MB`);

@@ -1,5 +1,7 @@
 // Personal API tokens for integrations: shown once, stored as SHA-256, sent as `Authorization: Bearer`.
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import { prepareOnce } from "../db/prepared.js";
 import { apiTokens, users } from "../db/schema/index.js";
 import type { Deps } from "../deps.js";
 import { randomToken, sha256 } from "./tokens.js";
@@ -22,10 +24,9 @@ export async function createApiToken(
   return { id: row!.id, token };
 }
 
-export async function findUserByApiToken(deps: Deps, token: string): Promise<AuthUser | null> {
-  if (!token.startsWith(TOKEN_PREFIX)) return null;
-  const tokenHash = sha256(token);
-  const [row] = await deps.db
+/** Runs on every API call: built once (see src/db/prepared.ts). */
+const tokenLookup = (db: Db) =>
+  db
     .select({
       tokenId: apiTokens.id,
       id: users.id,
@@ -38,8 +39,13 @@ export async function findUserByApiToken(deps: Deps, token: string): Promise<Aut
     })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(eq(apiTokens.tokenHash, tokenHash))
-    .limit(1);
+    .where(eq(apiTokens.tokenHash, sql.placeholder("hash")))
+    .limit(1)
+    .prepare();
+
+export async function findUserByApiToken(deps: Deps, token: string): Promise<AuthUser | null> {
+  if (!token.startsWith(TOKEN_PREFIX)) return null;
+  const [row] = await prepareOnce(deps.db, "api-token-lookup", tokenLookup).all({ hash: sha256(token) });
   if (!row || row.disabled) return null;
   // "Last used" to the minute is enough, and it spares a database write on every API call.
   const now = deps.now();

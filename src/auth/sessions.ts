@@ -1,5 +1,7 @@
 // Sessions: the cookie carries a random value, the database only its SHA-256, with an expiry.
-import { and, eq, gt, lt } from "drizzle-orm";
+import { and, eq, gt, lt, sql } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import { prepareOnce } from "../db/prepared.js";
 import { sessions, users } from "../db/schema/index.js";
 import type { Deps } from "../deps.js";
 import { randomToken, sha256 } from "./tokens.js";
@@ -29,8 +31,9 @@ export interface SessionLookup {
   expiresAt: Date;
 }
 
-export async function findSession(deps: Deps, cookieValue: string): Promise<SessionLookup | null> {
-  const [row] = await deps.db
+/** Runs on every signed-in request: built once (see src/db/prepared.ts). */
+const sessionLookup = (db: Db) =>
+  db
     .select({
       csrfToken: sessions.csrfToken,
       expiresAt: sessions.expiresAt,
@@ -43,8 +46,16 @@ export async function findSession(deps: Deps, cookieValue: string): Promise<Sess
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.id, sha256(cookieValue)), gt(sessions.expiresAt, deps.now())))
-    .limit(1);
+    .where(and(eq(sessions.id, sql.placeholder("id")), gt(sessions.expiresAt, sql.placeholder("now"))))
+    .limit(1)
+    .prepare();
+
+export async function findSession(deps: Deps, cookieValue: string): Promise<SessionLookup | null> {
+  const [row] = await prepareOnce(deps.db, "session-lookup", sessionLookup).all({
+    id: sha256(cookieValue),
+    // A placeholder is bound as is, without the column's Date encoding: pass the stored form (milliseconds).
+    now: deps.now().getTime(),
+  });
   if (!row || row.disabled) return null;
   const { csrfToken, expiresAt, disabled: _disabled, ...user } = row;
   return { user, csrfToken, expiresAt };

@@ -2,11 +2,14 @@
 import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
 import { can } from "../../auth/roles.js";
 import type { AuthUser } from "../../auth/types.js";
+import type { Db } from "../../db/client.js";
+import { prepareOnce } from "../../db/prepared.js";
 import { brands, mentionBrands, mentions, sources } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import type { Category, Flag, MentionStatus, Severity } from "../../domain/taxonomy.js";
 import { badRequest } from "../../errors.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
+import { probeFts } from "./fts-probe.js";
 import { searchTerms, toFtsQuery } from "./fts-query.js";
 import type { ListMentionsQuery, MentionFilters } from "./schemas.js";
 
@@ -54,6 +57,24 @@ const FTS_SCAN_THRESHOLD = 2000;
 
 const present = <T>(value: T | "" | undefined): T | undefined => (value === "" ? undefined : value);
 
+// The filters name sources and brands; these lookups run on most feed pages (see src/db/prepared.ts).
+const sourceByName = (db: Db) =>
+  db
+    .select({ id: sources.id })
+    .from(sources)
+    .where(
+      and(eq(sources.workspaceId, sql.placeholder("workspaceId")), eq(sources.name, sql.placeholder("name"))),
+    )
+    .prepare();
+const brandBySlug = (db: Db) =>
+  db
+    .select({ id: brands.id })
+    .from(brands)
+    .where(
+      and(eq(brands.workspaceId, sql.placeholder("workspaceId")), eq(brands.slug, sql.placeholder("slug"))),
+    )
+    .prepare();
+
 /** Filter conditions shared by the feed, the queue, Today and bulk "select all matching". */
 export async function filterConditions(
   deps: Deps,
@@ -63,19 +84,19 @@ export async function filterConditions(
   const conds: SQL[] = [eq(sources.workspaceId, viewer.workspaceId)];
   const sourceName = present(filters.source);
   if (sourceName) {
-    const [source] = await deps.db
-      .select({ id: sources.id })
-      .from(sources)
-      .where(and(eq(sources.workspaceId, viewer.workspaceId), eq(sources.name, sourceName)));
+    const [source] = await prepareOnce(deps.db, "source-by-name", sourceByName).all({
+      workspaceId: viewer.workspaceId,
+      name: sourceName,
+    });
     if (!source) throw badRequest(`No source named "${sourceName}"`);
     conds.push(eq(mentions.sourceId, source.id));
   }
   const brandSlug = present(filters.brand);
   if (brandSlug) {
-    const [brand] = await deps.db
-      .select({ id: brands.id })
-      .from(brands)
-      .where(and(eq(brands.workspaceId, viewer.workspaceId), eq(brands.slug, brandSlug)));
+    const [brand] = await prepareOnce(deps.db, "brand-by-slug", brandBySlug).all({
+      workspaceId: viewer.workspaceId,
+      slug: brandSlug,
+    });
     if (!brand) throw badRequest(`No brand with slug "${brandSlug}"`);
     conds.push(
       sql`EXISTS (SELECT 1 FROM ${mentionBrands} WHERE ${mentionBrands.mentionId} = ${mentions.id} AND ${mentionBrands.brandId} = ${brand.id})`,
@@ -109,16 +130,13 @@ export async function filterConditions(
       // Few matches: fetch them by rowid and sort. Many: walk the time index and test membership, which stops
       // after one page. The capped probe reads only the terms' doclists, and for few matches it already holds
       // every matching rowid: those are passed on, so an expensive match (common words ANDed) runs once.
-      const [probe] = await deps.db.all<{ n: number; ids: string | null }>(
-        sql`SELECT count(*) AS n, group_concat(rowid) AS ids FROM (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ${match} LIMIT ${FTS_SCAN_THRESHOLD})`,
-      );
-      const matched = Number(probe?.n ?? 0);
+      const probe = await probeFts(deps, match, FTS_SCAN_THRESHOLD);
       conds.push(
-        matched >= FTS_SCAN_THRESHOLD
+        probe.matched >= FTS_SCAN_THRESHOLD
           ? sql`+${mentions.id} IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ${match})`
-          : matched === 0
+          : probe.ids === null
             ? sql`0`
-            : sql`${mentions.id} IN (SELECT value FROM json_each(${`[${probe?.ids ?? ""}]`}))`,
+            : sql`${mentions.id} IN (SELECT value FROM json_each(${`[${probe.ids}]`}))`,
       );
       // The index holds the unmasked text, so a match alone would let a viewer confirm a phone number or an
       // e-mail address. Every term must also be visible to them: in the masked text or the author's handle.

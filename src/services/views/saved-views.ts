@@ -1,7 +1,9 @@
 // Saved views: a named filter query per person. The query is stored as the feed URL's parameters.
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { AuthUser } from "../../auth/types.js";
+import type { Db } from "../../db/client.js";
+import { prepareOnce } from "../../db/prepared.js";
 import { savedViews } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { badRequest, notFound } from "../../errors.js";
@@ -45,12 +47,17 @@ export async function saveView(
   return toView(row!);
 }
 
-export async function listViews(deps: Deps, viewer: AuthUser): Promise<SavedView[]> {
-  const rows = await deps.db
+/** Every feed page lists them: built once (see src/db/prepared.ts). */
+const viewsOfUser = (db: Db) =>
+  db
     .select()
     .from(savedViews)
-    .where(eq(savedViews.userId, viewer.id))
-    .orderBy(asc(savedViews.name));
+    .where(eq(savedViews.userId, sql.placeholder("userId")))
+    .orderBy(asc(savedViews.name))
+    .prepare();
+
+export async function listViews(deps: Deps, viewer: AuthUser): Promise<SavedView[]> {
+  const rows = await prepareOnce(deps.db, "saved-views-of-user", viewsOfUser).all({ userId: viewer.id });
   return rows.map(toView);
 }
 
