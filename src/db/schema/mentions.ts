@@ -66,7 +66,8 @@ export const mentions = sqliteTable(
     index("mentions_unclassified").on(t.id).where(sql`classified_at IS NULL`),
     index("mentions_queue").on(t.relevant, t.status, t.createdAt),
     // Dashboard filters and the triage queue (see src/services/mentions/list-mentions.ts).
-    index("mentions_source_created").on(t.sourceId, t.createdAt),
+    // Category too: Today's 30-day charts read only this index (no row per mention).
+    index("mentions_source_created").on(t.sourceId, t.createdAt, t.category),
     index("mentions_category_created").on(t.category, t.createdAt),
     index("mentions_assignee_created").on(t.assigneeId, t.createdAt),
     // Only real near-duplicates (not group heads): counting a page's duplicates is a handful of lookups.
@@ -74,6 +75,12 @@ export const mentions = sqliteTable(
     index("mentions_thread").on(t.threadId),
     index("mentions_open_queue")
       .on(t.slaDueAt, t.id)
+      .where(
+        sql`relevant = 1 AND status IN ('new', 'triaged', 'drafting', 'awaiting_approval', 'approved', 'escalated') AND sla_due_at IS NOT NULL`,
+      ),
+    // Today's open and overdue tallies per workspace, from the index alone (src/services/today/today.ts).
+    index("mentions_open_by_source")
+      .on(t.sourceId, t.slaDueAt, t.firstResponseAt)
       .where(
         sql`relevant = 1 AND status IN ('new', 'triaged', 'drafting', 'awaiting_approval', 'approved', 'escalated') AND sla_due_at IS NOT NULL`,
       ),

@@ -1,0 +1,3 @@
+DROP INDEX `mentions_source_created`;--> statement-breakpoint
+CREATE INDEX `mentions_open_by_source` ON `mentions` (`source_id`,`sla_due_at`,`first_response_at`) WHERE relevant = 1 AND status IN ('new', 'triaged', 'drafting', 'awaiting_approval', 'approved', 'escalated') AND sla_due_at IS NOT NULL;--> statement-breakpoint
+CREATE INDEX `mentions_source_created` ON `mentions` (`source_id`,`created_at`,`category`);
