@@ -185,6 +185,8 @@ export interface TrainConfig {
   balanceRelevance: boolean;
   /** The category model, too, is the mean of this many SGD runs: one run's macro-F1 moves ±0.04 with the order. */
   categoryRuns: number;
+  /** Laplace smoothing of the relevance naive Bayes counts. */
+  naiveBayesAlpha: number;
 }
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
@@ -202,6 +204,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   shortPostRelevanceWeight: 3,
   balanceRelevance: false,
   categoryRuns: 5,
+  naiveBayesAlpha: 1,
 };
 
 const NAIVE_BAYES_FOLDS = 5;
@@ -211,7 +214,7 @@ const NAIVE_BAYES_FOLDS = 5;
  * is fitted on cross-fitted scores (each row scored by a model trained on the other folds of the training part),
  * so no held-out row is used and the in-sample overconfidence of naive Bayes does not leak into it.
  */
-function trainRelevanceNaiveBayes(examples: TrainingExample[], bits: number) {
+function trainRelevanceNaiveBayes(examples: TrainingExample[], bits: number, alpha: number) {
   const yes = 1;
   const scores: number[] = [];
   const labels: boolean[] = [];
@@ -220,6 +223,7 @@ function trainRelevanceNaiveBayes(examples: TrainingExample[], bits: number) {
       examples.filter((_, i) => i % NAIVE_BAYES_FOLDS !== fold),
       bits,
       yes,
+      alpha,
     );
     for (const [i, e] of examples.entries()) {
       if (i % NAIVE_BAYES_FOLDS !== fold) continue;
@@ -227,7 +231,7 @@ function trainRelevanceNaiveBayes(examples: TrainingExample[], bits: number) {
       labels.push(e.y === yes);
     }
   }
-  return { model: trainNaiveBayesRatios(examples, bits, yes), calibration: fitPlatt(scores, labels) };
+  return { model: trainNaiveBayesRatios(examples, bits, yes, alpha), calibration: fitPlatt(scores, labels) };
 }
 
 export interface Split {
@@ -318,6 +322,7 @@ export function trainModels(ds: Dataset, config: TrainConfig = DEFAULT_TRAIN_CON
   const relevanceNaiveBayes = trainRelevanceNaiveBayes(
     toExamples(narrativeRelevance, relevanceClasses, bits),
     bits,
+    config.naiveBayesAlpha,
   );
 
   const classes = [...COLLECTIONS_CODES];
