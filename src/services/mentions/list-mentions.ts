@@ -156,10 +156,15 @@ export async function filterConditions(
 // ORM convert one text column per row instead of two dozen (at 50 rows that conversion cost more than the
 // query). Written once as raw SQL: nothing here depends on the request but the viewer's text column.
 const PAGE_FROM = sql.raw(
-  `"mentions" INNER JOIN "sources" ON "sources"."id" = +"mentions"."source_id" LEFT JOIN "users" AS "assignees" ON "assignees"."id" = "mentions"."assignee_id"`,
+  `"mentions" CROSS JOIN "sources" ON "sources"."id" = "mentions"."source_id" LEFT JOIN "users" AS "assignees" ON "assignees"."id" = "mentions"."assignee_id"`,
 );
-// Unary + in the join keeps SQLite from driving it from `sources` (then sorting every mention of the
-// workspace): mentions stay the outer loop, read in index order, so a page stops after `limit` rows.
+/** The page's rows, by id (the ids come first, see selectListPage). */
+const PAGE_ROWS_FROM = sql.raw(
+  `"mentions" INNER JOIN "sources" ON "sources"."id" = "mentions"."source_id" LEFT JOIN "users" AS "assignees" ON "assignees"."id" = "mentions"."assignee_id"`,
+);
+// CROSS JOIN keeps SQLite from driving the join from `sources`, whatever the filters: driven from the
+// workspace's sources it sorts every mention of the workspace, or probes a search's rowids once per source.
+// Mentions stay the outer loop, read in index order (a page stops after `limit` rows) or by rowid.
 const pageRow = (text: string, duplicates: string) =>
   sql.raw(
     `json_array("mentions"."id", "sources"."id", "sources"."name", "sources"."type", "mentions"."author_handle", "mentions"."author_name", "mentions"."url", ${text}, "mentions"."created_at", "mentions"."status", "mentions"."assignee_id", "assignees"."email", "mentions"."category", "mentions"."relevant", "mentions"."severity", json("mentions"."flags"), "mentions"."sentiment", "mentions"."reach", "mentions"."rating", "mentions"."sla_due_at", "mentions"."first_response_at", "mentions"."group_id", json((SELECT json_group_array(json_object('id', b.id, 'slug', b.slug, 'name', b.name, 'kind', b.kind)) FROM mention_brands AS mb JOIN brands AS b ON b.id = mb.brand_id WHERE mb.mention_id = "mentions"."id")), ${duplicates})`,
@@ -208,8 +213,11 @@ export async function selectListPage(
   opts: { showPii: boolean; where: SQL | undefined; orderBy: SQL; limit: number; countDuplicates: boolean },
 ): Promise<MentionListItem[]> {
   const columns = PAGE_ROWS[opts.showPii ? "pii" : "masked"][opts.countDuplicates ? "counted" : "uncounted"];
+  // The page's ids first, then its rows: when the order needs a sort (search by rowid, Today's ranking),
+  // SQLite computes a row's columns before sorting, and the brand and duplicate subqueries would then run for
+  // every candidate (thousands) instead of for the page.
   const rows = await deps.db.all<{ row: string }>(
-    sql`SELECT ${columns} AS row FROM ${PAGE_FROM} WHERE ${opts.where ?? sql`1`} ORDER BY ${opts.orderBy} LIMIT ${opts.limit}`,
+    sql`SELECT ${columns} AS row FROM (SELECT "mentions"."id" AS "page_id" FROM ${PAGE_FROM} WHERE ${opts.where ?? sql`1`} ORDER BY ${opts.orderBy} LIMIT ${opts.limit}) AS "page" CROSS JOIN ${PAGE_ROWS_FROM} WHERE "mentions"."id" = "page"."page_id" ORDER BY ${opts.orderBy}`,
   );
   return rows.map(({ row }) => {
     const r = JSON.parse(row) as PageRow;
