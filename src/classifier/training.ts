@@ -365,7 +365,8 @@ export function trainModels(ds: Dataset, config: TrainConfig = DEFAULT_TRAIN_CON
     category = trainCategory([...baseExamples, ...pseudo]);
   }
 
-  const version = `local-lr-f${FEATURE_VERSION}-s${config.seed}`;
+  // "lrnb": averaged logistic regression with the naive Bayes relevance blend (stored classifications name it).
+  const version = `local-lrnb-f${FEATURE_VERSION}-s${config.seed}`;
   const bundle: ModelBundle = {
     format: "rapport-linear",
     version,
