@@ -84,26 +84,35 @@ export async function todayView(
     .where(and(...conds, openCondition));
 
   const chartStart = Math.floor(now.getTime() / DAY_MS) * DAY_MS - (CHART_DAYS - 1) * DAY_MS;
-  const series = async (column: typeof mentions.category | typeof sources.name): Promise<DailySeries> => {
-    // A literal divisor: a bound JS number would be a REAL and make the division fractional.
-    const day = sql<number>`CAST(${mentions.createdAt} / ${sql.raw(String(DAY_MS))} AS INTEGER)`;
-    const rows = await deps.db
-      .select({ day, key: sql<string>`coalesce(${column}, 'unclassified')`, count: sql<number>`count(*)` })
-      .from(mentions)
-      .innerJoin(sources, eq(sources.id, mentions.sourceId))
-      .where(and(...conds, gte(mentions.createdAt, new Date(chartStart))))
-      .groupBy(day, column)
-      .orderBy(asc(day));
-    const days = Array.from({ length: CHART_DAYS }, (_, i) =>
-      new Date(chartStart + i * DAY_MS).toISOString().slice(0, 10),
-    );
+  // Both charts from one pass over the 30 days (the source/time index holds the category): grouped by day,
+  // category and source, then summed per chart.
+  // A literal divisor: a bound JS number would be a REAL and make the division fractional.
+  const day = sql<number>`CAST(${mentions.createdAt} / ${sql.raw(String(DAY_MS))} AS INTEGER)`;
+  const chartRows = await deps.db
+    .select({
+      day,
+      category: sql<string>`coalesce(${mentions.category}, 'unclassified')`,
+      source: sources.name,
+      count: sql<number>`count(*)`,
+    })
+    .from(mentions)
+    .innerJoin(sources, eq(sources.id, mentions.sourceId))
+    .where(and(...conds, gte(mentions.createdAt, new Date(chartStart))))
+    .groupBy(day, mentions.category, mentions.sourceId)
+    .orderBy(asc(day));
+  const days = Array.from({ length: CHART_DAYS }, (_, i) =>
+    new Date(chartStart + i * DAY_MS).toISOString().slice(0, 10),
+  );
+  const series = (keyOf: (row: (typeof chartRows)[number]) => string): DailySeries => {
     const byKey = new Map<string, number[]>();
+    const rows = [...chartRows].sort((a, b) => a.day - b.day || keyOf(a).localeCompare(keyOf(b)));
     for (const r of rows) {
       const index = Number(r.day) - chartStart / DAY_MS;
       if (index < 0 || index >= CHART_DAYS) continue;
-      const counts = byKey.get(r.key) ?? new Array<number>(CHART_DAYS).fill(0);
+      const key = keyOf(r);
+      const counts = byKey.get(key) ?? new Array<number>(CHART_DAYS).fill(0);
       counts[index] = (counts[index] ?? 0) + Number(r.count);
-      byKey.set(r.key, counts);
+      byKey.set(key, counts);
     }
     const sorted = [...byKey.entries()]
       .map(([key, counts]) => ({ key, counts }))
@@ -119,7 +128,7 @@ export async function todayView(
     bySource,
     open: Number(queue?.open ?? 0),
     overdue: Number(queue?.overdue ?? 0),
-    charts: { byCategory: await series(mentions.category), bySource: await series(sources.name) },
+    charts: { byCategory: series((r) => r.category), bySource: series((r) => r.source) },
   };
 }
 
