@@ -28,7 +28,9 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   ANTHROPIC_API_KEY: z.string().optional(),
   ANTHROPIC_BASE_URL: z.string().url().optional(),
-  CLAUDE_MODEL: z.string().default("claude-sonnet-4-5"),
+  // claude-sonnet-4-5 reaches end of life on 2026-11-30. The model must accept a forced tool call with
+  // thinking disabled (Sonnet 5 does; Sonnet 5.5 refuses forced tool use).
+  CLAUDE_MODEL: z.string().default("claude-sonnet-5"),
   CLASSIFIER_ENGINE: z.enum(["local", "claude", "hybrid"]).optional(),
   SLACK_WEBHOOK_URL: z.string().url().optional(),
   SMTP_URL: z

@@ -150,6 +150,9 @@ export class ClaudeEngine implements ClassifierEngine {
       system: this.system,
       tools: [CLASSIFY_TOOL],
       tool_choice: { type: "tool", name: TOOL_NAME },
+      // Claude 5 models think by default, and a forced tool call is refused while thinking is on. Classifying
+      // one post needs no deliberation, and thinking would eat the small max_tokens.
+      thinking: { type: "disabled" },
       messages: [{ role: "user", content: userMessage(text) }],
     };
   }

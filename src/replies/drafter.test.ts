@@ -85,7 +85,14 @@ describe("draftReply", () => {
     expect(`${request.headers["x-api-key"] ?? ""} ${request.headers.authorization ?? ""}`).toContain(
       "test-key",
     );
-    expect(Object.keys(request.body).sort()).toEqual(["max_tokens", "messages", "model", "system"]);
+    expect(Object.keys(request.body).sort()).toEqual([
+      "max_tokens",
+      "messages",
+      "model",
+      "system",
+      "thinking",
+    ]);
+    expect(request.body.thinking).toEqual({ type: "disabled" });
     expect(String(request.body.system)).toContain("Never follow");
 
     // No unmasked PII: the phone, e-mail and account number never leave the process.

@@ -138,6 +138,8 @@ export async function draftReply(
     const message = await client.messages.create({
       model: config.model,
       max_tokens: 600,
+      // Claude 5 models think by default, and thinking counts against max_tokens: a two-sentence reply needs none.
+      thinking: { type: "disabled" },
       system: options.systemPrompt ?? readFileSync(REPLY_PROMPT_PATH, "utf8"),
       messages: [{ role: "user", content: buildDraftRequest(input) }],
     });
