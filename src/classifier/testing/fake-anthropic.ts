@@ -17,6 +17,7 @@ export interface MessagesRequest {
   system: { type: string; text: string; cache_control?: { type: string } }[];
   tools: { name: string; input_schema: unknown }[];
   tool_choice: { type: string; name: string };
+  thinking?: { type: string };
   messages: { role: string; content: string }[];
 }
 

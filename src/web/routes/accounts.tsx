@@ -24,6 +24,11 @@ import { validate } from "../validate.js";
 import { AccountsPage } from "../views/accounts/accounts-page.js";
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
+/** A decision on a mention's link to an account: the page form and the API take the same path. */
+const linkDecisionParam = idParam.extend({
+  accountId: z.coerce.number().int().positive(),
+  decision: z.enum(["confirm", "reject"]),
+});
 const roles = [...ACCOUNT_ROLES];
 
 const accountItemSchema = z.object({
@@ -143,13 +148,7 @@ export function accountsRoutes(deps: Deps) {
     .post(
       "/mentions/:id/account-links/:accountId/:decision{confirm|reject}",
       requireRole(...ACCOUNT_ROLES),
-      validate(
-        "param",
-        idParam.extend({
-          accountId: z.coerce.number().int().positive(),
-          decision: z.enum(["confirm", "reject"]),
-        }),
-      ),
+      validate("param", linkDecisionParam),
       async (c) => {
         const { id, accountId, decision } = c.req.valid("param");
         const back = safeNextPath(String((await c.req.parseBody()).back ?? `/mentions/${id}/reply`));
@@ -231,13 +230,7 @@ export function accountsRoutes(deps: Deps) {
     .post(
       "/api/mentions/:id/links/:accountId/:decision{confirm|reject}",
       requireRole(...ACCOUNT_ROLES),
-      validate(
-        "param",
-        idParam.extend({
-          accountId: z.coerce.number().int().positive(),
-          decision: z.enum(["confirm", "reject"]),
-        }),
-      ),
+      validate("param", linkDecisionParam),
       async (c) => {
         const { id, accountId, decision } = c.req.valid("param");
         return c.json(await decideMentionLink(deps, c.get("user"), id, accountId, decision));
