@@ -203,18 +203,21 @@ async function accessToken(
     form.set("password", config.password);
   }
   const credentials = Buffer.from(`${config.clientId}:${config.clientSecret}`).toString("base64");
-  const response = await http.request(new URL("/api/v1/access_token", config.wwwBaseUrl ?? config.baseUrl ?? WWW_BASE), {
-    method: "POST",
-    headers: {
-      authorization: `Basic ${credentials}`,
-      "content-type": "application/x-www-form-urlencoded",
-      "user-agent": userAgent(config),
+  const response = await http.request(
+    new URL("/api/v1/access_token", config.wwwBaseUrl ?? config.baseUrl ?? WWW_BASE),
+    {
+      method: "POST",
+      headers: {
+        authorization: `Basic ${credentials}`,
+        "content-type": "application/x-www-form-urlencoded",
+        "user-agent": userAgent(config),
+      },
+      body: form.toString(),
+      credential: "clientId / clientSecret",
+      rateLimitReset: redditRateLimitReset,
+      signal: ctx.signal,
     },
-    body: form.toString(),
-    credential: "clientId / clientSecret",
-    rateLimitReset: redditRateLimitReset,
-    signal: ctx.signal,
-  });
+  );
   const body = await readJson(response, tokenSchema, "www.reddit.com token endpoint");
   if ("error" in body) {
     throw new ConnectorError(

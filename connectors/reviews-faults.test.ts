@@ -241,8 +241,14 @@ async function runOnce(scenario: Scenario, seed: number, failures: Map<string, n
 
     run.faultsOn = false;
     // With the faults off, a slow answer on a busy machine is not what this round checks: wait for it.
-    const patient = createHttpClient({ sleep: async () => {}, timeoutMs: 10_000, retries: 1, random: run.random });
-    const pollPatiently = (at: Cursor | null) => connector.poll({ config, cursor: at, http: patient, now: NOW });
+    const patient = createHttpClient({
+      sleep: async () => {},
+      timeoutMs: 10_000,
+      retries: 1,
+      random: run.random,
+    });
+    const pollPatiently = (at: Cursor | null) =>
+      connector.poll({ config, cursor: at, http: patient, now: NOW });
     let again = await pollPatiently(cursor);
     const repeat = [...again.mentions];
     while (again.hasMore) {

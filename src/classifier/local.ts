@@ -2,11 +2,11 @@
 // Loads the committed weights, so it works with no network and without ../shared.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { Category, Flag } from "../domain/taxonomy.js";
 import { computeSeverity, detectFlags } from "./flags.js";
 import { LocalModel, type ModelBundle, type ModelPrediction } from "./local-model.js";
 import { maskPii } from "./pii.js";
 import { sentimentScore } from "./sentiment.js";
-import type { Category, Flag } from "../domain/taxonomy.js";
 import type { ClassifierEngine, ClassifyInput, ClassifyOutput } from "./types.js";
 
 export const MODEL_PATH = fileURLToPath(new URL("./model/weights.json", import.meta.url));
@@ -47,7 +47,8 @@ const EVIDENCE_FLAGS: readonly Flag[] = [
 
 function withFlagEvidence(prediction: ModelPrediction, flags: Flag[]): ModelPrediction {
   const evidence = flags.find((f) => EVIDENCE_FLAGS.includes(f));
-  if (!evidence || (prediction.category !== "not_collections" && prediction.category !== "praise")) return prediction;
+  if (!evidence || (prediction.category !== "not_collections" && prediction.category !== "praise"))
+    return prediction;
   return { ...prediction, category: FLAG_CATEGORY[evidence] ?? "other_collections", relevant: true };
 }
 
