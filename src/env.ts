@@ -16,7 +16,7 @@ const envSchema = z.object({
   DATABASE_AUTH_TOKEN: z.string().optional(),
   RAPPORT_DEMO: booleanish.default(true),
   RAPPORT_SCHEDULER: booleanish.default(true),
-  /** HTTP server processes (node:cluster) behind `npm start`; unset: one per CPU core. */
+  /** HTTP server processes (node:cluster) behind `npm start`; unset: one per CPU core, at most 4. */
   WEB_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   /** HMAC key for account identifiers and author keys; in demo mode a fixed development key is used. */
   RAPPORT_SECRET: z

@@ -21,15 +21,33 @@ import { publicBaseUrl } from "../services/alerts/links.js";
 import { ensureWorkspace } from "../services/workspace/ensure-workspace.js";
 import { createApp } from "../web/app.js";
 
+/** Worker → primary: my message listener is attached; tell me when the database is ready. */
+const HELLO = "rapport:hello";
 /** Primary → worker: the database is migrated (and the demo seeded); start answering. */
 const READY = "rapport:ready";
 /** Worker → primary: answering requests. */
 const SERVING = "rapport:serving";
+/** Workers that die before serving, in a row, after which the primary gives up instead of restarting forever. */
+const MAX_FAILED_STARTS = 5;
+/**
+ * The default stays small: each process holds ~200 MB, and on Node 20 the core count is the host's, not a
+ * container's CPU quota (32 processes on a 32-core host would not fit a 1-CPU container's memory).
+ */
+const DEFAULT_MAX_WORKERS = 4;
 
 function webWorkers(env: AppEnv): number {
   // An in-memory database is private to its process: workers would each see an empty one.
   if (/^file:(:memory:)?$|:memory:/.test(env.DATABASE_URL)) return 1;
-  return env.WEB_WORKERS ?? availableParallelism();
+  return env.WEB_WORKERS ?? Math.min(availableParallelism(), DEFAULT_MAX_WORKERS);
+}
+
+/** A port someone else holds is a setup problem with a one-line fix, not a stack trace. */
+function exitIfPortTaken(error: unknown, env: AppEnv): never {
+  if ((error as NodeJS.ErrnoException)?.code === "EADDRINUSE") {
+    console.error(`Port ${env.PORT} is already in use: stop the other server or set PORT to a free port.`);
+    process.exit(1);
+  }
+  throw error;
 }
 
 /** Listens first, so links in alerts and digests (publicBaseUrl) name the port actually bound (PORT=0 picks
@@ -63,7 +81,7 @@ function announce(env: AppEnv, demo: Awaited<ReturnType<typeof prepare>>["demo"]
 }
 
 async function singleProcess(env: AppEnv) {
-  const { server, setApp } = await listen(env);
+  const { server, setApp } = await listen(env).catch((error: unknown) => exitIfPortTaken(error, env));
   const { deps, demo } = await prepare(env);
   setApp(createApp(deps));
   announce(env, demo);
@@ -82,20 +100,40 @@ async function singleProcess(env: AppEnv) {
 async function primary(env: AppEnv, count: number) {
   let ready = false;
   let stopping = false;
+  let failedStarts = 0;
+  const waiting = new Set<Worker>();
+  const servingWorkers = new Set<Worker>();
   const fork = (): Worker => {
     const worker = cluster.fork();
-    worker.once("online", () => {
-      if (ready) worker.send(READY);
+    // The worker says hello once its listener is attached (a message sent before that is lost), then gets
+    // READY now or as soon as the database is prepared.
+    worker.on("message", (message: unknown) => {
+      if (message === HELLO) {
+        if (ready) worker.send(READY);
+        else waiting.add(worker);
+      } else if (message === SERVING) {
+        failedStarts = 0;
+        servingWorkers.add(worker);
+      }
     });
     return worker;
   };
-  // A worker that dies unexpectedly is replaced; a pause keeps a crash at start from spinning.
-  cluster.on("exit", (_worker, code, signal) => {
+  // A worker that dies unexpectedly is replaced after a pause; one that keeps dying before it serves (a broken
+  // configuration, a port someone else holds) stops the server with its reason instead of looping.
+  cluster.on("exit", (worker, code, signal) => {
+    waiting.delete(worker);
+    const wasServing = servingWorkers.delete(worker);
     if (stopping) return;
+    if (!wasServing && ++failedStarts >= MAX_FAILED_STARTS) {
+      console.error(
+        `web workers failed to start ${failedStarts} times in a row (last: ${signal ?? code}); stopping`,
+      );
+      process.exit(1);
+    }
     console.error(`web worker exited (${signal ?? code}); starting another`);
     setTimeout(() => {
       if (!stopping) fork();
-    }, 1000).unref();
+    }, 1000);
   });
   const first = once(cluster, "listening") as Promise<[Worker, AddressInfo]>;
   const workers = Array.from({ length: count }, fork);
@@ -106,6 +144,7 @@ async function primary(env: AppEnv, count: number) {
   const serving = workers.map(
     (worker) =>
       new Promise<void>((resolve) => {
+        if (servingWorkers.has(worker)) return resolve();
         const onMessage = (message: unknown) => {
           if (message !== SERVING) return;
           worker.off("message", onMessage);
@@ -115,7 +154,8 @@ async function primary(env: AppEnv, count: number) {
         worker.once("exit", () => resolve());
       }),
   );
-  for (const worker of workers) if (worker.isConnected()) worker.send(READY);
+  for (const worker of waiting) if (worker.isConnected()) worker.send(READY);
+  waiting.clear();
   await Promise.all(serving);
   announce(env, demo);
   const scheduler = env.RAPPORT_SCHEDULER ? startScheduler(deps) : null;
@@ -137,8 +177,7 @@ async function primary(env: AppEnv, count: number) {
 }
 
 async function worker(env: AppEnv) {
-  const listening = listen(env);
-  // READY may come before this worker listens: the primary sends it once the database is migrated.
+  const listening = listen(env).catch((error: unknown) => exitIfPortTaken(error, env));
   let started = false;
   let close = () => {};
   process.on("message", async (message) => {
@@ -151,6 +190,7 @@ async function worker(env: AppEnv) {
     close = () => deps.database.close();
     process.send?.(SERVING);
   });
+  process.send?.(HELLO);
   const { server } = await listening;
   const shutdown = () => {
     server.close();
