@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkTransition, isClosed, STATUS_TRANSITIONS } from "./status.js";
+import { checkTransition, closesUnanswered, isClosed, STATUS_TRANSITIONS } from "./status.js";
 import { MENTION_STATUSES } from "./taxonomy.js";
 
 describe("checkTransition", () => {
@@ -49,5 +49,19 @@ describe("checkTransition", () => {
       for (const target of STATUS_TRANSITIONS[status]) expect(MENTION_STATUSES).toContain(target);
     }
     expect(MENTION_STATUSES.filter(isClosed)).toEqual(["posted", "resolved", "dismissed"]);
+  });
+});
+
+describe("closesUnanswered", () => {
+  it("is dismissing from anywhere, or resolving from anywhere but posted", () => {
+    expect(closesUnanswered("new", "dismissed")).toBe(true);
+    expect(closesUnanswered("awaiting_approval", "dismissed")).toBe(true);
+    expect(closesUnanswered("triaged", "resolved")).toBe(true);
+    expect(closesUnanswered("escalated", "resolved")).toBe(true);
+    expect(closesUnanswered("posted", "resolved")).toBe(false);
+    expect(closesUnanswered("dismissed", "dismissed")).toBe(false);
+    for (const to of ["triaged", "escalated", "drafting", "posted"] as const) {
+      expect(closesUnanswered("new", to), to).toBe(false);
+    }
   });
 });

@@ -37,4 +37,12 @@ export function isClosed(status: MentionStatus): boolean {
   return status === "posted" || status === "resolved" || status === "dismissed";
 }
 
+/**
+ * Takes a mention out of the queue with no public reply behind it: dismissing it, or resolving it from anywhere
+ * but posted. For a post that needs a person (self-harm, attorney, dispute…) that takes a confirmation.
+ */
+export function closesUnanswered(from: MentionStatus, to: MentionStatus): boolean {
+  return from !== to && (to === "dismissed" || (to === "resolved" && from !== "posted"));
+}
+
 const words = (status: string) => status.replace(/_/g, " ");

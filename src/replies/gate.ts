@@ -65,5 +65,5 @@ export function dismissWarning(flags: readonly (Flag | string)[]): string | null
   const reasons = humanOnlyReasons(flags);
   if (reasons.length === 0) return null;
   const named = reasons.map((r) => r.flag.replace(/_/g, "-")).join(", ");
-  return `This post is flagged ${named} and needs a person: ${reasons[0]!.why} Dismissing it removes it from the queue.`;
+  return `This post is flagged ${named} and needs a person: ${reasons[0]!.why} Dismissing or resolving it without a reply removes it from the queue.`;
 }

@@ -96,7 +96,7 @@ describe("guards in Chromium", () => {
     await settle(page);
     expect(dialogs).toHaveLength(1);
     expect(dialogs[0]).toContain("This post is flagged self-harm and needs a person");
-    expect(dialogs[0]).toContain("Dismissing it removes it from the queue");
+    expect(dialogs[0]).toContain("Dismissing or resolving it without a reply removes it from the queue");
     expect(statusRequests).toEqual([]);
     expect(await statuses([selfHarm])).toEqual({ [selfHarm]: "new" });
 
@@ -185,12 +185,17 @@ describe("guards in Chromium", () => {
     await expect(page.locator('[data-testid="human-only"]').textContent()).resolves.toContain(
       "The person disputes the debt",
     );
-    const dismiss = page.locator('form:has(input[name="confirmHumanOnly"]) button[type="submit"]');
+    // Resolving it unanswered asks the same way as dismissing it.
+    await expect(
+      page.locator('form:has(input[name="status"][value="resolved"]) input[name="confirmHumanOnly"]').count(),
+    ).resolves.toBe(1);
+    const dismissForm = page.locator('form:has(input[name="status"][value="dismissed"])');
+    const dismiss = dismissForm.locator('button[type="submit"]');
     await dismiss.click();
     await settle(page);
     expect(new URL(page.url()).pathname).toBe(`/mentions/${dispute}`);
     expect(await statuses([dispute])).toEqual({ [dispute]: "new" });
-    await page.check('input[name="confirmHumanOnly"]');
+    await dismissForm.locator('input[name="confirmHumanOnly"]').check();
     await Promise.all([page.waitForLoadState("load"), dismiss.click()]);
     await page.locator('.mention-detail[data-status="dismissed"]').waitFor();
     expect(await statuses([dispute])).toEqual({ [dispute]: "dismissed" });

@@ -67,7 +67,7 @@ describe("dismissing a mention that needs a person", () => {
       mentions: [{ id, warning: expect.stringContaining("flagged self-harm and needs a person") }],
     });
     expect(error.message).toContain(`Mention ${id}: This post is flagged self-harm and needs a person`);
-    expect(error.message).toContain("Dismissing it removes it from the queue");
+    expect(error.message).toContain("Dismissing or resolving it without a reply removes it from the queue");
     expect(error.message).toContain('"confirmHumanOnly": true');
     expect(await statuses([id])).toEqual(["new"]);
 
@@ -86,6 +86,28 @@ describe("dismissing a mention that needs a person", () => {
       { status: "dismissed", confirmedHumanOnly: ["self_harm"] },
     ]);
     expect(entries[1]!.after).toEqual({ status: "dismissed", confirmedHumanOnly: ["self_harm"] });
+  });
+
+  it("resolving such a mention with no posted reply needs the same confirmation; resolving after a reply does not", async () => {
+    const id = await selfHarm();
+    const refused = await post("/api/mentions/status", { ids: [id], status: "resolved" });
+    expect(refused.status).toBe(409);
+    const { error } = (await refused.json()) as { error: { message: string } };
+    expect(error.message).toContain("To resolve anyway, confirm it");
+    expect(await statuses([id])).toEqual(["new"]);
+
+    const answered = await selfHarm();
+    await ctx.deps.db.update(mentions).set({ status: "posted" }).where(eq(mentions.id, answered));
+    expect((await post("/api/mentions/status", { ids: [answered], status: "resolved" })).status).toBe(200);
+    expect(await statuses([answered])).toEqual(["resolved"]);
+
+    const ok = await post("/api/mentions/status", { ids: [id], status: "resolved", confirmHumanOnly: true });
+    expect(ok.status).toBe(200);
+    const [entry] = await ctx.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "mention.status"), eq(auditLog.entityId, String(id))));
+    expect(entry!.after).toEqual({ status: "resolved", confirmedHumanOnly: ["self_harm"] });
   });
 
   it("a bulk request with one such mention changes nothing, even through a near-duplicate", async () => {

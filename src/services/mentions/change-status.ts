@@ -3,7 +3,7 @@ import { inArray } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
 import { mentions } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
-import { checkTransition, isClosed } from "../../domain/status.js";
+import { checkTransition, closesUnanswered, isClosed } from "../../domain/status.js";
 import type { MentionStatus } from "../../domain/taxonomy.js";
 import { conflict, forbidden, notFound } from "../../errors.js";
 import { dismissWarning, humanOnlyReasons, needsManager } from "../../replies/gate.js";
@@ -32,13 +32,15 @@ export async function changeStatus(
   return deps.db.transaction(async (tx) => {
     const targets = await expandGroups(tx, actor, input.ids);
     if (targets.length === 0) throw notFound("Mention");
-    const needPerson = targets.filter((t) => t.status !== input.status && needsManager(t.flags));
-    if (input.status === "dismissed" && needPerson.length > 0 && !input.confirmHumanOnly) {
+    const needPerson = targets.filter(
+      (t) => closesUnanswered(t.status as MentionStatus, input.status) && needsManager(t.flags),
+    );
+    if (needPerson.length > 0 && !input.confirmHumanOnly) {
       // Refused as a whole: a bulk dismissal must not quietly drop the one post that needs someone.
       const warnings = needPerson.map((t) => ({ id: t.id, warning: dismissWarning(t.flags) }));
       throw conflict(
         `${warnings.map((w) => `Mention ${w.id}: ${w.warning}`).join(" ")} ` +
-          'To dismiss anyway, confirm it: send "confirmHumanOnly": true (the dashboard asks you first).',
+          `To ${input.status === "resolved" ? "resolve" : "dismiss"} anyway, confirm it: send "confirmHumanOnly": true (the dashboard asks you first).`,
         { confirm: "confirmHumanOnly", mentions: warnings },
       );
     }
@@ -80,7 +82,8 @@ export async function changeStatus(
         after: {
           status: input.status,
           // The record that someone read why the post needed a person and still took it out of the queue.
-          ...(input.status === "dismissed" && needsManager(byId.get(id)!.flags)
+          ...(closesUnanswered(byId.get(id)!.status as MentionStatus, input.status) &&
+          needsManager(byId.get(id)!.flags)
             ? { confirmedHumanOnly: humanOnlyReasons(byId.get(id)!.flags).map((r) => r.flag) }
             : {}),
         },
@@ -92,15 +95,19 @@ export async function changeStatus(
   });
 }
 
-/** The mentions (with their near-duplicates) among `ids` that need a person, with what to read before dismissing. */
+/**
+ * The mentions (with their near-duplicates) among `ids` that need a person and that becoming `to` would take out
+ * of the queue unanswered, with what to read first.
+ */
 export async function mentionsNeedingPerson(
   deps: Deps,
   actor: AuthUser,
   ids: number[],
+  to: MentionStatus = "dismissed",
 ): Promise<{ id: number; warning: string }[]> {
   const targets = await expandGroups(deps.db, actor, ids);
   return targets.flatMap((t) => {
-    const warning = t.status === "dismissed" ? null : dismissWarning(t.flags);
+    const warning = closesUnanswered(t.status as MentionStatus, to) ? dismissWarning(t.flags) : null;
     return warning ? [{ id: t.id, warning }] : [];
   });
 }

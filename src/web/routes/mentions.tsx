@@ -91,14 +91,16 @@ export function feedRoutes(deps: Deps) {
         const status = z.enum(MENTION_STATUSES).safeParse(value);
         if (!status.success) throw badRequest(`Unknown status "${value}"`);
         const confirmHumanOnly = body.confirmHumanOnly === "1";
-        if (status.data === "dismissed" && !confirmHumanOnly) {
-          const needPerson = await mentionsNeedingPerson(deps, user, ids);
+        const closing = status.data === "dismissed" || status.data === "resolved" ? status.data : null;
+        if (closing && !confirmHumanOnly) {
+          const needPerson = await mentionsNeedingPerson(deps, user, ids, closing);
           if (needPerson.length > 0)
             return c.html(
               <ConfirmDismissPage
                 user={user}
                 csrfToken={c.get("auth")?.csrfToken ?? null}
                 ids={ids}
+                status={closing}
                 back={safeNextPath(form.data.back ?? "/feed")}
                 needPerson={needPerson}
               />,

@@ -111,8 +111,9 @@ export const appJs = `
     var needsConfirm = function (error) {
       return error.status === 409 && error.details && error.details.confirm === "confirmHumanOnly";
     };
-    api("POST", "/api/mentions/status", body, status === "dismissed").then(done).catch(function (error) {
-      if (status !== "dismissed") return;
+    var closing = status === "dismissed" || status === "resolved";
+    api("POST", "/api/mentions/status", body, closing).then(done).catch(function (error) {
+      if (!closing) return;
       // A near-duplicate grouped under this row needs a person: the server says which and why; ask, then retry.
       if (error.status === undefined) return; // signed out or offline: nothing to say here
       if (!needsConfirm(error) || body.confirmHumanOnly) { toast(error.message); return; }
@@ -188,14 +189,18 @@ export const appJs = `
     var form = event.target;
     if (!form || form.id !== "bulk") return;
     var action = form.querySelector('select[name="action"]');
-    if (!action || action.value !== "status:dismissed") return;
+    // Dismissing, or resolving what has no posted reply, takes a post that needs a person out of the queue.
+    var to = action ? action.value : "";
+    if (to !== "status:dismissed" && to !== "status:resolved") return;
     var flagged = items().filter(function (li) {
       var box = li.querySelector('input[type="checkbox"]');
-      return box && box.checked && li.getAttribute("data-human-only");
+      var answered = to === "status:resolved" && li.getAttribute("data-status") === "posted";
+      return box && box.checked && li.getAttribute("data-human-only") && !answered;
     });
     if (flagged.length === 0) return;
     var lines = flagged.map(function (li) { return "Mention " + li.getAttribute("data-id") + ": " + li.getAttribute("data-human-only"); });
-    if (!confirm(lines.join("\\n") + "\\n\\nDismiss " + (flagged.length === 1 ? "it" : "them") + " anyway?")) {
+    var verb = to === "status:resolved" ? "Resolve " : "Dismiss ";
+    if (!confirm(lines.join("\\n") + "\\n\\n" + verb + (flagged.length === 1 ? "it" : "them") + " anyway?")) {
       event.preventDefault();
       return;
     }

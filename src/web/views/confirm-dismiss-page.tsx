@@ -7,12 +7,20 @@ export function ConfirmDismissPage(props: {
   user: AuthUser;
   csrfToken: string | null;
   ids: number[];
+  /** What the selection was going to become: dismissed, or resolved with no public reply. */
+  status: "dismissed" | "resolved";
   back: string;
   needPerson: { id: number; warning: string }[];
 }) {
+  const verb = props.status === "resolved" ? "Resolve" : "Dismiss";
   return (
-    <Layout title="Confirm dismissal" user={props.user} csrfToken={props.csrfToken} active="feed">
-      <h1>Confirm dismissal</h1>
+    <Layout
+      title={`Confirm: ${verb.toLowerCase()}`}
+      user={props.user}
+      csrfToken={props.csrfToken}
+      active="feed"
+    >
+      <h1>{`Confirm: ${verb.toLowerCase()} without a reply`}</h1>
       <section class="panel human-only-guard" data-testid="confirm-dismiss">
         <ul>
           {props.needPerson.map((m) => (
@@ -23,16 +31,16 @@ export function ConfirmDismissPage(props: {
         </ul>
         <form method="post" action="/mentions/bulk" class="stack">
           <CsrfField token={props.csrfToken} />
-          <input type="hidden" name="action" value="status:dismissed" />
+          <input type="hidden" name="action" value={`status:${props.status}`} />
           <input type="hidden" name="back" value={props.back} />
           {props.ids.map((id) => (
             <input type="hidden" name="ids" value={String(id)} />
           ))}
           <label class="check">
-            <input type="checkbox" name="confirmHumanOnly" value="1" required /> I have read why, and dismiss
-            anyway
+            <input type="checkbox" name="confirmHumanOnly" value="1" required />{" "}
+            {`I have read why, and ${verb.toLowerCase()} anyway`}
           </label>
-          <button type="submit">Dismiss</button> <a href={props.back}>Cancel</a>
+          <button type="submit">{verb}</button> <a href={props.back}>Cancel</a>
         </form>
       </section>
     </Layout>

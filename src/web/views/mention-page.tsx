@@ -1,7 +1,7 @@
 import { can } from "../../auth/roles.js";
 import type { AuthUser } from "../../auth/types.js";
 import { isOverdue } from "../../domain/sla.js";
-import { STATUS_TRANSITIONS } from "../../domain/status.js";
+import { closesUnanswered, STATUS_TRANSITIONS } from "../../domain/status.js";
 import { CATEGORIES, FLAGS, SEVERITIES } from "../../domain/taxonomy.js";
 import { dismissWarning, humanOnlyReasons } from "../../replies/gate.js";
 import type { MentionDetail } from "../../services/mentions/get-mention.js";
@@ -127,11 +127,11 @@ export function MentionPage({
                   <form method="post" action={`/mentions/${m.id}/status`} class="inline">
                     <CsrfField token={csrfToken} />
                     <input type="hidden" name="status" value={s} />
-                    {s === "dismissed" && needsPerson ? (
+                    {needsPerson && closesUnanswered(m.status, s) ? (
                       // The confirm step: the browser will not submit until the person ticks that they read why.
                       <label class="check confirm-human-only" title={needsPerson}>
                         <input type="checkbox" name="confirmHumanOnly" value="1" required />{" "}
-                        {`${needsPerson} I confirm the dismissal.`}
+                        {`${needsPerson} I confirm ${s === "dismissed" ? "the dismissal" : "resolving it without a reply"}.`}
                       </label>
                     ) : null}
                     <button type="submit" name="go" value={s}>
@@ -143,8 +143,8 @@ export function MentionPage({
                 <CsrfField token={csrfToken} />
                 <select name="status" aria-label="status">
                   {STATUS_TRANSITIONS[m.status]
-                    // Dismissing a mention that needs a person goes through the confirm step above.
-                    .filter((s) => !(s === "dismissed" && needsPerson))
+                    // Closing a mention that needs a person, unanswered, goes through the confirm step above.
+                    .filter((s) => !(needsPerson && closesUnanswered(m.status, s)))
                     .map((s) => (
                       <option value={s}>{words(s)}</option>
                     ))}
