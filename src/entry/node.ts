@@ -18,6 +18,7 @@ import { type AppEnv, EnvError, loadEnv } from "../env.js";
 import { startScheduler } from "../jobs/scheduler.js";
 import { buildRuntime } from "../runtime.js";
 import { publicBaseUrl } from "../services/alerts/links.js";
+import { sealStoredCredentials } from "../services/sources/seal-stored-credentials.js";
 import { ensureWorkspace } from "../services/workspace/ensure-workspace.js";
 import { createApp } from "../web/app.js";
 
@@ -72,6 +73,9 @@ async function prepare(env: AppEnv) {
   const deps = await buildRuntime(await buildDeps(env));
   const demo = env.RAPPORT_DEMO ? await startDemo(deps) : null;
   if (!env.RAPPORT_DEMO) await ensureWorkspace(deps);
+  // An upgrade by restart seals credentials stored before sealing existed, as `rapport migrate` does.
+  const sealed = await sealStoredCredentials(deps);
+  if (sealed > 0) deps.log.info("sealed stored source credentials", { sources: sealed });
   return { deps, demo };
 }
 

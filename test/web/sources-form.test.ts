@@ -173,6 +173,14 @@ describe("adding sources from the dashboard", () => {
     expect(secretTest).not.toContain("short-secret-value");
     expect(feed.requests).toHaveLength(2);
     expect(await storedNames()).toEqual(["news-feed", "reviews"]);
+    // Each test that reached out is on record with the address it was sent to; a config with field errors is
+    // never sent, and no credential is ever recorded.
+    const tests = await ctx.deps.db.select().from(auditLog).where(eq(auditLog.action, "source.test_config"));
+    expect(tests.map((t) => t.after)).toEqual([
+      { type: "rss", urls: [{ field: "url", url: `${feed.url}/feed.xml` }], ok: true },
+      { type: "rss", urls: [{ field: "url", url: `${feed.url}/feed.xml` }], ok: true },
+    ]);
+    expect(JSON.stringify(tests)).not.toContain("short-secret-value");
   });
 
   it("the API adds and tests with the same per-field errors", async () => {

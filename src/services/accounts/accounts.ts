@@ -330,7 +330,12 @@ export async function linksForMention(deps: Deps, viewer: AuthUser, mentionId: n
   const accountRows = await deps.db
     .select()
     .from(accounts)
-    .where(inArray(accounts.id, [...new Set(entries.map((e) => e.accountId))]));
+    .where(
+      and(
+        eq(accounts.workspaceId, viewer.workspaceId),
+        inArray(accounts.id, [...new Set(entries.map((e) => e.accountId))]),
+      ),
+    );
   const accountById = new Map(accountRows.map((a) => [a.id, a]));
   const deciderIds = [...new Set(entries.flatMap((e) => (e.decidedBy ? [e.decidedBy] : [])))];
   const deciders = new Map<number, string>();

@@ -2,7 +2,7 @@
 // derived from RAPPORT_SECRET, bound to the field's name. A copy of the database or a backup then carries no
 // live API credentials, and one sealed value cannot be moved into another field. WebCrypto, so the same code
 // runs on Node and on Workers. Values stored before sealing existed still open (plain text passes through);
-// `rapport migrate` seals them.
+// `npm start` and `rapport migrate` seal them.
 import { ConnectorError } from "../../../connectors/errors.js";
 
 const SEALED_PREFIX = "sealed:v1:";

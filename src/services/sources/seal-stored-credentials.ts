@@ -1,5 +1,5 @@
-// `rapport migrate`: seals credentials stored before sealing existed (or written straight into the table), so
-// no source keeps a live token in plain text. Idempotent: sealed values are left as they are.
+// `rapport migrate` and `npm start`: seal credentials stored before sealing existed (or written straight into
+// the table), so no source keeps a live token in plain text. Idempotent: sealed values are left as they are.
 import { eq } from "drizzle-orm";
 import { sources } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";

@@ -1,6 +1,7 @@
 // Accounts: the push API for the collections system, link suggestions and decisions, rights events as JSON and
 // CSV. Everything here is for admins and managers only (the link from a post to an account is NPI). Showing
-// suggestions is read-only; every decision is stored and audited by the services.
+// suggestions stores nothing but the audit entry every view of a link gets (GLBA, DESIGN.md); every decision is
+// stored and audited by the services.
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { Deps } from "../../deps.js";
@@ -63,7 +64,7 @@ export const accountsApiDocs: ApiOperation[] = [
     method: "get",
     path: "/api/mentions/:id/links",
     summary:
-      "Account links of a mention: decided links, and current suggestions with score and evidence (id null until decided); read-only",
+      "Account links of a mention: decided links, and current suggestions with score and evidence (id null until decided); stores nothing, and the view is audited",
     roles,
   },
   {

@@ -66,6 +66,27 @@ async function addAndAudit(deps: Deps, user: AuthUser, input: z.infer<typeof add
   return row;
 }
 
+/**
+ * A connection test sends a request from this server to whatever the config names, so who tested which address
+ * is on record like an added source (never a credential: only the type and the URLs).
+ */
+async function testConfigAndAudit(deps: Deps, user: AuthUser, type: string, config: Record<string, unknown>) {
+  const urls = Object.entries(config)
+    .filter(
+      ([name, value]) => !isSecretField(name) && typeof value === "string" && /^https?:\/\//i.test(value),
+    )
+    .map(([name, value]) => ({ field: name, url: value }));
+  const result = await testConfig(deps, type, config);
+  await recordAudit(deps.db, {
+    actor: { id: user.id, email: user.email },
+    action: "source.test_config",
+    entityType: "source",
+    entityId: null,
+    after: { type, urls, ok: result.ok },
+  });
+  return result;
+}
+
 async function pollNow(deps: Deps, user: AuthUser, id: number) {
   const [source] = await deps.db
     .select()
@@ -198,7 +219,7 @@ export function sourcesRoutes(deps: Deps) {
         const result =
           Object.keys(errors).length > 0
             ? { ok: false, message: "Fix the fields marked below before testing." }
-            : await testConfig(deps, type, form.config);
+            : await testConfigAndAudit(deps, c.get("user"), type, form.config);
         if (wantsJson(c)) return c.json({ ...result, fieldErrors: errors });
         return page(c, {
           type,
@@ -262,7 +283,7 @@ export function sourcesRoutes(deps: Deps) {
               message: "Fix the fields in fieldErrors before testing.",
               fieldErrors,
             });
-          return c.json({ ...(await testConfig(deps, type, config)), fieldErrors });
+          return c.json({ ...(await testConfigAndAudit(deps, c.get("user"), type, config)), fieldErrors });
         },
       )
       .post(
