@@ -196,10 +196,17 @@ async function worker(env: AppEnv) {
   });
   process.send?.(HELLO);
   const { server } = await listening;
+  let stopping = false;
   const shutdown = () => {
-    server.close();
-    close();
-    process.exit(0);
+    if (stopping) return; // SIGTERM and the primary's disconnect can both arrive
+    stopping = true;
+    // Requests in flight finish first (for up to five seconds), then the database closes.
+    const exit = () => {
+      close();
+      process.exit(0);
+    };
+    server.close(exit);
+    setTimeout(exit, 5000).unref();
   };
   // Ctrl-C reaches every process of the group; the primary going away (killed, crashed) ends its workers too.
   process.once("SIGINT", shutdown);
