@@ -34,6 +34,14 @@ function show(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
+/** The one-click decisions on the mention page, as verbs (the keys in brackets). */
+const ACTION_LABELS = {
+  triaged: "Mark triaged",
+  dismissed: "Dismiss (d)",
+  escalated: "Escalate (e)",
+  resolved: "Resolve",
+} as const;
+
 export function MentionPage({
   user,
   csrfToken,
@@ -135,7 +143,7 @@ export function MentionPage({
                       </label>
                     ) : null}
                     <button type="submit" name="go" value={s}>
-                      {s === "dismissed" ? "Dismiss (d)" : s === "escalated" ? "Escalate (e)" : words(s)}
+                      {ACTION_LABELS[s]}
                     </button>{" "}
                   </form>
                 ))}
@@ -187,7 +195,14 @@ export function MentionPage({
                 {m.flags.map((f) => (
                   <span class="flag">{words(f)}</span>
                 ))}{" "}
-                <span class="muted">{`by ${m.classifiedBy ?? "?"}${m.confidence !== null ? `, confidence ${m.confidence.toFixed(2)}` : ""}`}</span>
+                <span class="muted">
+                  {[
+                    m.classifiedBy ? `by ${m.classifiedBy}` : null,
+                    m.confidence !== null ? `confidence ${m.confidence.toFixed(2)}` : null,
+                  ]
+                    .filter(Boolean)
+                    .join(", ")}
+                </span>
               </p>
             ) : (
               <p class="muted">Not classified yet.</p>
