@@ -2,16 +2,22 @@ import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import type { z } from "zod";
 
+/** A row that passed the schema but not a check the schema cannot express; the text follows "line N: ". */
+export interface RowError {
+  error: string;
+}
+
 /**
- * Reads JSONL input for the CLI contracts: every line validated with `schema`; a bad line becomes an error
- * naming its line number and the shape expected, so the caller can refuse the input as a whole.
+ * Reads JSONL input for the CLI contracts: every line validated with `schema`, then `convert`ed; a bad line
+ * becomes an error naming its line number and the shape expected, so the caller can refuse the input as a whole.
  */
-export async function readJsonl<T>(
+export async function readJsonl<T, U = T>(
   stream: Readable,
   schema: z.ZodType<T>,
   shape: string,
-): Promise<{ rows: T[]; errors: string[] }> {
-  const rows: T[] = [];
+  convert: (row: T) => U | RowError = (row) => row as unknown as U,
+): Promise<{ rows: U[]; errors: string[] }> {
+  const rows: U[] = [];
   const errors: string[] = [];
   let lineNumber = 0;
   for await (const line of createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY })) {
@@ -30,7 +36,12 @@ export async function readJsonl<T>(
       errors.push(`line ${lineNumber}: expected ${shape} (${what})`);
       continue;
     }
-    rows.push(parsed.data);
+    const row = convert(parsed.data);
+    if (typeof row === "object" && row !== null && "error" in row) {
+      errors.push(`line ${lineNumber}: ${(row as RowError).error}`);
+      continue;
+    }
+    rows.push(row as U);
   }
   return { rows, errors };
 }

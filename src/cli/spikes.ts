@@ -1,7 +1,6 @@
 // `rapport spikes --input <file>`: JSONL hourly counts {"key","ts","count"} in, one JSONL line per detected spike
 // {"key","ts","count","expected","score"} out, each hour judged only on the hours before it. No database.
 import { createReadStream, existsSync } from "node:fs";
-import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { z } from "zod";
 import {
@@ -11,6 +10,7 @@ import {
   type Sensitivity,
 } from "../domain/spikes/detect.js";
 import { parseCliArgs } from "./args.js";
+import { type RowError, readJsonl } from "./jsonl.js";
 import { type Command, UsageError } from "./types.js";
 
 // An ISO-8601 hour: date, hour, optional minutes/seconds (which must be zero), optional zone (UTC if absent).
@@ -33,36 +33,13 @@ const countLine = z.object({
   count: z.number().int().nonnegative(),
 });
 
-async function readCounts(stream: Readable): Promise<{ rows: HourlyCount[]; errors: string[] }> {
-  const rows: HourlyCount[] = [];
-  const errors: string[] = [];
-  let lineNumber = 0;
-  for await (const line of createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY })) {
-    lineNumber++;
-    if (line.trim() === "") continue;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(line);
-    } catch {
-      errors.push(`line ${lineNumber}: not valid JSON`);
-      continue;
-    }
-    const parsed = countLine.safeParse(raw);
-    if (!parsed.success) {
-      const what = parsed.error.issues.map((i) => `${i.path.join(".") || "value"}: ${i.message}`).join("; ");
-      errors.push(`line ${lineNumber}: expected {"key","ts","count"} (${what})`);
-      continue;
-    }
-    const hour = parseIsoHour(parsed.data.ts);
-    if (!hour) {
-      errors.push(
-        `line ${lineNumber}: ts must be an ISO-8601 hour such as 2026-11-02T13:00:00Z (got "${parsed.data.ts}")`,
-      );
-      continue;
-    }
-    rows.push({ key: parsed.data.key, ts: hour, count: parsed.data.count });
-  }
-  return { rows, errors };
+function readCounts(stream: Readable): Promise<{ rows: HourlyCount[]; errors: string[] }> {
+  return readJsonl(stream, countLine, '{"key","ts","count"}', (line): HourlyCount | RowError => {
+    const hour = parseIsoHour(line.ts);
+    if (!hour)
+      return { error: `ts must be an ISO-8601 hour such as 2026-11-02T13:00:00Z (got "${line.ts}")` };
+    return { key: line.key, ts: hour, count: line.count };
+  });
 }
 
 const SENSITIVITIES = Object.keys(SENSITIVITY_THRESHOLDS) as Sensitivity[];
