@@ -6,7 +6,7 @@ import type { MentionListItem } from "../../services/mentions/list-mentions.js";
 import { FilterBar, type FilterValues } from "./filter-bar.js";
 import { shortcutsFor } from "./keys.js";
 import { CsrfField, Layout } from "./layout.js";
-import { MentionRow } from "./mention-row.js";
+import { mentionRow } from "./mention-row.js";
 
 export interface FeedPageProps {
   user: AuthUser;
@@ -80,9 +80,7 @@ export function FeedPage(props: FeedPageProps) {
       {canTriage ? <BulkBar csrfToken={props.csrfToken} back={props.back} user={props.user} /> : null}
       {props.items.length === 0 ? <p class="muted">No mentions match.</p> : null}
       <ol class="mentions" data-keyboard="true">
-        {props.items.map((item) => (
-          <MentionRow item={item} now={props.now} selectable={canTriage} />
-        ))}
+        {props.items.map((item) => mentionRow(item, props.now, canTriage))}
       </ol>
       {props.nextUrl ? (
         <p class="pager">

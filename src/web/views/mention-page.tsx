@@ -7,7 +7,7 @@ import { dismissWarning, humanOnlyReasons } from "../../replies/gate.js";
 import type { MentionDetail } from "../../services/mentions/get-mention.js";
 import type { MentionListItem } from "../../services/mentions/list-mentions.js";
 import { CsrfField, Layout } from "./layout.js";
-import { formatTime, HumanOnlyBadge, safeHref, statusLabel } from "./mention-row.js";
+import { formatTime, humanOnlyBadge, safeHref, statusLabel } from "./mention-row.js";
 
 const words = (code: string) => code.replace(/_/g, " ");
 
@@ -84,7 +84,7 @@ export function MentionPage({
                 {m.author.handle ? `@${m.author.handle.replace(/^@/, "")}` : (m.author.name ?? "unknown")}
               </span>
               <time datetime={m.createdAt}>{formatTime(m.createdAt)}</time>
-              {needsPerson ? <HumanOnlyBadge warning={needsPerson} /> : null}
+              {needsPerson ? humanOnlyBadge(needsPerson) : null}
               <span class={`status status-${m.status}`}>{statusLabel(m.status)}</span>
               {m.assignee ? (
                 <span class="assignee">→ {m.assignee.email}</span>

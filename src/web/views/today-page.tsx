@@ -6,7 +6,7 @@ import { StackedBarChart } from "./chart.js";
 import { BulkBar } from "./feed-page.js";
 import { FilterBar, type FilterValues } from "./filter-bar.js";
 import { CsrfField, Layout } from "./layout.js";
-import { formatTime, MentionRow } from "./mention-row.js";
+import { formatTime, mentionRow } from "./mention-row.js";
 
 export function TodayPage(props: {
   user: AuthUser;
@@ -57,9 +57,7 @@ export function TodayPage(props: {
       {canTriage ? <BulkBar csrfToken={props.csrfToken} back={props.back} user={props.user} /> : null}
       {view.items.length === 0 ? <p class="muted">Nothing new. The full history is in the Feed.</p> : null}
       <ol class="mentions" data-keyboard="true">
-        {view.items.map((item) => (
-          <MentionRow item={item} now={props.now} selectable={canTriage} />
-        ))}
+        {view.items.map((item) => mentionRow(item, props.now, canTriage))}
       </ol>
       {view.total > view.items.length ? (
         <p class="muted" id="today-more">
