@@ -43,6 +43,9 @@ export interface D1Handle {
 
 export type Database = LibsqlDatabase | D1Handle;
 
+/** How long a statement waits for another process's write lock on an embedded file before failing. */
+export const BUSY_TIMEOUT_MS = 5000;
+
 export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../migrations");
 
 export function openDatabase(url: string, authToken?: string): LibsqlDatabase {
@@ -50,7 +53,14 @@ export function openDatabase(url: string, authToken?: string): LibsqlDatabase {
     const path = url.slice("file:".length);
     if (path && path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
   }
-  const client = createClient({ url, ...(authToken ? { authToken } : {}) });
+  // The embedded client pools its connections and opens more while a transaction holds one, so a per-connection
+  // setting given by PRAGMA would reach only the first: the busy timeout goes in the config, which every
+  // connection gets. With it, a process waits for another's write lock instead of failing with SQLITE_BUSY.
+  const client = createClient({
+    url,
+    ...(authToken ? { authToken } : {}),
+    ...(url.startsWith("file:") ? { timeout: BUSY_TIMEOUT_MS } : {}),
+  });
   const db = drizzle(client, { schema, casing: "snake_case" }) as unknown as Db;
   return {
     kind: "libsql",
@@ -79,9 +89,8 @@ export function openDatabase(url: string, authToken?: string): LibsqlDatabase {
 /** Per-connection settings; `migrateDatabase` applies them, processes that do not migrate call this alone. */
 export async function configureConnection(database: LibsqlDatabase): Promise<void> {
   if (database.client.protocol === "file") {
-    // WAL lets the dashboard read while a poll writes; busy_timeout makes concurrent processes wait, not fail.
+    // WAL (kept in the file, so once is enough) lets the dashboard read while a poll writes.
     await database.client.execute("PRAGMA journal_mode = WAL");
-    await database.client.execute("PRAGMA busy_timeout = 5000");
   }
   await database.client.execute("PRAGMA foreign_keys = ON");
 }
