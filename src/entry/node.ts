@@ -12,6 +12,7 @@ import type { AddressInfo } from "node:net";
 import { availableParallelism } from "node:os";
 import { serve } from "@hono/node-server";
 import { configureConnection } from "../db/client.js";
+import { cacheCompiledStatements } from "../db/statement-cache.js";
 import { startDemo } from "../demo/start.js";
 import { buildDeps } from "../deps.js";
 import { type AppEnv, EnvError, loadEnv } from "../env.js";
@@ -225,6 +226,8 @@ async function main() {
     }
     throw error;
   }
+  // Node only (the Worker bundle must not load the native driver): every process keeps its compiled statements.
+  cacheCompiledStatements();
   if (cluster.isWorker) return worker(env);
   const count = webWorkers(env);
   return count > 1 ? primary(env, count) : singleProcess(env);

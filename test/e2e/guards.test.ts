@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { eq, inArray } from "drizzle-orm";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { mentions, sources } from "../../src/db/schema/index.js";
 import { startHttpServer, type TestServer } from "../helpers/http-server.js";
 import { insertMention, PASSWORD } from "../web/helpers.js";
@@ -43,6 +43,14 @@ async function settle(p: Page) {
   await p.evaluate(() => fetch("/healthz").then((r) => r.status));
 }
 
+/**
+ * Waits for the page's confirm dialog. It can come only after the server's 409 has arrived, which a round trip
+ * started after the key press does not wait for on a busy machine.
+ */
+async function dialogShown() {
+  await vi.waitFor(() => expect(dialogs).toHaveLength(1), { timeout: 10_000 });
+}
+
 beforeAll(async () => {
   server = await startServer();
   const xml = readFileSync("test/fixtures/rss/rss2.xml", "utf8");
@@ -64,10 +72,11 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
+  // Close the last test's page first: a dialog it still had coming must not land in this test's list.
+  await context?.close();
   dialogs.length = 0;
   statusRequests.length = 0;
   acceptDialogs = false;
-  await context?.close();
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
   page.on("dialog", (dialog) => {
@@ -93,8 +102,7 @@ describe("guards in Chromium", () => {
     await expect(row.locator(".human-only").textContent()).resolves.toBe("needs a person");
     await page.keyboard.press("j");
     await page.keyboard.press("d");
-    await settle(page);
-    expect(dialogs).toHaveLength(1);
+    await dialogShown();
     expect(dialogs[0]).toContain("This post is flagged self-harm and needs a person");
     expect(dialogs[0]).toContain("Dismissing or resolving it without a reply removes it from the queue");
     expect(statusRequests).toEqual([]);
@@ -131,8 +139,7 @@ describe("guards in Chromium", () => {
     await row.click();
     acceptDialogs = false;
     await page.keyboard.press("d");
-    await settle(page);
-    expect(dialogs).toHaveLength(1);
+    await dialogShown();
     expect(dialogs[0]).toContain("This post is flagged attorney and needs a person");
     expect(await statuses([head, duplicate])).toEqual({ [head]: "new", [duplicate]: "new" });
 
@@ -162,8 +169,7 @@ describe("guards in Chromium", () => {
       await page.check(`li.mention[data-id="${id}"] input[type="checkbox"]`);
     await page.selectOption('select[name="action"]', "status:dismissed");
     await page.click('form#bulk button[type="submit"]');
-    await settle(page);
-    expect(dialogs).toHaveLength(1);
+    await dialogShown();
     expect(dialogs[0]).toContain(`Mention ${attorney}: This post is flagged attorney and needs a person`);
     expect(await statuses([plain, attorney])).toEqual({ [plain]: "new", [attorney]: "new" });
 
