@@ -1,6 +1,9 @@
+import { eq, inArray, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { AuthUser } from "../../src/auth/types.js";
+import { mentions, sources, users, workspaces } from "../../src/db/schema/index.js";
 import { toFtsQuery } from "../../src/services/mentions/fts-query.js";
-import type { MentionListItem } from "../../src/services/mentions/list-mentions.js";
+import { type MentionListItem, selectListPage } from "../../src/services/mentions/list-mentions.js";
 import {
   authed,
   createWebTestContext,
@@ -230,5 +233,38 @@ describe("feed page", () => {
     expect(result.changed.sort()).toEqual([head, copy].sort());
     const all = await getJson("/api/mentions");
     expect(all.body.items.map((m) => m.status)).toEqual(["dismissed", "dismissed"]);
+  });
+});
+
+describe("selectListPage", () => {
+  it("keeps to the viewer's workspace and masks for their role, whatever the caller's condition says", async () => {
+    const [elsewhere] = await ctx.deps.db.insert(workspaces).values({ name: "Another agency" }).returning();
+    const [theirSource] = await ctx.deps.db
+      .insert(sources)
+      .values({ workspaceId: elsewhere!.id, name: "their-feed", type: "rss" })
+      .returning();
+    const theirs = await insertMention(ctx, { text: "not yours", sourceId: theirSource!.id, brandIds: [] });
+    const ours = await insertMention(ctx, {
+      text: "call me on 555-123-4567",
+      textMasked: "call me on [phone]",
+    });
+    const [row] = await ctx.deps.db.select().from(users).where(eq(users.id, ctx.users.viewer.id));
+    const viewer: AuthUser = {
+      id: row!.id,
+      workspaceId: row!.workspaceId,
+      email: row!.email,
+      name: row!.name ?? "",
+      role: "viewer",
+    };
+    const page = (ids: number[]) =>
+      selectListPage(ctx.deps, viewer, {
+        where: inArray(mentions.id, ids),
+        orderBy: sql`${mentions.id}`,
+        limit: 10,
+        countDuplicates: false,
+      });
+    expect(await page([theirs])).toEqual([]);
+    const [item] = await page([ours, theirs]);
+    expect(item).toMatchObject({ id: ours, text: "call me on [phone]", masked: true });
   });
 });

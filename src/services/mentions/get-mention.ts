@@ -4,7 +4,7 @@ import { and, asc, desc, eq, ne, sql } from "drizzle-orm";
 import { can } from "../../auth/roles.js";
 import type { AuthUser } from "../../auth/types.js";
 import { maskPii } from "../../classifier/pii.js";
-import { auditLog, classifications, mentions, notes, sources, users } from "../../db/schema/index.js";
+import { auditLog, classifications, mentions, notes, users } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { notFound } from "../../errors.js";
 import { canSeeAccounts } from "../accounts/access.js";
@@ -40,9 +40,8 @@ const RELATED_LIMIT = 20;
 export async function getMention(deps: Deps, viewer: AuthUser, id: number): Promise<MentionDetail> {
   const showPii = can(viewer.role, "viewPii");
   const showAccounts = canSeeAccounts(viewer.role);
-  const [item] = await selectListPage(deps, {
-    showPii,
-    where: and(eq(mentions.id, id), eq(sources.workspaceId, viewer.workspaceId)),
+  const [item] = await selectListPage(deps, viewer, {
+    where: eq(mentions.id, id),
     orderBy: sql`${mentions.id}`,
     limit: 1,
     countDuplicates: true,
@@ -60,9 +59,8 @@ export async function getMention(deps: Deps, viewer: AuthUser, id: number): Prom
     .where(eq(mentions.id, id));
 
   const related = (condition: ReturnType<typeof sql>) =>
-    selectListPage(deps, {
-      showPii,
-      where: and(condition, ne(mentions.id, id), eq(sources.workspaceId, viewer.workspaceId)),
+    selectListPage(deps, viewer, {
+      where: and(condition, ne(mentions.id, id)),
       orderBy: sql`${mentions.createdAt} DESC`,
       limit: RELATED_LIMIT,
       countDuplicates: false,

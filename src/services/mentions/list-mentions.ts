@@ -207,17 +207,24 @@ type PageRow = [
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-/** One page of list items: the mentions matching `where` (over mentions, sources and `assignees`), in order. */
+/**
+ * One page of list items for `viewer`: the mentions matching `where` (over mentions, sources and `assignees`), in
+ * order. Always limited to the viewer's workspace, and the text masked unless their role may see personal data,
+ * whatever `where` says: every list, page and related-mentions panel goes through here.
+ */
 export async function selectListPage(
   deps: Deps,
-  opts: { showPii: boolean; where: SQL | undefined; orderBy: SQL; limit: number; countDuplicates: boolean },
+  viewer: AuthUser,
+  opts: { where: SQL | undefined; orderBy: SQL; limit: number; countDuplicates: boolean },
 ): Promise<MentionListItem[]> {
-  const columns = PAGE_ROWS[opts.showPii ? "pii" : "masked"][opts.countDuplicates ? "counted" : "uncounted"];
+  const showPii = can(viewer.role, "viewPii");
+  const where = and(eq(sources.workspaceId, viewer.workspaceId), opts.where);
+  const columns = PAGE_ROWS[showPii ? "pii" : "masked"][opts.countDuplicates ? "counted" : "uncounted"];
   // The page's ids first, then its rows: when the order needs a sort (search by rowid, Today's ranking),
   // SQLite computes a row's columns before sorting, and the brand and duplicate subqueries would then run for
   // every candidate (thousands) instead of for the page.
   const rows = await deps.db.all<{ row: string }>(
-    sql`SELECT ${columns} AS row FROM (SELECT "mentions"."id" AS "page_id" FROM ${PAGE_FROM} WHERE ${opts.where ?? sql`1`} ORDER BY ${opts.orderBy} LIMIT ${opts.limit}) AS "page" CROSS JOIN ${PAGE_ROWS_FROM} WHERE "mentions"."id" = "page"."page_id" ORDER BY ${opts.orderBy}`,
+    sql`SELECT ${columns} AS row FROM (SELECT "mentions"."id" AS "page_id" FROM ${PAGE_FROM} WHERE ${where} ORDER BY ${opts.orderBy} LIMIT ${opts.limit}) AS "page" CROSS JOIN ${PAGE_ROWS_FROM} WHERE "mentions"."id" = "page"."page_id" ORDER BY ${opts.orderBy}`,
   );
   return rows.map(({ row }) => {
     const r = JSON.parse(row) as PageRow;
@@ -228,7 +235,7 @@ export async function selectListPage(
       author: { handle: r[4], name: r[5] },
       url: r[6],
       text: r[7],
-      masked: !opts.showPii,
+      masked: !showPii,
       createdAt: iso(r[8])!,
       status: r[9] as MentionStatus,
       assignee: r[10] ? { id: r[10], email: r[11] ?? "" } : null,
@@ -255,7 +262,6 @@ export async function listMentions(
   viewer: AuthUser,
   query: ListMentionsQuery,
 ): Promise<ListMentionsResult> {
-  const showPii = can(viewer.role, "viewPii");
   const limit = present(query.limit) ?? 50;
   const sort = present(query.sort) ?? "newest";
   const grouped = present(query.grouped) === "true";
@@ -281,8 +287,7 @@ export async function listMentions(
     }
     orderBy = sql`${mentions.createdAt} DESC, ${mentions.id} DESC`;
   }
-  const rows = await selectListPage(deps, {
-    showPii,
+  const rows = await selectListPage(deps, viewer, {
     where: and(...conds),
     orderBy,
     limit: limit + 1,

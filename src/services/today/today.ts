@@ -1,7 +1,6 @@
 // "Today": what is new since the person's last visit, most important first, with counts, the overdue tally
 // and 30-day daily series for the charts.
 import { and, asc, eq, gte, sql } from "drizzle-orm";
-import { can } from "../../auth/roles.js";
 import type { AuthUser } from "../../auth/types.js";
 import { mentions, sources, users } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
@@ -50,10 +49,8 @@ export async function todayView(
   }
   const conds = await filterConditions(deps, viewer, { ...filters, since: "" });
   const windowConds = [...conds, gte(mentions.createdAt, since)];
-  const showPii = can(viewer.role, "viewPii");
 
-  const items = await selectListPage(deps, {
-    showPii,
+  const items = await selectListPage(deps, viewer, {
     where: and(...windowConds, groupHeadCondition),
     orderBy: sql`coalesce(${mentions.relevant}, 0) DESC, CASE ${mentions.severity} WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END DESC, coalesce(${mentions.reach}, 0) DESC, ${mentions.createdAt} DESC, ${mentions.id} DESC`,
     limit: TODAY_LIMIT,
