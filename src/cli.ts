@@ -18,7 +18,7 @@ import type { CliContext, CliIo, Command } from "./cli/types.js";
 import { UsageError } from "./cli/types.js";
 import { usersCommand } from "./cli/users.js";
 import { buildDeps, type Deps } from "./deps.js";
-import { EnvError, loadEnv } from "./env.js";
+import { EnvError, loadEnv, requirePublicUrl } from "./env.js";
 import { buildRuntime } from "./runtime.js";
 
 export const commands: Command[] = [
@@ -70,6 +70,7 @@ export async function main(argv: string[], io: CliIo = process): Promise<number>
     async deps() {
       if (!deps) {
         const env = loadEnv();
+        if (command.sendsLinks) requirePublicUrl(env);
         deps = await buildRuntime(await buildDeps(env));
       }
       return deps;

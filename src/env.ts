@@ -73,15 +73,6 @@ export function loadEnv(
       `Invalid configuration:\n  CLASSIFIER_ENGINE=${env.CLASSIFIER_ENGINE} needs ANTHROPIC_API_KEY: set the key, or use CLASSIFIER_ENGINE=local to run offline.`,
     );
   }
-  const linkSenders = [env.SLACK_WEBHOOK_URL && "SLACK_WEBHOOK_URL", env.SMTP_URL && "SMTP_URL"].filter(
-    Boolean,
-  );
-  if (!env.RAPPORT_DEMO && env.NODE_ENV !== "test" && !env.PUBLIC_URL && linkSenders.length > 0) {
-    // Alerts and digests link back to the dashboard; without PUBLIC_URL they would point at http://localhost.
-    throw new EnvError(
-      `Invalid configuration:\n  PUBLIC_URL is required when RAPPORT_DEMO=0 and ${linkSenders.join(" or ")} is set: set it to the address people open the dashboard at (e.g. PUBLIC_URL=https://rapport.example.com), so links in Slack alerts and digest e-mails work.`,
-    );
-  }
   if (!env.RAPPORT_SECRET) {
     // The demo key is public (it is in this file): real account identifiers must never be keyed with it.
     if (!env.RAPPORT_DEMO && env.NODE_ENV !== "test") {
@@ -92,6 +83,22 @@ export function loadEnv(
     return { ...env, RAPPORT_SECRET: DEMO_SECRET };
   }
   return env as Env & { RAPPORT_SECRET: string };
+}
+
+/**
+ * For processes that send Slack alerts or e-mail (the server, the Worker, `poll`, `digest`…): their links lead
+ * back to the dashboard, and without PUBLIC_URL they would point at http://localhost. Commands that send nothing
+ * (`classify`, `lint-reply`, `users`…) do not need it, so it is not part of loadEnv.
+ */
+export function requirePublicUrl(env: AppEnv): void {
+  const linkSenders = [env.SLACK_WEBHOOK_URL && "SLACK_WEBHOOK_URL", env.SMTP_URL && "SMTP_URL"].filter(
+    Boolean,
+  );
+  if (!env.RAPPORT_DEMO && env.NODE_ENV !== "test" && !env.PUBLIC_URL && linkSenders.length > 0) {
+    throw new EnvError(
+      `Invalid configuration:\n  PUBLIC_URL is required when RAPPORT_DEMO=0 and ${linkSenders.join(" or ")} is set: set it to the address people open the dashboard at (e.g. PUBLIC_URL=https://rapport.example.com), so links in Slack alerts and digest e-mails work.`,
+    );
+  }
 }
 
 export type AppEnv = ReturnType<typeof loadEnv>;

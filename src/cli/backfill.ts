@@ -127,6 +127,7 @@ export function parseSince(value: string, now: Date): Date {
 
 export const backfillCommand: Command = {
   name: "backfill",
+  sendsLinks: true,
   usage: "backfill --source <name> --since <YYYY-MM-DD> [--pages-per-run <n>]",
   summary: "Fetch a source's history back to a date (resumes when run again with the same --since)",
   async run(args, ctx) {

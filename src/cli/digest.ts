@@ -46,6 +46,7 @@ async function findBrand(deps: Deps, wanted: string | undefined) {
 
 export const digestCommand: Command = {
   name: "digest",
+  sendsLinks: true,
   usage: "digest [--brand <b>] [--week <YYYY-Www>] [--html <file>] [--send] [--to <address>]…",
   summary: "The weekly digest: print it, write its HTML, or send it (no --week: the current week so far)",
   async run(args, ctx) {

@@ -18,6 +18,7 @@ async function countLines(path: string): Promise<number> {
 
 export const importCommand: Command = {
   name: "import",
+  sendsLinks: true,
   usage: "import <file> --source <name>",
   summary:
     "Import mentions from a JSONL or CSV file (id,text required; author,url,created_at,rating optional)",

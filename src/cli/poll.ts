@@ -8,6 +8,7 @@ import type { Command } from "./types.js";
 
 export const pollCommand: Command = {
   name: "poll",
+  sendsLinks: true,
   usage: "poll [--source <name>]",
   summary: "Run connectors now (every enabled source, or one)",
   async run(args, ctx) {

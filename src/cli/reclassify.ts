@@ -13,6 +13,7 @@ const ENGINES: readonly EngineName[] = ["local", "claude", "hybrid"];
 
 export const reclassifyCommand: Command = {
   name: "reclassify",
+  sendsLinks: true,
   usage:
     "reclassify [--since <YYYY-MM-DD>] [--source <name>] [--engine local|claude|hybrid] [--all | --unclassified] [--batch-size <n>] [--restart]",
   summary: "Classify stored mentions again (resumable; reviewer corrections are kept)",

@@ -16,6 +16,11 @@ export interface Command {
   name: string;
   usage: string;
   summary: string;
+  /**
+   * It may send Slack alerts (anything that stores or reclassifies mentions) or e-mail, whose links lead back
+   * to the dashboard: it then needs PUBLIC_URL, as the server does (see requirePublicUrl).
+   */
+  sendsLinks?: boolean;
   /** Returns the process exit code. */
   run(args: string[], ctx: CliContext): Promise<number>;
 }

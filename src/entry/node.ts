@@ -15,7 +15,7 @@ import { configureConnection } from "../db/client.js";
 import { cacheCompiledStatements } from "../db/statement-cache.js";
 import { startDemo } from "../demo/start.js";
 import { buildDeps } from "../deps.js";
-import { type AppEnv, EnvError, loadEnv } from "../env.js";
+import { type AppEnv, EnvError, loadEnv, requirePublicUrl } from "../env.js";
 import { startScheduler } from "../jobs/scheduler.js";
 import { buildRuntime } from "../runtime.js";
 import { publicBaseUrl } from "../services/alerts/links.js";
@@ -219,6 +219,7 @@ async function main() {
   let env: AppEnv;
   try {
     env = loadEnv(process.env);
+    requirePublicUrl(env);
   } catch (error) {
     if (error instanceof EnvError) {
       console.error(error.message);

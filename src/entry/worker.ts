@@ -19,7 +19,7 @@ import { openDatabase } from "../db/client.js";
 import { openD1Database } from "../db/d1.js";
 import { sources } from "../db/schema/index.js";
 import { createDeps, type Deps } from "../deps.js";
-import { EnvError, loadEnv } from "../env.js";
+import { EnvError, loadEnv, requirePublicUrl } from "../env.js";
 import { findDueSources, pollWithLease } from "../jobs/poll-due-sources.js";
 import { JOBS } from "../jobs/schedule.js";
 import { runJob } from "../jobs/scheduler.js";
@@ -49,6 +49,7 @@ async function workerDeps(bindings: WorkerBindings): Promise<Deps> {
   const vars: Record<string, string> = {};
   for (const [key, value] of Object.entries(bindings)) if (typeof value === "string") vars[key] = value;
   const env = loadEnv({ ...vars, RAPPORT_SCHEDULER: "0", RAPPORT_DEMO: vars.RAPPORT_DEMO ?? "0" });
+  requirePublicUrl(env); // the cron sends alerts and digests
   const database = bindings.DB
     ? openD1Database(bindings.DB)
     : openDatabase(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN);
