@@ -44,13 +44,13 @@ describe("rapport on a host that sends Slack alerts but has no PUBLIC_URL", () =
     const migrated = await run(["migrate"]);
     expect(migrated.err).toBe("");
     expect(migrated.code).toBe(0);
-    const linted = await run(
-      ["lint-reply", "--brand-name", "Acme Recovery", "--contact", "1-800-555-0100"],
-      `${JSON.stringify({ id: "r1", text: "We are sorry to hear this. Please call us privately at 1-800-555-0100. — Acme Recovery" })}\n`,
+    const added = await run(
+      ["users", "add", "--email", "ops@example.com", "--role", "viewer", "--password-stdin"],
+      "a-long-password-123\n",
     );
-    expect(linted.err).toBe("");
-    expect(JSON.parse(linted.out)).toMatchObject({ id: "r1", ok: true });
-    expect(linted.code).toBe(0);
+    expect(added.err).toBe("");
+    expect(added.out).toBe("Added ops@example.com (viewer).\n");
+    expect(added.code).toBe(0);
   });
 
   it("refuses the commands that send alerts or e-mail, naming the variable and the fix", async () => {
@@ -60,5 +60,19 @@ describe("rapport on a host that sends Slack alerts but has no PUBLIC_URL", () =
       expect(err).toMatch(/PUBLIC_URL is required when RAPPORT_DEMO=0 and SLACK_WEBHOOK_URL is set/);
       expect(err).toMatch(/PUBLIC_URL=https:\/\/rapport\.example\.com/);
     }
+  });
+
+  it("will not print an invitation link to localhost, and adds no one when it refuses", async () => {
+    expect((await run(["migrate"])).code).toBe(0);
+    const invited = await run(["users", "add", "--email", "new@example.com", "--role", "viewer", "--invite"]);
+    expect(invited.code).toBe(2);
+    expect(invited.err).toMatch(/PUBLIC_URL is required/);
+    expect(invited.out).toBe("");
+    process.env.PUBLIC_URL = "https://rapport.example.com";
+    const retried = await run(["users", "add", "--email", "new@example.com", "--role", "viewer", "--invite"]);
+    expect(retried.err).toBe("");
+    expect(retried.out).toMatch(
+      /^Added new@example.com \(viewer\)\.\nInvitation link .*: https:\/\/rapport\.example\.com\//,
+    );
   });
 });

@@ -1,6 +1,7 @@
 // `npx rapport users add --email <e> --role <admin|manager|responder|viewer> [--name <n>] [--password-stdin | --invite]`
 import { createOneTimeToken, oneTimeLinkUrl } from "../auth/one-time-links.js";
 import { ROLES, type Role } from "../domain/taxonomy.js";
+import { requirePublicUrl } from "../env.js";
 import { AppError } from "../errors.js";
 import { publicBaseUrl } from "../services/alerts/links.js";
 import { createUser } from "../services/users/create-user.js";
@@ -84,6 +85,9 @@ export const usersCommand: Command = {
       if (password !== again) throw new UsageError("the passwords differ");
     }
     const deps = await ctx.deps();
+    // The link goes to the person by Slack or e-mail: it must name the dashboard's real address. Checked before
+    // the user is added, so a refusal leaves nothing half made.
+    if (invite) requirePublicUrl(deps.env);
     try {
       const name = option(rest, "--name");
       const user = await createUser(deps, {

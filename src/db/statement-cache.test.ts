@@ -7,6 +7,7 @@ import { type LibsqlDatabase, openDatabase } from "./client.js";
 import {
   cacheCompiledStatements,
   cachedStatementCount,
+  compiledStatementCount,
   STATEMENTS_PER_CONNECTION,
 } from "./statement-cache.js";
 
@@ -74,6 +75,15 @@ describe("compiled statement cache (embedded file)", () => {
     expect(after.rows.map((row) => row.author)).toEqual(["rapport", "rapport", "rapport"]);
   });
 
+  it("reaches the client's own driver: a repeated statement through openDatabase compiles once", async () => {
+    const database = client();
+    await database.client.execute("CREATE TABLE notes (body TEXT)");
+    const insert = "INSERT INTO notes (body) VALUES (?)";
+    const before = compiledStatementCount();
+    for (const body of ["one", "two", "three"]) await database.client.execute({ sql: insert, args: [body] });
+    expect(compiledStatementCount() - before).toBe(1);
+  });
+
   it("rolls back writes made through kept statements with their transaction", async () => {
     const database = client();
     await database.client.execute("CREATE TABLE notes (body TEXT)");
@@ -87,6 +97,25 @@ describe("compiled statement cache (embedded file)", () => {
     ).rejects.toThrow("abort");
     const rows = await database.client.execute("SELECT body FROM notes");
     expect(rows.rows.map((row) => row.body)).toEqual(["kept"]);
+  });
+
+  it("binds NULL where a run leaves a parameter out, as a fresh statement does, not the last run's value", () => {
+    const connection = connect();
+    const positional = "SELECT ?1 AS a, ?2 AS b";
+    expect(connection.prepare(positional).all([1, 2])).toEqual([{ a: 1, b: 2 }]);
+    expect(connection.prepare(positional).all([3])).toEqual([{ a: 3, b: null }]);
+    expect(connection.prepare(positional).all([4, 5])).toEqual([{ a: 4, b: 5 }]);
+    const named = "SELECT :a AS a, :b AS b";
+    expect(connection.prepare(named).all({ a: 1, b: 2 })).toEqual([{ a: 1, b: 2 }]);
+    expect(connection.prepare(named).all({ a: 3 })).toEqual([{ a: 3, b: null }]);
+  });
+
+  it("hands a kept statement back in the modes prepare gives, whatever its last caller switched on", () => {
+    const connection = connect();
+    expect(connection.prepare("PRAGMA user_version").pluck(true).all()).toEqual([0]);
+    expect(connection.prepare("PRAGMA user_version").all()).toEqual([{ user_version: 0 }]);
+    connection.prepare("SELECT 1 AS one").raw(true);
+    expect(connection.prepare("SELECT 1 AS one").all()).toEqual([{ one: 1 }]);
   });
 
   it("compiles `*` statements every time (their columns would go stale), but keeps `count(*)`", () => {

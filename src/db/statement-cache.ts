@@ -23,12 +23,17 @@ type Statement = ReturnType<LibsqlDatabase["prepare"]>;
 
 const caches = new WeakMap<LibsqlDatabase, Map<string, Statement>>();
 let installed = false;
+let compiled = 0;
 
 export function cacheCompiledStatements(): void {
   if (installed) return;
   installed = true;
   const prepare = Database.prototype.prepare;
   const close = Database.prototype.close;
+  const compile = (connection: LibsqlDatabase, sql: string): Statement => {
+    compiled++;
+    return prepare.call(connection, sql);
+  };
   function prepareCached(this: LibsqlDatabase, sql: string): Statement {
     let cache = caches.get(this);
     if (!cache) {
@@ -40,16 +45,19 @@ export function cacheCompiledStatements(): void {
       // Most recently used last, so the first entry is the one to evict.
       cache.delete(sql);
       cache.set(sql, cached);
-      return cached;
+      return asFreshlyPrepared(cached);
     }
-    const statement = prepare.call(this, sql);
+    const statement = compile(this, sql);
     if (!isCacheable(sql)) return statement;
     if (cache.size >= STATEMENTS_PER_CONNECTION) cache.delete(cache.keys().next().value!);
-    cache.set(sql, statement);
+    cache.set(
+      sql,
+      bindEveryRunAlike(statement, () => compile(this, sql)),
+    );
     return statement;
   }
   Database.prototype.prepare = prepareCached as typeof prepare;
-  // Cached statements hold the connection open; closing drops them so it really closes.
+  // Kept statements hold their connection open until they are collected: closing lets them go.
   Database.prototype.close = function closeDroppingStatements(this: LibsqlDatabase) {
     caches.delete(this);
     return close.call(this);
@@ -58,7 +66,53 @@ export function cacheCompiledStatements(): void {
 
 const isCacheable = (sql: string) => !sql.replace(/count\(\*\)/gi, "").includes("*");
 
+/** A statement's output modes as `prepare` returns them: another caller may have switched them on. */
+function asFreshlyPrepared(statement: Statement): Statement {
+  statement.pluck(false);
+  try {
+    statement.raw(false);
+  } catch {
+    // raw() throws for statements that return no rows: there is no mode to reset
+  }
+  return statement;
+}
+
+type Run = "run" | "get" | "all" | "iterate";
+
+/**
+ * A kept statement keeps the values bound by its last run. A run that binds other parameters than the first did
+ * (fewer positions, other names) would silently reuse the previous run's values where a fresh statement has NULL:
+ * that run gets a statement of its own, exactly as without the cache.
+ */
+function bindEveryRunAlike(statement: Statement, compileAnother: () => Statement): Statement {
+  let firstShape: string | undefined;
+  const methods = statement as unknown as Record<Run, (...params: unknown[]) => unknown>;
+  for (const method of ["run", "get", "all", "iterate"] as const) {
+    const original = methods[method];
+    methods[method] = function runAlike(this: Statement, ...params: unknown[]) {
+      const shape = parameterShape(params);
+      firstShape ??= shape;
+      if (shape === firstShape) return original.apply(this, params);
+      const another = compileAnother() as unknown as Record<Run, (...params: unknown[]) => unknown>;
+      return another[method]!(...params);
+    };
+  }
+  return statement;
+}
+
+function parameterShape(params: unknown[]): string {
+  const [only] = params;
+  if (params.length === 1 && only !== null && typeof only === "object" && !Array.isArray(only))
+    return `named:${Object.keys(only).sort().join(",")}`;
+  return `positional:${params.flat().length}`;
+}
+
 /** How many compiled statements a connection holds (for tests). */
 export function cachedStatementCount(connection: LibsqlDatabase): number {
   return caches.get(connection)?.size ?? 0;
+}
+
+/** How many statements have been compiled since the process started (for tests). */
+export function compiledStatementCount(): number {
+  return compiled;
 }

@@ -47,8 +47,10 @@ async function settle(p: Page) {
  * Waits for the page's confirm dialog. It can come only after the server's 409 has arrived, which a round trip
  * started after the key press does not wait for on a busy machine.
  */
-async function dialogShown() {
+async function dialogShown(p: Page) {
   await vi.waitFor(() => expect(dialogs).toHaveLength(1), { timeout: 10_000 });
+  // Then a round trip after the answer, so whatever the page sends on Cancel has been sent before checking.
+  await settle(p);
 }
 
 beforeAll(async () => {
@@ -102,7 +104,7 @@ describe("guards in Chromium", () => {
     await expect(row.locator(".human-only").textContent()).resolves.toBe("needs a person");
     await page.keyboard.press("j");
     await page.keyboard.press("d");
-    await dialogShown();
+    await dialogShown(page);
     expect(dialogs[0]).toContain("This post is flagged self-harm and needs a person");
     expect(dialogs[0]).toContain("Dismissing or resolving it without a reply removes it from the queue");
     expect(statusRequests).toEqual([]);
@@ -139,7 +141,7 @@ describe("guards in Chromium", () => {
     await row.click();
     acceptDialogs = false;
     await page.keyboard.press("d");
-    await dialogShown();
+    await dialogShown(page);
     expect(dialogs[0]).toContain("This post is flagged attorney and needs a person");
     expect(await statuses([head, duplicate])).toEqual({ [head]: "new", [duplicate]: "new" });
 
@@ -169,7 +171,7 @@ describe("guards in Chromium", () => {
       await page.check(`li.mention[data-id="${id}"] input[type="checkbox"]`);
     await page.selectOption('select[name="action"]', "status:dismissed");
     await page.click('form#bulk button[type="submit"]');
-    await dialogShown();
+    await dialogShown(page);
     expect(dialogs[0]).toContain(`Mention ${attorney}: This post is flagged attorney and needs a person`);
     expect(await statuses([plain, attorney])).toEqual({ [plain]: "new", [attorney]: "new" });
 
