@@ -85,7 +85,7 @@ type Run = "run" | "get" | "all" | "iterate";
  * that run gets a statement of its own, exactly as without the cache.
  */
 function bindEveryRunAlike(statement: Statement, compileAnother: () => Statement): Statement {
-  let firstShape: string | undefined;
+  let firstShape: number | string | undefined;
   const methods = statement as unknown as Record<Run, (...params: unknown[]) => unknown>;
   for (const method of ["run", "get", "all", "iterate"] as const) {
     const original = methods[method];
@@ -100,11 +100,13 @@ function bindEveryRunAlike(statement: Statement, compileAnother: () => Statement
   return statement;
 }
 
-function parameterShape(params: unknown[]): string {
+/** Positional runs by their count, named ones by their names (the client binds an array, drizzle always). */
+function parameterShape(params: unknown[]): number | string {
+  if (params.length !== 1) return params.flat().length;
   const [only] = params;
-  if (params.length === 1 && only !== null && typeof only === "object" && !Array.isArray(only))
-    return `named:${Object.keys(only).sort().join(",")}`;
-  return `positional:${params.flat().length}`;
+  if (Array.isArray(only)) return only.length;
+  if (only !== null && typeof only === "object") return `named:${Object.keys(only).sort().join(",")}`;
+  return 1;
 }
 
 /** How many compiled statements a connection holds (for tests). */
