@@ -3,7 +3,7 @@
 // evidence and audit.
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { auditLog, cases, mentions, replies, replyLints } from "../../src/db/schema/index.js";
+import { auditLog, brands, cases, mentions, replies, replyLints } from "../../src/db/schema/index.js";
 import type { TestServer } from "../helpers/http-server.js";
 import {
   authed,
@@ -183,14 +183,15 @@ describe("reply life cycle", () => {
     expect(opened).toMatchObject({ authorKey: "author-jane", initialSentiment: -0.8, replyId });
     expect(mention!.caseId).toBe(opened!.id);
 
-    // Evidence: every lint run (draft, blocked edit, fix, submit, approval) with who ran it.
+    // Evidence: every lint run (draft, blocked edit, refused submit, fix, submit, approval) with who ran it.
     const lints = await ctx.deps.db
       .select()
       .from(replyLints)
       .where(eq(replyLints.replyId, replyId))
       .orderBy(replyLints.id);
-    expect(lints.map((l) => l.ok)).toEqual([true, false, true, true, true]);
+    expect(lints.map((l) => l.ok)).toEqual([true, false, false, true, true, true]);
     expect(lints[1]!.text).toBe(blockedText);
+    expect(lints[2]!.text).toBe(blockedText);
     const actions = (
       await ctx.deps.db
         .select()
@@ -216,6 +217,34 @@ describe("reply life cycle", () => {
     expect(((await second.json()) as { error: { message: string } }).error.message).toContain(
       "one public reply per thread",
     );
+  });
+
+  it("four eyes counts writers only: a manager whose approval the linter stopped may approve the fixed reply", async () => {
+    const mentionId = await reviewMention();
+    const { reply } = (await (
+      await api(responder, "POST", `/api/mentions/${mentionId}/replies`, { origin: "template" })
+    ).json()) as { reply: { id: number; text: string } };
+    expect((await api(responder, "POST", `/api/replies/${reply.id}/submit`)).status).toBe(200);
+    // The brand stops owning the phone number in the reply: the approval is stopped and the reply goes back.
+    const [brand] = await ctx.deps.db.select().from(brands).where(eq(brands.id, ctx.deps.companyBrandId));
+    await ctx.deps.db.update(brands).set({ contacts: [] }).where(eq(brands.id, brand!.id));
+    const stopped = await api(manager, "POST", `/api/replies/${reply.id}/approve`);
+    expect(stopped.status).toBe(409);
+    expect(((await stopped.json()) as { error: { message: string } }).error.message).toContain(
+      "no longer passes the linter",
+    );
+    await ctx.deps.db.update(brands).set({ contacts: brand!.contacts }).where(eq(brands.id, brand!.id));
+    const [back] = await ctx.deps.db.select().from(replies).where(eq(replies.id, reply.id));
+    expect(back!.status).toBe("draft");
+    const [mentionBack] = await ctx.deps.db.select().from(mentions).where(eq(mentions.id, mentionId));
+    expect(mentionBack!.status).toBe("drafting");
+    const stoppedAudit = await ctx.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "reply.approval_stopped"), eq(auditLog.entityId, String(reply.id))));
+    expect(stoppedAudit.map((a) => a.actorEmail)).toEqual(["manager@example.com"]);
+    expect((await api(responder, "POST", `/api/replies/${reply.id}/submit`)).status).toBe(200);
+    expect((await api(manager, "POST", `/api/replies/${reply.id}/approve`)).status).toBe(200);
   });
 
   it("four eyes: the author or an editor cannot approve, even as a manager", async () => {

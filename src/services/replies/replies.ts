@@ -413,13 +413,12 @@ export async function submitReply(deps: Deps, actor: AuthUser, replyId: number):
   });
   const lint = await lintFor(deps.db, mention, voice, reply.text);
   const now = deps.now();
-  return deps.db.transaction(async (tx) => {
+  const submitted = await deps.db.transaction(async (tx) => {
     await recordLint(tx, reply.id, actor.id, reply.text, lint, now);
     if (!lint.ok) {
+      // Kept (not rolled back with the refusal below), so the editor shows what to fix.
       await tx.update(replies).set({ lint, updatedAt: now }).where(eq(replies.id, reply.id));
-      throw new AppError("conflict", "Fix every highlighted problem before submitting", {
-        violations: lint.violations,
-      });
+      return null;
     }
     const [row] = await tx
       .update(replies)
@@ -437,14 +436,30 @@ export async function submitReply(deps: Deps, actor: AuthUser, replyId: number):
     });
     return row;
   });
+  if (!submitted) {
+    throw new AppError("conflict", "Fix every highlighted problem before submitting", {
+      violations: lint.violations,
+    });
+  }
+  return submitted;
 }
 
-/** Everyone who wrote words of this reply: its author and every editor. None of them may approve it. */
+/**
+ * Everyone who wrote words of this reply or put it forward: its author, every editor and every submitter. None
+ * of them may approve it. Read from the audit log, not from the lint runs: an approver's own run (an approval
+ * the linter stopped) makes nobody a writer.
+ */
 async function writersOf(db: Db, replyId: number, authorId: number): Promise<Set<number>> {
   const rows = await db
-    .selectDistinct({ userId: replyLints.userId })
-    .from(replyLints)
-    .where(eq(replyLints.replyId, replyId));
+    .selectDistinct({ userId: auditLog.actorId })
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.entityType, "reply"),
+        eq(auditLog.entityId, String(replyId)),
+        inArray(auditLog.action, ["reply.draft", "reply.edit", "reply.submit"]),
+      ),
+    );
   return new Set([authorId, ...rows.map((r) => r.userId).filter((id): id is number => id !== null)]);
 }
 
@@ -465,13 +480,26 @@ export async function approveReply(deps: Deps, actor: AuthUser, replyId: number)
   });
   const lint = await lintFor(deps.db, mention, voice, reply.text);
   const now = deps.now();
-  return deps.db.transaction(async (tx) => {
+  const approved = await deps.db.transaction(async (tx) => {
     await recordLint(tx, reply.id, actor.id, reply.text, lint, now);
     if (!lint.ok) {
-      await tx.update(replies).set({ status: "draft", lint, updatedAt: now }).where(eq(replies.id, reply.id));
-      throw new AppError("conflict", "The reply no longer passes the linter; it went back to draft", {
-        violations: lint.violations,
+      // Committed before the refusal below: the reply really goes back to its writers, with the reasons.
+      const [back] = await tx
+        .update(replies)
+        .set({ status: "draft", lint, updatedAt: now })
+        .where(and(eq(replies.id, reply.id), eq(replies.status, "awaiting_approval")))
+        .returning({ id: replies.id });
+      if (!back) throw conflict("The reply changed meanwhile; reload");
+      await moveMention(tx, actorOf(actor), mention, "drafting", now);
+      await recordAudit(tx, {
+        actor: actorOf(actor),
+        action: "reply.approval_stopped",
+        entityType: "reply",
+        entityId: reply.id,
+        after: { rules: lint.violations.map((v) => v.rule) },
+        at: now,
       });
+      return null;
     }
     const [row] = await tx
       .update(replies)
@@ -490,6 +518,12 @@ export async function approveReply(deps: Deps, actor: AuthUser, replyId: number)
     });
     return row;
   });
+  if (!approved) {
+    throw new AppError("conflict", "The reply no longer passes the linter; it went back to draft", {
+      violations: lint.violations,
+    });
+  }
+  return approved;
 }
 
 export async function rejectReply(
