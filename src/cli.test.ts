@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { main } from "./cli.js";
 
 // A production host with Slack configured and no PUBLIC_URL yet.
@@ -27,16 +27,15 @@ async function run(argv: string[], stdinText = "") {
 
 describe("rapport on a host that sends Slack alerts but has no PUBLIC_URL", () => {
   let dir: string;
-  let saved: NodeJS.ProcessEnv;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), "rapport-cli-"));
-    saved = { ...process.env };
-    delete process.env.PUBLIC_URL;
-    Object.assign(process.env, PRODUCTION, { DATABASE_URL: `file:${join(dir, "rapport.db")}` });
+    // `main` reads the configuration from the process environment, as `npx rapport` does.
+    vi.stubEnv("PUBLIC_URL", undefined);
+    for (const [name, value] of Object.entries(PRODUCTION)) vi.stubEnv(name, value);
+    vi.stubEnv("DATABASE_URL", `file:${join(dir, "rapport.db")}`);
   });
   afterEach(() => {
-    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-    Object.assign(process.env, saved);
+    vi.unstubAllEnvs();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -68,7 +67,7 @@ describe("rapport on a host that sends Slack alerts but has no PUBLIC_URL", () =
     expect(invited.code).toBe(2);
     expect(invited.err).toMatch(/PUBLIC_URL is required/);
     expect(invited.out).toBe("");
-    process.env.PUBLIC_URL = "https://rapport.example.com";
+    vi.stubEnv("PUBLIC_URL", "https://rapport.example.com");
     const retried = await run(["users", "add", "--email", "new@example.com", "--role", "viewer", "--invite"]);
     expect(retried.err).toBe("");
     expect(retried.out).toMatch(
