@@ -150,6 +150,20 @@ async function lintFor(db: Db, mention: ReplyMention, voice: BrandVoice, text: s
   );
 }
 
+/** The linter as the reply would be posted: in the voice of the mention's brand, on its platform and thread. */
+async function lintAsPosted(
+  db: Db,
+  actor: AuthUser,
+  mention: ReplyMention,
+  text: string,
+): Promise<LintResult> {
+  const voice = await brandVoice(db, actor.workspaceId, {
+    mentionId: mention.id,
+    sourceBrandId: mention.sourceBrandId,
+  });
+  return lintFor(db, mention, voice, text);
+}
+
 async function recordLint(
   db: Db,
   replyId: number,
@@ -372,11 +386,7 @@ export async function editReply(
   }
   const trimmed = text.trim();
   if (!trimmed) throw badRequest("The reply is empty");
-  const voice = await brandVoice(deps.db, actor.workspaceId, {
-    mentionId: mention.id,
-    sourceBrandId: mention.sourceBrandId,
-  });
-  const lint = await lintFor(deps.db, mention, voice, trimmed);
+  const lint = await lintAsPosted(deps.db, actor, mention, trimmed);
   const now = deps.now();
   const updated = await deps.db.transaction(async (tx) => {
     // An edit after submission goes back to draft: the approver must see the final words.
@@ -407,11 +417,7 @@ export async function submitReply(deps: Deps, actor: AuthUser, replyId: number):
   await assertMayWrite(deps.db, actor, mention);
   if (reply.status !== "draft")
     throw conflict(`Only a draft can be submitted; this reply is ${reply.status.replace(/_/g, " ")}`);
-  const voice = await brandVoice(deps.db, actor.workspaceId, {
-    mentionId: mention.id,
-    sourceBrandId: mention.sourceBrandId,
-  });
-  const lint = await lintFor(deps.db, mention, voice, reply.text);
+  const lint = await lintAsPosted(deps.db, actor, mention, reply.text);
   const now = deps.now();
   const submitted = await deps.db.transaction(async (tx) => {
     await recordLint(tx, reply.id, actor.id, reply.text, lint, now);
@@ -474,11 +480,7 @@ export async function approveReply(deps: Deps, actor: AuthUser, replyId: number)
   if ((await writersOf(deps.db, reply.id, reply.authorId)).has(actor.id)) {
     throw forbidden("Four eyes: a reply must be approved by a manager who did not write or edit it");
   }
-  const voice = await brandVoice(deps.db, actor.workspaceId, {
-    mentionId: mention.id,
-    sourceBrandId: mention.sourceBrandId,
-  });
-  const lint = await lintFor(deps.db, mention, voice, reply.text);
+  const lint = await lintAsPosted(deps.db, actor, mention, reply.text);
   const now = deps.now();
   const approved = await deps.db.transaction(async (tx) => {
     await recordLint(tx, reply.id, actor.id, reply.text, lint, now);
