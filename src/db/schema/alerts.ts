@@ -1,6 +1,7 @@
 import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { createdAt, id, instant, json } from "./_columns.js";
 import { brands } from "./brands.js";
+import { workspaces } from "./workspaces.js";
 
 /** Hourly mention counts per key (`brand:<id>`, `brand:<id>|cat:<c>|src:<id>`), kept as mentions are stored. */
 export const hourlyCounts = sqliteTable(
@@ -32,6 +33,8 @@ export const spikes = sqliteTable(
 
 export const digestRecipients = sqliteTable("digest_recipients", {
   id: id(),
+  /** A recipient without a brand gets the company brand's digest of this workspace (and no other's). */
+  workspaceId: integer().references(() => workspaces.id),
   brandId: integer().references(() => brands.id),
   email: text().notNull(),
   timeZone: text().notNull().default("America/New_York"),

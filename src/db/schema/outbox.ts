@@ -9,6 +9,8 @@ export const outbox = sqliteTable(
   "outbox",
   {
     id: id(),
+    /** The workspace whose data caused the message: its admins (and no one else's) see and retry it. */
+    workspaceId: integer(),
     kind: text({ enum: ["slack", "email", "webhook"] }).notNull(),
     idempotencyKey: text().notNull().unique(),
     destination: text().notNull(),

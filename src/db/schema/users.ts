@@ -43,6 +43,10 @@ export const apiTokens = sqliteTable("api_tokens", {
     .references(() => users.id, { onDelete: "cascade" }),
   name: text().notNull(),
   tokenHash: text().notNull().unique(),
+  /** `read`: GET/HEAD only; `write`: everything the owner's role allows. Tokens made before scopes had write. */
+  scope: text({ enum: ["read", "write"] }).notNull().default("write"),
+  /** Null: until revoked. */
+  expiresAt: instant(),
   lastUsedAt: instant(),
   createdAt: createdAt(),
 });
@@ -80,6 +84,9 @@ export const auditLog = sqliteTable(
   {
     id: id(),
     at: createdAt(),
+    /** Whose log this row is in: admins see only their workspace's rows. Null only for system rows written
+     * before workspaces were told apart (or by a job acting on no workspace). */
+    workspaceId: integer(),
     actorId: integer(),
     actorEmail: text(),
     action: text().notNull(),
@@ -88,5 +95,9 @@ export const auditLog = sqliteTable(
     before: json<unknown>(),
     after: json<unknown>(),
   },
-  (t) => [index("audit_entity").on(t.entityType, t.entityId), index("audit_at").on(t.at)],
+  (t) => [
+    index("audit_entity").on(t.entityType, t.entityId),
+    index("audit_at").on(t.at),
+    index("audit_workspace").on(t.workspaceId, t.id),
+  ],
 );
