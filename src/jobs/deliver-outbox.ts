@@ -1,7 +1,7 @@
 // Every minute: send what the outbox holds (Slack alerts, digest e-mails, account webhooks).
 import type { Deps } from "../deps.js";
-import { type DeliverReport, deliverOutbox } from "../services/alerts/deliver.js";
-import { defaultSenders, type OutboxSenders } from "../services/alerts/senders.js";
+import { type DeliverReport, deliverOutbox } from "../platform/outbox/deliver.js";
+import { defaultSenders, type OutboxSenders } from "../platform/outbox/senders.js";
 
 export async function runDeliverOutbox(
   deps: Deps,

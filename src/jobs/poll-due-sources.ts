@@ -6,7 +6,7 @@ import { sources } from "../db/schema/index.js";
 import type { Deps } from "../deps.js";
 import { type PollOutcome, pollSource } from "../pipeline/poll.js";
 import { isDue } from "./cron.js";
-import { withLease } from "./lease.js";
+import { withLease } from "../platform/jobs/lease.js";
 
 const POLL_LEASE_MS = 10 * 60_000;
 

@@ -3,8 +3,8 @@
 import { randomUUID } from "node:crypto";
 import cron, { type ScheduledTask } from "node-cron";
 import type { Deps } from "../deps.js";
-import { finishRun, startRun } from "./job-runs.js";
-import { withLease } from "./lease.js";
+import { finishRun, startRun } from "../platform/jobs/job-runs.js";
+import { withLease } from "../platform/jobs/lease.js";
 import { JOBS, type JobDefinition } from "./schedule.js";
 
 export async function runJob(deps: Deps, job: JobDefinition, holder: string, now = deps.now()) {

@@ -7,7 +7,7 @@ import { connectorFor } from "../../connectors/index.js";
 import type { Cursor } from "../../connectors/types.js";
 import { sources } from "../db/schema/index.js";
 import type { Deps } from "../deps.js";
-import { finishRun, startRun } from "../jobs/job-runs.js";
+import { finishRun, startRun } from "../platform/jobs/job-runs.js";
 import { openCredentials } from "../services/sources/credentials.js";
 import { loadIngestContext } from "./context.js";
 import { prepareMentions } from "./prepare.js";

@@ -2,7 +2,7 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditLog, brands, digestRecipients, outbox, spikes, workspaces } from "../../src/db/schema/index.js";
-import { enqueueOutbox, markFailed } from "../../src/services/alerts/outbox.js";
+import { enqueueOutbox, markFailed } from "../../src/platform/outbox/outbox.js";
 import { authed, createWebTestContext, login, type Session, type WebTestContext } from "../web/helpers.js";
 
 const SECRET_HOOK = "https://hooks.slack.com/services/T000/B000/supersecrettoken9f3a";

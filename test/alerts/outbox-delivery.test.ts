@@ -4,8 +4,8 @@ import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { outbox } from "../../src/db/schema/index.js";
 import { runDeliverOutbox } from "../../src/jobs/deliver-outbox.js";
-import { MAX_ATTEMPTS } from "../../src/notify/retry.js";
-import { enqueueOutbox, requeueOutbox } from "../../src/services/alerts/outbox.js";
+import { MAX_ATTEMPTS } from "../../src/platform/notify/retry.js";
+import { enqueueOutbox, requeueOutbox } from "../../src/platform/outbox/outbox.js";
 import { createTestDeps, type TestDeps } from "../helpers/deps.js";
 import { startHttpServer, type TestServer } from "../helpers/http-server.js";
 

@@ -5,9 +5,9 @@ import { CRITICAL_REACH } from "../../classifier/flags.js";
 import { brands, sources } from "../../db/schema/index.js";
 import type { Flag } from "../../domain/taxonomy.js";
 import { buildUrgentMentionMessage } from "../../notify/slack.js";
-import { slackDestination } from "../../services/alerts/destinations.js";
+import { slackDestination } from "../../platform/outbox/destinations.js";
 import { mentionLink } from "../../services/alerts/links.js";
-import { enqueueOutbox } from "../../services/alerts/outbox.js";
+import { enqueueOutbox } from "../../platform/outbox/outbox.js";
 import type { Router, StoredMention } from "../route.js";
 
 /** Flags that are critical on their own, even when no classifier ran (a connector can set them, e.g. CFPB). */

@@ -12,7 +12,7 @@ import {
   type RightsFlag,
   rightsEventsFor,
 } from "../../domain/accounts/rights.js";
-import { enqueueOutbox } from "../alerts/outbox.js";
+import { enqueueOutbox } from "../../platform/outbox/outbox.js";
 
 export interface WebhookConfig {
   url?: string | null | undefined;

@@ -8,7 +8,7 @@ import type { Deps } from "../../deps.js";
 import type { Sensitivity } from "../../domain/spikes/detect.js";
 import { badRequest, notFound } from "../../errors.js";
 import { recordAudit } from "../audit/record-audit.js";
-import { enqueueOutbox, requeueOutbox } from "./outbox.js";
+import { enqueueOutbox, requeueOutbox } from "../../platform/outbox/outbox.js";
 import type { StoredSpikeDetails } from "./spike-detection.js";
 
 const actor = (user: AuthUser) => ({ id: user.id, email: user.email });

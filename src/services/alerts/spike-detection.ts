@@ -28,9 +28,9 @@ import {
 } from "../../domain/spikes/detect.js";
 import { type ExplainMention, explainSpike, type SpikeExplanation } from "../../domain/spikes/explain.js";
 import { buildSpikeMessage } from "../../notify/slack.js";
-import { slackDestination } from "./destinations.js";
+import { slackDestination } from "../../platform/outbox/destinations.js";
 import { feedLink, mentionLink, publicBaseUrl } from "./links.js";
-import { enqueueOutbox } from "./outbox.js";
+import { enqueueOutbox } from "../../platform/outbox/outbox.js";
 
 export interface ParsedKey {
   brandId: number;

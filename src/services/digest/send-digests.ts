@@ -5,8 +5,8 @@ import { brands, digestRecipients, outbox } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { assembleDigest, type DigestData } from "../../domain/digest/assemble.js";
 import { addWeeks, formatIsoWeek, type IsoWeek, isoWeekOf, mondayAt } from "../../domain/digest/week.js";
-import { enqueueOutbox } from "../alerts/outbox.js";
-import type { EmailPayload } from "../alerts/senders.js";
+import { enqueueOutbox } from "../../platform/outbox/outbox.js";
+import type { EmailPayload } from "../../platform/outbox/senders.js";
 import { loadDigestData } from "./load-digest.js";
 
 export const digestKey = (brandId: number, week: string, email: string) =>

@@ -9,7 +9,7 @@ import type { AuthUser } from "../../auth/types.js";
 import { cases, mentions, replies } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { AppError, badRequest, conflict, forbidden, notFound } from "../../errors.js";
-import { acquireLease, releaseLease } from "../../jobs/lease.js";
+import { acquireLease, releaseLease } from "../../platform/jobs/lease.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { openCredentials } from "../sources/credentials.js";
 import { loadReplyMention, type ReplyMention, threadHasPublicReply, threadKeyOf } from "./context.js";

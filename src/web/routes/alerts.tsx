@@ -4,7 +4,7 @@ import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../errors.js";
-import { outboxSummary } from "../../services/alerts/outbox.js";
+import { outboxSummary } from "../../platform/outbox/outbox.js";
 import {
   addRecipient,
   displayDestination,

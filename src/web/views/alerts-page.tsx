@@ -1,7 +1,7 @@
 // /alerts: what is waiting to be delivered (and what failed, with the fix), recent spikes with their
 // explanations, and the settings behind alerts and digests.
 import type { AuthUser } from "../../auth/types.js";
-import type { OutboxSummary } from "../../services/alerts/outbox.js";
+import type { OutboxSummary } from "../../platform/outbox/outbox.js";
 import {
   displayDestination,
   type listRecipients,

@@ -2,8 +2,8 @@ import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
 import { SMTPServer, type SMTPServerOptions } from "smtp-server";
 import { afterEach, describe, expect, it } from "vitest";
-import { assembleDigest, DIGEST_SECTIONS } from "../domain/digest/assemble.js";
-import { sampleDigestData } from "../domain/digest/sample-data.js";
+import { assembleDigest, DIGEST_SECTIONS } from "../../domain/digest/assemble.js";
+import { sampleDigestData } from "../../domain/digest/sample-data.js";
 import { classifySmtpError, emailNotifier, sendEmail } from "./email.js";
 
 const servers: SMTPServer[] = [];

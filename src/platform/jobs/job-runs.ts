@@ -1,7 +1,7 @@
 // Every job run is recorded: start, end, items, error.
 import { eq } from "drizzle-orm";
-import type { Db } from "../db/client.js";
-import { jobRuns } from "../db/schema/index.js";
+import type { Db } from "../../db/client.js";
+import { jobRuns } from "../../db/schema/index.js";
 
 export async function startRun(db: Db, job: string, now: Date, sourceId?: number): Promise<number> {
   const [row] = await db

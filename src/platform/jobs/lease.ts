@@ -1,8 +1,8 @@
 // A lease in the database stops two processes (or Workers invocations) running the same job at once.
 // It expires on its own, so a crashed holder blocks the job for at most `ttlMs`.
 import { and, eq, sql } from "drizzle-orm";
-import type { Db } from "../db/client.js";
-import { leases } from "../db/schema/index.js";
+import type { Db } from "../../db/client.js";
+import { leases } from "../../db/schema/index.js";
 
 export async function acquireLease(
   db: Db,

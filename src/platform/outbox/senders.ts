@@ -3,9 +3,9 @@
 // Slack and e-mail go through src/notify; account webhooks are sent from here.
 import { signWebhook } from "../../domain/accounts/crypto.js";
 import type { AppEnv } from "../../env.js";
-import { sendEmail } from "../../notify/email.js";
-import { parseRetryAfter, type SlackPayload, sendSlack } from "../../notify/slack.js";
-import type { DeliveryResult } from "../../notify/types.js";
+import { sendEmail } from "../notify/email.js";
+import { parseRetryAfter, type SlackPayload, sendSlack } from "../notify/slack.js";
+import type { DeliveryResult } from "../notify/types.js";
 import type { OutboxKind, OutboxRow } from "./outbox.js";
 
 export type OutboxSender = (row: OutboxRow) => Promise<DeliveryResult>;

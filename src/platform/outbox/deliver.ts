@@ -2,8 +2,8 @@
 // even two deliverers (an expired lease, a manual run) never send the same row at once.
 import type { Db } from "../../db/client.js";
 import type { Logger } from "../../log.js";
-import { nextAttempt } from "../../notify/retry.js";
-import type { DeliveryResult } from "../../notify/types.js";
+import { nextAttempt } from "../notify/retry.js";
+import type { DeliveryResult } from "../notify/types.js";
 import { claimDueOutbox, markFailed, markRetry, markSent, releaseClaim } from "./outbox.js";
 import type { OutboxSenders } from "./senders.js";
 
