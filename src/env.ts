@@ -5,9 +5,32 @@ const booleanish = z
   .enum(["0", "1", "true", "false", "yes", "no", ""])
   .transform((v) => v === "1" || v === "true" || v === "yes");
 
+// Not node:net's isIP: this file is also loaded on Workers.
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+const isIpAddress = (v: string) => IPV4.test(v) || (v.includes(":") && /^[0-9a-f:.]+$/i.test(v));
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  /** Address to listen on; unset: 127.0.0.1 in demo mode (its admin login is published), else 0.0.0.0. */
+  HOST: z
+    .string()
+    .refine(
+      (v) => isIpAddress(v) || /^[a-z]([a-z0-9.-]*[a-z0-9])?$/i.test(v),
+      "must be an IP address (127.0.0.1, 0.0.0.0, ::) or a host name",
+    )
+    .optional(),
+  /** Comma-separated addresses of reverse proxies whose X-Forwarded-For names the real client (login limits). */
+  TRUSTED_PROXIES: z
+    .string()
+    .transform((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.every(isIpAddress), "must be IP addresses separated by commas")
+    .optional(),
   PUBLIC_URL: z.string().url().optional(),
   DATABASE_URL: z
     .string()
@@ -52,7 +75,7 @@ const DEMO_SECRET = "rapport-demo-secret-do-not-use-in-production-000000";
 /** Validates the environment once, at the edge; the message names each bad variable and how to fix it. */
 export function loadEnv(
   raw: Record<string, string | undefined> = process.env,
-): Env & { RAPPORT_SECRET: string } {
+): Env & { RAPPORT_SECRET: string; HOST: string } {
   // `NAME=` in an env file means "not set", as it does for every other tool reading .env.example copies.
   const source = Object.fromEntries(
     Object.entries(raw).filter(([, value]) => value !== undefined && value.trim() !== ""),
@@ -67,7 +90,10 @@ export function loadEnv(
       `Invalid configuration:\n${lines.join("\n")}\nFix the variables above (see .env.example for every setting).`,
     );
   }
-  const env = parsed.data;
+  const env = {
+    ...parsed.data,
+    HOST: parsed.data.HOST ?? (parsed.data.RAPPORT_DEMO ? "127.0.0.1" : "0.0.0.0"),
+  };
   if ((env.CLASSIFIER_ENGINE === "claude" || env.CLASSIFIER_ENGINE === "hybrid") && !env.ANTHROPIC_API_KEY) {
     throw new EnvError(
       `Invalid configuration:\n  CLASSIFIER_ENGINE=${env.CLASSIFIER_ENGINE} needs ANTHROPIC_API_KEY: set the key, or use CLASSIFIER_ENGINE=local to run offline.`,
@@ -82,7 +108,7 @@ export function loadEnv(
     }
     return { ...env, RAPPORT_SECRET: DEMO_SECRET };
   }
-  return env as Env & { RAPPORT_SECRET: string };
+  return env as Env & { RAPPORT_SECRET: string; HOST: string };
 }
 
 /**

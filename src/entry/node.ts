@@ -62,7 +62,7 @@ async function listen(env: AppEnv) {
         ? app.fetch(request, ...rest)
         : new Response("Rapport is starting", { status: 503, headers: { "retry-after": "1" } }),
     port: env.PORT,
-    hostname: "0.0.0.0",
+    hostname: env.HOST,
   });
   await once(server, "listening");
   env.PORT = (server.address() as AddressInfo).port;

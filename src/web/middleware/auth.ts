@@ -67,10 +67,13 @@ function isLoginPath(path: string): boolean {
   return path === "/login" || path === "/api/session" || path.startsWith("/welcome/");
 }
 
-function allowedOrigins(c: Context, deps: Deps): Set<string> {
-  const origins = new Set([new URL(c.req.url).origin]);
-  if (deps.env.PUBLIC_URL) origins.add(new URL(deps.env.PUBLIC_URL).origin);
-  return origins;
+/**
+ * With PUBLIC_URL set, its origin is the only one: the request URL's origin is built from the Host header, which
+ * the client chooses (a DNS-rebinding page sends its own host name and would match itself). Without it (the
+ * demo on a laptop) the Host header is all there is.
+ */
+function allowedOrigin(c: Context, deps: Deps): string {
+  return deps.env.PUBLIC_URL ? new URL(deps.env.PUBLIC_URL).origin : new URL(c.req.url).origin;
 }
 
 /**
@@ -82,7 +85,7 @@ export function csrfGuard(deps: Deps): MiddlewareHandler<WebEnv> {
   return async (c, next) => {
     if (SAFE_METHODS.has(c.req.method)) return next();
     const origin = c.req.header("origin");
-    if (origin && origin !== "null" && !allowedOrigins(c, deps).has(origin)) {
+    if (origin && origin !== "null" && origin !== allowedOrigin(c, deps)) {
       throw forbidden("Cross-site request refused (Origin does not match)");
     }
     if (origin === "null") throw forbidden("Cross-site request refused (opaque Origin)");
@@ -144,8 +147,29 @@ export function safeNextPath(next: string | undefined | null): string {
   return next;
 }
 
-export function clientIp(c: Context): string {
-  // Behind a proxy the socket address is the proxy; node-server exposes it via env.incoming.
+/** `::ffff:127.0.0.1` and `127.0.0.1` are one client. */
+function plainAddress(address: string): string {
+  return address.startsWith("::ffff:") && address.includes(".") ? address.slice(7) : address;
+}
+
+/**
+ * The address login limits count. On Node it is the socket's peer; X-Forwarded-For is believed only when that
+ * peer is one of TRUSTED_PROXIES (anyone can send the header), and then the right-most entry that is not a
+ * trusted proxy is the client (entries to its left were written by the client itself). On Workers,
+ * Cloudflare's own cf-connecting-ip. Never a header a client can set freely.
+ */
+export function clientIp(c: Context, trustedProxies: readonly string[] = []): string {
   const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-  return incoming?.socket?.remoteAddress ?? c.req.header("x-real-ip") ?? "local";
+  const peer = incoming?.socket?.remoteAddress;
+  if (peer) {
+    const address = plainAddress(peer);
+    if (!trustedProxies.includes(address)) return address;
+    const hops = (c.req.header("x-forwarded-for") ?? "")
+      .split(",")
+      .map((hop) => plainAddress(hop.trim()))
+      .filter(Boolean);
+    for (let i = hops.length - 1; i >= 0; i--) if (!trustedProxies.includes(hops[i]!)) return hops[i]!;
+    return address;
+  }
+  return c.req.header("cf-connecting-ip") ?? "unknown";
 }

@@ -36,7 +36,7 @@ export function publicSessionRoutes(deps: Deps) {
       if (!form.success)
         return c.html(<LoginPage next={next} error="Enter your e-mail and password." />, 400);
       try {
-        const user = await authenticate(deps, { ...form.data, ip: clientIp(c) });
+        const user = await authenticate(deps, { ...form.data, ip: clientIp(c, deps.env.TRUSTED_PROXIES) });
         setSessionCookie(c, deps, await createSession(deps, user.id));
         return c.redirect(next, 303);
       } catch (err) {
@@ -93,7 +93,10 @@ export function publicSessionRoutes(deps: Deps) {
       }
     })
     .post("/api/session", validate("json", loginSchema), async (c) => {
-      const user = await authenticate(deps, { ...c.req.valid("json"), ip: clientIp(c) });
+      const user = await authenticate(deps, {
+        ...c.req.valid("json"),
+        ip: clientIp(c, deps.env.TRUSTED_PROXIES),
+      });
       const session = await createSession(deps, user.id);
       setSessionCookie(c, deps, session);
       return c.json({ user, csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() });
