@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import Anthropic from "@anthropic-ai/sdk";
 import { z } from "zod";
+import { maskFor } from "../domain/masking.js";
 import {
   CATEGORIES,
   type Classification,
@@ -15,7 +16,6 @@ import {
   severityRank,
 } from "../domain/taxonomy.js";
 import { computeSeverity, detectFlags } from "./flags.js";
-import { maskPii } from "./pii.js";
 import type { ClassifierEngine, ClassifyInput, ClassifyOutput } from "./types.js";
 
 export const CLASSIFY_PROMPT_PATH = fileURLToPath(new URL("../../prompts/classify.md", import.meta.url));
@@ -77,7 +77,7 @@ const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;"
 
 /** Masked and escaped, so a mention can neither leak PII nor close the <mention> tag it sits in. */
 export function renderMention(text: string): string {
-  const { masked } = maskPii(text);
+  const masked = maskFor("claude", text);
   return `<mention>${masked.replace(/[&<>]/g, (c) => ESCAPES[c] as string)}</mention>`;
 }
 
@@ -163,7 +163,7 @@ export class ClaudeEngine implements ClassifierEngine {
       id: item.id,
       engine: "claude",
       version: this.version,
-      maskedText: maskPii(item.text).masked,
+      maskedText: maskFor("stored", item.text),
     };
   }
 

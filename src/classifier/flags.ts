@@ -1,7 +1,7 @@
 // Consumer-rights flags and severity from precise patterns. The model decides the category; these
 // patterns decide the flags, because a missed "my lawyer will be in touch" costs far more than a false alarm.
 import type { Category, Flag, Severity } from "../domain/taxonomy.js";
-import { detectPii, type PiiHit } from "./pii.js";
+import { detectPii, type PiiHit } from "../domain/masking.js";
 
 type PatternFlag = Exclude<Flag, "pii">;
 

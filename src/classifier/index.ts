@@ -11,7 +11,7 @@ export { ClaudeEngine, ClaudeOutputError } from "./claude.js";
 export { computeSeverity, detectFlags } from "./flags.js";
 export { HybridEngine } from "./hybrid.js";
 export { LocalEngine } from "./local.js";
-export { detectPii, maskPii, type PiiHit, type PiiKind } from "./pii.js";
+export { detectPii, maskPii, type PiiHit, type PiiKind } from "../domain/masking.js";
 export type { ClassifierEngine, ClassifyInput, ClassifyOutput, EngineName } from "./types.js";
 
 export interface CreateClassifierOptions {

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import type { Category, Flag } from "../domain/taxonomy.js";
 import { computeSeverity, detectFlags } from "./flags.js";
 import { LocalModel, type ModelBundle, type ModelPrediction } from "./local-model.js";
-import { maskPii } from "./pii.js";
+import { maskPii } from "../domain/masking.js";
 import { sentimentScore } from "./sentiment.js";
 import type { ClassifierEngine, ClassifyInput, ClassifyOutput } from "./types.js";
 

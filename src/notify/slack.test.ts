@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { SpikeExplanation } from "../domain/spikes/explain.js";
-import { buildSpikeMessage, buildUrgentMentionMessage, maskForSlack } from "./slack.js";
+import { buildSpikeMessage, buildUrgentMentionMessage } from "./slack.js";
 
 const explanation: SpikeExplanation = {
   mentions: 42,
@@ -92,7 +92,22 @@ describe("Slack message builders", () => {
   });
 
   it("re-masks long digit runs the PII masker does not know", () => {
-    expect(maskForSlack("ticket 1234 5678 90 and 2026")).toBe("ticket [NUMBER] and 2026");
+    const message = buildUrgentMentionMessage({
+      brand: "Acme Recovery",
+      source: "X",
+      text: "ticket 1234 5678 90 and 2026",
+      author: null,
+      category: "other_collections",
+      flags: [],
+      reasons: [],
+      reach: null,
+      createdAt: "2026-11-23T14:05:00Z",
+      postUrl: null,
+      mentionUrl: "https://rapport.example.com/mentions/78",
+    });
+    const json = JSON.stringify(message);
+    expect(json).toContain("ticket [NUMBER] and 2026");
+    expect(json).not.toContain("5678");
   });
 
   it("stays within Block Kit limits for huge input", () => {

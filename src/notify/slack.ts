@@ -3,7 +3,7 @@
 // Mention text is untrusted and may carry personal data. Builders take the already-masked text and mask it again
 // (e-mails, phones, long digit runs): a message in a shared channel is a disclosure if the masker upstream missed.
 // Text is escaped for mrkdwn (&, <, >), which also neutralizes <!channel> and <@U…> pings smuggled into a post.
-import { maskPii } from "../classifier/pii.js";
+import { maskFor } from "../domain/masking.js";
 import type { SpikeExplanation } from "../domain/spikes/explain.js";
 import type { Flag } from "../domain/taxonomy.js";
 import type { SlackBlock, SlackPayload, SlackText } from "../platform/notify/slack.js";
@@ -11,12 +11,7 @@ import type { SlackBlock, SlackPayload, SlackText } from "../platform/notify/sla
 // Block Kit limits (Slack's reference): header 150, section text 3000, field 2000, button text 75, 50 blocks.
 const LIMITS = { header: 150, section: 3000, field: 2000, button: 75, fallback: 3000 } as const;
 
-const LONG_DIGITS = /\d(?:[\s.-]?\d){5,}/g;
-
-/** Masks what the PII masker finds, then any run of 6+ digits it did not recognise (account and card fragments). */
-export function maskForSlack(text: string): string {
-  return maskPii(text).masked.replace(LONG_DIGITS, "[NUMBER]");
-}
+const maskForSlack = (text: string) => maskFor("slack", text);
 
 export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");

@@ -1,9 +1,9 @@
 // Normalize → mask → hash → brand-match → classify: everything about a page that needs no database.
 import { createHash, createHmac } from "node:crypto";
 import type { NormalizedMention } from "../../connectors/types.js";
-import { maskPii } from "../classifier/pii.js";
 import { brandsForMention } from "../domain/brands.js";
 import { contentKey } from "../domain/content.js";
+import { maskFor } from "../domain/masking.js";
 import type { Classification } from "../domain/taxonomy.js";
 import type { MentionClassifier } from "./types.js";
 
@@ -76,7 +76,7 @@ export async function prepareMentions(
     return {
       mention,
       // The classifier already masked the text it read; mask here only when it did not.
-      textMasked: classification?.maskedText ?? maskPii(mention.text).masked,
+      textMasked: classification?.maskedText ?? maskFor("stored", mention.text),
       contentHash: contentHash(mention.text),
       authorKey: keyFor(mention),
       brandIds: brandsForMention(ctx.matchBrands(mention.text), ctx.sourceBrandId),

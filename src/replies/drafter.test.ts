@@ -1,7 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { buildDraftRequest, type DraftInput, draftReply, maskForDrafting } from "./drafter.js";
+import { maskFor } from "../domain/masking.js";
+import { buildDraftRequest, type DraftInput, draftReply } from "./drafter.js";
 
 interface Recorded {
   path: string;
@@ -151,7 +152,7 @@ describe("draftReply", () => {
 
 describe("masking", () => {
   it("masks e-mails, phones and long digit runs even when the caller did not", () => {
-    const masked = maskForDrafting("mail me at a.b@c.io or 555 123 4567, ref 12 34 56 78, 3 calls a day");
+    const masked = maskFor("claude", "mail me at a.b@c.io or 555 123 4567, ref 12 34 56 78, 3 calls a day");
     expect(masked).not.toMatch(/a\.b@c\.io|555|12 34 56 78/);
     expect(masked).toContain("3 calls a day");
   });

@@ -5,9 +5,9 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import Anthropic from "@anthropic-ai/sdk";
-import { maskPii } from "../classifier/pii.js";
 import { type LintResult, lintReply } from "../domain/compliance/lint.js";
 import { PLATFORM_LIMITS } from "../domain/compliance/rules.js";
+import { maskFor } from "../domain/masking.js";
 import type { Category, Platform } from "../domain/taxonomy.js";
 import {
   chooseTemplate,
@@ -55,26 +55,13 @@ export interface Draft {
   rejectedDraft?: { text: string; lint: LintResult };
 }
 
-const EXTRA_MASKS: [RegExp, string][] = [
-  [/[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g, "[EMAIL]"],
-  [/(?<![\w+])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-]?)\d{3}[\s.-]?\d{4}(?!\d)/g, "[PHONE]"],
-  [/\d(?:[\s-]?\d){3,}/g, "[NUMBER]"],
-];
-
-/** Masks PII (the classifier's detectors, then a blunt pass for e-mails, phones and any run of 4+ digits). */
-export function maskForDrafting(text: string): string {
-  let masked = maskPii(text).masked;
-  for (const [pattern, label] of EXTRA_MASKS) masked = masked.replace(pattern, label);
-  return masked;
-}
-
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
 
 /** The user turn: instructions first, then the mention escaped so it cannot close its own tag. */
 export function buildDraftRequest(input: DraftInput): string {
   const contact = formatContact(input.ownContacts) || "a direct message to this account";
   const limit = PLATFORM_LIMITS[input.platform].maxChars;
-  const mention = maskForDrafting(input.maskedText).replace(/[&<>]/g, (c) => ESCAPES[c] as string);
+  const mention = maskFor("claude", input.maskedText).replace(/[&<>]/g, (c) => ESCAPES[c] as string);
   return [
     `Platform: ${input.platform} (at most ${limit} characters${input.platform === "x" ? ", links count as 23" : ""}).`,
     `Topic of the post: ${input.category}.`,

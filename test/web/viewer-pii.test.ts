@@ -1,6 +1,6 @@
 // Viewers never see personal data: not in notes, not through the account-link history, not by searching for it.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { maskPii } from "../../src/classifier/pii.js";
+import { maskPii } from "../../src/domain/masking.js";
 import { recordAudit } from "../../src/services/audit/record-audit.js";
 import type { MentionDetail } from "../../src/services/mentions/get-mention.js";
 import type { MentionListItem } from "../../src/services/mentions/list-mentions.js";

@@ -3,7 +3,7 @@
 // E-mail HTML is its own dialect: tables for layout, inline styles only (clients strip <style> and classes),
 // no scripts, charts as table cells with percentage widths, a 600px column that shrinks on a phone.
 // Mention text is untrusted: every value is escaped, and post text is masked again in case PII slipped through.
-import { maskPii } from "../../classifier/pii.js";
+import { maskFor } from "../masking.js";
 import type { Category } from "../taxonomy.js";
 
 export interface DigestPost {
@@ -80,8 +80,6 @@ export interface DigestMessage {
 
 // --- helpers -------------------------------------------------------------------------------------------------
 
-const LONG_DIGITS = /\d(?:[\s.-]?\d){5,}/g;
-
 export function escapeHtml(value: string): string {
   return value
     .replace(/&/g, "&amp;")
@@ -91,7 +89,7 @@ export function escapeHtml(value: string): string {
     .replace(/'/g, "&#39;");
 }
 
-const mask = (text: string) => maskPii(text).masked.replace(LONG_DIGITS, "[NUMBER]");
+const mask = (text: string) => maskFor("email", text);
 const clip = (text: string, max: number) => {
   const chars = [...text.replace(/\s+/g, " ").trim()];
   return chars.length <= max ? chars.join("") : `${chars.slice(0, max - 1).join("")}…`;

@@ -3,9 +3,9 @@
 import { and, asc, desc, eq, ne, sql } from "drizzle-orm";
 import { can } from "../../auth/roles.js";
 import type { AuthUser } from "../../auth/types.js";
-import { maskPii } from "../../classifier/pii.js";
 import { auditLog, classifications, mentions, notes, users } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
+import { maskFor } from "../../domain/masking.js";
 import { notFound } from "../../errors.js";
 import { canSeeAccounts } from "../accounts/access.js";
 import { type MentionListItem, selectListPage } from "./list-mentions.js";
@@ -129,7 +129,7 @@ export async function getMention(deps: Deps, viewer: AuthUser, id: number): Prom
     // Notes are free text written while looking at the unmasked mention, so they often quote its personal data.
     notes: noteRows.map((n) => ({
       ...n,
-      body: showPii ? n.body : maskPii(n.body).masked,
+      body: showPii ? n.body : maskFor("stored", n.body),
       createdAt: n.createdAt.toISOString(),
     })),
     history: historyRows

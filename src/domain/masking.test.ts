@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { detectPii, luhnValid, maskPii, type PiiKind } from "./pii.js";
+import { detectPii, luhnValid, maskFor, maskPii, type PiiKind } from "./masking.js";
 
 const cases: { text: string; kinds: PiiKind[]; masked?: string }[] = [
   {
@@ -72,5 +72,48 @@ describe("luhnValid", () => {
     ["", false],
   ] as const)("%s → %s", (digits, valid) => {
     expect(luhnValid(digits)).toBe(valid);
+  });
+});
+
+describe("maskFor: one policy per destination", () => {
+  const post = "Reach me at jo@x.io or 555-123-4567. Ticket 1234 5678 90, Midland sent 4 letters — @JaneDoe";
+
+  it("stores the detectors' labels and keeps unrecognised numbers", () => {
+    expect(maskFor("stored", post)).toBe(
+      "Reach me at [EMAIL] or [PHONE]. Ticket 1234 5678 90, Midland sent 4 letters — @JaneDoe",
+    );
+  });
+
+  it.each(["slack", "email"] as const)("%s also masks runs of 6+ digits", (destination) => {
+    expect(maskFor(destination, "ticket 1234 5678 90 and 2026")).toBe("ticket [NUMBER] and 2026");
+  });
+
+  it("claude also masks runs of 4+ digits, client names and the poster's names", () => {
+    expect(maskFor("claude", post, { clients: ["Midland"], names: ["@JaneDoe", null] })).toBe(
+      "Reach me at [EMAIL] or [PHONE]. Ticket [NUMBER], [CLIENT] sent 4 letters — [NAME]",
+    );
+  });
+
+  it("is idempotent, so masking text that was masked before changes nothing", () => {
+    for (const destination of ["stored", "slack", "email", "claude"] as const) {
+      const once = maskFor(destination, post, { clients: ["Midland"] });
+      expect(maskFor(destination, once, { clients: ["Midland"] })).toBe(once);
+    }
+  });
+});
+
+describe("detectPii on hostile text", () => {
+  it("finds an e-mail after a long run of word characters, and none in a run without '@'", () => {
+    const run = "a".repeat(50_000);
+    expect(detectPii(run)).toEqual([]);
+    expect(maskPii(`${run}b@example.com`).masked).toBe(`${"a".repeat(50_000 - 63)}[EMAIL]`);
+  });
+
+  it("keeps earlier detectors' hits when later ones overlap, across thousands of hits", () => {
+    const text = "call 555-123-4567 or jo@x.io ".repeat(5_000);
+    const hits = detectPii(text);
+    expect(hits).toHaveLength(10_000);
+    expect(hits.filter((h) => h.kind === "email")).toHaveLength(5_000);
+    for (let i = 1; i < hits.length; i++) expect(hits[i]!.start).toBeGreaterThanOrEqual(hits[i - 1]!.end);
   });
 });
