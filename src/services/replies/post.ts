@@ -1,19 +1,19 @@
 // Posting an approved reply: through the platform's API where the connector can reply and the source has posting
 // enabled, logged but not sent in dry-run mode, otherwise copied by a person and marked posted. Exactly one public
 // reply per thread: a lease serialises posters, and the partial unique index on replies is the last word.
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { isConnectorError } from "../../../connectors/errors.js";
 import { createHttpClient, type HttpClient } from "../../../connectors/http.js";
 import { connectorFor } from "../../../connectors/index.js";
 import type { AuthUser } from "../../auth/types.js";
 import { cases, mentions, replies } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
-import { AppError, badRequest, conflict, forbidden, notFound } from "../../errors.js";
+import { AppError, badRequest, conflict, notFound } from "../../errors.js";
 import { acquireLease, releaseLease } from "../../platform/jobs/lease.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { openCredentials } from "../sources/credentials.js";
 import { loadReplyMention, type ReplyMention, threadHasPublicReply, threadKeyOf } from "./context.js";
-import { moveMention, type ReplyRow } from "./replies.js";
+import { assertMayTake, type ReplyRow, stepFor, transitionReply } from "./transition.js";
 
 export type PostingMode = "api" | "dry_run" | "manual";
 
@@ -46,13 +46,11 @@ export async function postReply(
   input: PostReplyInput,
   options: PostOptions = {},
 ): Promise<ReplyRow> {
-  if (actor.role === "viewer") throw forbidden("Viewers cannot post replies");
+  assertMayTake(actor, "post");
   const [reply] = await deps.db.select().from(replies).where(eq(replies.id, input.replyId)).limit(1);
   if (!reply) throw notFound("Reply");
   const mention = await loadReplyMention(deps.db, actor.workspaceId, reply.mentionId);
-  if (reply.status !== "approved") {
-    throw conflict(`Only an approved reply can be posted; this one is ${reply.status.replace(/_/g, " ")}`);
-  }
+  stepFor(reply.status, "post");
   if (!reply.approvedBy || reply.approvedBy === reply.authorId)
     throw conflict("The reply has no second-person approval");
   const mode = postingModeFor(mention);
@@ -121,53 +119,36 @@ export async function postReply(
       });
     }
 
-    return await deps.db.transaction(async (tx) => {
-      let row: ReplyRow | undefined;
-      try {
-        [row] = await tx
-          .update(replies)
-          .set({
-            status: "posted",
-            postedBy: actor.id,
-            postedAt: now,
-            postedText: reply.text,
-            postedExternalId: externalId,
-            postedUrl,
-            postedVia: mode,
-            updatedAt: now,
-          })
-          .where(and(eq(replies.id, reply.id), eq(replies.status, "approved")))
-          .returning();
-      } catch (error) {
-        if (String(error).includes("UNIQUE")) throw conflict("The thread already has a public reply (B11)");
-        throw error;
-      }
-      if (!row) throw conflict("The reply changed meanwhile; reload");
-      await moveMention(tx, { id: actor.id, email: actor.email }, mention, "posted", now, {
-        firstResponseAt: now,
-      });
-      // The follow-up watch: later mentions by the same author attach to this case (src/pipeline/routers/follow-up.ts).
-      const [opened] = await tx
-        .insert(cases)
-        .values({
-          rootMentionId: mention.id,
-          replyId: reply.id,
-          authorKey: mention.authorKey,
-          openedAt: now,
-          initialSentiment: mention.sentiment,
-          latestSentiment: mention.sentiment,
-        })
-        .returning({ id: cases.id });
-      await tx.update(mentions).set({ caseId: opened!.id }).where(eq(mentions.id, mention.id));
-      await recordAudit(tx, {
-        actor: { id: actor.id, email: actor.email },
-        action: "reply.post",
-        entityType: "reply",
-        entityId: reply.id,
+    return await transitionReply(deps.db, actor, reply.id, "post", {
+      from: reply.status,
+      now,
+      set: {
+        postedBy: actor.id,
+        postedAt: now,
+        postedText: reply.text,
+        postedExternalId: externalId,
+        postedUrl,
+        postedVia: mode,
+      },
+      firstResponseAt: now,
+      audit: {
         after: { via: mode, text: reply.text, externalId, url: postedUrl, approvedBy: reply.approvedBy },
-        at: now,
-      });
-      return row;
+      },
+      // The follow-up watch: later mentions by the same author attach to this case (src/pipeline/routers/follow-up.ts).
+      also: async (tx) => {
+        const [opened] = await tx
+          .insert(cases)
+          .values({
+            rootMentionId: mention.id,
+            replyId: reply.id,
+            authorKey: mention.authorKey,
+            openedAt: now,
+            initialSentiment: mention.sentiment,
+            latestSentiment: mention.sentiment,
+          })
+          .returning({ id: cases.id });
+        await tx.update(mentions).set({ caseId: opened!.id }).where(eq(mentions.id, mention.id));
+      },
     });
   } finally {
     await releaseLease(deps.db, leaseName, holder);

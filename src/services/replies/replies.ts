@@ -1,12 +1,15 @@
 // The life of a public reply: draft (template, Claude or written by hand) → edits → submitted → approved by a
 // second person with the manager role → posted (see post.ts). The linter runs on every draft and every edit and
 // each run is kept in reply_lints as compliance evidence; approval is refused while any hit remains.
+
 import { and, asc, desc, eq, inArray, isNull, or } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
 import type { Db } from "../../db/client.js";
 import { auditLog, mentions, replies, replyLints, replyTemplates, users } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { type LintResult, lintReply } from "../../domain/compliance/lint.js";
+import { maskFor } from "../../domain/masking.js";
+import { isApproverRole } from "../../domain/replies/transitions.js";
 import { CATEGORIES, type Category, type MentionStatus, type Platform } from "../../domain/taxonomy.js";
 import { AppError, badRequest, conflict, forbidden, notFound } from "../../errors.js";
 import { draftReply } from "../../replies/drafter.js";
@@ -18,7 +21,7 @@ import {
   renderTemplate,
 } from "../../replies/templates.js";
 import { linkedAccountNotices } from "../accounts/rights.js";
-import { type AuditActor, recordAudit } from "../audit/record-audit.js";
+import { type AuditActor, type DbOrTx, recordAudit } from "../audit/record-audit.js";
 import {
   type BrandVoice,
   brandVoice,
@@ -30,11 +33,12 @@ import {
   threadHasPublicReply,
   threadKeyOf,
 } from "./context.js";
+import { moveMention } from "./move-mention.js";
+import { assertMayTake, type ReplyRow, stepFor, transitionReply } from "./transition.js";
 
-export const APPROVER_ROLES = ["admin", "manager"] as const;
-export const isApproverRole = (role: string) => (APPROVER_ROLES as readonly string[]).includes(role);
-
-export type ReplyRow = typeof replies.$inferSelect;
+export { APPROVER_ROLES, isApproverRole } from "../../domain/replies/transitions.js";
+export { moveMention } from "./move-mention.js";
+export type { ReplyRow } from "./transition.js";
 
 export interface ReplyBlockView {
   code: string;
@@ -85,38 +89,6 @@ export async function replyGuard(db: Db, mention: ReplyMention): Promise<ReplyGu
   };
 }
 
-/** Moves the mention along the reply line (drafting → awaiting_approval → approved → posted), audited. */
-export async function moveMention(
-  db: Db,
-  actor: AuditActor,
-  mention: { id: number },
-  to: MentionStatus,
-  now: Date,
-  extra: { firstResponseAt?: Date } = {},
-): Promise<void> {
-  const [current] = await db
-    .select({ status: mentions.status, firstResponseAt: mentions.firstResponseAt })
-    .from(mentions)
-    .where(eq(mentions.id, mention.id));
-  if (!current) return;
-  const set: Partial<typeof mentions.$inferInsert> = {};
-  if (current.status !== to) Object.assign(set, { status: to, statusChangedAt: now });
-  if (extra.firstResponseAt && !current.firstResponseAt) set.firstResponseAt = extra.firstResponseAt;
-  if (Object.keys(set).length === 0) return;
-  await db.update(mentions).set(set).where(eq(mentions.id, mention.id));
-  if (current.status !== to) {
-    await recordAudit(db, {
-      actor,
-      action: "mention.status",
-      entityType: "mention",
-      entityId: mention.id,
-      before: { status: current.status },
-      after: { status: to },
-      at: now,
-    });
-  }
-}
-
 /** The brand's templates from the library (most specific wins), then the built-in defaults. */
 export async function libraryTemplates(db: Db, brandId: number): Promise<ReplyTemplate[]> {
   const rows = await db
@@ -165,7 +137,7 @@ async function lintAsPosted(
 }
 
 async function recordLint(
-  db: Db,
+  db: DbOrTx,
   replyId: number,
   userId: number | null,
   text: string,
@@ -175,30 +147,6 @@ async function recordLint(
   await db
     .insert(replyLints)
     .values({ replyId, userId, text, ok: lint.ok, violations: lint.violations, createdAt: now });
-}
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/**
- * Creditor names tied to a person and the poster's own name are masked before a prompt leaves (compliance.md §4:
- * "creditor or client names tied to a person" belong to what LLM prompts must not carry).
- */
-export function maskForClaude(
-  text: string,
-  clients: readonly string[],
-  names: readonly (string | null)[],
-): string {
-  let masked = text;
-  for (const client of [...clients].sort((a, b) => b.length - a.length)) {
-    if (client.trim().length < 2) continue;
-    masked = masked.replace(new RegExp(`\\b${escapeRegExp(client.trim())}\\b`, "gi"), "[CLIENT]");
-  }
-  for (const name of names) {
-    const clean = name?.trim().replace(/^@/, "");
-    if (!clean || clean.length < 3) continue;
-    masked = masked.replace(new RegExp(`@?\\b${escapeRegExp(clean)}\\b`, "gi"), "[NAME]");
-  }
-  return masked;
 }
 
 export interface CreateDraftInput {
@@ -293,10 +241,10 @@ export async function createDraft(
     // The drafter gets the masked text and the brand's public facts only: never account data or the client roster.
     const draft = await draftReply(
       {
-        maskedText: maskForClaude(mention.textMasked, voice.clients, [
-          mention.authorName,
-          mention.authorHandle,
-        ]),
+        maskedText: maskFor("claude", mention.textMasked, {
+          clients: voice.clients,
+          names: [mention.authorName, mention.authorHandle],
+        }),
         platform,
         brandName: voice.brandName,
         ownContacts: voice.ownContacts,
@@ -379,75 +327,50 @@ export async function editReply(
   replyId: number,
   text: string,
 ): Promise<DraftOutcome> {
+  assertMayTake(actor, "edit");
   const { reply, mention } = await loadReply(deps.db, actor.workspaceId, replyId);
   await assertMayWrite(deps.db, actor, mention);
-  if (reply.status !== "draft" && reply.status !== "awaiting_approval") {
-    throw conflict(`A ${reply.status.replace(/_/g, " ")} reply cannot be edited`);
-  }
+  stepFor(reply.status, "edit");
   const trimmed = text.trim();
   if (!trimmed) throw badRequest("The reply is empty");
   const lint = await lintAsPosted(deps.db, actor, mention, trimmed);
   const now = deps.now();
-  const updated = await deps.db.transaction(async (tx) => {
-    // An edit after submission goes back to draft: the approver must see the final words.
-    const [row] = await tx
-      .update(replies)
-      .set({ text: trimmed, lint, status: "draft", updatedAt: now })
-      .where(and(eq(replies.id, reply.id), inArray(replies.status, ["draft", "awaiting_approval"])))
-      .returning();
-    if (!row) throw conflict("The reply changed meanwhile; reload");
-    await recordLint(tx, reply.id, actor.id, trimmed, lint, now);
-    if (reply.status === "awaiting_approval") await moveMention(tx, actorOf(actor), mention, "drafting", now);
-    await recordAudit(tx, {
-      actor: actorOf(actor),
-      action: "reply.edit",
-      entityType: "reply",
-      entityId: reply.id,
+  const updated = await transitionReply(deps.db, actor, reply.id, "edit", {
+    from: reply.status,
+    now,
+    set: { text: trimmed, lint },
+    audit: {
       before: { text: reply.text, status: reply.status },
       after: { text: trimmed, ok: lint.ok, rules: lint.violations.map((v) => v.rule) },
-      at: now,
-    });
-    return row;
+    },
+    also: (tx) => recordLint(tx, reply.id, actor.id, trimmed, lint, now),
   });
   return { reply: updated, lint };
 }
 
 export async function submitReply(deps: Deps, actor: AuthUser, replyId: number): Promise<ReplyRow> {
+  assertMayTake(actor, "submit");
   const { reply, mention } = await loadReply(deps.db, actor.workspaceId, replyId);
   await assertMayWrite(deps.db, actor, mention);
-  if (reply.status !== "draft")
-    throw conflict(`Only a draft can be submitted; this reply is ${reply.status.replace(/_/g, " ")}`);
+  stepFor(reply.status, "submit");
   const lint = await lintAsPosted(deps.db, actor, mention, reply.text);
   const now = deps.now();
-  const submitted = await deps.db.transaction(async (tx) => {
-    await recordLint(tx, reply.id, actor.id, reply.text, lint, now);
-    if (!lint.ok) {
-      // Kept (not rolled back with the refusal below), so the editor shows what to fix.
+  if (!lint.ok) {
+    // The refused run is kept (evidence, and the editor shows what to fix); the reply stays a draft.
+    await deps.db.transaction(async (tx) => {
+      await recordLint(tx, reply.id, actor.id, reply.text, lint, now);
       await tx.update(replies).set({ lint, updatedAt: now }).where(eq(replies.id, reply.id));
-      return null;
-    }
-    const [row] = await tx
-      .update(replies)
-      .set({ status: "awaiting_approval", lint, updatedAt: now })
-      .where(and(eq(replies.id, reply.id), eq(replies.status, "draft")))
-      .returning();
-    if (!row) throw conflict("The reply changed meanwhile; reload");
-    await moveMention(tx, actorOf(actor), mention, "awaiting_approval", now);
-    await recordAudit(tx, {
-      actor: actorOf(actor),
-      action: "reply.submit",
-      entityType: "reply",
-      entityId: reply.id,
-      at: now,
     });
-    return row;
-  });
-  if (!submitted) {
     throw new AppError("conflict", "Fix every highlighted problem before submitting", {
       violations: lint.violations,
     });
   }
-  return submitted;
+  return transitionReply(deps.db, actor, reply.id, "submit", {
+    from: reply.status,
+    now,
+    set: { lint },
+    also: (tx) => recordLint(tx, reply.id, actor.id, reply.text, lint, now),
+  });
 }
 
 /**
@@ -470,62 +393,35 @@ async function writersOf(db: Db, replyId: number, authorId: number): Promise<Set
 }
 
 export async function approveReply(deps: Deps, actor: AuthUser, replyId: number): Promise<ReplyRow> {
-  if (!isApproverRole(actor.role)) throw forbidden("Only a manager can approve a public reply");
+  assertMayTake(actor, "approve");
   const { reply, mention } = await loadReply(deps.db, actor.workspaceId, replyId);
-  if (reply.status !== "awaiting_approval") {
-    throw conflict(
-      `Only a reply awaiting approval can be approved; this one is ${reply.status.replace(/_/g, " ")}`,
-    );
-  }
+  stepFor(reply.status, "approve");
   if ((await writersOf(deps.db, reply.id, reply.authorId)).has(actor.id)) {
     throw forbidden("Four eyes: a reply must be approved by a manager who did not write or edit it");
   }
   const lint = await lintAsPosted(deps.db, actor, mention, reply.text);
   const now = deps.now();
-  const approved = await deps.db.transaction(async (tx) => {
-    await recordLint(tx, reply.id, actor.id, reply.text, lint, now);
-    if (!lint.ok) {
-      // Committed before the refusal below: the reply really goes back to its writers, with the reasons.
-      const [back] = await tx
-        .update(replies)
-        .set({ status: "draft", lint, updatedAt: now })
-        .where(and(eq(replies.id, reply.id), eq(replies.status, "awaiting_approval")))
-        .returning({ id: replies.id });
-      if (!back) throw conflict("The reply changed meanwhile; reload");
-      await moveMention(tx, actorOf(actor), mention, "drafting", now);
-      await recordAudit(tx, {
-        actor: actorOf(actor),
-        action: "reply.approval_stopped",
-        entityType: "reply",
-        entityId: reply.id,
-        after: { rules: lint.violations.map((v) => v.rule) },
-        at: now,
-      });
-      return null;
-    }
-    const [row] = await tx
-      .update(replies)
-      .set({ status: "approved", approvedBy: actor.id, approvedAt: now, lint, updatedAt: now })
-      .where(and(eq(replies.id, reply.id), eq(replies.status, "awaiting_approval")))
-      .returning();
-    if (!row) throw conflict("The reply changed meanwhile; reload");
-    await moveMention(tx, actorOf(actor), mention, "approved", now);
-    await recordAudit(tx, {
-      actor: actorOf(actor),
-      action: "reply.approve",
-      entityType: "reply",
-      entityId: reply.id,
-      after: { text: reply.text, authorId: reply.authorId },
-      at: now,
+  const recordRun = (tx: DbOrTx) => recordLint(tx, reply.id, actor.id, reply.text, lint, now);
+  if (!lint.ok) {
+    // Committed before the refusal below: the reply really goes back to its writers, with the reasons.
+    await transitionReply(deps.db, actor, reply.id, "stop", {
+      from: reply.status,
+      now,
+      set: { lint },
+      audit: { after: { rules: lint.violations.map((v) => v.rule) } },
+      also: recordRun,
     });
-    return row;
-  });
-  if (!approved) {
     throw new AppError("conflict", "The reply no longer passes the linter; it went back to draft", {
       violations: lint.violations,
     });
   }
-  return approved;
+  return transitionReply(deps.db, actor, reply.id, "approve", {
+    from: reply.status,
+    now,
+    set: { approvedBy: actor.id, approvedAt: now, lint },
+    audit: { after: { text: reply.text, authorId: reply.authorId } },
+    also: recordRun,
+  });
 }
 
 export async function rejectReply(
@@ -534,28 +430,13 @@ export async function rejectReply(
   replyId: number,
   reason: string,
 ): Promise<ReplyRow> {
-  if (!isApproverRole(actor.role)) throw forbidden("Only a manager can reject a reply");
-  const { reply, mention } = await loadReply(deps.db, actor.workspaceId, replyId);
-  if (reply.status === "posted" || reply.status === "rejected")
-    throw conflict(`The reply is already ${reply.status}`);
-  const now = deps.now();
-  return deps.db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(replies)
-      .set({ status: "rejected", updatedAt: now })
-      .where(eq(replies.id, reply.id))
-      .returning();
-    await moveMention(tx, actorOf(actor), mention, "drafting", now);
-    await recordAudit(tx, {
-      actor: actorOf(actor),
-      action: "reply.reject",
-      entityType: "reply",
-      entityId: reply.id,
-      before: { status: reply.status },
-      after: { status: "rejected", reason },
-      at: now,
-    });
-    return row!;
+  assertMayTake(actor, "reject");
+  const { reply } = await loadReply(deps.db, actor.workspaceId, replyId);
+  stepFor(reply.status, "reject");
+  return transitionReply(deps.db, actor, reply.id, "reject", {
+    from: reply.status,
+    now: deps.now(),
+    audit: { before: { status: reply.status }, after: { status: "rejected", reason } },
   });
 }
 

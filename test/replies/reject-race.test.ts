@@ -1,0 +1,93 @@
+// The race issue 17 found in rejectReply: it checked the status, then updated without a guard, so a reply posted
+// between the check and the update flipped to "rejected" while its text stood on the platform. The poster here
+// commits exactly in that window: after the rejecter has read the reply, before its transaction opens.
+import { eq } from "drizzle-orm";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { AuthUser } from "../../src/auth/types.js";
+import { auditLog, mentions, replies } from "../../src/db/schema/index.js";
+import type { Deps } from "../../src/deps.js";
+import { AppError } from "../../src/errors.js";
+import { rejectReply } from "../../src/services/replies/replies.js";
+import { authed, createWebTestContext, insertMention, login, type WebTestContext } from "../web/helpers.js";
+
+const NOW = new Date("2026-03-10T12:00:00Z");
+let ctx: WebTestContext;
+
+beforeEach(async () => {
+  ctx = await createWebTestContext({}, () => NOW);
+});
+afterEach(async () => {
+  await ctx.deps.cleanup();
+});
+
+/** The database as the rejecter sees it, with someone else's write landing just before its transaction. */
+function withWriteBeforeTransaction(db: Deps["db"], write: () => Promise<void>): Deps["db"] {
+  let fired = false;
+  return new Proxy(db, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target);
+      if (prop === "transaction") {
+        return async (...args: unknown[]) => {
+          if (!fired) {
+            fired = true;
+            await write();
+          }
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      }
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+describe("rejecting a reply", () => {
+  it("does not flip a reply that was posted between the check and the update", async () => {
+    const responder = await login(ctx, "responder");
+    const manager = await login(ctx, "manager");
+    const mentionId = await insertMention(ctx, {
+      text: "They keep calling me at work.",
+      category: "communication_tactics",
+      relevant: true,
+    });
+    const created = await ctx.app.request(
+      `/api/mentions/${mentionId}/replies`,
+      authed(responder, { method: "POST", body: JSON.stringify({ origin: "template" }) }),
+    );
+    const { reply } = (await created.json()) as { reply: { id: number } };
+    await ctx.app.request(`/api/replies/${reply.id}/submit`, authed(responder, { method: "POST" }));
+    const approved = await ctx.app.request(
+      `/api/replies/${reply.id}/approve`,
+      authed(manager, { method: "POST" }),
+    );
+    expect(approved.status).toBe(200);
+
+    // The poster: marks the approved reply posted (as postReply's guarded update does) and the mention with it.
+    const post = async () => {
+      await ctx.deps.db
+        .update(replies)
+        .set({ status: "posted", postedBy: ctx.users.responder.id, postedAt: NOW, postedVia: "manual" })
+        .where(eq(replies.id, reply.id));
+      await ctx.deps.db.update(mentions).set({ status: "posted" }).where(eq(mentions.id, mentionId));
+    };
+    const admin: AuthUser = {
+      id: ctx.users.admin.id,
+      workspaceId: ctx.deps.workspaceId,
+      email: ctx.users.admin.email,
+      name: "Admin",
+      role: "admin",
+    };
+    const racing = { ...ctx.deps, db: withWriteBeforeTransaction(ctx.deps.db, post) } as Deps;
+
+    const error = await rejectReply(racing, admin, reply.id, "tone").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe("conflict");
+    expect((error as AppError).message).toMatch(/posted/);
+
+    const [row] = await ctx.deps.db.select().from(replies).where(eq(replies.id, reply.id));
+    expect(row!.status).toBe("posted");
+    const [mention] = await ctx.deps.db.select().from(mentions).where(eq(mentions.id, mentionId));
+    expect(mention!.status).toBe("posted");
+    const rejections = await ctx.deps.db.select().from(auditLog).where(eq(auditLog.action, "reply.reject"));
+    expect(rejections).toEqual([]);
+  });
+});
