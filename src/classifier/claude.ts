@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import Anthropic from "@anthropic-ai/sdk";
 import { z } from "zod";
+import { computeSeverity } from "../domain/criticality.js";
 import { maskFor } from "../domain/masking.js";
 import {
   CATEGORIES,
@@ -15,7 +16,7 @@ import {
   type Severity,
   severityRank,
 } from "../domain/taxonomy.js";
-import { computeSeverity, detectFlags } from "./flags.js";
+import { detectFlags } from "./flags.js";
 import type { ClassifierEngine, ClassifyInput, ClassifyOutput } from "./types.js";
 
 export const CLASSIFY_PROMPT_PATH = fileURLToPath(new URL("../../prompts/classify.md", import.meta.url));

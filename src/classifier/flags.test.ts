@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Flag } from "../domain/taxonomy.js";
-import { computeSeverity, detectFlags } from "./flags.js";
+import { detectFlags } from "./flags.js";
 import { sentimentScore } from "./sentiment.js";
 
 const positives: [string, Flag][] = [
@@ -55,32 +55,6 @@ describe("detectFlags", () => {
     expect(detectFlags("I'm going to sue you").lawsuitThreat).toBe(true);
     expect(detectFlags("see you in court").lawsuitThreat).toBe(true);
     expect(detectFlags("they said they would call back").lawsuitThreat).toBe(false);
-  });
-});
-
-describe("computeSeverity", () => {
-  const base = {
-    category: "communication_tactics" as const,
-    flags: [] as Flag[],
-    lawsuitThreat: false,
-    sentiment: -0.3,
-  };
-  it("is critical for self-harm, attorney, regulator, lawsuit threats and high reach", () => {
-    expect(computeSeverity({ ...base, flags: ["self_harm"] })).toBe("critical");
-    expect(computeSeverity({ ...base, category: "not_collections", flags: ["self_harm"] })).toBe("critical");
-    expect(computeSeverity({ ...base, flags: ["attorney"] })).toBe("critical");
-    expect(computeSeverity({ ...base, category: "not_collections", flags: ["attorney"] })).toBe("critical");
-    expect(computeSeverity({ ...base, flags: ["regulator"] })).toBe("critical");
-    expect(computeSeverity({ ...base, lawsuitThreat: true })).toBe("critical");
-    expect(computeSeverity({ ...base, reach: 50_000 })).toBe("critical");
-  });
-  it("is high for rights flags and serious categories, medium for other complaints, low otherwise", () => {
-    expect(computeSeverity({ ...base, flags: ["cease_contact"] })).toBe("high");
-    expect(computeSeverity({ ...base, category: "legal_threats" })).toBe("high");
-    expect(computeSeverity(base)).toBe("medium");
-    expect(computeSeverity({ ...base, category: "praise", sentiment: 0.8 })).toBe("low");
-    expect(computeSeverity({ ...base, category: "not_collections" })).toBe("low");
-    expect(computeSeverity({ ...base, category: "praise", reach: 50_000 })).toBe("low");
   });
 });
 

@@ -1,7 +1,8 @@
 // Consumer-rights flags and severity from precise patterns. The model decides the category; these
 // patterns decide the flags, because a missed "my lawyer will be in touch" costs far more than a false alarm.
-import type { Category, Flag, Severity } from "../domain/taxonomy.js";
+
 import { detectPii, type PiiHit } from "../domain/masking.js";
+import type { Flag } from "../domain/taxonomy.js";
 
 type PatternFlag = Exclude<Flag, "pii">;
 
@@ -116,47 +117,4 @@ export function detectFlags(text: string, piiHits?: readonly PiiHit[]): FlagResu
   for (const { flag, pattern } of COMBINED) if (pattern.test(text)) flags.push(flag);
   if ((piiHits ?? detectPii(text)).length > 0) flags.push("pii");
   return { flags, lawsuitThreat: LAWSUIT_COMBINED.test(text) };
-}
-
-/** Reach at or above this (followers, views) makes any relevant complaint critical: it is already public and loud. */
-export const CRITICAL_REACH = 10_000;
-export const HIGH_REACH = 1_000;
-
-const CRITICAL_FLAGS: readonly Flag[] = ["self_harm", "attorney", "regulator"];
-const HIGH_FLAGS: readonly Flag[] = [
-  "dispute",
-  "cease_contact",
-  "bankruptcy",
-  "identity_theft",
-  "deceased",
-  "servicemember",
-  "scam_report",
-];
-const HIGH_CATEGORIES: readonly Category[] = ["legal_threats", "privacy", "false_statements"];
-
-export interface SeverityInput {
-  category: Category;
-  flags: readonly Flag[];
-  lawsuitThreat: boolean;
-  sentiment: number;
-  reach?: number;
-}
-
-export function computeSeverity({
-  category,
-  flags,
-  lawsuitThreat,
-  sentiment,
-  reach,
-}: SeverityInput): Severity {
-  const relevant = category !== "not_collections";
-  // Critical signals win over the category: a person at risk, a lawyer or a regulator matters even when the model
-  // doubts the post is about collections (a short "my lawyer will be in touch" carries no collections words).
-  if (lawsuitThreat || flags.some((f) => CRITICAL_FLAGS.includes(f))) return "critical";
-  if (relevant && category !== "praise" && (reach ?? 0) >= CRITICAL_REACH) return "critical";
-  if (!relevant) return flags.includes("scam_report") ? "medium" : "low";
-  if (category === "praise") return "low";
-  if (flags.some((f) => HIGH_FLAGS.includes(f)) || HIGH_CATEGORIES.includes(category)) return "high";
-  if ((reach ?? 0) >= HIGH_REACH) return "high";
-  return sentiment < -0.6 ? "high" : "medium";
 }

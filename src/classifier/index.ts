@@ -5,13 +5,13 @@ import { HybridEngine } from "./hybrid.js";
 import { LocalEngine } from "./local.js";
 import type { ClassifierEngine, EngineName } from "./types.js";
 
+export { detectPii, maskPii, type PiiHit, type PiiKind } from "../domain/masking.js";
 export type { CachedClassification, ClassificationCache } from "./cache.js";
 export { contentHash, MemoryClassificationCache } from "./cache.js";
 export { ClaudeEngine, ClaudeOutputError } from "./claude.js";
-export { computeSeverity, detectFlags } from "./flags.js";
+export { detectFlags } from "./flags.js";
 export { HybridEngine } from "./hybrid.js";
 export { LocalEngine } from "./local.js";
-export { detectPii, maskPii, type PiiHit, type PiiKind } from "../domain/masking.js";
 export type { ClassifierEngine, ClassifyInput, ClassifyOutput, EngineName } from "./types.js";
 
 export interface CreateClassifierOptions {

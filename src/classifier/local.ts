@@ -2,10 +2,11 @@
 // Loads the committed weights, so it works with no network and without ../shared.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Category, Flag } from "../domain/taxonomy.js";
-import { computeSeverity, detectFlags } from "./flags.js";
-import { LocalModel, type ModelBundle, type ModelPrediction } from "./local-model.js";
+import { computeSeverity } from "../domain/criticality.js";
 import { maskPii } from "../domain/masking.js";
+import type { Category, Flag } from "../domain/taxonomy.js";
+import { detectFlags } from "./flags.js";
+import { LocalModel, type ModelBundle, type ModelPrediction } from "./local-model.js";
 import { sentimentScore } from "./sentiment.js";
 import type { ClassifierEngine, ClassifyInput, ClassifyOutput } from "./types.js";
 

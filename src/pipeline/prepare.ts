@@ -3,11 +3,27 @@ import { createHash, createHmac } from "node:crypto";
 import type { NormalizedMention } from "../../connectors/types.js";
 import { brandsForMention } from "../domain/brands.js";
 import { contentKey } from "../domain/content.js";
+import { withSourceFlags } from "../domain/criticality.js";
 import { maskFor } from "../domain/masking.js";
-import type { Classification } from "../domain/taxonomy.js";
+import type { Classification, Flag } from "../domain/taxonomy.js";
 import type { MentionClassifier } from "./types.js";
 
-const CRITICAL_FLAGS = new Set<string>(["self_harm", "attorney", "regulator"]);
+/**
+ * The most text one mention keeps. The longest real complaint narratives run to about 25,000 characters; anything
+ * longer is cut here, before any pattern reads it, and says so in its own text, so a person sees it was cut.
+ */
+export const MAX_MENTION_CHARS = 32_000;
+
+/** Cuts an over-long mention to MAX_MENTION_CHARS, visibly; the raw payload, which holds the same text, is dropped. */
+export function limitMentionSize(mention: NormalizedMention): NormalizedMention {
+  if (mention.text.length <= MAX_MENTION_CHARS) return mention;
+  const total = mention.text.length.toLocaleString("en-US");
+  return {
+    ...mention,
+    text: `${mention.text.slice(0, MAX_MENTION_CHARS)} … [cut by Rapport: the post has ${total} characters; the first ${MAX_MENTION_CHARS.toLocaleString("en-US")} are kept]`,
+    raw: { note: `raw payload not kept: the post had ${total} characters` },
+  };
+}
 
 export interface PreparedMention {
   mention: NormalizedMention;
@@ -53,7 +69,7 @@ export async function prepareMentions(
     return key;
   };
   // A review with stars but no words is still a signal (and a reply target); any other empty entry is noise.
-  const withText = items.filter((m) => m.text.trim().length > 0 || m.rating != null);
+  const withText = items.filter((m) => m.text.trim().length > 0 || m.rating != null).map(limitMentionSize);
   const classifications = ctx.classifier
     ? await ctx.classifier.classify(
         withText.map((m, i) => ({
@@ -64,15 +80,8 @@ export async function prepareMentions(
       )
     : [];
   return withText.map((mention, i) => {
-    const classification = classifications[i] ?? null;
-    if (classification && mention.flags?.length) {
-      // Flags a source knows for certain (every CFPB complaint is `regulator`) join the model's, and raise
-      // severity the way the classifier would have had it seen them.
-      classification.flags = [
-        ...new Set([...classification.flags, ...mention.flags]),
-      ] as Classification["flags"];
-      if (classification.flags.some((f) => CRITICAL_FLAGS.has(f))) classification.severity = "critical";
-    }
+    const classified = classifications[i];
+    const classification = classified ? withSourceFlags(classified, (mention.flags ?? []) as Flag[]) : null;
     return {
       mention,
       // The classifier already masked the text it read; mask here only when it did not.

@@ -1,23 +1,18 @@
 // Urgent mentions raise a Slack alert in the store transaction itself: the outbox row commits with the mention,
 // so the alert goes out on the next delivery run after the poll that found it, and a rolled-back page alerts nobody.
 import { eq, inArray } from "drizzle-orm";
-import { CRITICAL_REACH } from "../../classifier/flags.js";
 import { brands, sources } from "../../db/schema/index.js";
+import { criticalReasons, isCritical } from "../../domain/criticality.js";
 import type { Flag } from "../../domain/taxonomy.js";
 import { buildUrgentMentionMessage } from "../../notify/slack.js";
 import { slackDestination } from "../../platform/outbox/destinations.js";
-import { mentionLink } from "../../services/alerts/links.js";
 import { enqueueOutbox } from "../../platform/outbox/outbox.js";
+import { mentionLink } from "../../services/alerts/links.js";
 import type { Router, StoredMention } from "../route.js";
-
-/** Flags that are critical on their own, even when no classifier ran (a connector can set them, e.g. CFPB). */
-const CRITICAL_FLAGS = new Set<string>(["self_harm", "attorney", "regulator"]);
 
 export function isUrgent(stored: StoredMention): boolean {
   const classification = stored.prepared.classification;
-  if (classification?.severity === "critical") return true;
-  const flags: readonly string[] = classification?.flags ?? stored.prepared.mention.flags ?? [];
-  return flags.some((flag) => CRITICAL_FLAGS.has(flag));
+  return isCritical(classification?.severity, classification?.flags ?? stored.prepared.mention.flags ?? []);
 }
 
 export interface UrgentAlertConfig {
@@ -58,13 +53,7 @@ export function urgentAlertRouter(config: UrgentAlertConfig): Router {
         const flags = [...(c?.flags ?? m.prepared.mention.flags ?? [])].filter((f) => f !== "pii") as Flag[];
         const reach = m.prepared.mention.reach ?? null;
         // Flags explain themselves in the message; without one, severity came from reach or a lawsuit threat.
-        const reasons = flags.some((f) => CRITICAL_FLAGS.has(f))
-          ? []
-          : [
-              reach !== null && reach >= CRITICAL_REACH
-                ? `high reach: ${reach.toLocaleString("en-US")}`
-                : "classified critical",
-            ];
+        const reasons = criticalReasons(flags, reach);
         const payload = buildUrgentMentionMessage({
           brand: brand.name,
           source: source?.name ?? "unknown source",
