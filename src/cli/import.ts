@@ -62,6 +62,10 @@ export const importCommand: Command = {
     });
     bar?.stop();
 
+    for (const note of result.warnings.slice(0, 100))
+      ctx.stderr.write(`line ${note.line}: warning: ${note.warning}\n`);
+    if (result.warnings.length > 100)
+      ctx.stderr.write(`… and ${result.warnings.length - 100} more warnings\n`);
     for (const bad of result.rejected.slice(0, 100)) ctx.stderr.write(`line ${bad.line}: ${bad.error}\n`);
     if (result.rejected.length > 100)
       ctx.stderr.write(`… and ${result.rejected.length - 100} more bad rows\n`);

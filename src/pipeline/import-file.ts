@@ -13,6 +13,8 @@ export interface ImportResult {
   imported: number;
   duplicates: number;
   rejected: { line: number; error: string }[];
+  /** Rows kept with a change the person should know about (a dropped non-http URL, the file's encoding). */
+  warnings: { line: number; warning: string }[];
 }
 
 export async function importFile(
@@ -23,7 +25,7 @@ export async function importFile(
 ): Promise<ImportResult> {
   const batchSize = options.batchSize ?? 1_000;
   const ingest = await loadIngestContext(deps, source);
-  const result: ImportResult = { read: 0, imported: 0, duplicates: 0, rejected: [] };
+  const result: ImportResult = { read: 0, imported: 0, duplicates: 0, rejected: [], warnings: [] };
   let batch: NormalizedMention[] = [];
   let lastLine = 0;
 
@@ -43,6 +45,10 @@ export async function importFile(
   };
 
   for await (const row of readMentionFile(path, deps.now())) {
+    if ("warning" in row) {
+      result.warnings.push(row);
+      continue;
+    }
     result.read++;
     lastLine = row.line;
     if ("error" in row) result.rejected.push({ line: row.line, error: row.error });

@@ -1,0 +1,167 @@
+// Hostile and broken files: one stray quote, byte-order marks, Latin-1 exports, script URLs; and forged cursors.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli.js";
+import { createTestDeps, type TestDeps } from "../helpers/deps.js";
+import { authed, createWebTestContext, insertMention, login, type WebTestContext } from "../web/helpers.js";
+
+let deps: TestDeps;
+let env: Record<string, string>;
+
+beforeEach(async () => {
+  deps = await createTestDeps();
+  env = {
+    DATABASE_URL: deps.env.DATABASE_URL,
+    RAPPORT_DEMO: "0",
+    LOG_LEVEL: "silent",
+    RAPPORT_SECRET: deps.env.RAPPORT_SECRET,
+  };
+});
+afterEach(async () => {
+  await deps.cleanup();
+});
+
+async function stored() {
+  const { rows } = await (
+    deps.database as { client: { execute(sql: string): Promise<{ rows: unknown[] }> } }
+  ).client.execute("SELECT external_id, text, url FROM mentions ORDER BY external_id");
+  return rows as unknown as { external_id: string; text: string; url: string | null }[];
+}
+
+function write(name: string, content: string | Buffer): string {
+  const file = join(deps.dir, name);
+  writeFileSync(file, content);
+  return file;
+}
+
+const noStackTrace = (output: string) => expect(output).not.toMatch(/\n\s+at .+:\d+:\d+/);
+
+describe("CSV with an unbalanced quote", () => {
+  it("reports the bad row by its line and keeps the rows before and after it", async () => {
+    const file = write(
+      "reviews.csv",
+      [
+        "id,text,author",
+        'r1,"Called my boss, twice",pat', // line 2
+        'r2,"They said ""final notice""",sam', // line 3
+        'r3,"unclosed quote here,lee', // line 4: the stray quote
+        'r4,"Kind on the phone",kim', // line 5
+        "r5,plain text,ana", // line 6
+        'r6,"spans', // line 7
+        'two lines",bo', // line 8
+        "r7,last one,cy", // line 9
+      ].join("\r\n"),
+    );
+    const run = await runCli(["import", file, "--source", "reviews"], { env });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/line 4: unbalanced quote/);
+    expect(run.stderr.match(/^line \d+:/gm)).toHaveLength(1);
+    noStackTrace(run.stderr + run.stdout);
+    expect(run.stdout).toContain("Imported 6 new mentions");
+    const rows = await stored();
+    expect(rows.map((r) => r.external_id)).toEqual(["r1", "r2", "r4", "r5", "r6", "r7"]);
+    expect(rows.find((r) => r.external_id === "r2")!.text).toBe('They said "final notice"');
+    expect(rows.find((r) => r.external_id === "r6")!.text).toBe("spans\ntwo lines");
+  });
+
+  it("keeps the rows after a quote that never closes", async () => {
+    const lines = ["id,text", "a1,first"];
+    lines.push('a2,"never closed');
+    for (let i = 3; i <= 40; i++) lines.push(`a${i},row ${i}`);
+    const run = await runCli(["import", write("open.csv", lines.join("\n")), "--source", "open"], { env });
+    expect(run.stderr).toMatch(/line 3: unbalanced quote: the quoted field opened on line 3 never closes/);
+    expect((await stored()).length).toBe(39);
+  });
+
+  it("is linear: 20,000 stray quotes in a row cost one pass per line, not one per pair", async () => {
+    const lines = ["id,text"];
+    for (let i = 0; i < 20_000; i++) lines.push(`q${i},"stray`);
+    lines.push("last,kept");
+    const run = await runCli(["import", write("stray.csv", lines.join("\n")), "--source", "stray"], { env });
+    expect(run.stdout).toContain("Imported 1 new mentions");
+    expect(run.stdout).toContain("20000 rejected");
+  });
+});
+
+describe("encodings", () => {
+  it("drops a UTF-8 byte-order mark from JSONL line 1 and the CSV header", async () => {
+    const bom = "\uFEFF";
+    const jsonl = write("bom.jsonl", `${bom}${JSON.stringify({ id: "j1", text: "first line" })}\n`);
+    const csv = write("bom.csv", `${bom}id,text\nc1,first row\n`);
+    expect((await runCli(["import", jsonl, "--source", "bom-jsonl"], { env })).code).toBe(0);
+    expect((await runCli(["import", csv, "--source", "bom-csv"], { env })).code).toBe(0);
+    expect((await stored()).map((r) => r.external_id)).toEqual(["c1", "j1"]);
+  });
+
+  it("reads a Latin-1 file as Latin-1 and says so", async () => {
+    const latin1 = Buffer.from("id,text\nl1,Caf\xe9 cr\xe8me: \xe0 d\xe9plorer\n", "latin1");
+    expect(latin1.includes(0xe9)).toBe(true);
+    const run = await runCli(["import", write("latin1.csv", latin1), "--source", "latin"], { env });
+    expect(run.stderr).toMatch(/not valid UTF-8: read as Latin-1/);
+    const [row] = await stored();
+    expect(row!.text).toBe("Café crème: à déplorer");
+    expect(row!.text).not.toContain("\uFFFD");
+  });
+});
+
+describe("URLs", () => {
+  it("stores only http(s) URLs and warns about the rest, keeping the row", async () => {
+    const file = write(
+      "urls.jsonl",
+      [
+        { id: "u1", text: "ok", url: "https://bbb.example/r/1" },
+        { id: "u2", text: "script", url: "javascript:alert(document.cookie)" },
+        { id: "u3", text: "data", url: "data:text/html,<script>alert(1)</script>" },
+        { id: "u4", text: "tab trick", url: "java\tscript:alert(1)" },
+      ]
+        .map((r) => JSON.stringify(r))
+        .join("\n"),
+    );
+    const run = await runCli(["import", file, "--source", "urls"], { env });
+    expect(run.stdout).toContain("Imported 4 new mentions");
+    expect(run.stderr).toMatch(/line 2: warning: `url` "javascript:alert/);
+    expect(run.stderr).toMatch(/line 3: warning: `url` "data:text/);
+    expect(run.stderr).toMatch(/line 4: warning: `url`/);
+    const rows = await stored();
+    expect(rows.map((r) => r.url)).toEqual(["https://bbb.example/r/1", null, null, null]);
+  });
+});
+
+describe("forged cursors", () => {
+  let ctx: WebTestContext;
+  beforeEach(async () => {
+    ctx = await createWebTestContext();
+  });
+  afterEach(async () => {
+    await ctx.deps.cleanup();
+  });
+
+  it("answers 400 with a clear message to a `next` this server did not issue", async () => {
+    for (let i = 0; i < 3; i++) await insertMention(ctx, { text: `mention ${i}` });
+    const session = await login(ctx, "manager");
+    const page = await ctx.app.request("/api/mentions?limit=1", authed(session));
+    const { next } = (await page.json()) as { next: string };
+    expect((await ctx.app.request(`/api/mentions?limit=1&next=${next}`, authed(session))).status).toBe(200);
+    const forge = (key: unknown) => Buffer.from(JSON.stringify(key)).toString("base64url");
+    for (const forged of [
+      forge(["not a number", 1]),
+      forge([1e300, 1]),
+      forge([-1.5, "x"]),
+      forge([null, null]),
+      forge([2 ** 64, 1]),
+      "%%%",
+      forge({ a: 1 }),
+    ]) {
+      for (const sort of ["newest", "sla"]) {
+        const res = await ctx.app.request(
+          `/api/mentions?sort=${sort}&next=${encodeURIComponent(forged)}`,
+          authed(session),
+        );
+        expect(res.status, `${sort} ${forged}`).toBe(400);
+        const body = (await res.json()) as { error: { message: string } };
+        expect(body.error.message).toMatch(/`next` is not a cursor this server issued/);
+      }
+    }
+  });
+});
