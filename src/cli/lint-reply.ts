@@ -4,13 +4,12 @@
 import { createReadStream, existsSync } from "node:fs";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
-import { lintReply } from "../domain/compliance/lint.js";
+import { type BrandContextLoader, type BrandLintContext, lintReply } from "../domain/compliance/lint.js";
 import { PLATFORMS, type Platform } from "../domain/taxonomy.js";
-import type { BrandContextLoader, BrandLintContext } from "../replies/lint-api.js";
 import { parseCliArgs } from "./args.js";
 import { type CliContext, type Command, UsageError } from "./types.js";
 
-export type { BrandContextLoader } from "../replies/lint-api.js";
+export type { BrandContextLoader } from "../domain/compliance/lint.js";
 
 export const NO_BRAND_MESSAGE = "no brand configured: pass --brand-name";
 

@@ -22,6 +22,11 @@ export interface LintContext {
   posterUsedNames?: string[];
 }
 
+/** What the linter needs to know about a brand (its signature, its own channels, its client roster). */
+export type BrandLintContext = Pick<LintContext, "brandName" | "ownContacts" | "clients">;
+/** Loads the default brand's lint context (the CLI's default); null when no brand is configured. */
+export type BrandContextLoader = () => Promise<BrandLintContext | null>;
+
 export interface Violation {
   rule: RuleCode;
   message: string;

@@ -3,7 +3,7 @@
 import { asc } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { brands } from "../../db/schema/index.js";
-import type { BrandLintContext } from "../../replies/lint-api.js";
+import type { BrandLintContext } from "../../domain/compliance/lint.js";
 
 /** The brand by slug or name; without one, the first company brand (the CLI's default). */
 export async function loadBrandContext(db: Db, brand?: string): Promise<BrandLintContext | null> {
