@@ -1,6 +1,5 @@
 // `npx rapport <command>`: the registry of commands. Each command lives in src/cli/<name>.ts.
 
-import { ClassifierConfigError } from "./classifier/index.js";
 import { accountsCommand } from "./cli/accounts.js";
 import { backfillCommand } from "./cli/backfill.js";
 import { brandsCommand } from "./cli/brands.js";
@@ -19,6 +18,7 @@ import { UsageError } from "./cli/types.js";
 import { usersCommand } from "./cli/users.js";
 import { buildDeps, type Deps } from "./deps.js";
 import { EnvError, loadEnv, requirePublicUrl } from "./env.js";
+import { ClassifierConfigError } from "./platform/classifier.js";
 import { buildRuntime } from "./runtime.js";
 
 export const commands: Command[] = [

@@ -1,17 +1,19 @@
 // Wires the capabilities that depend on configuration onto Deps: the classifier and the pipeline routers.
 // Kept apart from buildDeps so tests can build bare deps and add only what they exercise.
-import { createClassifier } from "./classifier/index.js";
 import type { Deps } from "./deps.js";
 import { followUpRouter } from "./pipeline/routers/follow-up.js";
 import { rightsEventsRouter } from "./pipeline/routers/rights-events.js";
 import { urgentAlertRouter } from "./pipeline/routers/urgent-alert.js";
 import type { MentionClassifier } from "./pipeline/types.js";
+import { type BuildClassifierOptions, buildClassifier } from "./platform/classifier.js";
 import { webhookFromEnv } from "./services/accounts/accounts.js";
 import { publicBaseUrl } from "./services/alerts/links.js";
 import { dbClassificationCache } from "./services/classification/db-cache.js";
 
 export interface RuntimeOptions {
-  /** Workers bring their own (weights and prompt bundled, not read from disk). */
+  /** Workers bring their weights and prompt bundled (not read from disk). */
+  classifierAssets?: Pick<BuildClassifierOptions, "localModel" | "claudePrompt">;
+  /** A ready classifier (tests). */
   classifier?: MentionClassifier;
 }
 
@@ -19,15 +21,12 @@ export async function buildRuntime(deps: Deps, options: RuntimeOptions = {}): Pr
   const { env } = deps;
   const classifier =
     options.classifier ??
-    createClassifier({
-      ...(env.CLASSIFIER_ENGINE ? { engine: env.CLASSIFIER_ENGINE } : {}),
-      ...(env.ANTHROPIC_API_KEY ? { anthropicApiKey: env.ANTHROPIC_API_KEY } : {}),
-      ...(env.ANTHROPIC_BASE_URL ? { anthropicBaseUrl: env.ANTHROPIC_BASE_URL } : {}),
-      model: env.CLAUDE_MODEL,
+    buildClassifier(env, {
+      ...options.classifierAssets,
       cache: dbClassificationCache(deps.db),
       onClaudeError: (id, error) =>
         deps.log.warn("claude classification failed; kept the local result", { id, error: String(error) }),
-    });
+    }).engine;
   const urgentAlerts = urgentAlertRouter({
     // Read when an alert is built: the Node entry learns the bound port (PORT=0) only once it listens.
     get publicUrl() {

@@ -2,7 +2,6 @@ import { afterEach, describe, expect, it } from "vitest";
 import { contentHash, MemoryClassificationCache } from "./cache.js";
 import { ClaudeEngine } from "./claude.js";
 import { escalationReason, HybridEngine } from "./hybrid.js";
-import { createClassifier } from "./index.js";
 import { LocalEngine } from "./local.js";
 import {
   type FakeAnthropic,
@@ -104,16 +103,5 @@ describe("HybridEngine", () => {
     expect(
       escalationReason(local.classifyOne({ id: "2", text: "happy birthday to my best friend!" })),
     ).toBeNull();
-  });
-});
-
-describe("createClassifier", () => {
-  it("is local without a key, hybrid with one, and refuses claude without a key", () => {
-    expect(createClassifier({ model: "m" }).name).toBe("local");
-    expect(
-      createClassifier({ model: "m", anthropicApiKey: "k", anthropicBaseUrl: "http://127.0.0.1:9" }).name,
-    ).toBe("hybrid");
-    expect(createClassifier({ model: "m", anthropicApiKey: "k", engine: "claude" }).name).toBe("claude");
-    expect(() => createClassifier({ model: "m", engine: "claude" })).toThrow(/ANTHROPIC_API_KEY/);
   });
 });

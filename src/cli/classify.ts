@@ -3,9 +3,9 @@
 import { createReadStream, existsSync } from "node:fs";
 import type { Readable } from "node:stream";
 import { z } from "zod";
-import { createClassifier } from "../classifier/index.js";
 import type { ClassifierEngine, ClassifyInput } from "../classifier/types.js";
 import { loadEnv } from "../env.js";
+import { buildClassifier, type ClassifierConfig } from "../platform/classifier.js";
 import { parseCliArgs } from "./args.js";
 import { readJsonl } from "./jsonl.js";
 import { type Command, UsageError } from "./types.js";
@@ -19,12 +19,7 @@ const inputLine = z.object({
   reach: z.number().nonnegative().optional(),
 });
 
-export interface ClassifyConfig {
-  ANTHROPIC_API_KEY?: string;
-  ANTHROPIC_BASE_URL?: string;
-  CLAUDE_MODEL: string;
-  CLASSIFIER_ENGINE?: (typeof ENGINES)[number];
-}
+export type ClassifyConfig = ClassifierConfig;
 
 async function readInputs(stream: Readable): Promise<{ items: ClassifyInput[]; errors: string[] }> {
   const { rows, errors } = await readJsonl(stream, inputLine, '{"id","text"}');
@@ -58,14 +53,11 @@ export function createClassifyCommand(
       let engine = engineOverride;
       if (!engine) {
         const config = loadConfig();
-        engine = createClassifier({
-          engine: (values.engine as ClassifyConfig["CLASSIFIER_ENGINE"]) ?? config.CLASSIFIER_ENGINE,
-          anthropicApiKey: config.ANTHROPIC_API_KEY,
-          anthropicBaseUrl: config.ANTHROPIC_BASE_URL,
-          model: config.CLAUDE_MODEL,
+        engine = buildClassifier(config, {
+          engine: values.engine as (typeof ENGINES)[number] | undefined,
           onClaudeError: (id, error) =>
             ctx.stderr.write(`${id}: Claude failed, kept the local result (${(error as Error).message})\n`),
-        });
+        }).engine;
       }
 
       for (let i = 0; i < items.length; i += CHUNK) {

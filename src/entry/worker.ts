@@ -10,9 +10,6 @@ import type {
 } from "@cloudflare/workers-types";
 import { eq } from "drizzle-orm";
 import classifyPrompt from "../../prompts/classify.md";
-import { ClaudeEngine } from "../classifier/claude.js";
-import { HybridEngine } from "../classifier/hybrid.js";
-import { LocalEngine } from "../classifier/local.js";
 import { LocalModel, type ModelBundle } from "../classifier/local-model.js";
 import weights from "../classifier/model/weights.json";
 import { openDatabase } from "../db/client.js";
@@ -24,7 +21,6 @@ import { findDueSources, pollWithLease } from "../jobs/poll-due-sources.js";
 import { JOBS } from "../jobs/schedule.js";
 import { runJob } from "../jobs/scheduler.js";
 import { buildRuntime } from "../runtime.js";
-import { dbClassificationCache } from "../services/classification/db-cache.js";
 import { createApp } from "../web/app.js";
 
 export type QueueMessage = { type: "poll"; sourceId: number; scheduledAt: string };
@@ -55,20 +51,7 @@ async function workerDeps(bindings: WorkerBindings): Promise<Deps> {
     : openDatabase(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN);
   const deps = createDeps(env, database);
   localModel ??= new LocalModel(weights as unknown as ModelBundle);
-  const local = new LocalEngine(localModel);
-  const classifier = env.ANTHROPIC_API_KEY
-    ? new HybridEngine(
-        local,
-        new ClaudeEngine({
-          apiKey: env.ANTHROPIC_API_KEY,
-          baseURL: env.ANTHROPIC_BASE_URL,
-          model: env.CLAUDE_MODEL,
-          systemPrompt: classifyPrompt,
-        }),
-        dbClassificationCache(deps.db),
-      )
-    : local;
-  return buildRuntime(deps, { classifier });
+  return buildRuntime(deps, { classifierAssets: { localModel, claudePrompt: classifyPrompt } });
 }
 
 function configurationError(error: unknown): Response | null {

@@ -47,7 +47,12 @@ describe("sendSlack against a local webhook", () => {
 
   const payload: SlackPayload = {
     text: "Complaint spike: 42 mentions in an hour",
-    blocks: [{ type: "section", text: { type: "mrkdwn", text: "*Complaint spike* — 42 mentions, about 6 expected" } }],
+    blocks: [
+      {
+        type: "section",
+        text: { type: "mrkdwn", text: "*Complaint spike* — 42 mentions, about 6 expected" },
+      },
+    ],
   };
 
   it("posts JSON and reports ok on 200 ok", async () => {
