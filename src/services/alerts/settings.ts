@@ -8,6 +8,7 @@ import type { Deps } from "../../deps.js";
 import type { Sensitivity } from "../../domain/spikes/detect.js";
 import { badRequest, notFound } from "../../errors.js";
 import { recordAudit } from "../audit/record-audit.js";
+import { slackDestination } from "../../platform/outbox/destinations.js";
 import { enqueueOutbox, requeueOutbox } from "../../platform/outbox/outbox.js";
 import type { StoredSpikeDetails } from "./spike-detection.js";
 
@@ -116,7 +117,7 @@ export async function setBrandWebhook(
 /** Queues a test message to the brand's destination: the quickest way to see a webhook work (or its fix). */
 export async function sendTestAlert(deps: Deps, user: AuthUser, brandId: number): Promise<boolean> {
   const brand = await brandInWorkspace(deps, user, brandId);
-  const destination = brand.slackWebhookUrl ?? deps.env.SLACK_WEBHOOK_URL;
+  const destination = slackDestination(brand.slackWebhookUrl, deps.env.SLACK_WEBHOOK_URL);
   if (!destination) return false;
   const now = deps.now();
   await deps.db.transaction(async (tx) => {
