@@ -7,21 +7,39 @@ import type { Deps } from "../deps.js";
 import { randomToken, sha256 } from "./tokens.js";
 import type { AuthUser } from "./types.js";
 
+type DbOrTx = Pick<Db, "insert" | "select" | "update" | "delete">;
+
 /** A recognisable prefix lets secret scanners find leaked tokens. */
 const TOKEN_PREFIX = "rpt_";
 const LAST_USED_PRECISION_MS = 60_000;
 
+export type ApiTokenScope = "read" | "write";
+export const API_TOKEN_SCOPES = ["read", "write"] as const;
+
+export interface NewApiToken {
+  /** `read`: GET and HEAD only. Callers that leave it out mean an integration that writes (the default here;
+   * the HTTP form and API default to `read`). */
+  scope?: ApiTokenScope;
+  /** Null or absent: valid until revoked. */
+  expiresAt?: Date | null;
+}
+
+/** Pass a transaction as `db` to commit the token with its audit row. */
 export async function createApiToken(
   deps: Deps,
   userId: number,
   name: string,
-): Promise<{ id: number; token: string }> {
+  options: NewApiToken = {},
+  db: DbOrTx = deps.db,
+): Promise<{ id: number; token: string; scope: ApiTokenScope; expiresAt: Date | null }> {
   const token = TOKEN_PREFIX + randomToken();
-  const [row] = await deps.db
+  const scope = options.scope ?? "write";
+  const expiresAt = options.expiresAt ?? null;
+  const [row] = await db
     .insert(apiTokens)
-    .values({ userId, name, tokenHash: sha256(token) })
+    .values({ userId, name, tokenHash: sha256(token), scope, expiresAt })
     .returning({ id: apiTokens.id });
-  return { id: row!.id, token };
+  return { id: row!.id, token, scope, expiresAt };
 }
 
 /** Runs on every API call: built once (see src/db/prepared.ts). */
@@ -36,6 +54,8 @@ const tokenLookup = (db: Db) =>
       role: users.role,
       disabled: users.disabled,
       lastUsedAt: apiTokens.lastUsedAt,
+      scope: apiTokens.scope,
+      expiresAt: apiTokens.expiresAt,
     })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
@@ -43,17 +63,21 @@ const tokenLookup = (db: Db) =>
     .limit(1)
     .prepare();
 
-export async function findUserByApiToken(deps: Deps, token: string): Promise<AuthUser | null> {
+export async function findUserByApiToken(
+  deps: Deps,
+  token: string,
+): Promise<{ user: AuthUser; scope: ApiTokenScope } | null> {
   if (!token.startsWith(TOKEN_PREFIX)) return null;
   const [row] = await prepareOnce(deps.db, "api-token-lookup", tokenLookup).all({ hash: sha256(token) });
   if (!row || row.disabled) return null;
-  // "Last used" to the minute is enough, and it spares a database write on every API call.
   const now = deps.now();
+  if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) return null;
+  // "Last used" to the minute is enough, and it spares a database write on every API call.
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
     await deps.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId));
   }
-  const { tokenId: _tokenId, disabled: _disabled, lastUsedAt: _lastUsedAt, ...user } = row;
-  return user;
+  const { tokenId: _t, disabled: _d, lastUsedAt: _l, scope, expiresAt: _e, ...user } = row;
+  return { user, scope };
 }
 
 export async function listApiTokens(deps: Deps, userId: number) {
@@ -61,6 +85,8 @@ export async function listApiTokens(deps: Deps, userId: number) {
     .select({
       id: apiTokens.id,
       name: apiTokens.name,
+      scope: apiTokens.scope,
+      expiresAt: apiTokens.expiresAt,
       createdAt: apiTokens.createdAt,
       lastUsedAt: apiTokens.lastUsedAt,
     })
@@ -69,10 +95,24 @@ export async function listApiTokens(deps: Deps, userId: number) {
     .orderBy(desc(apiTokens.id));
 }
 
-export async function revokeApiToken(deps: Deps, userId: number, tokenId: number): Promise<boolean> {
-  const deleted = await deps.db
+export async function revokeApiToken(
+  deps: Deps,
+  userId: number,
+  tokenId: number,
+  db: DbOrTx = deps.db,
+): Promise<boolean> {
+  const deleted = await db
     .delete(apiTokens)
     .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId)))
     .returning({ id: apiTokens.id });
   return deleted.length > 0;
+}
+
+/** Every token of the user (a password reset where the person chose to end them): the names, for the audit. */
+export async function revokeAllApiTokens(db: DbOrTx, userId: number): Promise<string[]> {
+  const deleted = await db
+    .delete(apiTokens)
+    .where(eq(apiTokens.userId, userId))
+    .returning({ name: apiTokens.name });
+  return deleted.map((t) => t.name);
 }

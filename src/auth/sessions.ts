@@ -66,6 +66,10 @@ export async function deleteSession(deps: Deps, cookieValue: string): Promise<vo
 }
 
 /** After a password change or a role change every other session of that user must end. */
-export async function deleteUserSessions(deps: Deps, userId: number): Promise<void> {
-  await deps.db.delete(sessions).where(eq(sessions.userId, userId));
+export async function deleteUserSessions(
+  deps: Deps,
+  userId: number,
+  db: Pick<Db, "delete"> = deps.db,
+): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.userId, userId));
 }

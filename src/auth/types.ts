@@ -17,4 +17,6 @@ export interface AuthState {
   /** Present for session logins: the synchronizer token forms and fetches must echo. */
   csrfToken: string | null;
   sessionExpiresAt: Date | null;
+  /** Sessions can do what the role allows; an API token may be limited to reading. */
+  scope: "read" | "write";
 }

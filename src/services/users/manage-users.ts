@@ -1,6 +1,7 @@
 // Admin verbs on people: list, invite, change role, disable, password-reset links, set a password from a link.
 import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
+import { revokeAllApiTokens } from "../../auth/api-tokens.js";
 import { consumeOneTimeToken, createOneTimeToken, oneTimeLinkUrl } from "../../auth/one-time-links.js";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "../../auth/password.js";
 import { deleteUserSessions } from "../../auth/sessions.js";
@@ -124,24 +125,46 @@ export async function createResetLink(deps: Deps, admin: AuthUser, id: number) {
   return { link: oneTimeLinkUrl(baseUrl(deps), token) };
 }
 
-/** Uses up a one-time token and sets the password; every other session of that user ends. */
-export async function setPasswordWithToken(deps: Deps, token: string, password: string) {
+/** What to do with the person's API tokens when they reset a password: a reset often means the password (and
+ * whatever it protected) leaked, so the form offers to end them and that is the default. */
+export type ApiTokensOnReset = "revoke" | "keep";
+
+/**
+ * Uses up a one-time token (and every other unused link of that person) and sets the password, in one
+ * transaction with the audit row: every session of that person ends, and their API tokens too unless they chose
+ * to keep them.
+ */
+export async function setPasswordWithToken(
+  deps: Deps,
+  token: string,
+  password: string,
+  apiTokensOnReset: ApiTokensOnReset = "revoke",
+) {
   if (password.length < MIN_PASSWORD_LENGTH)
     throw badRequest(`The password must be at least ${MIN_PASSWORD_LENGTH} characters`);
-  const used = await consumeOneTimeToken(deps, token);
-  if (!used) throw badRequest("This link has expired or was already used. Ask an admin for a new one.");
-  const [user] = await deps.db.select().from(users).where(eq(users.id, used.userId));
-  if (!user || user.disabled) throw badRequest("This account is disabled");
-  await deps.db
-    .update(users)
-    .set({ passwordHash: await hashPassword(password) })
-    .where(eq(users.id, user.id));
-  await deleteUserSessions(deps, user.id);
-  await recordAudit(deps.db, {
-    actor: { id: user.id, email: user.email },
-    action: used.purpose === "invite" ? "user.accept_invite" : "user.reset_password",
-    entityType: "user",
-    entityId: user.id,
+  const passwordHash = await hashPassword(password);
+  return deps.db.transaction(async (tx) => {
+    const used = await consumeOneTimeToken(deps, token, tx);
+    if (!used) throw badRequest("This link has expired or was already used. Ask an admin for a new one.");
+    const [user] = await tx.select().from(users).where(eq(users.id, used.userId));
+    if (!user || user.disabled) throw badRequest("This account is disabled");
+    await tx.update(users).set({ passwordHash }).where(eq(users.id, user.id));
+    await deleteUserSessions(deps, user.id, tx);
+    const revokedTokens = apiTokensOnReset === "revoke" ? await revokeAllApiTokens(tx, user.id) : [];
+    await recordAudit(tx, {
+      actor: { id: user.id, email: user.email },
+      action: used.purpose === "invite" ? "user.accept_invite" : "user.reset_password",
+      entityType: "user",
+      entityId: user.id,
+      after: { sessionsEnded: true, apiTokensRevoked: revokedTokens },
+    });
+    return {
+      id: user.id,
+      workspaceId: user.workspaceId,
+      email: user.email,
+      name: user.name,
+      role: user.role,
+      revokedTokens,
+    };
   });
-  return { id: user.id, workspaceId: user.workspaceId, email: user.email, name: user.name, role: user.role };
 }

@@ -3,10 +3,10 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { findUserByApiToken } from "../../auth/api-tokens.js";
-import { can, type Permission } from "../../auth/roles.js";
 import { findSession, type NewSession, SESSION_COOKIE } from "../../auth/sessions.js";
 import { safeEqual } from "../../auth/tokens.js";
 import type { Deps } from "../../deps.js";
+import { can, type Permission } from "../../auth/roles.js";
 import type { Role } from "../../domain/taxonomy.js";
 import { AppError, forbidden } from "../../errors.js";
 import type { WebEnv } from "../context.js";
@@ -33,15 +33,31 @@ export function clearSessionCookie(c: Context, deps: Deps): void {
   deleteCookie(c, SESSION_COOKIE, { path: "/", secure: cookieIsSecure(deps) });
 }
 
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+/** POSTs that only compute an answer (a lint result): a read token may call them. */
+const READ_ONLY_POSTS = new Set(["/api/replies/lint"]);
+
 /** Reads who is calling. Never rejects: `requireLogin` decides. */
 export function loadAuth(deps: Deps): MiddlewareHandler<WebEnv> {
   return async (c, next) => {
     c.set("auth", null);
     const authorization = c.req.header("authorization");
     if (authorization?.toLowerCase().startsWith("bearer ")) {
-      const user = await findUserByApiToken(deps, authorization.slice(7).trim());
-      if (!user) throw new AppError("unauthorized", "The API token is unknown or revoked");
-      c.set("auth", { user, via: "token", csrfToken: null, sessionExpiresAt: null });
+      const found = await findUserByApiToken(deps, authorization.slice(7).trim());
+      if (!found) throw new AppError("unauthorized", "The API token is unknown, revoked or expired");
+      // Checked here, before any route: a read token can never reach a handler that changes something.
+      if (found.scope === "read" && !SAFE_METHODS.has(c.req.method) && !READ_ONLY_POSTS.has(c.req.path)) {
+        throw forbidden(
+          "This API token can only read (scope read): create a token with scope write under Account for changes",
+        );
+      }
+      c.set("auth", {
+        user: found.user,
+        via: "token",
+        csrfToken: null,
+        sessionExpiresAt: null,
+        scope: found.scope,
+      });
     } else {
       const cookie = getCookie(c, SESSION_COOKIE);
       if (cookie) {
@@ -52,6 +68,7 @@ export function loadAuth(deps: Deps): MiddlewareHandler<WebEnv> {
             via: "session",
             csrfToken: session.csrfToken,
             sessionExpiresAt: session.expiresAt,
+            scope: "write",
           });
         }
       }
@@ -59,8 +76,6 @@ export function loadAuth(deps: Deps): MiddlewareHandler<WebEnv> {
     await next();
   };
 }
-
-const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** Paths that create a session: they have no session token to check yet, so only the Origin check applies. */
 function isLoginPath(path: string): boolean {

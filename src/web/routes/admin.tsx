@@ -1,7 +1,7 @@
 // People (admin), the audit log (admin), and each person's own API tokens.
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import { createApiToken, listApiTokens, revokeApiToken } from "../../auth/api-tokens.js";
+import { API_TOKEN_SCOPES, createApiToken, listApiTokens, revokeApiToken } from "../../auth/api-tokens.js";
 import type { Deps } from "../../deps.js";
 import { AppError, badRequest, notFound } from "../../errors.js";
 import { auditCsv, auditQuerySchema, listAudit } from "../../services/audit/list-audit.js";
@@ -21,7 +21,21 @@ import { validate } from "../validate.js";
 import { AccountPage, AuditPage, UsersPage } from "../views/admin-pages.js";
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
-const tokenSchema = z.object({ name: z.string().trim().min(1).max(100) });
+const tokenSchema = z.object({
+  name: z.string().trim().min(1).max(100),
+  scope: z.enum(API_TOKEN_SCOPES).default("read").describe("read: GET only; write: what your role allows"),
+  expiresInDays: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .optional()
+    .describe("the token stops working after this many days; omit for no expiry"),
+});
+const tokenForm = tokenSchema.extend({
+  // An empty "expires in" field on the form means no expiry.
+  expiresInDays: z.preprocess((v) => (v === "" ? undefined : v), tokenSchema.shape.expiresInDays),
+});
 const CSV_MAX_ROWS = 100_000;
 
 export function adminRoutes(deps: Deps) {
@@ -138,9 +152,12 @@ export function adminRoutes(deps: Deps) {
     })
     .post("/account/tokens", async (c) => {
       const user = c.get("user");
-      const parsed = tokenSchema.safeParse(await c.req.parseBody());
-      if (!parsed.success) throw badRequest("Name the token");
-      const { token } = await createTokenAudited(user, parsed.data.name);
+      const parsed = tokenForm.safeParse(await c.req.parseBody());
+      if (!parsed.success)
+        throw badRequest(
+          "Name the token, choose read or write, and give the days until it expires (or none)",
+        );
+      const { token } = await createTokenAudited(user, parsed.data);
       return c.html(
         <AccountPage
           user={user}
@@ -156,31 +173,39 @@ export function adminRoutes(deps: Deps) {
     })
     .get("/api/tokens", async (c) => c.json({ items: await listApiTokens(deps, c.get("user").id) }))
     .post("/api/tokens", validate("json", tokenSchema), async (c) =>
-      c.json(await createTokenAudited(c.get("user"), c.req.valid("json").name), 201),
+      c.json(await createTokenAudited(c.get("user"), c.req.valid("json")), 201),
     )
     .delete("/api/tokens/:id", validate("param", idParam), async (c) => {
       await revokeTokenAudited(c.get("user"), c.req.valid("param").id);
       return c.json({ ok: true });
     });
 
-  async function createTokenAudited(user: { id: number; email: string }, name: string) {
-    const created = await createApiToken(deps, user.id, name);
-    await recordAudit(deps.db, {
-      actor: user,
-      action: "token.create",
-      entityType: "api_token",
-      entityId: created.id,
-      after: { name },
+  /** The token and its audit row commit together: no token exists that the audit log does not show. */
+  async function createTokenAudited(user: { id: number; email: string }, input: z.infer<typeof tokenSchema>) {
+    const expiresAt = input.expiresInDays
+      ? new Date(deps.now().getTime() + input.expiresInDays * 86_400_000)
+      : null;
+    return deps.db.transaction(async (tx) => {
+      const created = await createApiToken(deps, user.id, input.name, { scope: input.scope, expiresAt }, tx);
+      await recordAudit(tx, {
+        actor: user,
+        action: "token.create",
+        entityType: "api_token",
+        entityId: created.id,
+        after: { name: input.name, scope: input.scope, expiresAt: expiresAt?.toISOString() ?? null },
+      });
+      return created;
     });
-    return created;
   }
   async function revokeTokenAudited(user: { id: number; email: string }, id: number) {
-    if (!(await revokeApiToken(deps, user.id, id))) throw notFound("API token");
-    await recordAudit(deps.db, {
-      actor: user,
-      action: "token.revoke",
-      entityType: "api_token",
-      entityId: id,
+    await deps.db.transaction(async (tx) => {
+      if (!(await revokeApiToken(deps, user.id, id, tx))) throw notFound("API token");
+      await recordAudit(tx, {
+        actor: user,
+        action: "token.revoke",
+        entityType: "api_token",
+        entityId: id,
+      });
     });
   }
 
@@ -224,6 +249,11 @@ export const adminApiDocs: ApiOperation[] = [
     roles: ["admin"],
   },
   { method: "get", path: "/api/tokens", summary: "Your API tokens" },
-  { method: "post", path: "/api/tokens", summary: "Create an API token (shown once)", body: tokenSchema },
+  {
+    method: "post",
+    path: "/api/tokens",
+    summary: "Create an API token (shown once): scope read (default) or write, optional expiry in days",
+    body: tokenSchema,
+  },
   { method: "delete", path: "/api/tokens/:id", summary: "Revoke one of your API tokens" },
 ];

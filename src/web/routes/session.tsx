@@ -4,6 +4,7 @@ import { eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import { z } from "zod";
+import { listApiTokens } from "../../auth/api-tokens.js";
 import { peekOneTimeToken } from "../../auth/one-time-links.js";
 import { createSession, deleteSession, SESSION_COOKIE } from "../../auth/sessions.js";
 import { users } from "../../db/schema/index.js";
@@ -64,13 +65,27 @@ export function publicSessionRoutes(deps: Deps) {
         .select({ email: users.email })
         .from(users)
         .where(eq(users.id, found.userId));
-      return c.html(<WelcomePage token={token} email={person?.email ?? ""} purpose={found.purpose} />);
+      return c.html(
+        <WelcomePage
+          token={token}
+          email={person?.email ?? ""}
+          purpose={found.purpose}
+          apiTokens={(await listApiTokens(deps, found.userId)).map((t) => t.name)}
+        />,
+      );
     })
     .post("/welcome/:token", async (c) => {
       const token = c.req.param("token");
-      const password = (await c.req.parseBody()).password;
+      const body = await c.req.parseBody();
+      const password = body.password;
       try {
-        const user = await setPasswordWithToken(deps, token, typeof password === "string" ? password : "");
+        // Only an explicit "keep" keeps the tokens: a form posted without the choice ends them.
+        const user = await setPasswordWithToken(
+          deps,
+          token,
+          typeof password === "string" ? password : "",
+          body.api_tokens === "keep" ? "keep" : "revoke",
+        );
         setSessionCookie(c, deps, await createSession(deps, user.id));
         return c.redirect("/", 303);
       } catch (error) {
@@ -87,6 +102,7 @@ export function publicSessionRoutes(deps: Deps) {
             email={person?.email ?? ""}
             purpose={found.purpose}
             error={error.message}
+            apiTokens={(await listApiTokens(deps, found.userId)).map((t) => t.name)}
           />,
           400,
         );

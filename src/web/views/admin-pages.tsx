@@ -190,7 +190,14 @@ export function AccountPage({
 }: {
   user: AuthUser;
   csrfToken: string | null;
-  tokens: { id: number; name: string; createdAt: Date; lastUsedAt: Date | null }[];
+  tokens: {
+    id: number;
+    name: string;
+    scope: string;
+    expiresAt: Date | null;
+    createdAt: Date;
+    lastUsedAt: Date | null;
+  }[];
   newToken?: string | undefined;
 }) {
   return (
@@ -203,7 +210,8 @@ export function AccountPage({
         <h2>API tokens</h2>
         <p class="muted">
           For integrations: send <code>Authorization: Bearer &lt;token&gt;</code>. A token acts as you, with
-          your role. The API is described at <a href="/api/openapi.json">/api/openapi.json</a>.
+          your role; a read-only token can only read. The API is described at{" "}
+          <a href="/api/openapi.json">/api/openapi.json</a>.
         </p>
         {newToken ? (
           <p class="notice" id="new-token">
@@ -216,6 +224,10 @@ export function AccountPage({
             {tokens.map((t) => (
               <tr>
                 <td>{t.name}</td>
+                <td>{t.scope === "read" ? "read only" : "read and write"}</td>
+                <td class="muted">
+                  {t.expiresAt ? `expires ${formatTime(t.expiresAt.toISOString())}` : "no expiry"}
+                </td>
                 <td class="muted">{`created ${formatTime(t.createdAt.toISOString())}, last used ${t.lastUsedAt ? formatTime(t.lastUsedAt.toISOString()) : "never"}`}</td>
                 <td>
                   <form method="post" action={`/account/tokens/${t.id}/delete`} class="inline">
@@ -230,6 +242,20 @@ export function AccountPage({
         <form method="post" action="/account/tokens" class="inline">
           <CsrfField token={csrfToken} />
           <input name="name" placeholder="token name (e.g. CRM sync)" required aria-label="token name" />
+          <select name="scope" aria-label="token scope">
+            <option value="read" selected>
+              read only
+            </option>
+            <option value="write">read and write</option>
+          </select>
+          <input
+            name="expiresInDays"
+            type="number"
+            min={1}
+            max={3650}
+            placeholder="expires in days (blank: never)"
+            aria-label="expires in days"
+          />
           <button type="submit">Create token</button>
         </form>
       </section>
@@ -242,11 +268,14 @@ export function WelcomePage({
   email,
   purpose,
   error,
+  apiTokens = [],
 }: {
   token: string;
   email: string;
   purpose: string;
   error?: string | undefined;
+  /** Names of the person's API tokens: a reset asks whether to end them too. */
+  apiTokens?: string[];
 }) {
   return (
     <Layout title="Set your password" user={null}>
@@ -266,6 +295,22 @@ export function WelcomePage({
               autofocus
             />
           </label>
+          {apiTokens.length > 0 ? (
+            <fieldset>
+              <legend>{`Your API tokens (${apiTokens.join(", ")})`}</legend>
+              <p class="muted">
+                Your other sessions end with this reset. If your password may have leaked, end your API tokens
+                too and create new ones under Account.
+              </p>
+              <label>
+                <input type="radio" name="api_tokens" value="revoke" checked />
+                {` End all ${apiTokens.length} API token${apiTokens.length === 1 ? "" : "s"}`}
+              </label>
+              <label>
+                <input type="radio" name="api_tokens" value="keep" /> Keep them
+              </label>
+            </fieldset>
+          ) : null}
           <button type="submit" class="primary">
             Set password and sign in
           </button>
