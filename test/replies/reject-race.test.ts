@@ -7,7 +7,7 @@ import type { AuthUser } from "../../src/auth/types.js";
 import { auditLog, mentions, replies } from "../../src/db/schema/index.js";
 import type { Deps } from "../../src/deps.js";
 import { AppError } from "../../src/errors.js";
-import { rejectReply } from "../../src/services/replies/replies.js";
+import { rejectReply } from "../../src/services/replies/reject.js";
 import { authed, createWebTestContext, insertMention, login, type WebTestContext } from "../web/helpers.js";
 
 const NOW = new Date("2026-03-10T12:00:00Z");

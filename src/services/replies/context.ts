@@ -211,3 +211,11 @@ export async function openReplyFor(db: Db, mentionId: number) {
     .limit(1);
   return open ?? null;
 }
+
+/** A reply and its mention, if the mention is in the viewer's workspace. */
+export async function loadReply(db: Db, workspaceId: number, replyId: number) {
+  const [row] = await db.select().from(replies).where(eq(replies.id, replyId)).limit(1);
+  if (!row) throw notFound("Reply");
+  const mention = await loadReplyMention(db, workspaceId, row.mentionId); // also checks the workspace
+  return { reply: row, mention };
+}

@@ -1,39 +1,25 @@
 // Replies: the Reply panel of a mention (/mentions/:id/reply), the template library (/templates), and the JSON
 // API — lint, draft, edit, submit, approve (four eyes), reject, post, take over, templates. Every state change is
 // audited by the services; forms redirect back to the panel with a message instead of leaving it.
-import { and, eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import { brands, replies } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { PLATFORMS } from "../../domain/taxonomy.js";
 import { AppError } from "../../errors.js";
-import { DEFAULT_TEMPLATES } from "../../replies/templates.js";
-import { canSeeAccounts } from "../../services/accounts/access.js";
-import { linksForMention } from "../../services/accounts/accounts.js";
-import {
-  brandVoice,
-  loadReplyMention,
-  platformForSource,
-  threadHasPublicReply,
-} from "../../services/replies/context.js";
-import { postingModeFor, postReply } from "../../services/replies/post.js";
-import {
-  approveReply,
-  createDraft,
-  editReply,
-  libraryTemplates,
-  lintForBrand,
-  rejectReply,
-  repliesForMention,
-  replyGuard,
-  submitReply,
-  takeOverMention,
-} from "../../services/replies/replies.js";
+import { approveReply } from "../../services/replies/approve.js";
+import { createDraft } from "../../services/replies/draft.js";
+import { editReply } from "../../services/replies/edit.js";
+import { lintForBrand } from "../../services/replies/lint-as-posted.js";
+import { replyPanel, replyPanelPath } from "../../services/replies/panel.js";
+import { postReply } from "../../services/replies/post.js";
+import { rejectReply } from "../../services/replies/reject.js";
+import { submitReply } from "../../services/replies/submit.js";
+import { takeOverMention } from "../../services/replies/take-over.js";
 import {
   deleteTemplate,
   listTemplates,
   saveTemplate,
+  templateBrands,
   templateInputSchema,
 } from "../../services/replies/templates.js";
 import type { WebEnv } from "../context.js";
@@ -169,23 +155,6 @@ async function formAction(c: Context<WebEnv>, back: string, action: () => Promis
   }
 }
 
-async function panelData(deps: Deps, c: Context<WebEnv>, mentionId: number) {
-  const user = c.get("user");
-  const mention = await loadReplyMention(deps.db, user.workspaceId, mentionId);
-  const voice = await brandVoice(deps.db, user.workspaceId, {
-    mentionId,
-    sourceBrandId: mention.sourceBrandId,
-  });
-  const platform = platformForSource(mention.sourceType);
-  const [guard, history, threadAnswered, library] = await Promise.all([
-    replyGuard(deps.db, mention),
-    repliesForMention(deps.db, mentionId),
-    threadHasPublicReply(deps.db, mention),
-    libraryTemplates(deps.db, voice.brandId),
-  ]);
-  return { user, mention, voice, platform, guard, history, threadAnswered, library };
-}
-
 export function repliesRoutes(deps: Deps) {
   const formText = async (c: Context<WebEnv>, field: string) => {
     const value = (await c.req.parseBody())[field];
@@ -208,34 +177,14 @@ export function repliesRoutes(deps: Deps) {
         return c.redirect(`/mentions/${id}/reply`, 302);
       })
       .get("/mentions/:id/reply", requirePermission("triage"), validate("param", idParam), async (c) => {
-        const data = await panelData(deps, c, c.req.valid("param").id);
-        const links = canSeeAccounts(data.user.role)
-          ? await linksForMention(deps, data.user, data.mention.id)
-          : null;
-        const templates = [
-          ...data.library.map((t) => ({
-            id: t.id,
-            label: `Library: ${t.id.replace("library-", "#")} (${t.category}, ${t.platform})`,
-          })),
-          ...DEFAULT_TEMPLATES.filter((t) => t.platform === "*" || t.platform === data.platform).map((t) => ({
-            id: t.id,
-            label: `Default: ${t.category.replace(/_/g, " ")}${t.platform === "*" ? "" : ` (${t.platform})`}`,
-          })),
-        ];
+        const user = c.get("user");
+        const panel = await replyPanel(deps, user, c.req.valid("param").id, { withLinks: true });
         return c.html(
           <ReplyPage
-            user={data.user}
+            user={user}
             csrfToken={c.get("auth")?.csrfToken ?? null}
-            mention={data.mention}
-            platform={data.platform}
-            brandName={data.voice.brandName}
-            guard={data.guard}
-            history={data.history}
-            postingMode={postingModeFor(data.mention)}
-            templates={templates}
+            panel={panel}
             claudeAvailable={Boolean(deps.env.ANTHROPIC_API_KEY)}
-            links={links}
-            threadAnswered={data.threadAnswered}
             message={flashFrom(c)}
             assetPath={ASSET_PATH}
           />,
@@ -280,7 +229,7 @@ export function repliesRoutes(deps: Deps) {
         const user = c.get("user");
         const text = await formText(c, "text");
         const replyId = c.req.valid("param").id;
-        const back = await backToPanel(deps, user.workspaceId, replyId);
+        const back = await replyPanelPath(deps, user, replyId);
         return formAction(c, back, async () => {
           const { lint } = await editReply(deps, user, replyId, text);
           return lint.ok
@@ -290,14 +239,14 @@ export function repliesRoutes(deps: Deps) {
       })
       .post("/replies/:id/submit", requirePermission("triage"), validate("param", idParam), async (c) => {
         const replyId = c.req.valid("param").id;
-        return formAction(c, await backToPanel(deps, c.get("user").workspaceId, replyId), async () => {
+        return formAction(c, await replyPanelPath(deps, c.get("user"), replyId), async () => {
           await submitReply(deps, c.get("user"), replyId);
           return "Submitted: a second manager must approve it.";
         });
       })
       .post("/replies/:id/approve", requirePermission("triage"), validate("param", idParam), async (c) => {
         const replyId = c.req.valid("param").id;
-        return formAction(c, await backToPanel(deps, c.get("user").workspaceId, replyId), async () => {
+        return formAction(c, await replyPanelPath(deps, c.get("user"), replyId), async () => {
           await approveReply(deps, c.get("user"), replyId);
           return "Approved.";
         });
@@ -305,7 +254,7 @@ export function repliesRoutes(deps: Deps) {
       .post("/replies/:id/reject", requirePermission("triage"), validate("param", idParam), async (c) => {
         const replyId = c.req.valid("param").id;
         const reason = await formText(c, "reason");
-        return formAction(c, await backToPanel(deps, c.get("user").workspaceId, replyId), async () => {
+        return formAction(c, await replyPanelPath(deps, c.get("user"), replyId), async () => {
           await rejectReply(deps, c.get("user"), replyId, reason);
           return "Rejected.";
         });
@@ -313,7 +262,7 @@ export function repliesRoutes(deps: Deps) {
       .post("/replies/:id/post", requirePermission("triage"), validate("param", idParam), async (c) => {
         const replyId = c.req.valid("param").id;
         const body = await c.req.parseBody();
-        return formAction(c, await backToPanel(deps, c.get("user").workspaceId, replyId), async () => {
+        return formAction(c, await replyPanelPath(deps, c.get("user"), replyId), async () => {
           const url =
             typeof body.postedUrl === "string" && body.postedUrl.trim() ? body.postedUrl.trim() : undefined;
           if (url && !/^https?:\/\//i.test(url))
@@ -336,12 +285,7 @@ export function repliesRoutes(deps: Deps) {
             user={user}
             csrfToken={c.get("auth")?.csrfToken ?? null}
             templates={await listTemplates(deps, user)}
-            brands={
-              await deps.db
-                .select({ id: brands.id, name: brands.name })
-                .from(brands)
-                .where(and(eq(brands.workspaceId, user.workspaceId), eq(brands.kind, "company")))
-            }
+            brands={await templateBrands(deps, user)}
             message={flashFrom(c)}
           />,
         );
@@ -385,16 +329,6 @@ function parseTemplateForm(body: Record<string, unknown>) {
   return parsed.data;
 }
 
-async function backToPanel(deps: Deps, workspaceId: number, replyId: number): Promise<string> {
-  const [row] = await deps.db
-    .select({ mentionId: replies.mentionId })
-    .from(replies)
-    .where(eq(replies.id, replyId));
-  if (!row) throw new AppError("not_found", "Reply not found");
-  await loadReplyMention(deps.db, workspaceId, row.mentionId);
-  return `/mentions/${row.mentionId}/reply`;
-}
-
 export function repliesApiRoutes(deps: Deps) {
   return new Hono<WebEnv>()
     .post("/api/replies/lint", validate("json", lintRequestSchema), async (c) => {
@@ -408,15 +342,15 @@ export function repliesApiRoutes(deps: Deps) {
       return c.json({ ok: result.ok, violations: result.violations });
     })
     .get("/api/mentions/:id/replies", requirePermission("triage"), validate("param", idParam), async (c) => {
-      const data = await panelData(deps, c, c.req.valid("param").id);
+      const panel = await replyPanel(deps, c.get("user"), c.req.valid("param").id);
       return c.json({
-        mentionId: data.mention.id,
-        platform: data.platform,
-        brand: data.voice.brandName,
-        postingMode: postingModeFor(data.mention),
-        threadAnswered: data.threadAnswered,
-        guard: data.guard,
-        replies: data.history,
+        mentionId: panel.mention.id,
+        platform: panel.platform,
+        brand: panel.brandName,
+        postingMode: panel.postingMode,
+        threadAnswered: panel.threadAnswered,
+        guard: panel.guard,
+        replies: panel.history,
       });
     })
     .post(

@@ -3,11 +3,9 @@
 import { can } from "../../../auth/roles.js";
 import type { AuthUser } from "../../../auth/types.js";
 import type { Violation } from "../../../domain/compliance/lint.js";
-import type { LinkView } from "../../../services/accounts/accounts.js";
-import type { ReplyMention } from "../../../services/replies/context.js";
+import { isApproverRole } from "../../../domain/replies/transitions.js";
+import type { ReplyPanel } from "../../../services/replies/panel.js";
 import type { PostingMode } from "../../../services/replies/post.js";
-import type { ReplyGuard, ReplyHistoryItem } from "../../../services/replies/replies.js";
-import { isApproverRole } from "../../../services/replies/replies.js";
 import { AccountLinksPanel } from "../accounts/links-panel.js";
 import { CsrfField, Layout } from "../layout.js";
 import { HighlightedText, ViolationList } from "./highlight.js";
@@ -15,16 +13,8 @@ import { HighlightedText, ViolationList } from "./highlight.js";
 export interface ReplyPageProps {
   user: AuthUser;
   csrfToken: string | null;
-  mention: ReplyMention;
-  platform: string;
-  brandName: string;
-  guard: ReplyGuard;
-  history: ReplyHistoryItem[];
-  postingMode: PostingMode;
-  templates: { id: string; label: string }[];
+  panel: ReplyPanel;
   claudeAvailable: boolean;
-  links: LinkView[] | null;
-  threadAnswered: boolean;
   message?: { kind: "error" | "notice"; text: string } | null;
   assetPath: string;
 }
@@ -43,15 +33,13 @@ function when(date: Date | null | undefined): string {
 }
 
 export function ReplyPage(props: ReplyPageProps) {
-  const { user, csrfToken, mention, guard, history } = props;
-  const current = [...history].reverse().find((r) => r.status !== "rejected") ?? null;
+  const { user, csrfToken, panel } = props;
+  const { mention, guard, history, current } = panel;
   const blocked = guard.blocks.length > 0;
   const takenOverByMe = guard.takenOverBy?.id === user.id;
   const mayWrite = can(user.role, "triage") && (!blocked || takenOverByMe);
   const showText = can(user.role, "viewPii") ? mention.text : mention.textMasked;
-  const writers = new Set<number>(
-    current ? [current.authorId, ...current.lints.map((l) => l.userId ?? -1)] : [],
-  );
+  const writers = new Set<number>(panel.currentWriters);
   const mayApprove =
     current?.status === "awaiting_approval" && isApproverRole(user.role) && !writers.has(user.id);
   const violations = ((current?.lint as { violations?: Violation[] } | null)?.violations ??
@@ -78,7 +66,7 @@ export function ReplyPage(props: ReplyPageProps) {
       <section class="panel">
         <div class="meta">
           <span class="source">{mention.sourceName}</span>
-          <span>{props.platform}</span>
+          <span>{panel.platform}</span>
           <span class={`status status-${mention.status}`}>{words(mention.status)}</span>
           {mention.flags.map((f) => (
             <span class="flag">{words(f)}</span>
@@ -116,11 +104,11 @@ export function ReplyPage(props: ReplyPageProps) {
         </section>
       ) : null}
 
-      {props.links ? (
-        <AccountLinksPanel links={props.links} csrfToken={csrfToken} back={`/mentions/${mention.id}/reply`} />
+      {panel.links ? (
+        <AccountLinksPanel links={panel.links} csrfToken={csrfToken} back={`/mentions/${mention.id}/reply`} />
       ) : null}
 
-      {!current && mayWrite && !props.threadAnswered ? (
+      {!current && mayWrite && !panel.threadAnswered ? (
         <section class="panel" data-testid="start-reply">
           <h2>Start a reply</h2>
           {!blocked ? (
@@ -130,7 +118,7 @@ export function ReplyPage(props: ReplyPageProps) {
                 <input type="hidden" name="origin" value="template" />
                 <select name="templateId" aria-label="template">
                   <option value="">Best template for this mention</option>
-                  {props.templates.map((t) => (
+                  {panel.templates.map((t) => (
                     <option value={t.id}>{t.label}</option>
                   ))}
                 </select>{" "}
@@ -162,7 +150,7 @@ export function ReplyPage(props: ReplyPageProps) {
           </form>
         </section>
       ) : null}
-      {!current && props.threadAnswered ? (
+      {!current && panel.threadAnswered ? (
         <p class="notice">
           The thread already has a public reply: one public reply per thread. Continue privately.
         </p>
@@ -189,7 +177,7 @@ export function ReplyPage(props: ReplyPageProps) {
                 <div
                   class="editor"
                   data-lint-url="/api/replies/lint"
-                  data-platform={props.platform}
+                  data-platform={panel.platform}
                   data-mention-id={String(mention.id)}
                 >
                   <textarea name="text" id="reply-text" rows={6} aria-label="reply text">
@@ -245,11 +233,11 @@ export function ReplyPage(props: ReplyPageProps) {
           ) : null}
           {current.status === "approved" ? (
             <div data-testid="post-panel">
-              <p class="muted">{`Approved by ${current.approverEmail ?? "?"} at ${when(current.approvedAt)}. ${MODE_TEXT[props.postingMode]}`}</p>
+              <p class="muted">{`Approved by ${current.approverEmail ?? "?"} at ${when(current.approvedAt)}. ${MODE_TEXT[panel.postingMode]}`}</p>
               {can(user.role, "triage") ? (
                 <form method="post" action={`/replies/${current.id}/post`} class="stack">
                   <CsrfField token={csrfToken} />
-                  {props.postingMode === "manual" ? (
+                  {panel.postingMode === "manual" ? (
                     <>
                       <button type="button" class="copy-reply" data-copy={current.text}>
                         Copy text
@@ -265,9 +253,9 @@ export function ReplyPage(props: ReplyPageProps) {
                     </>
                   ) : null}
                   <button type="submit" class="primary" id="post-reply">
-                    {props.postingMode === "manual"
+                    {panel.postingMode === "manual"
                       ? "Mark posted"
-                      : props.postingMode === "dry_run"
+                      : panel.postingMode === "dry_run"
                         ? "Post (dry run)"
                         : "Post reply"}
                   </button>

@@ -1,10 +1,9 @@
 // The template library: per brand, platform and category. Managers add and change templates; each is linted as
 // it would be posted and refused while it has any hit.
 import type { AuthUser } from "../../../auth/types.js";
+import { isApproverRole } from "../../../domain/replies/transitions.js";
 import { CATEGORIES, PLATFORMS } from "../../../domain/taxonomy.js";
-import { DEFAULT_TEMPLATES } from "../../../replies/templates.js";
-import { isApproverRole } from "../../../services/replies/replies.js";
-import type { TemplateRow } from "../../../services/replies/templates.js";
+import { DEFAULT_TEMPLATES, type TemplateRow } from "../../../services/replies/templates.js";
 import { CsrfField, Layout } from "../layout.js";
 
 function TemplateFields({ t, brands }: { t?: TemplateRow; brands: { id: number; name: string }[] }) {

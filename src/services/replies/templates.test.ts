@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { lintReply } from "../domain/compliance/lint.js";
-import { CATEGORIES, PLATFORMS } from "../domain/taxonomy.js";
+import { lintReply } from "../../domain/compliance/lint.js";
+import { CATEGORIES, PLATFORMS } from "../../domain/taxonomy.js";
 import { humanOnlyReasons, needsManager } from "./gate.js";
 import {
   chooseTemplate,

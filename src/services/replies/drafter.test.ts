@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { maskFor } from "../domain/masking.js";
+import { maskFor } from "../../domain/masking.js";
 import { buildDraftRequest, type DraftInput, draftReply } from "./drafter.js";
 
 interface Recorded {

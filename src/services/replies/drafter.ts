@@ -5,10 +5,10 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import Anthropic from "@anthropic-ai/sdk";
-import { type LintResult, lintReply } from "../domain/compliance/lint.js";
-import { PLATFORM_LIMITS } from "../domain/compliance/rules.js";
-import { maskFor } from "../domain/masking.js";
-import type { Category, Platform } from "../domain/taxonomy.js";
+import { type LintResult, lintReply } from "../../domain/compliance/lint.js";
+import { PLATFORM_LIMITS } from "../../domain/compliance/rules.js";
+import { maskFor } from "../../domain/masking.js";
+import type { Category, Platform } from "../../domain/taxonomy.js";
 import {
   chooseTemplate,
   DEFAULT_TEMPLATES,
@@ -17,7 +17,7 @@ import {
   renderTemplate,
 } from "./templates.js";
 
-export const REPLY_PROMPT_PATH = fileURLToPath(new URL("../../prompts/reply.md", import.meta.url));
+export const REPLY_PROMPT_PATH = fileURLToPath(new URL("../../../prompts/reply.md", import.meta.url));
 
 /** Everything the drafter may know. There is intentionally no field for account data. */
 export interface DraftInput {

@@ -1,0 +1,36 @@
+// Submitting a draft for approval. The linter runs again as it would be posted; a refused run is kept (the
+// editor shows what to fix) and the reply stays a draft.
+import { eq } from "drizzle-orm";
+import type { AuthUser } from "../../auth/types.js";
+import { replies } from "../../db/schema/index.js";
+import type { Deps } from "../../deps.js";
+import { AppError } from "../../errors.js";
+import { loadReply } from "./context.js";
+import { assertMayWrite } from "./gate.js";
+import { lintAsPosted, recordLint } from "./lint-as-posted.js";
+import { assertMayTake, type ReplyRow, stepFor, transitionReply } from "./transition.js";
+
+export async function submitReply(deps: Deps, actor: AuthUser, replyId: number): Promise<ReplyRow> {
+  assertMayTake(actor, "submit");
+  const { reply, mention } = await loadReply(deps.db, actor.workspaceId, replyId);
+  await assertMayWrite(deps.db, actor, mention);
+  stepFor(reply.status, "submit");
+  const lint = await lintAsPosted(deps.db, actor, mention, reply.text);
+  const now = deps.now();
+  if (!lint.ok) {
+    // The refused run is kept (evidence, and the editor shows what to fix); the reply stays a draft.
+    await deps.db.transaction(async (tx) => {
+      await recordLint(tx, reply.id, actor.id, reply.text, lint, now);
+      await tx.update(replies).set({ lint, updatedAt: now }).where(eq(replies.id, reply.id));
+    });
+    throw new AppError("conflict", "Fix every highlighted problem before submitting", {
+      violations: lint.violations,
+    });
+  }
+  return transitionReply(deps.db, actor, reply.id, "submit", {
+    from: reply.status,
+    now,
+    set: { lint },
+    also: (tx) => recordLint(tx, reply.id, actor.id, reply.text, lint, now),
+  });
+}
