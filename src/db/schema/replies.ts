@@ -4,9 +4,12 @@ import { createdAt, id, instant, json } from "./_columns.js";
 import { brands } from "./brands.js";
 import { mentions } from "./mentions.js";
 import { users } from "./users.js";
+import { workspaces } from "./workspaces.js";
 
 export const replyTemplates = sqliteTable("reply_templates", {
   id: id(),
+  /** Templates without a brand are workspace-wide: this says which workspace (never every one). */
+  workspaceId: integer().references(() => workspaces.id),
   brandId: integer().references(() => brands.id),
   platform: text(),
   category: text(),
