@@ -8,12 +8,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { facebookConfigSchema, facebookConnector } from "../connectors/facebook.js";
 import { createGoogleConnector, googleConfigSchema } from "../connectors/google.js";
-import { createHttpClient } from "../connectors/http.js";
 import type { AnyConnector } from "../connectors/index.js";
 import { instagramConfigSchema, instagramConnector } from "../connectors/instagram.js";
 import { createTrustpilotConnector, trustpilotConfigSchema } from "../connectors/trustpilot.js";
 import type { Cursor, NormalizedMention } from "../connectors/types.js";
 import { yelpConfigSchema, yelpConnector } from "../connectors/yelp.js";
+import { createHttpClient } from "../src/platform/http/index.js";
 import { benchDeps, measureConnector } from "./connector-harness.js";
 
 const BASE = "http://bench.invalid";
@@ -207,6 +207,7 @@ function instagramScenario(n: number): Scenario {
 
 function inProcessHttp(scenario: Scenario) {
   return createHttpClient({
+    allow: "127.0.0.1,localhost",
     retries: 0,
     fetch: async (input) =>
       new Response(scenario.answer(new URL(String(input))), {

@@ -10,11 +10,11 @@ import { fileURLToPath } from "node:url";
 import { HttpResponse, http as mswHttp } from "msw";
 import { setupServer } from "msw/node";
 import { cfpbConfigSchema, cfpbConnector } from "../connectors/cfpb.js";
-import { createHttpClient } from "../connectors/http.js";
 import type { AnyConnector } from "../connectors/index.js";
 import { redditConfigSchema, redditConnector } from "../connectors/reddit.js";
 import type { Cursor, NormalizedMention } from "../connectors/types.js";
 import { createXConnector, xConfigSchema } from "../connectors/x.js";
+import { createHttpClient } from "../src/platform/http/index.js";
 import { benchDeps, measureConnector } from "./connector-harness.js";
 
 const BASE = "http://bench.invalid";
@@ -222,6 +222,7 @@ async function drain(
   onPage: (mentions: NormalizedMention[], cursor: Cursor | null) => Promise<void>,
 ): Promise<number> {
   const http = createHttpClient({
+    allow: "127.0.0.1,localhost",
     retries: 0,
     fetch: async (input) => {
       const answer = scenario.answer?.(new URL(String(input)));

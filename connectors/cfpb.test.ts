@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createHttpClient } from "../src/platform/http/index.js";
 import {
   fakeSleep,
   fixture,
@@ -8,7 +9,6 @@ import {
 } from "../test/fixtures/local-server.js";
 import { type CfpbConfig, cfpbConfigSchema, cfpbConnector } from "./cfpb.js";
 import { ConnectorError } from "./errors.js";
-import { createHttpClient } from "./http.js";
 import type { Cursor, PollPage } from "./types.js";
 
 const COMPANY = "ENCORE CAPITAL GROUP INC.";
@@ -44,7 +44,13 @@ function poll(
     now: NOW,
     http:
       options.http ??
-      createHttpClient({ sleep: clock.sleep, timeoutMs: 2_000, retries: 2, random: () => 0.5 }),
+      createHttpClient({
+        allow: "127.0.0.1,localhost",
+        sleep: clock.sleep,
+        timeoutMs: 2_000,
+        retries: 2,
+        random: () => 0.5,
+      }),
   });
 }
 
@@ -142,7 +148,13 @@ describe("CFPB connector", () => {
       return sendJson(res, 200, fixture("cfpb", "search-page1.json"));
     });
     const clock = fakeSleep();
-    const http = createHttpClient({ sleep: clock.sleep, retries: 3, baseDelayMs: 100, random: () => 0 });
+    const http = createHttpClient({
+      allow: "127.0.0.1,localhost",
+      sleep: clock.sleep,
+      retries: 3,
+      baseDelayMs: 100,
+      random: () => 0,
+    });
     const page = await poll(null, { http });
     expect(page.mentions).toHaveLength(3);
     expect(clock.waits).toHaveLength(2);
@@ -155,7 +167,7 @@ describe("CFPB connector", () => {
     server.handle((_req, res) => sendJson(res, 429, { detail: "throttled" }, { "retry-after": "3600" }));
     const clock = fakeSleep();
     const error = await poll(null, {
-      http: createHttpClient({ sleep: clock.sleep, maxWaitMs: 60_000 }),
+      http: createHttpClient({ allow: "127.0.0.1,localhost", sleep: clock.sleep, maxWaitMs: 60_000 }),
     }).catch((e) => e);
     expect(error).toBeInstanceOf(ConnectorError);
     expect(error.failure).toBe("rate_limited");
@@ -192,7 +204,12 @@ describe("CFPB connector", () => {
   it("times out a request that never answers and reports it as transient", async () => {
     server.handle(() => {}); // never responds
     const clock = fakeSleep();
-    const http = createHttpClient({ sleep: clock.sleep, timeoutMs: 150, retries: 1 });
+    const http = createHttpClient({
+      allow: "127.0.0.1,localhost",
+      sleep: clock.sleep,
+      timeoutMs: 150,
+      retries: 1,
+    });
     const error = await poll(null, { http }).catch((e) => e);
     expect(error.failure).toBe("transient");
     expect(error.message).toMatch(/did not answer within 150 ms/);
@@ -205,7 +222,7 @@ describe("CFPB connector", () => {
       config: config(),
       cursor: null,
       now: NOW,
-      http: createHttpClient(),
+      http: createHttpClient({ allow: "127.0.0.1,localhost" }),
     });
     expect(message).toBe(`CFPB answered: 6 complaints naming ${COMPANY} in the last year`);
     expect(server.requests[0]?.url.searchParams.get("size")).toBe("1");

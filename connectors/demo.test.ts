@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { createHttpClient } from "../src/platform/http/index.js";
 import {
   type DemoConfig,
   type DemoRow,
@@ -11,7 +12,6 @@ import {
   resolveDemoFile,
 } from "./demo.js";
 import { ConnectorError } from "./errors.js";
-import { createHttpClient } from "./http.js";
 import type { Cursor, PollPage } from "./types.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rapport-demo-"));
@@ -40,7 +40,7 @@ function writeRows(name: string, rows: unknown[]): string {
   return path;
 }
 
-const http = createHttpClient({ userAgent: "test" });
+const http = createHttpClient({ allow: "127.0.0.1,localhost", userAgent: "test" });
 const config = (overrides: Record<string, unknown>): DemoConfig => demoConfigSchema.parse(overrides);
 const poll = (cfg: DemoConfig, cursor: Cursor | null, now: Date): Promise<PollPage> =>
   demoConnector.poll({ config: cfg, cursor, now, http });

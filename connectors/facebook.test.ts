@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createHttpClient } from "../src/platform/http/index.js";
 import {
   fakeSleep,
   fixture,
@@ -8,7 +9,6 @@ import {
 } from "../test/fixtures/local-server.js";
 import { ConnectorError } from "./errors.js";
 import { type FacebookConfig, facebookConfigSchema, facebookConnector } from "./facebook.js";
-import { createHttpClient } from "./http.js";
 import type { Cursor } from "./types.js";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
@@ -40,6 +40,7 @@ function context(cursor: Cursor | null, options: { cfg?: FacebookConfig; timeout
     cursor,
     now: NOW,
     http: createHttpClient({
+      allow: "127.0.0.1,localhost",
       sleep: clock.sleep,
       timeoutMs: options.timeoutMs ?? 2_000,
       retries: 2,

@@ -4,6 +4,7 @@
 // "unsupported" with the reason instead of an empty feed.
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { parseJsonOrUndefined } from "../src/platform/http/index.js";
 import { ConnectorError } from "./errors.js";
 import {
   type EdgePoller,
@@ -20,6 +21,7 @@ import {
   pollEdgeRound,
   probeEdges,
 } from "./meta-graph.js";
+import { advanceSweep, type SweepState } from "./sweep.js";
 import type {
   Connector,
   NormalizedMention,
@@ -28,7 +30,6 @@ import type {
   ReplyRequest,
   ReplyResult,
 } from "./types.js";
-import { advanceSweep, parseJsonOrUndefined, type SweepState, sendRequest } from "./upstream.js";
 
 export const FACEBOOK_EDGES = ["tagged", "comments", "ratings"] as const;
 export type FacebookEdge = (typeof FACEBOOK_EDGES)[number];
@@ -286,24 +287,20 @@ export const facebookConnector: Connector<FacebookConfig> = {
 
   async reply(ctx, request: ReplyRequest): Promise<ReplyResult> {
     const url = graphUrl(ctx.config as MetaConfigBase, `${encodeURIComponent(request.target)}/comments`);
-    const response = await sendRequest(
-      ctx.http,
-      url,
-      {
-        method: "POST",
-        headers: {
-          authorization: `Bearer ${ctx.config.pageAccessToken}`,
-          "content-type": "application/x-www-form-urlencoded",
-          accept: "application/json",
-        },
-        body: new URLSearchParams({ message: request.text }).toString(),
-        credential: "pageAccessToken",
-        // A POST that timed out may have been posted: never send it twice; the reply service decides.
-        retries: 0,
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
+    const response = await ctx.http.request(url, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${ctx.config.pageAccessToken}`,
+        "content-type": "application/x-www-form-urlencoded",
+        accept: "application/json",
       },
-      metaErrors("commenting as the page", "pages_manage_engagement"),
-    );
+      body: new URLSearchParams({ message: request.text }).toString(),
+      credential: "pageAccessToken",
+      // A POST that timed out may have been posted: never send it twice; the reply service decides.
+      retries: 0,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+      interpretError: metaErrors("commenting as the page", "pages_manage_engagement"),
+    });
     const text = await response.text();
     const parsed = z.object({ id: z.string().min(1) }).safeParse(parseJsonOrUndefined(text));
     if (!parsed.success) {

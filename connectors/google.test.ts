@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createHttpClient, createTokenCache } from "../src/platform/http/index.js";
 import {
   fakeSleep,
   fixture,
@@ -8,7 +9,6 @@ import {
 } from "../test/fixtures/local-server.js";
 import { ConnectorError } from "./errors.js";
 import { createGoogleConnector, type GoogleConfig, googleConfigSchema } from "./google.js";
-import { createHttpClient } from "./http.js";
 import type { Cursor } from "./types.js";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
@@ -38,6 +38,7 @@ function config(extra: Record<string, unknown> = {}): GoogleConfig {
 
 function context(cursor: Cursor | null, options: { timeoutMs?: number; since?: Date } = {}) {
   const clock = fakeSleep();
+
   return {
     clock,
     ctx: {
@@ -46,6 +47,7 @@ function context(cursor: Cursor | null, options: { timeoutMs?: number; since?: D
       now: NOW,
       ...(options.since ? { since: options.since } : {}),
       http: createHttpClient({
+        allow: "127.0.0.1,localhost",
         sleep: clock.sleep,
         timeoutMs: options.timeoutMs ?? 2_000,
         retries: 2,
@@ -77,7 +79,8 @@ const twoPages = () => ({
 describe("Google Business Profile connector", () => {
   it("exchanges the refresh token once and walks the pages newest first", async () => {
     serveReviews(twoPages());
-    const connector = createGoogleConnector();
+    // Each context() brings a fresh HTTP client (and its token cache): these polls share one cache explicitly.
+    const connector = createGoogleConnector({ tokens: createTokenCache() });
     const first = await connector.poll(context(null).ctx);
     expect(first.hasMore).toBe(true);
     expect(first.mentions.map((m) => m.externalId)).toEqual([

@@ -1,14 +1,15 @@
 // Google Business Profile reviews (My Business API v4): one location's reviews, newest update first, with the
 // star rating and any existing owner reply; replies are PUT on the review's `reply` sub-resource.
 import { z } from "zod";
-import { ConnectorError } from "./errors.js";
 import {
-  createTokenCache,
+  type ErrorInterpreter,
   forgetAccessToken,
   getAccessToken,
   type TokenCache,
   type TokenGrant,
-} from "./oauth.js";
+} from "../src/platform/http/index.js";
+import { ConnectorError } from "./errors.js";
+import { advanceSweep, errorField, joinUrl, readSweep, upstreamError } from "./sweep.js";
 import type {
   Connector,
   NormalizedMention,
@@ -17,15 +18,6 @@ import type {
   ReplyRequest,
   ReplyResult,
 } from "./types.js";
-import {
-  advanceSweep,
-  type ErrorInterpreter,
-  errorField,
-  fetchJson,
-  joinUrl,
-  readSweep,
-  upstreamError,
-} from "./upstream.js";
 
 const stripPrefix = (prefix: string) => (value: string) => value.replace(new RegExp(`^${prefix}/`), "");
 
@@ -144,7 +136,8 @@ export function normalizeGoogleReview(review: GoogleReview): NormalizedMention {
 }
 
 export function createGoogleConnector(deps: { tokens?: TokenCache } = {}): Connector<GoogleConfig> {
-  const tokens = deps.tokens ?? createTokenCache();
+  // Tests may bring their own cache; otherwise the HTTP client's, shared with every OAuth connector.
+  const cache = deps.tokens;
 
   const grantFor = (config: GoogleConfig): TokenGrant => ({
     tokenUrl: config.tokenUrl,
@@ -162,13 +155,13 @@ export function createGoogleConnector(deps: { tokens?: TokenCache } = {}): Conne
     call: (token: string) => Promise<T>,
   ): Promise<T> {
     const grant = grantFor(ctx.config);
-    const token = await getAccessToken(ctx.http, tokens, grant, ctx.now, ctx.signal);
+    const token = await getAccessToken(ctx.http, grant, ctx.now, { signal: ctx.signal, cache });
     try {
       return await call(token);
     } catch (error) {
       if (error instanceof ConnectorError && error.options.status === 401) {
-        forgetAccessToken(tokens, grant);
-        return call(await getAccessToken(ctx.http, tokens, grant, ctx.now, ctx.signal));
+        await forgetAccessToken(ctx.http, grant, cache);
+        return call(await getAccessToken(ctx.http, grant, ctx.now, { signal: ctx.signal, cache }));
       }
       throw error;
     }
@@ -183,17 +176,12 @@ export function createGoogleConnector(deps: { tokens?: TokenCache } = {}): Conne
     url.searchParams.set("orderBy", "updateTime desc");
     if (pageToken) url.searchParams.set("pageToken", pageToken);
     return authorized(ctx, (token) =>
-      fetchJson(
-        ctx.http,
-        url,
-        googleReviewsResponse,
-        {
-          headers: { authorization: `Bearer ${token}`, accept: "application/json" },
-          credential: "refreshToken",
-          ...(ctx.signal ? { signal: ctx.signal } : {}),
-        },
-        interpretGoogleError,
-      ),
+      ctx.http.json(url, googleReviewsResponse, {
+        headers: { authorization: `Bearer ${token}`, accept: "application/json" },
+        credential: "refreshToken",
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        interpretError: interpretGoogleError,
+      }),
     );
   }
 
@@ -256,23 +244,18 @@ export function createGoogleConnector(deps: { tokens?: TokenCache } = {}): Conne
       const url = joinUrl(ctx.config.baseUrl, `${reviewName}/reply`);
       // PUT creates or replaces the one owner reply, so a retried request cannot post twice.
       await authorized(ctx, (token) =>
-        fetchJson(
-          ctx.http,
-          url,
-          replyResponse,
-          {
-            method: "PUT",
-            headers: {
-              authorization: `Bearer ${token}`,
-              "content-type": "application/json",
-              accept: "application/json",
-            },
-            body: JSON.stringify({ comment: request.text }),
-            credential: "refreshToken",
-            ...(ctx.signal ? { signal: ctx.signal } : {}),
+        ctx.http.json(url, replyResponse, {
+          method: "PUT",
+          headers: {
+            authorization: `Bearer ${token}`,
+            "content-type": "application/json",
+            accept: "application/json",
           },
-          interpretGoogleError,
-        ),
+          body: JSON.stringify({ comment: request.text }),
+          credential: "refreshToken",
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+          interpretError: interpretGoogleError,
+        }),
       );
       return { externalId: `${reviewName}/reply`, url: null };
     },

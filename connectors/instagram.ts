@@ -15,8 +15,8 @@ import {
   pollEdgeRound,
   probeEdges,
 } from "./meta-graph.js";
+import { advanceSweep, type SweepState } from "./sweep.js";
 import type { Connector, NormalizedMention, PollContext, PollPage } from "./types.js";
-import { advanceSweep, type SweepState } from "./upstream.js";
 
 export const INSTAGRAM_EDGES = ["tags", "comments"] as const;
 export type InstagramEdge = (typeof INSTAGRAM_EDGES)[number];

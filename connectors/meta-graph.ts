@@ -1,17 +1,10 @@
 // What the Facebook and Instagram connectors share about Meta's Graph API: its error codes (throttling,
 // retired features, missing permissions, dead tokens), its usage headers, and its cursor paging.
 import { z } from "zod";
+import { type ErrorInterpreter, parsePayload } from "../src/platform/http/index.js";
 import { ConnectorError } from "./errors.js";
-import { parsePayload } from "./http.js";
+import { joinUrl, readSweep, type SweepState, upstreamError } from "./sweep.js";
 import type { Cursor, NormalizedMention, PollContext, PollPage } from "./types.js";
-import {
-  type ErrorInterpreter,
-  joinUrl,
-  readSweep,
-  type SweepState,
-  sendRequest,
-  upstreamError,
-} from "./upstream.js";
 
 export const metaBaseConfig = {
   pageAccessToken: z.string().min(1),
@@ -181,16 +174,12 @@ export async function graphGet<T>(
 ): Promise<GraphAnswer<T>> {
   const url = graphUrl(ctx.config, path);
   for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
-  const response = await sendRequest(
-    ctx.http,
-    url,
-    {
-      headers: { authorization: `Bearer ${ctx.config.pageAccessToken}`, accept: "application/json" },
-      credential: "pageAccessToken",
-      ...(ctx.signal ? { signal: ctx.signal } : {}),
-    },
-    errors,
-  );
+  const response = await ctx.http.request(url, {
+    headers: { authorization: `Bearer ${ctx.config.pageAccessToken}`, accept: "application/json" },
+    credential: "pageAccessToken",
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    interpretError: errors,
+  });
   const usage = readMetaUsage(response.headers);
   let text = "";
   let json: unknown;

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createHttpClient, type HttpClient } from "../src/platform/http/index.js";
 import {
   fakeSleep,
   fixture,
@@ -7,7 +8,6 @@ import {
   startLocalServer,
 } from "../test/fixtures/local-server.js";
 import { ConnectorError } from "./errors.js";
-import { createHttpClient, type HttpClient } from "./http.js";
 import { type RedditConfig, redditConfigSchema, redditConnector } from "./reddit.js";
 import type { Cursor, PollPage } from "./types.js";
 
@@ -38,7 +38,16 @@ function config(extra: Record<string, unknown> = {}): RedditConfig {
 
 function testHttp(options: Parameters<typeof createHttpClient>[0] = {}) {
   const clock = fakeSleep();
-  return { http: createHttpClient({ sleep: clock.sleep, timeoutMs: 2_000, retries: 2, ...options }), clock };
+  return {
+    http: createHttpClient({
+      allow: "127.0.0.1,localhost",
+      sleep: clock.sleep,
+      timeoutMs: 2_000,
+      retries: 2,
+      ...options,
+    }),
+    clock,
+  };
 }
 
 function poll(

@@ -2,8 +2,8 @@
 // when it has none, and a comment reply with a user-context token when it has posting credentials.
 import Parser from "rss-parser";
 import { z } from "zod";
+import { getAccessToken, parsePayload, rateLimitResetAt } from "../src/platform/http/index.js";
 import { ConnectorError, isConnectorError } from "./errors.js";
-import { type HttpClient, parsePayload } from "./http.js";
 import type {
   Connector,
   Cursor,
@@ -53,17 +53,6 @@ export const redditConfigSchema = z
 export type RedditConfig = z.infer<typeof redditConfigSchema>;
 
 // ---------------------------------------------------------------------------------------------- payloads
-
-const tokenSchema = z.union([
-  z.object({
-    access_token: z.string().min(1),
-    token_type: z.string(),
-    expires_in: z.number().positive(),
-    scope: z.string().optional(),
-  }),
-  // Reddit answers a wrong username/password with HTTP 200 and this body.
-  z.object({ error: z.string() }),
-]);
 
 const postSchema = z.object({
   id: z.string(),
@@ -146,15 +135,6 @@ function userAgent(config: RedditConfig): string {
   );
 }
 
-/** `X-Ratelimit-Reset` is seconds until the window ends (not a timestamp). */
-export function redditRateLimitReset(response: Response, now: Date): Date | null {
-  const remaining = Number(response.headers.get("x-ratelimit-remaining"));
-  const reset = Number(response.headers.get("x-ratelimit-reset"));
-  if (!response.headers.has("x-ratelimit-reset") || !Number.isFinite(reset)) return null;
-  if (response.status !== 429 && !(remaining < 1)) return null;
-  return new Date(now.getTime() + Math.max(1, reset) * 1000);
-}
-
 async function readJson<T>(response: Response, schema: z.ZodType<T>, origin: string): Promise<T> {
   let text = "";
   let body: unknown;
@@ -162,20 +142,14 @@ async function readJson<T>(response: Response, schema: z.ZodType<T>, origin: str
     text = await response.text();
     body = JSON.parse(text);
   } catch (error) {
-    throw new ConnectorError(
-      "payload",
-      `${origin} sent a body that is not JSON (${text.length} bytes, starts ${JSON.stringify(text.slice(0, 40))})`,
-      { cause: error },
-    );
+    throw new ConnectorError("payload", `${origin} sent a body that is not JSON (${text.length} bytes)`, {
+      cause: error,
+    });
   }
   return parsePayload(schema, body, origin);
 }
 
-type Token = { value: string; expiresAt: number };
-// Tokens live as long as the HTTP client the pipeline hands us (one poll run or backfill), so a multi-page run
-// asks for one token, and nothing outlives the run at module scope.
-const tokenCache = new WeakMap<HttpClient, Map<string, Token>>();
-
+/** The app (client credentials) or the script account (password) token, through the one OAuth token policy. */
 async function accessToken(
   ctx: PollContext<RedditConfig>,
   grant: "client_credentials" | "password",
@@ -185,51 +159,33 @@ async function accessToken(
   if (!config.clientId || !config.clientSecret) {
     throw new ConnectorError("config", "Reddit OAuth needs clientId and clientSecret");
   }
-  const key = `${grant}:${config.wwwBaseUrl ?? config.baseUrl ?? WWW_BASE}:${config.clientId}:${config.username ?? ""}`;
-  const cache = tokenCache.get(http) ?? new Map<string, Token>();
-  tokenCache.set(http, cache);
-  const cached = cache.get(key);
-  if (!fresh && cached && cached.expiresAt > ctx.now.getTime() + 60_000) return cached.value;
-
-  const form = new URLSearchParams({ grant_type: grant });
-  if (grant === "password") {
-    if (!config.username || !config.password) {
-      throw new ConnectorError(
-        "config",
-        "posting to Reddit needs username and password (a script app's account)",
-      );
-    }
-    form.set("username", config.username);
-    form.set("password", config.password);
-  }
-  const credentials = Buffer.from(`${config.clientId}:${config.clientSecret}`).toString("base64");
-  const response = await http.request(
-    new URL("/api/v1/access_token", config.wwwBaseUrl ?? config.baseUrl ?? WWW_BASE),
-    {
-      method: "POST",
-      headers: {
-        authorization: `Basic ${credentials}`,
-        "content-type": "application/x-www-form-urlencoded",
-        "user-agent": userAgent(config),
-      },
-      body: form.toString(),
-      credential: "clientId / clientSecret",
-      rateLimitReset: redditRateLimitReset,
-      signal: ctx.signal,
-    },
-  );
-  const body = await readJson(response, tokenSchema, "www.reddit.com token endpoint");
-  if ("error" in body) {
+  if (grant === "password" && (!config.username || !config.password)) {
     throw new ConnectorError(
-      "auth",
-      `Reddit refused the ${grant === "password" ? "account" : "app"} credentials (${body.error}): check ${
-        grant === "password" ? "username / password" : "clientId / clientSecret"
-      }`,
+      "config",
+      "posting to Reddit needs username and password (a script app's account)",
     );
   }
-  const token = { value: body.access_token, expiresAt: ctx.now.getTime() + body.expires_in * 1000 };
-  cache.set(key, token);
-  return token.value;
+  return getAccessToken(
+    http,
+    {
+      tokenUrl: new URL("/api/v1/access_token", config.wwwBaseUrl ?? config.baseUrl ?? WWW_BASE).toString(),
+      clientId: config.clientId,
+      clientSecret: config.clientSecret,
+      params:
+        grant === "password"
+          ? { grant_type: "password", username: config.username!, password: config.password! }
+          : { grant_type: "client_credentials" },
+      clientAuth: "basic",
+      credentials:
+        grant === "password"
+          ? { grant: "username / password", client: "clientId / clientSecret" }
+          : { grant: "clientId / clientSecret", client: "clientId / clientSecret" },
+      platform: "Reddit",
+      headers: { "user-agent": userAgent(config) },
+    },
+    ctx.now,
+    { signal: ctx.signal, fresh },
+  );
 }
 
 function readCursor(cursor: Cursor | null): RedditCursor {
@@ -348,7 +304,6 @@ async function searchOAuth(
         accept: "application/json",
       },
       credential: "clientId / clientSecret",
-      rateLimitReset: redditRateLimitReset,
       signal: ctx.signal,
     });
   let response: Response;
@@ -385,7 +340,6 @@ async function searchFeed(ctx: PollContext<RedditConfig>, after: string | undefi
     headers: { "user-agent": userAgent(config), accept: "application/atom+xml" },
     // Reddit answers 403 to anonymous feeds from many data-centre networks; app credentials are the fix.
     credential: "clientId / clientSecret (Reddit refused the anonymous feed from this network)",
-    rateLimitReset: redditRateLimitReset,
     signal: ctx.signal,
   });
   const xml = await response.text();
@@ -415,7 +369,7 @@ async function searchFeed(ctx: PollContext<RedditConfig>, after: string | undefi
 function pauseFrom(response: Response, now: Date): Date | undefined {
   const remaining = Number(response.headers.get("x-ratelimit-remaining"));
   if (!response.headers.has("x-ratelimit-remaining") || remaining >= 1) return undefined;
-  return redditRateLimitReset(response, now) ?? undefined;
+  return rateLimitResetAt(response.headers, response.status, now) ?? undefined;
 }
 
 async function poll(ctx: PollContext<RedditConfig>): Promise<PollPage> {
@@ -490,7 +444,6 @@ async function reply(ctx: PollContext<RedditConfig>, request: ReplyRequest): Pro
     },
     body: new URLSearchParams({ api_type: "json", thing_id: request.target, text: request.text }).toString(),
     credential: "username / password",
-    rateLimitReset: redditRateLimitReset,
     // A comment must never be posted twice: no automatic retry once the request may have reached Reddit.
     retries: 0,
     signal: ctx.signal,

@@ -3,6 +3,7 @@
 // bodies. The poll loop keeps the cursor only from successful polls, as the pipeline stores it; at the end of
 // every run each mention has been returned exactly once and a second round returns nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createHttpClient } from "../src/platform/http/index.js";
 import {
   fixture,
   type LocalServer,
@@ -12,7 +13,6 @@ import {
 import { ConnectorError } from "./errors.js";
 import { facebookConfigSchema, facebookConnector } from "./facebook.js";
 import { createGoogleConnector, googleConfigSchema } from "./google.js";
-import { createHttpClient } from "./http.js";
 import type { AnyConnector } from "./index.js";
 import { instagramConfigSchema, instagramConnector } from "./instagram.js";
 import { createTrustpilotConnector, trustpilotConfigSchema } from "./trustpilot.js";
@@ -186,14 +186,24 @@ function serveRuns() {
       setTimeout(() => res.destroy(), TIMEOUT_MS * 3);
       return;
     }
-    if (roll < 0.11) {
-      // Truncated: half the body, then the connection is cut.
+    if (roll < 0.07) {
+      // Truncated: half the body, then the connection is cut (a network failure: transient, retried).
       res.writeHead(200, {
         "content-type": "application/json",
         "content-length": String(Buffer.byteLength(healthy.body)),
       });
       res.write(healthy.body.slice(0, Math.floor(healthy.body.length / 2)));
       setTimeout(() => res.destroy(), 1);
+      return;
+    }
+    if (roll < 0.11) {
+      // Garbled: half the body sent as if it were all of it (a proxy cut it): complete, but not JSON (payload).
+      const half = healthy.body.slice(0, Math.floor(healthy.body.length / 2));
+      res.writeHead(200, {
+        "content-type": "application/json",
+        "content-length": String(Buffer.byteLength(half)),
+      });
+      res.end(half);
       return;
     }
     if (roll < 0.19) answer = run.scenario.throttle;
@@ -212,6 +222,7 @@ async function runOnce(scenario: Scenario, seed: number, failures: Map<string, n
     const connector = scenario.connector();
     const config = scenario.config(`${server.baseUrl}/${runId}`);
     const http = createHttpClient({
+      allow: "127.0.0.1,localhost",
       sleep: async () => {},
       timeoutMs: TIMEOUT_MS,
       retries: 1,
@@ -242,6 +253,7 @@ async function runOnce(scenario: Scenario, seed: number, failures: Map<string, n
     run.faultsOn = false;
     // With the faults off, a slow answer on a busy machine is not what this round checks: wait for it.
     const patient = createHttpClient({
+      allow: "127.0.0.1,localhost",
       sleep: async () => {},
       timeoutMs: 10_000,
       retries: 1,

@@ -6,6 +6,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sources } from "../src/db/schema/index.js";
 import { pollSource, type SourceRow } from "../src/pipeline/poll.js";
+import { createHttpClient } from "../src/platform/http/index.js";
 import {
   fakeSleep,
   fixture,
@@ -14,7 +15,6 @@ import {
   startLocalServer,
 } from "../test/fixtures/local-server.js";
 import { createTestDeps, type TestDeps } from "../test/helpers/deps.js";
-import { createHttpClient } from "./http.js";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
 let server: LocalServer;
@@ -52,7 +52,13 @@ async function reload(id: number): Promise<SourceRow> {
 }
 
 const http = () =>
-  createHttpClient({ sleep: fakeSleep().sleep, timeoutMs: 2_000, retries: 1, random: () => 0.5 });
+  createHttpClient({
+    allow: "127.0.0.1,localhost",
+    sleep: fakeSleep().sleep,
+    timeoutMs: 2_000,
+    retries: 1,
+    random: () => 0.5,
+  });
 
 describe("review connectors in the poll pipeline", () => {
   it("stores every Google review once, with the cursor, and nothing on the next poll", async () => {

@@ -1,14 +1,21 @@
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
+import { createHttpClient } from "../src/platform/http/index.js";
 import { startHttpServer, type TestServer } from "../test/helpers/http-server.js";
 import { ConnectorError } from "./errors.js";
-import { createHttpClient } from "./http.js";
 import { rssConnector, unwrapLink } from "./rss.js";
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../test/fixtures/rss/${name}`, import.meta.url), "utf8");
 const now = new Date("2026-11-22T09:00:00Z");
-const fastHttp = () => createHttpClient({ retries: 2, baseDelayMs: 1, timeoutMs: 300, maxWaitMs: 2_000 });
+const fastHttp = () =>
+  createHttpClient({
+    allow: "127.0.0.1,localhost",
+    retries: 2,
+    baseDelayMs: 1,
+    timeoutMs: 300,
+    maxWaitMs: 2_000,
+  });
 
 let server: TestServer | undefined;
 afterEach(async () => {

@@ -1,14 +1,15 @@
 // Trustpilot business-unit reviews (public API, `apikey` header), newest first, with any company reply kept.
 // Replies need a business-user OAuth token (private API), so posting works only when those credentials are set.
 import { z } from "zod";
-import { ConnectorError } from "./errors.js";
 import {
-  createTokenCache,
+  type ErrorInterpreter,
   forgetAccessToken,
   getAccessToken,
   type TokenCache,
   type TokenGrant,
-} from "./oauth.js";
+} from "../src/platform/http/index.js";
+import { ConnectorError } from "./errors.js";
+import { advanceSweep, errorField, joinUrl, readSweep, upstreamError } from "./sweep.js";
 import type {
   Connector,
   NormalizedMention,
@@ -17,16 +18,6 @@ import type {
   ReplyRequest,
   ReplyResult,
 } from "./types.js";
-import {
-  advanceSweep,
-  type ErrorInterpreter,
-  errorField,
-  fetchJson,
-  joinUrl,
-  readSweep,
-  sendRequest,
-  upstreamError,
-} from "./upstream.js";
 
 export const trustpilotConfigSchema = z.object({
   apiKey: z.string().min(1),
@@ -138,7 +129,8 @@ function hasNextPage(body: z.infer<typeof trustpilotReviewsResponse>, perPage: n
 }
 
 export function createTrustpilotConnector(deps: { tokens?: TokenCache } = {}): Connector<TrustpilotConfig> {
-  const tokens = deps.tokens ?? createTokenCache();
+  // Tests may bring their own cache; otherwise the HTTP client's, shared with every OAuth connector.
+  const cache = deps.tokens;
 
   // Trustpilot's recommended server-to-server grant is client credentials, replying on behalf of the business
   // user named by authorBusinessUserId; the password grant is legacy but still works for older apps.
@@ -175,17 +167,12 @@ export function createTrustpilotConnector(deps: { tokens?: TokenCache } = {}): C
     url.searchParams.set("orderBy", "createdat.desc");
     url.searchParams.set("perPage", String(perPage));
     url.searchParams.set("page", String(page));
-    return fetchJson(
-      ctx.http,
-      url,
-      trustpilotReviewsResponse,
-      {
-        headers: { apikey: ctx.config.apiKey, accept: "application/json" },
-        credential: "apiKey",
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-      },
-      trustpilotErrors("apiKey"),
-    );
+    return ctx.http.json(url, trustpilotReviewsResponse, {
+      headers: { apikey: ctx.config.apiKey, accept: "application/json" },
+      credential: "apiKey",
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+      interpretError: trustpilotErrors("apiKey"),
+    });
   }
 
   return {
@@ -238,33 +225,29 @@ export function createTrustpilotConnector(deps: { tokens?: TokenCache } = {}): C
         ...(ctx.config.authorBusinessUserId ? { authorBusinessUserId: ctx.config.authorBusinessUserId } : {}),
       });
       const send = async (token: string) =>
-        sendRequest(
-          ctx.http,
-          url,
-          {
-            method: "POST",
-            headers: {
-              authorization: `Bearer ${token}`,
-              "content-type": "application/json",
-              accept: "application/json",
-            },
-            body,
-            credential: grant.credentials.grant,
-            // A POST that timed out may have been posted: never send it twice; the reply service decides.
-            retries: 0,
-            ...(ctx.signal ? { signal: ctx.signal } : {}),
+        ctx.http.request(url, {
+          method: "POST",
+          headers: {
+            authorization: `Bearer ${token}`,
+            "content-type": "application/json",
+            accept: "application/json",
           },
-          trustpilotErrors(grant.credentials.grant),
-        );
-      const token = await getAccessToken(ctx.http, tokens, grant, ctx.now, ctx.signal);
+          body,
+          credential: grant.credentials.grant,
+          // A POST that timed out may have been posted: never send it twice; the reply service decides.
+          retries: 0,
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+          interpretError: trustpilotErrors(grant.credentials.grant),
+        });
+      const token = await getAccessToken(ctx.http, grant, ctx.now, { signal: ctx.signal, cache });
       let response: Response;
       try {
         response = await send(token);
       } catch (error) {
         // 401 is answered before anything is posted, so exchanging again and resending is safe.
         if (!(error instanceof ConnectorError) || error.options.status !== 401) throw error;
-        forgetAccessToken(tokens, grant);
-        response = await send(await getAccessToken(ctx.http, tokens, grant, ctx.now, ctx.signal));
+        await forgetAccessToken(ctx.http, grant, cache);
+        response = await send(await getAccessToken(ctx.http, grant, ctx.now, { signal: ctx.signal, cache }));
       }
       await response.body?.cancel().catch(() => {});
       return { externalId: `${request.target}/reply`, url: trustpilotReviewUrl(request.target) };

@@ -1,7 +1,7 @@
 // The one Connector interface. Every source (X, Reddit, RSS, reviews, CFPB, file import) is one module that
 // implements it; the pipeline knows nothing else about a source.
 import type { z } from "zod";
-import type { HttpClient } from "./http.js";
+import type { HttpClient } from "../src/platform/http/index.js";
 
 export const SOURCE_TYPES = [
   "rss",

@@ -1,30 +1,25 @@
 // The X connector's fetch transport. twitter-api-v2 calls Node's `https.request`, which Cloudflare Workers do
 // not run, so the same two calls (recent search with a bearer token, POST /2/tweets signed with OAuth 1.0a)
-// also exist on plain fetch through the shared HTTP client. Both transports hand back the same shapes and
-// throw errors that connectors/x.ts maps the same way: the connector's behaviour does not depend on the path.
+// also exist on plain fetch through the platform's HTTP client. Both transports hand back the same shapes and
+// throw errors that connectors/x.ts maps the same way, and both run under the same retry policy (x.ts wraps
+// every call in the platform's withRetry; this transport makes one attempt per call).
 import { createHmac, randomBytes } from "node:crypto";
+import {
+  type HttpClient,
+  isCloudflareWorkers,
+  isUpstreamError,
+  parseJsonOrUndefined,
+} from "../src/platform/http/index.js";
 import { ConnectorError } from "./errors.js";
-import type { HttpClient } from "./http.js";
 
 const X_API_ROOT = "https://api.x.com/2/";
 
 export type XTransportName = "library" | "fetch";
 
-export interface XRateLimitWindow {
-  limit: number;
-  remaining: number;
-  reset: number;
-}
-
-/** The library's rate-limit shape: the 15-minute window plus the optional 24-hour app and user caps. */
-export interface XRateLimit extends XRateLimitWindow {
-  day?: XRateLimitWindow;
-  userDay?: XRateLimitWindow;
-}
-
 export interface XResponse {
   data: unknown;
-  rateLimit?: XRateLimit;
+  /** X's rate-limit headers (read by the platform's one reset parser). */
+  headers: Headers;
 }
 
 export interface XUserKeys {
@@ -46,21 +41,13 @@ export class XResponseError extends Error {
     readonly code: number,
     readonly data: unknown,
     readonly headers: Record<string, string>,
-    readonly rateLimit: XRateLimit | undefined,
   ) {
     super(`Request failed with code ${code}`);
     this.name = "XResponseError";
   }
 }
 
-/**
- * Workers announce themselves in `navigator.userAgent`. Node 20 has no global navigator and Node 21+ says
- * "Node.js/…", so only the Workers runtime matches.
- */
-export function isCloudflareWorkers(): boolean {
-  const nav = (globalThis as { navigator?: { userAgent?: unknown } }).navigator;
-  return nav?.userAgent === "Cloudflare-Workers";
-}
+export { isCloudflareWorkers };
 
 /**
  * Workers cannot run the library at all, so there the configured choice gives way to fetch; so does a custom
@@ -77,48 +64,24 @@ export function chooseXTransport(
 
 // ---------------------------------------------------------------------------------------------- fetch
 
-// X's error bodies carry the detail and its rate-limit headers the reset time; connectors/x.ts maps and
-// retries them itself (as it does for the library), so the shared client passes every status through once.
-const EVERY_STATUS = Array.from({ length: 500 }, (_, i) => i + 100);
-
-function rateLimitFrom(headers: Headers): XRateLimit | undefined {
-  const window = (prefix: string): XRateLimitWindow => ({
-    limit: Number(headers.get(`${prefix}-limit`)),
-    remaining: Number(headers.get(`${prefix}-remaining`)),
-    reset: Number(headers.get(`${prefix}-reset`)),
-  });
-  if (!headers.get("x-rate-limit-limit")) return undefined;
-  return {
-    ...window("x-rate-limit"),
-    ...(headers.get("x-app-limit-24hour-limit") ? { day: window("x-app-limit-24hour") } : {}),
-    ...(headers.get("x-user-limit-24hour-limit") ? { userDay: window("x-user-limit-24hour") } : {}),
-  };
-}
-
-/** Reads a response the way twitter-api-v2 does: JSON by content type, otherwise text, errors from 400 up. */
-async function readResponse(response: Response): Promise<XResponse> {
-  const rateLimit = rateLimitFrom(response.headers);
-  let text: string;
+/**
+ * One attempt through the platform client (retries: 0; x.ts owns the loop). An error status arrives as the
+ * client's error carrying X's body and headers, and becomes the same error the library throws.
+ */
+async function once<T>(run: () => Promise<T>): Promise<T> {
   try {
-    text = await response.text();
+    return await run();
   } catch (error) {
-    throw new ConnectorError("transient", "X closed the connection mid-response", { cause: error });
-  }
-  const type = response.headers.get("content-type") ?? "";
-  let data: unknown = text;
-  if (type.includes("application/json") || type.includes("application/problem+json")) {
-    try {
-      data = text.length ? JSON.parse(text) : undefined;
-    } catch (error) {
-      throw new ConnectorError("payload", `X sent a body that is not JSON (${text.length} bytes)`, {
-        cause: error,
-      });
+    if (isUpstreamError(error) && error.options.status !== undefined) {
+      const body = error.options.body ?? "";
+      throw new XResponseError(
+        error.options.status,
+        parseJsonOrUndefined(body) ?? body,
+        Object.fromEntries(error.options.headers ?? new Headers()),
+      );
     }
+    throw error;
   }
-  if (response.status >= 400) {
-    throw new XResponseError(response.status, data, Object.fromEntries(response.headers), rateLimit);
-  }
-  return { data, rateLimit };
 }
 
 export function fetchTransport(
@@ -134,32 +97,47 @@ export function fetchTransport(
     async get(path, query, bearerToken) {
       const url = new URL(path, root);
       for (const [key, value] of Object.entries(query)) url.searchParams.set(key, String(value));
-      const response = await http.request(url, {
-        headers: { authorization: `Bearer ${bearerToken}` },
-        timeoutMs,
-        retries: 0,
-        acceptStatus: EVERY_STATUS,
-        ...(signal ? { signal } : {}),
-      });
-      return readResponse(response);
+      const response = await once(() =>
+        http.request(url, {
+          headers: { authorization: `Bearer ${bearerToken}` },
+          timeoutMs,
+          retries: 0,
+          signal,
+        }),
+      );
+      return { data: await readJson(response), headers: response.headers };
     },
     async post(path, body, keys) {
       const url = new URL(path, root);
-      const response = await http.request(url, {
-        method: "POST",
-        headers: {
-          authorization: oauth1Header("POST", url, keys),
-          "content-type": "application/json; charset=UTF-8",
-        },
-        body: JSON.stringify(body),
-        timeoutMs,
-        retries: 0,
-        acceptStatus: EVERY_STATUS,
-        ...(signal ? { signal } : {}),
-      });
-      return (await readResponse(response)).data;
+      const response = await once(() =>
+        http.request(url, {
+          method: "POST",
+          headers: {
+            authorization: oauth1Header("POST", url, keys),
+            "content-type": "application/json; charset=UTF-8",
+          },
+          body: JSON.stringify(body),
+          timeoutMs,
+          retries: 0,
+          signal,
+        }),
+      );
+      return readJson(response);
     },
   };
+}
+
+/** JSON by content type, otherwise the text, as twitter-api-v2 reads a body. */
+async function readJson(response: Response): Promise<unknown> {
+  const text = await response.text();
+  const type = response.headers.get("content-type") ?? "";
+  if (!type.includes("json")) return text;
+  if (!text.length) return undefined;
+  const data = parseJsonOrUndefined(text);
+  if (data === undefined) {
+    throw new ConnectorError("payload", `X sent a body that is not JSON (${text.length} bytes)`);
+  }
+  return data;
 }
 
 // ---------------------------------------------------------------------------------------------- OAuth 1.0a

@@ -5,9 +5,9 @@ import { createHmac } from "node:crypto";
 import { delay, HttpResponse, http, passthrough } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createHttpClient } from "../src/platform/http/index.js";
 import { fakeSleep, fixture, sendJson, startLocalServer } from "../test/fixtures/local-server.js";
 import { ConnectorError } from "./errors.js";
-import { createHttpClient } from "./http.js";
 import type { Cursor, PollPage } from "./types.js";
 import { createXConnector, type XConfig, xConfigSchema } from "./x.js";
 import { oauth1Header, percentEncode, type XTransportName } from "./x-fetch.js";
@@ -121,7 +121,7 @@ describe.each(["library", "fetch"] as const)(
       cursor,
       since: extra.since,
       now: extra.now ?? NOW,
-      http: createHttpClient({ fetch: countingFetch }),
+      http: createHttpClient({ allow: "127.0.0.1,localhost", fetch: countingFetch }),
     });
 
     describe("polling", () => {
@@ -526,6 +526,7 @@ describe("X connector: choosing the transport", () => {
   function countingClient() {
     const calls: string[] = [];
     const http = createHttpClient({
+      allow: "127.0.0.1,localhost",
       fetch: (input, init) => {
         calls.push(String(input));
         return fetch(input, init);
@@ -569,7 +570,7 @@ describe("X connector: choosing the transport", () => {
         config: baseConfig({ apiBaseUrl: `${proxy.baseUrl}/x-proxy/2` }),
         cursor: null,
         now: NOW,
-        http: createHttpClient(),
+        http: createHttpClient({ allow: "127.0.0.1,localhost" }),
       });
       expect(page.mentions.map((m) => m.externalId)).toHaveLength(3);
       expect(proxy.requests).toHaveLength(1);

@@ -7,8 +7,14 @@
 // in our cursor, and `since_id` moves only after the last page of a run was consumed.
 import { ApiPartialResponseError, ApiRequestError, ApiResponseError, TwitterApi } from "twitter-api-v2";
 import { z } from "zod";
+import {
+  parsePayload,
+  type RetryPolicy,
+  rateLimitResetAt,
+  retryPolicy,
+  withRetry,
+} from "../src/platform/http/index.js";
 import { ConnectorError, isConnectorError } from "./errors.js";
-import { parsePayload } from "./http.js";
 import type {
   Connector,
   Cursor,
@@ -22,7 +28,6 @@ import {
   chooseXTransport,
   fetchTransport,
   isCloudflareWorkers,
-  type XRateLimit,
   XResponseError,
   type XTransport,
   type XTransportName,
@@ -179,18 +184,12 @@ export interface XBehaviour {
   onWorkers?: () => boolean;
 }
 
-function header(headers: Record<string, string | string[] | undefined> | undefined, name: string) {
-  const value = headers?.[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
 /** What the error mapping needs from an X error response, whichever transport produced it. */
 interface XErrorResponse {
   code: number;
   data: unknown;
   message: string;
   headers?: Record<string, string | string[] | undefined>;
-  rateLimit?: XRateLimit;
 }
 
 function asErrorResponse(error: unknown): XErrorResponse | null {
@@ -198,17 +197,17 @@ function asErrorResponse(error: unknown): XErrorResponse | null {
   return null;
 }
 
-/** X sends no Retry-After: the window end is `x-rate-limit-reset`, in unix seconds. */
-export function xResetAt(error: Pick<XErrorResponse, "rateLimit" | "headers">, now: Date): Date {
-  const limit = error.rateLimit;
-  const seconds =
-    limit?.userDay?.remaining === 0
-      ? limit.userDay.reset
-      : limit?.day?.remaining === 0
-        ? limit.day.reset
-        : (limit?.reset ?? Number(header(error.headers, "x-rate-limit-reset")));
-  if (Number.isFinite(seconds) && seconds * 1000 > now.getTime()) return new Date(seconds * 1000);
-  return new Date(now.getTime() + 60_000); // no usable header: try again in a minute
+/** X sends no Retry-After: the window end comes from its x-rate-limit headers (the platform's one parser). */
+export function xResetAt(error: Pick<XErrorResponse, "headers">, now: Date): Date {
+  return rateLimitResetAt(toHeaders(error.headers), 429, now) ?? new Date(now.getTime() + 60_000); // no usable header: try again in a minute
+}
+
+function toHeaders(headers: Record<string, string | string[] | undefined> | undefined): Headers {
+  const out = new Headers();
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) out.append(name, v);
+  }
+  return out;
 }
 
 function detailOf(error: XErrorResponse): string {
@@ -288,44 +287,37 @@ function refusedReply(error: unknown): ConnectorError | null {
   return new ConnectorError("unsupported", `X refused this reply: ${detail}`, { status: 403, cause: error });
 }
 
-/** Runs one X call with a timeout, retrying 5xx/network failures with backoff and jitter and short 429 waits. */
+/**
+ * Runs one X call under the platform's one retry policy (the same loop the HTTP client runs), whichever transport
+ * makes the request; each attempt has the whole-call deadline.
+ */
 async function guarded<T>(
-  behaviour: Required<XBehaviour>,
+  policy: RetryPolicy,
+  timeoutMs: number,
   credential: string,
   call: () => Promise<T>,
   options: { retries?: number } = {},
 ): Promise<T> {
-  const retries = options.retries ?? behaviour.retries;
-  let lastError: ConnectorError | null = null;
-  for (let attempt = 0; attempt <= retries; attempt++) {
-    if (attempt > 0 && lastError) {
-      const ceiling = behaviour.baseDelayMs * 2 ** (attempt - 1);
-      const wait = lastError.options.retryAt
-        ? Math.max(0, lastError.options.retryAt.getTime() - Date.now())
-        : ceiling / 2 + behaviour.random() * (ceiling / 2);
-      if (wait > behaviour.maxWaitMs) throw lastError;
-      await behaviour.sleep(wait);
-    }
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(
-              new ConnectorError("transient", `${ORIGIN} did not answer within ${behaviour.timeoutMs} ms`),
-            ),
-          behaviour.timeoutMs,
-        );
-      });
-      return await Promise.race([call(), timeout]);
-    } catch (error) {
-      lastError = toConnectorError(error, credential);
-      if (!lastError.retryable) throw lastError;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-  throw lastError ?? new ConnectorError("transient", `request to ${ORIGIN} failed`);
+  return withRetry(
+    policy,
+    async () => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      try {
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new ConnectorError("transient", `${ORIGIN} did not answer within ${timeoutMs} ms`)),
+            timeoutMs,
+          );
+        });
+        return await Promise.race([call(), timeout]);
+      } catch (error) {
+        throw toConnectorError(error, credential);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    options,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------- connector
@@ -358,7 +350,7 @@ function libraryTransport(timeoutMs: number): XTransport {
     async get(path, query, bearerToken) {
       const client = new TwitterApi(bearerToken);
       const response = await client.v2.get(path, query, { fullResponse: true, timeout: timeoutMs });
-      return { data: response.data, rateLimit: response.rateLimit };
+      return { data: response.data, headers: toHeaders(response.headers) };
     },
     async post(path, body, keys) {
       const client = new TwitterApi(keys);
@@ -374,25 +366,27 @@ function readCursor(cursor: Cursor | null): XCursor {
 }
 
 export function createXConnector(options: XBehaviour = {}): Connector<XConfig> {
-  const behaviour: Required<XBehaviour> = {
-    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-    random: options.random ?? Math.random,
-    timeoutMs: options.timeoutMs ?? 15_000,
-    retries: options.retries ?? 3,
-    baseDelayMs: options.baseDelayMs ?? 500,
-    maxWaitMs: options.maxWaitMs ?? 60_000,
-    onWorkers: options.onWorkers ?? isCloudflareWorkers,
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const onWorkers = options.onWorkers ?? isCloudflareWorkers;
+  /** The HTTP client's retry policy, with this connector's overrides (tests pass a fake clock). */
+  const policyFor = (ctx: PollContext<XConfig>): RetryPolicy => {
+    const overrides = Object.fromEntries(
+      (["sleep", "random", "retries", "baseDelayMs", "maxWaitMs"] as const)
+        .filter((key) => options[key] !== undefined)
+        .map((key) => [key, options[key]]),
+    );
+    return retryPolicy({ ...ctx.http.retry, ...overrides });
   };
 
   function transportFor(ctx: PollContext<XConfig>): XTransport {
     const name: XTransportName = chooseXTransport(
       ctx.config.transport,
-      behaviour.onWorkers(),
+      onWorkers(),
       ctx.config.apiBaseUrl !== undefined,
     );
     return name === "fetch"
-      ? fetchTransport(ctx.http, behaviour.timeoutMs, ctx.signal, ctx.config.apiBaseUrl)
-      : libraryTransport(behaviour.timeoutMs);
+      ? fetchTransport(ctx.http, timeoutMs, ctx.signal, ctx.config.apiBaseUrl)
+      : libraryTransport(timeoutMs);
   }
 
   async function poll(ctx: PollContext<XConfig>): Promise<PollPage> {
@@ -422,7 +416,7 @@ export function createXConnector(options: XBehaviour = {}): Connector<XConfig> {
     if (state.nextToken) params.next_token = state.nextToken;
 
     const transport = transportFor(ctx);
-    const response = await guarded(behaviour, "bearerToken", () =>
+    const response = await guarded(policyFor(ctx), timeoutMs, "bearerToken", () =>
       transport.get("tweets/search/recent", params, config.bearerToken),
     );
     const body = parsePayload(searchSchema, response.data, ORIGIN);
@@ -432,11 +426,9 @@ export function createXConnector(options: XBehaviour = {}): Connector<XConfig> {
       normalizeTweet(tweet, tweet.author_id ? users.get(tweet.author_id) : undefined),
     );
     const pendingNewestId = newerId(state.pendingNewestId, body.meta.newest_id);
-    const limit = response.rateLimit;
-    const paused =
-      limit && limit.remaining <= 0 && limit.reset * 1000 > now.getTime()
-        ? { pausedUntil: new Date(limit.reset * 1000).toISOString() }
-        : {};
+    // A window used up on a good answer (remaining 0) pauses the source until it resets.
+    const resetAt = rateLimitResetAt(response.headers, 200, now);
+    const paused = resetAt ? { pausedUntil: resetAt.toISOString() } : {};
 
     // An empty page can still carry a next_token; the pipeline's page limit bounds the run either way.
     if (body.meta.next_token) {
@@ -470,7 +462,8 @@ export function createXConnector(options: XBehaviour = {}): Connector<XConfig> {
     const body = { text: request.text, reply: { in_reply_to_tweet_id: request.target } };
     // Never retried: a second attempt could post the reply twice.
     const created = await guarded(
-      behaviour,
+      policyFor(ctx),
+      timeoutMs,
       "appKey / appSecret / accessToken / accessSecret",
       async () => {
         try {
@@ -494,7 +487,7 @@ export function createXConnector(options: XBehaviour = {}): Connector<XConfig> {
     reply,
     async testConnection(ctx) {
       const transport = transportFor(ctx);
-      const response = await guarded(behaviour, "bearerToken", () =>
+      const response = await guarded(policyFor(ctx), timeoutMs, "bearerToken", () =>
         transport.get(
           "tweets/search/recent",
           { query: ctx.config.query, max_results: 10 },
@@ -502,7 +495,8 @@ export function createXConnector(options: XBehaviour = {}): Connector<XConfig> {
         ),
       );
       const body = parsePayload(searchSchema, response.data, ORIGIN);
-      const left = response.rateLimit ? `; ${response.rateLimit.remaining} searches left in this window` : "";
+      const remaining = response.headers.get("x-rate-limit-remaining");
+      const left = remaining !== null ? `; ${remaining} searches left in this window` : "";
       return `X accepted the bearer token: ${body.meta.result_count} recent posts match${left}`;
     },
   };

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createHttpClient } from "../src/platform/http/index.js";
 import {
   fakeSleep,
   fixture,
@@ -7,7 +8,6 @@ import {
   startLocalServer,
 } from "../test/fixtures/local-server.js";
 import { ConnectorError } from "./errors.js";
-import { createHttpClient } from "./http.js";
 import type { Cursor } from "./types.js";
 import { pacificToDate, yelpConfigSchema, yelpConnector } from "./yelp.js";
 
@@ -36,6 +36,7 @@ function context(cursor: Cursor | null, options: { timeoutMs?: number; maxWaitMs
       cursor,
       now: NOW,
       http: createHttpClient({
+        allow: "127.0.0.1,localhost",
         sleep: clock.sleep,
         timeoutMs: options.timeoutMs ?? 2_000,
         retries: 2,

@@ -1,8 +1,9 @@
 // Yelp Fusion (Places) business reviews. Yelp hands out at most three review excerpts per call and has no
 // reply API, so this source watches the newest three and links to the full review on Yelp.
 import { z } from "zod";
+import type { ErrorInterpreter } from "../src/platform/http/index.js";
+import { errorField, joinUrl, upstreamError } from "./sweep.js";
 import type { Connector, NormalizedMention, PollPage } from "./types.js";
-import { type ErrorInterpreter, errorField, fetchJson, joinUrl, upstreamError } from "./upstream.js";
 
 export const yelpConfigSchema = z.object({
   apiKey: z.string().min(1),
@@ -39,13 +40,8 @@ export const yelpReviewsResponse = z.object({
   possible_languages: z.array(z.string()).optional(),
 });
 
-// Yelp's daily cap resets at RateLimit-ResetTime; its per-second cap clears within moments (plain backoff).
-export function yelpRateLimitReset(response: Response, _now: Date): Date | null {
-  if (response.status !== 429 || response.headers.get("ratelimit-remaining") !== "0") return null;
-  const at = Date.parse(response.headers.get("ratelimit-resettime") ?? "");
-  return Number.isNaN(at) ? null : new Date(at);
-}
-
+// Yelp's daily cap resets at RateLimit-ResetTime (read by the HTTP client's one reset parser); its per-second
+// cap clears within moments (plain backoff).
 const interpretYelpError: ErrorInterpreter = ({ status, json, headers, original }) => {
   const code = errorField(json, "code");
   const description = errorField(json, "description");
@@ -189,18 +185,12 @@ export const yelpConnector: Connector<YelpConfig> = {
     );
     url.searchParams.set("sort_by", "newest");
     if (ctx.config.locale) url.searchParams.set("locale", ctx.config.locale);
-    const body = await fetchJson(
-      ctx.http,
-      url,
-      yelpReviewsResponse,
-      {
-        headers: { authorization: `Bearer ${ctx.config.apiKey}`, accept: "application/json" },
-        credential: "apiKey",
-        rateLimitReset: yelpRateLimitReset,
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-      },
-      interpretYelpError,
-    );
+    const body = await ctx.http.json(url, yelpReviewsResponse, {
+      headers: { authorization: `Bearer ${ctx.config.apiKey}`, accept: "application/json" },
+      credential: "apiKey",
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+      interpretError: interpretYelpError,
+    });
     const seen = Array.isArray(ctx.cursor?.seenIds)
       ? (ctx.cursor.seenIds as unknown[]).filter((id): id is string => typeof id === "string")
       : [];

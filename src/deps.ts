@@ -2,11 +2,12 @@
 // passed down. Nothing else creates clients.
 
 import { type Database, type Db, migrateDatabase, openDatabase } from "./db/client.js";
+import type { BrandContextLoader } from "./domain/compliance/lint.js";
 import type { AppEnv } from "./env.js";
 import { createLogger, type Logger } from "./log.js";
 import type { Router } from "./pipeline/route.js";
 import type { MentionClassifier } from "./pipeline/types.js";
-import type { BrandContextLoader } from "./replies/lint-api.js";
+import { type HttpClient, httpClientFromEnv } from "./platform/http/index.js";
 import { loadBrandContext } from "./services/brands/brand-context.js";
 
 export interface Deps {
@@ -22,6 +23,8 @@ export interface Deps {
   routers: Router[];
   /** The default brand's name, own channels and client roster, for the reply linter (CLI default). */
   brandContext: BrandContextLoader;
+  /** The one outbound HTTP client behind the egress policy (EGRESS_ALLOW); absent in bare test deps. */
+  http?: HttpClient;
 }
 
 export interface BuildDepsOptions {
@@ -51,5 +54,6 @@ export function createDeps(
     now: options.now ?? (() => new Date()),
     routers: [],
     brandContext: () => loadBrandContext(database.db),
+    http: httpClientFromEnv(env),
   };
 }

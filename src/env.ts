@@ -1,5 +1,6 @@
 // The one place that reads the environment. Everything else receives an `Env` value.
 import { z } from "zod";
+import { parseAllowList } from "./domain/egress.js";
 
 const booleanish = z
   .enum(["0", "1", "true", "false", "yes", "no", ""])
@@ -64,6 +65,19 @@ const envSchema = z.object({
   ACCOUNT_WEBHOOK_URL: z.string().url().optional(),
   ACCOUNT_WEBHOOK_SECRET: z.string().optional(),
   RETENTION_DAYS: z.coerce.number().int().positive().default(365),
+  /**
+   * Hosts the server may reach although they are loopback, private or link-local (a proxy, a test server):
+   * comma-separated host, host:port, IP or [IPv6]:port. Everything else on such addresses is refused.
+   */
+  EGRESS_ALLOW: z
+    .string()
+    .refine((value) => Array.isArray(parseAllowList(value)), {
+      error: (issue) => {
+        const parsed = parseAllowList(String(issue.input));
+        return Array.isArray(parsed) ? "invalid" : parsed.error;
+      },
+    })
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

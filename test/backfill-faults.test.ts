@@ -5,10 +5,10 @@ import { existsSync } from "node:fs";
 import type { ServerResponse } from "node:http";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHttpClient } from "../connectors/http.js";
 import { runBackfill } from "../src/cli/backfill.js";
 import { hourlyCounts, mentions, sources } from "../src/db/schema/index.js";
 import type { SourceRow } from "../src/pipeline/poll.js";
+import { createHttpClient } from "../src/platform/http/index.js";
 import {
   fixtureJson,
   type LocalServer,
@@ -166,7 +166,14 @@ describe("backfill under a seeded fault schedule", () => {
       const sleep = async (ms: number) => {
         waits.push(ms);
       };
-      const http = createHttpClient({ timeoutMs: 50, retries: 2, baseDelayMs: 10, random, sleep });
+      const http = createHttpClient({
+        allow: "127.0.0.1,localhost",
+        timeoutMs: 50,
+        retries: 2,
+        baseDelayMs: 10,
+        random,
+        sleep,
+      });
       const options = { since: SINCE, http, maxFailures: 25, maxWaitMs: Number.POSITIVE_INFINITY, sleep };
       let result = await runBackfill(deps, source, options);
       let stored = result.stored;

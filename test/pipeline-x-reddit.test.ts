@@ -5,9 +5,9 @@ import { eq } from "drizzle-orm";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHttpClient } from "../connectors/http.js";
 import { mentions, sources } from "../src/db/schema/index.js";
 import { pollSource, type SourceRow, type StoredCursor } from "../src/pipeline/poll.js";
+import { createHttpClient } from "../src/platform/http/index.js";
 import { fakeSleep, fixture, type LocalServer, sendJson, startLocalServer } from "./fixtures/local-server.js";
 import { createTestDeps, type TestDeps } from "./helpers/deps.js";
 
@@ -141,7 +141,11 @@ describe("Reddit through the pipeline", () => {
       pageSize: 3,
     });
     const clock = fakeSleep();
-    const httpClient = createHttpClient({ sleep: clock.sleep, maxWaitMs: 60_000 });
+    const httpClient = createHttpClient({
+      allow: "127.0.0.1,localhost",
+      sleep: clock.sleep,
+      maxWaitMs: 60_000,
+    });
 
     const first = await pollSource(deps, source, { now: NOW, http: httpClient });
     expect(first).toMatchObject({ status: "error", inserted: 3 });

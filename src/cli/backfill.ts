@@ -3,11 +3,11 @@
 // the live cursor), so an interrupted backfill resumes where it stopped when run again with the same --since.
 import { Presets, SingleBar } from "cli-progress";
 import { and, eq, gte, sql } from "drizzle-orm";
-import type { HttpClient } from "../../connectors/http.js";
 import { mentions, sources } from "../db/schema/index.js";
 import type { Deps } from "../deps.js";
 import { AppError } from "../errors.js";
 import { pollSource, type SourceRow, type StoredCursor } from "../pipeline/poll.js";
+import type { HttpClient } from "../platform/http/index.js";
 import { findSourceByName } from "../services/sources/find-source.js";
 import { parseCliArgs } from "./args.js";
 import { type Command, UsageError } from "./types.js";

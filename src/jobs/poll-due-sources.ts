@@ -1,14 +1,18 @@
 // The poll job: every source whose schedule fired since its last run is polled, each under its own lease so
-// two processes never poll the same source at once. One failing source never stops the others.
+// two processes never poll the same source at once. Sources run concurrently, each under its own deadline
+// (src/pipeline/poll.ts), so one failing or stuck source never stops or delays the others beyond that deadline.
 import { eq } from "drizzle-orm";
 import { connectorFor } from "../../connectors/index.js";
 import { sources } from "../db/schema/index.js";
 import type { Deps } from "../deps.js";
-import { type PollOutcome, pollSource } from "../pipeline/poll.js";
-import { isDue } from "./cron.js";
+import { POLL_DEADLINE_MS, type PollOutcome, pollSource } from "../pipeline/poll.js";
 import { withLease } from "../platform/jobs/lease.js";
+import { isDue } from "./cron.js";
 
-const POLL_LEASE_MS = 10 * 60_000;
+// Longer than the poll deadline, so a live poll never loses its lease; a crashed holder frees it after this.
+const POLL_LEASE_MS = POLL_DEADLINE_MS + 60_000;
+/** Sources polled at once: enough that a slow one is one lane of several, few enough for a small machine. */
+export const POLL_CONCURRENCY = 4;
 
 /** Enabled, pollable sources whose schedule fired since their last run (the Workers cron fans these out). */
 export async function findDueSources(deps: Deps, now: Date) {
@@ -28,18 +32,33 @@ export function pollWithLease(
   source: typeof sources.$inferSelect,
   now: Date,
   holder: string,
-  options: { maxPages?: number } = {},
+  options: { maxPages?: number; deadlineMs?: number; force?: boolean } = {},
 ) {
-  return withLease(deps.db, `poll:${source.id}`, holder, POLL_LEASE_MS, now, () =>
+  const ttl = Math.max(POLL_LEASE_MS, (options.deadlineMs ?? POLL_DEADLINE_MS) + 60_000);
+  return withLease(deps.db, `poll:${source.id}`, holder, ttl, now, () =>
     pollSource(deps, source, { now, ...options }),
   );
 }
 
-export async function runPollDueSources(deps: Deps, now: Date, holder: string): Promise<PollOutcome[]> {
+export async function runPollDueSources(
+  deps: Deps,
+  now: Date,
+  holder: string,
+  options: { deadlineMs?: number; concurrency?: number } = {},
+): Promise<PollOutcome[]> {
+  const due = await findDueSources(deps, now);
   const outcomes: PollOutcome[] = [];
-  for (const source of await findDueSources(deps, now)) {
-    const run = await pollWithLease(deps, source, now, holder);
-    if (run.ran) outcomes.push(run.value);
-  }
+  let next = 0;
+  const lane = async () => {
+    while (next < due.length) {
+      const source = due[next++]!;
+      const run = await pollWithLease(deps, source, now, holder, {
+        ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
+      });
+      if (run.ran) outcomes.push(run.value);
+    }
+  };
+  const lanes = Math.max(1, Math.min(options.concurrency ?? POLL_CONCURRENCY, due.length));
+  await Promise.all(Array.from({ length: lanes }, lane));
   return outcomes;
 }

@@ -2,16 +2,15 @@
 // A failing source backs off and shows as unhealthy; it never stops the others.
 import { eq } from "drizzle-orm";
 import { ConnectorError, isConnectorError } from "../../connectors/errors.js";
-import { createHttpClient, type HttpClient } from "../../connectors/http.js";
 import { connectorFor } from "../../connectors/index.js";
 import type { Cursor } from "../../connectors/types.js";
 import { sources } from "../db/schema/index.js";
 import type { Deps } from "../deps.js";
+import { type HttpClient, httpClientFromEnv } from "../platform/http/index.js";
 import { finishRun, startRun } from "../platform/jobs/job-runs.js";
 import { openCredentials } from "../services/sources/credentials.js";
 import { loadIngestContext } from "./context.js";
-import { prepareMentions } from "./prepare.js";
-import { storePage } from "./store.js";
+import { ingestPage } from "./ingest.js";
 
 export type SourceRow = typeof sources.$inferSelect;
 
@@ -30,7 +29,16 @@ export interface PollOptions {
   /** Ignore the backoff window (manual `rapport poll`). */
   force?: boolean;
   onProgress?: (stored: number) => void;
+  /**
+   * Deadline for the whole poll of this source (every page); past it the poll stops where it is (pages stored so
+   * far stay, with their cursor) and the source backs off, so one stuck upstream cannot hold the others.
+   */
+  deadlineMs?: number;
+  /** Ends the poll early from outside (the deadline uses it too). */
+  signal?: AbortSignal;
 }
+
+export const POLL_DEADLINE_MS = 2 * 60_000;
 
 export interface PollOutcome {
   sourceId: number;
@@ -58,6 +66,25 @@ export async function pollSource(
     return { ...outcome, status: "skipped" };
   }
   const runId = await startRun(deps.db, options.since ? "backfill" : "poll", now, source.id);
+  const deadlineMs = options.deadlineMs ?? POLL_DEADLINE_MS;
+  const controller = new AbortController();
+  const onOuterAbort = () => controller.abort();
+  options.signal?.addEventListener("abort", onOuterAbort);
+  let deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  // Settles when the deadline passes even if a connector ignores the signal: the job never waits on it.
+  const deadline = new Promise<never>((_, reject) => {
+    deadlineTimer = setTimeout(() => {
+      controller.abort();
+      reject(
+        new ConnectorError(
+          "transient",
+          `source "${source.name}" did not finish within its ${Math.round(deadlineMs / 1000)} s poll deadline`,
+        ),
+      );
+    }, deadlineMs);
+  });
+  deadline.catch(() => {});
+  const withinDeadline = <T>(work: Promise<T>) => Promise.race([work, deadline]);
   try {
     const connector = connectorFor(source.type);
     if (!connector) throw new ConnectorError("config", `no connector for source type "${source.type}"`);
@@ -72,7 +99,7 @@ export async function pollSource(
       );
     }
     const ingest = await loadIngestContext(deps, source);
-    const http = options.http ?? createHttpClient({ userAgent: "Rapport/0.1 (reputation monitor)" });
+    const http = (options.http ?? deps.http ?? httpClientFromEnv(deps.env)).forSource(source.name);
 
     const stored = (source.cursor ?? {}) as StoredCursor;
     const backfillSince = options.since?.toISOString();
@@ -85,24 +112,25 @@ export async function pollSource(
     const maxPages = options.maxPages ?? 50;
 
     for (let page = 0; page < maxPages; page++) {
-      const result = await connector.poll({
-        config: parsed.data,
-        cursor,
-        http,
-        now,
-        ...(options.since ? { since: options.since } : {}),
-      });
-      const prepared = await prepareMentions(result.mentions, ingest.prepare);
+      if (controller.signal.aborted) await deadline;
+      const result = await withinDeadline(
+        connector.poll({
+          config: parsed.data,
+          cursor,
+          http,
+          now,
+          signal: controller.signal,
+          ...(options.since ? { since: options.since } : {}),
+        }),
+      );
       const next: StoredCursor =
         backfillSince === undefined
           ? { ...stored, live: result.cursor }
           : { ...stored, backfill: { since: backfillSince, cursor: result.cursor, done: !result.hasMore } };
-      const { inserted, duplicates } = await storePage(deps.database, prepared, {
+      const { inserted, duplicates } = await ingestPage(deps, ingest, result.mentions, {
         sourceId: source.id,
         now,
-        brandSla: ingest.brandSla,
         cursor: { value: next as Record<string, unknown> },
-        routers: deps.routers,
       });
       Object.assign(stored, next);
       cursor = result.cursor;
@@ -147,6 +175,9 @@ export async function pollSource(
     await finishRun(deps.db, runId, { status: "error", items: outcome.inserted, error: message }, deps.now());
     deps.log.warn("poll failed", { source: source.name, type: source.type, failure, error: message });
     return { ...outcome, status: "error", error: message };
+  } finally {
+    clearTimeout(deadlineTimer);
+    options.signal?.removeEventListener("abort", onOuterAbort);
   }
 }
 

@@ -2,12 +2,12 @@
 // commits with the mention (same transaction) and is delivered once.
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createHttpClient } from "../../connectors/http.js";
 import { brands, mentions, outbox, sources } from "../../src/db/schema/index.js";
 import { runDeliverOutbox } from "../../src/jobs/deliver-outbox.js";
 import { pollSource, type SourceRow } from "../../src/pipeline/poll.js";
 import { urgentAlertRouter } from "../../src/pipeline/routers/urgent-alert.js";
 import type { MentionClassifier } from "../../src/pipeline/types.js";
+import { createHttpClient } from "../../src/platform/http/index.js";
 import { createTestDeps, type TestDeps } from "../helpers/deps.js";
 import { startHttpServer, type TestServer } from "../helpers/http-server.js";
 
@@ -94,7 +94,7 @@ async function addSource(): Promise<SourceRow> {
   return row!;
 }
 
-const http = () => createHttpClient({ retries: 0, timeoutMs: 1_000 });
+const http = () => createHttpClient({ allow: "127.0.0.1,localhost", retries: 0, timeoutMs: 1_000 });
 
 describe("urgent mention alerts", () => {
   it("writes a masked Block Kit alert in the poll's transaction and delivers it once", async () => {

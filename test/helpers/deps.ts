@@ -26,6 +26,9 @@ export async function createTestDeps(
     RAPPORT_DEMO: "0",
     RAPPORT_SECRET: "test-secret-test-secret-test-secret-00",
     LOG_LEVEL: "silent",
+    // Test upstreams listen on 127.0.0.1, which the egress policy refuses unless allow-listed; a test of the
+    // policy itself passes EGRESS_ALLOW: "" (unset).
+    EGRESS_ALLOW: "127.0.0.1,localhost",
     ...overrides,
   });
   const deps = await buildDeps(env, { log: silentLogger, ...(now ? { now } : {}) });

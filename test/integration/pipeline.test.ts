@@ -1,15 +1,15 @@
 import { readFileSync } from "node:fs";
 import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createHttpClient } from "../../connectors/http.js";
 import { hourlyCounts, jobRuns, mentionBrands, mentions, sources } from "../../src/db/schema/index.js";
 import { pollSource, type SourceRow } from "../../src/pipeline/poll.js";
+import { createHttpClient } from "../../src/platform/http/index.js";
 import { createTestDeps, type TestDeps } from "../helpers/deps.js";
 import { startHttpServer, type TestServer } from "../helpers/http-server.js";
 
 const googleAlerts = readFileSync(new URL("../fixtures/rss/google-alerts.xml", import.meta.url), "utf8");
 const now = new Date("2026-11-22T09:00:00Z");
-const http = () => createHttpClient({ retries: 0, timeoutMs: 1_000 });
+const http = () => createHttpClient({ allow: "127.0.0.1,localhost", retries: 0, timeoutMs: 1_000 });
 
 let deps: TestDeps;
 let server: TestServer;
@@ -209,7 +209,8 @@ describe("storePage", () => {
       raw: { id: 1 },
       status: "new",
       statusChangedAt: now,
-      slaDueAt: new Date(now.getTime() + 30 * 60_000),
+      // The clock runs from the post's own time (a day before it was stored: it arrived overdue).
+      slaDueAt: new Date(createdAt.getTime() + 30 * 60_000),
       category: "legal_threats",
       relevant: true,
       severity: "critical",

@@ -5,12 +5,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHttpClient } from "../../connectors/http.js";
 import { sources } from "../../src/db/schema/index.js";
 import { buildDeps } from "../../src/deps.js";
 import { loadEnv } from "../../src/env.js";
 import { silentLogger } from "../../src/log.js";
 import { pollSource, type SourceRow } from "../../src/pipeline/poll.js";
+import { createHttpClient } from "../../src/platform/http/index.js";
 import { addSource } from "../../src/services/sources/add-source.js";
 import { isSealed, openCredentials } from "../../src/services/sources/credentials.js";
 import { fixture, type LocalServer, sendJson, startLocalServer } from "../fixtures/local-server.js";
@@ -37,7 +37,7 @@ afterAll(async () => {
 
 const dbFile = () => join(deps.dir, "test.db");
 const fileText = (path: string) => (existsSync(path) ? readFileSync(path).toString("latin1") : "");
-const http = () => createHttpClient({ timeoutMs: 2_000, retries: 0 });
+const http = () => createHttpClient({ allow: "127.0.0.1,localhost", timeoutMs: 2_000, retries: 0 });
 
 describe("connector credentials at rest", () => {
   let source: SourceRow;

@@ -3,12 +3,12 @@
 // reply per thread: a lease serialises posters, and the partial unique index on replies is the last word.
 import { eq } from "drizzle-orm";
 import { isConnectorError } from "../../../connectors/errors.js";
-import { createHttpClient, type HttpClient } from "../../../connectors/http.js";
 import { connectorFor } from "../../../connectors/index.js";
 import type { AuthUser } from "../../auth/types.js";
 import { cases, mentions, replies } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { AppError, badRequest, conflict, notFound } from "../../errors.js";
+import { type HttpClient, httpClientFromEnv } from "../../platform/http/index.js";
 import { acquireLease, releaseLease } from "../../platform/jobs/lease.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { openCredentials } from "../sources/credentials.js";
@@ -91,7 +91,7 @@ export async function postReply(
           {
             config: parsed.data,
             cursor: null,
-            http: options.http ?? createHttpClient({ userAgent: "Rapport/0.1 (reputation monitor)" }),
+            http: options.http ?? deps.http ?? httpClientFromEnv(deps.env),
             now,
           },
           { target: mention.replyTarget!, threadId: mention.threadId, text: reply.text },

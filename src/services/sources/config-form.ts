@@ -5,6 +5,7 @@ import { z } from "zod";
 import { type AnyConnector, connectors } from "../../../connectors/index.js";
 import { SOURCE_TYPES } from "../../../connectors/types.js";
 import { isSecretField } from "./credentials.js";
+import { CLI_ONLY_TYPES, isOperatorOnlyField as isOperatorOnly } from "./source-input-policy.js";
 
 export type FieldInput = "text" | "password" | "url" | "number" | "select" | "checkboxes";
 
@@ -28,20 +29,6 @@ export interface SourceTypeForm {
   fields: ConfigField[];
   canTestConnection: boolean;
 }
-
-/**
- * Fields the dashboard does not offer. Endpoint overrides would let a dashboard user make the server call any host
- * (they exist for proxies and tests; operators set them with `rapport sources add --config`).
- */
-function isOperatorOnly(name: string): boolean {
-  return /(baseurl|tokenurl)$/i.test(name);
-}
-
-/**
- * Types the dashboard does not add: `demo` replays bundled data, and `file` reads a path on the server's disk,
- * which a web form must not choose (`rapport import` and `rapport sources add file` do it from a shell).
- */
-const CLI_ONLY_TYPES = new Set(["demo", "file"]);
 
 const WORDS: Record<string, string> = { url: "URL", id: "ID", api: "API", ig: "IG", cfpb: "CFPB" };
 function labelOf(name: string): string {

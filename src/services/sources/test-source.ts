@@ -1,13 +1,14 @@
 // The "test connection" button: one cheap authenticated call through the source's connector.
 import { and, eq } from "drizzle-orm";
 import { isConnectorError } from "../../../connectors/errors.js";
-import { createHttpClient } from "../../../connectors/http.js";
 import { connectorFor } from "../../../connectors/index.js";
 import type { AuthUser } from "../../auth/types.js";
 import { sources } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
+import { maskPii } from "../../domain/masking.js";
 import { notFound } from "../../errors.js";
 import { describeFailure } from "../../pipeline/poll.js";
+import { httpClientFromEnv, isUpstreamError } from "../../platform/http/index.js";
 import { openCredentials } from "./credentials.js";
 
 export interface ConnectionTest {
@@ -33,14 +34,14 @@ export async function testSourceConnection(
     );
     return await testConfig(deps, source.type, config);
   } catch (error) {
-    if (isConnectorError(error)) return { ok: false, message: error.message };
+    if (isConnectorError(error)) return { ok: false, message: peopleMessage(deps, source.type, error) };
     throw error;
   }
 }
 
 /** The same test for a configuration not stored yet (the "add a source" form): nothing is written. */
 export async function testConfig(
-  deps: Pick<Deps, "now">,
+  deps: Pick<Deps, "now" | "env" | "http" | "log">,
   type: string,
   rawConfig: Record<string, unknown>,
 ): Promise<ConnectionTest> {
@@ -61,15 +62,60 @@ export async function testConfig(
     const message = await connector.testConnection({
       config: config.data,
       cursor: null,
-      http: createHttpClient({
-        userAgent: "Rapport/0.1 (reputation monitor)",
-        timeoutMs: 10_000,
-        retries: 0,
-      }),
+      http: (deps.http ?? httpClientFromEnv(deps.env)).forSource(`${type} test`),
       now: deps.now(),
+      signal: AbortSignal.timeout(TEST_DEADLINE_MS),
     });
     return { ok: true, message };
   } catch (error) {
-    return { ok: false, message: describeFailure(error) };
+    return { ok: false, message: peopleMessage(deps, type, error) };
   }
+}
+
+/** A connection test answers within this, whatever the upstream does. */
+const TEST_DEADLINE_MS = 20_000;
+
+const HINTS: Record<string, string> = {
+  auth: "it refused the credentials: check the key, token or secret fields",
+  rate_limited: "it is rate limiting this server: try again later",
+  transient: "it had an error of its own: try again later",
+  unsupported: "it does not offer this feature to this account",
+  config: "check the URL and the IDs in the configuration",
+  payload: "check the configuration points at the right resource",
+};
+
+/**
+ * What the person sees. A failure that carries an upstream status says only "the server answered N" and what to
+ * check: the upstream's own words (its error body, and messages built from it) stay in the server log, masked
+ * and truncated, because the address tested may be anyone's internal service. Failures of our own making (refused
+ * by the egress policy, timeouts, an unreadable payload) are described in full.
+ */
+function peopleMessage(deps: Pick<Deps, "log">, type: string, error: unknown): string {
+  const status = statusOf(error);
+  if (status === undefined) return describeFailure(error);
+  const failure = isUpstreamError(error) ? error.failure : "config";
+  deps.log.warn("connection test failed", {
+    type,
+    status,
+    failure,
+    error: maskPii(String((error as Error).message ?? error).slice(0, 300)).masked,
+    body: maskPii(bodyOf(error).slice(0, 300)).masked,
+  });
+  return `The server answered HTTP ${status}: ${HINTS[failure] ?? HINTS.config}.`;
+}
+
+function statusOf(error: unknown): number | undefined {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (isUpstreamError(e) && e.options.status !== undefined) return e.options.status;
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "number" && code >= 100 && code <= 599) return code;
+  }
+  return undefined;
+}
+
+function bodyOf(error: unknown): string {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (isUpstreamError(e) && e.options.body) return e.options.body;
+  }
+  return "";
 }

@@ -20,6 +20,7 @@ import {
 } from "../../services/sources/config-form.js";
 import { isSecretField } from "../../services/sources/credentials.js";
 import { listSources } from "../../services/sources/list-sources.js";
+import { assertWebSourceInput } from "../../services/sources/source-input-policy.js";
 import { testConfig, testSourceConnection } from "../../services/sources/test-source.js";
 import type { WebEnv } from "../context.js";
 import { wantsJson } from "../errors.js";
@@ -55,6 +56,7 @@ function throwFieldErrors(type: string, config: Record<string, unknown>) {
 }
 
 async function addAndAudit(deps: Deps, user: AuthUser, input: z.infer<typeof addSourceSchema>) {
+  assertWebSourceInput(input.type, input.config);
   const row = await addSource(deps, { workspaceId: user.workspaceId, ...input });
   await recordAudit(deps.db, {
     actor: { id: user.id, email: user.email },
@@ -71,6 +73,7 @@ async function addAndAudit(deps: Deps, user: AuthUser, input: z.infer<typeof add
  * is on record like an added source (never a credential: only the type and the URLs).
  */
 async function testConfigAndAudit(deps: Deps, user: AuthUser, type: string, config: Record<string, unknown>) {
+  assertWebSourceInput(type, config);
   const urls = Object.entries(config)
     .filter(
       ([name, value]) => !isSecretField(name) && typeof value === "string" && /^https?:\/\//i.test(value),
@@ -262,6 +265,7 @@ export function sourcesRoutes(deps: Deps) {
         validate("json", addSourceSchema),
         async (c) => {
           const input = c.req.valid("json");
+          assertWebSourceInput(input.type, input.config);
           throwFieldErrors(input.type, input.config);
           const row = await addAndAudit(deps, c.get("user"), input);
           return c.json(
@@ -276,6 +280,7 @@ export function sourcesRoutes(deps: Deps) {
         validate("json", testConfigSchema),
         async (c) => {
           const { type, config } = c.req.valid("json");
+          assertWebSourceInput(type, config);
           const fieldErrors = configFieldErrors(type, config);
           if (Object.keys(fieldErrors).length > 0)
             return c.json({

@@ -1,9 +1,9 @@
 // The pure pieces the review and Meta connectors share: the newest-first sweep cursor, Meta's usage headers
 // and paging tokens, and the OAuth token cache.
 import { describe, expect, it } from "vitest";
+import { createTokenCache } from "../src/platform/http/index.js";
 import { nextPageToken, readMetaUsage, throttledUntil } from "./meta-graph.js";
-import { createTokenCache } from "./oauth.js";
-import { advanceSweep, emptySweep, readSweep } from "./upstream.js";
+import { advanceSweep, emptySweep, readSweep } from "./sweep.js";
 
 const at = (iso: string) => new Date(iso);
 const item = (id: string, iso: string) => ({ id, time: at(iso) });

@@ -1,90 +1,7 @@
-// Helpers shared by the review and Meta connectors: reading an upstream error body (the shared HTTP client
-// discards it, but Meta, Yelp and Google put the reason in it), a newest-first sweep cursor, and small parsers.
-import type { z } from "zod";
-import { ConnectorError, isConnectorError } from "./errors.js";
-import type { HttpClient, RequestOptions } from "./http.js";
-
-export interface UpstreamErrorContext {
-  status: number;
-  body: string;
-  /** The body parsed as JSON, or undefined when it is not JSON. */
-  json: unknown;
-  headers: Headers;
-  original: ConnectorError;
-}
-
-/** Turns an upstream error body into a more precise ConnectorError, or null to keep the client's own error. */
-export type ErrorInterpreter = (context: UpstreamErrorContext) => ConnectorError | null;
-
-/**
- * `http.json` plus a look at the body of a failed response. The client calls `rateLimitReset` with every
- * non-OK response before it discards the body, so a clone taken there keeps the body for us to interpret.
- */
-export function fetchJson<T>(
-  http: HttpClient,
-  url: string | URL,
-  schema: z.ZodType<T>,
-  options: RequestOptions,
-  interpret: ErrorInterpreter,
-): Promise<T> {
-  return withErrorBody(options, interpret, (wrapped) => http.json(url, schema, wrapped));
-}
-
-/** `http.request` with the same error-body interpretation, for calls whose answer we barely read. */
-export function sendRequest(
-  http: HttpClient,
-  url: string | URL,
-  options: RequestOptions,
-  interpret: ErrorInterpreter,
-): Promise<Response> {
-  return withErrorBody(options, interpret, (wrapped) => http.request(url, wrapped));
-}
-
-async function withErrorBody<T>(
-  options: RequestOptions,
-  interpret: ErrorInterpreter,
-  run: (options: RequestOptions) => Promise<T>,
-): Promise<T> {
-  let lastFailure: { body: Promise<string>; headers: Headers } | null = null;
-  const wrapped: RequestOptions = {
-    ...options,
-    rateLimitReset: (response, now) => {
-      if (!response.ok) {
-        lastFailure = {
-          body: response
-            .clone()
-            .text()
-            .catch(() => ""),
-          headers: response.headers,
-        };
-      }
-      return options.rateLimitReset?.(response, now) ?? null;
-    },
-  };
-  try {
-    return await run(wrapped);
-  } catch (error) {
-    const failure = lastFailure as { body: Promise<string>; headers: Headers } | null;
-    if (!isConnectorError(error) || error.options.status === undefined || !failure) throw error;
-    const body = await failure.body;
-    const interpreted = interpret({
-      status: error.options.status,
-      body,
-      json: parseJsonOrUndefined(body),
-      headers: failure.headers,
-      original: error,
-    });
-    throw interpreted ?? error;
-  }
-}
-
-export function parseJsonOrUndefined(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
+// Helpers shared by the review and Meta connectors: a newest-first sweep cursor, reading a field of an upstream
+// error body, joining a configured base URL. (Fetching, error bodies and retries live in the one HTTP client,
+// src/platform/http.)
+import { ConnectorError } from "./errors.js";
 
 export function errorField(json: unknown, key: string): unknown {
   if (json && typeof json === "object" && "error" in json) {
@@ -221,7 +138,7 @@ export function joinUrl(base: string, path: string): URL {
   return new URL(path.replace(/^\//, ""), base.endsWith("/") ? base : `${base}/`);
 }
 
-/** A rejected upstream answer that we understand: a ConnectorError keeping the status. */
+/** A rejected upstream answer that we understand: a ConnectorError keeping the status (and the body, for logs). */
 export function upstreamError(
   failure: ConnectorError["failure"],
   message: string,
@@ -229,7 +146,8 @@ export function upstreamError(
   retryAt?: Date,
 ): ConnectorError {
   return new ConnectorError(failure, message, {
-    status: original.options.status,
+    ...(original.options.status !== undefined ? { status: original.options.status } : {}),
+    ...(original.options.body !== undefined ? { body: original.options.body } : {}),
     cause: original,
     ...(retryAt ? { retryAt } : {}),
   });

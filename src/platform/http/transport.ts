@@ -1,0 +1,135 @@
+// How bytes leave the process. Two transports behind one shape, both sending exactly one request (redirects are
+// followed by the client, so each hop is checked again):
+// - node: node:http/https with a DNS lookup that checks every resolved address against the egress policy and
+//   hands only checked addresses to the socket, so a name cannot resolve to a public address for the check and
+//   a private one for the connection.
+// - fetch: the platform's fetch (Workers, or an injected fetch in tests). Workers expose no DNS, so only literal
+//   addresses and host names are checked there (EgressPolicy.checkUrl); that is the limit of what a Worker can do.
+import type { LookupAddress } from "node:dns";
+import type { IncomingMessage } from "node:http";
+import type { EgressPolicy } from "./egress.js";
+import { refusal } from "./egress.js";
+
+export interface TransportRequest {
+  method: string;
+  headers: Headers;
+  body?: string | Uint8Array;
+  signal: AbortSignal;
+}
+
+export interface TransportResponse {
+  status: number;
+  headers: Headers;
+  body: AsyncIterable<Uint8Array> | null;
+  /** Frees the connection when the body is not read to the end. */
+  cancel(): void;
+}
+
+export interface Transport {
+  readonly name: "node" | "fetch";
+  send(url: URL, request: TransportRequest, egress: EgressPolicy): Promise<TransportResponse>;
+}
+
+export function fetchTransport(doFetch: typeof fetch = fetch): Transport {
+  return {
+    name: "fetch",
+    async send(url, request) {
+      const response = await doFetch(url, {
+        method: request.method,
+        headers: request.headers,
+        ...(request.body !== undefined ? { body: request.body as BodyInit } : {}),
+        signal: request.signal,
+        redirect: "manual",
+      });
+      const stream = response.body;
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: stream ? (stream as unknown as AsyncIterable<Uint8Array>) : null,
+        cancel: () => {
+          stream?.cancel().catch(() => {});
+        },
+      };
+    },
+  };
+}
+
+type LookupCallback = (
+  error: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
+
+export function nodeTransport(): Transport {
+  return {
+    name: "node",
+    async send(url, request, egress) {
+      const [http, https, dns] = await Promise.all([
+        import("node:http"),
+        import("node:https"),
+        import("node:dns"),
+      ]);
+      const port = url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+      const trusted = egress.allowed(url.hostname, port);
+      const lookup = (
+        hostname: string,
+        options: { family?: number; all?: boolean },
+        callback: LookupCallback,
+      ) => {
+        dns.lookup(hostname, { all: true, family: options.family ?? 0 }, (error, addresses) => {
+          if (error) return callback(error, []);
+          if (!trusted) {
+            for (const { address } of addresses) {
+              const reason = egress.checkAddress(address);
+              if (reason) {
+                return callback(
+                  refusal(
+                    url,
+                    `${hostname} resolves to ${address}, ${reason}`,
+                  ) as unknown as NodeJS.ErrnoException,
+                  [],
+                );
+              }
+            }
+          }
+          if (options.all) return callback(null, addresses);
+          const first = addresses[0];
+          if (!first)
+            return callback(
+              Object.assign(new Error(`no address for ${hostname}`), { code: "ENOTFOUND" }),
+              [],
+            );
+          callback(null, first.address, first.family);
+        });
+      };
+      const headers: Record<string, string> = {};
+      request.headers.forEach((value, key) => {
+        headers[key] = value;
+      });
+      const body = typeof request.body === "string" ? Buffer.from(request.body) : request.body;
+      if (body !== undefined) headers["content-length"] = String(body.byteLength);
+      const module = url.protocol === "https:" ? https : http;
+      return new Promise<TransportResponse>((resolve, reject) => {
+        const req = module.request(
+          url,
+          { method: request.method, headers, lookup: lookup as never, signal: request.signal },
+          (res: IncomingMessage) => {
+            const responseHeaders = new Headers();
+            for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
+              responseHeaders.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
+            }
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: responseHeaders,
+              body: res as AsyncIterable<Uint8Array>,
+              cancel: () => res.destroy(),
+            });
+          },
+        );
+        req.on("error", reject);
+        if (body !== undefined) req.end(body);
+        else req.end();
+      });
+    },
+  };
+}
