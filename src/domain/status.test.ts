@@ -31,7 +31,7 @@ describe("checkTransition", () => {
     expect(checkTransition("dismissed", "new", "responder").ok).toBe(true);
     expect(checkTransition("new", "dismissed", "viewer")).toEqual({
       ok: false,
-      reason: "Viewers cannot change a mention",
+      reason: "Only admins, managers and responders may change a mention",
     });
   });
 

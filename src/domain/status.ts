@@ -1,4 +1,5 @@
 // The triage life cycle of a mention. Pure: the services ask before they write.
+import { can, denialReason } from "./permissions.js";
 import type { MentionStatus, Role } from "./taxonomy.js";
 
 /** Where each status may go next. The main line is new → triaged → drafting → awaiting_approval → approved →
@@ -15,19 +16,16 @@ export const STATUS_TRANSITIONS: Record<MentionStatus, readonly MentionStatus[]>
   escalated: ["triaged", "drafting", "resolved", "dismissed"],
 };
 
-/** Approving a public reply is a manager's decision. */
-const MANAGER_ONLY_TARGETS: readonly MentionStatus[] = ["approved"];
-
 export type TransitionCheck = { ok: true } | { ok: false; reason: string };
 
 export function checkTransition(from: MentionStatus, to: MentionStatus, role: Role): TransitionCheck {
-  if (role === "viewer") return { ok: false, reason: "Viewers cannot change a mention" };
+  if (!can(role, "triage")) return { ok: false, reason: denialReason("triage", "change a mention") };
   if (from === to) return { ok: true };
   if (!STATUS_TRANSITIONS[from].includes(to)) {
     return { ok: false, reason: `A mention that is ${words(from)} cannot become ${words(to)}` };
   }
-  if (MANAGER_ONLY_TARGETS.includes(to) && role !== "admin" && role !== "manager") {
-    return { ok: false, reason: "Only a manager or admin can approve" };
+  if (to === "approved" && !can(role, "approveReplies")) {
+    return { ok: false, reason: denialReason("approveReplies", "approve a reply") };
   }
   return { ok: true };
 }

@@ -1,5 +1,6 @@
 // /api/openapi.json, generated from the same zod schemas the routes validate with.
 import { z } from "zod";
+import { type Permission, rolesWith } from "../domain/permissions.js";
 
 export interface ApiOperation {
   method: "get" | "post" | "put" | "patch" | "delete";
@@ -8,7 +9,9 @@ export interface ApiOperation {
   summary: string;
   query?: z.ZodObject;
   body?: z.ZodType;
-  /** Roles allowed, when narrower than "any signed-in user". */
+  /** What the caller's role must allow (src/domain/permissions.ts), when narrower than "any signed-in user". */
+  permission?: Permission;
+  /** @deprecated use `permission`; kept until every route names one. */
   roles?: string[];
 }
 
@@ -54,7 +57,11 @@ export function buildOpenApi(operations: ApiOperation[], version: string) {
     paths[path] ??= {};
     paths[path]![op.method] = {
       summary: op.summary,
-      ...(op.roles ? { description: `Roles: ${op.roles.join(", ")}` } : {}),
+      ...(op.permission
+        ? { description: `Roles: ${rolesWith(op.permission).join(", ")}` }
+        : op.roles
+          ? { description: `Roles: ${op.roles.join(", ")}` }
+          : {}),
       parameters: [...pathParams, ...queryParams],
       ...(op.body
         ? {

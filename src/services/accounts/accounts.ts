@@ -24,10 +24,10 @@ import {
   normalizeReference,
 } from "../../domain/accounts/normalize.js";
 import { accountStatusNotices } from "../../domain/accounts/rights.js";
+import { assertCan } from "../../domain/permissions.js";
 import { badRequest, conflict, notFound } from "../../errors.js";
 import { type AuditActor, recordAudit } from "../audit/record-audit.js";
 import { platformForSource } from "../replies/context.js";
-import { assertCanSeeAccounts } from "./access.js";
 import { emitRightsEvents, statusList, statusObject, type WebhookConfig } from "./rights.js";
 
 /** Handles are hashed too; a platform-scoped handle keeps its platform in clear so it only matches there. */
@@ -291,7 +291,7 @@ async function currentSuggestions(deps: Deps, workspaceId: number, mentionId: nu
  * record: a link is nonpublic personal information (GLBA) and every view of one is audited (DESIGN.md).
  */
 export async function linksForMention(deps: Deps, viewer: AuthUser, mentionId: number): Promise<LinkView[]> {
-  assertCanSeeAccounts(viewer.role);
+  assertCan(viewer.role, "manageAccounts", "see account links");
   const fresh = await currentSuggestions(deps, viewer.workspaceId, mentionId);
   const stored = await deps.db
     .select({ link: accountLinks })
@@ -392,7 +392,7 @@ export async function decideMentionLink(
   accountId: number,
   decision: "confirm" | "reject",
 ): Promise<{ linkId: number; rightsEvents: number[] }> {
-  assertCanSeeAccounts(actor.role);
+  assertCan(actor.role, "manageAccounts", "see account links");
   const [existing] = await deps.db
     .select({ id: accountLinks.id })
     .from(accountLinks)
@@ -441,7 +441,7 @@ export async function decideLink(
   linkId: number,
   decision: "confirm" | "reject",
 ): Promise<{ rightsEvents: number[] }> {
-  assertCanSeeAccounts(actor.role);
+  assertCan(actor.role, "manageAccounts", "see account links");
   const now = deps.now();
   return deps.db.transaction(async (tx) => {
     const [row] = await tx
@@ -514,7 +514,7 @@ export async function listAccounts(
   viewer: AuthUser,
   options: { q?: string; limit?: number } = {},
 ) {
-  assertCanSeeAccounts(viewer.role);
+  assertCan(viewer.role, "manageAccounts", "see account links");
   const q = options.q?.trim().toLowerCase();
   const rows = await deps.db
     .select()

@@ -1,13 +1,15 @@
 // Internal notes on a mention: never public, visible to the team.
+
 import { and, eq } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
 import { mentions, notes, sources } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
-import { forbidden, notFound } from "../../errors.js";
+import { assertCan } from "../../domain/permissions.js";
+import { notFound } from "../../errors.js";
 import { recordAudit } from "../audit/record-audit.js";
 
 export async function addNote(deps: Deps, actor: AuthUser, input: { mentionId: number; body: string }) {
-  if (actor.role === "viewer") throw forbidden("Viewers cannot add notes");
+  assertCan(actor.role, "triage", "add notes");
   return deps.db.transaction(async (tx) => {
     const [mention] = await tx
       .select({ id: mentions.id })

@@ -1,9 +1,11 @@
 // Assigns mentions (and their near-duplicates) to a person, or unassigns them.
+
 import { and, eq, inArray } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
 import { mentions, users } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
-import { badRequest, forbidden, notFound } from "../../errors.js";
+import { assertCan, can, denialReason } from "../../domain/permissions.js";
+import { badRequest, notFound } from "../../errors.js";
 import { recordAuditMany } from "../audit/record-audit.js";
 import type { BulkResult } from "./change-status.js";
 import { expandGroups } from "./expand-groups.js";
@@ -14,7 +16,7 @@ export interface AssignInput {
 }
 
 export async function assignMentions(deps: Deps, actor: AuthUser, input: AssignInput): Promise<BulkResult> {
-  if (actor.role === "viewer") throw forbidden("Viewers cannot change a mention");
+  assertCan(actor.role, "triage", "change a mention");
   const assigneeId = input.assignee === "me" ? actor.id : input.assignee;
   if (assigneeId !== null && assigneeId !== actor.id) {
     const [person] = await deps.db
@@ -22,7 +24,7 @@ export async function assignMentions(deps: Deps, actor: AuthUser, input: AssignI
       .from(users)
       .where(and(eq(users.id, assigneeId), eq(users.workspaceId, actor.workspaceId)));
     if (!person) throw badRequest(`No user with id ${assigneeId}`);
-    if (person.role === "viewer") throw badRequest("A viewer cannot be assigned mentions");
+    if (!can(person.role, "beAssigned")) throw badRequest(denialReason("beAssigned", "be assigned mentions"));
   }
   return deps.db.transaction(async (tx) => {
     const targets = await expandGroups(tx, actor, input.ids);

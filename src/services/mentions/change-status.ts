@@ -1,13 +1,15 @@
 // Moves mentions (and their near-duplicates) to a new status, checking each transition and auditing each change.
+
 import { inArray } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
 import { mentions } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
+import { assertCan } from "../../domain/permissions.js";
 import { checkTransition, closesUnanswered, isClosed } from "../../domain/status.js";
 import type { MentionStatus } from "../../domain/taxonomy.js";
-import { conflict, forbidden, notFound } from "../../errors.js";
-import { dismissWarning, humanOnlyReasons, needsManager } from "../../replies/gate.js";
+import { conflict, notFound } from "../../errors.js";
 import { type AuditEntry, recordAuditMany } from "../audit/record-audit.js";
+import { dismissWarning, humanOnlyReasons, needsManager } from "../replies/gate.js";
 import { expandGroups } from "./expand-groups.js";
 
 export interface ChangeStatusInput {
@@ -28,7 +30,7 @@ export async function changeStatus(
   actor: AuthUser,
   input: ChangeStatusInput,
 ): Promise<BulkResult> {
-  if (actor.role === "viewer") throw forbidden("Viewers cannot change a mention");
+  assertCan(actor.role, "triage", "change a mention");
   return deps.db.transaction(async (tx) => {
     const targets = await expandGroups(tx, actor, input.ids);
     if (targets.length === 0) throw notFound("Mention");

@@ -1,12 +1,13 @@
 // A reviewer's correction: stored as a `human` classification (kept for training exports) and written to the
 // mention, where it wins over every engine (engines only classify mentions with no classification yet).
+import { assertCan } from "../../domain/permissions.js";
 import { and, eq } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
 import { brands, classifications, mentionBrands, mentions, sources } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { slaDueAt } from "../../domain/sla.js";
 import { type Category, type Flag, isRelevant, type Severity } from "../../domain/taxonomy.js";
-import { forbidden, notFound } from "../../errors.js";
+import { notFound } from "../../errors.js";
 import { webhookConfig } from "../accounts/accounts.js";
 import { syncLinkedRightsEvents } from "../accounts/rights.js";
 import { recordAudit } from "../audit/record-audit.js";
@@ -22,7 +23,7 @@ export interface CorrectClassificationInput {
 }
 
 export async function correctClassification(deps: Deps, actor: AuthUser, input: CorrectClassificationInput) {
-  if (actor.role === "viewer") throw forbidden("Viewers cannot change a mention");
+  assertCan(actor.role, "triage", "change a mention");
   const after = await storeCorrection(deps, actor, input);
   // A rights flag added to a mention already linked to an account becomes a dated event now (idempotent).
   await syncLinkedRightsEvents(deps.db, input.mentionId, webhookConfig(deps), deps.now());

@@ -1,13 +1,12 @@
 // One mention with everything the mention page shows: thread, the author's other mentions, near-duplicates,
 // classification history, internal notes and the full audit history.
 import { and, asc, desc, eq, ne, sql } from "drizzle-orm";
-import { can } from "../../auth/roles.js";
 import type { AuthUser } from "../../auth/types.js";
 import { auditLog, classifications, mentions, notes, users } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { maskFor } from "../../domain/masking.js";
+import { can } from "../../domain/permissions.js";
 import { notFound } from "../../errors.js";
-import { canSeeAccounts } from "../accounts/access.js";
 import { type MentionListItem, selectListPage } from "./list-mentions.js";
 
 export interface MentionDetail {
@@ -39,7 +38,7 @@ const RELATED_LIMIT = 20;
 
 export async function getMention(deps: Deps, viewer: AuthUser, id: number): Promise<MentionDetail> {
   const showPii = can(viewer.role, "viewPii");
-  const showAccounts = canSeeAccounts(viewer.role);
+  const showAccounts = can(viewer.role, "manageAccounts");
   const [item] = await selectListPage(deps, viewer, {
     where: eq(mentions.id, id),
     orderBy: sql`${mentions.id}`,

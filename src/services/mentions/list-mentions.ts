@@ -1,6 +1,6 @@
 // The feed, the queue and `GET /api/mentions`: filtered, keyset-paginated, newest first (or most urgent first).
 import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
-import { can } from "../../auth/roles.js";
+import { can } from "../../domain/permissions.js";
 import type { AuthUser } from "../../auth/types.js";
 import type { Db } from "../../db/client.js";
 import { prepareOnce } from "../../db/prepared.js";

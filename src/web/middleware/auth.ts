@@ -6,7 +6,7 @@ import { findUserByApiToken } from "../../auth/api-tokens.js";
 import { findSession, type NewSession, SESSION_COOKIE } from "../../auth/sessions.js";
 import { safeEqual } from "../../auth/tokens.js";
 import type { Deps } from "../../deps.js";
-import { can, type Permission } from "../../auth/roles.js";
+import { can, type Permission } from "../../domain/permissions.js";
 import type { Role } from "../../domain/taxonomy.js";
 import { AppError, forbidden } from "../../errors.js";
 import type { WebEnv } from "../context.js";

@@ -6,7 +6,6 @@ import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { Deps } from "../../deps.js";
 import { AppError, badRequest } from "../../errors.js";
-import { ACCOUNT_ROLES } from "../../services/accounts/access.js";
 import {
   decideLink,
   decideMentionLink,
@@ -19,7 +18,7 @@ import {
 import { listRightsEvents, rightsEventsCsv } from "../../services/accounts/rights.js";
 import { recordAudit } from "../../services/audit/record-audit.js";
 import type { WebEnv } from "../context.js";
-import { requireRole, safeNextPath } from "../middleware/auth.js";
+import { requirePermission, safeNextPath } from "../middleware/auth.js";
 import type { ApiOperation } from "../openapi.js";
 import { validate } from "../validate.js";
 import { AccountsPage } from "../views/accounts/accounts-page.js";
@@ -30,7 +29,6 @@ const linkDecisionParam = idParam.extend({
   accountId: z.coerce.number().int().positive(),
   decision: z.enum(["confirm", "reject"]),
 });
-const roles = [...ACCOUNT_ROLES];
 
 const accountItemSchema = z.object({
   reference: z.string(),
@@ -52,52 +50,52 @@ export const accountsApiDocs: ApiOperation[] = [
     summary:
       "Push accounts from the collections system (upsert by reference; phones, e-mails and handles are stored only as keyed hashes)",
     body: pushAccountsSchema,
-    roles,
+    permission: "manageAccounts",
   },
   {
     method: "get",
     path: "/api/accounts",
     summary: "Accounts (reference, name, client, state, status); audited",
-    roles,
+    permission: "manageAccounts",
   },
   {
     method: "get",
     path: "/api/mentions/:id/links",
     summary:
       "Account links of a mention: decided links, and current suggestions with score and evidence (id null until decided); stores nothing, and the view is audited",
-    roles,
+    permission: "manageAccounts",
   },
   {
     method: "post",
     path: "/api/mentions/:id/links/:accountId/confirm",
     summary:
       "Confirm the link to a suggested account (stores and audits it; rights flags become dated events and signed webhooks)",
-    roles,
+    permission: "manageAccounts",
   },
   {
     method: "post",
     path: "/api/mentions/:id/links/:accountId/reject",
     summary: "Reject a suggested account for this mention, or unlink it (stored and audited)",
-    roles,
+    permission: "manageAccounts",
   },
   {
     method: "post",
     path: "/api/account-links/:id/confirm",
     summary: "Confirm a link (rights flags become dated events and signed webhooks)",
-    roles,
+    permission: "manageAccounts",
   },
   {
     method: "post",
     path: "/api/account-links/:id/reject",
     summary: "Reject a suggestion, or unlink a confirmed link",
-    roles,
+    permission: "manageAccounts",
   },
   {
     method: "get",
     path: "/api/rights-events",
     summary: "Rights events for the collections system (format=csv for CSV)",
     query: sinceQuery,
-    roles,
+    permission: "manageAccounts",
   },
 ];
 
@@ -131,7 +129,7 @@ export function accountsRoutes(deps: Deps) {
     });
   };
   return new Hono<WebEnv>()
-    .get("/accounts", requireRole(...ACCOUNT_ROLES), async (c) => {
+    .get("/accounts", requirePermission("manageAccounts"), async (c) => {
       const q = c.req.query("q") ?? "";
       const user = c.get("user");
       return c.html(
@@ -143,12 +141,12 @@ export function accountsRoutes(deps: Deps) {
         />,
       );
     })
-    .get("/accounts/rights-events.csv", requireRole(...ACCOUNT_ROLES), async (c) =>
+    .get("/accounts/rights-events.csv", requirePermission("manageAccounts"), async (c) =>
       csvResponse(c, parseSince(c.req.query("since"))),
     )
     .post(
       "/mentions/:id/account-links/:accountId/:decision{confirm|reject}",
-      requireRole(...ACCOUNT_ROLES),
+      requirePermission("manageAccounts"),
       validate("param", linkDecisionParam),
       async (c) => {
         const { id, accountId, decision } = c.req.valid("param");
@@ -165,7 +163,7 @@ export function accountsRoutes(deps: Deps) {
     )
     .post(
       "/account-links/:id/:decision{confirm|reject}",
-      requireRole(...ACCOUNT_ROLES),
+      requirePermission("manageAccounts"),
       validate("param", idParam.extend({ decision: z.enum(["confirm", "reject"]) })),
       async (c) => {
         const { id, decision } = c.req.valid("param");
@@ -180,7 +178,7 @@ export function accountsRoutes(deps: Deps) {
         }
       },
     )
-    .post("/api/accounts", requireRole(...ACCOUNT_ROLES), async (c) => {
+    .post("/api/accounts", requirePermission("manageAccounts"), async (c) => {
       const user = c.get("user");
       let body: unknown;
       try {
@@ -212,7 +210,7 @@ export function accountsRoutes(deps: Deps) {
       );
       return c.json(summary);
     })
-    .get("/api/accounts", requireRole(...ACCOUNT_ROLES), async (c) => {
+    .get("/api/accounts", requirePermission("manageAccounts"), async (c) => {
       const items = await listAccounts(deps, c.get("user"), { q: c.req.query("q") ?? "" });
       return c.json({
         items: items.map((a) => ({
@@ -225,12 +223,17 @@ export function accountsRoutes(deps: Deps) {
         })),
       });
     })
-    .get("/api/mentions/:id/links", requireRole(...ACCOUNT_ROLES), validate("param", idParam), async (c) => {
-      return c.json({ items: await linksForMention(deps, c.get("user"), c.req.valid("param").id) });
-    })
+    .get(
+      "/api/mentions/:id/links",
+      requirePermission("manageAccounts"),
+      validate("param", idParam),
+      async (c) => {
+        return c.json({ items: await linksForMention(deps, c.get("user"), c.req.valid("param").id) });
+      },
+    )
     .post(
       "/api/mentions/:id/links/:accountId/:decision{confirm|reject}",
-      requireRole(...ACCOUNT_ROLES),
+      requirePermission("manageAccounts"),
       validate("param", linkDecisionParam),
       async (c) => {
         const { id, accountId, decision } = c.req.valid("param");
@@ -239,7 +242,7 @@ export function accountsRoutes(deps: Deps) {
     )
     .post(
       "/api/account-links/:id/confirm",
-      requireRole(...ACCOUNT_ROLES),
+      requirePermission("manageAccounts"),
       validate("param", idParam),
       async (c) => {
         return c.json(await decideLink(deps, c.get("user"), c.req.valid("param").id, "confirm"));
@@ -247,24 +250,29 @@ export function accountsRoutes(deps: Deps) {
     )
     .post(
       "/api/account-links/:id/reject",
-      requireRole(...ACCOUNT_ROLES),
+      requirePermission("manageAccounts"),
       validate("param", idParam),
       async (c) => {
         return c.json(await decideLink(deps, c.get("user"), c.req.valid("param").id, "reject"));
       },
     )
-    .get("/api/rights-events", requireRole(...ACCOUNT_ROLES), validate("query", sinceQuery), async (c) => {
-      const { since, format } = c.req.valid("query");
-      if (format === "csv") return csvResponse(c, parseSince(since));
-      const user = c.get("user");
-      const rows = await listRightsEvents(deps.db, user.workspaceId, parseSince(since));
-      await recordAudit(deps.db, {
-        actor: { id: user.id, email: user.email },
-        action: "rights_event.view",
-        entityType: "rights_event",
-        after: { rows: rows.length },
-        at: deps.now(),
-      });
-      return c.json({ items: rows.map((r) => ({ ...r, id: `rights_event_${r.id}` })) });
-    });
+    .get(
+      "/api/rights-events",
+      requirePermission("manageAccounts"),
+      validate("query", sinceQuery),
+      async (c) => {
+        const { since, format } = c.req.valid("query");
+        if (format === "csv") return csvResponse(c, parseSince(since));
+        const user = c.get("user");
+        const rows = await listRightsEvents(deps.db, user.workspaceId, parseSince(since));
+        await recordAudit(deps.db, {
+          actor: { id: user.id, email: user.email },
+          action: "rights_event.view",
+          entityType: "rights_event",
+          after: { rows: rows.length },
+          at: deps.now(),
+        });
+        return c.json({ items: rows.map((r) => ({ ...r, id: `rights_event_${r.id}` })) });
+      },
+    );
 }

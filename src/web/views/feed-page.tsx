@@ -1,4 +1,4 @@
-import { can } from "../../auth/roles.js";
+import { can } from "../../domain/permissions.js";
 import type { AuthUser } from "../../auth/types.js";
 import { MENTION_STATUSES } from "../../domain/taxonomy.js";
 import type { FilterOptions } from "../../services/mentions/filter-options.js";

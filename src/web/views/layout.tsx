@@ -1,9 +1,8 @@
 // The page frame. Scripts and styles are served from /static (no inline script: the CSP forbids it).
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
-import { can } from "../../auth/roles.js";
 import type { AuthUser } from "../../auth/types.js";
-import { canSeeAccounts } from "../../services/accounts/access.js";
+import { can } from "../../domain/permissions.js";
 import { ASSET_VERSION } from "../static/assets.js";
 import { allowedKeys, shortcutsFor } from "./keys.js";
 
@@ -48,10 +47,9 @@ export function Layout({ title, user, csrfToken, active, children }: LayoutProps
                 {link("/feed", "Feed", "feed")}
                 {link("/sources", "Sources", "sources")}
                 {can(user.role, "triage") ? link("/templates", "Templates", "templates") : null}
-                {canSeeAccounts(user.role) ? link("/accounts", "Accounts", "accounts") : null}
-                {user.role === "admin" || user.role === "manager"
-                  ? link("/alerts", "Alerts", "alerts")
-                  : null}
+                {can(user.role, "triage") ? link("/labels", "Needs a label", "labels") : null}
+                {can(user.role, "manageAccounts") ? link("/accounts", "Accounts", "accounts") : null}
+                {can(user.role, "manageAlerts") ? link("/alerts", "Alerts", "alerts") : null}
                 {can(user.role, "manageUsers") ? link("/users", "Users", "users") : null}
                 {can(user.role, "viewAudit") ? link("/audit", "Audit", "audit") : null}
                 {link("/account", "Account", "account")}

@@ -1,4 +1,4 @@
-import { can } from "../../auth/roles.js";
+import { can } from "../../domain/permissions.js";
 import type { AuthUser } from "../../auth/types.js";
 import { isOverdue } from "../../domain/sla.js";
 import { closesUnanswered, STATUS_TRANSITIONS } from "../../domain/status.js";

@@ -1,6 +1,6 @@
 // The Reply panel of a mention: guards (flags that need a manager, linked-account notices), account link
 // suggestions (managers and admins only), the draft editor with in-place lint highlights, approval and posting.
-import { can } from "../../../auth/roles.js";
+import { can } from "../../../domain/permissions.js";
 import type { AuthUser } from "../../../auth/types.js";
 import type { Violation } from "../../../domain/compliance/lint.js";
 import { isApproverRole } from "../../../domain/replies/transitions.js";
