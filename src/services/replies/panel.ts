@@ -1,10 +1,10 @@
 // What the Reply panel of a mention (and GET /api/mentions/:id/replies) shows: the mention, who signs, the guards,
 // every reply with its lint runs, how posting works, the templates to start from, and who wrote the open reply
 // (they may not approve it).
-import { can } from "../../domain/permissions.js";
 import type { AuthUser } from "../../auth/types.js";
 import type { Deps } from "../../deps.js";
 import type { Platform } from "../../domain/taxonomy.js";
+import { canSeeAccounts } from "../accounts/access.js";
 import { type LinkView, linksForMention } from "../accounts/accounts.js";
 import { writersOf } from "./approve.js";
 import {
@@ -57,7 +57,7 @@ export async function replyPanel(
   ]);
   const current = [...history].reverse().find((r) => r.status !== "rejected") ?? null;
   const links =
-    options.withLinks && can(viewer.role, "manageAccounts") ? await linksForMention(deps, viewer, mention.id) : null;
+    options.withLinks && canSeeAccounts(viewer.role) ? await linksForMention(deps, viewer, mention.id) : null;
   return {
     mention,
     platform,
