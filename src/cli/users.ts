@@ -3,7 +3,7 @@ import { createOneTimeToken, oneTimeLinkUrl } from "../auth/one-time-links.js";
 import { ROLES, type Role } from "../domain/taxonomy.js";
 import { requirePublicUrl } from "../env.js";
 import { AppError } from "../errors.js";
-import { publicBaseUrl } from "../services/alerts/links.js";
+import { publicBaseUrl } from "../platform/links.js";
 import { createUser } from "../services/users/create-user.js";
 import { type CliContext, type Command, UsageError } from "./types.js";
 

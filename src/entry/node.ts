@@ -18,7 +18,7 @@ import { buildDeps } from "../deps.js";
 import { type AppEnv, EnvError, loadEnv, requirePublicUrl } from "../env.js";
 import { startScheduler } from "../jobs/scheduler.js";
 import { buildRuntime } from "../runtime.js";
-import { publicBaseUrl } from "../services/alerts/links.js";
+import { publicBaseUrl } from "../platform/links.js";
 import { sealStoredCredentials } from "../services/sources/seal-stored-credentials.js";
 import { ensureWorkspace } from "../services/workspace/ensure-workspace.js";
 import { createApp } from "../web/app.js";

@@ -7,7 +7,7 @@ import { sources } from "../db/schema/index.js";
 import type { Deps } from "../deps.js";
 import { POLL_DEADLINE_MS, type PollOutcome, pollSource } from "../pipeline/poll.js";
 import { withLease } from "../platform/jobs/lease.js";
-import { isDue } from "./cron.js";
+import { isDue } from "../platform/jobs/cron.js";
 
 // Longer than the poll deadline, so a live poll never loses its lease; a crashed holder frees it after this.
 const POLL_LEASE_MS = POLL_DEADLINE_MS + 60_000;

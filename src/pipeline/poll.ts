@@ -8,7 +8,7 @@ import { sources } from "../db/schema/index.js";
 import type { Deps } from "../deps.js";
 import { type HttpClient, httpClientFromEnv } from "../platform/http/index.js";
 import { finishRun, startRun } from "../platform/jobs/job-runs.js";
-import { openCredentials } from "../services/sources/credentials.js";
+import { openCredentials } from "../platform/credentials.js";
 import { loadIngestContext } from "./context.js";
 import { ingestPage } from "./ingest.js";
 

@@ -12,7 +12,7 @@ import { silentLogger } from "../../src/log.js";
 import { pollSource, type SourceRow } from "../../src/pipeline/poll.js";
 import { createHttpClient } from "../../src/platform/http/index.js";
 import { addSource } from "../../src/services/sources/add-source.js";
-import { isSealed, openCredentials } from "../../src/services/sources/credentials.js";
+import { isSealed, openCredentials } from "../../src/platform/credentials.js";
 import { fixture, type LocalServer, sendJson, startLocalServer } from "../fixtures/local-server.js";
 import { runCli } from "../helpers/cli.js";
 import { createTestDeps, type TestDeps } from "../helpers/deps.js";

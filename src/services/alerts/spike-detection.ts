@@ -29,7 +29,7 @@ import {
 import { type ExplainMention, explainSpike, type SpikeExplanation } from "../../domain/spikes/explain.js";
 import { buildSpikeMessage } from "../../notify/slack.js";
 import { slackDestination } from "../../platform/outbox/destinations.js";
-import { feedLink, mentionLink, publicBaseUrl } from "./links.js";
+import { feedLink, mentionLink, publicBaseUrl } from "../../platform/links.js";
 import { enqueueOutbox } from "../../platform/outbox/outbox.js";
 
 export interface ParsedKey {

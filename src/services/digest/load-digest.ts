@@ -19,7 +19,7 @@ import { addWeeks, formatIsoWeek, type IsoWeek, weekBounds } from "../../domain/
 import { DEFAULT_SLA_MINUTES } from "../../domain/sla.js";
 import { isClosed } from "../../domain/status.js";
 import { MENTION_STATUSES, RIGHTS_EVENT_FLAGS, SEVERITIES } from "../../domain/taxonomy.js";
-import { feedLink, mentionLink, publicBaseUrl } from "../alerts/links.js";
+import { feedLink, mentionLink, publicBaseUrl } from "../../platform/links.js";
 import type { StoredSpikeDetails } from "../alerts/spike-detection.js";
 import { explanationHighlights } from "../alerts/spike-summary.js";
 

@@ -11,7 +11,7 @@ import { AppError, badRequest, conflict, notFound } from "../../errors.js";
 import { type HttpClient, httpClientFromEnv } from "../../platform/http/index.js";
 import { acquireLease, releaseLease } from "../../platform/jobs/lease.js";
 import { recordAudit } from "../audit/record-audit.js";
-import { openCredentials } from "../sources/credentials.js";
+import { openCredentials } from "../../platform/credentials.js";
 import { loadReplyMention, type ReplyMention, threadHasPublicReply, threadKeyOf } from "./context.js";
 import { assertMayTake, type ReplyRow, stepFor, transitionReply } from "./transition.js";
 

@@ -8,7 +8,7 @@ import { randomToken, sha256 } from "../../auth/tokens.js";
 import { brands, sources } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { badRequest, conflict } from "../../errors.js";
-import { sealCredentials } from "./credentials.js";
+import { sealCredentials } from "../../platform/credentials.js";
 
 export interface AddSourceInput {
   workspaceId: number;

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { type AnyConnector, connectors } from "../../../connectors/index.js";
 import { SOURCE_TYPES } from "../../../connectors/types.js";
-import { isSecretField } from "./credentials.js";
+import { isSecretField } from "../../platform/credentials.js";
 import { CLI_ONLY_TYPES, isOperatorOnlyField as isOperatorOnly } from "./source-input-policy.js";
 
 export type FieldInput = "text" | "password" | "url" | "number" | "select" | "checkboxes";

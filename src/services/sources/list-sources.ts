@@ -4,7 +4,7 @@ import { connectorFor } from "../../../connectors/index.js";
 import type { AuthUser } from "../../auth/types.js";
 import { brands, sources } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
-import { nextRun } from "../../jobs/cron.js";
+import { nextRun } from "../../platform/jobs/cron.js";
 
 export interface SourceSummary {
   id: number;

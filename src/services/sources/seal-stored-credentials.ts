@@ -3,7 +3,7 @@
 import { eq } from "drizzle-orm";
 import { sources } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
-import { isSealed, isSecretField, sealCredentials } from "./credentials.js";
+import { isSealed, isSecretField, sealCredentials } from "../../platform/credentials.js";
 
 /** Returns how many sources had credentials sealed. */
 export async function sealStoredCredentials(deps: Pick<Deps, "db" | "env">): Promise<number> {

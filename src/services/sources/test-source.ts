@@ -9,7 +9,7 @@ import { maskPii } from "../../domain/masking.js";
 import { notFound } from "../../errors.js";
 import { describeFailure } from "../../pipeline/poll.js";
 import { httpClientFromEnv, isUpstreamError } from "../../platform/http/index.js";
-import { openCredentials } from "./credentials.js";
+import { openCredentials } from "../../platform/credentials.js";
 
 export interface ConnectionTest {
   ok: boolean;

@@ -10,7 +10,7 @@ import { users } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { ROLES } from "../../domain/taxonomy.js";
 import { badRequest, conflict, notFound } from "../../errors.js";
-import { publicBaseUrl } from "../alerts/links.js";
+import { publicBaseUrl } from "../../platform/links.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { createUser } from "./create-user.js";
 

@@ -18,7 +18,7 @@ import {
   sourceTypeForm,
   sourceTypeForms,
 } from "../../services/sources/config-form.js";
-import { isSecretField } from "../../services/sources/credentials.js";
+import { isSecretField } from "../../platform/credentials.js";
 import { listSources } from "../../services/sources/list-sources.js";
 import { assertWebSourceInput } from "../../services/sources/source-input-policy.js";
 import { testConfig, testSourceConnection } from "../../services/sources/test-source.js";

@@ -5,9 +5,9 @@
 import { and, desc, eq, inArray } from "drizzle-orm";
 import { accountLinks, mentions } from "../../db/schema/index.js";
 import { isRightsFlag } from "../../domain/accounts/rights.js";
-import { emitRightsEvents, type WebhookConfig } from "../../services/accounts/rights.js";
-import { recordAudit, SYSTEM_ACTOR } from "../../services/audit/record-audit.js";
-import type { Router } from "../route.js";
+import { emitRightsEvents, type WebhookConfig } from "./rights.js";
+import { recordAudit, SYSTEM_ACTOR } from "../audit/record-audit.js";
+import type { Router } from "../../pipeline/route.js";
 
 export function rightsEventsRouter(webhook: WebhookConfig): Router {
   return async (tx, stored, ctx) => {

@@ -1,5 +1,5 @@
 // Links that leave Rapport (Slack, e-mail) must be absolute: PUBLIC_URL when set, else the local server.
-import type { AppEnv } from "../../env.js";
+import type { AppEnv } from "../env.js";
 
 export function publicBaseUrl(env: Pick<AppEnv, "PUBLIC_URL" | "PORT">): string {
   return (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, "");

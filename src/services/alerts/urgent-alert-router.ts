@@ -7,8 +7,8 @@ import type { Flag } from "../../domain/taxonomy.js";
 import { buildUrgentMentionMessage } from "../../notify/slack.js";
 import { slackDestination } from "../../platform/outbox/destinations.js";
 import { enqueueOutbox } from "../../platform/outbox/outbox.js";
-import { mentionLink } from "../../services/alerts/links.js";
-import type { Router, StoredMention } from "../route.js";
+import { mentionLink } from "../../platform/links.js";
+import type { Router, StoredMention } from "../../pipeline/route.js";
 
 export function isUrgent(stored: StoredMention): boolean {
   const classification = stored.prepared.classification;
