@@ -64,8 +64,10 @@ export const replyLints = sqliteTable(
       .references(() => replies.id),
     userId: integer().references(() => users.id),
     text: text().notNull(),
+    /** False only for a blocking (B) hit; house-style gaps (R_*) are warnings an approver may accept. */
     ok: integer({ mode: "boolean" }).notNull(),
     violations: json<unknown>().notNull(),
+    warnings: json<unknown>().notNull().default(sql`'[]'`),
     createdAt: createdAt(),
   },
   (t) => [index("reply_lints_reply").on(t.replyId)],

@@ -1,0 +1,1 @@
+ALTER TABLE `reply_lints` ADD `warnings` text DEFAULT '[]' NOT NULL;
