@@ -7,7 +7,7 @@ import { eq, inArray, sql } from "drizzle-orm";
 import type { D1Handle, Database, Db, WriteTx } from "../db/client.js";
 import type { SlaMinutes } from "../db/schema/brands.js";
 import { hourlyCounts, mentions, sources } from "../db/schema/index.js";
-import { slaDueAt } from "../domain/sla.js";
+import { slaClockStart, slaDueAt } from "../domain/sla.js";
 import type { Severity } from "../domain/taxonomy.js";
 import type { PreparedMention } from "./prepare.js";
 import { type Router, routeStored, type StoredMention } from "./route.js";
@@ -277,10 +277,11 @@ function mentionValues(p: PreparedMention, ctx: StoreContext): InValue[] {
   const m = p.mention;
   const c = p.classification;
   const firstBrand = p.brandIds[0];
+  // The clock runs from the post's own time (see src/domain/sla.ts), not from now.
   const due = slaDueAt(
     (c?.severity ?? null) as Severity | null,
     c?.relevant ?? null,
-    ctx.now,
+    slaClockStart(m.createdAt, ctx.now),
     firstBrand !== undefined ? ctx.brandSla.get(firstBrand) : undefined,
   );
   const now = ctx.now.getTime();

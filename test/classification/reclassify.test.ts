@@ -86,9 +86,10 @@ describe("reclassifyMentions", () => {
       expect(row.classifiedBy).toBe("local");
       expect(row.classifierVersion).toBe(local.version);
       expect(row.classifiedAt).toEqual(NOW);
-      // Still "new": the SLA clock follows the new severity from when the post was first seen.
+      // Still "new": the SLA clock follows the new severity from when the customer posted.
+      const posted = Math.min(row.createdAt.getTime(), row.fetchedAt.getTime());
       const due = e.relevant
-        ? new Date(row.fetchedAt.getTime() + DEFAULT_SLA_MINUTES[e.severity] * 60_000)
+        ? new Date(posted + DEFAULT_SLA_MINUTES[e.severity] * 60_000)
         : null;
       expect(row.slaDueAt).toEqual(due);
       // The ingest decision is kept in the history, then the new one.
@@ -123,7 +124,8 @@ describe("reclassifyMentions", () => {
     await reclassifyMentions(deps, { classifier: fixed({ severity: "critical" }) });
     const [rowA, rowB] = await mentionRows([a!, b!]);
     expect(rowA!.severity).toBe("critical");
-    expect(rowA!.slaDueAt).toEqual(new Date(rowA!.fetchedAt.getTime() + 60 * 60_000));
+    const postedA = Math.min(rowA!.createdAt.getTime(), rowA!.fetchedAt.getTime());
+    expect(rowA!.slaDueAt).toEqual(new Date(postedA + 60 * 60_000));
     expect(rowB!.severity).toBe("critical");
     expect(rowB!.slaDueAt).toEqual(before!.slaDueAt);
   });

@@ -79,6 +79,8 @@ export interface MentionSeed {
   groupId?: number | null;
   reach?: number;
   slaDueAt?: Date;
+  /** When Rapport stored it (default: now); a clock already past due then "arrived overdue". */
+  fetchedAt?: Date;
   url?: string;
 }
 
@@ -105,6 +107,7 @@ export async function insertMention(ctx: WebTestContext, seed: MentionSeed): Pro
       flags: seed.flags ?? [],
       reach: seed.reach ?? null,
       slaDueAt: seed.slaDueAt ?? null,
+      ...(seed.fetchedAt ? { fetchedAt: seed.fetchedAt } : {}),
       url: seed.url ?? null,
     })
     .returning({ id: mentions.id });

@@ -104,8 +104,9 @@ describe("mention page", () => {
       relevant: true,
       classifiedBy: "human",
     });
-    // high = 240 minutes from when the mention was fetched
-    expect(row!.slaDueAt!.getTime() - row!.fetchedAt.getTime()).toBe(240 * 60_000);
+    // high = 240 minutes from when the customer posted (never later than when it was fetched)
+    const clockStart = Math.min(row!.createdAt.getTime(), row!.fetchedAt.getTime());
+    expect(row!.slaDueAt!.getTime() - clockStart).toBe(240 * 60_000);
     const stored = await ctx.deps.db.select().from(classifications).where(eq(classifications.mentionId, id));
     expect(stored).toEqual([
       expect.objectContaining({
@@ -183,6 +184,8 @@ describe("Today", () => {
       category: "legal_threats",
       sourceId: ctx.otherSourceId,
       slaDueAt: ago(30),
+      // Stored soon after it was posted: the team's miss, not a late arrival.
+      fetchedAt: ago(89),
     });
     const res = await ctx.app.request("/api/today", authed(manager));
     const view = (await res.json()) as TodayView;
@@ -195,8 +198,8 @@ describe("Today", () => {
     expect(view.total).toBe(4);
     expect(view.byCategory).toEqual(
       expect.arrayContaining([
-        { key: "payment_service", count: 2 },
-        { key: "legal_threats", count: 1 },
+        { key: "payment_service", count: 2, confirmed: 0 },
+        { key: "legal_threats", count: 1, confirmed: 0 },
       ]),
     );
     expect(view.bySource).toEqual([

@@ -1,11 +1,12 @@
 // A reviewer's correction: stored as a `human` classification (kept for training exports) and written to the
 // mention, where it wins over every engine (engines only classify mentions with no classification yet).
-import { assertCan } from "../../domain/permissions.js";
+
 import { and, eq } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
 import { brands, classifications, mentionBrands, mentions, sources } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
-import { slaDueAt } from "../../domain/sla.js";
+import { assertCan } from "../../domain/permissions.js";
+import { slaClockStart, slaDueAt } from "../../domain/sla.js";
 import { type Category, type Flag, isRelevant, type Severity } from "../../domain/taxonomy.js";
 import { notFound } from "../../errors.js";
 import { webhookConfig } from "../accounts/accounts.js";
@@ -41,6 +42,7 @@ async function storeCorrection(deps: Deps, actor: AuthUser, input: CorrectClassi
         relevant: mentions.relevant,
         sentiment: mentions.sentiment,
         fetchedAt: mentions.fetchedAt,
+        createdAt: mentions.createdAt,
       })
       .from(mentions)
       .innerJoin(sources, eq(sources.id, mentions.sourceId))
@@ -78,8 +80,13 @@ async function storeCorrection(deps: Deps, actor: AuthUser, input: CorrectClassi
         classifiedBy: HUMAN_ENGINE,
         classifierVersion: HUMAN_VERSION,
         classifiedAt: now,
-        // The clock keeps its start (when we first saw the post) but follows the corrected severity.
-        slaDueAt: slaDueAt(input.severity, relevant, current.fetchedAt, brand?.slaMinutes ?? {}),
+        // The clock keeps its start (when the customer posted) but follows the corrected severity.
+        slaDueAt: slaDueAt(
+          input.severity,
+          relevant,
+          slaClockStart(current.createdAt, current.fetchedAt),
+          brand?.slaMinutes ?? {},
+        ),
       })
       .where(eq(mentions.id, input.mentionId));
     await recordAudit(tx, {

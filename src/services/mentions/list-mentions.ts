@@ -1,11 +1,11 @@
 // The feed, the queue and `GET /api/mentions`: filtered, keyset-paginated, newest first (or most urgent first).
 import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
-import { can } from "../../domain/permissions.js";
 import type { AuthUser } from "../../auth/types.js";
 import type { Db } from "../../db/client.js";
 import { prepareOnce } from "../../db/prepared.js";
 import { brands, mentionBrands, mentions, sources } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
+import { can } from "../../domain/permissions.js";
 import type { Category, Flag, MentionStatus, Severity } from "../../domain/taxonomy.js";
 import { badRequest } from "../../errors.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
@@ -43,6 +43,8 @@ export interface MentionListItem {
   rating: number | null;
   slaDueAt: string | null;
   firstResponseAt: string | null;
+  /** When Rapport first stored it: a post already past due then "arrived overdue" (src/domain/sla.ts). */
+  fetchedAt: string;
   groupId: number | null;
   /** Near-duplicates this item stands for (only counted when `grouped`). */
   duplicates: number;
@@ -167,7 +169,7 @@ const PAGE_ROWS_FROM = sql.raw(
 // Mentions stay the outer loop, read in index order (a page stops after `limit` rows) or by rowid.
 const pageRow = (text: string, duplicates: string) =>
   sql.raw(
-    `json_array("mentions"."id", "sources"."id", "sources"."name", "sources"."type", "mentions"."author_handle", "mentions"."author_name", "mentions"."url", ${text}, "mentions"."created_at", "mentions"."status", "mentions"."assignee_id", "assignees"."email", "mentions"."category", "mentions"."relevant", "mentions"."severity", json("mentions"."flags"), "mentions"."sentiment", "mentions"."reach", "mentions"."rating", "mentions"."sla_due_at", "mentions"."first_response_at", "mentions"."group_id", json((SELECT json_group_array(json_object('id', b.id, 'slug', b.slug, 'name', b.name, 'kind', b.kind)) FROM mention_brands AS mb JOIN brands AS b ON b.id = mb.brand_id WHERE mb.mention_id = "mentions"."id")), ${duplicates})`,
+    `json_array("mentions"."id", "sources"."id", "sources"."name", "sources"."type", "mentions"."author_handle", "mentions"."author_name", "mentions"."url", ${text}, "mentions"."created_at", "mentions"."status", "mentions"."assignee_id", "assignees"."email", "mentions"."category", "mentions"."relevant", "mentions"."severity", json("mentions"."flags"), "mentions"."sentiment", "mentions"."reach", "mentions"."rating", "mentions"."sla_due_at", "mentions"."first_response_at", "mentions"."group_id", json((SELECT json_group_array(json_object('id', b.id, 'slug', b.slug, 'name', b.name, 'kind', b.kind)) FROM mention_brands AS mb JOIN brands AS b ON b.id = mb.brand_id WHERE mb.mention_id = "mentions"."id")), ${duplicates}, "mentions"."fetched_at")`,
   );
 const DUPLICATES = `(SELECT count(*) FROM mentions AS d WHERE d.group_id = "mentions"."id" AND d.group_id <> d.id)`;
 const PAGE_ROWS = {
@@ -203,6 +205,7 @@ type PageRow = [
   groupId: number | null,
   brands: MentionListItem["brands"],
   duplicates: number,
+  fetchedAt: number,
 ];
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -248,6 +251,7 @@ export async function selectListPage(
       rating: r[18],
       slaDueAt: iso(r[19]),
       firstResponseAt: iso(r[20]),
+      fetchedAt: iso(r[24])!,
       groupId: r[21],
       duplicates: r[23],
     };

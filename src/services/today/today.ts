@@ -1,6 +1,8 @@
-// "Today": what is new since the person's last visit, most important first, with counts, the overdue tally
-// and 30-day daily series for the charts.
-import { and, asc, eq, gte, sql } from "drizzle-orm";
+// "Today": what is new since the person's last visit, most important first, with counts, the queue's open and
+// overdue tallies and 30-day daily series for the charts. Every figure comes from src/services/metrics (the
+// digest reads the same functions); the page's cost follows the page, not the backlog (see queue-backlog.ts and
+// daily-series.ts).
+import { and, eq, sql } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
 import { mentions, sources, users } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
@@ -11,26 +13,35 @@ import {
   selectListPage,
 } from "../mentions/list-mentions.js";
 import type { MentionFilters } from "../mentions/schemas.js";
+import { type DailySeries, dailySeries } from "../metrics/daily-series.js";
+import { countByCategory, countBySource } from "../metrics/mention-counts.js";
+import { queueBacklog } from "../metrics/queue-backlog.js";
+import type { MetricScope } from "../metrics/scope.js";
+
+export type { DailySeries } from "../metrics/daily-series.js";
 
 export const TODAY_LIMIT = 100;
 const DAY_MS = 86_400_000;
 const CHART_DAYS = 30;
 
-export interface DailySeries {
-  days: string[];
-  series: { key: string; counts: number[] }[];
-}
-
 export interface TodayView {
   since: string;
   items: MentionListItem[];
+  /** Mentions posted since `since` (matching the filters). */
   total: number;
-  byCategory: { key: string; count: number }[];
+  byCategory: { key: string; count: number; confirmed: number }[];
   bySource: { key: string; count: number }[];
-  overdue: number;
+  /** The open queue now (filters apply, `since` does not): see src/services/metrics/queue-backlog.ts. */
   open: number;
+  overdue: number;
+  arrivedOverdue: number;
+  dueLater: number;
+  /** The queue figures are lower bounds: a filtered count stopped at its cap. */
+  capped: boolean;
   charts: { byCategory: DailySeries; bySource: DailySeries };
 }
+
+const present = (value: string | undefined) => (value ? value : undefined);
 
 export async function todayView(
   deps: Deps,
@@ -48,7 +59,8 @@ export async function todayView(
     since = row?.at ?? new Date(now.getTime() - DAY_MS);
   }
   const conds = await filterConditions(deps, viewer, { ...filters, since: "" });
-  const windowConds = [...conds, gte(mentions.createdAt, since)];
+  const filtered: MetricScope = { workspaceId: viewer.workspaceId, where: conds };
+  const windowConds = [...conds, sql`${mentions.createdAt} >= ${since.getTime()}`];
 
   const items = await selectListPage(deps, viewer, {
     where: and(...windowConds, groupHeadCondition),
@@ -57,65 +69,21 @@ export async function todayView(
     countDuplicates: true,
   });
 
-  const countBy = async (column: typeof mentions.category | typeof sources.name) =>
-    (
-      await deps.db
-        .select({ key: sql<string>`coalesce(${column}, 'unclassified')`, count: sql<number>`count(*)` })
-        .from(mentions)
-        .innerJoin(sources, eq(sources.id, mentions.sourceId))
-        .where(and(...windowConds))
-        .groupBy(column)
-        .orderBy(sql`count(*) DESC`)
-    ).map((r) => ({ key: r.key, count: Number(r.count) }));
-  const [byCategory, bySource] = [await countBy(mentions.category), await countBy(sources.name)];
+  const window = { from: since };
+  const byCategory = await countByCategory(deps.db, filtered, window);
+  const bySource = (await countBySource(deps.db, filtered, window)).map(({ key, count }) => ({ key, count }));
 
-  // Matches the partial index `mentions_open_queue`: the overdue count is a short range scan.
-  const openCondition = sql`${mentions.relevant} = 1 AND ${mentions.status} IN ('new', 'triaged', 'drafting', 'awaiting_approval', 'approved', 'escalated') AND ${mentions.slaDueAt} IS NOT NULL`;
-  const [queue] = await deps.db
-    .select({
-      open: sql<number>`count(*)`,
-      overdue: sql<number>`sum(CASE WHEN ${mentions.slaDueAt} < ${now.getTime()} AND ${mentions.firstResponseAt} IS NULL THEN 1 ELSE 0 END)`,
-    })
-    .from(mentions)
-    .innerJoin(sources, eq(sources.id, mentions.sourceId))
-    .where(and(...conds, openCondition));
-
-  const chartStart = Math.floor(now.getTime() / DAY_MS) * DAY_MS - (CHART_DAYS - 1) * DAY_MS;
-  // Both charts from one pass over the 30 days (the source/time index holds the category): grouped by day,
-  // category and source, then summed per chart.
-  // A literal divisor: a bound JS number would be a REAL and make the division fractional.
-  const day = sql<number>`CAST(${mentions.createdAt} / ${sql.raw(String(DAY_MS))} AS INTEGER)`;
-  const chartRows = await deps.db
-    .select({
-      day,
-      category: sql<string>`coalesce(${mentions.category}, 'unclassified')`,
-      source: sources.name,
-      count: sql<number>`count(*)`,
-    })
-    .from(mentions)
-    .innerJoin(sources, eq(sources.id, mentions.sourceId))
-    .where(and(...conds, gte(mentions.createdAt, new Date(chartStart))))
-    .groupBy(day, mentions.category, mentions.sourceId)
-    .orderBy(asc(day));
-  const days = Array.from({ length: CHART_DAYS }, (_, i) =>
-    new Date(chartStart + i * DAY_MS).toISOString().slice(0, 10),
+  // The queue and the charts read trigger-kept counters when the filters allow (none, or a source; the charts
+  // also a category), and count the rows otherwise.
+  const countersScope = await counterScope(deps, viewer, filters);
+  const backlog = await queueBacklog(deps.db, countersScope.queue ?? filtered, now);
+  const charts = await dailySeries(
+    deps.db,
+    countersScope.charts ?? filtered,
+    CHART_DAYS,
+    now,
+    countersScope.charts && filters.category ? [filters.category] : undefined,
   );
-  const series = (keyOf: (row: (typeof chartRows)[number]) => string): DailySeries => {
-    const byKey = new Map<string, number[]>();
-    const rows = [...chartRows].sort((a, b) => a.day - b.day || keyOf(a).localeCompare(keyOf(b)));
-    for (const r of rows) {
-      const index = Number(r.day) - chartStart / DAY_MS;
-      if (index < 0 || index >= CHART_DAYS) continue;
-      const key = keyOf(r);
-      const counts = byKey.get(key) ?? new Array<number>(CHART_DAYS).fill(0);
-      counts[index] = (counts[index] ?? 0) + Number(r.count);
-      byKey.set(key, counts);
-    }
-    const sorted = [...byKey.entries()]
-      .map(([key, counts]) => ({ key, counts }))
-      .sort((a, b) => b.counts.reduce((x, y) => x + y, 0) - a.counts.reduce((x, y) => x + y, 0));
-    return { days, series: sorted };
-  };
 
   return {
     since: since.toISOString(),
@@ -123,9 +91,35 @@ export async function todayView(
     total: byCategory.reduce((sum, c) => sum + c.count, 0),
     byCategory,
     bySource,
-    open: Number(queue?.open ?? 0),
-    overdue: Number(queue?.overdue ?? 0),
-    charts: { byCategory: series((r) => r.category), bySource: series((r) => r.source) },
+    open: backlog.open,
+    overdue: backlog.overdue,
+    arrivedOverdue: backlog.arrivedOverdue,
+    dueLater: backlog.dueLater,
+    capped: backlog.capped,
+    charts,
+  };
+}
+
+/** Scopes the counters can serve for these filters (undefined: count the filtered rows instead). */
+async function counterScope(
+  deps: Deps,
+  viewer: AuthUser,
+  filters: MentionFilters,
+): Promise<{ queue?: MetricScope; charts?: MetricScope }> {
+  const { source, category, since: _since, until, ...rest } = filters;
+  const others = Object.values(rest).some((v) => present(v as string | undefined));
+  let sourceIds: number[] | undefined;
+  if (present(source)) {
+    const [row] = await deps.db
+      .select({ id: sources.id })
+      .from(sources)
+      .where(and(eq(sources.workspaceId, viewer.workspaceId), eq(sources.name, source!)));
+    sourceIds = row ? [row.id] : [];
+  }
+  const scope: MetricScope = { workspaceId: viewer.workspaceId, ...(sourceIds ? { sourceIds } : {}) };
+  return {
+    ...(others || present(category) || present(until) ? {} : { queue: scope }),
+    ...(others || present(until) ? {} : { charts: scope }),
   };
 }
 

@@ -41,6 +41,16 @@ li.mention.sev-medium { border-left-color: var(--med); }
 li.mention.sev-low { border-left-color: var(--low); }
 li.mention.current { box-shadow: 0 0 0 2px var(--accent); }
 li.mention.overdue { background: #fff6f5; }
+li.mention.arrived-overdue { background: #fbf7ee; }
+.due { padding:0 .35rem; border-radius:3px; border:1px solid var(--line); white-space:nowrap; }
+.due-overdue { color: var(--crit); border-color: var(--crit); }
+.due-arrived_overdue { color: var(--high); border-color: var(--high); }
+.queue-sort { display:flex; flex-wrap:wrap; gap:.6rem; align-items:center; margin:.3rem 0 .6rem; }
+/* The queue: the due time leads each row, as a column. */
+ol.queue .meta .due { order:-1; min-width: 12rem; font-weight:600; }
+.queue-head { display:flex; gap:.7rem; margin:.2rem 0; font-size:.8rem; }
+.queue-head span:first-child { min-width: 13.5rem; }
+@media (max-width: 480px) { .due { white-space: normal; } }
 li.mention .body { flex:1; min-width:0; }
 li.mention .text { margin:.3rem 0; white-space: pre-wrap; overflow-wrap:anywhere; }
 .meta { display:flex; flex-wrap:wrap; gap:.45rem; font-size:.8rem; color:var(--muted); align-items:center; }

@@ -6,6 +6,17 @@ export const appJs = `
   var csrfMeta = document.querySelector('meta[name="csrf-token"]');
   var csrf = csrfMeta ? csrfMeta.getAttribute("content") : "";
 
+  // Times the server wrote in UTC (due times, "new since") shown in the viewer's own time zone.
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  document.querySelectorAll("time[data-local]").forEach(function (el) {
+    var d = new Date(el.getAttribute("datetime"));
+    if (isNaN(d.getTime())) return;
+    var zone = "";
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { zone = ""; }
+    el.textContent = d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + " " +
+      pad(d.getHours()) + ":" + pad(d.getMinutes()) + (zone ? " " + zone : "");
+  });
+
   function toast(message) {
     var el = document.createElement("div");
     el.className = "toast";

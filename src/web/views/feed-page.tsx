@@ -1,5 +1,5 @@
-import { can } from "../../domain/permissions.js";
 import type { AuthUser } from "../../auth/types.js";
+import { can } from "../../domain/permissions.js";
 import { MENTION_STATUSES } from "../../domain/taxonomy.js";
 import type { FilterOptions } from "../../services/mentions/filter-options.js";
 import type { MentionListItem } from "../../services/mentions/list-mentions.js";
@@ -55,11 +55,38 @@ export function BulkBar({
   );
 }
 
+/** Newest first, or the queue (`sort=sla`): open mentions about collections, soonest due first. */
+function SortControl({ values, queue }: { values: FilterValues; queue: boolean }) {
+  const { next: _next, sort: _sort, ...kept } = values;
+  const href = (sort: string | null) => {
+    const params = new URLSearchParams(kept as Record<string, string>);
+    if (sort) params.set("sort", sort);
+    const query = params.toString();
+    return `/feed${query ? `?${query}` : ""}`;
+  };
+  return (
+    <nav class="queue-sort" aria-label="sort">
+      <span class="muted">Sort:</span>
+      {queue ? <b>Queue: soonest due first</b> : <a href={href("sla")}>Queue: soonest due first</a>}
+      {queue ? <a href={href(null)}>Newest first</a> : <b>Newest first</b>}
+    </nav>
+  );
+}
+
 export function FeedPage(props: FeedPageProps) {
   const canTriage = can(props.user.role, "triage");
+  const queue = props.values.sort === "sla";
   return (
-    <Layout title="Feed" user={props.user} csrfToken={props.csrfToken} active="feed">
-      <h1>Feed</h1>
+    <Layout title={queue ? "Queue" : "Feed"} user={props.user} csrfToken={props.csrfToken} active="feed">
+      <h1>
+        {queue ? "Queue " : "Feed"}
+        {queue ? (
+          <span class="muted">
+            open mentions about collections, soonest due first; due times in your time zone
+          </span>
+        ) : null}
+      </h1>
+      <SortControl values={props.values} queue={queue} />
       <FilterBar action="/feed" values={props.values} options={props.options} />
       {props.savedViews ? (
         <div class="saved-views">
@@ -79,13 +106,18 @@ export function FeedPage(props: FeedPageProps) {
       {props.error ? <p class="error">{props.error}</p> : null}
       {canTriage ? <BulkBar csrfToken={props.csrfToken} back={props.back} user={props.user} /> : null}
       {props.items.length === 0 ? <p class="muted">No mentions match.</p> : null}
-      <ol class="mentions" data-keyboard="true">
+      {queue && props.items.length > 0 ? (
+        <p class="queue-head muted" aria-hidden="true">
+          <span>Due</span> <span>Mention</span>
+        </p>
+      ) : null}
+      <ol class={queue ? "mentions queue" : "mentions"} data-keyboard="true">
         {props.items.map((item) => mentionRow(item, props.now, canTriage))}
       </ol>
       {props.nextUrl ? (
         <p class="pager">
           <a href={props.nextUrl} rel="next">
-            Older mentions →
+            {queue ? "Due later →" : "Older mentions →"}
           </a>
         </p>
       ) : null}

@@ -96,8 +96,10 @@ export function FilterBar({
         To
         <input type="date" name="until" value={values.until ?? ""} />
       </label>
+      {/* Filtering the queue keeps it the queue. */}
+      {values.sort ? <input type="hidden" name="sort" value={values.sort} /> : null}
       <button type="submit">Filter</button>
-      <a href={action} class="reset">
+      <a href={values.sort ? `${action}?sort=${encodeURIComponent(values.sort)}` : action} class="reset">
         Reset
       </a>
     </form>

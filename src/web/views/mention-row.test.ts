@@ -25,6 +25,7 @@ function item(overrides: Partial<MentionListItem> = {}): MentionListItem {
     rating: null,
     slaDueAt: "2026-11-22T14:00:00.000Z",
     firstResponseAt: null,
+    fetchedAt: "2026-11-22T10:01:00.000Z",
     groupId: 42,
     duplicates: 0,
     ...overrides,
@@ -67,6 +68,28 @@ describe("mentionRow", () => {
     expect(render(late)).toContain(`<span class="overdue-tag">overdue</span>`);
     expect(render({ ...late, status: "resolved" })).not.toContain("overdue");
     expect(render()).not.toContain("overdue");
+  });
+
+  it("shows the clock on every open row: a countdown, an overdue age, or late on arrival, with the due time", () => {
+    expect(render()).toContain(
+      `<span class="due due-due">due in 2 h · <time datetime="2026-11-22T14:00:00.000Z" data-local="due">2026-11-22 14:00 UTC</time></span>`,
+    );
+    expect(render({ slaDueAt: "2026-11-22T10:30:00.000Z" })).toContain(
+      `<span class="due due-overdue">overdue 1 h 30 min`,
+    );
+    // Posted two days ago, found by a backfill this morning already past due: marked once, not the team's miss.
+    const backfilled = render({
+      createdAt: "2026-11-20T09:00:00.000Z",
+      slaDueAt: "2026-11-20T13:00:00.000Z",
+      fetchedAt: "2026-11-22T08:00:00.000Z",
+    });
+    expect(backfilled).toContain(`class="mention arrived-overdue sev-high"`);
+    expect(backfilled).toContain(`<span class="due due-arrived_overdue">arrived overdue (1 d 23 h past due)`);
+    expect(backfilled).not.toContain("overdue-tag");
+    expect(render({ status: "posted", firstResponseAt: "2026-11-22T11:00:00.000Z" })).not.toContain(
+      `class="due`,
+    );
+    expect(render({ slaDueAt: null })).not.toContain(`class="due`);
   });
 
   it("flags a mention that needs a person, with the reason on the row and the badge", () => {

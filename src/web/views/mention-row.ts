@@ -5,9 +5,9 @@
 // only other `html` results pass unescaped.
 
 import { html } from "hono/html";
-import { isOverdue } from "../../domain/sla.js";
-import { dismissWarning } from "../../replies/gate.js";
+import { slaLabel, slaState } from "../../domain/sla.js";
 import type { MentionListItem } from "../../services/mentions/list-mentions.js";
+import { dismissWarning } from "../../services/replies/gate.js";
 
 /** Mention URLs come from outside: only http(s) links are clickable (no `javascript:` or `data:`). */
 export function safeHref(url: string | null): string | null {
@@ -30,19 +30,33 @@ export function statusLabel(status: string): string {
 
 const CLOSED_STATUSES = new Set(["resolved", "dismissed", "posted"]);
 
+/** The row's clock: a countdown, an overdue age, or "arrived overdue", and the due time (shown in the viewer's
+ * time zone by app.js from `datetime`; UTC until then). */
+export function dueBadge(item: MentionListItem, now: Date) {
+  const state = slaState(
+    item.slaDueAt ? new Date(item.slaDueAt) : null,
+    item.firstResponseAt ? new Date(item.firstResponseAt) : null,
+    new Date(item.fetchedAt),
+    !CLOSED_STATUSES.has(item.status),
+    now,
+  );
+  const label = slaLabel(state);
+  if (!label || !item.slaDueAt) return { state, html: "" };
+  return {
+    state,
+    html: html`<span class="due due-${state.kind}">${label} · <time datetime="${item.slaDueAt}" data-local="due">${formatTime(item.slaDueAt)} UTC</time></span>`,
+  };
+}
+
 export function mentionRow(item: MentionListItem, now: Date, selectable: boolean) {
-  const overdue =
-    isOverdue(
-      item.slaDueAt ? new Date(item.slaDueAt) : null,
-      item.firstResponseAt ? new Date(item.firstResponseAt) : null,
-      now,
-    ) && !CLOSED_STATUSES.has(item.status);
+  const due = dueBadge(item, now);
+  const overdue = due.state.kind === "overdue";
   const needsPerson = dismissWarning(item.flags);
   const href = safeHref(item.url);
   const author = item.author.handle
     ? `@${item.author.handle.replace(/^@/, "")}`
     : (item.author.name ?? "unknown");
-  return html`<li class="mention${overdue ? " overdue" : ""} sev-${item.severity ?? "none"}" data-id="${item.id}" data-status="${item.status}"${needsPerson ? html` data-human-only="${needsPerson}"` : ""} tabindex="-1">${
+  return html`<li class="mention${overdue ? " overdue" : ""}${due.state.kind === "arrived_overdue" ? " arrived-overdue" : ""} sev-${item.severity ?? "none"}" data-id="${item.id}" data-status="${item.status}"${needsPerson ? html` data-human-only="${needsPerson}"` : ""} tabindex="-1">${
     selectable
       ? html`<input type="checkbox" name="ids" value="${item.id}" form="bulk" aria-label="select mention ${item.id}"/>`
       : ""
@@ -54,7 +68,7 @@ export function mentionRow(item: MentionListItem, now: Date, selectable: boolean
     (f) => html`<span class="flag">${f.replace(/_/g, " ")}</span>`,
   )}${needsPerson ? humanOnlyBadge(needsPerson) : ""}<span class="status status-${item.status}">${statusLabel(item.status)}</span>${
     item.assignee ? html`<span class="assignee">→ ${item.assignee.email}</span>` : ""
-  }${overdue ? html`<span class="overdue-tag">overdue</span>` : ""}${
+  }${overdue ? html`<span class="overdue-tag">overdue</span>` : ""}${due.html}${
     item.duplicates > 0 ? html`<span class="dups">+${item.duplicates} near-duplicates</span>` : ""
   }</div><p class="text">${item.text}</p><a class="open" href="/mentions/${item.id}">Open</a>${
     href

@@ -1,5 +1,5 @@
-import { can } from "../../domain/permissions.js";
 import type { AuthUser } from "../../auth/types.js";
+import { can } from "../../domain/permissions.js";
 import type { FilterOptions } from "../../services/mentions/filter-options.js";
 import type { TodayView } from "../../services/today/today.js";
 import { StackedBarChart } from "./chart.js";
@@ -7,6 +7,8 @@ import { BulkBar } from "./feed-page.js";
 import { FilterBar, type FilterValues } from "./filter-bar.js";
 import { CsrfField, Layout } from "./layout.js";
 import { formatTime, mentionRow } from "./mention-row.js";
+
+const count = (n: number, capped: boolean) => `${n.toLocaleString("en-US")}${capped ? "+" : ""}`;
 
 export function TodayPage(props: {
   user: AuthUser;
@@ -22,18 +24,36 @@ export function TodayPage(props: {
   return (
     <Layout title="Today" user={props.user} csrfToken={props.csrfToken} active="today">
       <h1>
-        Today <span class="muted">{`new since ${formatTime(view.since)} UTC`}</span>
+        Today{" "}
+        <span class="muted">
+          new since <time datetime={view.since} data-local="since">{`${formatTime(view.since)} UTC`}</time>
+        </span>
       </h1>
       <div class="counts">
         <span class="count">
           <b>{String(view.total)}</b> new
         </span>
-        <a class={`count${view.overdue > 0 ? " alert" : ""}`} href="/feed?sort=sla" id="overdue-count">
-          <b>{String(view.overdue)}</b> overdue
+        <a
+          class={`count${view.overdue > 0 ? " alert" : ""}`}
+          href="/feed?sort=sla"
+          id="overdue-count"
+          title="Open mentions past their SLA that were due after Rapport received them"
+        >
+          <b>{count(view.overdue, view.capped)}</b> overdue
         </a>
-        <span class="count">
-          <b>{String(view.open)}</b> open
-        </span>
+        {view.arrivedOverdue > 0 ? (
+          <a
+            class="count"
+            href="/feed?sort=sla"
+            id="arrived-overdue-count"
+            title="Posts already past their SLA when Rapport found them (a backfill or an outage): not counted as overdue"
+          >
+            <b>{count(view.arrivedOverdue, view.capped)}</b> arrived overdue
+          </a>
+        ) : null}
+        <a class="count" href="/feed?sort=sla" id="open-count">
+          <b>{count(view.open, view.capped)}</b> open in the queue
+        </a>
         {view.byCategory.map((c) => (
           <a class="count" href={`/feed?category=${encodeURIComponent(c.key)}`}>
             <b>{String(c.count)}</b> {c.key.replace(/_/g, " ")}
