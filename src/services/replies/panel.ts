@@ -4,7 +4,7 @@
 import type { AuthUser } from "../../auth/types.js";
 import type { Deps } from "../../deps.js";
 import type { Platform } from "../../domain/taxonomy.js";
-import { canSeeAccounts } from "../accounts/access.js";
+import { can } from "../../domain/permissions.js";
 import { type LinkView, linksForMention } from "../accounts/accounts.js";
 import { writersOf } from "./approve.js";
 import {
@@ -57,7 +57,7 @@ export async function replyPanel(
   ]);
   const current = [...history].reverse().find((r) => r.status !== "rejected") ?? null;
   const links =
-    options.withLinks && canSeeAccounts(viewer.role) ? await linksForMention(deps, viewer, mention.id) : null;
+    options.withLinks && can(viewer.role, "manageAccounts") ? await linksForMention(deps, viewer, mention.id) : null;
   return {
     mention,
     platform,
