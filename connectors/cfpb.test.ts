@@ -8,7 +8,7 @@ import {
   startLocalServer,
 } from "../test/fixtures/local-server.js";
 import { type CfpbConfig, cfpbConfigSchema, cfpbConnector } from "./cfpb.js";
-import { ConnectorError } from "../src/platform/http/errors.js";
+import { ConnectorError } from "./errors.js";
 import type { Cursor, PollPage } from "./types.js";
 
 const COMPANY = "ENCORE CAPITAL GROUP INC.";

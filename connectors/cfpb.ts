@@ -1,7 +1,7 @@
 // CFPB Consumer Complaint Database: complaints naming the company. Public API, no key. Every complaint is a
 // regulator matter, so each one is flagged `regulator` and keeps the CFPB's issue/sub-issue for reports.
 import { z } from "zod";
-import { ConnectorError } from "../src/platform/http/errors.js";
+import { ConnectorError } from "./errors.js";
 import type { Connector, Cursor, NormalizedMention, PollContext, PollPage } from "./types.js";
 
 const DEFAULT_BASE_URL = "https://www.consumerfinance.gov/data-research/consumer-complaints/search/api/v1/";

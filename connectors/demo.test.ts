@@ -11,7 +11,7 @@ import {
   loadDemoRows,
   resolveDemoFile,
 } from "./demo.js";
-import { ConnectorError } from "../src/platform/http/errors.js";
+import { ConnectorError } from "./errors.js";
 import type { Cursor, PollPage } from "./types.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rapport-demo-"));

@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { ConnectorError } from "../src/platform/http/errors.js";
+import { ConnectorError } from "./errors.js";
 import type { Connector, NormalizedMention, PollContext, PollPage } from "./types.js";
 
 export const DEFAULT_DEMO_FILE = "data/demo/mentions.jsonl";

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { parseJsonOrUndefined } from "../src/platform/http/index.js";
-import { ConnectorError } from "../src/platform/http/errors.js";
+import { ConnectorError } from "./errors.js";
 import {
   type EdgePoller,
   type EdgeResult,

@@ -9,7 +9,7 @@
 import { createReadStream } from "node:fs";
 import { z } from "zod";
 import { httpUrlOrNull } from "../src/domain/urls.js";
-import { ConnectorError } from "../src/platform/http/errors.js";
+import { ConnectorError } from "./errors.js";
 import type { Connector, NormalizedMention } from "./types.js";
 
 const optionalText = z

@@ -7,7 +7,7 @@ import {
   sendJson,
   startLocalServer,
 } from "../test/fixtures/local-server.js";
-import { ConnectorError } from "../src/platform/http/errors.js";
+import { ConnectorError } from "./errors.js";
 import { createGoogleConnector, type GoogleConfig, googleConfigSchema } from "./google.js";
 import type { Cursor } from "./types.js";
 

@@ -2,7 +2,7 @@
 // retired features, missing permissions, dead tokens), its usage headers, and its cursor paging.
 import { z } from "zod";
 import { type ErrorInterpreter, parsePayload } from "../src/platform/http/index.js";
-import { ConnectorError } from "../src/platform/http/errors.js";
+import { ConnectorError } from "./errors.js";
 import { joinUrl, readSweep, type SweepState, upstreamError } from "./sweep.js";
 import type { Cursor, NormalizedMention, PollContext, PollPage } from "./types.js";
 

@@ -7,7 +7,7 @@ import {
   sendJson,
   startLocalServer,
 } from "../test/fixtures/local-server.js";
-import { ConnectorError } from "../src/platform/http/errors.js";
+import { ConnectorError } from "./errors.js";
 import { type RedditConfig, redditConfigSchema, redditConnector } from "./reddit.js";
 import type { Cursor, PollPage } from "./types.js";
 

@@ -3,7 +3,7 @@
 import Parser from "rss-parser";
 import { z } from "zod";
 import { getAccessToken, parsePayload, rateLimitResetAt } from "../src/platform/http/index.js";
-import { ConnectorError, isConnectorError } from "../src/platform/http/errors.js";
+import { ConnectorError, isConnectorError } from "./errors.js";
 import type {
   Connector,
   Cursor,

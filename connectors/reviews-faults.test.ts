@@ -10,7 +10,7 @@ import {
   type RecordedRequest,
   startLocalServer,
 } from "../test/fixtures/local-server.js";
-import { ConnectorError } from "../src/platform/http/errors.js";
+import { ConnectorError } from "./errors.js";
 import { facebookConfigSchema, facebookConnector } from "./facebook.js";
 import { createGoogleConnector, googleConfigSchema } from "./google.js";
 import type { AnyConnector } from "./index.js";

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { createHttpClient } from "../src/platform/http/index.js";
 import { startHttpServer, type TestServer } from "../test/helpers/http-server.js";
-import { ConnectorError } from "../src/platform/http/errors.js";
+import { ConnectorError } from "./errors.js";
 import { rssConnector, unwrapLink } from "./rss.js";
 
 const fixture = (name: string) =>

@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import Parser from "rss-parser";
 import { z } from "zod";
 import { stripMarkup } from "../src/domain/content.js";
-import { ConnectorError } from "../src/platform/http/errors.js";
+import { ConnectorError } from "./errors.js";
 import type { Connector, NormalizedMention } from "./types.js";
 
 export const rssConfigSchema = z.object({

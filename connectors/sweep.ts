@@ -1,7 +1,7 @@
 // Helpers shared by the review and Meta connectors: a newest-first sweep cursor, reading a field of an upstream
 // error body, joining a configured base URL. (Fetching, error bodies and retries live in the one HTTP client,
 // src/platform/http.)
-import { ConnectorError } from "../src/platform/http/errors.js";
+import { ConnectorError } from "./errors.js";
 
 export function errorField(json: unknown, key: string): unknown {
   if (json && typeof json === "object" && "error" in json) {

@@ -8,7 +8,7 @@ import {
   type TokenCache,
   type TokenGrant,
 } from "../src/platform/http/index.js";
-import { ConnectorError } from "../src/platform/http/errors.js";
+import { ConnectorError } from "./errors.js";
 import { advanceSweep, errorField, joinUrl, readSweep, upstreamError } from "./sweep.js";
 import type {
   Connector,

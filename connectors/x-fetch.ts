@@ -10,7 +10,7 @@ import {
   isUpstreamError,
   parseJsonOrUndefined,
 } from "../src/platform/http/index.js";
-import { ConnectorError } from "../src/platform/http/errors.js";
+import { ConnectorError } from "./errors.js";
 
 const X_API_ROOT = "https://api.x.com/2/";
 

@@ -7,7 +7,7 @@ import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createHttpClient } from "../src/platform/http/index.js";
 import { fakeSleep, fixture, sendJson, startLocalServer } from "../test/fixtures/local-server.js";
-import { ConnectorError } from "../src/platform/http/errors.js";
+import { ConnectorError } from "./errors.js";
 import type { Cursor, PollPage } from "./types.js";
 import { createXConnector, type XConfig, xConfigSchema } from "./x.js";
 import { oauth1Header, percentEncode, type XTransportName } from "./x-fetch.js";

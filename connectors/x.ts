@@ -14,7 +14,7 @@ import {
   retryPolicy,
   withRetry,
 } from "../src/platform/http/index.js";
-import { ConnectorError, isConnectorError } from "../src/platform/http/errors.js";
+import { ConnectorError, isConnectorError } from "./errors.js";
 import type {
   Connector,
   Cursor,

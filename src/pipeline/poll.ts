@@ -1,7 +1,7 @@
 // Poll one source: fetch pages from its connector and store each page with its cursor (src/pipeline/store.ts).
 // A failing source backs off and shows as unhealthy; it never stops the others.
 import { eq } from "drizzle-orm";
-import { ConnectorError, isConnectorError } from "../platform/http/errors.js";
+import { ConnectorError, isConnectorError } from "../../connectors/errors.js";
 import { connectorFor } from "../../connectors/index.js";
 import type { Cursor } from "../../connectors/types.js";
 import { sources } from "../db/schema/index.js";

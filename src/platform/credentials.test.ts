@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isConnectorError } from "./http/errors.js";
+import { isUpstreamError as isConnectorError } from "./http/errors.js";
 import { isSealed, isSecretField, openCredentials, sealCredentials } from "./credentials.js";
 
 const SECRET = "first-secret-first-secret-first-secret-00";

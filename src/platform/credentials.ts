@@ -3,7 +3,7 @@
 // live API credentials, and one sealed value cannot be moved into another field. WebCrypto, so the same code
 // runs on Node and on Workers. Values stored before sealing existed still open (plain text passes through);
 // `npm start` and `rapport migrate` seal them.
-import { ConnectorError } from "./http/errors.js";
+import { UpstreamError as ConnectorError } from "./http/errors.js";
 
 const SEALED_PREFIX = "sealed:v1:";
 const encoder = new TextEncoder();

@@ -2,7 +2,7 @@
 // enabled, logged but not sent in dry-run mode, otherwise copied by a person and marked posted. Exactly one public
 // reply per thread: a lease serialises posters, and the partial unique index on replies is the last word.
 import { eq } from "drizzle-orm";
-import { isConnectorError } from "../../platform/http/errors.js";
+import { isConnectorError } from "../../../connectors/errors.js";
 import { connectorFor } from "../../../connectors/index.js";
 import type { AuthUser } from "../../auth/types.js";
 import { cases, mentions, replies } from "../../db/schema/index.js";

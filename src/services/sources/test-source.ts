@@ -1,6 +1,6 @@
 // The "test connection" button: one cheap authenticated call through the source's connector.
 import { and, eq } from "drizzle-orm";
-import { isConnectorError } from "../../platform/http/errors.js";
+import { isConnectorError } from "../../../connectors/errors.js";
 import { connectorFor } from "../../../connectors/index.js";
 import type { AuthUser } from "../../auth/types.js";
 import { sources } from "../../db/schema/index.js";
