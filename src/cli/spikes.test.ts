@@ -59,7 +59,17 @@ describe("rapport spikes", () => {
       .split("\n")
       .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(1);
-    expect(Object.keys(lines[0])).toEqual(["key", "ts", "count", "expected", "score"]);
+    // The contract's fields first, then those added for episodes (issue 18).
+    expect(Object.keys(lines[0])).toEqual([
+      "key",
+      "ts",
+      "count",
+      "expected",
+      "score",
+      "end",
+      "hours",
+      "peak",
+    ]);
     expect(lines[0]).toMatchObject({
       key: "brand:acme",
       ts: new Date(START + spikeHour * 3_600_000).toISOString(),
@@ -68,6 +78,24 @@ describe("rapport spikes", () => {
     expect(lines[0].expected).toBeGreaterThan(8);
     expect(lines[0].expected).toBeLessThan(14);
     expect(lines[0].score).toBeGreaterThan(4);
+    // A one-hour burst: the episode ends the hour after it.
+    expect(lines[0]).toMatchObject({
+      end: new Date(START + (spikeHour + 1) * 3_600_000).toISOString(),
+      hours: 1,
+      peak: 60,
+    });
+  });
+
+  it("names a key with too little history on stderr and keeps stdout one line per spike", async () => {
+    const young = Array.from({ length: 40 }, (_, h) =>
+      JSON.stringify({ key: "brand:new", ts: hourIso(h), count: h === 30 ? 500 : 5 }),
+    );
+    const alone = await run(["--input", countsFile(young)]);
+    expect(alone.code).toBe(0);
+    expect(alone.out).toBe("");
+    expect(alone.err).toBe(
+      "brand:new: not judged (insufficient_history): 40 hours of counts, at least 73 needed\n",
+    );
   });
 
   it("reads stdin when no file is given and prints nothing for a calm series", async () => {

@@ -1,10 +1,14 @@
 // `rapport spikes --input <file>`: JSONL hourly counts {"key","ts","count"} in, one JSONL line per detected spike
 // {"key","ts","count","expected","score"} out, each hour judged only on the hours before it. No database.
+// Added fields (issue 18): "end" (the hour after the episode's last elevated hour; null if it may still go on),
+// "hours" (elevated hours in the episode) and "peak" (its largest count). A key with too little history to judge
+// is named on stderr (reason insufficient_history), so stdout stays one line per spike.
 import { createReadStream, existsSync } from "node:fs";
 import type { Readable } from "node:stream";
 import { z } from "zod";
 import {
-  detectSpikes,
+  DEFAULT_SPIKE_OPTIONS,
+  detectSpikesByKey,
   type HourlyCount,
   SENSITIVITY_THRESHOLDS,
   type Sensitivity,
@@ -72,10 +76,21 @@ export const spikesCommand: Command = {
       ctx.stderr.write("No spikes were computed: fix the lines above.\n");
       return 1;
     }
-    const spikes = detectSpikes(rows, { sensitivity: sensitivity as Sensitivity, cooldownHours });
+    const verdicts = detectSpikesByKey(rows, { sensitivity: sensitivity as Sensitivity, cooldownHours });
+    for (const verdict of verdicts) {
+      if (verdict.reason === "insufficient_history")
+        ctx.stderr.write(
+          `${verdict.key}: not judged (insufficient_history): ${verdict.hours} hours of counts, at least ${DEFAULT_SPIKE_OPTIONS.minHistoryHours + 1} needed\n`,
+        );
+    }
+    const spikes = verdicts
+      .flatMap((v) => v.episodes)
+      .sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.key < b.key ? -1 : 1));
     for (const spike of spikes) {
-      const { key, ts, count, expected, score } = spike;
-      ctx.stdout.write(`${JSON.stringify({ key, ts, count, expected, score })}\n`);
+      const { key, ts, count, expected, score, endTs, hours, peak } = spike;
+      ctx.stdout.write(
+        `${JSON.stringify({ key, ts, count, expected, score, end: endTs, hours, peak: peak.count })}\n`,
+      );
     }
     return 0;
   },

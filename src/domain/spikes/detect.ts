@@ -1,24 +1,41 @@
 // Spike detection over hourly mention counts. Pure: the job and the CLI feed it counts, it answers.
 //
-// Expected count for an hour = seasonal expectation × recent level.
-//   seasonal: the same hour of the week over the trailing weeks (±1 hour, so a sparse series is not
-//             judged on one noisy sample), with each past value capped so last week's spike does not
-//             become this week's normal;
-//   level:    observed ÷ seasonal over the last day, shrunk towards 1 by a prior, so a brand whose
-//             volume has doubled this week is compared with its new normal.
-// The test is the Poisson upper tail: P(X ≥ count | expected). At 2 mentions a z-score calls anything a
-// spike; the tail probability does not, and a minimum volume stops "1 where 0.01 was expected".
-
-import { poissonSurprise } from "./poisson.js";
+// Real mention volumes are not Poisson: the five Twitter series of the Numenta Anomaly Benchmark vary 3–10× more
+// than a Poisson process with the same mean, and burst for an hour and fall back (a retweet storm, a bot) far more
+// often than they surge. So the detector works on a variance-stabilised count and robust statistics only:
+//
+//   y        = ln(count + offset)       — log for busy keys (overdispersion grows with the mean); the offset damps
+//                                         small counts, where a bare log would make 1→3 look like a surge;
+//   level    = median of y over the last 24 hours           — the trend, unmoved by a burst of a few hours;
+//   seasonal = the rhythm: (y − level) at the same hour of week (± 1 hour) over the last 4 weeks, a trimmed mean,
+//              once 2 past weeks exist (weekends, Monday mornings); before that the median over the last 7 days
+//              at the same hour of day;
+//   recent   = half the median of the last 6 hours' residuals: today runs hotter or cooler than the 24-hour
+//              level says (it lags by half a day), and a median ignores a burst of an hour or two;
+//   residual = y − (level + seasonal + recent);
+//   score    = (residual − median residual) ÷ scale, the scale read from the 95th percentile of the last week's
+//              absolute residuals: a key that often bursts needs a bigger burst to alert, a calm one less.
+//
+// An hour is a spike hour when its score clears `minScore`, or when it and the hour before both clear `pairScore`
+// (a surge too small to prove in one hour is proven by its second, so the delay stays at one hour). Every hour is
+// judged only on the hours before it. Spike hours and the elevated hours after them (score ≥ settleScore) make one
+// episode and one alert; the episode ends after `cooldownHours` quiet hours, and its end is noted. A decaying
+// burst stays one episode; the medians keep a burst of a few hours out of the baseline, and a level that stays up
+// for good becomes the new normal within a day.
+//
+// Parameters were chosen on the five NAB series (see bench/spikes.ts, which also reports leave-one-series-out).
 
 export const HOUR_MS = 3_600_000;
 export const HOURS_PER_WEEK = 168;
+const HOURS_PER_DAY = 24;
 
 export type Sensitivity = "fewer" | "balanced" | "more";
 
 export interface SpikeThresholds {
-  /** -log10 of the largest p-value that counts as a spike hour. */
+  /** Robust score one hour alone must reach. */
   minScore: number;
+  /** Robust score two consecutive hours must both reach (the alert is then raised at the second). */
+  pairScore: number;
   /** Fewer mentions than this in an hour is never a spike, however surprising. */
   minCount: number;
   /** The hour must also be this many times the expected count: surprise alone is not "far above normal". */
@@ -26,73 +43,104 @@ export interface SpikeThresholds {
 }
 
 export const SENSITIVITY_THRESHOLDS: Record<Sensitivity, SpikeThresholds> = {
-  fewer: { minScore: 5, minCount: 8, minRatio: 2.5 },
-  balanced: { minScore: 4, minCount: 5, minRatio: 2 },
-  more: { minScore: 3, minCount: 3, minRatio: 1.5 },
+  fewer: { minScore: 5, pairScore: 3, minCount: 25, minRatio: 2 },
+  balanced: { minScore: 4, pairScore: 2.5, minCount: 15, minRatio: 1.5 },
+  more: { minScore: 3, pairScore: 2, minCount: 5, minRatio: 1.3 },
 };
 
 export interface SpikeOptions {
   sensitivity?: Sensitivity;
   /** Overrides of the sensitivity's thresholds. */
   thresholds?: Partial<SpikeThresholds>;
-  /** A spike hour within this many hours of the last one extends that spike instead of raising a new alert. */
+  /** An episode ends after this many hours without an elevated hour; until then no new alert. */
   cooldownHours?: number;
-  /** How many past weeks make the hour-of-week baseline. */
-  trailingWeeks?: number;
-  /** How many recent hours set the current level against the seasonal expectation. */
-  recentHours?: number;
-  /** Within the recent hours, weight halves every this many hours back. */
-  levelHalfLifeHours?: number;
-  /**
-   * κ of the quasi-Poisson test: the variance assumed is expected × (1 + expected/κ). Lower = more tolerant of
-   * busy series' natural swings.
-   */
-  overdispersion?: number;
-  /** Hours of history needed before an hour is judged at all (one week, to know the rhythm). */
+  /** Added to counts before the log. */
+  offset?: number;
+  /** Quantile of the last week's absolute residuals that sets the scale (0.5 is the MAD). */
+  tailQuantile?: number;
+  /** Score at which an hour still counts as elevated, keeping an open episode open. */
+  settleScore?: number;
+  /** Hours of history needed before an hour is judged at all. */
   minHistoryHours?: number;
+  /** An episode longer than this is closed: the level it reached has become the normal. */
+  maxEpisodeHours?: number;
+  /** Recent hours whose median residual corrects the baseline (0: none). */
+  recentHours?: number;
+  /** How much of that correction is applied (0–1). */
+  recentWeight?: number;
+  /** Past weeks needed before the hour-of-week rhythm replaces the hour-of-day one. */
+  weeklyFrom?: number;
+  /** Read the hour-of-week rhythm from the neighbouring hours too. */
+  seasonalSpread?: boolean;
 }
 
-interface ResolvedOptions extends SpikeThresholds {
+export interface ResolvedSpikeOptions extends SpikeThresholds {
   cooldownHours: number;
-  trailingWeeks: number;
-  recentHours: number;
-  levelHalfLifeHours: number;
-  overdispersion: number;
+  offset: number;
+  tailQuantile: number;
+  settleScore: number;
   minHistoryHours: number;
+  maxEpisodeHours: number;
+  recentHours: number;
+  recentWeight: number;
+  weeklyFrom: number;
+  seasonalSpread: boolean;
 }
 
 export const DEFAULT_SPIKE_OPTIONS = {
   sensitivity: "balanced" as Sensitivity,
-  cooldownHours: 6,
-  trailingWeeks: 4,
-  recentHours: 24,
-  levelHalfLifeHours: 6,
-  overdispersion: 30,
-  minHistoryHours: HOURS_PER_WEEK,
+  // A day: real bursts come back in aftershocks for hours after the first one, and each is the same story.
+  cooldownHours: 24,
+  offset: 10,
+  tailQuantile: 0.95,
+  settleScore: 2,
+  // Three days: a day to read the level, two more to see the daily rhythm twice.
+  minHistoryHours: 72,
+  maxEpisodeHours: 72,
+  recentHours: 6,
+  recentWeight: 0.5,
+  weeklyFrom: 2,
+  seasonalSpread: true,
 };
 
-// Pseudo-counts that shrink the recent level towards 1 when the last day saw few mentions.
-const LEVEL_PRIOR = 10;
-const LEVEL_MIN = 0.25;
-const LEVEL_MAX = 4;
-const LEVEL_OBSERVED_CAP = 3;
-// An hour expected to see ~nothing still expects a little: a count of 0.001 would make any mention "certain".
-const EXPECTED_FLOOR = 0.05;
+const DAILY_DAYS = 7;
+const WEEKLY_WEEKS = 4;
+const SCALE_HOURS = HOURS_PER_WEEK;
+const MIN_SCALE_SAMPLES = 24;
+// Standard normal quantiles, so a scale read from any supported tail quantile is in "standard deviations".
+const NORMAL_QUANTILE: Record<string, number> = {
+  "0.5": 0.6745,
+  "0.75": 1.1503,
+  "0.8": 1.2816,
+  "0.9": 1.6449,
+  "0.95": 1.96,
+  "0.975": 2.2414,
+};
 
-function resolve(opts: SpikeOptions = {}): ResolvedOptions {
+export function resolveSpikeOptions(opts: SpikeOptions = {}): ResolvedSpikeOptions {
   const base = SENSITIVITY_THRESHOLDS[opts.sensitivity ?? DEFAULT_SPIKE_OPTIONS.sensitivity];
+  const tailQuantile = opts.tailQuantile ?? DEFAULT_SPIKE_OPTIONS.tailQuantile;
+  if (NORMAL_QUANTILE[String(tailQuantile)] === undefined)
+    throw new RangeError(
+      `tailQuantile must be one of ${Object.keys(NORMAL_QUANTILE).join(", ")} (got ${tailQuantile})`,
+    );
   return {
     ...base,
     ...opts.thresholds,
     cooldownHours: opts.cooldownHours ?? DEFAULT_SPIKE_OPTIONS.cooldownHours,
-    trailingWeeks: opts.trailingWeeks ?? DEFAULT_SPIKE_OPTIONS.trailingWeeks,
-    recentHours: opts.recentHours ?? DEFAULT_SPIKE_OPTIONS.recentHours,
-    levelHalfLifeHours: opts.levelHalfLifeHours ?? DEFAULT_SPIKE_OPTIONS.levelHalfLifeHours,
-    overdispersion: opts.overdispersion ?? DEFAULT_SPIKE_OPTIONS.overdispersion,
+    offset: opts.offset ?? DEFAULT_SPIKE_OPTIONS.offset,
+    tailQuantile,
+    settleScore: opts.settleScore ?? DEFAULT_SPIKE_OPTIONS.settleScore,
+    // Below two days there is no daily rhythm to compare with at all.
     minHistoryHours: Math.max(
       opts.minHistoryHours ?? DEFAULT_SPIKE_OPTIONS.minHistoryHours,
-      HOURS_PER_WEEK + 1,
+      2 * HOURS_PER_DAY,
     ),
+    maxEpisodeHours: opts.maxEpisodeHours ?? DEFAULT_SPIKE_OPTIONS.maxEpisodeHours,
+    recentHours: opts.recentHours ?? DEFAULT_SPIKE_OPTIONS.recentHours,
+    recentWeight: opts.recentWeight ?? DEFAULT_SPIKE_OPTIONS.recentWeight,
+    weeklyFrom: opts.weeklyFrom ?? DEFAULT_SPIKE_OPTIONS.weeklyFrom,
+    seasonalSpread: opts.seasonalSpread ?? DEFAULT_SPIKE_OPTIONS.seasonalSpread,
   };
 }
 
@@ -114,20 +162,28 @@ export interface Spike {
 
 /** A spike as it evolves: the alert hour (the `Spike` fields) plus what later hours added to it. */
 export interface SpikeEpisode extends Spike {
-  /** The last hour judged a spike hour; the cooldown runs from here. */
+  /** The last hour still elevated; the cooldown runs from here. */
   lastTs: string;
-  /** Spike hours in the episode so far. */
+  /** Elevated hours in the episode so far. */
   hours: number;
   peak: { ts: string; count: number; expected: number; score: number };
+  /** End of the episode (the hour after its last elevated hour) once it is over; null while it may go on. */
+  endTs: string | null;
 }
+
+export type RefusalReason = "insufficient_history";
 
 export interface HourJudgement {
   ts: string;
   count: number;
-  /** null while there is not yet enough history to judge. */
+  /** null while the detector refuses to judge (see `reason`). */
   expected: number | null;
   score: number;
   isSpikeHour: boolean;
+  /** Still above normal (score ≥ settleScore): keeps an open episode going. */
+  isElevated: boolean;
+  /** Why the hour was not judged. */
+  reason?: RefusalReason;
 }
 
 export function toHourMs(ts: string | Date): number {
@@ -139,135 +195,190 @@ export function toHourMs(ts: string | Date): number {
 const iso = (ms: number) => new Date(ms).toISOString();
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
-/** Hour-of-week expectation for index t of a dense series; past values above a robust cap are clipped. */
-function seasonalAt(counts: ArrayLike<number>, t: number, weeks: number): number | null {
-  const samples: { value: number; weight: number }[] = [];
-  const centres: number[] = [];
-  for (let k = 1; k <= weeks; k++) {
-    const centre = t - k * HOURS_PER_WEEK;
-    if (centre < 0) break;
-    for (const [offset, weight] of [
-      [-1, 1],
-      [0, 2],
-      [1, 1],
-    ] as const) {
-      const i = centre + offset;
-      if (i < 0 || i >= counts.length) continue;
-      const value = counts[i]!;
-      samples.push({ value, weight });
-      if (offset === 0) centres.push(value);
-    }
-  }
-  if (samples.length === 0) return null;
-  // The cap comes from the same hour in past weeks only: mixing in the neighbouring hours would make the first
-  // busy hour of the morning look like an outlier against the quiet hour before it.
-  const sorted = (centres.length > 0 ? centres : samples.map((s) => s.value)).sort((a, b) => a - b);
-  const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
-  const cap = Math.max(2 * median, median + 3 * Math.sqrt(median) + 2);
-  let sum = 0;
-  let weightSum = 0;
-  for (const s of samples) {
-    sum += Math.min(s.value, cap) * s.weight;
-    weightSum += s.weight;
-  }
-  return sum / weightSum;
+function median(values: number[]): number {
+  const sorted = values.sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Mean of the middle half: steadier than a median on few samples, and one past burst cannot move it. */
+function trimmedMean(values: number[]): number {
+  const sorted = values.sort((a, b) => a - b);
+  const cut = Math.floor(sorted.length / 4);
+  const kept = sorted.slice(cut, sorted.length - cut);
+  return kept.reduce((a, b) => a + b, 0) / kept.length;
 }
 
 /**
- * Expected count at index t of a dense series, from data before t only; null if history is too short.
- * `sinceStart` is t's distance from the first counted hour (differs from t when the array is a window).
+ * Baselines and scores for a dense window of counts; hours before the window are unknown (not zero). Scores are
+ * computed from index `from` on (earlier ones only feed the baselines).
  */
-function expectedAt(
+interface Scored {
+  expected: Float64Array;
+  score: Float64Array;
+}
+
+function scoreWindow(counts: ArrayLike<number>, from: number, o: ResolvedSpikeOptions): Scored {
+  const n = counts.length;
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) y[i] = Math.log(counts[i]! + o.offset);
+  const level = new Float64Array(n).fill(Number.NaN);
+  for (let i = HOURS_PER_DAY; i < n; i++) level[i] = median(Array.from(y.subarray(i - HOURS_PER_DAY, i)));
+  const daily = new Float64Array(n).fill(Number.NaN);
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(level[i]!)) continue;
+    const samples: number[] = [];
+    for (let k = 1; k <= DAILY_DAYS; k++) {
+      const j = i - HOURS_PER_DAY * k;
+      if (j >= 0 && !Number.isNaN(level[j]!)) samples.push(y[j]! - level[j]!);
+    }
+    if (samples.length > 0) daily[i] = median(samples);
+  }
+  // Seasonal term: hour of week once two past weeks show it (weekends, Monday mornings), hour of day before that.
+  const seasonal = new Float64Array(n).fill(Number.NaN);
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(daily[i]!)) continue;
+    const samples: number[] = [];
+    let weeks = 0;
+    for (let k = 1; k <= WEEKLY_WEEKS; k++) {
+      const centre = i - HOURS_PER_WEEK * k;
+      if (centre < 0 || Number.isNaN(level[centre]!)) continue;
+      weeks++;
+      // The hours either side too: three times the samples, and a rising morning's slope cancels out.
+      for (const j of o.seasonalSpread ? [centre - 1, centre, centre + 1] : [centre])
+        if (j >= 0 && j < i && !Number.isNaN(level[j]!)) samples.push(y[j]! - level[j]!);
+    }
+    seasonal[i] = weeks >= o.weeklyFrom ? trimmedMean(samples) : daily[i]!;
+  }
+  // What the last few hours say about today against the 24-hour level (which lags by half a day): the median of
+  // their residuals, so a burst of an hour or two does not move it.
+  const raw = new Float64Array(n).fill(Number.NaN);
+  for (let i = 0; i < n; i++) if (!Number.isNaN(seasonal[i]!)) raw[i] = y[i]! - level[i]! - seasonal[i]!;
+  const baseline = new Float64Array(n).fill(Number.NaN);
+  const residual = new Float64Array(n).fill(Number.NaN);
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(raw[i]!)) continue;
+    let adjust = 0;
+    if (o.recentHours > 0) {
+      const recent: number[] = [];
+      for (let j = Math.max(0, i - o.recentHours); j < i; j++)
+        if (!Number.isNaN(raw[j]!)) recent.push(raw[j]!);
+      if (recent.length > 0) adjust = median(recent) * o.recentWeight;
+    }
+    baseline[i] = level[i]! + seasonal[i]! + adjust;
+    residual[i] = y[i]! - baseline[i]!;
+  }
+  const expected = new Float64Array(n).fill(Number.NaN);
+  const score = new Float64Array(n).fill(Number.NaN);
+  const zQuantile = NORMAL_QUANTILE[String(o.tailQuantile)]!;
+  for (let i = Math.max(from, 0); i < n; i++) {
+    if (Number.isNaN(residual[i]!)) continue;
+    const past: number[] = [];
+    for (let j = Math.max(0, i - SCALE_HOURS); j < i; j++)
+      if (!Number.isNaN(residual[j]!)) past.push(residual[j]!);
+    if (past.length < MIN_SCALE_SAMPLES) continue;
+    const centre = median(past.slice());
+    const deviations = past.map((r) => Math.abs(r - centre)).sort((a, b) => a - b);
+    const tail = deviations[Math.min(deviations.length - 1, Math.floor(o.tailQuantile * deviations.length))]!;
+    const mu = Math.max(Math.exp(baseline[i]! + centre) - o.offset, 0);
+    // Counting noise alone (Poisson, by the delta method on the log): a quiet week must not make one extra
+    // mention a spike.
+    const countingNoise = Math.sqrt(Math.max(mu, 0.5)) / (mu + o.offset);
+    const scale = Math.max(tail / zQuantile, countingNoise, 0.02);
+    expected[i] = mu;
+    score[i] = (residual[i]! - centre) / scale;
+  }
+  return { expected, score };
+}
+
+function judgeIndex(
   counts: ArrayLike<number>,
+  scored: Scored,
   t: number,
   sinceStart: number,
-  o: ResolvedOptions,
-): number | null {
-  if (sinceStart < o.minHistoryHours) return null;
-  const seasonal = seasonalAt(counts, t, o.trailingWeeks);
-  if (seasonal === null) return null;
-  let observed = 0;
-  let seasonalSum = 0;
-  for (let s = Math.max(0, t - o.recentHours); s < t; s++) {
-    const expectedThen = seasonalAt(counts, s, o.trailingWeeks);
-    if (expectedThen === null) continue;
-    // Today's hours say more about today's level than yesterday's busy afternoon does.
-    const weight = 0.5 ** ((t - 1 - s) / o.levelHalfLifeHours);
-    // A spike in the last day should not lift the level it is judged against by more than it can explain.
-    observed += weight * Math.min(counts[s]!, LEVEL_OBSERVED_CAP * expectedThen + 3);
-    seasonalSum += weight * expectedThen;
-  }
-  const level = Math.min(
-    LEVEL_MAX,
-    Math.max(LEVEL_MIN, (observed + LEVEL_PRIOR) / (seasonalSum + LEVEL_PRIOR)),
-  );
-  return Math.max(seasonal * level, EXPECTED_FLOOR);
-}
-
-/** -log10 of the tail probability, quasi-Poisson. */
-function surprise(count: number, expected: number, o: ResolvedOptions): number {
-  if (count <= expected) return 0;
-  // Real counts vary more than Poisson once volume is high (news cycles, reply threads); scaling both sides
-  // by 1 + expected/κ keeps the test exactly Poisson at low counts and honest at high ones.
-  const scale = 1 + expected / o.overdispersion;
-  return poissonSurprise(count / scale, expected / scale);
-}
-
-function passes(count: number, expected: number, score: number, o: ResolvedOptions): boolean {
-  return count >= o.minCount && count >= o.minRatio * expected && score >= o.minScore;
-}
-
-/**
- * Judges index t. Besides the hour alone, the last two hours together are tested: a spike of moderate
- * volume that one hour cannot prove is proven by its second hour, which keeps the delay at one hour.
- */
-function judgeAt(counts: ArrayLike<number>, t: number, sinceStart: number, o: ResolvedOptions) {
+  ts: string,
+  o: ResolvedSpikeOptions,
+): HourJudgement {
   const count = counts[t]!;
-  const expected = expectedAt(counts, t, sinceStart, o);
-  if (expected === null) return { count, expected, score: 0, isSpikeHour: false };
-  const score = surprise(count, expected, o);
-  if (passes(count, expected, score, o)) return { count, expected, score, isSpikeHour: true };
-  const previousExpected = t > 0 ? expectedAt(counts, t - 1, sinceStart - 1, o) : null;
-  if (previousExpected === null || count <= o.minRatio * expected * 0.75) {
-    return { count, expected, score, isSpikeHour: false };
+  const expected = scored.expected[t]!;
+  const score = scored.score[t]!;
+  if (sinceStart < o.minHistoryHours || Number.isNaN(score)) {
+    return {
+      ts,
+      count,
+      expected: null,
+      score: 0,
+      isSpikeHour: false,
+      isElevated: false,
+      reason: "insufficient_history",
+    };
   }
-  const pairCount = count + counts[t - 1]!;
-  const pairExpected = expected + previousExpected;
-  // Two looks at the data: the pair must clear the bar plus log10(2), so the false-alert rate stays put.
-  const pairScore = surprise(pairCount, pairExpected, o) - Math.log10(2);
-  const isSpikeHour = passes(pairCount, pairExpected, pairScore, o);
-  return { count, expected, score: isSpikeHour ? Math.max(score, pairScore) : score, isSpikeHour };
+  const bigEnough = (c: number, e: number) => c >= o.minCount && c >= o.minRatio * e;
+  const previous = t > 0 && sinceStart - 1 >= o.minHistoryHours ? scored.score[t - 1]! : Number.NaN;
+  const pair =
+    !Number.isNaN(previous) &&
+    score >= o.pairScore &&
+    previous >= o.pairScore &&
+    bigEnough(counts[t - 1]!, scored.expected[t - 1]!);
+  const isSpikeHour = bigEnough(count, expected) && (score >= o.minScore || pair);
+  return {
+    ts,
+    count,
+    expected,
+    score: Math.max(score, 0),
+    isSpikeHour,
+    isElevated: isSpikeHour || (score >= o.settleScore && count > expected),
+  };
 }
 
 /**
- * Folds one judged hour into the open episode. Returns what the caller must do: raise a new alert,
- * update the alert it already raised, or nothing; and the episode to carry to the next hour.
+ * Folds one judged hour into the open episode. Returns what the caller must do: raise a new alert, update the
+ * alert it already raised, or nothing; the episode to carry to the next hour; and the episode that ended, if any.
  */
 function advance(
   key: string,
   hourMs: number,
   judged: HourJudgement,
   open: SpikeEpisode | null,
-  cooldownHours: number,
-): { action: "new" | "update" | "none"; episode: SpikeEpisode | null } {
-  const withinCooldown = open !== null && hourMs - toHourMs(open.lastTs) <= cooldownHours * HOUR_MS;
-  if (!judged.isSpikeHour || judged.expected === null) {
-    return { action: "none", episode: withinCooldown ? open : null };
+  o: ResolvedSpikeOptions,
+): { action: "new" | "update" | "none"; episode: SpikeEpisode | null; ended: SpikeEpisode | null } {
+  let ended: SpikeEpisode | null = null;
+  if (open) {
+    const lastMs = toHourMs(open.lastTs);
+    const quietTooLong = hourMs - lastMs > o.cooldownHours * HOUR_MS;
+    const tooLong = hourMs - toHourMs(open.ts) >= o.maxEpisodeHours * HOUR_MS;
+    if (quietTooLong || tooLong) {
+      ended = { ...open, endTs: iso(lastMs + HOUR_MS) };
+      open = null;
+    }
   }
-  const hour = {
-    ts: judged.ts,
-    count: judged.count,
-    expected: round2(judged.expected),
-    score: round2(judged.score),
+  const hour =
+    judged.expected === null
+      ? null
+      : {
+          ts: judged.ts,
+          count: judged.count,
+          expected: round2(judged.expected),
+          score: round2(judged.score),
+        };
+  if (open) {
+    if (!judged.isElevated || !hour) return { action: "none", episode: open, ended };
+    const peak = hour.count > open.peak.count ? hour : open.peak;
+    return {
+      action: "update",
+      episode: { ...open, lastTs: judged.ts, hours: open.hours + 1, peak },
+      ended,
+    };
+  }
+  if (!judged.isSpikeHour || !hour) return { action: "none", episode: null, ended };
+  return {
+    action: "new",
+    episode: { key, ...hour, lastTs: judged.ts, hours: 1, peak: hour, endTs: null },
+    ended,
   };
-  if (withinCooldown && open) {
-    const peak = hour.score > open.peak.score ? hour : open.peak;
-    return { action: "update", episode: { ...open, lastTs: judged.ts, hours: open.hours + 1, peak } };
-  }
-  return { action: "new", episode: { key, ...hour, lastTs: judged.ts, hours: 1, peak: hour } };
 }
 
-/** Dense hourly series per key, from `startMs` to `endMs` inclusive; missing hours are zero. */
+/** Dense hourly series from `startMs` to `endMs` inclusive; missing hours are zero. */
 function densify(rows: { ts: string | Date; count: number }[], startMs: number, endMs: number): Float64Array {
   const dense = new Float64Array(Math.max(0, Math.round((endMs - startMs) / HOUR_MS) + 1));
   for (const row of rows) {
@@ -277,13 +388,24 @@ function densify(rows: { ts: string | Date; count: number }[], startMs: number, 
   return dense;
 }
 
+export interface KeyVerdict {
+  key: string;
+  episodes: SpikeEpisode[];
+  /** Hours judged; the rest were refused. */
+  judgedHours: number;
+  hours: number;
+  /** Set when no hour of the key could be judged. */
+  reason?: RefusalReason;
+}
+
 /**
- * Every spike in a batch of hourly counts, each hour judged only on the hours before it. All keys share the
- * input's time span: a key with no row for an hour had zero mentions then. Sorted by time, then key.
+ * Every key's spikes in a batch of hourly counts, each hour judged only on the hours before it. All keys share
+ * the input's time span: a key with no row for an hour had zero mentions then. An episode still open at the last
+ * hour has `endTs: null`.
  */
-export function detectSpikes(series: HourlyCount[], opts: SpikeOptions = {}): SpikeEpisode[] {
+export function detectSpikesByKey(series: HourlyCount[], opts: SpikeOptions = {}): KeyVerdict[] {
   if (series.length === 0) return [];
-  const o = resolve(opts);
+  const o = resolveSpikeOptions(opts);
   let startMs = Number.POSITIVE_INFINITY;
   let endMs = Number.NEGATIVE_INFINITY;
   const byKey = new Map<string, HourlyCount[]>();
@@ -295,20 +417,39 @@ export function detectSpikes(series: HourlyCount[], opts: SpikeOptions = {}): Sp
     rows.push(row);
     byKey.set(row.key, rows);
   }
-  const episodes: SpikeEpisode[] = [];
+  const verdicts: KeyVerdict[] = [];
   for (const [key, rows] of byKey) {
     const counts = densify(rows, startMs, endMs);
+    const scored = scoreWindow(counts, o.minHistoryHours - 1, o);
+    const episodes: SpikeEpisode[] = [];
     let open: SpikeEpisode | null = null;
+    let judgedHours = 0;
     for (let t = 0; t < counts.length; t++) {
       const hourMs = startMs + t * HOUR_MS;
-      const judged = { ts: iso(hourMs), ...judgeAt(counts, t, t, o) };
-      const step = advance(key, hourMs, judged, open, o.cooldownHours);
+      const judged = judgeIndex(counts, scored, t, t, iso(hourMs), o);
+      if (judged.expected !== null) judgedHours++;
+      const step = advance(key, hourMs, judged, open, o);
+      if (step.ended) episodes[episodes.length - 1] = step.ended;
       if (step.action === "new" && step.episode) episodes.push(step.episode);
       if (step.action === "update" && step.episode) episodes[episodes.length - 1] = step.episode;
       open = step.episode;
     }
+    verdicts.push({
+      key,
+      episodes,
+      judgedHours,
+      hours: counts.length,
+      ...(judgedHours === 0 ? { reason: "insufficient_history" as const } : {}),
+    });
   }
-  return episodes.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.key < b.key ? -1 : 1));
+  return verdicts;
+}
+
+/** Every spike in a batch of hourly counts (see detectSpikesByKey). Sorted by time, then key. */
+export function detectSpikes(series: HourlyCount[], opts: SpikeOptions = {}): SpikeEpisode[] {
+  return detectSpikesByKey(series, opts)
+    .flatMap((v) => v.episodes)
+    .sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.key < b.key ? -1 : 1));
 }
 
 export interface SpikeHistory {
@@ -325,14 +466,16 @@ export interface HourEvaluation {
   judgement: HourJudgement;
   /** "new": raise an alert; "update": refresh the alert already raised for `spike`; "none": nothing to send. */
   action: "new" | "update" | "none";
-  /** The episode to store and pass back as `openSpike` next hour (null once the cooldown has passed). */
+  /** The episode to store and pass back as `openSpike` next hour (null once it has ended). */
   spike: SpikeEpisode | null;
+  /** The episode that ended before this hour, with its `endTs`, if one did. */
+  ended: SpikeEpisode | null;
 }
 
 /** The hours of history `evaluateHour` reads; older counts can be left out of `history.counts`. */
-export function lookbackHours(opts: SpikeOptions = {}): number {
-  const o = resolve(opts);
-  return o.trailingWeeks * HOURS_PER_WEEK + o.recentHours + 2;
+export function lookbackHours(_opts: SpikeOptions = {}): number {
+  // Scale over a week of residuals, each needing the weekly (3 weeks), daily (7 days) and level (1 day) terms.
+  return SCALE_HOURS + 24 + WEEKLY_WEEKS * HOURS_PER_WEEK + DAILY_DAYS * HOURS_PER_DAY + HOURS_PER_DAY + 2;
 }
 
 /**
@@ -345,22 +488,24 @@ export function evaluateHour(
   count: number,
   opts: SpikeOptions = {},
 ): HourEvaluation {
-  const o = resolve(opts);
+  const o = resolveSpikeOptions(opts);
   const hourMs = toHourMs(hourTs);
   let sinceMs = history.since !== undefined ? toHourMs(history.since) : hourMs;
   if (history.since === undefined)
     for (const row of history.counts) sinceMs = Math.min(sinceMs, toHourMs(row.ts));
+  sinceMs = Math.min(sinceMs, hourMs);
   // Indices keep their distance from `since`, so truncating to the lookback changes nothing but the work done.
   const t = Math.round((hourMs - sinceMs) / HOUR_MS);
-  const lookback = lookbackHours(opts);
-  const offset = Math.max(0, t - lookback);
+  const offset = Math.max(0, t - lookbackHours(opts));
   const windowStart = sinceMs + offset * HOUR_MS;
   const before = history.counts.filter((row) => {
     const ms = toHourMs(row.ts);
     return ms >= windowStart && ms < hourMs;
   });
   const dense = densify([...before, { ts: new Date(hourMs), count }], windowStart, hourMs);
-  const judgement: HourJudgement = { ts: iso(hourMs), ...judgeAt(dense, t - offset, t, o) };
-  const step = advance(history.key, hourMs, judgement, history.openSpike ?? null, o.cooldownHours);
-  return { judgement, action: step.action, spike: step.episode };
+  const local = t - offset;
+  const scored = scoreWindow(dense, Math.max(0, local - 1), o);
+  const judgement = judgeIndex(dense, scored, local, t, iso(hourMs), o);
+  const step = advance(history.key, hourMs, judgement, history.openSpike ?? null, o);
+  return { judgement, action: step.action, spike: step.episode, ended: step.ended };
 }
