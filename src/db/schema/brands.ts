@@ -22,6 +22,8 @@ export const brands = sqliteTable(
     contacts: json<string[]>().notNull().default([]),
     slaMinutes: json<SlaMinutes>().notNull().default({}),
     slackWebhookUrl: text(),
+    /** Spike sensitivity for this brand; null follows the workspace's. */
+    spikeSensitivity: text({ enum: ["fewer", "balanced", "more"] }),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("brands_workspace_slug").on(t.workspaceId, t.slug)],
