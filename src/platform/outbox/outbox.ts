@@ -1,7 +1,7 @@
 // The outbox as the rest of the app uses it: enqueue inside the transaction that caused the message, claim due
 // rows for delivery, record the outcome. The unique idempotency key makes "enqueue twice" a no-op, so a retried
 // transaction or a re-run job never produces a second message.
-import { and, asc, desc, eq, inArray, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, lte, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { outbox } from "../../db/schema/index.js";
 
@@ -14,6 +14,8 @@ export interface OutboxMessage {
   idempotencyKey: string;
   destination: string;
   payload: unknown;
+  /** The workspace whose data caused the message: only its managers see (and retry) it on /alerts. */
+  workspaceId?: number | null;
 }
 
 /** Writes one message; returns false when a message with the same key already exists. */
@@ -100,22 +102,36 @@ export interface OutboxSummary {
   rows: OutboxRow[];
 }
 
-export async function outboxSummary(db: Db, limit = 50): Promise<OutboxSummary> {
+/**
+ * The rows a workspace's people may see and retry. A row that names no workspace (queued before rows carried
+ * one, or by a caller that did not say) is shown only while the database holds a single workspace, where it
+ * can only be that workspace's; with two, it is nobody's to see.
+ */
+export function outboxVisibleTo(workspaceId: number): SQL {
+  return or(
+    eq(outbox.workspaceId, workspaceId),
+    and(isNull(outbox.workspaceId), sql`(SELECT count(*) FROM workspaces) = 1`),
+  )!;
+}
+
+/** One workspace's messages: another workspace's alerts and digests (and their recipients) stay unseen. */
+export async function outboxSummary(db: Db, workspaceId: number, limit = 50): Promise<OutboxSummary> {
   const counts = await db
     .select({ status: outbox.status, n: sql<number>`count(*)` })
     .from(outbox)
+    .where(outboxVisibleTo(workspaceId))
     .groupBy(outbox.status);
   const count = (status: string) => Number(counts.find((c) => c.status === status)?.n ?? 0);
   const open = await db
     .select()
     .from(outbox)
-    .where(inArray(outbox.status, ["failed", "pending"]))
+    .where(and(outboxVisibleTo(workspaceId), inArray(outbox.status, ["failed", "pending"])))
     .orderBy(sql`CASE ${outbox.status} WHEN 'failed' THEN 0 ELSE 1 END`, asc(outbox.createdAt))
     .limit(limit);
   const sent = await db
     .select()
     .from(outbox)
-    .where(eq(outbox.status, "sent"))
+    .where(and(outboxVisibleTo(workspaceId), eq(outbox.status, "sent")))
     .orderBy(desc(outbox.sentAt))
     .limit(Math.max(0, Math.min(10, limit - open.length)));
   return {

@@ -61,6 +61,7 @@ export async function emitRightsEvents(
       sourceName: sources.name,
       sourceType: sources.type,
       reference: accounts.reference,
+      workspaceId: accounts.workspaceId,
     })
     .from(mentions)
     .innerJoin(sources, eq(sources.id, mentions.sourceId))
@@ -101,6 +102,7 @@ export async function emitRightsEvents(
           idempotencyKey: `rights_event:${inserted.id}`,
           destination: input.webhook.url,
           payload: body,
+          workspaceId: row.workspaceId,
         },
         input.now,
       );

@@ -1,15 +1,15 @@
 // What managers configure for alerts and digests: each brand's Slack webhook, digest recipients, the workspace's
 // spike sensitivity; plus the outbox retry. Every change is audited in the same transaction. Webhook URLs are
 // secrets (whoever has one can post to the channel): they are never shown or audited in full.
-import { and, desc, eq, inArray, isNull, or } from "drizzle-orm";
+import { and, desc, eq, inArray } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
 import { brands, digestRecipients, outbox, spikes, workspaces } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import type { Sensitivity } from "../../domain/spikes/detect.js";
 import { badRequest, notFound } from "../../errors.js";
-import { recordAudit } from "../audit/record-audit.js";
 import { slackDestination } from "../../platform/outbox/destinations.js";
-import { enqueueOutbox, requeueOutbox } from "../../platform/outbox/outbox.js";
+import { enqueueOutbox, outboxVisibleTo, requeueOutbox } from "../../platform/outbox/outbox.js";
+import { recordAudit } from "../audit/record-audit.js";
 import type { StoredSpikeDetails } from "./spike-detection.js";
 
 const actor = (user: AuthUser) => ({ id: user.id, email: user.email });
@@ -127,6 +127,7 @@ export async function sendTestAlert(deps: Deps, user: AuthUser, brandId: number)
         kind: "slack",
         idempotencyKey: `test:${brand.id}:${now.getTime()}`,
         destination,
+        workspaceId: brand.workspaceId,
         payload: {
           text: `Rapport test message for ${brand.name}: alerts for this brand will arrive here.`,
           blocks: [
@@ -154,15 +155,10 @@ export async function sendTestAlert(deps: Deps, user: AuthUser, brandId: number)
 }
 
 export async function listRecipients(deps: Deps, user: AuthUser) {
-  const brandIds = (await workspaceBrands(deps, user)).map((b) => b.id);
   return deps.db
     .select()
     .from(digestRecipients)
-    .where(
-      brandIds.length
-        ? or(inArray(digestRecipients.brandId, brandIds), isNull(digestRecipients.brandId))
-        : isNull(digestRecipients.brandId),
-    )
+    .where(eq(digestRecipients.workspaceId, user.workspaceId))
     .orderBy(digestRecipients.email);
 }
 
@@ -186,7 +182,13 @@ export async function addRecipient(
   return deps.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(digestRecipients)
-      .values({ brandId: input.brandId, email, timeZone, createdAt: deps.now() })
+      .values({
+        workspaceId: user.workspaceId,
+        brandId: input.brandId,
+        email,
+        timeZone,
+        createdAt: deps.now(),
+      })
       .returning({ id: digestRecipients.id });
     await recordAudit(tx, {
       actor: actor(user),
@@ -250,7 +252,10 @@ export async function setSensitivity(deps: Deps, user: AuthUser, sensitivity: Se
 
 export async function retryOutboxRow(deps: Deps, user: AuthUser, id: number): Promise<void> {
   await deps.db.transaction(async (tx) => {
-    const [before] = await tx.select().from(outbox).where(eq(outbox.id, id));
+    const [before] = await tx
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.id, id), outboxVisibleTo(user.workspaceId)));
     if (!before) throw notFound("Message");
     if (before.status === "sent")
       throw badRequest("This message was delivered already; it is not sent twice.");

@@ -29,8 +29,8 @@ import {
 import { type ExplainMention, explainSpike, type SpikeExplanation } from "../../domain/spikes/explain.js";
 import { buildSpikeMessage } from "../../notify/slack.js";
 import { slackDestination } from "../../platform/outbox/destinations.js";
-import { feedLink, mentionLink, publicBaseUrl } from "../../platform/links.js";
 import { enqueueOutbox } from "../../platform/outbox/outbox.js";
+import { feedLink, mentionLink, publicBaseUrl } from "../../platform/links.js";
 
 export interface ParsedKey {
   brandId: number;
@@ -130,6 +130,7 @@ export async function runSpikeDetection(
       slug: brands.slug,
       slackWebhookUrl: brands.slackWebhookUrl,
       settings: workspaces.settings,
+      workspaceId: brands.workspaceId,
     })
     .from(brands)
     .innerJoin(workspaces, eq(workspaces.id, brands.workspaceId));
@@ -255,6 +256,7 @@ export async function runSpikeDetection(
             kind: "slack",
             idempotencyKey: `spike:${id}`,
             destination,
+            workspaceId: brand.workspaceId,
             payload: buildSpikeMessage({
               brand: brand.name,
               subject: subjectFor(candidate.parsed, sourceNames),

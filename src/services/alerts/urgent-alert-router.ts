@@ -33,7 +33,12 @@ export function urgentAlertRouter(config: UrgentAlertConfig): Router {
     const brandIds = [...new Set(urgent.flatMap((m) => m.prepared.brandIds))];
     if (brandIds.length === 0) return;
     const brandRows = await tx
-      .select({ id: brands.id, name: brands.name, slackWebhookUrl: brands.slackWebhookUrl })
+      .select({
+        id: brands.id,
+        name: brands.name,
+        slackWebhookUrl: brands.slackWebhookUrl,
+        workspaceId: brands.workspaceId,
+      })
       .from(brands)
       .where(inArray(brands.id, brandIds));
     const brandById = new Map(brandRows.map((b) => [b.id, b]));
@@ -73,6 +78,7 @@ export function urgentAlertRouter(config: UrgentAlertConfig): Router {
             idempotencyKey: sent.size === 1 ? `urgent:${m.id}` : `urgent:${m.id}:brand:${brandId}`,
             destination,
             payload,
+            workspaceId: brand.workspaceId,
           },
           ctx.now,
         );

@@ -1,6 +1,7 @@
 // The audit log for admins: newest first, filterable, keyset-paginated, exportable as CSV.
-import { and, desc, eq, lt, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
+import type { AuthUser } from "../../auth/types.js";
 import { auditLog } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 
@@ -28,8 +29,22 @@ export interface AuditRow {
   after: unknown;
 }
 
-export async function listAudit(deps: Deps, query: z.infer<typeof auditQuerySchema>, maxRows?: number) {
-  const conds: SQL[] = [];
+/**
+ * The viewer's workspace only: another workspace's admin never reads this log. System rows that name no
+ * workspace are shown only while the database holds a single workspace (then they can only be its own).
+ */
+export async function listAudit(
+  deps: Deps,
+  viewer: Pick<AuthUser, "workspaceId">,
+  query: z.infer<typeof auditQuerySchema>,
+  maxRows?: number,
+) {
+  const conds: SQL[] = [
+    or(
+      eq(auditLog.workspaceId, viewer.workspaceId),
+      and(isNull(auditLog.workspaceId), sql`(SELECT count(*) FROM workspaces) = 1`),
+    )!,
+  ];
   if (query.entityType) conds.push(eq(auditLog.entityType, query.entityType));
   if (query.entityId) conds.push(eq(auditLog.entityId, query.entityId));
   if (query.action) conds.push(eq(auditLog.action, query.action));
@@ -40,7 +55,7 @@ export async function listAudit(deps: Deps, query: z.infer<typeof auditQuerySche
   const rows = await deps.db
     .select()
     .from(auditLog)
-    .where(conds.length ? and(...conds) : undefined)
+    .where(and(...conds))
     .orderBy(desc(auditLog.id))
     .limit(limit + 1);
   const page = rows.slice(0, limit);

@@ -1,6 +1,7 @@
 // Every state change goes through here: who, what, when, before/after. Pass `deps.db` or a transaction so
 // the audit row commits (or rolls back) with the change it describes.
 
+import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { auditLog } from "../../db/schema/index.js";
 
@@ -22,10 +23,17 @@ export interface AuditEntry {
   before?: unknown;
   after?: unknown;
   at?: Date;
+  /** Whose log the row is in. Omit when a person acts: their workspace is taken from the users table in the same
+   * statement. System entries (jobs, routers) should pass it, or only the CLI's export shows them. */
+  workspaceId?: number | null;
 }
 
-export async function recordAudit(db: DbOrTx, entry: AuditEntry): Promise<void> {
-  await db.insert(auditLog).values({
+function rowOf(entry: AuditEntry) {
+  const workspaceId =
+    entry.workspaceId ??
+    (entry.actor.id != null ? sql`(SELECT workspace_id FROM users WHERE id = ${entry.actor.id})` : null);
+  return {
+    workspaceId,
     actorId: entry.actor.id,
     actorEmail: entry.actor.email,
     action: entry.action,
@@ -34,22 +42,15 @@ export async function recordAudit(db: DbOrTx, entry: AuditEntry): Promise<void> 
     before: entry.before ?? null,
     after: entry.after ?? null,
     ...(entry.at ? { at: entry.at } : {}),
-  });
+  };
+}
+
+export async function recordAudit(db: DbOrTx, entry: AuditEntry): Promise<void> {
+  await db.insert(auditLog).values(rowOf(entry));
 }
 
 /** Shorthand for several rows at once (bulk actions). */
 export async function recordAuditMany(db: DbOrTx, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await db.insert(auditLog).values(
-    entries.map((entry) => ({
-      actorId: entry.actor.id,
-      actorEmail: entry.actor.email,
-      action: entry.action,
-      entityType: entry.entityType,
-      entityId: entry.entityId == null ? null : String(entry.entityId),
-      before: entry.before ?? null,
-      after: entry.after ?? null,
-      ...(entry.at ? { at: entry.at } : {}),
-    })),
-  );
+  await db.insert(auditLog).values(entries.map(rowOf));
 }

@@ -5,7 +5,7 @@
 // poster is not a customer, and move the conversation to a private channel. A library template is linted as it
 // would be posted ({brand} and {contact} filled in) and refused while it has any hit, so a library template can
 // never be the reason a reply is held up.
-import { and, asc, eq, isNull, or } from "drizzle-orm";
+import { and, asc, eq, isNull, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { AuthUser } from "../../auth/types.js";
 import type { Db } from "../../db/client.js";
@@ -141,7 +141,16 @@ export async function libraryTemplates(db: Db, brandId: number): Promise<ReplyTe
   const rows = await db
     .select()
     .from(replyTemplates)
-    .where(or(eq(replyTemplates.brandId, brandId), isNull(replyTemplates.brandId)))
+    .where(
+      or(
+        eq(replyTemplates.brandId, brandId),
+        // Workspace-wide templates of this brand's workspace only.
+        and(
+          isNull(replyTemplates.brandId),
+          eq(replyTemplates.workspaceId, sql`(SELECT workspace_id FROM brands WHERE id = ${brandId})`),
+        ),
+      ),
+    )
     .orderBy(asc(replyTemplates.id));
   // A brand's own template beats a workspace-wide one at the same specificity.
   rows.sort((a, b) => Number(b.brandId !== null) - Number(a.brandId !== null));
@@ -200,7 +209,7 @@ async function assertInWorkspace(
   actor: AuthUser,
   template: TemplateRow | undefined,
 ): Promise<TemplateRow> {
-  if (!template) throw notFound("Template");
+  if (!template || template.workspaceId !== actor.workspaceId) throw notFound("Template");
   if (template.brandId !== null) {
     const [brand] = await db
       .select({ workspaceId: brands.workspaceId })
@@ -219,6 +228,7 @@ export async function listTemplates(
     .select({ template: replyTemplates, brandName: brands.name, workspaceId: brands.workspaceId })
     .from(replyTemplates)
     .leftJoin(brands, eq(brands.id, replyTemplates.brandId))
+    .where(eq(replyTemplates.workspaceId, actor.workspaceId))
     .orderBy(asc(replyTemplates.id));
   // Workspace-wide templates have no brand; scope them through the brand when there is one.
   return rows
@@ -274,7 +284,7 @@ export async function saveTemplate(
     } else {
       [row] = await tx
         .insert(replyTemplates)
-        .values({ ...values, createdAt: now })
+        .values({ ...values, workspaceId: actor.workspaceId, createdAt: now })
         .returning();
     }
     await recordAudit(tx, {

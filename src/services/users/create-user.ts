@@ -53,6 +53,7 @@ export async function createUser(deps: Deps, input: CreateUserInput): Promise<Cr
     .returning({ id: users.id });
   const created = { id: row!.id, email, role: input.role, workspaceId };
   await recordAudit(deps.db, {
+    workspaceId,
     actor: input.actor ?? SYSTEM_ACTOR,
     action: "user.create",
     entityType: "user",

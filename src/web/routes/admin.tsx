@@ -2,6 +2,7 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { API_TOKEN_SCOPES, createApiToken, listApiTokens, revokeApiToken } from "../../auth/api-tokens.js";
+import type { AuthUser } from "../../auth/types.js";
 import type { Deps } from "../../deps.js";
 import { AppError, badRequest, notFound } from "../../errors.js";
 import { auditCsv, auditQuerySchema, listAudit } from "../../services/audit/list-audit.js";
@@ -108,7 +109,7 @@ export function adminRoutes(deps: Deps) {
         Object.fromEntries([...url.searchParams].filter(([, v]) => v !== "")),
       );
       if (!parsed.success) throw badRequest(parsed.error.issues.map((i) => i.message).join("; "));
-      const { items, next } = await listAudit(deps, parsed.data);
+      const { items, next } = await listAudit(deps, c.get("user"), parsed.data);
       const params = new URLSearchParams(
         [...url.searchParams].filter(([k, v]) => k !== "before" && v !== ""),
       );
@@ -123,14 +124,18 @@ export function adminRoutes(deps: Deps) {
         />,
       );
     })
-    .get("/audit.csv", validate("query", auditQuerySchema), async (c) => exportCsv(c.req.valid("query")))
-    .get("/api/audit", validate("query", auditQuerySchema), async (c) =>
-      c.json(await listAudit(deps, c.req.valid("query"))),
+    .get("/audit.csv", validate("query", auditQuerySchema), async (c) =>
+      exportCsv(c.get("user"), c.req.valid("query")),
     )
-    .get("/api/audit.csv", validate("query", auditQuerySchema), async (c) => exportCsv(c.req.valid("query")));
+    .get("/api/audit", validate("query", auditQuerySchema), async (c) =>
+      c.json(await listAudit(deps, c.get("user"), c.req.valid("query"))),
+    )
+    .get("/api/audit.csv", validate("query", auditQuerySchema), async (c) =>
+      exportCsv(c.get("user"), c.req.valid("query")),
+    );
 
-  async function exportCsv(query: z.infer<typeof auditQuerySchema>) {
-    const { items } = await listAudit(deps, query, CSV_MAX_ROWS);
+  async function exportCsv(viewer: AuthUser, query: z.infer<typeof auditQuerySchema>) {
+    const { items } = await listAudit(deps, viewer, query, CSV_MAX_ROWS);
     return new Response(auditCsv(items), {
       headers: {
         "content-type": "text/csv; charset=utf-8",

@@ -69,7 +69,7 @@ export function alertsRoutes(deps: Deps) {
       <AlertsPage
         user={user}
         csrfToken={c.get("auth")?.csrfToken ?? null}
-        outbox={await outboxSummary(deps.db)}
+        outbox={await outboxSummary(deps.db, user.workspaceId)}
         spikes={await recentSpikes(deps, user)}
         brands={await workspaceBrands(deps, user)}
         recipients={await listRecipients(deps, user)}
@@ -147,7 +147,7 @@ export function alertsRoutes(deps: Deps) {
       .use("/api/alerts/*", requireRole("admin", "manager"))
       .get("/api/alerts", async (c) => {
         const user = c.get("user");
-        const summary = await outboxSummary(deps.db);
+        const summary = await outboxSummary(deps.db, user.workspaceId);
         return c.json({
           outbox: {
             pending: summary.pending,
