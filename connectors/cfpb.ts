@@ -26,7 +26,11 @@ export type CfpbConfig = z.infer<typeof cfpbConfigSchema>;
 const nullableString = z.string().nullish();
 
 const complaintSchema = z.object({
-  complaint_id: z.union([z.string().min(1), z.number().int()]).transform(String),
+  // Usually present; some hits carry the id only as the search index's `_id` (either one is used).
+  complaint_id: z
+    .union([z.string().min(1), z.number().int()])
+    .transform(String)
+    .optional(),
   date_received: z.string().min(10),
   company: z.string(),
   product: nullableString,
@@ -47,7 +51,10 @@ const searchResultSchema = z.object({
     total: z.union([z.object({ value: z.number() }), z.number()]),
     hits: z.array(
       z.object({
-        _id: z.string(),
+        _id: z
+          .union([z.string().min(1), z.number().int()])
+          .transform(String)
+          .optional(),
         _source: complaintSchema,
         sort: z.tuple([z.union([z.number(), z.string()]), z.union([z.string(), z.number()])]),
       }),
@@ -90,8 +97,13 @@ function receivedAt(value: string): Date {
   return new Date(`${value.slice(0, 10)}T17:00:00Z`);
 }
 
-export function normalizeComplaint(hit: Hit): NormalizedMention {
-  const c = hit._source;
+/** The complaint's id: `_source.complaint_id`, else the index's `_id`; null when the hit has neither. */
+export function complaintId(hit: Hit): string | null {
+  return hit._source.complaint_id ?? hit._id ?? null;
+}
+
+export function normalizeComplaint(hit: Hit & { id: string }): NormalizedMention {
+  const c = { ...hit._source, complaint_id: hit.id };
   const narrative = c.complaint_what_happened?.trim();
   // Most complaints have no published narrative (the consumer did not consent); the issue is then all we have.
   const text =
@@ -161,7 +173,18 @@ async function poll(ctx: PollContext<CfpbConfig>): Promise<PollPage> {
       );
     }
   }
-  const mentions = hits.map(normalizeComplaint);
+  // A hit without any id cannot be deduplicated or linked: skip it and say so, rather than fail the page.
+  const mentions: NormalizedMention[] = [];
+  const skipped: string[] = [];
+  hits.forEach((hit, index) => {
+    const id = complaintId(hit);
+    if (id) mentions.push(normalizeComplaint({ ...hit, id }));
+    else
+      skipped.push(
+        `CFPB hit ${index + 1} of the page (received ${hit._source.date_received.slice(0, 10)}) has neither _id nor _source.complaint_id: skipped`,
+      );
+  });
+  const report = skipped.length > 0 ? { skipped } : {};
   const newest = laterDay(
     state.run?.newest,
     hits.reduce<string | undefined>(
@@ -176,9 +199,15 @@ async function poll(ctx: PollContext<CfpbConfig>): Promise<PollPage> {
       mentions,
       cursor: { ...pick(state), run: { floor, searchAfter: `${last.sort[0]}_${last.sort[1]}`, newest } },
       hasMore: true,
+      ...report,
     };
   }
-  return { mentions, cursor: { receivedMax: laterDay(state.receivedMax, newest) } as Cursor, hasMore: false };
+  return {
+    mentions,
+    cursor: { receivedMax: laterDay(state.receivedMax, newest) } as Cursor,
+    hasMore: false,
+    ...report,
+  };
 }
 
 function pick(state: CfpbCursor): Cursor {

@@ -10,14 +10,42 @@ import type { Connector, NormalizedMention } from "./types.js";
 
 export const rssConfigSchema = z.object({
   url: z.url({ protocol: /^https?$/, error: "must be an http(s) feed URL" }),
-  /** Cap on entries taken from one fetch (huge feeds). */
+  /**
+   * Entries stored per page. A feed longer than this is stored over several pages of the same poll (the cursor
+   * says where the next page starts), so nothing is dropped.
+   */
   maxItems: z.number().int().positive().max(5000).default(500),
 });
 export type RssConfig = z.infer<typeof rssConfigSchema>;
 
 type FeedItem = Parser.Item & { id?: string; author?: string; updated?: string };
 
-const parser = () => new Parser<Record<string, unknown>, FeedItem>({ customFields: { item: ["updated"] } });
+// `defaultRSS: 2`: many real feeds send `<rss>` without a version attribute (rss-parser rejects those otherwise).
+const parser = () =>
+  new Parser<Record<string, unknown>, FeedItem>({ customFields: { item: ["updated"] }, defaultRSS: 2 });
+
+/**
+ * A feed's text from its bytes: the charset the server or the XML declaration names; otherwise UTF-8, and when
+ * the bytes are not valid UTF-8 (a Latin-1 feed that declares nothing), windows-1252, the web's reading of it.
+ */
+export function decodeFeed(bytes: Uint8Array, contentType: string | null): string {
+  const head = new TextDecoder("latin1").decode(bytes.subarray(0, 200));
+  const declared =
+    /charset\s*=\s*"?([\w.:-]+)/i.exec(contentType ?? "")?.[1] ??
+    /^\s*(?:\uFEFF)?<\?xml[^>]*encoding\s*=\s*["']([\w.:-]+)["']/i.exec(head)?.[1];
+  if (declared && !/^utf-?8$/i.test(declared)) {
+    try {
+      return new TextDecoder(declared).decode(bytes);
+    } catch {
+      // An unknown label: fall through to detection.
+    }
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder("windows-1252").decode(bytes);
+  }
+}
 
 /** Google Alerts wraps every link in a redirect: take the real article URL from its `url` parameter. */
 export function unwrapLink(link: string | undefined): string | null {
@@ -86,20 +114,33 @@ export const rssConnector: Connector<RssConfig> = {
   type: "rss",
   label: "RSS / Atom feed",
   configSchema: rssConfigSchema,
-  async poll({ config, cursor, http, now }) {
+  async poll({ config, cursor, http, now, signal }) {
     const headers: Record<string, string> = {
       accept: "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5",
     };
-    if (typeof cursor?.etag === "string") headers["if-none-match"] = cursor.etag;
-    if (typeof cursor?.lastModified === "string") headers["if-modified-since"] = cursor.lastModified;
-    const response = await http.request(config.url, { headers, acceptStatus: [304] });
+    // Mid-feed (a long feed stored over several pages) the feed is fetched whole again: a conditional request
+    // would answer 304 and strand the rest.
+    const resumeAfter = typeof cursor?.resumeAfter === "string" ? cursor.resumeAfter : null;
+    if (!resumeAfter && typeof cursor?.etag === "string") headers["if-none-match"] = cursor.etag;
+    if (!resumeAfter && typeof cursor?.lastModified === "string")
+      headers["if-modified-since"] = cursor.lastModified;
+    const response = await http.request(config.url, { headers, acceptStatus: [304], signal });
     if (response.status === 304) return { mentions: [], cursor, hasMore: false };
     const origin = new URL(config.url).host;
-    const items = await parseFeed(await response.text(), origin);
-    const mentions = items
-      .slice(0, config.maxItems)
+    const xml = decodeFeed(
+      new Uint8Array(await response.arrayBuffer()),
+      response.headers.get("content-type"),
+    );
+    const all = (await parseFeed(xml, origin))
       .map((item) => normalizeEntry(item, now))
       .filter((m): m is NormalizedMention => m !== null);
+    // Resume after the last entry stored; if the feed has dropped it meanwhile, start over (dedup absorbs it).
+    const resumeAt = resumeAfter ? all.findIndex((m) => m.externalId === resumeAfter) + 1 : 0;
+    const mentions = all.slice(resumeAt, resumeAt + config.maxItems);
+    const last = mentions.at(-1);
+    if (last && resumeAt + config.maxItems < all.length) {
+      return { mentions, cursor: { resumeAfter: last.externalId }, hasMore: true };
+    }
     const etag = response.headers.get("etag");
     const lastModified = response.headers.get("last-modified");
     return {
@@ -108,9 +149,13 @@ export const rssConnector: Connector<RssConfig> = {
       hasMore: false,
     };
   },
-  async testConnection({ config, http }) {
-    const response = await http.request(config.url, { retries: 0 });
-    const items = await parseFeed(await response.text(), new URL(config.url).host);
+  async testConnection({ config, http, signal }) {
+    const response = await http.request(config.url, { retries: 0, signal });
+    const xml = decodeFeed(
+      new Uint8Array(await response.arrayBuffer()),
+      response.headers.get("content-type"),
+    );
+    const items = await parseFeed(xml, new URL(config.url).host);
     return `Feed OK: ${items.length} entries`;
   },
 };

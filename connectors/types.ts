@@ -65,6 +65,8 @@ export interface PollPage {
   cursor: Cursor | null;
   /** True when another page is ready now (the pipeline calls poll again with the new cursor). */
   hasMore: boolean;
+  /** Items the connector could not use, each with the reason (logged and counted; the page still stores). */
+  skipped?: string[];
 }
 
 export interface ReplyRequest {

@@ -5,12 +5,9 @@ import { eq } from "drizzle-orm";
 import { connectorFor } from "../../connectors/index.js";
 import { sources } from "../db/schema/index.js";
 import type { Deps } from "../deps.js";
-import { POLL_DEADLINE_MS, type PollOutcome, pollSource } from "../pipeline/poll.js";
-import { withLease } from "../platform/jobs/lease.js";
+import { type PollOutcome, pollSourceLeased } from "../pipeline/poll.js";
 import { isDue } from "../platform/jobs/cron.js";
 
-// Longer than the poll deadline, so a live poll never loses its lease; a crashed holder frees it after this.
-const POLL_LEASE_MS = POLL_DEADLINE_MS + 60_000;
 /** Sources polled at once: enough that a slow one is one lane of several, few enough for a small machine. */
 export const POLL_CONCURRENCY = 4;
 
@@ -32,12 +29,9 @@ export function pollWithLease(
   source: typeof sources.$inferSelect,
   now: Date,
   holder: string,
-  options: { maxPages?: number; deadlineMs?: number; force?: boolean } = {},
+  options: { maxPages?: number; deadlineMs?: number } = {},
 ) {
-  const ttl = Math.max(POLL_LEASE_MS, (options.deadlineMs ?? POLL_DEADLINE_MS) + 60_000);
-  return withLease(deps.db, `poll:${source.id}`, holder, ttl, now, () =>
-    pollSource(deps, source, { now, ...options }),
-  );
+  return pollSourceLeased(deps, source, now, holder, options);
 }
 
 export async function runPollDueSources(

@@ -4,9 +4,8 @@ import { readMentionFile } from "../../connectors/file.js";
 import type { NormalizedMention } from "../../connectors/types.js";
 import type { Deps } from "../deps.js";
 import { loadIngestContext } from "./context.js";
+import { ingestPage } from "./ingest.js";
 import type { SourceRow } from "./poll.js";
-import { prepareMentions } from "./prepare.js";
-import { storePage } from "./store.js";
 
 export interface ImportResult {
   read: number;
@@ -31,13 +30,7 @@ export async function importFile(
 
   const flush = async () => {
     if (batch.length === 0) return;
-    const prepared = await prepareMentions(batch, ingest.prepare);
-    const stored = await storePage(deps.database, prepared, {
-      sourceId: source.id,
-      now: deps.now(),
-      brandSla: ingest.brandSla,
-      routers: deps.routers,
-    });
+    const stored = await ingestPage(deps, ingest, batch, { sourceId: source.id, now: deps.now() });
     result.imported += stored.inserted.length;
     result.duplicates += stored.duplicates;
     batch = [];

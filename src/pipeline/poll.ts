@@ -6,9 +6,10 @@ import { connectorFor } from "../../connectors/index.js";
 import type { Cursor } from "../../connectors/types.js";
 import { sources } from "../db/schema/index.js";
 import type { Deps } from "../deps.js";
+import { openCredentials } from "../platform/credentials.js";
 import { type HttpClient, httpClientFromEnv } from "../platform/http/index.js";
 import { finishRun, startRun } from "../platform/jobs/job-runs.js";
-import { openCredentials } from "../platform/credentials.js";
+import { withLease } from "../platform/jobs/lease.js";
 import { loadIngestContext } from "./context.js";
 import { ingestPage } from "./ingest.js";
 
@@ -40,12 +41,32 @@ export interface PollOptions {
 
 export const POLL_DEADLINE_MS = 2 * 60_000;
 
+/**
+ * Polls one source under its lease, so two processes (or the scheduler and a "Poll now") never poll it at once;
+ * `ran: false` when someone else is polling it right now. The lease outlives the deadline by a minute, so a live
+ * poll never loses it and a crashed holder frees it soon after.
+ */
+export function pollSourceLeased(
+  deps: Deps,
+  source: SourceRow,
+  now: Date,
+  holder: string,
+  options: Omit<PollOptions, "now"> = {},
+) {
+  const ttl = (options.deadlineMs ?? POLL_DEADLINE_MS) + 60_000;
+  return withLease(deps.db, `poll:${source.id}`, holder, ttl, now, () =>
+    pollSource(deps, source, { now, ...options }),
+  );
+}
+
 export interface PollOutcome {
   sourceId: number;
   status: "ok" | "error" | "skipped";
   inserted: number;
   duplicates: number;
   pages: number;
+  /** Items the connector skipped (each reason is logged). */
+  skipped: number;
   error?: string;
 }
 
@@ -61,7 +82,14 @@ export async function pollSource(
   options: PollOptions = {},
 ): Promise<PollOutcome> {
   const now = options.now ?? deps.now();
-  const outcome: PollOutcome = { sourceId: source.id, status: "ok", inserted: 0, duplicates: 0, pages: 0 };
+  const outcome: PollOutcome = {
+    sourceId: source.id,
+    status: "ok",
+    inserted: 0,
+    duplicates: 0,
+    pages: 0,
+    skipped: 0,
+  };
   if (!options.force && source.backoffUntil && source.backoffUntil.getTime() > now.getTime()) {
     return { ...outcome, status: "skipped" };
   }
@@ -110,6 +138,7 @@ export async function pollSource(
           ? stored.backfill.cursor
           : null;
     const maxPages = options.maxPages ?? 50;
+    let firstSkipped: string | undefined;
 
     for (let page = 0; page < maxPages; page++) {
       if (controller.signal.aborted) await deadline;
@@ -132,6 +161,11 @@ export async function pollSource(
         now,
         cursor: { value: next as Record<string, unknown> },
       });
+      for (const reason of result.skipped ?? []) {
+        deps.log.warn("poll skipped an item", { source: source.name, type: source.type, reason });
+      }
+      outcome.skipped += result.skipped?.length ?? 0;
+      firstSkipped ??= result.skipped?.[0];
       Object.assign(stored, next);
       cursor = result.cursor;
       outcome.pages++;
@@ -148,7 +182,8 @@ export async function pollSource(
         lastRunAt: now,
         lastSuccessAt: now,
         lastItems: outcome.inserted,
-        lastError: null,
+        // A healthy poll that had to skip items says so on the Sources page (the reasons are in the log).
+        lastError: outcome.skipped > 0 ? `${outcome.skipped} item(s) skipped: ${firstSkipped}` : null,
         consecutiveFailures: 0,
         backoffUntil: null,
       })

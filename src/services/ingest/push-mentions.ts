@@ -9,8 +9,7 @@ import { sources } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { AppError, badRequest } from "../../errors.js";
 import { loadIngestContext } from "../../pipeline/context.js";
-import { prepareMentions } from "../../pipeline/prepare.js";
-import { storePage } from "../../pipeline/store.js";
+import { ingestPage } from "../../pipeline/ingest.js";
 
 export const MAX_PUSH_ITEMS = 1_000;
 
@@ -77,13 +76,7 @@ export async function pushMentions(
   });
   if (good.length > 0) {
     const ingest = await loadIngestContext(deps, source);
-    const prepared = await prepareMentions(good, ingest.prepare);
-    const stored = await storePage(deps.database, prepared, {
-      sourceId: source.id,
-      now,
-      brandSla: ingest.brandSla,
-      routers: deps.routers,
-    });
+    const stored = await ingestPage(deps, ingest, good, { sourceId: source.id, now });
     result.accepted = stored.inserted.length;
     result.duplicates = stored.duplicates;
   }

@@ -8,7 +8,7 @@ import type { AuthUser } from "../../auth/types.js";
 import { sources } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { AppError, badRequest, notFound } from "../../errors.js";
-import { pollSource } from "../../pipeline/poll.js";
+import { isSecretField } from "../../platform/credentials.js";
 import { recordAudit } from "../../services/audit/record-audit.js";
 import { filterOptions } from "../../services/mentions/filter-options.js";
 import { addSource } from "../../services/sources/add-source.js";
@@ -18,8 +18,8 @@ import {
   sourceTypeForm,
   sourceTypeForms,
 } from "../../services/sources/config-form.js";
-import { isSecretField } from "../../platform/credentials.js";
 import { listSources } from "../../services/sources/list-sources.js";
+import { pollNow, startPoll } from "../../services/sources/poll-now.js";
 import { assertWebSourceInput } from "../../services/sources/source-input-policy.js";
 import { testConfig, testSourceConnection } from "../../services/sources/test-source.js";
 import type { WebEnv } from "../context.js";
@@ -90,23 +90,6 @@ async function testConfigAndAudit(deps: Deps, user: AuthUser, type: string, conf
   return result;
 }
 
-async function pollNow(deps: Deps, user: AuthUser, id: number) {
-  const [source] = await deps.db
-    .select()
-    .from(sources)
-    .where(and(eq(sources.id, id), eq(sources.workspaceId, user.workspaceId)));
-  if (!source) throw notFound("Source");
-  const outcome = await pollSource(deps, source, { force: true });
-  await recordAudit(deps.db, {
-    actor: { id: user.id, email: user.email },
-    action: "source.poll",
-    entityType: "source",
-    entityId: id,
-    after: { status: outcome.status, inserted: outcome.inserted },
-  });
-  return outcome;
-}
-
 export function sourcesRoutes(deps: Deps) {
   const page = async (
     c: Context<WebEnv>,
@@ -174,7 +157,17 @@ export function sourcesRoutes(deps: Deps) {
   };
   return (
     new Hono<WebEnv>()
-      .get("/sources", (c) => page(c))
+      .get("/sources", (c) => {
+        const polling = c.req.query("polling");
+        return polling
+          ? page(c, {
+              message: {
+                ok: true,
+                text: `Polling "${polling}" started: its result appears in the list below (reload to see it).`,
+              },
+            })
+          : page(c);
+      })
       .post("/sources", requirePermission("manageSources"), async (c) => {
         const form = await readAddForm(c);
         const type = form.typeForm.type;
@@ -250,12 +243,15 @@ export function sourcesRoutes(deps: Deps) {
         requirePermission("manageSources"),
         validate("param", idParam),
         async (c) => {
-          const outcome = await pollNow(deps, c.get("user"), c.req.valid("param").id);
-          const text =
-            outcome.status === "ok"
-              ? `Polled: ${outcome.inserted} new mention(s), ${outcome.duplicates} already stored.`
-              : `Poll ${outcome.status}: ${outcome.error ?? "skipped"}`;
-          return page(c, { message: { ok: outcome.status === "ok", text } });
+          // Answers at once (POST-redirect-GET): the poll runs on under its deadline and the list shows its result.
+          const started = await startPoll(deps, c.get("user"), c.req.valid("param").id, (work) => {
+            try {
+              c.executionCtx.waitUntil(work);
+            } catch {
+              // Node has no execution context: the process keeps the promise running.
+            }
+          });
+          return c.redirect(`/sources?polling=${encodeURIComponent(started.name)}`, 303);
         },
       )
       .get("/api/sources", async (c) => c.json({ items: await listSources(deps, c.get("user")) }))
