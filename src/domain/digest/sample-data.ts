@@ -1,6 +1,6 @@
 // A realistic week for tests, previews and the demo: every section has something in it, and the posts carry
 // the markup and personal data a real feed does (so escaping and masking are exercised, not assumed).
-import type { DigestData } from "./assemble.js";
+import type { DigestData } from "./digest-data.js";
 
 export function sampleDigestData(overrides: Partial<DigestData> = {}): DigestData {
   return {
@@ -11,6 +11,7 @@ export function sampleDigestData(overrides: Partial<DigestData> = {}): DigestDat
       total: 412,
       previousWeek: 355,
       relevant: 301,
+      confirmed: 64,
       byDay: [
         { label: "Mon", count: 71 },
         { label: "Tue", count: 88 },
@@ -26,6 +27,7 @@ export function sampleDigestData(overrides: Partial<DigestData> = {}): DigestDat
         category: "communication_tactics",
         label: "Calls and messages",
         count: 96,
+        confirmed: 20,
         previousWeek: 80,
         examples: [
           {
@@ -39,6 +41,7 @@ export function sampleDigestData(overrides: Partial<DigestData> = {}): DigestDat
         category: "payment_service",
         label: "Payments and service",
         count: 74,
+        confirmed: 11,
         previousWeek: 41,
         examples: [
           {
@@ -48,8 +51,22 @@ export function sampleDigestData(overrides: Partial<DigestData> = {}): DigestDat
           },
         ],
       },
-      { category: "debt_not_owed", label: "Not my debt", count: 52, previousWeek: 55, examples: [] },
-      { category: "legal_threats", label: "Legal threats", count: 21, previousWeek: 24, examples: [] },
+      {
+        category: "debt_not_owed",
+        label: "Not my debt",
+        count: 52,
+        confirmed: 9,
+        previousWeek: 55,
+        examples: [],
+      },
+      {
+        category: "legal_threats",
+        label: "Legal threats",
+        count: 21,
+        confirmed: 21,
+        previousWeek: 24,
+        examples: [],
+      },
     ],
     sources: [
       { name: "X", count: 220 },
@@ -75,36 +92,45 @@ export function sampleDigestData(overrides: Partial<DigestData> = {}): DigestDat
       },
     ],
     response: {
-      medianFirstReplyMinutes: 94,
-      withinSlaShare: 0.82,
-      slaLabel: "4 business hours",
-      replied: 133,
+      slaLabel: "first response within 1 h critical, 4 h high, 1 d medium, 3 d low",
+      clocked: 160,
+      inTime: 112,
+      late: 21,
+      missed: 9,
+      pending: 14,
+      arrivedOverdue: 4,
+      medianFirstResponseMinutes: 94,
+      repliesPosted: 120,
       openBacklog: 27,
       overdue: 5,
+      openArrivedOverdue: 2,
     },
     rightsEvents: [
-      { label: "Disputes", count: 9 },
-      { label: "Cease contact", count: 4 },
-      { label: "Attorney", count: 2 },
+      { flag: "dispute", mentions: 9, sentAsEvents: 3, awaitingLink: 6 },
+      { flag: "cease_contact", mentions: 4, sentAsEvents: 4, awaitingLink: 0 },
+      { flag: "attorney", mentions: 1, sentAsEvents: 1, awaitingLink: 0 },
     ],
-    complianceBlocks: [
-      { rule: "B1", label: "confirmed a debt", count: 6 },
-      { rule: "B2", label: "amount or account number", count: 3 },
-    ],
-    recovery: { answered: 120, recovered: 41 },
+    compliance: {
+      repliesStopped: 7,
+      rules: [
+        { rule: "B1", label: "confirms a relationship or a debt", replies: 5 },
+        { rule: "B2", label: "amount, date or identifier", replies: 3 },
+      ],
+    },
+    recovery: { answered30Days: 380, judged: 120, recovered: 41 },
     notable: [
       {
         text: "Filed a CFPB complaint about Acme. <script>alert('x')</script> Email me at jo.doe@example.com",
         source: "X",
         url: "https://x.com/c/status/3",
-        note: "regulator mentioned",
+        note: "critical, legal threats, confirmed by a person",
         reach: 48200,
       },
       {
         text: "Honestly the agent was kind and set things right. Thank you!",
         source: "Google reviews",
         url: null,
-        note: "praise",
+        note: "low, praise, model 91% sure",
       },
     ],
     dashboardUrl: "https://rapport.example.com/",

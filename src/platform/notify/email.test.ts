@@ -2,8 +2,7 @@ import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
 import { SMTPServer, type SMTPServerOptions } from "smtp-server";
 import { afterEach, describe, expect, it } from "vitest";
-import { assembleDigest, DIGEST_SECTIONS } from "../../domain/digest/assemble.js";
-import { sampleDigestData } from "../../domain/digest/sample-data.js";
+import { DIGEST_SECTIONS } from "../../domain/digest/digest-data.js";
 import { classifySmtpError, emailNotifier, sendEmail } from "./email.js";
 
 const servers: SMTPServer[] = [];
@@ -55,7 +54,12 @@ const smtpError = (message: string, responseCode: number) =>
 describe("sendEmail against a real SMTP server", () => {
   it("delivers the digest as multipart/alternative with the subject and every section", async () => {
     const smtp = await startSmtp();
-    const digest = assembleDigest(sampleDigestData());
+    // A digest-shaped message (the renderer lives with the digest feature, above this layer).
+    const digest = {
+      subject: "Acme Recovery weekly digest, 2026-W47: 412 mentions this week, vs 355 last week (+16%)",
+      html: `<!DOCTYPE html><html><body>${DIGEST_SECTIONS.map((t) => `<h2>${t}</h2><p>…</p>`).join("")}</body></html>`,
+      text: DIGEST_SECTIONS.map((t) => `${t.toUpperCase()}\n…`).join("\n\n"),
+    };
     const result = await sendEmail(smtp.url, {
       from: "Rapport <rapport@example.com>",
       to: ["director@example.com", "cfo@example.com"],

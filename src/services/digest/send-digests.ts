@@ -3,17 +3,18 @@
 import { eq, inArray } from "drizzle-orm";
 import { brands, digestRecipients, outbox } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
-import { assembleDigest, type DigestData } from "../../domain/digest/assemble.js";
+import type { DigestData } from "../../domain/digest/digest-data.js";
 import { addWeeks, formatIsoWeek, type IsoWeek, isoWeekOf, mondayAt } from "../../domain/digest/week.js";
 import { enqueueOutbox } from "../../platform/outbox/outbox.js";
 import type { EmailPayload } from "../../platform/outbox/senders.js";
+import { renderDigest } from "./email/digest-email.js";
 import { loadDigestData } from "./load-digest.js";
 
 export const digestKey = (brandId: number, week: string, email: string) =>
   `digest:${brandId}:${week}:${email.toLowerCase()}`;
 
 export function digestEmail(data: DigestData, to: string): EmailPayload {
-  const rendered = assembleDigest(data);
+  const rendered = renderDigest(data);
   return { to: [to], subject: rendered.subject, html: rendered.html, text: rendered.text };
 }
 
@@ -28,15 +29,19 @@ export interface DigestRunReport {
   skipped?: string;
 }
 
-/** Recipients without a brand receive the company brand's digest. */
+/** Recipients without a brand receive their own workspace's company brand digest (never another's). */
 async function recipientsByBrand(deps: Deps) {
   const rows = await deps.db.select().from(digestRecipients);
   const companyBrands = await deps.db
-    .select({ id: brands.id })
+    .select({ id: brands.id, workspaceId: brands.workspaceId })
     .from(brands)
     .where(eq(brands.kind, "company"));
   return rows.flatMap((r) =>
-    r.brandId !== null ? [{ ...r, brandId: r.brandId }] : companyBrands.map((b) => ({ ...r, brandId: b.id })),
+    r.brandId !== null
+      ? [{ ...r, brandId: r.brandId }]
+      : companyBrands
+          .filter((b) => b.workspaceId === r.workspaceId)
+          .map((b) => ({ ...r, brandId: b.id, workspaceId: b.workspaceId })),
   );
 }
 
@@ -48,7 +53,8 @@ export async function runSendDigests(deps: Deps, now: Date): Promise<DigestRunRe
   const report: DigestRunReport = { queued: [], alreadyQueued: 0, notDue: 0 };
   // Without a mail server every digest would only pile up as failed rows; the CLI can still print or write them.
   if (!deps.env.SMTP_URL) return { ...report, skipped: "SMTP_URL is not set" };
-  const due: { brandId: number; email: string; week: IsoWeek; key: string }[] = [];
+  const due: { brandId: number; email: string; week: IsoWeek; key: string; workspaceId: number | null }[] =
+    [];
   for (const r of await recipientsByBrand(deps)) {
     const thisWeek = isoWeekOf(now, r.timeZone);
     if (now.getTime() < mondayAt(thisWeek, r.timeZone, 8).getTime()) {
@@ -59,6 +65,7 @@ export async function runSendDigests(deps: Deps, now: Date): Promise<DigestRunRe
     due.push({
       brandId: r.brandId,
       email: r.email,
+      workspaceId: r.workspaceId,
       week,
       key: digestKey(r.brandId, formatIsoWeek(week), r.email),
     });
@@ -91,7 +98,13 @@ export async function runSendDigests(deps: Deps, now: Date): Promise<DigestRunRe
     }
     const queued = await enqueueOutbox(
       deps.db,
-      { kind: "email", idempotencyKey: d.key, destination: d.email, payload: digestEmail(data, d.email) },
+      {
+        kind: "email",
+        idempotencyKey: d.key,
+        destination: d.email,
+        payload: digestEmail(data, d.email),
+        workspaceId: d.workspaceId,
+      },
       now,
     );
     if (queued) {

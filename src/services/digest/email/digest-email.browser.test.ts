@@ -1,10 +1,11 @@
-// The assembled digest in Chromium at phone width: every section shows, nothing scrolls sideways, no script runs.
-// Screenshot kept as test-artifacts/digest-phone-assembled.png (digest-phone.png is the service renderer's).
+// The rendered digest in Chromium at phone width (390 px): every section shows, nothing scrolls sideways, no
+// script runs. Screenshot kept as test-artifacts/digest-phone.png.
 import { mkdirSync } from "node:fs";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assembleDigest, DIGEST_SECTIONS } from "./assemble.js";
-import { sampleDigestData } from "./sample-data.js";
+import { DIGEST_SECTIONS } from "../../../domain/digest/digest-data.js";
+import { sampleDigestData } from "../../../domain/digest/sample-data.js";
+import { renderDigest } from "./digest-email.js";
 
 const ARTIFACTS = "test-artifacts";
 let browser: Browser;
@@ -28,10 +29,10 @@ afterAll(async () => {
   await browser?.close();
 });
 
-describe("assembled digest at phone width", () => {
-  it("is readable at 375px: all sections, bars, no sideways scroll, no script", async () => {
+describe("digest e-mail at phone width", () => {
+  it("is readable at 390px: all sections, bars, no sideways scroll, no script", async () => {
     const base = sampleDigestData();
-    const { html } = assembleDigest({
+    const { html } = renderDigest({
       ...base,
       notable: [
         ...base.notable,
@@ -47,7 +48,7 @@ describe("assembled digest at phone width", () => {
         },
       ],
     });
-    const context = await browser.newContext({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2 });
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
     const page = await context.newPage();
     await page.setContent(html, { waitUntil: "load" });
     const layout = await page.evaluate(() => ({
@@ -61,16 +62,16 @@ describe("assembled digest at phone width", () => {
         document.querySelector('table[style*="max-width:600px"]') as HTMLElement
       ).getBoundingClientRect().width,
     }));
-    expect(layout.scrollWidth).toBeLessThanOrEqual(375);
-    expect(layout.columnWidth).toBeLessThanOrEqual(375);
+    expect(layout.scrollWidth).toBeLessThanOrEqual(390);
+    expect(layout.columnWidth).toBeLessThanOrEqual(390);
     expect(layout.headings).toEqual([...DIGEST_SECTIONS]);
     expect(layout.scripts).toBe(0);
     expect(layout.images).toBe(0);
     expect(layout.pwned).toBe(0);
-    // Seven days, four grievances, four sources, the SLA bar and the recovery bar.
+    // Seven days, four grievances, four sources, the in-time bar and the recovery bar.
     expect(layout.bars).toBe(7 + 4 + 4 + 1 + 1);
     mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: `${ARTIFACTS}/digest-phone-assembled.png`, fullPage: true });
+    await page.screenshot({ path: `${ARTIFACTS}/digest-phone.png`, fullPage: true });
 
     // The same HTML on a desktop keeps its 600px column.
     await page.setViewportSize({ width: 1024, height: 800 });
