@@ -3,7 +3,6 @@ import { createdAt, id, instant, json } from "./_columns.js";
 import { brands } from "./brands.js";
 import { users } from "./users.js";
 import { workspaces } from "./workspaces.js";
-import { workspaces } from "./workspaces.js";
 
 /** Hourly mention counts per key (`brand:<id>`, `brand:<id>|cat:<c>|src:<id>`), kept as mentions are stored. */
 export const hourlyCounts = sqliteTable(
