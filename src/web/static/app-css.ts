@@ -50,6 +50,8 @@ li.mention.arrived-overdue { background: #fbf7ee; }
 ol.queue .meta .due { order:-1; min-width: 12rem; font-weight:600; }
 .queue-head { display:flex; gap:.7rem; margin:.2rem 0; font-size:.8rem; }
 .queue-head span:first-child { min-width: 13.5rem; }
+.digest-controls { margin:.4rem 0 .8rem; }
+.digest-frame { display:block; width:100%; max-width:640px; height:2600px; border:1px solid var(--line); border-radius:6px; background:#f5f7fa; }
 @media (max-width: 480px) { .due { white-space: normal; } }
 li.mention .body { flex:1; min-width:0; }
 li.mention .text { margin:.3rem 0; white-space: pre-wrap; overflow-wrap:anywhere; }
