@@ -21,6 +21,7 @@ import { type ApiOperation, buildOpenApi } from "./openapi.js";
 import { accountsApiDocs, accountsRoutes } from "./routes/accounts.js";
 import { adminApiDocs, adminRoutes } from "./routes/admin.js";
 import { alertsApiDocs, alertsRoutes } from "./routes/alerts.js";
+import { digestApiDocs, digestRoutes } from "./routes/digest.js";
 import { ingestRoutes } from "./routes/ingest.js";
 import { feedRoutes, mentionsApiDocs, mentionsApiRoutes } from "./routes/mentions.js";
 import { repliesApiDocs, repliesApiRoutes, repliesRoutes } from "./routes/replies.js";
@@ -54,6 +55,8 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}) {
         frameAncestors: ["'none'"],
       },
       referrerPolicy: "same-origin",
+      // A handler may set a stricter policy of its own (the digest e-mail preview: inline styles, nothing else).
+      overwrite: false,
     }),
   );
 
@@ -75,6 +78,7 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}) {
   app.route("/", adminRoutes(deps));
   app.route("/", repliesRoutes(deps)).route("/", repliesApiRoutes(deps)).route("/", accountsRoutes(deps));
   app.route("/", alertsRoutes(deps));
+  app.route("/", digestRoutes(deps));
   for (const extra of options.routes ?? []) app.route(extra.path, extra.app);
 
   const apiDocs = [
@@ -86,6 +90,7 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}) {
     ...repliesApiDocs,
     ...accountsApiDocs,
     ...alertsApiDocs,
+    ...digestApiDocs,
     ...(options.apiDocs ?? []),
   ];
   app.get("/api/openapi.json", (c) => c.json(buildOpenApi(apiDocs, "1")));
