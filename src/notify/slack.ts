@@ -53,6 +53,8 @@ export interface SpikeAlertInput {
   feedUrl: string;
   /** True when this message reports a spike that has grown since its first alert. */
   update?: boolean;
+  /** Two sentences on what drove it (masked posts only; see services/alerts/spike-summary.ts). */
+  summary?: string;
   timeZone?: string;
 }
 
@@ -98,7 +100,7 @@ export function buildSpikeMessage(input: SpikeAlertInput): SlackPayload {
       text: {
         type: "mrkdwn",
         text: truncate(
-          `*${escapeMrkdwn(howFarAboveNormal(input.count, input.expected))}*\nHour starting ${formatHour(input.ts, input.timeZone)}`,
+          `*${escapeMrkdwn(howFarAboveNormal(input.count, input.expected))}*\nHour starting ${formatHour(input.ts, input.timeZone)}${input.summary ? `\n${safe(input.summary, 600)}` : ""}`,
           LIMITS.section,
         ),
       },

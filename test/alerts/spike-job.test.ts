@@ -195,8 +195,9 @@ describe("spike job", () => {
       .update(workspaces)
       .set({ settings: { spikeSensitivity: "fewer" } })
       .where(eq(workspaces.id, deps.workspaceId));
-    // 13 in an hour that usually has ~3 is p ≈ 1e-4.4: enough for "balanced" (1e-4, next test), not for "fewer" (1e-5).
-    await addMentions(SPIKE_HOUR, burst(13), "legal_threats");
+    // 20 in an hour that usually has ~3: far above normal, but "fewer" wants at least 25 mentions (next test:
+    // "balanced" alerts).
+    await addMentions(SPIKE_HOUR, burst(20), "legal_threats");
     const report = await runDetectSpikes(deps, at(nextHour(SPIKE_HOUR), 5));
     expect(report.judged).toBeGreaterThan(0);
     expect(report.newSpikes).toBe(0);
@@ -204,12 +205,12 @@ describe("spike job", () => {
   });
 
   it("the same hour is a spike at the default sensitivity", async () => {
-    await addMentions(SPIKE_HOUR, burst(13), "legal_threats");
+    await addMentions(SPIKE_HOUR, burst(20), "legal_threats");
     const report = await runDetectSpikes(deps, at(nextHour(SPIKE_HOUR), 5));
     expect(report.alerts).toBe(1);
   });
 
-  it("judges nothing without a week of history", async () => {
+  it("judges nothing without three days of history", async () => {
     await deps.db.delete(hourlyCounts);
     await addMentions(SPIKE_HOUR, burst(50), "legal_threats");
     const report = await runDetectSpikes(deps, at(nextHour(SPIKE_HOUR), 5));

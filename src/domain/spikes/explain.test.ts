@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type ExplainMention, explainSpike, normalizeLink, termsOf } from "./explain.js";
+import { concentrationOf, type ExplainMention, explainSpike, normalizeLink, termsOf } from "./explain.js";
 
 const baselineTexts = [
   "They keep calling me about a debt I already paid",
@@ -91,6 +91,63 @@ describe("explainSpike", () => {
     expect(alone.terms[0]?.value).toBe("payment portal");
     const empty = explainSpike([], baseline());
     expect(empty).toMatchObject({ mentions: 0, terms: [], examples: [] });
+  });
+});
+
+describe("who carries a spike", () => {
+  const storm = (): ExplainMention[] => [
+    // One post retweeted 30 times by 30 accounts: same content hash, different authors.
+    ...Array.from({ length: 30 }, (_, i) => ({
+      id: `rt${i}`,
+      text: "RT @angry: Acme threatened to garnish my wages, boycott them",
+      source: "x",
+      author: `fan${i}`,
+      authorKey: `ak-fan${i}`,
+      contentHash: "hash-garnish",
+      category: "legal_threats",
+    })),
+    ...Array.from({ length: 6 }, (_, i) => ({
+      id: `own${i}`,
+      text: `Different complaint number ${i} about the payment portal`,
+      source: "reddit",
+      author: `user${i}`,
+      authorKey: `ak-user${i}`,
+      contentHash: `own-${i}`,
+      category: "payment_service",
+    })),
+  ];
+
+  it("flags a retweet storm: one cross-posted text is most of the spike", () => {
+    const e = explainSpike(storm(), baseline(), { baselineHours: 28 });
+    expect(e.concentration).toMatchObject({ kind: "cross_post", authors: 36, texts: 7 });
+    expect(e.concentration!.topText).toMatchObject({ count: 30 });
+    expect(e.concentration!.topText!.share).toBeCloseTo(30 / 36, 10);
+    // The storm takes one example slot, not three.
+    expect(e.examples.filter((x) => String(x.id).startsWith("rt"))).toHaveLength(1);
+  });
+
+  it("flags one author posting most of the spike, by author key even when the handle changes", () => {
+    const rows: ExplainMention[] = Array.from({ length: 10 }, (_, i) => ({
+      id: i,
+      text: `Post ${i}: ${["calls", "letters", "threats", "fees", "lies"][i % 5]} from Acme again`,
+      author: i < 7 ? (i % 2 ? "Loud" : "loud_renamed") : `other${i}`,
+      authorKey: i < 7 ? "ak-loud" : `ak-${i}`,
+      contentHash: `c${i}`,
+    }));
+    expect(concentrationOf(rows)).toMatchObject({ kind: "one_author", topAuthor: { count: 7, share: 0.7 } });
+  });
+
+  it("calls many different voices a wave, and says what they write about", () => {
+    const e = explainSpike(spike(), baseline(), { baselineHours: 28 });
+    expect(e.concentration?.kind).toBe("wave");
+  });
+
+  it("needs a few repeats before it calls anything a storm", () => {
+    const two: ExplainMention[] = [
+      { id: 1, text: "same text", contentHash: "h" },
+      { id: 2, text: "same text", contentHash: "h" },
+    ];
+    expect(concentrationOf(two).kind).toBe("wave");
   });
 });
 

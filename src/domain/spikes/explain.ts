@@ -4,6 +4,11 @@
 // Dirichlet prior (Monroe, Colaresi & Quinn 2008, "Fightin' Words"): the prior is the feature's rate over both
 // samples, so a term seen once in the spike and never before gets a modest score instead of an infinite one.
 // Counts are per mention (a post repeating a word ten times counts once): a spike is many people, not one rant.
+//
+// A spike carried by one voice is not a wave of complaints: when one author (by author key, the keyed hash of
+// their platform identity) or one cross-posted text (by content hash, shared by retweets and copies) accounts for
+// most of the spike's mentions, `concentration` says so, and the headline should say "one author" or "one post
+// shared", not "people are saying".
 
 export interface ExplainMention {
   id: string | number;
@@ -15,6 +20,10 @@ export interface ExplainMention {
   url?: string | null;
   /** Links found in the post besides those in `text`. */
   links?: string[];
+  /** Keyed hash of the author's platform identity (falls back to the handle when absent). */
+  authorKey?: string | null;
+  /** Hash of the normalised text: retweets and cross-posts share it. */
+  contentHash?: string | null;
 }
 
 export interface OverRepresented {
@@ -25,6 +34,8 @@ export interface OverRepresented {
   share: number;
   /** Its share of the baseline's mentions. */
   baselineShare: number;
+  /** Baseline mentions carrying it (over all the baseline's hours). */
+  baselineCount?: number;
   /** z-score of the log-odds ratio (spike vs baseline); > ~2 is a real difference. */
   score: number;
 }
@@ -36,9 +47,25 @@ export interface SpikeExample {
   url?: string | null;
 }
 
+/** The one author or one text behind most of a spike, if there is one. */
+export interface Concentration {
+  /** "wave": many voices; "one_author": one author key carries most of it; "cross_post": one text does. */
+  kind: "wave" | "one_author" | "cross_post";
+  /** The largest single author's share of the spike's mentions, and their handle (as posted). */
+  topAuthor: { handle: string | null; count: number; share: number } | null;
+  /** The largest group of identical (cross-posted) texts: its share and one masked example. */
+  topText: { count: number; share: number; text: string } | null;
+  /** Distinct authors and distinct texts among the spike's mentions. */
+  authors: number;
+  texts: number;
+}
+
 export interface SpikeExplanation {
   mentions: number;
   baselineMentions: number;
+  /** Hours the baseline covers (for "per hour usually"); null when unknown. */
+  baselineHours?: number | null;
+  concentration?: Concentration;
   terms: OverRepresented[];
   sources: OverRepresented[];
   authors: OverRepresented[];
@@ -56,6 +83,10 @@ export interface ExplainOptions {
   /** Strength of the prior, in pseudo-mentions. */
   priorStrength?: number;
   limit?: number;
+  /** Hours the baseline mentions cover, so "usually" can be a rate. */
+  baselineHours?: number | null;
+  /** Share of the spike one author or one text must carry to be "most of it". */
+  concentrationShare?: number;
 }
 
 const STOPWORDS = new Set(
@@ -140,7 +171,7 @@ function overRepresented(spikeDocs: Set<string>[], baselineDocs: Set<string>[], 
     if (y1 < o.minCount) continue;
     if (baselineDocs.length === 0) {
       // Nothing to compare with (a new brand or category): the most common features are the best we can say.
-      out.push({ value, count: y1, share: y1 / n1, baselineShare: 0, score: 0 });
+      out.push({ value, count: y1, share: y1 / n1, baselineShare: 0, baselineCount: 0, score: 0 });
       continue;
     }
     const y2 = baseline.get(value) ?? 0;
@@ -156,6 +187,7 @@ function overRepresented(spikeDocs: Set<string>[], baselineDocs: Set<string>[], 
       count: y1,
       share: y1 / n1,
       baselineShare: y2 / n2,
+      baselineCount: y2,
       score: Math.round(score * 100) / 100,
     });
   }
@@ -193,6 +225,49 @@ const fingerprint = (text: string) =>
     .sort()
     .join(" ");
 
+/** Who or what carries the spike: many voices, one author, or one text shared many times. */
+export function concentrationOf(spikeMentions: ExplainMention[], mostShare = 0.5): Concentration {
+  const n = spikeMentions.length;
+  const byAuthor = new Map<string, { handle: string | null; count: number }>();
+  const byText = new Map<string, { text: string; count: number }>();
+  for (const m of spikeMentions) {
+    const author = m.authorKey ?? (m.author ? `handle:${m.author.toLowerCase()}` : null);
+    if (author) {
+      const entry = byAuthor.get(author) ?? { handle: m.author ?? null, count: 0 };
+      entry.count++;
+      byAuthor.set(author, entry);
+    }
+    // Without a stored hash, the bag of words stands in for it (a retweet keeps every word).
+    const text = m.contentHash ?? `terms:${fingerprint(m.text)}`;
+    const entry = byText.get(text) ?? { text: m.text, count: 0 };
+    entry.count++;
+    byText.set(text, entry);
+  }
+  const top = <T extends { count: number }>(map: Map<string, T>) =>
+    [...map.values()].reduce<T | null>((best, e) => (best === null || e.count > best.count ? e : best), null);
+  const author = top(byAuthor);
+  const text = top(byText);
+  const authorShare = author && n ? author.count / n : 0;
+  const textShare = text && n ? text.count / n : 0;
+  // Two mentions are not "a storm": the rule needs a few repeats to say anything.
+  const enough = (count: number) => count >= 3;
+  const kind =
+    textShare >= mostShare && enough(text!.count) && textShare >= authorShare
+      ? "cross_post"
+      : authorShare >= mostShare && enough(author!.count)
+        ? "one_author"
+        : textShare >= mostShare && enough(text!.count)
+          ? "cross_post"
+          : "wave";
+  return {
+    kind,
+    topAuthor: author ? { handle: author.handle, count: author.count, share: authorShare } : null,
+    topText: text ? { count: text.count, share: textShare, text: text.text } : null,
+    authors: byAuthor.size,
+    texts: byText.size,
+  };
+}
+
 export function explainSpike(
   spikeMentions: ExplainMention[],
   baselineMentions: ExplainMention[],
@@ -203,6 +278,8 @@ export function explainSpike(
     minCount: 2,
     priorStrength: 10,
     limit: 8,
+    baselineHours: null,
+    concentrationShare: 0.5,
     ...options,
   };
   const spikeTerms = spikeMentions.map((m) => termsOf(m.text));
@@ -226,8 +303,9 @@ export function explainSpike(
   const seen = new Set<string>();
   for (const { m } of ranked) {
     const print = fingerprint(m.text);
-    if (seen.has(print)) continue;
+    if (seen.has(print) || (m.contentHash && seen.has(`hash:${m.contentHash}`))) continue;
     seen.add(print);
+    if (m.contentHash) seen.add(`hash:${m.contentHash}`);
     examples.push({ id: m.id, text: m.text, source: m.source ?? null, url: m.url ?? null });
     if (examples.length === 3) break;
   }
@@ -235,6 +313,8 @@ export function explainSpike(
   return {
     mentions: spikeMentions.length,
     baselineMentions: baselineMentions.length,
+    baselineHours: o.baselineHours,
+    concentration: concentrationOf(spikeMentions, o.concentrationShare),
     terms,
     sources: facet((m) => single(m.source)),
     authors: facet((m) => single(m.author?.toLowerCase())),

@@ -7,7 +7,9 @@
 // for. The dashboard (/alerts) and the digest show the updated spike.
 // A category×source key that spikes in the same hour as its whole brand is recorded but not alerted separately:
 // the brand alert's explanation already names the category and source.
-import { and, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
+// A muted or snoozed key (spike-mutes.ts) is recorded and shown, never sent. An episode's end (the hour after its
+// last elevated hour) is written to `ended_at` once the cooldown has passed without a new elevated hour.
+import { and, desc, eq, gte, inArray, isNull, lt, sql } from "drizzle-orm";
 import {
   brands,
   hourlyCounts,
@@ -22,15 +24,18 @@ import {
   evaluateHour,
   HOUR_MS,
   lookbackHours,
-  type Sensitivity,
+  resolveSpikeOptions,
   type SpikeEpisode,
   type SpikeOptions,
 } from "../../domain/spikes/detect.js";
 import { type ExplainMention, explainSpike, type SpikeExplanation } from "../../domain/spikes/explain.js";
 import { buildSpikeMessage } from "../../notify/slack.js";
+import { feedLink, mentionLink, publicBaseUrl } from "../../platform/links.js";
 import { slackDestination } from "../../platform/outbox/destinations.js";
 import { enqueueOutbox } from "../../platform/outbox/outbox.js";
-import { feedLink, mentionLink, publicBaseUrl } from "../../platform/links.js";
+import { activeMutesByWorkspace, muteCovering } from "./spike-mutes.js";
+import { effectiveSensitivity } from "./spike-sensitivity.js";
+import { extractiveSummary } from "./spike-summary.js";
 
 export interface ParsedKey {
   brandId: number;
@@ -57,6 +62,10 @@ export interface StoredSpikeDetails {
   /** Set when this key's spike was folded into its brand's alert. */
   partOfSpikeId?: number;
   alerted: boolean;
+  /** Set when a mute or snooze held the alert back: until when (null: until unmuted). */
+  muted?: { until: string | null };
+  /** Two sentences from the explanation (extractive; see spike-summary.ts). */
+  summary?: string;
 }
 
 export interface SpikeRunReport {
@@ -71,6 +80,7 @@ export interface SpikeRunReport {
 const BASELINE_WEEKS = 4;
 const BASELINE_HALF_WINDOW_HOURS = 3;
 const BASELINE_LIMIT_PER_WEEK = 1000;
+const BASELINE_HOURS = BASELINE_WEEKS * (2 * BASELINE_HALF_WINDOW_HOURS + 1);
 
 export async function runSpikeDetection(
   deps: Deps,
@@ -79,6 +89,14 @@ export async function runSpikeDetection(
 ): Promise<SpikeRunReport> {
   const hour = new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS - HOUR_MS);
   const report: SpikeRunReport = { hour, judged: 0, newSpikes: 0, updated: 0, alerts: 0 };
+  // Episodes quiet for longer than the cooldown are over, whether or not their key was counted this hour.
+  const { cooldownHours } = resolveSpikeOptions(options.detector ?? {});
+  await deps.db
+    .update(spikes)
+    .set({ endedAt: sql`${spikes.lastHourAt} + ${HOUR_MS}` })
+    .where(
+      and(isNull(spikes.endedAt), lt(spikes.lastHourAt, new Date(hour.getTime() - cooldownHours * HOUR_MS))),
+    );
   const current = await deps.db
     .select({ key: hourlyCounts.key, count: hourlyCounts.count })
     .from(hourlyCounts)
@@ -129,6 +147,7 @@ export async function runSpikeDetection(
       name: brands.name,
       slug: brands.slug,
       slackWebhookUrl: brands.slackWebhookUrl,
+      spikeSensitivity: brands.spikeSensitivity,
       settings: workspaces.settings,
       workspaceId: brands.workspaceId,
     })
@@ -139,14 +158,17 @@ export async function runSpikeDetection(
     (await deps.db.select({ id: sources.id, name: sources.name }).from(sources)).map((s) => [s.id, s.name]),
   );
   const base = publicBaseUrl(deps.env);
+  const mutes = await activeMutesByWorkspace(deps.db, hour);
   /** Brand id → the brand-wide spike row open in this hour. */
   const brandSpikeThisHour = new Map<number, number>();
 
   for (const candidate of candidates) {
     const brand = brandById.get(candidate.parsed.brandId);
     if (!brand) continue;
-    const sensitivity: Sensitivity = brand.settings.spikeSensitivity ?? "balanced";
-    const detector: SpikeOptions = { ...options.detector, sensitivity };
+    const detector: SpikeOptions = {
+      ...options.detector,
+      sensitivity: effectiveSensitivity(brand, brand.settings),
+    };
     const [open] = await deps.db
       .select()
       .from(spikes)
@@ -165,12 +187,18 @@ export async function runSpikeDetection(
         key: candidate.key,
         counts: history.get(candidate.key) ?? [],
         since: firstSeen.get(candidate.key) ?? hour,
-        openSpike: openDetails?.episode ?? null,
+        openSpike: open && !open.endedAt ? (openDetails?.episode ?? null) : null,
       },
       hour,
       candidate.count,
       detector,
     );
+    if (evaluation.ended && open && !open.endedAt) {
+      await deps.db
+        .update(spikes)
+        .set({ endedAt: new Date(evaluation.ended.endTs!) })
+        .where(eq(spikes.id, open.id));
+    }
     if (evaluation.action === "update" && open && openDetails && evaluation.spike) {
       const details: StoredSpikeDetails = {
         ...openDetails,
@@ -217,14 +245,16 @@ export async function runSpikeDetection(
         )),
       );
     }
-    const explanation = explainSpike(spikeMentions, baselineMentions);
+    const explanation = explainSpike(spikeMentions, baselineMentions, { baselineHours: BASELINE_HOURS });
+    const summary = extractiveSummary(explanation, episode.count, episode.expected);
+    const mute = muteCovering(mutes.get(brand.workspaceId) ?? [], candidate.key, hour);
     const subject = candidate.parsed.category
       ? `${brand.name} · ${subjectFor(candidate.parsed, sourceNames)}`
       : brand.name;
     const feedUrl = feedFor(base, brand.slug, candidate.parsed, sourceNames, hour, hour);
     const foldedInto = candidate.parsed.category ? brandSpikeThisHour.get(brand.id) : undefined;
     const destination = slackDestination(brand.slackWebhookUrl, deps.env.SLACK_WEBHOOK_URL);
-    const alerted = foldedInto === undefined && destination !== null;
+    const alerted = foldedInto === undefined && destination !== null && mute === null;
     const spikeId = await deps.db.transaction(async (tx) => {
       const details: StoredSpikeDetails = {
         explanation,
@@ -232,7 +262,9 @@ export async function runSpikeDetection(
         subject,
         feedUrl,
         alerted,
+        summary,
         ...(foldedInto !== undefined ? { partOfSpikeId: foldedInto } : {}),
+        ...(mute ? { muted: { until: mute.until?.toISOString() ?? null } } : {}),
       };
       const [row] = await tx
         .insert(spikes)
@@ -266,6 +298,7 @@ export async function runSpikeDetection(
               score: episode.score,
               explanation,
               feedUrl,
+              summary,
             }),
           },
           now,
@@ -329,6 +362,8 @@ async function loadKeyMentions(
       text: mentions.textMasked,
       source: sources.name,
       author: mentions.authorHandle,
+      authorKey: mentions.authorKey,
+      contentHash: mentions.contentHash,
       category: mentions.category,
     })
     .from(mentions)
