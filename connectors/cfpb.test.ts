@@ -3,6 +3,7 @@ import { createHttpClient } from "../src/platform/http/index.js";
 import {
   fakeSleep,
   fixture,
+  fixtureJson,
   type LocalServer,
   sendJson,
   startLocalServer,
@@ -233,5 +234,41 @@ describe("CFPB connector", () => {
     expect(cfpbConfigSchema.safeParse({ company: COMPANY, baseUrl: "not a url" }).success).toBe(false);
     expect(cfpbConfigSchema.parse({ company: COMPANY })).toMatchObject({ pageSize: 100, lookbackDays: 45 });
     expect(cfpbConnector.reply).toBeUndefined();
+  });
+});
+
+describe("CFPB hits and their ids", () => {
+  it("uses _source.complaint_id when _id is missing, and skips (and reports) a hit with neither", async () => {
+    const page = fixtureJson("cfpb", "search-page1.json") as {
+      hits: { hits: Array<{ _id?: string; _source: Record<string, unknown> }> };
+    };
+    const [withBoth, noIndexId, noIds] = page.hits.hits;
+    delete noIndexId!._id;
+    delete noIds!._id;
+    delete noIds!._source.complaint_id;
+    server.handle((_req, res) => sendJson(res, 200, page));
+    const result = await poll(null, { cfg: config({ pageSize: 10 }) });
+    expect(result.mentions.map((m) => m.externalId)).toEqual([
+      withBoth!._source.complaint_id,
+      noIndexId!._source.complaint_id,
+    ]);
+    expect(result.skipped).toHaveLength(1);
+    expect(result.skipped?.[0]).toMatch(
+      /hit 3 of the page .* has neither _id nor _source\.complaint_id: skipped/,
+    );
+    expect(result.hasMore).toBe(false);
+  });
+
+  it("falls back to _id when the source has no complaint_id", async () => {
+    const page = fixtureJson("cfpb", "search-page1.json") as {
+      hits: { hits: Array<{ _id?: string; _source: Record<string, unknown> }> };
+    };
+    const only = page.hits.hits[0]!;
+    delete only._source.complaint_id;
+    page.hits.hits = [only];
+    server.handle((_req, res) => sendJson(res, 200, page));
+    const result = await poll(null, { cfg: config({ pageSize: 10 }) });
+    expect(result.mentions.map((m) => m.externalId)).toEqual([only._id]);
+    expect(result.mentions[0]?.url).toContain(encodeURIComponent(only._id!));
   });
 });

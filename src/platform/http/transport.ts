@@ -60,7 +60,12 @@ type LookupCallback = (
   family?: number,
 ) => void;
 
-export function nodeTransport(): Transport {
+export interface NodeTransportOptions {
+  /** Resolves a name (default: the system resolver, dns.lookup). Tests give names addresses of their choosing. */
+  lookup?: (hostname: string, family: number) => Promise<LookupAddress[]>;
+}
+
+export function nodeTransport(transportOptions: NodeTransportOptions = {}): Transport {
   return {
     name: "node",
     async send(url, request, egress) {
@@ -76,31 +81,36 @@ export function nodeTransport(): Transport {
         options: { family?: number; all?: boolean },
         callback: LookupCallback,
       ) => {
-        dns.lookup(hostname, { all: true, family: options.family ?? 0 }, (error, addresses) => {
-          if (error) return callback(error, []);
-          if (!trusted) {
-            for (const { address } of addresses) {
-              const reason = egress.checkAddress(address);
-              if (reason) {
-                return callback(
-                  refusal(
-                    url,
-                    `${hostname} resolves to ${address}, ${reason}`,
-                  ) as unknown as NodeJS.ErrnoException,
-                  [],
-                );
+        const resolve = transportOptions.lookup
+          ? transportOptions.lookup(hostname, options.family ?? 0)
+          : dns.promises.lookup(hostname, { all: true, family: options.family ?? 0 });
+        resolve.then(
+          (addresses) => {
+            if (!trusted) {
+              for (const { address } of addresses) {
+                const reason = egress.checkAddress(address);
+                if (reason) {
+                  return callback(
+                    refusal(
+                      url,
+                      `${hostname} resolves to ${address}, ${reason}`,
+                    ) as unknown as NodeJS.ErrnoException,
+                    [],
+                  );
+                }
               }
             }
-          }
-          if (options.all) return callback(null, addresses);
-          const first = addresses[0];
-          if (!first)
-            return callback(
-              Object.assign(new Error(`no address for ${hostname}`), { code: "ENOTFOUND" }),
-              [],
-            );
-          callback(null, first.address, first.family);
-        });
+            if (options.all) return callback(null, addresses);
+            const first = addresses[0];
+            if (!first)
+              return callback(
+                Object.assign(new Error(`no address for ${hostname}`), { code: "ENOTFOUND" }),
+                [],
+              );
+            callback(null, first.address, first.family);
+          },
+          (error: NodeJS.ErrnoException) => callback(error, []),
+        );
       };
       const headers: Record<string, string> = {};
       request.headers.forEach((value, key) => {

@@ -1,13 +1,9 @@
-// The Sources page and API: list, add (any connector: the form is generated from its config schema), test
-// connection (stored sources, and a config before it is added), poll now.
-import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AuthUser } from "../../auth/types.js";
-import { sources } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
-import { AppError, badRequest, notFound } from "../../errors.js";
+import { AppError, badRequest } from "../../errors.js";
 import { isSecretField } from "../../platform/credentials.js";
 import { recordAudit } from "../../services/audit/record-audit.js";
 import { filterOptions } from "../../services/mentions/filter-options.js";
