@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import cron, { type ScheduledTask } from "node-cron";
 import type { Deps } from "../deps.js";
-import { finishRun, startRun } from "../platform/jobs/job-runs.js";
+import { closeAbandonedRuns, finishRun, startRun } from "../platform/jobs/job-runs.js";
 import { withLease } from "../platform/jobs/lease.js";
 import { JOBS, type JobDefinition } from "./schedule.js";
 
@@ -29,24 +29,36 @@ export async function runJob(deps: Deps, job: JobDefinition, holder: string, now
 
 export function startScheduler(deps: Deps, jobs: JobDefinition[] = JOBS): { stop(): Promise<void> } {
   const holder = `node:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const running = new Set<Promise<unknown>>();
+  // A job still running when its next tick comes is not started again here: node-cron's own guard cannot see a
+  // promise its callback does not return. Across processes the job's lease does the same.
+  const inFlight = new Map<string, Promise<unknown>>();
+  // "running" rows a killed process left behind are closed now, not shown as running forever.
+  const sweep = closeAbandonedRuns(deps.db, deps.now()).catch((error: unknown) =>
+    deps.log.error("closing abandoned job runs failed", { error: String(error) }),
+  );
   const tasks: ScheduledTask[] = jobs.map((job) =>
     cron.schedule(
       job.cron,
       () => {
-        const run = runJob(deps, job, holder).catch((error: unknown) =>
-          deps.log.error("scheduler error", { job: job.name, error: String(error) }),
-        );
-        running.add(run);
-        void run.finally(() => running.delete(run));
+        if (inFlight.has(job.name)) {
+          deps.log.debug("job still running, tick skipped", { job: job.name });
+          return;
+        }
+        const run = runJob(deps, job, holder)
+          .catch((error: unknown) =>
+            deps.log.error("scheduler error", { job: job.name, error: String(error) }),
+          )
+          .finally(() => inFlight.delete(job.name));
+        inFlight.set(job.name, run);
       },
-      { name: job.name, noOverlap: true },
+      { name: job.name },
     ),
   );
   return {
     async stop() {
       for (const task of tasks) await task.destroy();
-      await Promise.allSettled([...running]);
+      await sweep;
+      await Promise.allSettled([...inFlight.values()]);
     },
   };
 }
