@@ -69,14 +69,38 @@ describe("rapport lint-reply", () => {
       .trim()
       .split("\n")
       .map((line) => JSON.parse(line));
-    expect(lines[0]).toEqual({ id: "a", ok: true, violations: [] });
+    expect(lines[0]).toEqual({ id: "a", ok: true, violations: [], warnings: [] });
     expect(lines[1].id).toBe(2);
     expect(lines[1].ok).toBe(false);
     const rules = lines[1].violations.map((v: { rule: string }) => v.rule);
-    expect(rules).toEqual(expect.arrayContaining(["B1", "B2", "B3", "B4", "R_PRIVATE_CHANNEL"]));
+    expect(rules).toEqual(expect.arrayContaining(["B1", "B2", "B3", "B4"]));
+    expect(rules.every((rule: string) => rule.startsWith("B"))).toBe(true);
+    expect(lines[1].warnings.map((w: { rule: string }) => w.rule)).toEqual([
+      "R_EMPATHY",
+      "R_PRIVATE_CHANNEL",
+    ]);
     const b3 = lines[1].violations.find((v: { rule: string }) => v.rule === "B3");
     expect(Object.keys(b3).sort()).toEqual(["end", "message", "rule", "start"]);
     expect(BAD.slice(b3.start, b3.end)).toBe("Mercy Hospital");
+    expect(Object.keys(lines[1].warnings[0]).sort()).toEqual(["end", "message", "rule", "start"]);
+  });
+
+  it("a compliant reply without an empathy phrase is ok, with a warning (issue 19)", async () => {
+    const text = "Please contact us directly at 1-800-555-0100 so we can look into it. — Example Co.";
+    const { ctx, out } = context([JSON.stringify({ id: "e", text })]);
+    expect(
+      await lintReplyCommand.run(["--brand-name", "Example Co.", "--contact", "1-800-555-0100"], ctx),
+    ).toBe(0);
+    const line = JSON.parse(out().trim());
+    expect(line).toMatchObject({ id: "e", ok: true, violations: [] });
+    expect(line.warnings).toEqual([
+      {
+        rule: "R_EMPATHY",
+        message: expect.stringContaining("empathy"),
+        start: text.length,
+        end: text.length,
+      },
+    ]);
   });
 
   it("reads --input and without the contact flag the company's number is someone else's", async () => {

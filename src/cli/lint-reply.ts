@@ -1,15 +1,24 @@
-// `rapport lint-reply`: the compliance linter over JSONL, for scripts and for checking a template library.
+// `rapport lint-reply`: the compliance linter over JSONL, for scripts and for checking a template library. Blocking
+// hits (B1–B12) are `violations` and make `ok` false; house-style gaps (R_*) are `warnings` beside them.
 // With --brand-name the flags say everything (no database needed); without it the database's first brand
 // supplies the name, contacts and clients, and any --contact/--client flags are added to them.
 import { createReadStream, existsSync } from "node:fs";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
-import { type BrandContextLoader, type BrandLintContext, lintReply } from "../domain/compliance/lint.js";
+import {
+  type BrandContextLoader,
+  type BrandLintContext,
+  lintReply,
+  type Violation,
+} from "../domain/compliance/lint.js";
 import { PLATFORMS, type Platform } from "../domain/taxonomy.js";
 import { parseCliArgs } from "./args.js";
 import { type CliContext, type Command, UsageError } from "./types.js";
 
 export type { BrandContextLoader } from "../domain/compliance/lint.js";
+
+/** The contract's hit: the rule, what is wrong, and where (the explanation stays in the dashboard). */
+const contractHit = ({ rule, message, start, end }: Violation) => ({ rule, message, start, end });
 
 export const NO_BRAND_MESSAGE = "no brand configured: pass --brand-name";
 
@@ -25,7 +34,7 @@ export const lintReplyCommand: Command = {
   usage:
     "lint-reply [--input <file>] [--platform x|google|facebook|trustpilot|reddit|generic] [--brand-name <name>] [--contact <own channel>]… [--client <creditor name>]…",
   summary:
-    'Check public replies against the compliance rules: JSONL {"id","text"} in, {"id","ok","violations"} out',
+    'Check public replies against the compliance rules: JSONL {"id","text"} in, {"id","ok","violations","warnings"} out (ok is false only for a blocking B rule)',
   async run(args, ctx) {
     const { values } = parseCliArgs(
       args,
@@ -74,13 +83,13 @@ export const lintReplyCommand: Command = {
         continue;
       }
       const result = lintReply(text, { platform, ...brand });
-      const violations = result.violations.map(({ rule, message, start, end }) => ({
-        rule,
-        message,
-        start,
-        end,
-      }));
-      ctx.stdout.write(`${JSON.stringify({ id, ok: result.ok, violations })}\n`);
+      const verdict = {
+        id,
+        ok: result.ok,
+        violations: result.violations.map(contractHit),
+        warnings: result.warnings.map(contractHit),
+      };
+      ctx.stdout.write(`${JSON.stringify(verdict)}\n`);
     }
     return failures > 0 ? 1 : 0;
   },

@@ -3,10 +3,10 @@
 // draft the linter refuses falls back to a template with the refused text kept as evidence.
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { maskPii } from "../../src/domain/masking.js";
 import { textMessage } from "../../src/classifier/testing/fake-anthropic.js";
 import { accountLinks, mentions, replyLints } from "../../src/db/schema/index.js";
 import { parseAccountsCsv } from "../../src/domain/accounts/import.js";
+import { maskPii } from "../../src/domain/masking.js";
 import { upsertAccounts } from "../../src/services/accounts/accounts.js";
 import { SYSTEM_ACTOR } from "../../src/services/audit/record-audit.js";
 import { startHttpServer, type TestServer } from "../helpers/http-server.js";

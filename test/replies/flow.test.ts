@@ -65,7 +65,7 @@ async function reviewMention(extra: { flags?: string[]; threadId?: string; categ
 }
 
 describe("POST /api/replies/lint", () => {
-  it("answers {ok, violations} with offsets, knows the brand, and needs a session", async () => {
+  it("answers {ok, violations, warnings} with offsets, knows the brand, and needs a session", async () => {
     const bad = await api(responder, "POST", "/api/replies/lint", {
       text: "Hi, your balance of $1,240 is past due. Call us to set up a payment plan. — Acme Recovery",
       platform: "google",
@@ -87,7 +87,22 @@ describe("POST /api/replies/lint", () => {
       platform: "trustpilot",
       brand: "acme-recovery",
     });
-    expect(await good.json()).toEqual({ ok: true, violations: [] });
+    expect(await good.json()).toEqual({ ok: true, violations: [], warnings: [] });
+
+    // Issue 19: no empathy phrase is house style, not law: ok, with a warning at the end where the words would go.
+    const plain = "Please contact us directly at 1-800-555-0100 so we can look into it. — Acme Recovery";
+    const warned = (await (
+      await api(responder, "POST", "/api/replies/lint", { text: plain, platform: "trustpilot" })
+    ).json()) as {
+      ok: boolean;
+      violations: unknown[];
+      warnings: { rule: string; title: string; start: number }[];
+    };
+    expect(warned.ok).toBe(true);
+    expect(warned.violations).toEqual([]);
+    expect(warned.warnings.map((w) => [w.rule, w.title, w.start])).toEqual([
+      ["R_EMPATHY", "Empathy that admits nothing", plain.length],
+    ]);
 
     const client = await api(responder, "POST", "/api/replies/lint", {
       text: CLEAN.replace("We'd like", "Big Bank would like"),
@@ -101,9 +116,9 @@ describe("POST /api/replies/lint", () => {
       text: `${CLEAN} ${"Thanks again. ".repeat(20)}`,
       platform: "x",
     });
-    expect(((await x.json()) as { violations: { rule: string }[] }).violations.map((v) => v.rule)).toContain(
-      "R_LENGTH",
-    );
+    const long = (await x.json()) as { ok: boolean; warnings: { rule: string }[] };
+    expect(long.ok).toBe(true);
+    expect(long.warnings.map((v) => v.rule)).toContain("R_LENGTH");
 
     const anonymous = await ctx.app.request("/api/replies/lint", {
       method: "POST",

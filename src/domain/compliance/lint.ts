@@ -1,9 +1,11 @@
 // The compliance linter for PUBLIC replies (DESIGN.md "Compliance rules"). Pure: text and context in, hits out.
-// It reads the reply once (scan.ts) and runs one checker per rule (checks.ts); the approval step is blocked
-// while any hit remains.
+// It reads the reply once (scan.ts) and runs one checker per rule (checks.ts). The law and the house style are
+// apart (issue 19): a blocking hit (B1–B12) stops a reply and can never be overridden; a missing required element
+// (R_*: empathy, an invitation to a private channel, the company's name, the length) is a warning an approver
+// may accept with a written reason.
 import type { Platform } from "../taxonomy.js";
 import { RULE_CHECKS, RUN_ORDER } from "./checks.js";
-import type { RuleCode } from "./rules.js";
+import { RULES, type RuleCode } from "./rules.js";
 import { overlaps, scanReply } from "./scan.js";
 
 export { replyLength } from "./length.js";
@@ -36,16 +38,24 @@ export interface Violation {
 }
 
 export interface LintResult {
+  /** False only when a blocking rule is hit. */
   ok: boolean;
+  /** Blocking hits (B1–B12): never overridden. */
   violations: Violation[];
+  /** House-style gaps (R_*): an approver may accept them with a written reason. */
+  warnings: Violation[];
 }
+
+/** Whether a rule blocks (the law) or warns (the house style). */
+export const isBlocking = (rule: RuleCode): boolean => RULES[rule].kind === "block";
 
 export function lintReply(text: string, ctx: LintContext): LintResult {
   const scan = scanReply(text, ctx);
   const hits: Violation[] = [];
   for (const rule of RUN_ORDER) hits.push(...RULE_CHECKS[rule](text, { lint: ctx, scan, earlier: hits }));
-  const violations = dedupe(hits);
-  return { ok: violations.length === 0, violations };
+  const kept = dedupe(hits);
+  const violations = kept.filter((hit) => isBlocking(hit.rule));
+  return { ok: violations.length === 0, violations, warnings: kept.filter((hit) => !isBlocking(hit.rule)) };
 }
 
 /** One hit per rule per stretch of text: overlapping hits of the same rule keep the earliest, longest one. */

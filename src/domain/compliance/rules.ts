@@ -145,6 +145,12 @@ export const RULES: Record<RuleCode, RuleInfo> = {
   },
 };
 
+/** "B1 · Confirms a relationship or a debt": the code people search for, with its plain name beside it. */
+export function ruleLabel(code: string): string {
+  const rule = RULES[code as RuleCode];
+  return rule ? `${code} · ${rule.title}` : code;
+}
+
 /**
  * Hard platform limits and the brevity cap we apply on top. Sources: X counts 280 weighted characters with
  * links as 23 (t.co); Google Business Profile review replies take up to 4,096 bytes; Facebook comments 8,000

@@ -2,12 +2,12 @@
 // mention and the brand's public facts only, never account data or the client roster; every draft is linted and
 // the run kept as evidence (a Claude draft the linter refused too), and the mention moves to drafting.
 
-import { can } from "../../domain/permissions.js";
 import type { AuthUser } from "../../auth/types.js";
 import { replies } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import type { LintResult } from "../../domain/compliance/lint.js";
 import { maskFor } from "../../domain/masking.js";
+import { can } from "../../domain/permissions.js";
 import { CATEGORIES, type Category } from "../../domain/taxonomy.js";
 import { AppError, badRequest, conflict, forbidden } from "../../errors.js";
 import { recordAudit } from "../audit/record-audit.js";

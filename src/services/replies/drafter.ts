@@ -146,8 +146,9 @@ export async function draftReply(
     ownContacts: input.ownContacts,
     clients: [...(options.clients ?? [])],
   });
-  if (!lint.ok) {
-    const rules = [...new Set(lint.violations.map((v) => v.rule))].join(", ");
+  // Warnings too: a template needs no approver to accept anything, so a model's gap only costs its wording.
+  if (!lint.ok || lint.warnings.length > 0) {
+    const rules = [...new Set([...lint.violations, ...lint.warnings].map((v) => v.rule))].join(", ");
     return templateDraft(input, options, `Claude's draft failed the linter (${rules})`, { text, lint });
   }
   return { text, source: "claude", lint };

@@ -2,10 +2,10 @@
 // the person exercised a legal right, is vulnerable, or is represented, or a linked account says so. A manager
 // must take them over (take-over.ts) and answer in their own words; the page shows why and what to do instead.
 import { and, desc, eq } from "drizzle-orm";
-import { can } from "../../domain/permissions.js";
 import type { AuthUser } from "../../auth/types.js";
 import type { Db } from "../../db/client.js";
 import { auditLog } from "../../db/schema/index.js";
+import { can } from "../../domain/permissions.js";
 import { type Flag, HUMAN_ONLY_FLAGS } from "../../domain/taxonomy.js";
 import { forbidden } from "../../errors.js";
 import { linkedAccountNotices } from "../accounts/rights.js";

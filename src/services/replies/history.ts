@@ -13,6 +13,7 @@ export interface ReplyHistoryItem extends ReplyRow {
     text: string;
     ok: boolean;
     violations: unknown;
+    warnings: unknown;
     createdAt: Date;
   }[];
 }
@@ -48,6 +49,7 @@ export async function repliesForMention(db: Db, mentionId: number): Promise<Repl
         text: l.text,
         ok: l.ok,
         violations: l.violations,
+        warnings: l.warnings,
         createdAt: l.createdAt,
       })),
   }));

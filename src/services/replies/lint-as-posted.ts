@@ -55,9 +55,15 @@ export async function recordLint(
   lint: LintResult,
   now: Date,
 ): Promise<void> {
-  await db
-    .insert(replyLints)
-    .values({ replyId, userId, text, ok: lint.ok, violations: lint.violations, createdAt: now });
+  await db.insert(replyLints).values({
+    replyId,
+    userId,
+    text,
+    ok: lint.ok,
+    violations: lint.violations,
+    warnings: lint.warnings,
+    createdAt: now,
+  });
 }
 
 /** `POST /api/replies/lint`: the linter for a brand (id, slug or name; the company brand by default). */

@@ -1,10 +1,13 @@
 // What the Reply panel of a mention (and GET /api/mentions/:id/replies) shows: the mention, who signs, the guards,
 // every reply with its lint runs, how posting works, the templates to start from, and who wrote the open reply
 // (they may not approve it).
+
+import { and, desc, eq } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
+import { auditLog } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
-import type { Platform } from "../../domain/taxonomy.js";
 import { can } from "../../domain/permissions.js";
+import type { Platform } from "../../domain/taxonomy.js";
 import { type LinkView, linksForMention } from "../accounts/accounts.js";
 import { writersOf } from "./approve.js";
 import {
@@ -35,6 +38,26 @@ export interface ReplyPanel {
   templates: { id: string; label: string }[];
   /** Account links, for roles that may see accounts (and only when asked for). */
   links: LinkView[] | null;
+  /** The warnings the approver of the current reply accepted, and why (from the audit log). */
+  acceptance: { rules: string[]; reason: string; by: string | null; at: Date } | null;
+}
+
+async function acceptanceOf(deps: Deps, replyId: number): Promise<ReplyPanel["acceptance"]> {
+  const [row] = await deps.db
+    .select({ after: auditLog.after, by: auditLog.actorEmail, at: auditLog.at })
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.action, "reply.warnings_accepted"),
+        eq(auditLog.entityType, "reply"),
+        eq(auditLog.entityId, String(replyId)),
+      ),
+    )
+    .orderBy(desc(auditLog.id))
+    .limit(1);
+  if (!row) return null;
+  const after = (row.after ?? {}) as { rules?: string[]; reason?: string };
+  return { rules: after.rules ?? [], reason: after.reason ?? "", by: row.by, at: row.at };
 }
 
 export async function replyPanel(
@@ -57,7 +80,9 @@ export async function replyPanel(
   ]);
   const current = [...history].reverse().find((r) => r.status !== "rejected") ?? null;
   const links =
-    options.withLinks && can(viewer.role, "manageAccounts") ? await linksForMention(deps, viewer, mention.id) : null;
+    options.withLinks && can(viewer.role, "manageAccounts")
+      ? await linksForMention(deps, viewer, mention.id)
+      : null;
   return {
     mention,
     platform,
@@ -70,6 +95,7 @@ export async function replyPanel(
     postingMode: postingModeFor(mention),
     templates: templateChoices(library, platform),
     links,
+    acceptance: current ? await acceptanceOf(deps, current.id) : null,
   };
 }
 

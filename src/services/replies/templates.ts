@@ -257,9 +257,11 @@ export async function saveTemplate(
     if (!brand) throw badRequest(`No brand ${input.brandId}`);
   }
   const lint = await lintTemplate(deps, actor, input);
-  if (!lint.ok)
+  // Warnings too: every reply drafted from a library template would otherwise need an approver to accept them.
+  if (!lint.ok || lint.warnings.length > 0)
     throw new AppError("bad_request", "The template does not pass the linter", {
       violations: lint.violations,
+      warnings: lint.warnings,
     });
   const now = deps.now();
   const values = {

@@ -4,10 +4,10 @@
 // someone else moved the reply first: the caller gets a conflict that says what happened instead of
 // overwriting it (a rejection racing a post once flipped a posted reply to "rejected").
 import { and, eq } from "drizzle-orm";
-import { can } from "../../domain/permissions.js";
 import type { AuthUser } from "../../auth/types.js";
 import type { Db } from "../../db/client.js";
 import { replies } from "../../db/schema/index.js";
+import { can } from "../../domain/permissions.js";
 import {
   changedMeanwhile,
   isApproverRole,

@@ -4,6 +4,8 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { Deps } from "../../deps.js";
+import type { Violation } from "../../domain/compliance/lint.js";
+import { RULE_CODES, RULES, ruleLabel } from "../../domain/compliance/rules.js";
 import { PLATFORMS } from "../../domain/taxonomy.js";
 import { AppError } from "../../errors.js";
 import { approveReply } from "../../services/replies/approve.js";
@@ -48,13 +50,23 @@ const draftSchema = z.object({
 });
 const editSchema = z.object({ text: z.string().min(1).max(20_000) });
 const rejectSchema = z.object({ reason: z.string().max(1000).default("") });
+/** House-style warnings the approver accepts, and why; blocking rules are refused by the service, by name. */
+const approveSchema = z.object({
+  acceptWarnings: z
+    .object({
+      rules: z.array(z.enum(RULE_CODES)).min(1).max(RULE_CODES.length),
+      reason: z.string().trim().min(1).max(2000),
+    })
+    .optional(),
+});
 const postSchema = z.object({ confirmManual: z.boolean().optional(), postedUrl: z.url().optional() });
 
 export const repliesApiDocs: ApiOperation[] = [
   {
     method: "post",
     path: "/api/replies/lint",
-    summary: "Lint a public reply: {ok, violations:[{rule,message,explanation,start,end}]}",
+    summary:
+      "Lint a public reply: {ok, violations:[{rule,title,message,explanation,start,end}], warnings:[…same shape]}. Violations are blocking rules (B1–B12) and make ok false; warnings are house-style gaps (R_*) an approver may accept with a reason",
     body: lintRequestSchema,
   },
   {
@@ -92,7 +104,9 @@ export const repliesApiDocs: ApiOperation[] = [
   {
     method: "post",
     path: "/api/replies/:id/approve",
-    summary: "Approve (a manager who neither wrote nor edited it; the linter must pass)",
+    summary:
+      "Approve (a manager who neither wrote nor edited it; no blocking rule may be hit). Every warning must be accepted with a written reason in the optional body {acceptWarnings:{rules,reason}} (audited); blocking rules can never be accepted",
+    body: approveSchema,
     roles: ["admin", "manager"],
   },
   {
@@ -147,8 +161,11 @@ async function formAction(c: Context<WebEnv>, back: string, action: () => Promis
     return c.redirect(notice ? `${back}?notice=${encodeURIComponent(notice)}` : back, 303);
   } catch (error) {
     if (error instanceof AppError && error.code !== "internal" && error.code !== "unauthorized") {
-      const details = (error.details as { violations?: { rule: string }[] } | undefined)?.violations;
-      const suffix = details?.length ? ` (${[...new Set(details.map((v) => v.rule))].join(", ")})` : "";
+      const details = error.details as
+        | { violations?: { rule: string }[]; warnings?: { rule: string }[] }
+        | undefined;
+      const hits = [...(details?.violations ?? []), ...(details?.warnings ?? [])];
+      const suffix = hits.length ? ` (${[...new Set(hits.map((v) => ruleLabel(v.rule)))].join("; ")})` : "";
       return c.redirect(`${back}?error=${encodeURIComponent(error.message + suffix)}`, 303);
     }
     throw error;
@@ -232,9 +249,10 @@ export function repliesRoutes(deps: Deps) {
         const back = await replyPanelPath(deps, user, replyId);
         return formAction(c, back, async () => {
           const { lint } = await editReply(deps, user, replyId, text);
-          return lint.ok
-            ? "Saved. No compliance problems found."
-            : `Saved with ${lint.violations.length} problem(s) to fix before submitting.`;
+          if (!lint.ok) return `Saved with ${lint.violations.length} problem(s) to fix before submitting.`;
+          return lint.warnings.length > 0
+            ? `Saved. No blocking problems; ${lint.warnings.length} warning(s) the approver must accept with a reason.`
+            : "Saved. No compliance problems found.";
         });
       })
       .post("/replies/:id/submit", requirePermission("triage"), validate("param", idParam), async (c) => {
@@ -247,8 +265,22 @@ export function repliesRoutes(deps: Deps) {
       .post("/replies/:id/approve", requirePermission("triage"), validate("param", idParam), async (c) => {
         const replyId = c.req.valid("param").id;
         return formAction(c, await replyPanelPath(deps, c.get("user"), replyId), async () => {
-          await approveReply(deps, c.get("user"), replyId);
-          return "Approved.";
+          const form = await c.req.parseBody({ all: true });
+          const rules = ([] as unknown[])
+            .concat(form.accept ?? [])
+            .filter((r): r is string => typeof r === "string");
+          const reason = typeof form.acceptReason === "string" ? form.acceptReason : "";
+          const parsed = approveSchema.safeParse(
+            rules.length > 0 || reason.trim() ? { acceptWarnings: { rules, reason } } : {},
+          );
+          if (!parsed.success) {
+            throw new AppError(
+              "bad_request",
+              "Tick the warnings you accept and write why they are acceptable",
+            );
+          }
+          await approveReply(deps, c.get("user"), replyId, parsed.data.acceptWarnings);
+          return parsed.data.acceptWarnings ? "Approved, with the warnings accepted (audited)." : "Approved.";
         });
       })
       .post("/replies/:id/reject", requirePermission("triage"), validate("param", idParam), async (c) => {
@@ -339,7 +371,13 @@ export function repliesApiRoutes(deps: Deps) {
         brand: input.brand ?? null,
         mentionId: input.mentionId,
       });
-      return c.json({ ok: result.ok, violations: result.violations });
+      // Each hit carries its rule's plain name beside the code, for the editor.
+      const named = (v: Violation) => ({ ...v, title: RULES[v.rule].title });
+      return c.json({
+        ok: result.ok,
+        violations: result.violations.map(named),
+        warnings: result.warnings.map(named),
+      });
     })
     .get("/api/mentions/:id/replies", requirePermission("triage"), validate("param", idParam), async (c) => {
       const panel = await replyPanel(deps, c.get("user"), c.req.valid("param").id);
@@ -390,7 +428,27 @@ export function repliesApiRoutes(deps: Deps) {
       return c.json(await submitReply(deps, c.get("user"), c.req.valid("param").id));
     })
     .post("/api/replies/:id/approve", requirePermission("triage"), validate("param", idParam), async (c) => {
-      return c.json(await approveReply(deps, c.get("user"), c.req.valid("param").id));
+      // The body is optional (nothing to accept): an empty one means no acceptance.
+      const raw = await c.req.text();
+      let json: unknown = {};
+      try {
+        json = raw.trim() ? JSON.parse(raw) : {};
+      } catch {
+        throw new AppError(
+          "bad_request",
+          'The body must be JSON: {"acceptWarnings":{"rules":[…],"reason":"…"}}',
+        );
+      }
+      const parsed = approveSchema.safeParse(json);
+      if (!parsed.success) {
+        throw new AppError(
+          "bad_request",
+          parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+        );
+      }
+      return c.json(
+        await approveReply(deps, c.get("user"), c.req.valid("param").id, parsed.data.acceptWarnings),
+      );
     })
     .post(
       "/api/replies/:id/reject",

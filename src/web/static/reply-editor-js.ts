@@ -1,6 +1,7 @@
 // Served at /reply-assets/reply-editor.js on the Reply panel: lints the draft live as it is typed (POST
 // /api/replies/lint), marks every hit in place with its rule and explanation, and keeps "Submit" disabled while
-// any hit remains or the text on screen is not the saved one. Text is only ever inserted as text, never as HTML.
+// any blocking hit remains or the text on screen is not the saved one; house-style warnings are listed apart (an
+// approver may accept them). Text is only ever inserted as text, never as HTML.
 export const replyEditorJs = `
 (function () {
   "use strict";
@@ -23,7 +24,33 @@ export const replyEditorJs = `
   var timer = null;
   var sequence = 0;
 
-  function render(text, violations) {
+  function hitList(hits, className, testId) {
+    var list = document.createElement("ul");
+    list.className = className;
+    list.setAttribute("data-testid", testId);
+    hits.forEach(function (v) {
+      var item = document.createElement("li");
+      item.setAttribute("data-rule", v.rule);
+      var code = document.createElement("b");
+      code.textContent = v.rule;
+      item.appendChild(code);
+      var name = document.createElement("span");
+      name.className = "rule-name";
+      name.textContent = " " + (v.title || "");
+      item.appendChild(name);
+      item.appendChild(document.createTextNode(": " + v.message));
+      var why = document.createElement("div");
+      why.className = "muted";
+      why.textContent = v.explanation || "";
+      item.appendChild(why);
+      list.appendChild(item);
+    });
+    return list;
+  }
+
+  function render(text, blocking, warnings) {
+    var violations = blocking.concat(warnings);
+    var blocks = function (v) { return blocking.indexOf(v) >= 0; };
     result.textContent = "";
     var box = document.createElement("div");
     box.className = "reply-highlight";
@@ -37,9 +64,9 @@ export const replyEditorJs = `
       var piece = text.slice(start, end);
       if (rules.length) {
         var mark = document.createElement("mark");
-        mark.className = "lint-hit";
+        mark.className = rules.some(blocks) ? "lint-hit" : "lint-hit lint-warn";
         mark.setAttribute("data-rules", rules.map(function (v) { return v.rule; }).join(" "));
-        mark.title = rules.map(function (v) { return v.rule + ": " + v.message; }).join("; ");
+        mark.title = rules.map(function (v) { return v.rule + " · " + (v.title || "") + ": " + v.message; }).join("; ");
         mark.textContent = piece;
         box.appendChild(mark);
       } else {
@@ -48,7 +75,7 @@ export const replyEditorJs = `
     }
     violations.filter(function (v) { return v.end <= v.start; }).forEach(function (v) {
       var missing = document.createElement("mark");
-      missing.className = "lint-missing";
+      missing.className = blocks(v) ? "lint-missing" : "lint-missing lint-warn";
       missing.setAttribute("data-rules", v.rule);
       missing.title = v.rule + ": " + v.message;
       missing.textContent = " \\u27c2 ";
@@ -62,28 +89,27 @@ export const replyEditorJs = `
       ok.textContent = "No compliance problems found.";
       result.appendChild(ok);
     } else {
-      var list = document.createElement("ul");
-      list.className = "violations";
-      list.setAttribute("data-testid", "violations");
-      violations.forEach(function (v) {
-        var item = document.createElement("li");
-        item.setAttribute("data-rule", v.rule);
-        var code = document.createElement("b");
-        code.textContent = v.rule;
-        item.appendChild(code);
-        item.appendChild(document.createTextNode(" " + v.message));
-        var why = document.createElement("div");
-        why.className = "muted";
-        why.textContent = v.explanation || "";
-        item.appendChild(why);
-        list.appendChild(item);
-      });
-      result.appendChild(list);
+      if (blocking.length) {
+        result.appendChild(hitList(blocking, "violations", "violations"));
+      } else {
+        var clean = document.createElement("p");
+        clean.className = "lint-ok";
+        clean.setAttribute("data-testid", "lint-no-blocking");
+        clean.textContent = "No blocking problems.";
+        result.appendChild(clean);
+      }
+      if (warnings.length) {
+        var note = document.createElement("p");
+        note.className = "muted";
+        note.textContent = "House style, not law: an approver may accept these with a written reason.";
+        result.appendChild(note);
+        result.appendChild(hitList(warnings, "warnings", "warnings"));
+      }
     }
     if (submit) {
-      var blocked = violations.length > 0 || textarea.value !== saved;
+      var blocked = blocking.length > 0 || textarea.value !== saved;
       submit.disabled = blocked;
-      submit.title = violations.length > 0 ? "Fix every highlighted problem first" : textarea.value !== saved ? "Save the text first" : "";
+      submit.title = blocking.length > 0 ? "Fix every blocking problem first" : textarea.value !== saved ? "Save the text first" : "";
     }
   }
 
@@ -105,7 +131,7 @@ export const replyEditorJs = `
       .then(function (data) {
         if (!data || mine !== sequence) return;
         result.setAttribute("data-linted", String(mine));
-        render(text, data.violations || []);
+        render(text, data.violations || [], data.warnings || []);
       })
       .catch(function () {});
   }
@@ -123,6 +149,8 @@ export const replyEditorCss = `
 .reply-highlight { white-space: pre-wrap; overflow-wrap:anywhere; background:#fafbfc; border:1px dashed var(--line, #dde1e6); padding:.5rem; margin:.5rem 0; }
 mark.lint-hit { background:#fde2e1; border-bottom:2px solid #b3261e; cursor:help; }
 mark.lint-missing { background:#fff4e0; border:1px dashed #c25e00; cursor:help; }
+mark.lint-warn { background:#fff4e0; border-bottom-color:#c25e00; }
+.accept-warnings { border:1px solid #c25e00; padding:.4rem .6rem; }
 ul.violations li { margin:.3rem 0; }
 .lint-ok { color:#1e7a3c; }
 .reply-editor button:disabled { opacity:.45; cursor:not-allowed; }

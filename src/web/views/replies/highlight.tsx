@@ -1,7 +1,8 @@
-// The reply text with each linter hit marked in place (rule code and plain explanation on the mark), the same
-// rendering the live editor script produces in the browser (src/web/static/reply-editor-js.ts).
-import type { Violation } from "../../../domain/compliance/lint.js";
-import { RULES } from "../../../domain/compliance/rules.js";
+// The reply text with each linter hit marked in place (rule code and plain name on the mark), the same rendering
+// the live editor script produces in the browser (src/web/static/reply-editor-js.ts). Blocking hits (B1–B12) and
+// house-style warnings (R_*) are listed apart: only the first stop a reply.
+import { isBlocking, type Violation } from "../../../domain/compliance/lint.js";
+import { RULES, ruleLabel } from "../../../domain/compliance/rules.js";
 
 export interface Segment {
   text: string;
@@ -30,6 +31,16 @@ export function segmentsFor(text: string, violations: readonly Violation[]): Seg
   return segments;
 }
 
+/** A stored lint result, old or new: runs before issue 19 kept warnings among the violations. */
+export function splitHits(lint: unknown): { violations: Violation[]; warnings: Violation[] } {
+  const stored = (lint ?? {}) as { violations?: Violation[]; warnings?: Violation[] };
+  const all = [...(stored.violations ?? []), ...(stored.warnings ?? [])];
+  return {
+    violations: all.filter((v) => isBlocking(v.rule)),
+    warnings: all.filter((v) => !isBlocking(v.rule)),
+  };
+}
+
 export function HighlightedText({ text, violations }: { text: string; violations: readonly Violation[] }) {
   const missing = violations.filter((v) => v.end <= v.start);
   return (
@@ -37,9 +48,11 @@ export function HighlightedText({ text, violations }: { text: string; violations
       {segmentsFor(text, violations).map((s) =>
         s.rules.length > 0 ? (
           <mark
-            class="lint-hit"
+            class={
+              s.rules.some((r) => isBlocking(r as Violation["rule"])) ? "lint-hit" : "lint-hit lint-warn"
+            }
             data-rules={s.rules.join(" ")}
-            title={s.rules.map((r) => `${r}: ${RULES[r as keyof typeof RULES]?.title ?? r}`).join("; ")}
+            title={s.rules.map(ruleLabel).join("; ")}
           >
             {s.text}
           </mark>
@@ -48,7 +61,11 @@ export function HighlightedText({ text, violations }: { text: string; violations
         ),
       )}
       {missing.map((v) => (
-        <mark class="lint-missing" data-rules={v.rule} title={`${v.rule}: ${v.message}`}>
+        <mark
+          class={isBlocking(v.rule) ? "lint-missing" : "lint-missing lint-warn"}
+          data-rules={v.rule}
+          title={`${ruleLabel(v.rule)}: ${v.message}`}
+        >
           {" ⟂ "}
         </mark>
       ))}
@@ -56,8 +73,23 @@ export function HighlightedText({ text, violations }: { text: string; violations
   );
 }
 
-export function ViolationList({ violations }: { violations: readonly Violation[] }) {
-  if (violations.length === 0) {
+function HitItem({ v }: { v: Violation }) {
+  return (
+    <li data-rule={v.rule}>
+      <b>{v.rule}</b> <span class="rule-name">{RULES[v.rule]?.title ?? ""}</span>: {v.message}
+      <div class="muted">{v.explanation}</div>
+    </li>
+  );
+}
+
+export function ViolationList({
+  violations,
+  warnings = [],
+}: {
+  violations: readonly Violation[];
+  warnings?: readonly Violation[];
+}) {
+  if (violations.length === 0 && warnings.length === 0) {
     return (
       <p class="lint-ok" data-testid="lint-ok">
         No compliance problems found.
@@ -65,13 +97,28 @@ export function ViolationList({ violations }: { violations: readonly Violation[]
     );
   }
   return (
-    <ul class="violations" data-testid="violations">
-      {violations.map((v) => (
-        <li data-rule={v.rule}>
-          <b>{v.rule}</b> {RULES[v.rule]?.title ?? ""}: {v.message}
-          <div class="muted">{v.explanation}</div>
-        </li>
-      ))}
-    </ul>
+    <>
+      {violations.length > 0 ? (
+        <ul class="violations" data-testid="violations">
+          {violations.map((v) => (
+            <HitItem v={v} />
+          ))}
+        </ul>
+      ) : (
+        <p class="lint-ok" data-testid="lint-no-blocking">
+          No blocking problems.
+        </p>
+      )}
+      {warnings.length > 0 ? (
+        <div class="lint-warnings">
+          <p class="muted">House style, not law: an approver may accept these with a written reason.</p>
+          <ul class="warnings" data-testid="warnings">
+            {warnings.map((v) => (
+              <HitItem v={v} />
+            ))}
+          </ul>
+        </div>
+      ) : null}
+    </>
   );
 }

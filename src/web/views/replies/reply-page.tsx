@@ -1,14 +1,16 @@
 // The Reply panel of a mention: guards (flags that need a manager, linked-account notices), account link
 // suggestions (managers and admins only), the draft editor with in-place lint highlights, approval and posting.
-import { can } from "../../../domain/permissions.js";
+
 import type { AuthUser } from "../../../auth/types.js";
 import type { Violation } from "../../../domain/compliance/lint.js";
+import { ruleLabel } from "../../../domain/compliance/rules.js";
+import { can } from "../../../domain/permissions.js";
 import { isApproverRole } from "../../../domain/replies/transitions.js";
 import type { ReplyPanel } from "../../../services/replies/panel.js";
 import type { PostingMode } from "../../../services/replies/post.js";
 import { AccountLinksPanel } from "../accounts/links-panel.js";
 import { CsrfField, Layout } from "../layout.js";
-import { HighlightedText, ViolationList } from "./highlight.js";
+import { HighlightedText, splitHits, ViolationList } from "./highlight.js";
 
 export interface ReplyPageProps {
   user: AuthUser;
@@ -28,6 +30,14 @@ const MODE_TEXT: Record<PostingMode, string> = {
   manual: "This source cannot post by API: copy the approved text to the platform, then mark it posted.",
 };
 
+/** A lint run as the evidence list shows it, rules by code and plain name. */
+function lintVerdict(run: { ok: boolean; violations: unknown; warnings: unknown }): string {
+  const { violations, warnings } = splitHits(run);
+  const names = (hits: Violation[]) => [...new Set(hits.map((h) => ruleLabel(h.rule)))].join("; ");
+  if (!run.ok) return `blocked (${names([...violations, ...warnings])})`;
+  return warnings.length > 0 ? `passed with warnings (${names(warnings)})` : "passed";
+}
+
 function when(date: Date | null | undefined): string {
   return date ? date.toISOString().replace("T", " ").slice(0, 16) : "";
 }
@@ -42,8 +52,8 @@ export function ReplyPage(props: ReplyPageProps) {
   const writers = new Set<number>(panel.currentWriters);
   const mayApprove =
     current?.status === "awaiting_approval" && isApproverRole(user.role) && !writers.has(user.id);
-  const violations = ((current?.lint as { violations?: Violation[] } | null)?.violations ??
-    []) as Violation[];
+  const { violations, warnings } = splitHits(current?.lint);
+  const warnedRules = [...new Set(warnings.map((w) => w.rule))];
   return (
     <Layout title={`Reply to mention ${mention.id}`} user={user} csrfToken={csrfToken} active="feed">
       <link rel="stylesheet" href={`${props.assetPath}/reply-editor.css`} />
@@ -198,8 +208,8 @@ export function ReplyPage(props: ReplyPageProps) {
             </p>
           )}
           <div id="lint-result">
-            <HighlightedText text={current.text} violations={violations} />
-            <ViolationList violations={violations} />
+            <HighlightedText text={current.text} violations={[...violations, ...warnings]} />
+            <ViolationList violations={violations} warnings={warnings} />
           </div>
 
           {current.status === "draft" && mayWrite ? (
@@ -213,10 +223,28 @@ export function ReplyPage(props: ReplyPageProps) {
           {current.status === "awaiting_approval" ? (
             mayApprove ? (
               <div>
-                <form method="post" action={`/replies/${current.id}/approve`} class="inline">
+                <form
+                  method="post"
+                  action={`/replies/${current.id}/approve`}
+                  class={warnedRules.length > 0 ? "stack" : "inline"}
+                >
                   <CsrfField token={csrfToken} />
+                  {warnedRules.length > 0 && violations.length === 0 ? (
+                    <fieldset class="accept-warnings" data-testid="accept-warnings">
+                      <legend>Accept the warnings to approve (recorded with your name and reason)</legend>
+                      {warnedRules.map((rule) => (
+                        <label class="check">
+                          <input type="checkbox" name="accept" value={rule} required /> {ruleLabel(rule)}
+                        </label>
+                      ))}
+                      <label>
+                        Why this reply may go out as it is
+                        <textarea name="acceptReason" rows={2} required aria-label="reason for accepting" />
+                      </label>
+                    </fieldset>
+                  ) : null}
                   <button type="submit" class="primary" id="approve-reply" disabled={violations.length > 0}>
-                    Approve
+                    {warnedRules.length > 0 ? "Approve, accepting the warnings" : "Approve"}
                   </button>
                 </form>{" "}
                 <form method="post" action={`/replies/${current.id}/reject`} class="inline">
@@ -234,6 +262,11 @@ export function ReplyPage(props: ReplyPageProps) {
           {current.status === "approved" ? (
             <div data-testid="post-panel">
               <p class="muted">{`Approved by ${current.approverEmail ?? "?"} at ${when(current.approvedAt)}. ${MODE_TEXT[panel.postingMode]}`}</p>
+              {panel.acceptance ? (
+                <p class="muted" data-testid="accepted-warnings">
+                  {`Warnings accepted by ${panel.acceptance.by ?? "?"}: ${panel.acceptance.rules.map(ruleLabel).join("; ")} — “${panel.acceptance.reason}”`}
+                </p>
+              ) : null}
               {can(user.role, "triage") ? (
                 <form method="post" action={`/replies/${current.id}/post`} class="stack">
                   <CsrfField token={csrfToken} />
@@ -288,7 +321,7 @@ export function ReplyPage(props: ReplyPageProps) {
               <ol>
                 {r.lints.map((l) => (
                   <li>
-                    {`${when(l.createdAt)} ${l.ok ? "passed" : `blocked (${((l.violations as Violation[]) ?? []).map((v) => v.rule).join(", ")})`}`}
+                    {`${when(l.createdAt)} ${lintVerdict(l)}`}
                     <div class="muted">{l.text}</div>
                   </li>
                 ))}
