@@ -1,11 +1,11 @@
-import { can } from "../../domain/permissions.js";
 import type { AuthUser } from "../../auth/types.js";
+import { can } from "../../domain/permissions.js";
 import { isOverdue } from "../../domain/sla.js";
 import { closesUnanswered, STATUS_TRANSITIONS } from "../../domain/status.js";
 import { CATEGORIES, FLAGS, SEVERITIES } from "../../domain/taxonomy.js";
-import { dismissWarning, humanOnlyReasons } from "../../replies/gate.js";
 import type { MentionDetail } from "../../services/mentions/get-mention.js";
 import type { MentionListItem } from "../../services/mentions/list-mentions.js";
+import { dismissWarning, humanOnlyReasons } from "../../services/replies/gate.js";
 import { CsrfField, Layout } from "./layout.js";
 import { formatTime, humanOnlyBadge, safeHref, statusLabel } from "./mention-row.js";
 
