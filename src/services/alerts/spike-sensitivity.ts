@@ -43,3 +43,15 @@ export async function setBrandSensitivity(
     });
   });
 }
+
+/** Each brand's own sensitivity (null: follows the workspace's), for the alerts page. */
+export async function brandSensitivities(
+  deps: Deps,
+  user: AuthUser,
+): Promise<Map<number, Sensitivity | null>> {
+  const rows = await deps.db
+    .select({ id: brands.id, spikeSensitivity: brands.spikeSensitivity })
+    .from(brands)
+    .where(eq(brands.workspaceId, user.workspaceId));
+  return new Map(rows.map((r) => [r.id, r.spikeSensitivity]));
+}

@@ -1,5 +1,7 @@
 // /alerts (managers and admins): the outbox with retry, recent spikes, Slack webhooks, digest recipients,
-// spike sensitivity. Forms post here with the CSRF token; every change is audited by the service it calls.
+// spike sensitivity (workspace and per brand), per-key mute and snooze, and "was this useful?" on each spike.
+// Forms post here with the CSRF token and redirect back (POST-redirect-GET); every change is audited by the
+// service it calls.
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { Deps } from "../../deps.js";
@@ -19,6 +21,9 @@ import {
   workspaceBrands,
   workspaceSensitivity,
 } from "../../services/alerts/settings.js";
+import { feedbackForSpikes, recordSpikeFeedback } from "../../services/alerts/spike-feedback.js";
+import { listSpikeMutes, muteSpikeKey, unmuteSpikeKey } from "../../services/alerts/spike-mutes.js";
+import { brandSensitivities, setBrandSensitivity } from "../../services/alerts/spike-sensitivity.js";
 import type { WebEnv } from "../context.js";
 import { requireRole } from "../middleware/auth.js";
 import type { ApiOperation } from "../openapi.js";
@@ -33,6 +38,23 @@ const recipientForm = z.object({
   brandId: z.union([z.literal(""), z.coerce.number().int().positive()]).default(""),
 });
 const sensitivityForm = z.object({ sensitivity: z.enum(["fewer", "balanced", "more"]) });
+/** "" on a brand: follow the workspace's sensitivity. */
+const brandSensitivityForm = z.object({ sensitivity: z.enum(["", "fewer", "balanced", "more"]) });
+const feedbackForm = z.object({ useful: z.enum(["yes", "no"]) });
+const SPIKE_KEY = z.string().min(1).max(200);
+/** A snooze for a while, or a mute until unmuted. */
+const SNOOZE_HOURS = { "1h": 1, "4h": 4, "24h": 24, "7d": 168 } as const;
+const muteForm = z.object({ key: SPIKE_KEY, for: z.enum(["1h", "4h", "24h", "7d", "forever"]) });
+const unmuteForm = z.object({ key: SPIKE_KEY });
+const muteBody = z.object({
+  key: SPIKE_KEY.describe(
+    "brand:<id> (covers its category×source keys) or brand:<id>|cat:<category>|src:<id>",
+  ),
+  until: z.string().datetime().nullable().describe("ISO instant the snooze ends; null mutes until unmuted"),
+});
+const feedbackBody = z.object({ useful: z.boolean() });
+const brandSensitivityBody = z.object({ sensitivity: z.enum(["fewer", "balanced", "more"]).nullable() });
+const HOUR_MS = 3_600_000;
 const webhookBody = z.object({
   url: z.string().max(2000).describe('the incoming webhook URL; "" removes it'),
 });
@@ -50,6 +72,10 @@ const DONE: Record<string, string> = {
   "recipient-added": "Recipient added.",
   "recipient-removed": "Recipient removed.",
   sensitivity: "Spike sensitivity saved.",
+  "brand-sensitivity": "Brand sensitivity saved.",
+  feedback: "Thanks: your answer is counted in the weekly digest.",
+  muted: "Muted: spikes on this key are still listed here, but not sent to Slack.",
+  unmuted: "Unmuted: spikes on this key are sent to Slack again.",
 };
 
 const timeZones = (() => {
@@ -65,12 +91,23 @@ export function alertsRoutes(deps: Deps) {
   type AnyContext = Context<WebEnv, any, any>;
   const page = async (c: AnyContext, message?: { ok: boolean; text: string }, status = 200) => {
     const user = c.get("user");
+    const spikes = await recentSpikes(deps, user);
     return c.html(
       <AlertsPage
         user={user}
         csrfToken={c.get("auth")?.csrfToken ?? null}
         outbox={await outboxSummary(deps.db, user.workspaceId)}
-        spikes={await recentSpikes(deps, user)}
+        spikes={spikes}
+        feedback={
+          await feedbackForSpikes(
+            deps,
+            user,
+            spikes.map((s) => s.id),
+          )
+        }
+        mutes={await listSpikeMutes(deps, user)}
+        brandSensitivity={await brandSensitivities(deps, user)}
+        now={deps.now()}
         brands={await workspaceBrands(deps, user)}
         recipients={await listRecipients(deps, user)}
         sensitivity={await workspaceSensitivity(deps, user)}
@@ -85,10 +122,15 @@ export function alertsRoutes(deps: Deps) {
   /** A refused form shows the page again with the reason, not an error page. */
   const orShowError = async (c: AnyContext, action: () => Promise<string>) => {
     try {
-      return c.redirect(`/alerts?done=${await action()}`, 303);
+      const [done, anchor] = (await action()).split("#");
+      return c.redirect(`/alerts?done=${done}${anchor ? `#${anchor}` : ""}`, 303);
     } catch (error) {
-      if (error instanceof AppError && (error.code === "bad_request" || error.code === "not_found")) {
-        return page(c, { ok: false, text: error.message }, error.code === "bad_request" ? 400 : 404);
+      if (
+        error instanceof AppError &&
+        (error.code === "bad_request" || error.code === "not_found" || error.code === "forbidden")
+      ) {
+        const status = { bad_request: 400, not_found: 404, forbidden: 403 }[error.code];
+        return page(c, { ok: false, text: error.message }, status);
       }
       throw error;
     }
@@ -142,6 +184,44 @@ export function alertsRoutes(deps: Deps) {
           return "sensitivity";
         }),
       )
+      .post(
+        "/alerts/brands/:id/sensitivity",
+        validate("param", idParam),
+        validate("form", brandSensitivityForm),
+        (c) =>
+          orShowError(c, async () => {
+            const { sensitivity } = c.req.valid("form");
+            await setBrandSensitivity(
+              deps,
+              c.get("user"),
+              c.req.valid("param").id,
+              sensitivity === "" ? null : sensitivity,
+            );
+            return "brand-sensitivity#sensitivity";
+          }),
+      )
+      .post("/alerts/spikes/:id/feedback", validate("param", idParam), validate("form", feedbackForm), (c) =>
+        orShowError(c, async () => {
+          const id = c.req.valid("param").id;
+          await recordSpikeFeedback(deps, c.get("user"), id, c.req.valid("form").useful === "yes");
+          return `feedback#spike-${id}`;
+        }),
+      )
+      .post("/alerts/mutes", validate("form", muteForm), (c) =>
+        orShowError(c, async () => {
+          const form = c.req.valid("form");
+          const until =
+            form.for === "forever" ? null : new Date(deps.now().getTime() + SNOOZE_HOURS[form.for] * HOUR_MS);
+          await muteSpikeKey(deps, c.get("user"), form.key, until);
+          return "muted#mutes";
+        }),
+      )
+      .post("/alerts/mutes/delete", validate("form", unmuteForm), (c) =>
+        orShowError(c, async () => {
+          await unmuteSpikeKey(deps, c.get("user"), c.req.valid("form").key);
+          return "unmuted#mutes";
+        }),
+      )
       // The same powers as JSON (see alertsApiDocs).
       .use("/api/alerts", requireRole("admin", "manager"))
       .use("/api/alerts/*", requireRole("admin", "manager"))
@@ -168,8 +248,44 @@ export function alertsRoutes(deps: Deps) {
             slackWebhook: redactWebhook(slackWebhookUrl),
           })),
           recipients: await listRecipients(deps, user),
+          mutes: (await listSpikeMutes(deps, user)).map((m) => ({
+            key: m.key,
+            until: m.until?.toISOString() ?? null,
+          })),
         });
       })
+      .put("/api/alerts/mutes", validate("json", muteBody), async (c) => {
+        const { key, until } = c.req.valid("json");
+        await muteSpikeKey(deps, c.get("user"), key, until === null ? null : new Date(until));
+        return c.json({ ok: true });
+      })
+      .delete("/api/alerts/mutes", validate("json", unmuteForm), async (c) => {
+        await unmuteSpikeKey(deps, c.get("user"), c.req.valid("json").key);
+        return c.json({ ok: true });
+      })
+      .post(
+        "/api/alerts/spikes/:id/feedback",
+        validate("param", idParam),
+        validate("json", feedbackBody),
+        async (c) => {
+          await recordSpikeFeedback(deps, c.get("user"), c.req.valid("param").id, c.req.valid("json").useful);
+          return c.json({ ok: true });
+        },
+      )
+      .put(
+        "/api/alerts/brands/:id/spike-sensitivity",
+        validate("param", idParam),
+        validate("json", brandSensitivityBody),
+        async (c) => {
+          await setBrandSensitivity(
+            deps,
+            c.get("user"),
+            c.req.valid("param").id,
+            c.req.valid("json").sensitivity,
+          );
+          return c.json({ ok: true });
+        },
+      )
       .post("/api/alerts/outbox/:id/retry", validate("param", idParam), async (c) => {
         await retryOutboxRow(deps, c.get("user"), c.req.valid("param").id);
         return c.json({ ok: true });
@@ -232,6 +348,34 @@ export const alertsApiDocs: ApiOperation[] = [
     path: "/api/alerts/recipients/:id",
     summary: "Remove a digest recipient",
     roles: MANAGERS,
+  },
+  {
+    method: "put",
+    path: "/api/alerts/mutes",
+    summary: "Mute a spike key (until null) or snooze it until an instant: its spikes are listed, not sent",
+    body: muteBody,
+    permission: "manageAlerts",
+  },
+  {
+    method: "delete",
+    path: "/api/alerts/mutes",
+    summary: "Unmute a spike key",
+    body: unmuteForm,
+    permission: "manageAlerts",
+  },
+  {
+    method: "post",
+    path: "/api/alerts/spikes/:id/feedback",
+    summary: "Was this spike alert useful? One answer per person (a second replaces the first)",
+    body: feedbackBody,
+    permission: "manageAlerts",
+  },
+  {
+    method: "put",
+    path: "/api/alerts/brands/:id/spike-sensitivity",
+    summary: "A brand's own spike sensitivity; null follows the workspace's",
+    body: brandSensitivityBody,
+    permission: "manageAlerts",
   },
   {
     method: "put",
