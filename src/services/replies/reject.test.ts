@@ -3,12 +3,18 @@
 // commits exactly in that window: after the rejecter has read the reply, before its transaction opens.
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { AuthUser } from "../../src/auth/types.js";
-import { auditLog, mentions, replies } from "../../src/db/schema/index.js";
-import type { Deps } from "../../src/deps.js";
-import { AppError } from "../../src/errors.js";
-import { rejectReply } from "../../src/services/replies/reject.js";
-import { authed, createWebTestContext, insertMention, login, type WebTestContext } from "../web/helpers.js";
+import {
+  authed,
+  createWebTestContext,
+  insertMention,
+  login,
+  type WebTestContext,
+} from "../../../test/web/helpers.js";
+import type { AuthUser } from "../../auth/types.js";
+import { auditLog, mentions, replies } from "../../db/schema/index.js";
+import type { Deps } from "../../deps.js";
+import { AppError } from "../../errors.js";
+import { rejectReply } from "./reject.js";
 
 const NOW = new Date("2026-03-10T12:00:00Z");
 let ctx: WebTestContext;
