@@ -2,11 +2,13 @@
 import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
+  brands,
   hourlyCounts,
   mentionBrands,
   mentions,
   outbox,
   sources,
+  spikeMutes,
   spikes,
   workspaces,
 } from "../../src/db/schema/index.js";
@@ -35,7 +37,7 @@ const usual = (hourMs: number) => {
   return (weekday && working ? 3 : 1) + ((hourMs / HOUR) % 3 === 0 ? 1 : 0);
 };
 
-async function addMentions(hour: Date, texts: string[], category: string) {
+async function addMentions(hour: Date, texts: string[], category: string, sameHash?: string) {
   for (const [i, text] of texts.entries()) {
     mentionCounter++;
     const [row] = await deps.db
@@ -46,8 +48,9 @@ async function addMentions(hour: Date, texts: string[], category: string) {
         text,
         textMasked: text.replace(/\d{3}-\d{3}-\d{4}/g, "[PHONE]"),
         createdAt: new Date(hour.getTime() + (i % 60) * 60_000),
-        contentHash: `h${mentionCounter}`,
+        contentHash: sameHash ?? `h${mentionCounter}`,
         authorHandle: `user${mentionCounter}`,
+        authorKey: `ak${mentionCounter}`,
         category,
         relevant: true,
         severity: "high",
@@ -215,5 +218,72 @@ describe("spike job", () => {
     await addMentions(SPIKE_HOUR, burst(50), "legal_threats");
     const report = await runDetectSpikes(deps, at(nextHour(SPIKE_HOUR), 5));
     expect(report.newSpikes).toBe(0);
+  });
+
+  it("records a muted key's spike without sending it, and sends again once the snooze is over", async () => {
+    const brandKey = `brand:${deps.companyBrandId}`;
+    await deps.db.insert(spikeMutes).values({
+      workspaceId: deps.workspaceId,
+      key: brandKey,
+      until: nextHour(SPIKE_HOUR, 2),
+      createdAt: SPIKE_HOUR,
+    });
+    await addMentions(SPIKE_HOUR, burst(30), "legal_threats");
+    const report = await runDetectSpikes(deps, at(nextHour(SPIKE_HOUR), 5));
+    expect(report.newSpikes).toBeGreaterThan(0);
+    expect(report.alerts).toBe(0);
+    expect(await deps.db.select().from(outbox)).toHaveLength(0);
+    const rows = await deps.db.select().from(spikes);
+    const brandSpike = rows.find((r) => r.key === brandKey)!;
+    expect((brandSpike.explanation as StoredSpikeDetails).muted).toEqual({
+      until: nextHour(SPIKE_HOUR, 2).toISOString(),
+    });
+    // The brand mute covers its category×source key too: nothing of Acme reached Slack.
+    expect(rows.every((r) => !(r.explanation as StoredSpikeDetails).alerted)).toBe(true);
+
+    // A day and a half later (the episode over, the snooze long past) a new burst is sent.
+    const later = nextHour(SPIKE_HOUR, 36);
+    for (let h = nextHour(SPIKE_HOUR).getTime(); h < later.getTime(); h += HOUR)
+      await bump(brandKey, new Date(h), usual(h));
+    await addMentions(later, burst(30), "legal_threats");
+    const again = await runDetectSpikes(deps, at(nextHour(later), 5));
+    expect(again.alerts).toBe(1);
+    // The first episode's end was written once its cooldown passed: the hour after its last spike hour.
+    const [first] = await deps.db.select().from(spikes).where(eq(spikes.id, brandSpike.id));
+    expect(first!.endedAt).toEqual(nextHour(SPIKE_HOUR));
+  });
+
+  it("a brand's own sensitivity overrides the workspace's", async () => {
+    await deps.db
+      .update(workspaces)
+      .set({ settings: { spikeSensitivity: "more" } })
+      .where(eq(workspaces.id, deps.workspaceId));
+    await deps.db.update(brands).set({ spikeSensitivity: "fewer" }).where(eq(brands.id, deps.companyBrandId));
+    await addMentions(SPIKE_HOUR, burst(20), "legal_threats");
+    const report = await runDetectSpikes(deps, at(nextHour(SPIKE_HOUR), 5));
+    // "fewer" wants 25 mentions; the workspace's "more" would have alerted on 20.
+    expect(report.newSpikes).toBe(0);
+    await deps.db.update(brands).set({ spikeSensitivity: null }).where(eq(brands.id, deps.companyBrandId));
+    await deps.db.delete(spikes);
+    const followsWorkspace = await runDetectSpikes(deps, at(nextHour(SPIKE_HOUR), 6));
+    expect(followsWorkspace.alerts).toBe(1);
+  });
+
+  it("says when one cross-posted text carries the spike: a retweet storm is not a wave", async () => {
+    await addMentions(
+      SPIKE_HOUR,
+      Array.from({ length: 30 }, () => "RT @loud: Acme will garnish your wages, share this"),
+      "legal_threats",
+      "one-hash",
+    );
+    await runDetectSpikes(deps, at(nextHour(SPIKE_HOUR), 5));
+    const brandSpike = (await deps.db.select().from(spikes)).find(
+      (r) => r.key === `brand:${deps.companyBrandId}`,
+    )!;
+    const details = brandSpike.explanation as StoredSpikeDetails;
+    expect(details.explanation.concentration).toMatchObject({ kind: "cross_post", texts: 1, authors: 30 });
+    expect(details.summary).toContain("One post shared 30 times (100% of the spike)");
+    const [alert] = await deps.db.select().from(outbox);
+    expect(JSON.stringify(alert!.payload)).toContain("not a wave of complaints");
   });
 });
