@@ -1,8 +1,11 @@
 // Web benchmark: N mentions (default 1,000,000) in a temp database, the real server (`npm start`'s entry, its
-// web workers, the scheduler off) in its own processes on loopback; p50/p95 for the feed page, the queue API
-// and full-text search with one client (the cost of a request) and with 10 concurrent clients, and the
-// server's resident memory (all its processes). Targets at 10 clients: p95 ≤ 30 ms (feed, queue), ≤ 100 ms
-// (search). Run alone: `npx tsx bench/web.ts [mentions] [--workers N]` (default: one per CPU core).
+// web workers, the scheduler off) in its own processes on loopback; p50/p95 for Today, the SLA queue page, the
+// feed page, the queue API and full-text search with one client (the cost of a request) and with 10 concurrent
+// clients, and the server's resident memory (all its processes). Targets at 10 clients: p95 ≤ 100 ms (Today,
+// search), ≤ 30 ms (SLA queue page, feed, queue API).
+// Two data sets: a realistic mix of statuses, and the worst case for Today and the queue, every mention still
+// new (a backlog after an outage, or a first backfill: all of it stored in the last day, most already past due).
+// Run alone: `npx tsx bench/web.ts [mentions] [--mix realistic|all-new] [--workers N] [--db file]`.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Agent, get as httpGet } from "node:http";
@@ -16,6 +19,9 @@ import { brands, sources, users, workspaces } from "../src/db/schema/index.js";
 import { buildDeps } from "../src/deps.js";
 import { loadEnv } from "../src/env.js";
 import { silentLogger } from "../src/log.js";
+import { rebuildCounts } from "../src/services/metrics/rebuild-counts.js";
+
+export type BenchMix = "realistic" | "all-new";
 
 const CLIENTS = 10;
 const REQUESTS_PER_SCENARIO = 2000;
@@ -80,7 +86,7 @@ function rng(seed: number) {
 
 const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
-export async function seedWebBench(dbFile: string, count: number) {
+export async function seedWebBench(dbFile: string, count: number, mix: BenchMix = "realistic") {
   const env = loadEnv({
     NODE_ENV: "test",
     DATABASE_URL: `file:${dbFile}`,
@@ -147,15 +153,27 @@ export async function seedWebBench(dbFile: string, count: number) {
       const category = CATEGORIES[Math.floor(random() * CATEGORIES.length)]!;
       const relevant = category === "not_collections" ? 0 : 1;
       const severity = SEVERITIES[Math.min(3, Math.floor(random() ** 2 * 4))]!;
-      const status = STATUSES[Math.floor(random() * STATUSES.length)]!;
+      const drawn = STATUSES[Math.floor(random() * STATUSES.length)]!;
+      const status = mix === "all-new" ? "new" : drawn;
       const sla = relevant ? createdAt + SLA_MINUTES[severity]! * 60_000 : null;
+      // All new: everything stored in the last day (most of it long past due: "arrived overdue"). Realistic:
+      // stored minutes after it was posted, and handled posts answered (in time or not) within twice their SLA.
+      const fetchedAt =
+        mix === "all-new"
+          ? now - Math.floor(random() * DAY)
+          : Math.min(now, createdAt + Math.floor(random() * 30 * 60_000));
+      const handled = status === "posted" || status === "resolved" || status === "dismissed";
+      const respondedAt =
+        handled && sla !== null
+          ? Math.min(now, createdAt + Math.floor(random() * 2 * (sla - createdAt)))
+          : null;
       const sourceId = sourceRows[Math.floor(random() * sourceRows.length)]!.id;
       rows.push(
-        `(${sourceId},'b${j}',${quote(text)},${quote(text)},${createdAt},${createdAt},'h${j}',${quote(`user${Math.floor(random() * 50_000)}`)},${quote(status)},${quote(category)},${relevant},${quote(severity)},${Math.floor(random() * 10_000)},${sla ?? "NULL"},'[]','{}')`,
+        `(${sourceId},'b${j}',${quote(text)},${quote(text)},${createdAt},${fetchedAt},'h${j}',${quote(`user${Math.floor(random() * 50_000)}`)},${quote(status)},${quote(category)},${relevant},${quote(severity)},${Math.floor(random() * 10_000)},${sla ?? "NULL"},${respondedAt ?? "NULL"},${(0.5 + random() / 2).toFixed(3)},'local','[]','{}')`,
       );
     }
     await tx.execute(
-      `INSERT INTO mentions (source_id, external_id, text, text_masked, created_at, fetched_at, content_hash, author_handle, status, category, relevant, severity, reach, sla_due_at, flags, meta) VALUES ${rows.join(",")}`,
+      `INSERT INTO mentions (source_id, external_id, text, text_masked, created_at, fetched_at, content_hash, author_handle, status, category, relevant, severity, reach, sla_due_at, first_response_at, confidence, classified_by, flags, meta) VALUES ${rows.join(",")}`,
     );
     if ((i + BATCH) % PER_TX === 0) {
       await tx.commit();
@@ -170,6 +188,8 @@ export async function seedWebBench(dbFile: string, count: number) {
   await client.execute(
     `INSERT INTO mention_brands (mention_id, brand_id) SELECT id, ${brand!.id} FROM mentions`,
   );
+  // The load ran without the triggers that keep Today's and the queue's counters: count them once.
+  await rebuildCounts(deps.db);
   await client.execute("ANALYZE");
   const seconds = (performance.now() - started) / 1000;
   deps.database.close();
@@ -277,6 +297,8 @@ const treeCpuSeconds = (root: number) =>
 
 export interface WebBenchOptions {
   mentions?: number;
+  /** Which data set (default: both, one after the other). */
+  mix?: BenchMix;
   /** WEB_WORKERS for the server; default one per CPU core, as `npm start`. */
   workers?: number;
   /** Keep the seeded database here (and reuse it when it exists) instead of a temp file. */
@@ -311,6 +333,16 @@ async function startServer(dbFile: string, workers: number | undefined) {
 }
 
 export async function runWebBench(opts: WebBenchOptions = {}): Promise<void> {
+  for (const mix of opts.mix ? [opts.mix] : (["all-new", "realistic"] as const)) {
+    await runWebBenchMix({
+      ...opts,
+      mix,
+      ...(opts.database && !opts.mix ? { database: `${opts.database}.${mix}` } : {}),
+    });
+  }
+}
+
+async function runWebBenchMix(opts: WebBenchOptions & { mix: BenchMix }): Promise<void> {
   const count = opts.mentions ?? 1_000_000;
   const dir = opts.database ? null : mkdtempSync(join(tmpdir(), "rapport-webbench-"));
   const dbFile = opts.database ?? join(dir!, "bench.db");
@@ -321,8 +353,8 @@ export async function runWebBench(opts: WebBenchOptions = {}): Promise<void> {
       auth = JSON.parse(readFileSync(authFile, "utf8")) as typeof auth;
       console.log(`web: reusing ${dbFile}`);
     } else {
-      console.log(`web: seeding ${count.toLocaleString("en-US")} mentions…`);
-      const seeded = await seedWebBench(dbFile, count);
+      console.log(`web: seeding ${count.toLocaleString("en-US")} mentions (${opts.mix})…`);
+      const seeded = await seedWebBench(dbFile, count, opts.mix);
       console.log(`web: seeded in ${seeded.seconds.toFixed(1)} s`);
       auth = seeded;
       if (opts.database) writeFileSync(authFile, JSON.stringify(auth));
@@ -352,6 +384,18 @@ export async function runWebBench(opts: WebBenchOptions = {}): Promise<void> {
       const bearer = { authorization: `Bearer ${auth.token}` };
       const scenarios = [
         {
+          name: "Today (GET /, 100 items, counts, queue tallies, 30-day charts)",
+          target: 100,
+          paths: () => "/",
+          headers: cookie,
+        },
+        {
+          name: "SLA queue page (GET /feed?sort=sla, 50 items)",
+          target: 30,
+          paths: () => "/feed?sort=sla",
+          headers: cookie,
+        },
+        {
           name: "feed page (GET /feed, 50 items, mixed filters)",
           target: 30,
           paths: () => pick(feedPaths),
@@ -380,7 +424,7 @@ export async function runWebBench(opts: WebBenchOptions = {}): Promise<void> {
         results.push({ ...scenario, warmup, single, concurrent, cpuMs });
       }
       console.log(
-        `web: ${count.toLocaleString("en-US")} mentions, ${opts.workers ?? availableParallelism()} web workers on ${availableParallelism()} cores; 1 client × ${SINGLE_CLIENT_REQUESTS} requests, then ${CLIENTS} concurrent clients × ${REQUESTS_PER_SCENARIO} requests per scenario, each after ${WARMUP_REQUESTS} warm-up requests`,
+        `web (${opts.mix}): ${count.toLocaleString("en-US")} mentions, ${opts.workers ?? availableParallelism()} web workers on ${availableParallelism()} cores; 1 client × ${SINGLE_CLIENT_REQUESTS} requests, then ${CLIENTS} concurrent clients × ${REQUESTS_PER_SCENARIO} requests per scenario, each after ${WARMUP_REQUESTS} warm-up requests`,
       );
       for (const { name, target, warmup, single, concurrent, cpuMs } of results) {
         const verdict = concurrent.p95 <= target ? "ok" : "OVER TARGET";
@@ -410,8 +454,12 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   };
   const workers = option("--workers");
   const database = option("--db");
+  const mix = option("--mix");
+  if (mix !== undefined && mix !== "realistic" && mix !== "all-new")
+    throw new Error(`--mix must be realistic or all-new (got "${mix}")`);
   const mentions = args[0] ? Number(args[0]) : undefined;
   await runWebBench({
+    ...(mix ? { mix } : {}),
     ...(mentions ? { mentions } : {}),
     ...(workers ? { workers: Number(workers) } : {}),
     ...(database ? { database } : {}),

@@ -173,13 +173,13 @@ async function expected(where = "1 = 1") {
   const since = SINCE.getTime();
   const now = NOW.getTime();
   const byCategory = (
-    await db.all<{ key: string; n: number; c: number }>(
+    await db.all<{ key: string; n: number }>(
       sql.raw(
-        `SELECT coalesce(m.category, 'unclassified') AS key, count(*) AS n, sum(m.classified_by IS 'human') AS c ${base} AND m.created_at >= ${since} GROUP BY 1`,
+        `SELECT coalesce(m.category, 'unclassified') AS key, count(*) AS n ${base} AND m.created_at >= ${since} GROUP BY 1`,
       ),
     )
   )
-    .map((r) => ({ key: r.key, count: Number(r.n), confirmed: Number(r.c) }))
+    .map((r) => ({ key: r.key, count: Number(r.n) }))
     .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
   const bySource = (
     await db.all<{ key: string; n: number }>(

@@ -198,8 +198,8 @@ describe("Today", () => {
     expect(view.total).toBe(4);
     expect(view.byCategory).toEqual(
       expect.arrayContaining([
-        { key: "payment_service", count: 2, confirmed: 0 },
-        { key: "legal_threats", count: 1, confirmed: 0 },
+        { key: "payment_service", count: 2 },
+        { key: "legal_threats", count: 1 },
       ]),
     );
     expect(view.bySource).toEqual([

@@ -64,12 +64,26 @@ async function fromCounters(db: Db, scope: MetricScope, now: Date): Promise<Queu
   };
 }
 
-/** Unanswered and not yet due: from the partial index by source and due time, the last SLA window's intake. */
+/**
+ * Unanswered and not yet due: a range of the covering partial index `mentions_open_by_source` (source, due time,
+ * first response) per source, at most the last SLA window's intake, no row read. A post is stored at or before
+ * `now`, so one still inside its time cannot have arrived overdue: the counters' split stays exact.
+ */
 async function countDueLater(db: Db, scope: MetricScope, now: Date): Promise<number> {
+  const sourceIds =
+    scope.sourceIds ??
+    (
+      await db.all<{ id: number }>(
+        sql`SELECT ${sources.id} AS id FROM ${sources} WHERE ${sources.workspaceId} = ${scope.workspaceId}`,
+      )
+    ).map((r) => Number(r.id));
+  if (sourceIds.length === 0) return 0;
   const [row] = await db.all<{ n: number }>(
-    sql`SELECT count(*) AS n FROM ${MENTIONS_WITH_SOURCE}
-        WHERE ${scopeCondition(scope)} AND ${IN_OPEN_QUEUE} AND ${mentions.slaDueAt} >= ${now.getTime()}
-          AND ${UNANSWERED} AND NOT (${ARRIVED_OVERDUE})`,
+    sql`SELECT count(*) AS n FROM ${mentions}
+        WHERE ${mentions.sourceId} IN (${sql.join(
+          sourceIds.map((id) => sql`${id}`),
+          sql`, `,
+        )}) AND ${IN_OPEN_QUEUE} AND ${mentions.slaDueAt} >= ${now.getTime()} AND ${UNANSWERED}`,
   );
   return Number(row?.n ?? 0);
 }

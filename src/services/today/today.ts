@@ -14,7 +14,7 @@ import {
 } from "../mentions/list-mentions.js";
 import type { MentionFilters } from "../mentions/schemas.js";
 import { type DailySeries, dailySeries } from "../metrics/daily-series.js";
-import { countByCategory, countBySource } from "../metrics/mention-counts.js";
+import { countByCategory, countBySource, countBySourceAndCategory } from "../metrics/mention-counts.js";
 import { queueBacklog } from "../metrics/queue-backlog.js";
 import type { MetricScope } from "../metrics/scope.js";
 
@@ -29,7 +29,7 @@ export interface TodayView {
   items: MentionListItem[];
   /** Mentions posted since `since` (matching the filters). */
   total: number;
-  byCategory: { key: string; count: number; confirmed: number }[];
+  byCategory: { key: string; count: number }[];
   bySource: { key: string; count: number }[];
   /** The open queue now (filters apply, `since` does not): see src/services/metrics/queue-backlog.ts. */
   open: number;
@@ -69,13 +69,19 @@ export async function todayView(
     countDuplicates: true,
   });
 
-  const window = { from: since };
-  const byCategory = await countByCategory(deps.db, filtered, window);
-  const bySource = (await countBySource(deps.db, filtered, window)).map(({ key, count }) => ({ key, count }));
-
   // The queue and the charts read trigger-kept counters when the filters allow (none, or a source; the charts
-  // also a category), and count the rows otherwise.
+  // and the window's counts also a category), and count the rows otherwise.
   const countersScope = await counterScope(deps, viewer, filters);
+  const window = { from: since };
+  const { byCategory, bySource } = countersScope.charts
+    ? await countBySourceAndCategory(deps.db, countersScope.charts, window, filters.category || undefined)
+    : {
+        byCategory: (await countByCategory(deps.db, filtered, window)).map(({ key, count }) => ({
+          key,
+          count,
+        })),
+        bySource: (await countBySource(deps.db, filtered, window)).map(({ key, count }) => ({ key, count })),
+      };
   const backlog = await queueBacklog(deps.db, countersScope.queue ?? filtered, now);
   const charts = await dailySeries(
     deps.db,
@@ -100,12 +106,14 @@ export async function todayView(
   };
 }
 
+type CounterScope = Pick<MetricScope, "workspaceId" | "sourceIds">;
+
 /** Scopes the counters can serve for these filters (undefined: count the filtered rows instead). */
 async function counterScope(
   deps: Deps,
   viewer: AuthUser,
   filters: MentionFilters,
-): Promise<{ queue?: MetricScope; charts?: MetricScope }> {
+): Promise<{ queue?: CounterScope; charts?: CounterScope }> {
   const { source, category, since: _since, until, ...rest } = filters;
   const others = Object.values(rest).some((v) => present(v as string | undefined));
   let sourceIds: number[] | undefined;
@@ -116,7 +124,7 @@ async function counterScope(
       .where(and(eq(sources.workspaceId, viewer.workspaceId), eq(sources.name, source!)));
     sourceIds = row ? [row.id] : [];
   }
-  const scope: MetricScope = { workspaceId: viewer.workspaceId, ...(sourceIds ? { sourceIds } : {}) };
+  const scope: CounterScope = { workspaceId: viewer.workspaceId, ...(sourceIds ? { sourceIds } : {}) };
   return {
     ...(others || present(category) || present(until) ? {} : { queue: scope }),
     ...(others || present(until) ? {} : { charts: scope }),
