@@ -15,7 +15,9 @@ export const outbox = sqliteTable(
     idempotencyKey: text().notNull().unique(),
     destination: text().notNull(),
     payload: json<unknown>().notNull(),
-    status: text({ enum: ["pending", "sent", "failed"] })
+    /** `sending`: an attempt is in flight (a row left so by a dead process is resolved at the next run);
+     * `unknown`: an attempt got no answer and the receiver cannot dedupe (Slack), so it is not sent again unasked. */
+    status: text({ enum: ["pending", "sending", "sent", "failed", "unknown"] })
       .notNull()
       .default("pending"),
     attempts: integer().notNull().default(0),

@@ -64,7 +64,7 @@ const GENERIC_FIX =
 
 export interface SendSlackOptions {
   fetch?: typeof fetch;
-  /** Whole request, connect to body. Default 10 s. */
+  /** Whole request, connect to body. Default 30 s: Slack is sometimes slow, and a late answer is still "ok". */
   timeoutMs?: number;
 }
 
@@ -77,13 +77,19 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
 }
 
+export const SLACK_TIMEOUT_MS = 30_000;
+
+/** A connection that broke after it was made: the request may have been read. Other failures (refused, DNS, a
+ * port fetch will not use) happen before a byte is sent and are safe to try again. */
+const BROKEN_MID_REQUEST = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CLOSED"]);
+
 export async function sendSlack(
   webhookUrl: string,
   payload: SlackPayload,
   options: SendSlackOptions = {},
 ): Promise<DeliveryResult> {
   const doFetch = options.fetch ?? fetch;
-  const timeoutMs = options.timeoutMs ?? 10_000;
+  const timeoutMs = options.timeoutMs ?? SLACK_TIMEOUT_MS;
   let response: Response;
   let body: string;
   try {
@@ -98,9 +104,19 @@ export async function sendSlack(
     body = (await response.text()).trim();
   } catch (error) {
     const name = (error as Error).name;
+    // Incoming webhooks take no idempotency key: a message sent again is posted again. Once the request may have
+    // reached Slack, an attempt without an answer is "unknown", never retried on its own.
     if (name === "TimeoutError" || name === "AbortError")
-      return { status: "retry", reason: `no answer from Slack within ${timeoutMs} ms` };
+      return {
+        status: "unknown",
+        reason: `no answer from Slack within ${Math.round(timeoutMs / 1000)} s: it may have been posted`,
+      };
     const cause = (error as { cause?: { code?: string } }).cause?.code;
+    if (cause && BROKEN_MID_REQUEST.has(cause))
+      return {
+        status: "unknown",
+        reason: `the connection to Slack broke mid-request (${cause}): it may have been posted`,
+      };
     return { status: "retry", reason: `could not reach Slack: ${cause ?? (error as Error).message}` };
   }
   if (response.ok) return { status: "ok" };

@@ -4,7 +4,16 @@ import type { Db } from "../../db/client.js";
 import type { Logger } from "../../log.js";
 import { nextAttempt } from "../notify/retry.js";
 import type { DeliveryResult } from "../notify/types.js";
-import { claimDueOutbox, markFailed, markRetry, markSent, releaseClaim } from "./outbox.js";
+import {
+  claimDueOutbox,
+  markFailed,
+  markRetry,
+  markSending,
+  markSent,
+  markUnknown,
+  releaseClaim,
+  resolveInterruptedSends,
+} from "./outbox.js";
 import type { OutboxSenders } from "./senders.js";
 
 export interface DeliverOptions {
@@ -20,14 +29,20 @@ export interface DeliverReport {
   failed: number;
   /** Claimed but not tried because their destination had just failed in this run. */
   deferred: number;
+  /** Sent without an answer: not sent again on their own (see DeliveryResult "unknown"). */
+  unknown: number;
 }
+
+const UNKNOWN_FIX =
+  "Look in the Slack channel: if the message is there, nothing is missing. If it is not, press Retry to send it once more.";
 
 export async function deliverOutbox(
   ctx: { db: Db; log: Logger; senders: OutboxSenders },
   now: Date,
   options: DeliverOptions = {},
 ): Promise<DeliverReport> {
-  const report: DeliverReport = { sent: 0, retried: 0, failed: 0, deferred: 0 };
+  const report: DeliverReport = { sent: 0, retried: 0, failed: 0, deferred: 0, unknown: 0 };
+  await resolveInterruptedSends(ctx.db, now, UNKNOWN_FIX);
   const rows = await claimDueOutbox(ctx.db, now, options.limit ?? 100, options.claimMs ?? 5 * 60_000);
   // A destination that is down or rate-limiting gets one request per run, not one per queued message.
   const blocked = new Map<string, Date>();
@@ -41,10 +56,21 @@ export async function deliverOutbox(
       continue;
     }
     let result: DeliveryResult;
+    await markSending(ctx.db, row.id);
     try {
       result = await ctx.senders[row.kind](row);
     } catch (error) {
       result = { status: "retry", reason: error instanceof Error ? error.message : String(error) };
+    }
+    if (result.status === "unknown") {
+      // E-mail and webhooks carry their idempotency key (Message-ID, Idempotency-Key): a retry is safe for them.
+      if (row.kind !== "slack") result = { status: "retry", reason: result.reason };
+      else {
+        await markUnknown(ctx.db, row.id, result.reason, UNKNOWN_FIX);
+        ctx.log.warn("outbox delivery outcome unknown", { id: row.id, kind: row.kind, error: result.reason });
+        report.unknown++;
+        continue;
+      }
     }
     if (result.status === "ok") {
       await markSent(ctx.db, row.id, now);

@@ -53,6 +53,42 @@ export async function claimDueOutbox(
   return claimed.sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.id - b.id);
 }
 
+/** An attempt starts: if the process dies now, the next run knows a request may be out (see deliver.ts). */
+export async function markSending(db: Db, id: number): Promise<void> {
+  await db.update(outbox).set({ status: "sending" }).where(eq(outbox.id, id));
+}
+
+/** The attempt may or may not have been acted on, and sending again could double it: a person decides. */
+export async function markUnknown(db: Db, id: number, error: string, fix: string): Promise<void> {
+  await db
+    .update(outbox)
+    .set({ status: "unknown", attempts: sql`${outbox.attempts} + 1`, lastError: error, fix })
+    .where(eq(outbox.id, id));
+}
+
+/**
+ * Rows a dead deliverer left "sending" once their claim ran out: receivers that dedupe (e-mail by Message-ID,
+ * webhooks by Idempotency-Key) get them again; Slack, which cannot, gets none, and the row says so.
+ */
+export async function resolveInterruptedSends(db: Db, now: Date, slackFix: string): Promise<number> {
+  const stale = and(eq(outbox.status, "sending"), lte(outbox.nextAttemptAt, now));
+  const unknown = await db
+    .update(outbox)
+    .set({
+      status: "unknown",
+      lastError: "the process sending it stopped mid-request: it may have been posted",
+      fix: slackFix,
+    })
+    .where(and(stale, eq(outbox.kind, "slack")))
+    .returning({ id: outbox.id });
+  const again = await db
+    .update(outbox)
+    .set({ status: "pending" })
+    .where(and(stale, inArray(outbox.kind, ["email", "webhook"])))
+    .returning({ id: outbox.id });
+  return unknown.length + again.length;
+}
+
 export async function markSent(db: Db, id: number, now: Date): Promise<void> {
   await db
     .update(outbox)
@@ -64,13 +100,13 @@ export async function markSent(db: Db, id: number, now: Date): Promise<void> {
 export async function markRetry(db: Db, id: number, error: string, nextAttemptAt: Date): Promise<void> {
   await db
     .update(outbox)
-    .set({ attempts: sql`${outbox.attempts} + 1`, lastError: error, nextAttemptAt })
+    .set({ status: "pending", attempts: sql`${outbox.attempts} + 1`, lastError: error, nextAttemptAt })
     .where(eq(outbox.id, id));
 }
 
 /** A row that was claimed but not tried (its destination failed first): back in line, no attempt counted. */
 export async function releaseClaim(db: Db, id: number, nextAttemptAt: Date): Promise<void> {
-  await db.update(outbox).set({ nextAttemptAt }).where(eq(outbox.id, id));
+  await db.update(outbox).set({ status: "pending", nextAttemptAt }).where(eq(outbox.id, id));
 }
 
 /** A failure no retry can fix: a person must act (`fix` says what) and press retry. */
@@ -89,7 +125,7 @@ export async function requeueOutbox(db: DbLike, id: number, now: Date): Promise<
   const [row] = await db
     .update(outbox)
     .set({ status: "pending", nextAttemptAt: now, attempts: 0, fix: null })
-    .where(and(eq(outbox.id, id), inArray(outbox.status, ["failed", "pending"])))
+    .where(and(eq(outbox.id, id), inArray(outbox.status, ["failed", "pending", "unknown"])))
     .returning();
   return row ?? null;
 }
@@ -98,6 +134,8 @@ export interface OutboxSummary {
   pending: number;
   failed: number;
   sent: number;
+  /** Sent without an answer: maybe delivered; a person checks and presses Retry or leaves it. */
+  unknown: number;
   /** Rows needing attention first: failed, then pending (oldest first), then the latest sent. */
   rows: OutboxRow[];
 }
@@ -125,8 +163,13 @@ export async function outboxSummary(db: Db, workspaceId: number, limit = 50): Pr
   const open = await db
     .select()
     .from(outbox)
-    .where(and(outboxVisibleTo(workspaceId), inArray(outbox.status, ["failed", "pending"])))
-    .orderBy(sql`CASE ${outbox.status} WHEN 'failed' THEN 0 ELSE 1 END`, asc(outbox.createdAt))
+    .where(
+      and(outboxVisibleTo(workspaceId), inArray(outbox.status, ["failed", "unknown", "pending", "sending"])),
+    )
+    .orderBy(
+      sql`CASE ${outbox.status} WHEN 'failed' THEN 0 WHEN 'unknown' THEN 1 ELSE 2 END`,
+      asc(outbox.createdAt),
+    )
     .limit(limit);
   const sent = await db
     .select()
@@ -135,8 +178,9 @@ export async function outboxSummary(db: Db, workspaceId: number, limit = 50): Pr
     .orderBy(desc(outbox.sentAt))
     .limit(Math.max(0, Math.min(10, limit - open.length)));
   return {
-    pending: count("pending"),
+    pending: count("pending") + count("sending"),
     failed: count("failed"),
+    unknown: count("unknown"),
     sent: count("sent"),
     rows: [...open, ...sent],
   };

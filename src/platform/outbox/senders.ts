@@ -19,8 +19,9 @@ function networkRetry(error: unknown): DeliveryResult {
   return { status: "retry", reason: name === "TimeoutError" ? "timed out" : `network error: ${message}` };
 }
 
-export function slackSender(): OutboxSender {
-  return (row) => sendSlack(row.destination, row.payload as SlackPayload, { timeoutMs: REQUEST_TIMEOUT_MS });
+/** Slack's own timeout (SLACK_TIMEOUT_MS) unless a test passes a shorter one. */
+export function slackSender(options: { timeoutMs?: number } = {}): OutboxSender {
+  return (row) => sendSlack(row.destination, row.payload as SlackPayload, options);
 }
 
 export interface EmailPayload {
