@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { sources } from "../db/schema/index.js";
 import { AppError } from "../errors.js";
-import { pollSource } from "../pipeline/poll.js";
+import { pollSourceLeased } from "../pipeline/poll.js";
 import { findSourceByName } from "../services/sources/find-source.js";
 import { parseCliArgs } from "./args.js";
 import type { Command } from "./types.js";
@@ -25,12 +25,19 @@ export const pollCommand: Command = {
     }
     let failed = 0;
     for (const source of targets) {
-      const outcome = await pollSource(deps, source, { force: true });
+      // Under the source's lease, like the scheduler and "Poll now": never two polls of one source at once.
+      const run = await pollSourceLeased(deps, source, deps.now(), `cli:${process.pid}`, { force: true });
+      if (!run.ran) {
+        ctx.stdout.write(`${source.name}: skipped — another process is polling it right now\n`);
+        continue;
+      }
+      const outcome = run.value;
       if (outcome.status === "error") failed++;
+      const skipped = outcome.skipped > 0 ? `, ${outcome.skipped} skipped (see the log)` : "";
       ctx.stdout.write(
         outcome.status === "error"
           ? `${source.name}: failed — ${outcome.error}\n`
-          : `${source.name}: ${outcome.inserted} new, ${outcome.duplicates} already stored\n`,
+          : `${source.name}: ${outcome.inserted} new, ${outcome.duplicates} already stored${skipped}\n`,
       );
     }
     return failed > 0 ? 1 : 0;

@@ -296,3 +296,37 @@ describe("allow-list syntax", () => {
     expect(() => createEgressPolicy("http://127.0.0.1/")).toThrow(/not a host, host:port/);
   });
 });
+
+describe("the client as fetch (Slack and webhook senders)", () => {
+  it("returns every status, refuses forbidden hops, and throws like fetch on a network failure", async () => {
+    const local = await serve((req, res) => {
+      if (req.url === "/hop") return res.writeHead(302, { location: "http://169.254.169.254/" }).end();
+      res.writeHead(404, { "content-type": "text/plain" }).end("no_service");
+    });
+    const http = client({ allow: `127.0.0.1:${local.port}` });
+    const answer = await http.fetch(`${local.url}/services/T/B/x`, { method: "POST", body: "{}" });
+    expect(answer.status).toBe(404);
+    expect(await answer.text()).toBe("no_service");
+    expect(((await failure(http.fetch(`${local.url}/hop`))) as UpstreamError).failure).toBe("refused");
+    expect(((await failure(client().fetch(`${local.url}/`))) as UpstreamError).failure).toBe("refused");
+    await local.close();
+    const down = await failure(http.fetch(`${local.url}/`));
+    expect(down).toBeInstanceOf(TypeError);
+    expect((down as unknown as { cause: { code: string } }).cause.code).toBe("ECONNREFUSED");
+  });
+
+  it("checks an SMTP host's addresses before the mailer connects", async () => {
+    const { assertHostAllowed } = await import("./check-host.js");
+    const policy = createEgressPolicy("");
+    const to = (address: string) => async () => [{ address }];
+    await expect(assertHostAllowed(policy, "smtp.internal", 587, to("10.0.0.25"))).rejects.toThrow(
+      /smtp.internal resolves to 10.0.0.25, a private address/,
+    );
+    await expect(
+      assertHostAllowed(policy, "smtp.example.com", 587, to("93.184.216.34")),
+    ).resolves.toBeUndefined();
+    await expect(
+      assertHostAllowed(createEgressPolicy("smtp.internal:587"), "smtp.internal", 587, to("10.0.0.25")),
+    ).resolves.toBeUndefined();
+  });
+});

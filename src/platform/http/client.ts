@@ -59,6 +59,13 @@ export interface HttpClient {
   json<T>(url: string | URL, schema: z.ZodType<T>, options?: RequestOptions): Promise<T>;
   /** The same client, its errors naming the source (one poll), sharing policy and token cache. */
   forSource(name: string): HttpClient;
+  /**
+   * The client as a `fetch` for code that reads statuses itself (Slack and collections webhooks: their senders
+   * decide what a status means): one attempt, no retry, every status returned, but the same egress policy on
+   * every hop, size cap and deadline (the caller's signal, else the client's). A refused address throws
+   * UpstreamError("refused"); a network failure throws TypeError("fetch failed", { cause }) as fetch does.
+   */
+  fetch: typeof fetch;
   readonly retry: RetryPolicy;
   readonly egress: EgressPolicy;
   readonly tokens: TokenCache;
@@ -160,7 +167,7 @@ function build(shared: Shared, source: string | null): HttpClient {
         return response;
       }
     } catch (error) {
-      if (outer?.aborted) throw error;
+      if (outer?.aborted) throw outer.reason ?? error;
       if (error instanceof UpstreamError) throw error;
       if (controller.signal.aborted) {
         throw new UpstreamError(
@@ -271,9 +278,34 @@ function build(shared: Shared, source: string | null): HttpClient {
     return parsePayload(schema, body, who(new URL(url)));
   }
 
+  const asFetch = (async (input: string | URL | Request, init: RequestInit = {}) => {
+    const url = new URL(input instanceof Request ? input.url : input);
+    try {
+      const response = await attempt(url, {
+        method: init.method ?? "GET",
+        headers: init.headers ?? {},
+        ...(typeof init.body === "string" || init.body instanceof Uint8Array ? { body: init.body } : {}),
+        signal: init.signal ?? undefined,
+        // With the caller's signal as the deadline, ours only backs it up.
+        ...(init.signal ? { timeoutMs: 10 * 60_000 } : {}),
+        ...(init.redirect === "manual" || init.redirect === "error" ? { acceptStatus: [...REDIRECTS] } : {}),
+      });
+      if (init.redirect === "error" && REDIRECTS.has(response.status)) {
+        throw new TypeError("fetch failed", { cause: new Error(`redirected by ${url.host}`) });
+      }
+      return response;
+    } catch (error) {
+      if (error instanceof UpstreamError && error.failure === "transient" && error.cause) {
+        throw new TypeError("fetch failed", { cause: error.cause });
+      }
+      throw error;
+    }
+  }) as typeof fetch;
+
   return {
     request,
     json,
+    fetch: asFetch,
     forSource: (name) => build(shared, name),
     retry: shared.retry,
     egress: shared.egress,

@@ -1,4 +1,6 @@
 // The platform's HTTP capability: one client behind one egress policy (see ./client.ts).
+
+export { assertHostAllowed } from "./check-host.js";
 export {
   createHttpClient,
   DEFAULT_MAX_BYTES,

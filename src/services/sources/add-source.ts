@@ -5,10 +5,13 @@ import cron from "node-cron";
 import { connectorFor } from "../../../connectors/index.js";
 import { SOURCE_TYPES } from "../../../connectors/types.js";
 import { randomToken, sha256 } from "../../auth/tokens.js";
+import type { AuthUser } from "../../auth/types.js";
 import { brands, sources } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { badRequest, conflict } from "../../errors.js";
 import { sealCredentials } from "../../platform/credentials.js";
+import { recordAudit } from "../audit/record-audit.js";
+import { assertWebSourceInput } from "./source-input-policy.js";
 
 export interface AddSourceInput {
   workspaceId: number;
@@ -80,4 +83,22 @@ export async function addSource(deps: Pick<Deps, "db" | "env">, input: AddSource
     })
     .returning();
   return Object.assign(row!, { ingestToken });
+}
+
+/** The dashboard's and the API's add: the web's input policy first, then the add, then its audit entry. */
+export async function addSourceFromWeb(
+  deps: Pick<Deps, "db" | "env">,
+  user: AuthUser,
+  input: Omit<AddSourceInput, "workspaceId">,
+) {
+  assertWebSourceInput(input.type, input.config);
+  const row = await addSource(deps, { workspaceId: user.workspaceId, ...input });
+  await recordAudit(deps.db, {
+    actor: { id: user.id, email: user.email },
+    action: "source.add",
+    entityType: "source",
+    entityId: row.id,
+    after: { name: row.name, type: row.type, schedule: row.schedule, brandId: row.brandId },
+  });
+  return row;
 }

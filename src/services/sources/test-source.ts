@@ -8,8 +8,10 @@ import type { Deps } from "../../deps.js";
 import { maskPii } from "../../domain/masking.js";
 import { notFound } from "../../errors.js";
 import { describeFailure } from "../../pipeline/poll.js";
+import { isSecretField, openCredentials } from "../../platform/credentials.js";
 import { httpClientFromEnv, isUpstreamError } from "../../platform/http/index.js";
-import { openCredentials } from "../../platform/credentials.js";
+import { recordAudit } from "../audit/record-audit.js";
+import { assertWebSourceInput } from "./source-input-policy.js";
 
 export interface ConnectionTest {
   ok: boolean;
@@ -70,6 +72,33 @@ export async function testConfig(
   } catch (error) {
     return { ok: false, message: peopleMessage(deps, type, error) };
   }
+}
+
+/**
+ * The web's test of an unsaved config: the input policy first; then, as the request goes from this server to
+ * whatever the config names, who tested which address is on record (the type and the URLs, never a credential).
+ */
+export async function testConfigFromWeb(
+  deps: Deps,
+  user: AuthUser,
+  type: string,
+  config: Record<string, unknown>,
+): Promise<ConnectionTest> {
+  assertWebSourceInput(type, config);
+  const urls = Object.entries(config)
+    .filter(
+      ([name, value]) => !isSecretField(name) && typeof value === "string" && /^https?:\/\//i.test(value),
+    )
+    .map(([name, value]) => ({ field: name, url: value }));
+  const result = await testConfig(deps, type, config);
+  await recordAudit(deps.db, {
+    actor: { id: user.id, email: user.email },
+    action: "source.test_config",
+    entityType: "source",
+    entityId: null,
+    after: { type, urls, ok: result.ok },
+  });
+  return result;
 }
 
 /** A connection test answers within this, whatever the upstream does. */

@@ -1,13 +1,11 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
-import type { AuthUser } from "../../auth/types.js";
 import type { Deps } from "../../deps.js";
 import { AppError, badRequest } from "../../errors.js";
 import { isSecretField } from "../../platform/credentials.js";
-import { recordAudit } from "../../services/audit/record-audit.js";
 import { filterOptions } from "../../services/mentions/filter-options.js";
-import { addSource } from "../../services/sources/add-source.js";
+import { addSourceFromWeb } from "../../services/sources/add-source.js";
 import {
   configFieldErrors,
   configFromForm,
@@ -17,7 +15,7 @@ import {
 import { listSources } from "../../services/sources/list-sources.js";
 import { pollNow, startPoll } from "../../services/sources/poll-now.js";
 import { assertWebSourceInput } from "../../services/sources/source-input-policy.js";
-import { testConfig, testSourceConnection } from "../../services/sources/test-source.js";
+import { testConfigFromWeb, testSourceConnection } from "../../services/sources/test-source.js";
 import type { WebEnv } from "../context.js";
 import { wantsJson } from "../errors.js";
 import { requirePermission } from "../middleware/auth.js";
@@ -49,41 +47,6 @@ function throwFieldErrors(type: string, config: Record<string, unknown>) {
     `invalid ${type} configuration: ${entries.map(([, message]) => message).join(" ")}`,
     entries.map(([name, message]) => ({ path: `config.${name}`, message })),
   );
-}
-
-async function addAndAudit(deps: Deps, user: AuthUser, input: z.infer<typeof addSourceSchema>) {
-  assertWebSourceInput(input.type, input.config);
-  const row = await addSource(deps, { workspaceId: user.workspaceId, ...input });
-  await recordAudit(deps.db, {
-    actor: { id: user.id, email: user.email },
-    action: "source.add",
-    entityType: "source",
-    entityId: row.id,
-    after: { name: row.name, type: row.type, schedule: row.schedule, brandId: row.brandId },
-  });
-  return row;
-}
-
-/**
- * A connection test sends a request from this server to whatever the config names, so who tested which address
- * is on record like an added source (never a credential: only the type and the URLs).
- */
-async function testConfigAndAudit(deps: Deps, user: AuthUser, type: string, config: Record<string, unknown>) {
-  assertWebSourceInput(type, config);
-  const urls = Object.entries(config)
-    .filter(
-      ([name, value]) => !isSecretField(name) && typeof value === "string" && /^https?:\/\//i.test(value),
-    )
-    .map(([name, value]) => ({ field: name, url: value }));
-  const result = await testConfig(deps, type, config);
-  await recordAudit(deps.db, {
-    actor: { id: user.id, email: user.email },
-    action: "source.test_config",
-    entityType: "source",
-    entityId: null,
-    after: { type, urls, ok: result.ok },
-  });
-  return result;
 }
 
 export function sourcesRoutes(deps: Deps) {
@@ -181,7 +144,7 @@ export function sourcesRoutes(deps: Deps) {
           );
         }
         try {
-          const row = await addAndAudit(deps, c.get("user"), {
+          const row = await addSourceFromWeb(deps, c.get("user"), {
             type,
             name: form.name,
             ...(form.brand ? { brand: form.brand } : {}),
@@ -211,7 +174,7 @@ export function sourcesRoutes(deps: Deps) {
         const result =
           Object.keys(errors).length > 0
             ? { ok: false, message: "Fix the fields marked below before testing." }
-            : await testConfigAndAudit(deps, c.get("user"), type, form.config);
+            : await testConfigFromWeb(deps, c.get("user"), type, form.config);
         if (wantsJson(c)) return c.json({ ...result, fieldErrors: errors });
         return page(c, {
           type,
@@ -259,7 +222,7 @@ export function sourcesRoutes(deps: Deps) {
           const input = c.req.valid("json");
           assertWebSourceInput(input.type, input.config);
           throwFieldErrors(input.type, input.config);
-          const row = await addAndAudit(deps, c.get("user"), input);
+          const row = await addSourceFromWeb(deps, c.get("user"), input);
           return c.json(
             { id: row.id, name: row.name, type: row.type, schedule: row.schedule, brandId: row.brandId },
             201,
@@ -280,7 +243,7 @@ export function sourcesRoutes(deps: Deps) {
               message: "Fix the fields in fieldErrors before testing.",
               fieldErrors,
             });
-          return c.json({ ...(await testConfigAndAudit(deps, c.get("user"), type, config)), fieldErrors });
+          return c.json({ ...(await testConfigFromWeb(deps, c.get("user"), type, config)), fieldErrors });
         },
       )
       .post(
