@@ -1,13 +1,12 @@
 import type { AuthUser } from "../../auth/types.js";
 import { can } from "../../domain/permissions.js";
-import { isOverdue } from "../../domain/sla.js";
 import { closesUnanswered, STATUS_TRANSITIONS } from "../../domain/status.js";
 import { CATEGORIES, FLAGS, SEVERITIES } from "../../domain/taxonomy.js";
 import type { MentionDetail } from "../../services/mentions/get-mention.js";
 import type { MentionListItem } from "../../services/mentions/list-mentions.js";
 import { dismissWarning, humanOnlyReasons } from "../../services/replies/gate.js";
 import { CsrfField, Layout } from "./layout.js";
-import { formatTime, humanOnlyBadge, safeHref, statusLabel } from "./mention-row.js";
+import { dueBadge, formatTime, humanOnlyBadge, safeHref, statusLabel } from "./mention-row.js";
 
 const words = (code: string) => code.replace(/_/g, " ");
 
@@ -55,12 +54,8 @@ export function MentionPage({
 }) {
   const m = detail.mention;
   const canTriage = can(user.role, "triage");
-  const overdue =
-    isOverdue(
-      m.slaDueAt ? new Date(m.slaDueAt) : null,
-      m.firstResponseAt ? new Date(m.firstResponseAt) : null,
-      now,
-    ) && !["resolved", "dismissed", "posted"].includes(m.status);
+  // A post that arrived already past due is marked as such (dueBadge), not as the team's overdue.
+  const overdue = dueBadge(m, now).state.kind === "overdue";
   const href = safeHref(m.url);
   // A decision covers the near-duplicates too, so one of them needing a person is enough to ask first.
   const groupFlags = [...m.flags, ...detail.duplicates.flatMap((d) => d.flags)];
@@ -94,8 +89,9 @@ export function MentionPage({
               {m.slaDueAt ? (
                 <span
                   class={overdue ? "overdue-tag" : "sla"}
-                >{`${overdue ? "overdue since" : "respond by"} ${formatTime(m.slaDueAt)}`}</span>
+                >{`${overdue ? "overdue since" : "respond by"} ${formatTime(m.slaDueAt)} UTC`}</span>
               ) : null}
+              {dueBadge(m, now).html}
               {m.reach !== null ? <span>reach {m.reach}</span> : null}
               {m.rating !== null ? <span>rating {m.rating}★</span> : null}
             </div>
