@@ -29,6 +29,7 @@ import {
   type SpikeOptions,
 } from "../../domain/spikes/detect.js";
 import { type ExplainMention, explainSpike, type SpikeExplanation } from "../../domain/spikes/explain.js";
+import { type ParsedKey, parseCountKey } from "../../domain/spikes/keys.js";
 import { buildSpikeMessage } from "../../notify/slack.js";
 import { feedLink, mentionLink, publicBaseUrl } from "../../platform/links.js";
 import { slackDestination } from "../../platform/outbox/destinations.js";
@@ -36,22 +37,6 @@ import { enqueueOutbox } from "../../platform/outbox/outbox.js";
 import { activeMutesByWorkspace, muteCovering } from "./spike-mutes.js";
 import { effectiveSensitivity } from "./spike-sensitivity.js";
 import { extractiveSummary } from "./spike-summary.js";
-
-export interface ParsedKey {
-  brandId: number;
-  category?: string;
-  sourceId?: number;
-}
-
-/** `brand:<id>` or `brand:<id>|cat:<category>|src:<sourceId>` (see countKeys in src/pipeline/store.ts). */
-export function parseCountKey(key: string): ParsedKey | null {
-  const match = /^brand:(\d+)(?:\|cat:([a-z_]+)\|src:(\d+))?$/.exec(key);
-  if (!match) return null;
-  return {
-    brandId: Number(match[1]),
-    ...(match[2] ? { category: match[2], sourceId: Number(match[3]) } : {}),
-  };
-}
 
 /** What the spikes table's `explanation` column holds: the explanation, and the episode the detector carries. */
 export interface StoredSpikeDetails {

@@ -7,9 +7,9 @@ import type { Db } from "../../db/client.js";
 import { brands, spikeMutes } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { assertCan } from "../../domain/permissions.js";
+import { parseCountKey } from "../../domain/spikes/keys.js";
 import { badRequest, notFound } from "../../errors.js";
 import { recordAudit } from "../audit/record-audit.js";
-import { parseCountKey } from "./spike-detection.js";
 
 export interface SpikeMute {
   key: string;
