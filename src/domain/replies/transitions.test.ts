@@ -44,11 +44,11 @@ describe("reply transitions", () => {
     expect(replyTransition("approved", "reject")!.mention).toBe("drafting");
   });
 
-  it("only approvers approve, stop or reject", () => {
+  it("only approvers approve, stop or reject; writers do the rest", () => {
     for (const action of REPLY_ACTIONS) {
       for (const from of startsOf(action)) {
         const by = replyTransition(from, action)!.by;
-        expect(by).toBe(["approve", "stop", "reject"].includes(action) ? "approver" : "writer");
+        expect(by).toBe(["approve", "stop", "reject"].includes(action) ? "approveReplies" : "draftReplies");
       }
     }
   });

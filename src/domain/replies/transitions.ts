@@ -1,7 +1,8 @@
 // The life of a public reply as one table: from which status an action may start, where it leaves the reply
 // and its mention, what the audit log calls it and who may do it. Services read this table; nothing else
 // decides a reply's next status (src/services/replies/transition.ts applies it, guarded, in one transaction).
-import type { MentionStatus, Role } from "../taxonomy.js";
+import type { Permission } from "../permissions.js";
+import type { MentionStatus } from "../taxonomy.js";
 
 export const REPLY_STATUSES = ["draft", "awaiting_approval", "approved", "posted", "rejected"] as const;
 export type ReplyStatus = (typeof REPLY_STATUSES)[number];
@@ -11,14 +12,21 @@ export const REPLY_ACTIONS = ["edit", "submit", "approve", "stop", "reject", "po
 export type ReplyAction = (typeof REPLY_ACTIONS)[number];
 
 /**
- * `writer`: anyone who triages (a viewer never writes); `approver`: a manager or admin. The four-eyes rule (an
- * approver who wrote or edited the reply may not approve it) needs the audit log, so approve.ts applies it.
+ * Who may take a step, as a permission of the one roles × actions table (src/domain/permissions.ts). The four-eyes
+ * rule (an approver who wrote, edited or submitted the reply may not approve it) needs the audit log, so
+ * approve.ts applies it on top.
  */
-export type ReplyActor = "writer" | "approver";
+export type ReplyPermission = Extract<Permission, "draftReplies" | "approveReplies">;
 
-/** Roles that may approve, stop or reject a public reply and take over a mention that needs a person. */
-export const APPROVER_ROLES = ["admin", "manager"] as const satisfies readonly Role[];
-export const isApproverRole = (role: string): boolean => (APPROVER_ROLES as readonly string[]).includes(role);
+/** The permission each action needs, wherever it starts. */
+export const ACTION_PERMISSION: Record<ReplyAction, ReplyPermission> = {
+  edit: "draftReplies",
+  submit: "draftReplies",
+  approve: "approveReplies",
+  stop: "approveReplies",
+  reject: "approveReplies",
+  post: "draftReplies",
+};
 
 export interface ReplyTransition {
   to: ReplyStatus;
@@ -26,7 +34,7 @@ export interface ReplyTransition {
   mention: MentionStatus | null;
   /** The audit log's name for the step. */
   audit: `reply.${string}`;
-  by: ReplyActor;
+  by: ReplyPermission;
 }
 
 type Table = Record<ReplyAction, Partial<Record<ReplyStatus, ReplyTransition>>>;
@@ -35,29 +43,39 @@ const edit = (mention: MentionStatus | null): ReplyTransition => ({
   to: "draft",
   mention,
   audit: "reply.edit",
-  by: "writer",
+  by: "draftReplies",
 });
 const reject: ReplyTransition = {
   to: "rejected",
   mention: "drafting",
   audit: "reply.reject",
-  by: "approver",
+  by: "approveReplies",
 };
 
 export const REPLY_TRANSITIONS: Table = {
   // An edit after submission goes back to draft: the approver must see the final words.
   edit: { draft: edit(null), awaiting_approval: edit("drafting") },
   submit: {
-    draft: { to: "awaiting_approval", mention: "awaiting_approval", audit: "reply.submit", by: "writer" },
+    draft: {
+      to: "awaiting_approval",
+      mention: "awaiting_approval",
+      audit: "reply.submit",
+      by: "draftReplies",
+    },
   },
   approve: {
-    awaiting_approval: { to: "approved", mention: "approved", audit: "reply.approve", by: "approver" },
+    awaiting_approval: { to: "approved", mention: "approved", audit: "reply.approve", by: "approveReplies" },
   },
   stop: {
-    awaiting_approval: { to: "draft", mention: "drafting", audit: "reply.approval_stopped", by: "approver" },
+    awaiting_approval: {
+      to: "draft",
+      mention: "drafting",
+      audit: "reply.approval_stopped",
+      by: "approveReplies",
+    },
   },
   reject: { draft: reject, awaiting_approval: reject, approved: reject },
-  post: { approved: { to: "posted", mention: "posted", audit: "reply.post", by: "writer" } },
+  post: { approved: { to: "posted", mention: "posted", audit: "reply.post", by: "draftReplies" } },
 };
 
 /** The step `action` takes from `from`, or null when the action cannot start there. */

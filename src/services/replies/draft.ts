@@ -7,7 +7,7 @@ import { replies } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import type { LintResult } from "../../domain/compliance/lint.js";
 import { maskFor } from "../../domain/masking.js";
-import { can } from "../../domain/permissions.js";
+import { assertCan } from "../../domain/permissions.js";
 import { CATEGORIES, type Category } from "../../domain/taxonomy.js";
 import { AppError, badRequest, conflict, forbidden } from "../../errors.js";
 import { recordAudit } from "../audit/record-audit.js";
@@ -54,7 +54,7 @@ export async function createDraft(
   actor: AuthUser,
   input: CreateDraftInput,
 ): Promise<DraftOutcome> {
-  if (!can(actor.role, "triage")) throw forbidden("Your role cannot draft replies");
+  assertCan(actor.role, "draftReplies", "draft replies");
   const mention = await loadReplyMention(deps.db, actor.workspaceId, input.mentionId);
   const guard = await replyGuard(deps.db, mention);
   if (guard.blocks.length > 0) {

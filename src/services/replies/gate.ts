@@ -5,7 +5,7 @@ import { and, desc, eq } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
 import type { Db } from "../../db/client.js";
 import { auditLog } from "../../db/schema/index.js";
-import { can } from "../../domain/permissions.js";
+import { assertCan } from "../../domain/permissions.js";
 import { type Flag, HUMAN_ONLY_FLAGS } from "../../domain/taxonomy.js";
 import { forbidden } from "../../errors.js";
 import { linkedAccountNotices } from "../accounts/rights.js";
@@ -126,7 +126,7 @@ export async function replyGuard(db: Db, mention: ReplyMention): Promise<ReplyGu
 
 /** Whoever may write on this mention: anyone who triages, unless a manager took it over. */
 export async function assertMayWrite(db: Db, actor: AuthUser, mention: ReplyMention): Promise<void> {
-  if (!can(actor.role, "triage")) throw forbidden("Your role cannot write replies");
+  assertCan(actor.role, "draftReplies", "write replies");
   const guard = await replyGuard(db, mention);
   if (guard.blocks.length > 0 && guard.takenOverBy?.id !== actor.id) {
     throw forbidden("This mention needs a manager to take it over before anyone writes a reply");

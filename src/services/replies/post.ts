@@ -8,10 +8,10 @@ import type { AuthUser } from "../../auth/types.js";
 import { cases, mentions, replies } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { AppError, badRequest, conflict, notFound } from "../../errors.js";
+import { openCredentials } from "../../platform/credentials.js";
 import { type HttpClient, httpClientFromEnv } from "../../platform/http/index.js";
 import { acquireLease, releaseLease } from "../../platform/jobs/lease.js";
 import { recordAudit } from "../audit/record-audit.js";
-import { openCredentials } from "../../platform/credentials.js";
 import { loadReplyMention, type ReplyMention, threadHasPublicReply, threadKeyOf } from "./context.js";
 import { assertMayTake, type ReplyRow, stepFor, transitionReply } from "./transition.js";
 

@@ -4,14 +4,12 @@ import { eq } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
 import { mentions } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
-import { isApproverRole } from "../../domain/replies/transitions.js";
-import { forbidden } from "../../errors.js";
+import { assertCan } from "../../domain/permissions.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { loadReplyMention } from "./context.js";
 
 export async function takeOverMention(deps: Deps, actor: AuthUser, mentionId: number): Promise<void> {
-  if (!isApproverRole(actor.role))
-    throw forbidden("Only a manager can take over a mention that needs a person");
+  assertCan(actor.role, "approveReplies", "take over a mention that needs a person");
   const mention = await loadReplyMention(deps.db, actor.workspaceId, mentionId);
   const now = deps.now();
   await deps.db.transaction(async (tx) => {

@@ -13,9 +13,9 @@ import { brands, replyTemplates } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { classifyContact } from "../../domain/accounts/normalize.js";
 import { type LintResult, lintReply } from "../../domain/compliance/lint.js";
-import { isApproverRole } from "../../domain/replies/transitions.js";
+import { assertCan } from "../../domain/permissions.js";
 import { CATEGORIES, type Category, PLATFORMS, type Platform } from "../../domain/taxonomy.js";
-import { AppError, badRequest, forbidden, notFound } from "../../errors.js";
+import { AppError, badRequest, notFound } from "../../errors.js";
 import { type DbOrTx, recordAudit } from "../audit/record-audit.js";
 import { brandVoice, lintContextFor } from "./context.js";
 
@@ -200,7 +200,7 @@ export type TemplateInput = z.infer<typeof templateInputSchema>;
 export type TemplateRow = typeof replyTemplates.$inferSelect;
 
 function assertManager(actor: AuthUser) {
-  if (!isApproverRole(actor.role)) throw forbidden("Only managers manage the template library");
+  assertCan(actor.role, "manageTemplates", "manage the template library");
 }
 
 /** A template tied to another workspace's brand is not there for this person. */

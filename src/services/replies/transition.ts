@@ -7,39 +7,34 @@ import { and, eq } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
 import type { Db } from "../../db/client.js";
 import { replies } from "../../db/schema/index.js";
-import { can } from "../../domain/permissions.js";
+import { assertCan } from "../../domain/permissions.js";
 import {
+  ACTION_PERMISSION,
   changedMeanwhile,
-  isApproverRole,
   type ReplyAction,
   type ReplyStatus,
   type ReplyTransition,
   refusal,
   replyTransition,
 } from "../../domain/replies/transitions.js";
-import { conflict, forbidden } from "../../errors.js";
+import { conflict } from "../../errors.js";
 import { type DbOrTx, recordAudit } from "../audit/record-audit.js";
 import { moveMention } from "./move-mention.js";
 
 export type ReplyRow = typeof replies.$inferSelect;
 
-const BASE_VERB: Record<ReplyAction, string> = {
-  edit: "edit",
-  submit: "submit",
-  approve: "approve",
-  stop: "approve",
-  reject: "reject",
-  post: "post",
+const DOING: Record<ReplyAction, string> = {
+  edit: "edit replies",
+  submit: "submit replies",
+  approve: "approve a public reply",
+  stop: "approve a public reply",
+  reject: "reject a reply",
+  post: "post replies",
 };
 
 /** Refuses a person whose role may never take this action; call it before doing any work for the action. */
 export function assertMayTake(viewer: AuthUser, action: ReplyAction, step?: ReplyTransition): void {
-  const by =
-    step?.by ?? (action === "approve" || action === "stop" || action === "reject" ? "approver" : "writer");
-  if (by === "approver" && !isApproverRole(viewer.role))
-    throw forbidden(`Only a manager can ${BASE_VERB[action]} a public reply`);
-  if (by === "writer" && !can(viewer.role, "triage"))
-    throw forbidden(`Your role cannot ${BASE_VERB[action]} replies`);
+  assertCan(viewer.role, step?.by ?? ACTION_PERMISSION[action], DOING[action]);
 }
 
 /** The step `action` takes from `from`; a conflict naming the statuses it can start from otherwise. */

@@ -5,7 +5,6 @@ import type { AuthUser } from "../../../auth/types.js";
 import type { Violation } from "../../../domain/compliance/lint.js";
 import { ruleLabel } from "../../../domain/compliance/rules.js";
 import { can } from "../../../domain/permissions.js";
-import { isApproverRole } from "../../../domain/replies/transitions.js";
 import type { ReplyPanel } from "../../../services/replies/panel.js";
 import type { PostingMode } from "../../../services/replies/post.js";
 import { AccountLinksPanel } from "../accounts/links-panel.js";
@@ -51,7 +50,7 @@ export function ReplyPage(props: ReplyPageProps) {
   const showText = can(user.role, "viewPii") ? mention.text : mention.textMasked;
   const writers = new Set<number>(panel.currentWriters);
   const mayApprove =
-    current?.status === "awaiting_approval" && isApproverRole(user.role) && !writers.has(user.id);
+    current?.status === "awaiting_approval" && can(user.role, "approveReplies") && !writers.has(user.id);
   const { violations, warnings } = splitHits(current?.lint);
   const warnedRules = [...new Set(warnings.map((w) => w.rule))];
   return (
@@ -103,7 +102,7 @@ export function ReplyPage(props: ReplyPageProps) {
           </ul>
           {guard.takenOverBy ? (
             <p class="notice">{`Taken over by ${guard.takenOverBy.email} on ${when(guard.takenOverBy.at)}; only they may write a reply, in their own words, and a second manager must approve it.`}</p>
-          ) : isApproverRole(user.role) ? (
+          ) : can(user.role, "approveReplies") ? (
             <form method="post" action={`/mentions/${mention.id}/reply/takeover`}>
               <CsrfField token={csrfToken} />
               <button type="submit">Take over as manager</button>

@@ -1,7 +1,7 @@
 // The template library: per brand, platform and category. Managers add and change templates; each is linted as
 // it would be posted and refused while it has any hit.
 import type { AuthUser } from "../../../auth/types.js";
-import { isApproverRole } from "../../../domain/replies/transitions.js";
+import { can } from "../../../domain/permissions.js";
 import { CATEGORIES, PLATFORMS } from "../../../domain/taxonomy.js";
 import { DEFAULT_TEMPLATES, type TemplateRow } from "../../../services/replies/templates.js";
 import { CsrfField, Layout } from "../layout.js";
@@ -64,7 +64,7 @@ export function TemplatesPage(props: {
   brands: { id: number; name: string }[];
   message: { kind: "error" | "notice"; text: string } | null;
 }) {
-  const manage = isApproverRole(props.user.role);
+  const manage = can(props.user.role, "manageTemplates");
   return (
     <Layout title="Reply templates" user={props.user} csrfToken={props.csrfToken}>
       <h1>Reply templates</h1>
