@@ -443,7 +443,7 @@ function realRow(label: string, scores: RealScore[]): string {
   const perSeries = scores
     .map((s) => `${s.name} ${s.found}/${s.windows}·${(s.falseAlerts / s.fourWeeks).toFixed(1)}`)
     .join("  ");
-  return `  ${label.padEnd(34)} ${`${t.found}/${t.windows}`.padStart(6)} ${pct(t.found / t.windows).padStart(5)}  ${(t.falseAlerts / t.fourWeeks).toFixed(2).padStart(6)}   ${perSeries}`;
+  return `  ${label.padEnd(38)} ${`${t.found}/${t.windows}`.padStart(6)} ${pct(t.found / t.windows).padStart(5)}  ${(t.falseAlerts / t.fourWeeks).toFixed(2).padStart(6)}   ${perSeries}`;
 }
 
 const describeOptions = (o: SpikeOptions) =>
@@ -470,7 +470,7 @@ export async function runSpikeBench(dataDir?: string): Promise<void> {
     "Real series (NAB Twitter volumes, hourly): labelled windows found, false alerts per series per 4 weeks",
   );
   console.log(
-    `  ${"detector".padEnd(34)} ${"found".padStart(6)} ${"share".padStart(5)}  ${"false".padStart(6)}   per series: found/windows·false per 4 wk`,
+    `  ${"detector".padEnd(38)} ${"found".padStart(6)} ${"share".padStart(5)}  ${"false".padStart(6)}   per series: found/windows·false per 4 wk`,
   );
   const byDetector: [string, Detector][] = [
     ["this detector, balanced (default)", (r) => detectSpikes(r)],
