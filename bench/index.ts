@@ -1,8 +1,9 @@
 // `npm run bench [-- <name>…]`: every benchmark prints its figures against its target. Timings live here,
-// never in tests. Names: ingest, classifier, connectors, spikes, web (the last fills 1,000,000 mentions).
+// never in tests. Names: ingest, classifier, connectors, spikes, hostile, web (the last fills 1,000,000 mentions).
 import { runClassifierBench } from "./classifier.js";
 import { runConnectorBenchReviews } from "./connectors-reviews.js";
 import { runConnectorBenchXrc } from "./connectors-xrc.js";
+import { runHostileBench } from "./hostile.js";
 import { runIngestBench } from "./ingest.js";
 import { runSpikeBench } from "./spikes.js";
 import { runWebBench } from "./web.js";
@@ -15,6 +16,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
     await runConnectorBenchReviews();
   },
   spikes: () => runSpikeBench(),
+  hostile: () => runHostileBench(),
   web: () => runWebBench(),
 };
 

@@ -12,6 +12,13 @@ describe("stripMarkup", () => {
   });
   it("keeps paragraph breaks as newlines", () => {
     expect(stripMarkup("<p>one</p><p>two</p>")).toBe("one\ntwo");
+    expect(stripMarkup("one<br/>  \r\n \n two<BR>three")).toBe("one\ntwo\nthree");
+  });
+  it("keeps a '<' that opens no tag, and drops an unclosed script to the end", () => {
+    expect(stripMarkup("3 < 5 and 7 > 6")).toBe("3 6");
+    expect(stripMarkup("a < b")).toBe("a < b");
+    expect(stripMarkup("before<script>steal()")).toBe("before");
+    expect(stripMarkup("x<STYLE>p{}</STYLE>y")).toBe("x y");
   });
 });
 

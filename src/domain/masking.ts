@@ -136,7 +136,7 @@ const MAX_LOCAL = 64;
 const MAX_DOMAIN = 255;
 
 /** E-mail addresses, found from each "@" outwards: bounded work per "@", so linear in the text. */
-function findEmails(text: string): PiiHit[] {
+export function findEmails(text: string): PiiHit[] {
   const hits: PiiHit[] = [];
   let lastEnd = 0;
   for (let at = text.indexOf("@"); at !== -1; at = text.indexOf("@", at + 1)) {

@@ -228,7 +228,7 @@ function personalNames(text: string, scan: ReplyScan): Violation[] {
   for (const match of text.matchAll(TITLE_NAME)) considerName(match.index, match[0]);
   // A common first name mid-sentence, or addressed directly ("Jane, we're sorry…").
   for (const match of text.matchAll(
-    /(?<=[a-z,;:]\s+)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?|(?<![A-Za-z])[A-Z][a-z]+(?=,)/g,
+    /(?<=[a-z,;:]\s{1,4})[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?|(?<![A-Za-z])[A-Z][a-z]+(?=,)/g,
   )) {
     const first = foldCase(match[0].split(/\s+/)[0] ?? "");
     if (COMMON_FIRST_NAMES.has(first)) considerName(match.index, match[0]);
@@ -266,7 +266,7 @@ const CONTEMPT_EMOJI =
 /** "Well, thanks a lot." — thanks with nothing to be thankful for, after a sigh word, is sarcasm; "Thanks a lot for
  * letting us know" names what it thanks for and stays sincere. */
 const SARCASTIC_THANKS =
-  /(?<=^|[.!?]\s+)(?:well|gee|oh|wow|yeah|great|golly)[,\s]+(?:thanks|thank you)(?: (?:a lot|so much|a bunch|a million|very much))?(?=\s*(?:[.,;]|$))/g;
+  /(?<=^|[.!?]\s{1,4})(?:well|gee|oh|wow|yeah|great|golly)[,\s]+(?:thanks|thank you)(?: (?:a lot|so much|a bunch|a million|very much))?(?=\s{0,4}(?:[.,;]|$))/g;
 const SCARE_QUOTES = /(?<![a-z])(?:your|this|the|so-called|so called|that)\s+"[^"\n]{1,30}"/g;
 
 /** B10: contemptuous words, and tone beyond words: shouting, contempt emoji, scare quotes, piled-up punctuation. */
@@ -281,7 +281,7 @@ const contempt: RuleChecker = (text, { scan, earlier }) => {
     hits.push(hit("B10", span, `"${match[0]}" in capitals reads as shouting.`));
   }
   // "Whatever." as a sentence of its own is a shrug at the person; "whatever the issue" is fine.
-  for (const match of folded.matchAll(/(?<=^|[.!?]\s+)whatever(?=\s*[.!]|$)/g)) {
+  for (const match of folded.matchAll(/(?<=^|[.!?]\s{1,4})whatever(?=\s{0,4}[.!]|$)/g)) {
     hits.push(
       hit(
         "B10",

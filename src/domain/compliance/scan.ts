@@ -2,6 +2,7 @@
 // name and channels are (words inside them are never hits, so "Acme Collections" may sign a reply although
 // "collections" alone would confirm a debt), and every contact-like stretch (e-mail, link, phone, handle, SSN,
 // street address) with its verdict. The rule checkers in lint.ts turn these into hits.
+
 import {
   classifyContact,
   normalizeEmail,
@@ -10,6 +11,7 @@ import {
   normalizeUrl,
   urlHost,
 } from "../accounts/normalize.js";
+import { findEmails } from "../masking.js";
 import { URL_PATTERN } from "./length.js";
 import { foldCase, type Span, type Token, tokenize } from "./text.js";
 
@@ -51,7 +53,6 @@ export interface ReplyScan {
 const PHONE_PATTERN =
   /(?<![\w+])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-]?)\d{3}[\s.-]?\d{4}(?:,?\s*(?:ext\.?|x|extension)\s*\d{1,5})?(?![\w])/g;
 const PHONE_EXTENSION = /,?\s*(?:ext\.?|x|extension)\s*\d{1,5}$/;
-const EMAIL_PATTERN = /[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/g;
 const HANDLE_PATTERN = /(?<![\w@])@[a-z0-9_]{2,30}(?![\w@]|\.[a-z])/g;
 const SSN_PATTERN = /(?<!\d)\d{3}-\d{2}-\d{4}(?!\d)/g;
 const ADDRESS_PATTERN =
@@ -168,9 +169,10 @@ export function scanReply(text: string, ctx: ScanContext): ReplyScan {
   };
   const taken = (span: Span) => contactSpans.some((other) => overlaps(other, span));
 
-  for (const match of folded.matchAll(EMAIL_PATTERN)) {
-    const span = { start: match.index, end: match.index + match[0].length };
-    const email = normalizeEmail(match[0]);
+  // Found from each "@" outwards (src/domain/masking.ts): a pattern scanning from every letter is quadratic.
+  for (const { start, end } of findEmails(folded)) {
+    const span = { start, end };
+    const email = normalizeEmail(folded.slice(start, end));
     found("email", email && own.emails.has(email) ? "own" : "foreign", span);
   }
   for (const match of folded.matchAll(URL_PATTERN)) {
