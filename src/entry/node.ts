@@ -17,8 +17,9 @@ import { startDemo } from "../demo/start.js";
 import { buildDeps } from "../deps.js";
 import { type AppEnv, EnvError, loadEnv, requirePublicUrl } from "../env.js";
 import { startScheduler } from "../jobs/scheduler.js";
-import { buildRuntime } from "../runtime.js";
 import { publicBaseUrl } from "../platform/links.js";
+import { buildRuntime } from "../runtime.js";
+import { sealStoredWebhooks } from "../services/alerts/settings.js";
 import { sealStoredCredentials } from "../services/sources/seal-stored-credentials.js";
 import { ensureWorkspace } from "../services/workspace/ensure-workspace.js";
 import { createApp } from "../web/app.js";
@@ -77,6 +78,8 @@ async function prepare(env: AppEnv) {
   // An upgrade by restart seals credentials stored before sealing existed, as `rapport migrate` does.
   const sealed = await sealStoredCredentials(deps);
   if (sealed > 0) deps.log.info("sealed stored source credentials", { sources: sealed });
+  const webhooks = await sealStoredWebhooks(deps);
+  if (webhooks > 0) deps.log.info("sealed stored Slack webhooks", { brands: webhooks });
   return { deps, demo };
 }
 

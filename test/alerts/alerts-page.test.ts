@@ -2,6 +2,7 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditLog, brands, digestRecipients, outbox, spikes, workspaces } from "../../src/db/schema/index.js";
+import { openWebhook } from "../../src/platform/outbox/destinations.js";
 import { enqueueOutbox, markFailed } from "../../src/platform/outbox/outbox.js";
 import { authed, createWebTestContext, login, type Session, type WebTestContext } from "../web/helpers.js";
 
@@ -95,7 +96,9 @@ describe("/alerts", () => {
     );
     expect(ok.status).toBe(303);
     const [brand] = await ctx.deps.db.select().from(brands).where(eq(brands.id, ctx.deps.companyBrandId));
-    expect(brand!.slackWebhookUrl).toBe(SECRET_HOOK);
+    // Stored sealed (a webhook is a credential); it opens to what was saved.
+    expect(brand!.slackWebhookUrl).toMatch(/^sealed:v1:/);
+    expect(await openWebhook(brand!.slackWebhookUrl!, ctx.deps.env.RAPPORT_SECRET)).toBe(SECRET_HOOK);
     const html = await (await ctx.app.request("/alerts", authed(manager))).text();
     expect(html).toContain("https://hooks.slack.com/…9f3a");
     expect(html).not.toContain("supersecrettoken");
@@ -108,7 +111,8 @@ describe("/alerts", () => {
       (await ctx.app.request(`/alerts/brands/${ctx.deps.companyBrandId}/test`, form(manager, {}))).status,
     ).toBe(303);
     const [test] = await ctx.deps.db.select().from(outbox);
-    expect(test!.destination).toBe(SECRET_HOOK);
+    // The outbox carries it sealed too; the Slack sender opens it.
+    expect(await openWebhook(test!.destination, ctx.deps.env.RAPPORT_SECRET)).toBe(SECRET_HOOK);
 
     await ctx.app.request(`/alerts/brands/${ctx.deps.companyBrandId}/webhook`, form(manager, { url: "" }));
     const [cleared] = await ctx.deps.db.select().from(brands).where(eq(brands.id, ctx.deps.companyBrandId));

@@ -45,11 +45,11 @@ const bearer = (token: string, path = "/api/mentions", init: { method?: string; 
   });
 
 async function scalar(sql: string): Promise<number> {
-  const database = server!.ctx.deps.database as {
-    client: { execute(s: string): Promise<{ rows: unknown[][] }> };
+  const database = server!.ctx.deps.database as unknown as {
+    client: { execute(s: string): Promise<{ rows: Record<string, unknown>[] }> };
   };
   const { rows } = await database.client.execute(sql);
-  return Number((rows[0] as unknown as Record<string, unknown>)["n"]);
+  return Number(rows[0]!.n);
 }
 
 describe("one-time links", () => {

@@ -9,6 +9,7 @@ import { createClient } from "@libsql/client";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { brands } from "../../src/db/schema/index.js";
+import { openWebhook } from "../../src/platform/outbox/destinations.js";
 import { authed, createWebTestContext, login } from "../web/helpers.js";
 
 const ENTRY = join(process.cwd(), "src/entry/node.ts");
@@ -105,7 +106,7 @@ describe("PUBLIC_URL at start", () => {
           expect(error.message).toContain("Set PUBLIC_URL to the dashboard's address");
           expect(brand!.slackWebhookUrl).toBeNull();
         } else {
-          expect(brand!.slackWebhookUrl).toBe(hook);
+          expect(await openWebhook(brand!.slackWebhookUrl!, ctx.deps.env.RAPPORT_SECRET)).toBe(hook);
         }
       } finally {
         await ctx.deps.cleanup();

@@ -6,6 +6,7 @@ import type { AppEnv } from "../../env.js";
 import { sendEmail } from "../notify/email.js";
 import { parseRetryAfter, type SlackPayload, sendSlack } from "../notify/slack.js";
 import type { DeliveryResult } from "../notify/types.js";
+import { openWebhook } from "./destinations.js";
 import type { OutboxKind, OutboxRow } from "./outbox.js";
 
 export type OutboxSender = (row: OutboxRow) => Promise<DeliveryResult>;
@@ -19,9 +20,23 @@ function networkRetry(error: unknown): DeliveryResult {
   return { status: "retry", reason: name === "TimeoutError" ? "timed out" : `network error: ${message}` };
 }
 
-/** Slack's own timeout (SLACK_TIMEOUT_MS) unless a test passes a shorter one. */
-export function slackSender(options: { timeoutMs?: number } = {}): OutboxSender {
-  return (row) => sendSlack(row.destination, row.payload as SlackPayload, options);
+/** Slack's own timeout (SLACK_TIMEOUT_MS) unless a test passes a shorter one. A sealed destination (a brand's
+ * webhook) is opened with RAPPORT_SECRET here, at the last moment. */
+export function slackSender(options: { timeoutMs?: number; secret?: string } = {}): OutboxSender {
+  const { secret, ...sendOptions } = options;
+  return async (row) => {
+    let url: string;
+    try {
+      url = secret ? await openWebhook(row.destination, secret) : row.destination;
+    } catch {
+      return {
+        status: "permanent",
+        reason: "the stored Slack webhook does not open with this RAPPORT_SECRET",
+        fix: "Restore the RAPPORT_SECRET it was saved with, or paste the brand's webhook again on /alerts, then press Retry.",
+      };
+    }
+    return sendSlack(url, row.payload as SlackPayload, sendOptions);
+  };
 }
 
 export interface EmailPayload {
@@ -92,7 +107,7 @@ export function webhookSender(secret: string | undefined, now: () => Date): Outb
 
 export function defaultSenders(env: AppEnv, now: () => Date): OutboxSenders {
   return {
-    slack: slackSender(),
+    slack: slackSender({ secret: env.RAPPORT_SECRET }),
     email: emailSender(env.SMTP_URL, env.MAIL_FROM),
     webhook: webhookSender(env.ACCOUNT_WEBHOOK_SECRET, now),
   };

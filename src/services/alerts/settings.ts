@@ -1,13 +1,14 @@
 // What managers configure for alerts and digests: each brand's Slack webhook, digest recipients, the workspace's
 // spike sensitivity; plus the outbox retry. Every change is audited in the same transaction. Webhook URLs are
 // secrets (whoever has one can post to the channel): they are never shown or audited in full.
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, notLike } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
 import { brands, digestRecipients, outbox, spikes, workspaces } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import type { Sensitivity } from "../../domain/spikes/detect.js";
 import { badRequest, notFound } from "../../errors.js";
-import { slackDestination } from "../../platform/outbox/destinations.js";
+import { isSealed } from "../../platform/credentials.js";
+import { openWebhook, sealWebhook, slackDestination } from "../../platform/outbox/destinations.js";
 import { enqueueOutbox, outboxVisibleTo, requeueOutbox } from "../../platform/outbox/outbox.js";
 import { recordAudit } from "../audit/record-audit.js";
 import type { StoredSpikeDetails } from "./spike-detection.js";
@@ -27,6 +28,8 @@ export function isValidTimeZone(timeZone: string): boolean {
 /** `https://hooks.slack.com/…/abcd`: enough to recognise a webhook, not enough to use it. */
 export function redactWebhook(url: string | null | undefined): string | null {
   if (!url) return null;
+  // A sealed value (an outbox row's destination) shows nothing of the URL; open it first to show more.
+  if (isSealed(url as unknown)) return "Slack webhook (sealed)";
   try {
     const parsed = new URL(url);
     return `${parsed.protocol}//${parsed.host}/…${url.slice(-4)}`;
@@ -62,8 +65,9 @@ export function validateWebhookUrl(raw: string): string {
   return url;
 }
 
+/** The workspace's brands, webhooks opened (callers show them redacted, never in full). */
 export async function workspaceBrands(deps: Deps, user: AuthUser) {
-  return deps.db
+  const rows = await deps.db
     .select({
       id: brands.id,
       name: brands.name,
@@ -74,6 +78,36 @@ export async function workspaceBrands(deps: Deps, user: AuthUser) {
     .from(brands)
     .where(eq(brands.workspaceId, user.workspaceId))
     .orderBy(brands.kind, brands.name);
+  return Promise.all(
+    rows.map(async (row) => ({
+      ...row,
+      slackWebhookUrl: row.slackWebhookUrl ? await openStoredWebhook(deps, row.slackWebhookUrl) : null,
+    })),
+  );
+}
+
+/** A webhook that no longer opens (another RAPPORT_SECRET) shows as missing rather than breaking the page. */
+async function openStoredWebhook(deps: Deps, stored: string): Promise<string | null> {
+  try {
+    return await openWebhook(stored, deps.env.RAPPORT_SECRET);
+  } catch {
+    return null;
+  }
+}
+
+/** `npm start` and `rapport migrate`: brand webhooks stored before sealing existed are sealed. Idempotent. */
+export async function sealStoredWebhooks(deps: Pick<Deps, "db" | "env">): Promise<number> {
+  const rows = await deps.db
+    .select({ id: brands.id, url: brands.slackWebhookUrl })
+    .from(brands)
+    .where(and(isNotNull(brands.slackWebhookUrl), notLike(brands.slackWebhookUrl, "sealed:%")));
+  for (const row of rows) {
+    await deps.db
+      .update(brands)
+      .set({ slackWebhookUrl: await sealWebhook(row.url!, deps.env.RAPPORT_SECRET) })
+      .where(eq(brands.id, row.id));
+  }
+  return rows.length;
 }
 
 async function brandInWorkspace(deps: Deps, user: AuthUser, brandId: number) {
@@ -101,13 +135,18 @@ export async function setBrandWebhook(
     );
   }
   await deps.db.transaction(async (tx) => {
-    await tx.update(brands).set({ slackWebhookUrl: url }).where(eq(brands.id, brand.id));
+    const stored = url ? await sealWebhook(url, deps.env.RAPPORT_SECRET) : null;
+    await tx.update(brands).set({ slackWebhookUrl: stored }).where(eq(brands.id, brand.id));
     await recordAudit(tx, {
       actor: actor(user),
       action: "alerts.slack_webhook",
       entityType: "brand",
       entityId: brand.id,
-      before: { slackWebhook: redactWebhook(brand.slackWebhookUrl) },
+      before: {
+        slackWebhook: redactWebhook(
+          brand.slackWebhookUrl ? await openStoredWebhook(deps, brand.slackWebhookUrl) : null,
+        ),
+      },
       after: { slackWebhook: redactWebhook(url) },
       at: deps.now(),
     });
