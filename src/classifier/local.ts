@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { computeSeverity } from "../domain/criticality.js";
 import { maskPii } from "../domain/masking.js";
 import type { Category, Flag } from "../domain/taxonomy.js";
+import { countWords } from "./features.js";
 import { detectFlags } from "./flags.js";
 import { LocalModel, type ModelBundle, type ModelPrediction } from "./local-model.js";
 import { sentimentScore } from "./sentiment.js";
@@ -27,8 +28,16 @@ export interface LocalClassification extends ClassifyOutput {
   prediction: ModelPrediction;
 }
 
-// A consumer-rights or critical flag is precise evidence the post is about collections: the model, which sees
-// few short posts, must not call it "not collections" or "praise" (e.g. "my lawyer will be in touch").
+// In a short post a consumer-rights or critical flag is precise evidence the post is about collections: the
+// model, which learned mostly from long narratives, must not call it "not collections" or "praise" (e.g. "my lawyer
+// will be in touch"). In a long text the model has read every word, and a "dispute" or an "attorney" is as common
+// in a credit-report or mortgage complaint as in a collections one: there the model decides.
+const EVIDENCE_MAX_WORDS = 40;
+const FLAG_EVIDENCE_CONFIDENCE = 0.5;
+// Both signals are needed: everyday sentences about a court, a lawyer or a death carry the flag but give
+// collections almost no chance (median 0.03 on the Brown sentences), while a post like "my lawyer will be in
+// touch" in a brand's feed gets around 0.1.
+const EVIDENCE_MIN_PROBABILITY = 0.05;
 const FLAG_CATEGORY: Partial<Record<Flag, Category>> = {
   dispute: "debt_not_owed",
   identity_theft: "debt_not_owed",
@@ -46,11 +55,22 @@ const EVIDENCE_FLAGS: readonly Flag[] = [
   "self_harm",
 ];
 
-function withFlagEvidence(prediction: ModelPrediction, flags: Flag[]): ModelPrediction {
-  const evidence = flags.find((f) => EVIDENCE_FLAGS.includes(f));
-  if (!evidence || (prediction.category !== "not_collections" && prediction.category !== "praise"))
+function withFlagEvidence(prediction: ModelPrediction, flags: Flag[], words: number): ModelPrediction {
+  if (words > EVIDENCE_MAX_WORDS || prediction.relevantProbability < EVIDENCE_MIN_PROBABILITY)
     return prediction;
-  return { ...prediction, category: FLAG_CATEGORY[evidence] ?? "other_collections", relevant: true };
+  const evidence = flags.find((f) => EVIDENCE_FLAGS.includes(f));
+  // "other_collections" is "none of the above": a rights flag says which one it is.
+  const vague = ["not_collections", "praise", "other_collections"].includes(prediction.category);
+  if (!evidence || !vague) return prediction;
+  if (prediction.category === "other_collections" && !FLAG_CATEGORY[evidence]) return prediction;
+  // The code now comes from a pattern, not the model: say so in the confidence (the hybrid engine asks Claude).
+  return {
+    ...prediction,
+    category: FLAG_CATEGORY[evidence] ?? "other_collections",
+    relevant: true,
+    categoryProbability: Math.min(prediction.categoryProbability, FLAG_EVIDENCE_CONFIDENCE),
+    confidence: Math.min(prediction.confidence, FLAG_EVIDENCE_CONFIDENCE),
+  };
 }
 
 export class LocalEngine implements ClassifierEngine {
@@ -65,7 +85,7 @@ export class LocalEngine implements ClassifierEngine {
     const { masked, hits } = maskPii(item.text);
     const model = this.model.predict(item.text);
     const { flags, lawsuitThreat } = detectFlags(item.text, hits);
-    const prediction = withFlagEvidence(model, flags);
+    const prediction = withFlagEvidence(model, flags, countWords(item.text));
     const sentiment = sentimentScore(item.text);
     const severity = computeSeverity({
       category: prediction.category,

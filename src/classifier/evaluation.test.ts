@@ -1,0 +1,165 @@
+import { describe, expect, it } from "vitest";
+import {
+  answerCorrect,
+  assertNoSourceOnBothSides,
+  computeFigures,
+  groupedFolds,
+  randomFolds,
+  type Scored,
+} from "./evaluation.js";
+import { extractFeatures } from "./features.js";
+import { expectedCalibrationError } from "./model.js";
+import {
+  AMBIGUOUS_PATTERN,
+  buildItems,
+  type Dataset,
+  DEFAULT_TRAIN_CONFIG,
+  type Item,
+  isAmbiguous,
+  SMALL_SOURCES,
+  sourceGroups,
+  type TextRow,
+} from "./training.js";
+
+const rows = (source: string, n: number, extra: Partial<TextRow> = {}): TextRow[] =>
+  Array.from({ length: n }, (_, i) => ({
+    id: `${source}-${extra.relevant}-${extra.category}-${i}`,
+    text: `text ${i} from ${source}`,
+    source,
+    ...extra,
+  }));
+
+function dataset(): Dataset {
+  return {
+    labelled: [
+      ...rows("big/a", 120, { category: "debt_not_owed", relevant: true }),
+      ...rows("tiny/x", 10, { category: "privacy", relevant: true }),
+    ],
+    unlabelled: [...rows("big/b", 150, { relevant: true }), ...rows("tiny/y", 30, { relevant: true })],
+    otherProducts: [
+      ...rows("big/a", 60, { relevant: false }),
+      ...rows("big/c", 200, { relevant: false }),
+      ...rows("tiny/z", 20, { relevant: false }),
+    ],
+    rulemakingComments: [],
+    socialSeed: [{ id: "s1", text: "stop calling me", category: "communication_tactics" }],
+    everyday: rows("brown", 40, { relevant: false, category: "not_collections", source: undefined }),
+  };
+}
+
+describe("source groups", () => {
+  it("keeps each large copy of the database apart and pools the small ones", () => {
+    const ds = dataset();
+    const groups = sourceGroups([...ds.labelled, ...ds.unlabelled, ...ds.otherProducts]);
+    expect(Object.fromEntries(groups)).toEqual({
+      "big/a": "big/a",
+      "big/b": "big/b",
+      "big/c": "big/c",
+      "tiny/x": SMALL_SOURCES,
+      "tiny/y": SMALL_SOURCES,
+      "tiny/z": SMALL_SOURCES,
+    });
+  });
+
+  it("never puts a source on both sides of a leave-one-source-out fold, and says so if asked to", () => {
+    const items = buildItems(dataset(), { ...DEFAULT_TRAIN_CONFIG, bits: 10 });
+    const folds = groupedFolds(items);
+    expect(folds.map((f) => f.name)).toEqual(["big/a", "big/b", "big/c", SMALL_SOURCES]);
+    const heldOutOnce = new Map<string, number>();
+    for (const fold of folds) {
+      expect(() => assertNoSourceOnBothSides(items, fold)).not.toThrow();
+      const test = items.filter((it) => fold.test(it));
+      const train = items.filter((it) => !fold.test(it));
+      const testSources = new Set(test.flatMap((it) => (it.group ? [it.group] : [])));
+      expect(train.some((it) => it.group && testSources.has(it.group))).toBe(false);
+      for (const it of test) heldOutOnce.set(it.id, (heldOutOnce.get(it.id) ?? 0) + 1);
+    }
+    // Every CFPB row is held out exactly once; seeds are never held out.
+    for (const it of items.filter((i) => i.group)) expect(heldOutOnce.get(it.id)).toBe(1);
+    expect(heldOutOnce.has("s1")).toBe(false);
+    // A random split mixes sources, and the guard catches it.
+    const random = randomFolds(3)[0]!;
+    expect(() => assertNoSourceOnBothSides(items, random)).toThrow(/on both sides/);
+  });
+
+  it("scores other-product rows that talk about a collection account apart, and only those", () => {
+    const other = (text: string): TextRow => ({ id: "o", text, relevant: false, source: "big/c" });
+    expect(isAmbiguous(other("A collection account from XXXX is on my credit report"))).toBe(true);
+    expect(isAmbiguous(other("The debt collector reported it to Equifax"))).toBe(true);
+    expect(isAmbiguous(other("My mortgage servicer lost my payment"))).toBe(false);
+    expect(isAmbiguous(other("I collect coins and my card was declined"))).toBe(false);
+    expect(isAmbiguous({ ...other("sent to collections"), relevant: true })).toBe(false);
+    expect(AMBIGUOUS_PATTERN.flags).not.toContain("g"); // stateless: .test() must not remember lastIndex
+  });
+});
+
+describe("figures", () => {
+  const item = (over: Partial<Item>): Item => ({
+    id: Math.random().toString(36),
+    text: "t",
+    kind: "narrative",
+    x: extractFeatures("t", { bits: 8 }),
+    relevanceWeight: 1,
+    ambiguous: false,
+    group: "g",
+    ...over,
+  });
+  const scored = (it: Item, over: Partial<Scored>): Scored => ({
+    item: it,
+    fold: "f",
+    relevantProbability: 0.9,
+    relevant: true,
+    category: "debt_not_owed",
+    categoryOnly: it.category,
+    categoryProbability: 0.9,
+    confidence: 0.81,
+    escalated: false,
+    ...over,
+  });
+
+  it("counts relevance on clear rows only, and the band's catch of wrong answers", () => {
+    const rows: Scored[] = [
+      // right, relevant, right code
+      scored(item({ relevant: true, category: "debt_not_owed" }), {}),
+      // right relevance, wrong code, escalated
+      scored(item({ relevant: true, category: "privacy" }), {
+        escalated: true,
+        confidence: 0.3,
+        categoryOnly: "debt_not_owed",
+      }),
+      // false positive on a clear negative, not escalated
+      scored(item({ kind: "other", relevant: false }), { confidence: 0.6 }),
+      // an ambiguous negative called relevant: not in the clear figures
+      scored(item({ kind: "other", relevant: false, ambiguous: true }), {}),
+      // a missed positive, escalated
+      scored(item({ kind: "unlabelled", relevant: true }), {
+        relevant: false,
+        category: "not_collections",
+        relevantProbability: 0.45,
+        confidence: 0.55,
+        escalated: true,
+      }),
+    ];
+    const f = computeFigures(rows);
+    // Clear rows: TP 2 (the two labelled), FP 1, FN 1.
+    expect(f.relevanceClear).toEqual({ precision: 2 / 3, recall: 2 / 3, f1: 2 / 3, n: 4 });
+    expect(f.ambiguousCalledRelevant).toEqual({ share: 1, n: 1 });
+    expect(rows.map(answerCorrect)).toEqual([true, false, false, false, false]);
+    // Wrong answers among clear rows: the wrong code, the false positive, the miss; two of three escalated.
+    expect(f.hybrid.wrongN).toBe(3);
+    expect(f.hybrid.wrongCaught).toBeCloseTo(2 / 3, 10);
+    expect(f.categoryStage.accuracy).toBe(0.5);
+  });
+});
+
+describe("expectedCalibrationError", () => {
+  it("is the size-weighted gap between confidence and accuracy per bin", () => {
+    // Bin 0.9–1.0: confidences 0.95, 0.95, right 1 of 2 → gap 0.45; bin 0.6–0.7: 0.65, right → gap 0.35.
+    expect(expectedCalibrationError([0.95, 0.95, 0.65], [true, false, true])).toBeCloseTo(
+      (2 / 3) * 0.45 + (1 / 3) * 0.35,
+      10,
+    );
+    expect(expectedCalibrationError([0.75, 0.75, 0.75, 0.75], [true, true, true, false])).toBeCloseTo(0, 10);
+    expect(expectedCalibrationError([], [])).toBe(0);
+  });
+});
