@@ -25,7 +25,7 @@ import {
   templateInputSchema,
 } from "../../services/replies/templates.js";
 import type { WebEnv } from "../context.js";
-import { requirePermission, requireRole } from "../middleware/auth.js";
+import { requirePermission } from "../middleware/auth.js";
 import type { ApiOperation } from "../openapi.js";
 import { replyEditorCss, replyEditorJs } from "../static/reply-editor-js.js";
 import { validate } from "../validate.js";
@@ -73,33 +73,33 @@ export const repliesApiDocs: ApiOperation[] = [
     method: "get",
     path: "/api/mentions/:id/replies",
     summary: "The mention's replies with every lint run, its guards and how posting works",
-    roles: ["admin", "manager", "responder"],
+    permission: "triage",
   },
   {
     method: "post",
     path: "/api/mentions/:id/replies",
     summary: "Start a reply: from a template, a Claude draft (masked text only), or your own words",
     body: draftSchema,
-    roles: ["admin", "manager", "responder"],
+    permission: "draftReplies",
   },
   {
     method: "post",
     path: "/api/mentions/:id/takeover",
     summary: "A manager takes over a mention that needs a person (dispute, cease contact, attorney…)",
-    roles: ["admin", "manager"],
+    permission: "approveReplies",
   },
   {
     method: "patch",
     path: "/api/replies/:id",
     summary: "Edit a draft (linted and kept as evidence; an edit after submission returns it to draft)",
     body: editSchema,
-    roles: ["admin", "manager", "responder"],
+    permission: "draftReplies",
   },
   {
     method: "post",
     path: "/api/replies/:id/submit",
     summary: "Submit a clean draft for approval",
-    roles: ["admin", "manager", "responder"],
+    permission: "draftReplies",
   },
   {
     method: "post",
@@ -107,21 +107,21 @@ export const repliesApiDocs: ApiOperation[] = [
     summary:
       "Approve (a manager who neither wrote nor edited it; no blocking rule may be hit). Every warning must be accepted with a written reason in the optional body {acceptWarnings:{rules,reason}} (audited); blocking rules can never be accepted",
     body: approveSchema,
-    roles: ["admin", "manager"],
+    permission: "approveReplies",
   },
   {
     method: "post",
     path: "/api/replies/:id/reject",
     summary: "Reject a reply",
     body: rejectSchema,
-    roles: ["admin", "manager"],
+    permission: "approveReplies",
   },
   {
     method: "post",
     path: "/api/replies/:id/post",
     summary: "Post an approved reply (API, dry run, or confirm a manual copy with confirmManual)",
     body: postSchema,
-    roles: ["admin", "manager", "responder"],
+    permission: "draftReplies",
   },
   { method: "get", path: "/api/reply-templates", summary: "The template library" },
   {
@@ -129,20 +129,20 @@ export const repliesApiDocs: ApiOperation[] = [
     path: "/api/reply-templates",
     summary: "Add a template (refused unless it passes the linter)",
     body: templateInputSchema,
-    roles: ["admin", "manager"],
+    permission: "manageTemplates",
   },
   {
     method: "put",
     path: "/api/reply-templates/:id",
     summary: "Change a template",
     body: templateInputSchema,
-    roles: ["admin", "manager"],
+    permission: "manageTemplates",
   },
   {
     method: "delete",
     path: "/api/reply-templates/:id",
     summary: "Delete a template",
-    roles: ["admin", "manager"],
+    permission: "manageTemplates",
   },
 ];
 
@@ -209,7 +209,7 @@ export function repliesRoutes(deps: Deps) {
       })
       .post(
         "/mentions/:id/reply/draft",
-        requirePermission("triage"),
+        requirePermission("draftReplies"),
         validate("param", idParam),
         async (c) => {
           const id = c.req.valid("param").id;
@@ -232,7 +232,7 @@ export function repliesRoutes(deps: Deps) {
       )
       .post(
         "/mentions/:id/reply/takeover",
-        requireRole("admin", "manager"),
+        requirePermission("approveReplies"),
         validate("param", idParam),
         async (c) => {
           const id = c.req.valid("param").id;
@@ -242,7 +242,7 @@ export function repliesRoutes(deps: Deps) {
           });
         },
       )
-      .post("/replies/:id/edit", requirePermission("triage"), validate("param", idParam), async (c) => {
+      .post("/replies/:id/edit", requirePermission("draftReplies"), validate("param", idParam), async (c) => {
         const user = c.get("user");
         const text = await formText(c, "text");
         const replyId = c.req.valid("param").id;
@@ -255,43 +255,60 @@ export function repliesRoutes(deps: Deps) {
             : "Saved. No compliance problems found.";
         });
       })
-      .post("/replies/:id/submit", requirePermission("triage"), validate("param", idParam), async (c) => {
-        const replyId = c.req.valid("param").id;
-        return formAction(c, await replyPanelPath(deps, c.get("user"), replyId), async () => {
-          await submitReply(deps, c.get("user"), replyId);
-          return "Submitted: a second manager must approve it.";
-        });
-      })
-      .post("/replies/:id/approve", requirePermission("triage"), validate("param", idParam), async (c) => {
-        const replyId = c.req.valid("param").id;
-        return formAction(c, await replyPanelPath(deps, c.get("user"), replyId), async () => {
-          const form = await c.req.parseBody({ all: true });
-          const rules = ([] as unknown[])
-            .concat(form.accept ?? [])
-            .filter((r): r is string => typeof r === "string");
-          const reason = typeof form.acceptReason === "string" ? form.acceptReason : "";
-          const parsed = approveSchema.safeParse(
-            rules.length > 0 || reason.trim() ? { acceptWarnings: { rules, reason } } : {},
-          );
-          if (!parsed.success) {
-            throw new AppError(
-              "bad_request",
-              "Tick the warnings you accept and write why they are acceptable",
+      .post(
+        "/replies/:id/submit",
+        requirePermission("draftReplies"),
+        validate("param", idParam),
+        async (c) => {
+          const replyId = c.req.valid("param").id;
+          return formAction(c, await replyPanelPath(deps, c.get("user"), replyId), async () => {
+            await submitReply(deps, c.get("user"), replyId);
+            return "Submitted: a second manager must approve it.";
+          });
+        },
+      )
+      .post(
+        "/replies/:id/approve",
+        requirePermission("approveReplies"),
+        validate("param", idParam),
+        async (c) => {
+          const replyId = c.req.valid("param").id;
+          return formAction(c, await replyPanelPath(deps, c.get("user"), replyId), async () => {
+            const form = await c.req.parseBody({ all: true });
+            const rules = ([] as unknown[])
+              .concat(form.accept ?? [])
+              .filter((r): r is string => typeof r === "string");
+            const reason = typeof form.acceptReason === "string" ? form.acceptReason : "";
+            const parsed = approveSchema.safeParse(
+              rules.length > 0 || reason.trim() ? { acceptWarnings: { rules, reason } } : {},
             );
-          }
-          await approveReply(deps, c.get("user"), replyId, parsed.data.acceptWarnings);
-          return parsed.data.acceptWarnings ? "Approved, with the warnings accepted (audited)." : "Approved.";
-        });
-      })
-      .post("/replies/:id/reject", requirePermission("triage"), validate("param", idParam), async (c) => {
-        const replyId = c.req.valid("param").id;
-        const reason = await formText(c, "reason");
-        return formAction(c, await replyPanelPath(deps, c.get("user"), replyId), async () => {
-          await rejectReply(deps, c.get("user"), replyId, reason);
-          return "Rejected.";
-        });
-      })
-      .post("/replies/:id/post", requirePermission("triage"), validate("param", idParam), async (c) => {
+            if (!parsed.success) {
+              throw new AppError(
+                "bad_request",
+                "Tick the warnings you accept and write why they are acceptable",
+              );
+            }
+            await approveReply(deps, c.get("user"), replyId, parsed.data.acceptWarnings);
+            return parsed.data.acceptWarnings
+              ? "Approved, with the warnings accepted (audited)."
+              : "Approved.";
+          });
+        },
+      )
+      .post(
+        "/replies/:id/reject",
+        requirePermission("approveReplies"),
+        validate("param", idParam),
+        async (c) => {
+          const replyId = c.req.valid("param").id;
+          const reason = await formText(c, "reason");
+          return formAction(c, await replyPanelPath(deps, c.get("user"), replyId), async () => {
+            await rejectReply(deps, c.get("user"), replyId, reason);
+            return "Rejected.";
+          });
+        },
+      )
+      .post("/replies/:id/post", requirePermission("draftReplies"), validate("param", idParam), async (c) => {
         const replyId = c.req.valid("param").id;
         const body = await c.req.parseBody();
         return formAction(c, await replyPanelPath(deps, c.get("user"), replyId), async () => {
@@ -322,14 +339,14 @@ export function repliesRoutes(deps: Deps) {
           />,
         );
       })
-      .post("/templates", requireRole("admin", "manager"), async (c) => {
+      .post("/templates", requirePermission("manageTemplates"), async (c) => {
         const body = await c.req.parseBody();
         return formAction(c, "/templates", async () => {
           await saveTemplate(deps, c.get("user"), parseTemplateForm(body));
           return "Template saved.";
         });
       })
-      .post("/templates/:id", requireRole("admin", "manager"), validate("param", idParam), async (c) => {
+      .post("/templates/:id", requirePermission("manageTemplates"), validate("param", idParam), async (c) => {
         const body = await c.req.parseBody();
         const id = c.req.valid("param").id;
         return formAction(c, "/templates", async () => {
@@ -393,7 +410,7 @@ export function repliesApiRoutes(deps: Deps) {
     })
     .post(
       "/api/mentions/:id/replies",
-      requirePermission("triage"),
+      requirePermission("draftReplies"),
       validate("param", idParam),
       validate("json", draftSchema),
       async (c) => {
@@ -406,7 +423,7 @@ export function repliesApiRoutes(deps: Deps) {
     )
     .post(
       "/api/mentions/:id/takeover",
-      requireRole("admin", "manager"),
+      requirePermission("approveReplies"),
       validate("param", idParam),
       async (c) => {
         await takeOverMention(deps, c.get("user"), c.req.valid("param").id);
@@ -415,7 +432,7 @@ export function repliesApiRoutes(deps: Deps) {
     )
     .patch(
       "/api/replies/:id",
-      requirePermission("triage"),
+      requirePermission("draftReplies"),
       validate("param", idParam),
       validate("json", editSchema),
       async (c) => {
@@ -424,35 +441,45 @@ export function repliesApiRoutes(deps: Deps) {
         );
       },
     )
-    .post("/api/replies/:id/submit", requirePermission("triage"), validate("param", idParam), async (c) => {
-      return c.json(await submitReply(deps, c.get("user"), c.req.valid("param").id));
-    })
-    .post("/api/replies/:id/approve", requirePermission("triage"), validate("param", idParam), async (c) => {
-      // The body is optional (nothing to accept): an empty one means no acceptance.
-      const raw = await c.req.text();
-      let json: unknown = {};
-      try {
-        json = raw.trim() ? JSON.parse(raw) : {};
-      } catch {
-        throw new AppError(
-          "bad_request",
-          'The body must be JSON: {"acceptWarnings":{"rules":[…],"reason":"…"}}',
+    .post(
+      "/api/replies/:id/submit",
+      requirePermission("draftReplies"),
+      validate("param", idParam),
+      async (c) => {
+        return c.json(await submitReply(deps, c.get("user"), c.req.valid("param").id));
+      },
+    )
+    .post(
+      "/api/replies/:id/approve",
+      requirePermission("approveReplies"),
+      validate("param", idParam),
+      async (c) => {
+        // The body is optional (nothing to accept): an empty one means no acceptance.
+        const raw = await c.req.text();
+        let json: unknown = {};
+        try {
+          json = raw.trim() ? JSON.parse(raw) : {};
+        } catch {
+          throw new AppError(
+            "bad_request",
+            'The body must be JSON: {"acceptWarnings":{"rules":[…],"reason":"…"}}',
+          );
+        }
+        const parsed = approveSchema.safeParse(json);
+        if (!parsed.success) {
+          throw new AppError(
+            "bad_request",
+            parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+          );
+        }
+        return c.json(
+          await approveReply(deps, c.get("user"), c.req.valid("param").id, parsed.data.acceptWarnings),
         );
-      }
-      const parsed = approveSchema.safeParse(json);
-      if (!parsed.success) {
-        throw new AppError(
-          "bad_request",
-          parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
-        );
-      }
-      return c.json(
-        await approveReply(deps, c.get("user"), c.req.valid("param").id, parsed.data.acceptWarnings),
-      );
-    })
+      },
+    )
     .post(
       "/api/replies/:id/reject",
-      requirePermission("triage"),
+      requirePermission("approveReplies"),
       validate("param", idParam),
       validate("json", rejectSchema),
       async (c) => {
@@ -463,7 +490,7 @@ export function repliesApiRoutes(deps: Deps) {
     )
     .post(
       "/api/replies/:id/post",
-      requirePermission("triage"),
+      requirePermission("draftReplies"),
       validate("param", idParam),
       validate("json", postSchema),
       async (c) => {
@@ -480,7 +507,7 @@ export function repliesApiRoutes(deps: Deps) {
     .get("/api/reply-templates", async (c) => c.json({ items: await listTemplates(deps, c.get("user")) }))
     .post(
       "/api/reply-templates",
-      requireRole("admin", "manager"),
+      requirePermission("manageTemplates"),
       validate("json", templateInputSchema),
       async (c) => {
         return c.json(await saveTemplate(deps, c.get("user"), c.req.valid("json")), 201);
@@ -488,7 +515,7 @@ export function repliesApiRoutes(deps: Deps) {
     )
     .put(
       "/api/reply-templates/:id",
-      requireRole("admin", "manager"),
+      requirePermission("manageTemplates"),
       validate("param", idParam),
       validate("json", templateInputSchema),
       async (c) => {
@@ -497,7 +524,7 @@ export function repliesApiRoutes(deps: Deps) {
     )
     .delete(
       "/api/reply-templates/:id",
-      requireRole("admin", "manager"),
+      requirePermission("manageTemplates"),
       validate("param", idParam),
       async (c) => {
         await deleteTemplate(deps, c.get("user"), c.req.valid("param").id);
