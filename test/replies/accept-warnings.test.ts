@@ -219,4 +219,16 @@ describe("accepting warnings when approving (issue 19)", () => {
     );
     expect(rows[0]!.n).toBe(1);
   });
+
+  it("is documented in /api/openapi.json: warnings from the lint endpoint, the acceptance body of approve", async () => {
+    const manager = await signIn("manager");
+    const doc = (await call(manager, "GET", "/api/openapi.json")).body;
+    const approve = doc.paths["/api/replies/{id}/approve"].post;
+    const body = approve.requestBody.content["application/json"].schema;
+    expect(Object.keys(body.properties)).toEqual(["acceptWarnings"]);
+    expect(body.properties.acceptWarnings.properties.rules.items.enum).toContain("R_EMPATHY");
+    expect(JSON.stringify(approve)).toContain("manager");
+    expect(JSON.stringify(approve)).not.toContain("responder");
+    expect(doc.paths["/api/replies/lint"].post.summary).toContain("warnings");
+  });
 });
