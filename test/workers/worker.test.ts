@@ -92,7 +92,11 @@ beforeAll(async () => {
     ],
     "write",
   );
-  dev = await startWranglerDev(persist, { RAPPORT_SECRET: "worker-secret-worker-secret-000000" });
+  // The feed and X servers listen on 127.0.0.1, which the egress policy refuses unless allow-listed.
+  dev = await startWranglerDev(persist, {
+    RAPPORT_SECRET: "worker-secret-worker-secret-000000",
+    EGRESS_ALLOW: "127.0.0.1,localhost",
+  });
 }, 180_000);
 
 afterAll(async () => {

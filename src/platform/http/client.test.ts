@@ -330,3 +330,23 @@ describe("the client as fetch (Slack and webhook senders)", () => {
     ).resolves.toBeUndefined();
   });
 });
+
+describe("the fetch transport (Workers, where DNS is not visible)", () => {
+  it("keeps the deadline over the body, the cap and the literal-address check", async () => {
+    const local = await serve((req, res) => {
+      res.writeHead(200);
+      if (req.url === "/slow") {
+        res.write("<rss>");
+        return;
+      }
+      res.end("y".repeat(300 * 1024));
+    });
+    const viaFetch = (options: HttpOptions) =>
+      client({ fetch: (input, init) => fetch(input, init), ...options });
+    expect((await failure(viaFetch({}).request(local.url))).failure).toBe("refused");
+    const slow = await failure(viaFetch({ allow: "127.0.0.1", timeoutMs: 200 }).request(`${local.url}/slow`));
+    expect(slow.message).toContain("did not answer within 200 ms");
+    const big = await failure(viaFetch({ allow: "127.0.0.1", maxBytes: 100 * 1024 }).request(local.url));
+    expect(big.message).toContain("more than 100 KB");
+  });
+});

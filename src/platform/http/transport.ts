@@ -41,17 +41,26 @@ export function fetchTransport(doFetch: typeof fetch = fetch): Transport {
         signal: request.signal,
         redirect: "manual",
       });
-      const stream = response.body;
+      const reader = response.body?.getReader();
       return {
         status: response.status,
         headers: response.headers,
-        body: stream ? (stream as unknown as AsyncIterable<Uint8Array>) : null,
+        body: reader ? chunksOf(reader) : null,
         cancel: () => {
-          stream?.cancel().catch(() => {});
+          reader?.cancel().catch(() => {});
         },
       };
     },
   };
+}
+
+/** A stream's chunks through its reader (every runtime has one; not every runtime iterates streams). */
+async function* chunksOf(reader: ReadableStreamDefaultReader<Uint8Array>): AsyncIterable<Uint8Array> {
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    yield value;
+  }
 }
 
 type LookupCallback = (
