@@ -9,6 +9,7 @@ import type { SlaMinutes } from "../db/schema/brands.js";
 import { hourlyCounts, mentions, sources } from "../db/schema/index.js";
 import { slaClockStart, slaDueAt } from "../domain/sla.js";
 import type { Severity } from "../domain/taxonomy.js";
+import { httpUrlOrNull } from "../domain/urls.js";
 import type { PreparedMention } from "./prepare.js";
 import { type Router, routeStored, type StoredMention } from "./route.js";
 
@@ -288,7 +289,8 @@ function mentionValues(p: PreparedMention, ctx: StoreContext): InValue[] {
   return [
     ctx.sourceId,
     m.externalId,
-    m.url ?? null,
+    // The last gate for every source: a feed anyone can write may send javascript: or data: links.
+    httpUrlOrNull(m.url),
     m.authorHandle ?? null,
     m.authorName ?? null,
     m.authorId ?? null,

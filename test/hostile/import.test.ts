@@ -2,8 +2,15 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { sources } from "../../src/db/schema/index.js";
+import { loadIngestContext } from "../../src/pipeline/context.js";
+import { pollSource } from "../../src/pipeline/poll.js";
+import { prepareMentions } from "../../src/pipeline/prepare.js";
+import { storePage } from "../../src/pipeline/store.js";
+import { createHttpClient } from "../../src/platform/http/index.js";
 import { runCli } from "../helpers/cli.js";
 import { createTestDeps, type TestDeps } from "../helpers/deps.js";
+import { startHttpServer } from "../helpers/http-server.js";
 import { authed, createWebTestContext, insertMention, login, type WebTestContext } from "../web/helpers.js";
 
 let deps: TestDeps;
@@ -125,6 +132,73 @@ describe("URLs", () => {
     expect(run.stderr).toMatch(/line 4: warning: `url`/);
     const rows = await stored();
     expect(rows.map((r) => r.url)).toEqual(["https://bbb.example/r/1", null, null, null]);
+  });
+});
+
+describe("URLs from feeds", () => {
+  it("the store drops a non-http(s) link whatever connector sent it", async () => {
+    const [source] = await deps.db
+      .insert(sources)
+      .values({
+        workspaceId: deps.workspaceId,
+        brandId: deps.companyBrandId,
+        name: "any",
+        type: "rss",
+        config: {},
+      })
+      .returning();
+    const ingest = await loadIngestContext(deps, source!);
+    const at = new Date("2026-11-22T08:00:00Z");
+    const prepared = await prepareMentions(
+      [
+        { externalId: "s1", text: "Acme Recovery one", createdAt: at, url: "javascript:alert(1)" },
+        { externalId: "s2", text: "Acme Recovery two", createdAt: at, url: " JaVaScRiPt:alert(1)" },
+        { externalId: "s3", text: "Acme Recovery three", createdAt: at, url: "data:text/html,x" },
+        { externalId: "s4", text: "Acme Recovery four", createdAt: at, url: "https://ok.example/4" },
+      ],
+      ingest.prepare,
+    );
+    await storePage(deps.database, prepared, {
+      sourceId: source!.id,
+      now: at,
+      brandSla: ingest.brandSla,
+      routers: [],
+    });
+    expect((await stored()).map((r) => r.url)).toEqual([null, null, null, "https://ok.example/4"]);
+  });
+
+  it("stores a feed item's javascript: or data: link as no link at all", async () => {
+    const rss = `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+      <item><guid>f1</guid><title>Acme Recovery called my boss</title><link>javascript:alert(document.cookie)</link>
+        <description>Acme Recovery called my boss</description><pubDate>Sun, 22 Nov 2026 08:00:00 GMT</pubDate></item>
+      <item><guid>f2</guid><title>Acme Recovery sent a letter</title><link>data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;</link>
+        <description>Acme Recovery sent a letter</description><pubDate>Sun, 22 Nov 2026 08:01:00 GMT</pubDate></item>
+      <item><guid>f3</guid><title>Acme Recovery was kind</title><link>https://news.example/acme</link>
+        <description>Acme Recovery was kind</description><pubDate>Sun, 22 Nov 2026 08:02:00 GMT</pubDate></item>
+    </channel></rss>`;
+    const feed = await startHttpServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/rss+xml" });
+      res.end(rss);
+    });
+    try {
+      const [source] = await deps.db
+        .insert(sources)
+        .values({
+          workspaceId: deps.workspaceId,
+          brandId: deps.companyBrandId,
+          name: "hostile-feed",
+          type: "rss",
+          config: { url: `${feed.url}/feed` },
+        })
+        .returning();
+      const http = createHttpClient({ allow: "127.0.0.1,localhost", retries: 0, timeoutMs: 2_000 });
+      const outcome = await pollSource(deps, source!, { http, force: true });
+      expect(outcome.inserted).toBe(3);
+      const urls = (await stored()).map((r) => r.url);
+      expect(urls.sort()).toEqual([null, null, "https://news.example/acme"].sort());
+    } finally {
+      await feed.close();
+    }
   });
 });
 
