@@ -8,7 +8,7 @@
 // checked on every POST/PUT/PATCH/DELETE (forms: `<CsrfField token={c.get("auth")?.csrfToken} />` from
 // views/layout.tsx; fetch: header `x-csrf-token`, the token is in `<meta name="csrf-token">`), errors mapped by
 // `errorHandler` (throw AppError from src/errors.ts). Role checks: `requirePermission("triage")` or
-// `requireRole("admin", "manager")` from middleware/auth.ts, `can(role, permission)` from src/auth/roles.ts.
+// `requireRole("admin", "manager")` from middleware/auth.ts, `can(role, permission)` from src/domain/permissions.ts.
 // Audit every state change with `recordAudit(db or tx, {...})` from src/services/audit/record-audit.ts.
 // Document API routes by adding `ApiOperation`s (openapi.ts) to `options.apiDocs` or the list below.
 import { Hono } from "hono";
@@ -23,6 +23,7 @@ import { adminApiDocs, adminRoutes } from "./routes/admin.js";
 import { alertsApiDocs, alertsRoutes } from "./routes/alerts.js";
 import { digestApiDocs, digestRoutes } from "./routes/digest.js";
 import { ingestRoutes } from "./routes/ingest.js";
+import { labelsRoutes } from "./routes/labels.js";
 import { feedRoutes, mentionsApiDocs, mentionsApiRoutes } from "./routes/mentions.js";
 import { repliesApiDocs, repliesApiRoutes, repliesRoutes } from "./routes/replies.js";
 import { publicSessionRoutes, sessionApiDocs, sessionRoutes } from "./routes/session.js";
@@ -79,6 +80,7 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}) {
   app.route("/", repliesRoutes(deps)).route("/", repliesApiRoutes(deps)).route("/", accountsRoutes(deps));
   app.route("/", alertsRoutes(deps));
   app.route("/", digestRoutes(deps));
+  app.route("/", labelsRoutes(deps));
   for (const extra of options.routes ?? []) app.route(extra.path, extra.app);
 
   const apiDocs = [
