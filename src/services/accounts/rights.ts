@@ -1,6 +1,7 @@
 // Rights flags on a linked mention become dated events for the collections system: a rights_events row, and
 // (when ACCOUNT_WEBHOOK_URL is set) a signed webhook in the outbox, written in the same transaction as the
 // link or mention that caused them so an event is never lost or sent twice (the idempotency key is the event).
+
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import type { AccountStatus as StoredAccountStatus } from "../../db/schema/accounts.js";
@@ -12,6 +13,7 @@ import {
   type RightsFlag,
   rightsEventsFor,
 } from "../../domain/accounts/rights.js";
+import { toCsv } from "../../platform/csv.js";
 import { enqueueOutbox } from "../../platform/outbox/outbox.js";
 
 export interface WebhookConfig {
@@ -154,29 +156,29 @@ export async function listRightsEvents(db: Db, workspaceId: number, since?: Date
     .map((r) => ({ ...r, type: RIGHTS_EVENT_TYPES[r.flag as RightsFlag] ?? r.flag }));
 }
 
-function csvCell(value: string): string {
-  // A leading =, +, - or @ would run as a formula in a spreadsheet.
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 export function rightsEventsCsv(rows: RightsEventRow[]): string {
-  const header = "event_id,type,flag,occurred_at,account_reference,mention_id,mention_url,recorded_at";
-  const lines = rows.map((r) =>
+  return toCsv(
     [
+      "event_id",
+      "type",
+      "flag",
+      "occurred_at",
+      "account_reference",
+      "mention_id",
+      "mention_url",
+      "recorded_at",
+    ],
+    rows.map((r) => [
       `rights_event_${r.id}`,
       r.type,
       r.flag,
-      r.occurredAt.toISOString(),
+      r.occurredAt,
       r.accountReference,
-      String(r.mentionId),
-      r.mentionUrl ?? "",
-      r.recordedAt.toISOString(),
-    ]
-      .map(csvCell)
-      .join(","),
+      r.mentionId,
+      r.mentionUrl,
+      r.recordedAt,
+    ]),
   );
-  return `${[header, ...lines].join("\r\n")}\r\n`;
 }
 
 export async function mentionIdsWithConfirmedLinks(db: Db, mentionIds: number[]): Promise<Set<number>> {

@@ -1,9 +1,11 @@
 // The audit log for admins: newest first, filterable, keyset-paginated, exportable as CSV.
+
 import { and, desc, eq, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { AuthUser } from "../../auth/types.js";
 import { auditLog } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
+import { toCsv } from "../../platform/csv.js";
 
 export const auditQuerySchema = z.object({
   entityType: z.string().max(50).optional(),
@@ -72,18 +74,9 @@ export async function listAudit(
   return { items, next: rows.length > limit ? String(page[page.length - 1]!.id) : null };
 }
 
-function csvCell(value: unknown): string {
-  const text =
-    value === null || value === undefined ? "" : typeof value === "string" ? value : JSON.stringify(value);
-  // Leading = + - @ would run as a formula in a spreadsheet.
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 export function auditCsv(rows: AuditRow[]): string {
-  const header = ["id", "at", "actor", "action", "entity_type", "entity_id", "before", "after"];
-  const lines = rows.map((r) =>
-    [r.id, r.at, r.actor, r.action, r.entityType, r.entityId, r.before, r.after].map(csvCell).join(","),
+  return toCsv(
+    ["id", "at", "actor", "action", "entity_type", "entity_id", "before", "after"],
+    rows.map((r) => [r.id, r.at, r.actor, r.action, r.entityType, r.entityId, r.before, r.after]),
   );
-  return `${[header.join(","), ...lines].join("\r\n")}\r\n`;
 }
