@@ -5,6 +5,7 @@ import type { AuthUser } from "../../../auth/types.js";
 import type { Violation } from "../../../domain/compliance/lint.js";
 import { ruleLabel } from "../../../domain/compliance/rules.js";
 import { can } from "../../../domain/permissions.js";
+import { type ReplyAction, replyTransition } from "../../../domain/replies/transitions.js";
 import type { ReplyPanel } from "../../../services/replies/panel.js";
 import type { PostingMode } from "../../../services/replies/post.js";
 import { AccountLinksPanel } from "../accounts/links-panel.js";
@@ -48,9 +49,10 @@ export function ReplyPage(props: ReplyPageProps) {
   const takenOverByMe = guard.takenOverBy?.id === user.id;
   const mayWrite = can(user.role, "triage") && (!blocked || takenOverByMe);
   const showText = can(user.role, "viewPii") ? mention.text : mention.textMasked;
+  // Which steps the reply's status allows: the transition table decides, as it does in the services.
+  const opens = (action: ReplyAction) => (current ? replyTransition(current.status, action) !== null : false);
   const writers = new Set<number>(panel.currentWriters);
-  const mayApprove =
-    current?.status === "awaiting_approval" && can(user.role, "approveReplies") && !writers.has(user.id);
+  const mayApprove = opens("approve") && can(user.role, "approveReplies") && !writers.has(user.id);
   const { violations, warnings } = splitHits(current?.lint);
   const warnedRules = [...new Set(warnings.map((w) => w.rule))];
   return (
@@ -179,7 +181,7 @@ export function ReplyPage(props: ReplyPageProps) {
             </span>{" "}
             <span class="muted">{`${current.origin} · by ${current.authorEmail ?? "?"}`}</span>
           </h2>
-          {current.status === "draft" || current.status === "awaiting_approval" ? (
+          {opens("edit") ? (
             mayWrite ? (
               <form method="post" action={`/replies/${current.id}/edit`} class="stack" id="reply-form">
                 <CsrfField token={csrfToken} />
@@ -211,7 +213,7 @@ export function ReplyPage(props: ReplyPageProps) {
             <ViolationList violations={violations} warnings={warnings} />
           </div>
 
-          {current.status === "draft" && mayWrite ? (
+          {opens("submit") && mayWrite ? (
             <form method="post" action={`/replies/${current.id}/submit`} class="inline">
               <CsrfField token={csrfToken} />
               <button type="submit" class="primary" id="submit-reply" disabled={violations.length > 0}>
@@ -219,7 +221,7 @@ export function ReplyPage(props: ReplyPageProps) {
               </button>
             </form>
           ) : null}
-          {current.status === "awaiting_approval" ? (
+          {opens("approve") ? (
             mayApprove ? (
               <div>
                 <form
@@ -258,7 +260,7 @@ export function ReplyPage(props: ReplyPageProps) {
               </p>
             )
           ) : null}
-          {current.status === "approved" ? (
+          {opens("post") ? (
             <div data-testid="post-panel">
               <p class="muted">{`Approved by ${current.approverEmail ?? "?"} at ${when(current.approvedAt)}. ${MODE_TEXT[panel.postingMode]}`}</p>
               {panel.acceptance ? (
