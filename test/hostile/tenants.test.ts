@@ -23,7 +23,9 @@ import {
   workspaces,
 } from "../../src/db/schema/index.js";
 import { recordAudit } from "../../src/services/audit/record-audit.js";
+import { runSendDigests } from "../../src/services/digest/send-digests.js";
 import { createUser } from "../../src/services/users/create-user.js";
+import { createTestDeps } from "../helpers/deps.js";
 import { createWebTestContext, insertMention, PASSWORD, type WebTestContext } from "../web/helpers.js";
 import { rawRequest } from "./http.js";
 
@@ -432,6 +434,42 @@ describe("two workspaces", () => {
     ]) {
       const res = await rawRequest(baseUrl, path, { headers: { cookie } });
       expect(res.body, path).toContain(MARK);
+    }
+  });
+});
+
+describe("weekly digests with two workspaces", () => {
+  it("a recipient without a brand gets their own workspace's digest, never the other's", async () => {
+    const deps = await createTestDeps({ SMTP_URL: "smtp://127.0.0.1:2525" });
+    try {
+      const [other] = await deps.db.insert(workspaces).values({ name: "Other Co" }).returning();
+      const [otherBrand] = await deps.db
+        .insert(brands)
+        .values({
+          workspaceId: other!.id,
+          name: "Other Brand",
+          slug: "other",
+          kind: "company",
+          keywords: ["Other"],
+        })
+        .returning();
+      await deps.db.insert(digestRecipients).values([
+        { workspaceId: deps.workspaceId, brandId: null, email: "director@one.example", timeZone: "UTC" },
+        { workspaceId: other!.id, brandId: null, email: "director@two.example", timeZone: "UTC" },
+      ]);
+      await runSendDigests(deps, new Date("2026-11-30T15:00:00Z")); // a Monday afternoon
+      const queued = await deps.db
+        .select({ key: outbox.idempotencyKey, to: outbox.destination, workspaceId: outbox.workspaceId })
+        .from(outbox);
+      const sent = queued.map((q) => [q.to, q.key.split(":")[1], q.workspaceId]).sort();
+      expect(sent).toEqual(
+        [
+          ["director@one.example", String(deps.companyBrandId), deps.workspaceId],
+          ["director@two.example", String(otherBrand!.id), other!.id],
+        ].sort(),
+      );
+    } finally {
+      await deps.cleanup();
     }
   });
 });
