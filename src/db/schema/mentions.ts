@@ -59,7 +59,9 @@ export const mentions = sqliteTable(
   },
   (t) => [
     uniqueIndex("mentions_source_external").on(t.sourceId, t.externalId),
-    index("mentions_created").on(t.createdAt),
+    // Time first (the feed's newest-first walk), then what Today ranks a window by and joins on: Today reads a
+    // day's mentions from this index alone, wherever their rows lie (src/services/today/today.ts).
+    index("mentions_created").on(t.createdAt, t.relevant, t.severity, t.reach, t.groupId, t.sourceId),
     index("mentions_content_hash").on(t.contentHash),
     index("mentions_status_created").on(t.status, t.createdAt),
     index("mentions_author_key").on(t.authorKey),
