@@ -8,6 +8,7 @@ import { createLogger, type Logger } from "./log.js";
 import type { Router } from "./pipeline/route.js";
 import type { MentionClassifier } from "./pipeline/types.js";
 import { type HttpClient, httpClientFromEnv } from "./platform/http/index.js";
+import { defaultSenders, type OutboxSenders } from "./platform/outbox/senders.js";
 import { loadBrandContext } from "./services/brands/brand-context.js";
 
 export interface Deps {
@@ -25,6 +26,11 @@ export interface Deps {
   brandContext: BrandContextLoader;
   /** The one outbound HTTP client behind the egress policy (EGRESS_ALLOW); absent in bare test deps. */
   http?: HttpClient;
+  /**
+   * How each outbox kind is delivered (Slack, e-mail, account webhooks), through `http`. A kind that is not
+   * configured (no SMTP_URL, no webhook secret) answers every row with what to set, instead of sending.
+   */
+  senders: OutboxSenders;
 }
 
 export interface BuildDepsOptions {
@@ -46,14 +52,17 @@ export function createDeps(
   database: Database,
   options: Omit<BuildDepsOptions, "migrate"> = {},
 ): Deps {
+  const now = options.now ?? (() => new Date());
+  const http = httpClientFromEnv(env);
   return {
     env,
     db: database.db,
     database,
     log: options.log ?? createLogger(env.LOG_LEVEL),
-    now: options.now ?? (() => new Date()),
+    now,
     routers: [],
     brandContext: () => loadBrandContext(database.db),
-    http: httpClientFromEnv(env),
+    http,
+    senders: defaultSenders(env, now, http),
   };
 }

@@ -7,7 +7,6 @@ import { type IsoWeek, isoWeekOf } from "../../domain/digest/week.js";
 import { AppError } from "../../errors.js";
 import { deliverOutbox } from "../../platform/outbox/deliver.js";
 import { enqueueOutbox } from "../../platform/outbox/outbox.js";
-import { defaultSenders } from "../../platform/outbox/senders.js";
 import { type DigestMessage, renderDigest } from "./email/digest-email.js";
 import { loadDigestData } from "./load-digest.js";
 import { digestEmail, digestKey } from "./send-digests.js";
@@ -107,7 +106,7 @@ export async function sendDigestNow(deps: Deps, digest: BuiltDigest, to?: string
     );
     keys.push(key);
   }
-  await deliverOutbox({ db: deps.db, log: deps.log, senders: defaultSenders(deps.env, deps.now) }, now);
+  await deliverOutbox({ db: deps.db, log: deps.log, senders: deps.senders }, now);
   const outcomes: SendOutcome[] = [];
   for (const key of keys) {
     const [row] = await deps.db.select().from(outbox).where(eq(outbox.idempotencyKey, key));
