@@ -4,6 +4,7 @@
 // contain it, and no row of workspace 1 may change.
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256 } from "../../src/auth/tokens.js";
 import {
@@ -22,6 +23,10 @@ import {
   spikes,
   workspaces,
 } from "../../src/db/schema/index.js";
+import { loadIngestContext } from "../../src/pipeline/context.js";
+import { prepareMentions } from "../../src/pipeline/prepare.js";
+import { storePage } from "../../src/pipeline/store.js";
+import { rightsEventsRouter } from "../../src/services/accounts/rights-events-router.js";
 import { recordAudit } from "../../src/services/audit/record-audit.js";
 import { runSendDigests } from "../../src/services/digest/send-digests.js";
 import { createUser } from "../../src/services/users/create-user.js";
@@ -468,6 +473,76 @@ describe("weekly digests with two workspaces", () => {
           ["director@two.example", String(otherBrand!.id), other!.id],
         ].sort(),
       );
+    } finally {
+      await deps.cleanup();
+    }
+  });
+});
+
+describe("account links with two workspaces", () => {
+  it("a known author's new post in workspace 2 never carries workspace 1's account link", async () => {
+    const deps = await createTestDeps();
+    try {
+      const at = new Date("2026-11-22T08:00:00Z");
+      const [source1] = await deps.db
+        .insert(sources)
+        .values({
+          workspaceId: deps.workspaceId,
+          brandId: deps.companyBrandId,
+          name: "x1",
+          type: "x",
+          config: {},
+        })
+        .returning();
+      const [other] = await deps.db.insert(workspaces).values({ name: "Other Co" }).returning();
+      const [otherBrand] = await deps.db
+        .insert(brands)
+        .values({
+          workspaceId: other!.id,
+          name: "Other",
+          slug: "other",
+          kind: "company",
+          keywords: ["Other"],
+        })
+        .returning();
+      const [source2] = await deps.db
+        .insert(sources)
+        .values({ workspaceId: other!.id, brandId: otherBrand!.id, name: "x2", type: "x", config: {} })
+        .returning();
+      const store = async (source: typeof source1, externalId: string, text: string) => {
+        const ingest = await loadIngestContext(deps, source!);
+        const prepared = await prepareMentions(
+          [{ externalId, text, createdAt: at, authorHandle: "pat_debtor", authorId: "1234" }],
+          ingest.prepare,
+        );
+        return storePage(deps.database, prepared, {
+          sourceId: source!.id,
+          now: at,
+          brandSla: ingest.brandSla,
+          routers: [rightsEventsRouter({ url: null })],
+        });
+      };
+      const first = await store(source1, "p1", "Acme Recovery keeps calling me");
+      const [account] = await deps.db
+        .insert(accounts)
+        .values({ workspaceId: deps.workspaceId, reference: "A-1", displayName: "Pat" })
+        .returning();
+      await deps.db.insert(accountLinks).values({
+        mentionId: first.inserted[0]!.id,
+        accountId: account!.id,
+        score: 95,
+        evidence: [],
+        status: "confirmed",
+        decidedAt: at,
+      });
+      // The same author in workspace 1 again: the link is carried (the router works) …
+      const again = await store(source1, "p2", "Acme Recovery called again");
+      // … and in workspace 2 it is not.
+      const elsewhere = await store(source2, "p3", "Other is great");
+      const linkOf = async (mentionId: number) =>
+        deps.db.select().from(accountLinks).where(eq(accountLinks.mentionId, mentionId));
+      expect(await linkOf(again.inserted[0]!.id)).toHaveLength(1);
+      expect(await linkOf(elsewhere.inserted[0]!.id)).toHaveLength(0);
     } finally {
       await deps.cleanup();
     }

@@ -3,17 +3,23 @@
 // events (and signed webhooks) in the same transaction that stores it, so a cease-contact said in public is
 // never lost between the poll and the next time someone opens the dashboard.
 import { and, desc, eq, inArray } from "drizzle-orm";
-import { accountLinks, mentions } from "../../db/schema/index.js";
+import { accountLinks, accounts, mentions, sources } from "../../db/schema/index.js";
 import { isRightsFlag } from "../../domain/accounts/rights.js";
-import { emitRightsEvents, type WebhookConfig } from "./rights.js";
-import { recordAudit, SYSTEM_ACTOR } from "../audit/record-audit.js";
 import type { Router } from "../../pipeline/route.js";
+import { recordAudit, SYSTEM_ACTOR } from "../audit/record-audit.js";
+import { emitRightsEvents, type WebhookConfig } from "./rights.js";
 
 export function rightsEventsRouter(webhook: WebhookConfig): Router {
   return async (tx, stored, ctx) => {
     const withKey = stored.filter((s) => s.prepared.authorKey);
     if (withKey.length === 0) return;
     const authorKeys = [...new Set(withKey.map((s) => s.prepared.authorKey!))];
+    // Only this workspace's links: the same author posting about another tenant's brand is none of its business.
+    const [source] = await tx
+      .select({ workspaceId: sources.workspaceId })
+      .from(sources)
+      .where(eq(sources.id, ctx.sourceId));
+    if (!source) return;
     const known = await tx
       .select({
         authorKey: mentions.authorKey,
@@ -22,7 +28,14 @@ export function rightsEventsRouter(webhook: WebhookConfig): Router {
       })
       .from(accountLinks)
       .innerJoin(mentions, eq(mentions.id, accountLinks.mentionId))
-      .where(and(eq(accountLinks.status, "confirmed"), inArray(mentions.authorKey, authorKeys)))
+      .innerJoin(accounts, eq(accounts.id, accountLinks.accountId))
+      .where(
+        and(
+          eq(accountLinks.status, "confirmed"),
+          inArray(mentions.authorKey, authorKeys),
+          eq(accounts.workspaceId, source.workspaceId),
+        ),
+      )
       .orderBy(desc(accountLinks.decidedAt));
     if (known.length === 0) return;
     for (const item of withKey) {
@@ -51,6 +64,7 @@ export function rightsEventsRouter(webhook: WebhookConfig): Router {
       if (link) {
         await recordAudit(tx, {
           actor: SYSTEM_ACTOR,
+          workspaceId: source.workspaceId,
           action: "account_link.carry",
           entityType: "account_link",
           entityId: link.id,
