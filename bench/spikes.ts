@@ -389,14 +389,20 @@ function objective(t: Totals): number {
   return t.found / t.windows - 0.1 * Math.max(0, falseRate - 2) - 0.001 * falseRate;
 }
 
-/** The grid leave-one-series-out tunes over: the scale's tail, the score thresholds and the episode cooldown. */
+/** The grid leave-one-series-out tunes over: the scale's tail, the episode cooldown and the score thresholds. */
 export function tuningGrid(): SpikeOptions[] {
   const grid: SpikeOptions[] = [];
   for (const tailQuantile of [0.9, 0.95, 0.975])
     for (const cooldownHours of [12, 24])
       for (const minScore of [3.5, 4, 4.5, 5])
-        for (const pairScore of [2, 2.5, 3])
-          grid.push({ tailQuantile, cooldownHours, thresholds: { minScore, pairScore } });
+        for (const [pairScore, pairSum] of [
+          [2, 5],
+          [2, 5.25],
+          [2, 5.5],
+          [2.5, 0],
+          [3, 0],
+        ] as const)
+          grid.push({ tailQuantile, cooldownHours, thresholds: { minScore, pairScore, pairSum } });
   return grid;
 }
 
@@ -447,7 +453,7 @@ function realRow(label: string, scores: RealScore[]): string {
 }
 
 const describeOptions = (o: SpikeOptions) =>
-  `q ${o.tailQuantile}, cooldown ${o.cooldownHours} h, z ${o.thresholds?.minScore}/${o.thresholds?.pairScore}`;
+  `q ${o.tailQuantile}, cooldown ${o.cooldownHours} h, z ${o.thresholds?.minScore}, pair ${o.thresholds?.pairScore}${o.thresholds?.pairSum ? ` (sum ${o.thresholds.pairSum})` : ""}`;
 
 function formatSynthetic(name: string, r: SpikeBenchResult, eligibleCount: number): string {
   const lines = [

@@ -17,7 +17,8 @@
 //              absolute residuals: a key that often bursts needs a bigger burst to alert, a calm one less.
 //
 // An hour is a spike hour when its score clears `minScore`, or when it and the hour before both clear `pairScore`
-// (a surge too small to prove in one hour is proven by its second, so the delay stays at one hour). Every hour is
+// and add up to `pairSum` (a surge too small to prove in one hour is proven by its second, so the delay stays at
+// one hour; a one-hour burst that falls straight back, the commonest false alarm on real volumes, is not). Every hour is
 // judged only on the hours before it. Spike hours and the elevated hours after them (score ≥ settleScore) make one
 // episode and one alert; the episode ends after `cooldownHours` quiet hours, and its end is noted. A decaying
 // burst stays one episode; the medians keep a burst of a few hours out of the baseline, and a level that stays up
@@ -36,6 +37,8 @@ export interface SpikeThresholds {
   minScore: number;
   /** Robust score two consecutive hours must both reach (the alert is then raised at the second). */
   pairScore: number;
+  /** …and their scores must add up to at least this. */
+  pairSum: number;
   /** Fewer mentions than this in an hour is never a spike, however surprising. */
   minCount: number;
   /** The hour must also be this many times the expected count: surprise alone is not "far above normal". */
@@ -43,9 +46,9 @@ export interface SpikeThresholds {
 }
 
 export const SENSITIVITY_THRESHOLDS: Record<Sensitivity, SpikeThresholds> = {
-  fewer: { minScore: 5, pairScore: 3, minCount: 25, minRatio: 2 },
-  balanced: { minScore: 4, pairScore: 2.5, minCount: 15, minRatio: 1.5 },
-  more: { minScore: 3, pairScore: 2, minCount: 5, minRatio: 1.3 },
+  fewer: { minScore: 5, pairScore: 2.5, pairSum: 6.5, minCount: 25, minRatio: 2 },
+  balanced: { minScore: 4, pairScore: 2, pairSum: 5.25, minCount: 15, minRatio: 1.5 },
+  more: { minScore: 3, pairScore: 1.5, pairSum: 4, minCount: 5, minRatio: 1.3 },
 };
 
 export interface SpikeOptions {
@@ -319,6 +322,7 @@ function judgeIndex(
     !Number.isNaN(previous) &&
     score >= o.pairScore &&
     previous >= o.pairScore &&
+    score + previous >= o.pairSum &&
     bigEnough(counts[t - 1]!, scored.expected[t - 1]!);
   const isSpikeHour = bigEnough(count, expected) && (score >= o.minScore || pair);
   return {
