@@ -44,6 +44,8 @@ beforeAll(async () => {
     RAPPORT_SECRET: "test-secret-test-secret-test-secret-00",
     LOG_LEVEL: "silent",
     CLASSIFIER_ENGINE: "local",
+    // The CFPB stand-in listens on 127.0.0.1, which the egress policy refuses unless allow-listed.
+    EGRESS_ALLOW: "127.0.0.1",
   };
 });
 afterAll(async () => {

@@ -103,8 +103,12 @@ export async function runBackfill(
     }
     failures++;
     const wait = after.backoffUntil ? after.backoffUntil.getTime() - deps.now().getTime() : 0;
-    // A refused credential or a retired feature will not heal by waiting: stop and say which.
-    const needsPerson = after.health === "auth_error" || after.health === "unsupported";
+    // A refused credential, a retired feature or a wrong address will not heal by waiting: stop and say which.
+    const needsPerson =
+      after.health === "auth_error" ||
+      after.health === "unsupported" ||
+      outcome.failure === "refused" || // the egress policy: only an operator's EGRESS_ALLOW changes that
+      outcome.failure === "config";
     if (needsPerson || failures >= maxFailures || wait > maxWaitMs) {
       return {
         ...progress,

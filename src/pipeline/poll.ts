@@ -68,6 +68,8 @@ export interface PollOutcome {
   /** Items the connector skipped (each reason is logged). */
   skipped: number;
   error?: string;
+  /** Why it failed (ConnectorError's kind): decides whether waiting can help. */
+  failure?: string;
 }
 
 const MAX_BACKOFF_MS = 60 * 60_000;
@@ -209,7 +211,7 @@ export async function pollSource(
       .where(eq(sources.id, source.id));
     await finishRun(deps.db, runId, { status: "error", items: outcome.inserted, error: message }, deps.now());
     deps.log.warn("poll failed", { source: source.name, type: source.type, failure, error: message });
-    return { ...outcome, status: "error", error: message };
+    return { ...outcome, status: "error", error: message, failure };
   } finally {
     clearTimeout(deadlineTimer);
     options.signal?.removeEventListener("abort", onOuterAbort);

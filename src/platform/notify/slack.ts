@@ -1,5 +1,6 @@
 // Slack incoming webhooks: the wire format (Block Kit payload types) and the sender. Message builders live with
 // the features that send them (src/notify/slack.ts); every message goes out through the outbox (src/platform/outbox).
+import { isUpstreamError, rateLimitResetAt } from "../http/index.js";
 import type { DeliveryResult, Notifier } from "./types.js";
 
 export interface SlackText {
@@ -68,13 +69,11 @@ export interface SendSlackOptions {
   timeoutMs?: number;
 }
 
-/** Parses Retry-After (seconds, or an HTTP date) into milliseconds from `now`. */
+/** Retry-After (seconds, or an HTTP date) in milliseconds from `now`, read by the HTTP client's one parser. */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
   if (!value) return undefined;
-  const seconds = Number(value.trim());
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
+  const at = rateLimitResetAt(new Headers({ "retry-after": value }), 429, new Date(now));
+  return at ? Math.max(0, at.getTime() - now) : undefined;
 }
 
 export const SLACK_TIMEOUT_MS = 30_000;
@@ -103,6 +102,13 @@ export async function sendSlack(
     });
     body = (await response.text()).trim();
   } catch (error) {
+    // The egress policy refused the address: nothing was sent, and sending again will not help.
+    if (isUpstreamError(error) && error.failure === "refused")
+      return {
+        status: "permanent",
+        reason: error.message,
+        fix: "Use an incoming webhook on hooks.slack.com (or allow a relay's host with EGRESS_ALLOW and restart), then press Retry.",
+      };
     const name = (error as Error).name;
     // Incoming webhooks take no idempotency key: a message sent again is posted again. Once the request may have
     // reached Slack, an attempt without an answer is "unknown", never retried on its own.

@@ -3,6 +3,13 @@
 // Slack and e-mail go through src/notify; account webhooks are sent from here.
 import { signWebhook } from "../../domain/accounts/crypto.js";
 import type { AppEnv } from "../../env.js";
+import {
+  assertHostAllowed,
+  type EgressPolicy,
+  type HttpClient,
+  httpClientFromEnv,
+  isUpstreamError,
+} from "../http/index.js";
 import { sendEmail } from "../notify/email.js";
 import { parseRetryAfter, type SlackPayload, sendSlack } from "../notify/slack.js";
 import type { DeliveryResult } from "../notify/types.js";
@@ -14,6 +21,12 @@ export type OutboxSenders = Record<OutboxKind, OutboxSender>;
 
 const REQUEST_TIMEOUT_MS = 10_000;
 
+/** A destination the egress policy refuses is a configuration problem: nothing was sent, retrying will not help. */
+function refused(error: unknown, fix: string): DeliveryResult | null {
+  if (!isUpstreamError(error) || error.failure !== "refused") return null;
+  return { status: "permanent", reason: error.message, fix };
+}
+
 function networkRetry(error: unknown): DeliveryResult {
   const name = error instanceof Error ? error.name : "";
   const message = error instanceof Error ? error.message : String(error);
@@ -22,7 +35,9 @@ function networkRetry(error: unknown): DeliveryResult {
 
 /** Slack's own timeout (SLACK_TIMEOUT_MS) unless a test passes a shorter one. A sealed destination (a brand's
  * webhook) is opened with RAPPORT_SECRET here, at the last moment. */
-export function slackSender(options: { timeoutMs?: number; secret?: string } = {}): OutboxSender {
+export function slackSender(
+  options: { timeoutMs?: number; secret?: string; fetch?: typeof fetch } = {},
+): OutboxSender {
   const { secret, ...sendOptions } = options;
   return async (row) => {
     let url: string;
@@ -48,7 +63,11 @@ export interface EmailPayload {
 }
 
 /** Over SMTP_URL through src/notify/email.ts; its Message-ID is the idempotency key, the same on every retry. */
-export function emailSender(smtpUrl: string | undefined, mailFrom: string): OutboxSender {
+export function emailSender(
+  smtpUrl: string | undefined,
+  mailFrom: string,
+  egress?: EgressPolicy,
+): OutboxSender {
   return async (row) => {
     if (!smtpUrl) {
       return {
@@ -56,6 +75,19 @@ export function emailSender(smtpUrl: string | undefined, mailFrom: string): Outb
         reason: "SMTP_URL is not set",
         fix: "Set SMTP_URL (smtp://user:password@host:587) and restart Rapport, then press Retry.",
       };
+    }
+    if (egress) {
+      const { hostname, port, protocol } = new URL(smtpUrl);
+      try {
+        await assertHostAllowed(egress, hostname, Number(port || (protocol === "smtps:" ? 465 : 587)));
+      } catch (error) {
+        const result = refused(
+          error,
+          "Point SMTP_URL at your mail server, or allow its host with EGRESS_ALLOW, and restart.",
+        );
+        if (result) return result;
+        // A lookup failure is the mailer's to report (it resolves again and says what failed).
+      }
     }
     const payload = row.payload as EmailPayload;
     return sendEmail(smtpUrl, {
@@ -70,7 +102,11 @@ export function emailSender(smtpUrl: string | undefined, mailFrom: string): Outb
 }
 
 /** Account events to the collections system: signed like its docs say, retried until it answers 2xx. */
-export function webhookSender(secret: string | undefined, now: () => Date): OutboxSender {
+export function webhookSender(
+  secret: string | undefined,
+  now: () => Date,
+  doFetch: typeof fetch = fetch,
+): OutboxSender {
   return async (row) => {
     const body = JSON.stringify(row.payload);
     const headers: Record<string, string> = {
@@ -80,14 +116,19 @@ export function webhookSender(secret: string | undefined, now: () => Date): Outb
     if (secret) headers["rapport-signature"] = signWebhook(secret, Math.floor(now().getTime() / 1000), body);
     let response: Response;
     try {
-      response = await fetch(row.destination, {
+      response = await doFetch(row.destination, {
         method: "POST",
         headers,
         body,
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
     } catch (error) {
-      return networkRetry(error);
+      return (
+        refused(
+          error,
+          "Check ACCOUNT_WEBHOOK_URL, or allow its host with EGRESS_ALLOW and restart, then press Retry.",
+        ) ?? networkRetry(error)
+      );
     }
     await response.body?.cancel().catch(() => {});
     if (response.ok) return { status: "ok" };
@@ -105,10 +146,15 @@ export function webhookSender(secret: string | undefined, now: () => Date): Outb
   };
 }
 
-export function defaultSenders(env: AppEnv, now: () => Date): OutboxSenders {
+/** Every sender through the one HTTP client (egress policy, deadline, size cap); e-mail's host checked by it too. */
+export function defaultSenders(
+  env: AppEnv,
+  now: () => Date,
+  http: HttpClient = httpClientFromEnv(env),
+): OutboxSenders {
   return {
-    slack: slackSender({ secret: env.RAPPORT_SECRET }),
-    email: emailSender(env.SMTP_URL, env.MAIL_FROM),
-    webhook: webhookSender(env.ACCOUNT_WEBHOOK_SECRET, now),
+    slack: slackSender({ secret: env.RAPPORT_SECRET, fetch: http.fetch }),
+    email: emailSender(env.SMTP_URL, env.MAIL_FROM, http.egress),
+    webhook: webhookSender(env.ACCOUNT_WEBHOOK_SECRET, now, http.fetch),
   };
 }
