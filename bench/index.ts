@@ -1,11 +1,12 @@
 // `npm run bench [-- <name>…]`: every benchmark prints its figures against its target. Timings live here,
-// never in tests. Names: ingest, classifier, connectors, spikes, hostile, web (the last fills 1,000,000 mentions).
+// never in tests. Names: ingest, classifier, connectors, spikes, hostile, statement-cache, web (the last fills 1,000,000 mentions).
 import { runClassifierBench } from "./classifier.js";
 import { runConnectorBenchReviews } from "./connectors-reviews.js";
 import { runConnectorBenchXrc } from "./connectors-xrc.js";
 import { runHostileBench } from "./hostile.js";
 import { runIngestBench } from "./ingest.js";
 import { runSpikeBench } from "./spikes.js";
+import { runStatementCacheBench } from "./statement-cache.js";
 import { runWebBench } from "./web.js";
 
 const BENCHES: Record<string, () => Promise<void>> = {
@@ -17,6 +18,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   },
   spikes: () => runSpikeBench(),
   hostile: () => runHostileBench(),
+  "statement-cache": () => runStatementCacheBench(),
   web: () => runWebBench(),
 };
 
