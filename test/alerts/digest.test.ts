@@ -420,13 +420,12 @@ async function independent(
     relevant: await one(`SELECT count(*) ${week} AND m.relevant = 1`),
     confirmed: await one(`SELECT count(*) ${week} AND m.relevant = 1 AND m.classified_by = 'human'`),
     previousTotal: await one(`SELECT count(*) FROM mentions m WHERE ${inBrand} AND ${within(previous)}`),
-    byDay: (
-      await rows<{ d: number; n: number }>(
-        `SELECT m.created_at / 86400000 AS d, count(*) AS n ${week} GROUP BY 1`,
-      )
-    ).reduce(
-      (acc, r) => ({ ...acc, [new Date(Number(r.d) * 86_400_000).toISOString().slice(0, 10)]: Number(r.n) }),
-      {} as Record<string, number>,
+    byDay: Object.fromEntries(
+      (
+        await rows<{ d: number; n: number }>(
+          `SELECT m.created_at / 86400000 AS d, count(*) AS n ${week} GROUP BY 1`,
+        )
+      ).map((r) => [new Date(Number(r.d) * 86_400_000).toISOString().slice(0, 10), Number(r.n)]),
     ),
     categories: await Promise.all(
       categories.map(async (c) => ({
@@ -756,6 +755,8 @@ describe("rapport digest", () => {
     LOG_LEVEL: "silent",
     SMTP_URL: smtp.url,
     PUBLIC_URL: "https://rapport.example.com",
+    // The test SMTP server listens on 127.0.0.1, which the egress policy refuses unless allow-listed.
+    EGRESS_ALLOW: "127.0.0.1,localhost",
   });
 
   it("prints the text digest of a week, writes its HTML, and sends it to --to addresses", async () => {

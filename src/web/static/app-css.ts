@@ -53,6 +53,8 @@ ol.queue .meta .due { order:-1; min-width: 12rem; font-weight:600; }
 .digest-controls { margin:.4rem 0 .8rem; }
 .digest-frame { display:block; width:100%; max-width:640px; height:2600px; border:1px solid var(--line); border-radius:6px; background:#f5f7fa; }
 @media (max-width: 480px) { .due { white-space: normal; } }
+/* A phone (390 px): the top bar wraps instead of pushing the page sideways. */
+@media (max-width: 600px) { .topbar { flex-wrap: wrap; gap: .5rem; } .topbar nav { flex-wrap: wrap; flex-basis: 100%; gap: .6rem; } }
 li.mention .body { flex:1; min-width:0; }
 li.mention .text { margin:.3rem 0; white-space: pre-wrap; overflow-wrap:anywhere; }
 .meta { display:flex; flex-wrap:wrap; gap:.45rem; font-size:.8rem; color:var(--muted); align-items:center; }
