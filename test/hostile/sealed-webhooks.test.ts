@@ -28,7 +28,9 @@ async function dump(table: string): Promise<string> {
 describe("Slack webhooks at rest", () => {
   it("are sealed in the brands table and the outbox, shown redacted, and still deliver", async () => {
     ctx = await createWebTestContext({ EGRESS_ALLOW: "127.0.0.1", PUBLIC_URL: "http://127.0.0.1:8787" });
-    slack = await startHttpServer((_req, res) => res.end("ok"));
+    slack = await startHttpServer((_req, res) => {
+      res.end("ok");
+    });
     const webhook = `${slack.url}/services/T0001/B0001/TopSecretPart`;
     const session = await login(ctx, "manager");
     const brandId = ctx.deps.companyBrandId;
