@@ -1,7 +1,7 @@
 // Yelp Fusion (Places) business reviews. Yelp hands out at most three review excerpts per call and has no
 // reply API, so this source watches the newest three and links to the full review on Yelp.
 import { z } from "zod";
-import type { ErrorInterpreter } from "../src/platform/http/index.js";
+import { type ErrorInterpreter, rateLimitResetAt } from "../src/platform/http/index.js";
 import { errorField, joinUrl, upstreamError } from "./sweep.js";
 import type { Connector, NormalizedMention, PollPage } from "./types.js";
 
@@ -49,9 +49,16 @@ const interpretYelpError: ErrorInterpreter = ({ status, json, headers, original 
   switch (code) {
     case "ACCESS_LIMIT_REACHED":
     case "DAILY_LIMIT_EXCEEDED": {
-      const reset = headers.get("ratelimit-resettime");
-      const at = reset ? new Date(Date.parse(reset)) : original.options.retryAt;
-      const when = at && !Number.isNaN(at.getTime()) ? at : undefined;
+      // The daily cap's end, read from RateLimit-ResetTime by the client's one parser (even without remaining: 0).
+      const when =
+        rateLimitResetAt(
+          new Headers({
+            "ratelimit-remaining": "0",
+            "ratelimit-resettime": headers.get("ratelimit-resettime") ?? "",
+          }),
+          429,
+          new Date(),
+        ) ?? original.options.retryAt;
       return upstreamError(
         "rate_limited",
         `Yelp's daily API limit is used up${when ? ` until ${when.toISOString()}` : ""}${detail}.`,
