@@ -44,7 +44,9 @@ export const apiTokens = sqliteTable("api_tokens", {
   name: text().notNull(),
   tokenHash: text().notNull().unique(),
   /** `read`: GET/HEAD only; `write`: everything the owner's role allows. Tokens made before scopes had write. */
-  scope: text({ enum: ["read", "write"] }).notNull().default("write"),
+  scope: text({ enum: ["read", "write"] })
+    .notNull()
+    .default("write"),
   /** Null: until revoked. */
   expiresAt: instant(),
   lastUsedAt: instant(),

@@ -4,7 +4,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { jobRuns } from "../../db/schema/index.js";
-import { heldLease } from "./lease.js";
+import { heldLease } from "./current-lease.js";
 
 export async function startRun(db: Db, job: string, now: Date, sourceId?: number): Promise<number> {
   const lease = heldLease();

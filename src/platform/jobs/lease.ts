@@ -2,28 +2,16 @@
 // short and heartbeated: the holder renews it while it works, so a job may run as long as it needs, and a holder
 // that died (kill -9, a lost machine) frees it within LEASE_TTL_MS — not after the job's whole budget, which
 // once blocked every poll for 15 minutes after a crash.
-import { AsyncLocalStorage } from "node:async_hooks";
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { leases } from "../../db/schema/index.js";
+import { currentLease } from "./current-lease.js";
 import { closeAbandonedRuns } from "./job-runs.js";
 
 /** A lease nobody renews lapses after this: a dead holder blocks its job for at most this long. */
 export const LEASE_TTL_MS = 45_000;
 /** How often a live holder renews: three chances before the lease would lapse under a slow database. */
 export const LEASE_RENEW_MS = 15_000;
-
-export interface HeldLease {
-  name: string;
-  holder: string;
-}
-
-const current = new AsyncLocalStorage<HeldLease>();
-
-/** The innermost lease the calling code runs under (job runs record it, see job-runs.ts). */
-export function heldLease(): HeldLease | undefined {
-  return current.getStore();
-}
 
 export async function acquireLease(
   db: Db,
@@ -93,7 +81,7 @@ export async function withLease<T>(
   );
   try {
     await closeAbandonedRuns(db, now, name);
-    return { ran: true, value: await current.run({ name, holder }, fn) };
+    return { ran: true, value: await currentLease.run({ name, holder }, fn) };
   } finally {
     clearInterval(timer);
     await releaseLease(db, name, holder);
