@@ -5,10 +5,10 @@ import { brands, sources } from "../../db/schema/index.js";
 import { criticalReasons, isCritical } from "../../domain/criticality.js";
 import type { Flag } from "../../domain/taxonomy.js";
 import { buildUrgentMentionMessage } from "../../notify/slack.js";
+import type { Router, StoredMention } from "../../pipeline/route.js";
+import { mentionLink } from "../../platform/links.js";
 import { slackDestination } from "../../platform/outbox/destinations.js";
 import { enqueueOutbox } from "../../platform/outbox/outbox.js";
-import { mentionLink } from "../../platform/links.js";
-import type { Router, StoredMention } from "../../pipeline/route.js";
 
 export function isUrgent(stored: StoredMention): boolean {
   const classification = stored.prepared.classification;
