@@ -157,9 +157,9 @@ export async function filterConditions(
 // A page in one statement whose rows are one JSON array each: SQLite builds them in C, and the driver and the
 // ORM convert one text column per row instead of two dozen (at 50 rows that conversion cost more than the
 // query). Written once as raw SQL: nothing here depends on the request but the viewer's text column.
-const PAGE_FROM = sql.raw(
-  `"mentions" CROSS JOIN "sources" ON "sources"."id" = "mentions"."source_id" LEFT JOIN "users" AS "assignees" ON "assignees"."id" = "mentions"."assignee_id"`,
-);
+// No assignee join here: the page's ids need only mentions and sources, and joining users made SQLite read every
+// candidate's row (for assignee_id) where an index alone would do (Today's ranking: 20 ms -> 0.7 ms at 1M).
+const PAGE_FROM = sql.raw(`"mentions" CROSS JOIN "sources" ON "sources"."id" = "mentions"."source_id"`);
 /** The page's rows, by id (the ids come first, see selectListPage). */
 const PAGE_ROWS_FROM = sql.raw(
   `"mentions" INNER JOIN "sources" ON "sources"."id" = "mentions"."source_id" LEFT JOIN "users" AS "assignees" ON "assignees"."id" = "mentions"."assignee_id"`,
@@ -211,7 +211,7 @@ type PageRow = [
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /**
- * One page of list items for `viewer`: the mentions matching `where` (over mentions, sources and `assignees`), in
+ * One page of list items for `viewer`: the mentions matching `where` (over mentions and sources), in
  * order. Always limited to the viewer's workspace, and the text masked unless their role may see personal data,
  * whatever `where` says: every list, page and related-mentions panel goes through here.
  */
