@@ -85,7 +85,9 @@ describe("the sources API refuses what the dashboard refuses", () => {
 describe("connection tests", () => {
   it("refuses an internal address unless the operator allow-lists it; nothing is sent", async () => {
     await setUp({ EGRESS_ALLOW: "" });
-    upstream = await startLocalServer((_req, res) => res.end("<rss version='2.0'><channel/></rss>"));
+    upstream = await startLocalServer((_req, res) => {
+      res.end("<rss version='2.0'><channel/></rss>");
+    });
     const res = await postJson("/api/sources/test-config", {
       type: "rss",
       config: { url: `${upstream.baseUrl}/f` },
@@ -98,9 +100,9 @@ describe("connection tests", () => {
 
   it("says only which status the server answered, never its body", async () => {
     await setUp();
-    upstream = await startLocalServer((_req, res) =>
-      res.writeHead(403, { "content-type": "text/plain" }).end("root:x:0:0 internal-build 4.2 SECRET-BANNER"),
-    );
+    upstream = await startLocalServer((_req, res) => {
+      res.writeHead(403, { "content-type": "text/plain" }).end("root:x:0:0 internal-build 4.2 SECRET-BANNER");
+    });
     const res = await postJson("/api/sources/test-config", {
       type: "rss",
       config: { url: `${upstream.baseUrl}/admin` },
@@ -148,6 +150,7 @@ describe("Poll now", () => {
     expect(running).toHaveLength(1);
     const page = await (await ctx.app.request("/sources?polling=news-feed", authed(admin))).text();
     expect(page).toContain("Polling &quot;news-feed&quot; started");
+    expect(page).toContain("polling now…");
 
     release();
     await waitFor(async () => {

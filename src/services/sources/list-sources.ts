@@ -1,9 +1,10 @@
 // The Sources page: every source with its schedule, health and last run, in plain words.
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import { connectorFor } from "../../../connectors/index.js";
 import type { AuthUser } from "../../auth/types.js";
-import { brands, sources } from "../../db/schema/index.js";
+import { brands, jobRuns, sources } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
+import { POLL_DEADLINE_MS } from "../../pipeline/poll.js";
 import { nextRun } from "../../platform/jobs/cron.js";
 
 export interface SourceSummary {
@@ -23,6 +24,8 @@ export interface SourceSummary {
   nextRunAt: string | null;
   canTestConnection: boolean;
   notice: string | null;
+  /** A poll of it is running now (a "Poll now" just started, or the schedule's). */
+  polling: boolean;
 }
 
 export async function listSources(deps: Deps, viewer: AuthUser): Promise<SourceSummary[]> {
@@ -33,6 +36,22 @@ export async function listSources(deps: Deps, viewer: AuthUser): Promise<SourceS
     .where(eq(sources.workspaceId, viewer.workspaceId))
     .orderBy(asc(sources.name));
   const now = deps.now();
+  // Runs started within a poll deadline (and a minute) that have not ended; older ones belong to a dead process.
+  const ids = rows.map((r) => r.source.id);
+  const running =
+    ids.length === 0
+      ? []
+      : await deps.db
+          .select({ sourceId: jobRuns.sourceId })
+          .from(jobRuns)
+          .where(
+            and(
+              inArray(jobRuns.sourceId, ids),
+              eq(jobRuns.status, "running"),
+              gt(jobRuns.startedAt, new Date(now.getTime() - POLL_DEADLINE_MS - 60_000)),
+            ),
+          );
+  const polling = new Set(running.map((r) => r.sourceId));
   return rows.map(({ source, brandName }) => {
     const connector = connectorFor(source.type);
     let next: Date | null = source.enabled ? nextRun(source.schedule, now) : null;
@@ -55,6 +74,7 @@ export async function listSources(deps: Deps, viewer: AuthUser): Promise<SourceS
       nextRunAt: next?.toISOString() ?? null,
       canTestConnection: Boolean(connector?.testConnection),
       notice: connector?.notice ?? null,
+      polling: polling.has(source.id),
     };
   });
 }

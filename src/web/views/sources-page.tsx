@@ -1,5 +1,5 @@
-import { can } from "../../domain/permissions.js";
 import type { AuthUser } from "../../auth/types.js";
+import { can } from "../../domain/permissions.js";
 import type { FilterOptions } from "../../services/mentions/filter-options.js";
 import type { ConfigField, SourceTypeForm } from "../../services/sources/config-form.js";
 import type { SourceSummary } from "../../services/sources/list-sources.js";
@@ -75,6 +75,7 @@ export function SourcesPage({ user, csrfToken, sources, brands, message, form, a
               <td>{s.nextRunAt ? formatTime(s.nextRunAt) : "—"}</td>
               <td class={`health-${s.health}`}>
                 {HEALTH_WORDS[s.health] ?? s.health}
+                {s.polling ? " · polling now…" : ""}
                 {s.consecutiveFailures > 1 ? ` (${s.consecutiveFailures} failures in a row)` : ""}
               </td>
               <td class="wrap">{s.lastError ?? ""}</td>
