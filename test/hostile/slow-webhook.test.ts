@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { outbox } from "../../src/db/schema/index.js";
 import { runDeliverOutbox } from "../../src/jobs/deliver-outbox.js";
-import { enqueueOutbox, requeueOutbox } from "../../src/platform/outbox/outbox.js";
+import { enqueueOutbox, outboxSummary, requeueOutbox } from "../../src/platform/outbox/outbox.js";
 import { defaultSenders, slackSender } from "../../src/platform/outbox/senders.js";
 import { createTestDeps, type TestDeps } from "../helpers/deps.js";
 import { startHttpServer, type TestServer } from "../helpers/http-server.js";
@@ -79,6 +79,10 @@ describe("a Slack webhook that is slow", () => {
     expect(row.status).toBe("unknown");
     expect(row.lastError).toMatch(/may have been posted/);
     expect(row.fix).toMatch(/Look in the Slack channel/);
+    // /alerts counts it apart, and lists it among the rows that need a person.
+    const summary = await outboxSummary(deps.db, deps.workspaceId);
+    expect(summary.unknown).toBe(1);
+    expect(summary.rows.map((r) => r.status)).toEqual(["unknown"]);
 
     // A person looked, found nothing, and pressed Retry: one more message, on purpose.
     expect(await requeueOutbox(deps.db, row.id, new Date(start.getTime() + 25 * HOUR))).not.toBeNull();

@@ -232,6 +232,7 @@ export function alertsRoutes(deps: Deps) {
           outbox: {
             pending: summary.pending,
             failed: summary.failed,
+            unknown: summary.unknown,
             sent: summary.sent,
             items: summary.rows.map(({ payload: _payload, destination, ...row }) => ({
               ...row,

@@ -77,8 +77,9 @@ export function AlertsPage(props: AlertsPageProps) {
       <section class="panel" id="outbox">
         <h2>Delivery</h2>
         <p class="muted">
-          {outbox.pending} waiting · {outbox.failed} failed · {outbox.sent} delivered. Messages are sent every
-          minute; Slack or mail outages are retried with backoff, and nothing is sent twice.
+          {outbox.pending} waiting · {outbox.failed} failed · {outbox.unknown} outcome unknown · {outbox.sent}{" "}
+          delivered. Messages are sent every minute; Slack or mail outages are retried with backoff, and
+          nothing is sent twice.
         </p>
         <div style={SCROLL}>
           <table class="data">
@@ -118,10 +119,12 @@ export function AlertsPage(props: AlertsPageProps) {
                     ) : null}
                   </td>
                   <td>
-                    {row.status !== "sent" ? (
+                    {row.status !== "sent" && row.status !== "sending" ? (
                       <form method="post" action={`/alerts/outbox/${row.id}/retry`} class="inline">
                         <CsrfField token={csrfToken} />
-                        <button type="submit">{row.status === "failed" ? "Retry" : "Send now"}</button>
+                        <button type="submit">
+                          {row.status === "failed" || row.status === "unknown" ? "Retry" : "Send now"}
+                        </button>
                       </form>
                     ) : null}
                   </td>
