@@ -149,7 +149,7 @@ export function buildSpikeMessage(input: SpikeAlertInput): SlackPayload {
     elements: [
       {
         type: "mrkdwn",
-        text: `${e.mentions} mentions compared with ${e.baselineMentions} from the same hours of past weeks • score ${input.score.toFixed(1)} (robust z; 4 alerts alone)`,
+        text: `${e.mentions} mentions compared with ${e.baselineMentions} from the same hours of past weeks • score ${input.score.toFixed(1)} (robust z)`,
       },
     ],
   });
