@@ -2,6 +2,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { fileConnector } from "../../connectors/file.js";
 import { sources } from "../../src/db/schema/index.js";
 import { loadIngestContext } from "../../src/pipeline/context.js";
 import { pollSource } from "../../src/pipeline/poll.js";
@@ -88,6 +89,28 @@ describe("CSV with an unbalanced quote", () => {
     const run = await runCli(["import", write("stray.csv", lines.join("\n")), "--source", "stray"], { env });
     expect(run.stdout).toContain("Imported 1 new mentions");
     expect(run.stdout).toContain("20000 rejected");
+  });
+});
+
+describe("a file source read in pages", () => {
+  it("resumes after the last row taken, a bad row and a multi-line row included, and takes each row once", async () => {
+    const file = write(
+      "drop.csv",
+      ["id,text", "d1,one", 'd2,"two', 'lines"', 'd3,"stray', "d4,four", "d5,five"].join("\n"),
+    );
+    const ids: string[] = [];
+    let cursor: { line: number } | undefined;
+    for (let page = 0; page < 10; page++) {
+      const result = await fileConnector.poll({
+        config: { path: file, pageSize: 1 },
+        cursor,
+        now: new Date(),
+      } as unknown as Parameters<typeof fileConnector.poll>[0]);
+      ids.push(...result.mentions.map((m) => m.externalId));
+      cursor = result.cursor as { line: number };
+      if (!result.hasMore) break;
+    }
+    expect(ids).toEqual(["d1", "d2", "d4", "d5"]);
   });
 });
 
