@@ -138,11 +138,13 @@ function printComparison(g: Figures, r: Figures) {
 }
 
 function printPerGroup(g: Figures) {
-  console.log("\n| held-out source | clear rows | relevance P | R | F1 | labelled | category macro-F1 |");
-  console.log("|---|---|---|---|---|---|---|");
+  console.log(
+    "\n| held-out source | clear rows | called relevant | relevance P | R | F1 | labelled | category macro-F1 |",
+  );
+  console.log("|---|---|---|---|---|---|---|---|");
   for (const row of g.perGroup) {
     console.log(
-      `| ${row.group} | ${row.relevance.n} | ${f(row.relevance.precision)} | ${f(row.relevance.recall)} | ${f(row.relevance.f1)} | ${row.labelled} | ${row.categoryMacroF1 === undefined ? "–" : f(row.categoryMacroF1)} |`,
+      `| ${row.group} | ${row.relevance.n} | ${f(row.calledRelevant)} | ${f(row.relevance.precision)} | ${f(row.relevance.recall)} | ${f(row.relevance.f1)} | ${row.labelled} | ${row.categoryMacroF1 === undefined ? "–" : f(row.categoryMacroF1)} |`,
     );
   }
 }

@@ -74,12 +74,15 @@ describe("source groups", () => {
       expect(train.some((it) => it.group && testSources.has(it.group))).toBe(false);
       for (const it of test) heldOutOnce.set(it.id, (heldOutOnce.get(it.id) ?? 0) + 1);
     }
-    // Every CFPB row is held out exactly once; seeds are never held out.
-    for (const it of items.filter((i) => i.group)) expect(heldOutOnce.get(it.id)).toBe(1);
+    // Every CFPB row and every everyday sentence is held out exactly once; seeds are never held out.
+    for (const it of items.filter((i) => i.group || i.kind === "everyday"))
+      expect(heldOutOnce.get(it.id)).toBe(1);
     expect(heldOutOnce.has("s1")).toBe(false);
     // A random split mixes sources, and the guard catches it.
-    const random = randomFolds(3)[0]!;
-    expect(() => assertNoSourceOnBothSides(items, random)).toThrow(/on both sides/);
+    const random = randomFolds(3);
+    expect(() => assertNoSourceOnBothSides(items, random[0]!)).toThrow(/on both sides/);
+    const everyday = items.filter((i) => i.kind === "everyday");
+    for (const it of everyday) expect(random.filter((f) => f.test(it))).toHaveLength(1);
   });
 
   it("scores other-product rows that talk about a collection account apart, and only those", () => {

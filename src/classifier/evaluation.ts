@@ -6,14 +6,7 @@ import { LocalEngine } from "./local.js";
 import { LocalModel } from "./local-model.js";
 import { binaryF1, computeMetrics, type MetricsReport, macroF1 } from "./metrics.js";
 import { expectedCalibrationError } from "./model.js";
-import {
-  EVERYDAY_FOLDS,
-  type Item,
-  MEASURED_CODES,
-  SMALL_SOURCES,
-  type TrainConfig,
-  trainOnItems,
-} from "./training.js";
+import { type Item, MEASURED_CODES, SMALL_SOURCES, type TrainConfig, trainOnItems } from "./training.js";
 
 /** One evaluation fold: the items it holds out (everything else trains, except the other folds' everyday rows). */
 export interface Fold {
@@ -22,8 +15,8 @@ export interface Fold {
 }
 
 /**
- * Leave-one-source-out: one fold per source group. Everyday sentences have no source, so fold k also holds out
- * the everyday sentences of hash bucket k mod EVERYDAY_FOLDS (each one is held out at least once).
+ * Leave-one-source-out: one fold per source group. Everyday sentences have no source, so fold k < EVERYDAY_FOLDS
+ * also holds out the everyday sentences of hash bucket k (each one is held out exactly once, like every CFPB row).
  */
 export function groupedFolds(items: readonly Item[]): Fold[] {
   const groups = [...new Set(items.flatMap((it) => (it.group ? [it.group] : [])))].sort((a, b) =>
@@ -31,7 +24,7 @@ export function groupedFolds(items: readonly Item[]): Fold[] {
   );
   return groups.map((group, k) => ({
     name: group,
-    test: (it: Item) => it.group === group || (it.kind === "everyday" && it.fold === k % EVERYDAY_FOLDS),
+    test: (it: Item) => it.group === group || everydayHeldOut(it, k, groups.length),
   }));
 }
 
@@ -40,9 +33,14 @@ export function randomFolds(folds: number): Fold[] {
   return Array.from({ length: folds }, (_, k) => ({
     name: `random ${k + 1}/${folds}`,
     test: (it: Item) =>
-      (it.group !== undefined && hashId(it.id) % folds === k) ||
-      (it.kind === "everyday" && it.fold === k % EVERYDAY_FOLDS),
+      (it.group !== undefined && hashId(it.id) % folds === k) || everydayHeldOut(it, k, folds),
   }));
+}
+
+/** Everyday bucket k goes to fold k (buckets past the last fold to the last fold): each sentence held out once. */
+function everydayHeldOut(it: Item, k: number, folds: number): boolean {
+  if (it.kind !== "everyday" || it.fold === undefined) return false;
+  return it.fold === k || (k === folds - 1 && it.fold >= folds);
 }
 
 function hashId(s: string): number {
@@ -167,7 +165,14 @@ export interface Figures {
   /** ECE of the output confidence against the whole answer being right, rows where that is known. */
   confidenceEce: number;
   hybrid: HybridFigures;
-  perGroup: { group: string; relevance: RelevanceFigures; categoryMacroF1?: number; labelled: number }[];
+  perGroup: {
+    group: string;
+    relevance: RelevanceFigures;
+    /** Share of the group's clear rows called relevant (for a group of negatives only, all false positives). */
+    calledRelevant: number;
+    categoryMacroF1?: number;
+    labelled: number;
+  }[];
 }
 
 export interface HybridFigures {
@@ -259,6 +264,7 @@ export function computeFigures(scored: readonly Scored[]): Figures {
     return {
       group,
       relevance: relevanceOf(rows),
+      calledRelevant: share(rows, (s) => s.relevant),
       categoryMacroF1: report
         ? macroF1(
             report,
