@@ -23,6 +23,7 @@ export async function buildRuntime(deps: Deps, options: RuntimeOptions = {}): Pr
     options.classifier ??
     buildClassifier(env, {
       ...options.classifierAssets,
+      ...(deps.http ? { fetch: deps.http.fetch } : {}),
       cache: dbClassificationCache(deps.db),
       onClaudeError: (id, error) =>
         deps.log.warn("claude classification failed; kept the local result", { id, error: String(error) }),

@@ -72,6 +72,8 @@ export interface ClaudeEngineOptions {
   systemPrompt?: string;
   batchPollIntervalMs?: number;
   batchMaxWaitMs?: number;
+  /** The server's one HTTP client as a fetch (src/platform/http): Claude is reached under the egress policy too. */
+  fetch?: typeof fetch;
 }
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
@@ -139,6 +141,7 @@ export class ClaudeEngine implements ClassifierEngine {
       baseURL: options.baseURL,
       maxRetries: options.maxRetries ?? 3,
       timeout: options.timeoutMs ?? 30_000,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
     });
     // The system prompt is identical for every call: cache it so repeated calls pay for it once.
     this.system = [{ type: "text", text: prompt, cache_control: { type: "ephemeral" } }];

@@ -27,6 +27,8 @@ export interface BuildClassifierOptions {
   claudePrompt?: string;
   maxRetries?: number;
   timeoutMs?: number;
+  /** The server's HTTP client as a fetch, so Claude is reached under the one egress policy. */
+  fetch?: typeof fetch;
 }
 
 export interface BuiltClassifier {
@@ -58,6 +60,7 @@ export function buildClassifier(
     ...(options.claudePrompt ? { systemPrompt: options.claudePrompt } : {}),
     ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   if (name === "claude") return { engine: claude, versions: [claude.version] };
   const local = new LocalEngine(options.localModel);

@@ -119,6 +119,7 @@ export async function createDraft(
         apiKey: deps.env.ANTHROPIC_API_KEY ?? null,
         baseUrl: deps.env.ANTHROPIC_BASE_URL ?? null,
         model: deps.env.CLAUDE_MODEL,
+        ...(deps.http ? { fetch: deps.http.fetch } : {}),
       },
       { templates, clients: voice.clients },
     );

@@ -35,6 +35,8 @@ export interface DrafterConfig {
   model: string;
   maxRetries?: number;
   timeoutMs?: number;
+  /** The server's HTTP client as a fetch (src/platform/http): Claude is reached under the egress policy too. */
+  fetch?: typeof fetch;
 }
 
 export interface DraftOptions {
@@ -119,6 +121,7 @@ export async function draftReply(
     ...(config.baseUrl ? { baseURL: config.baseUrl } : {}),
     maxRetries: config.maxRetries ?? 1,
     timeout: config.timeoutMs ?? 30_000,
+    ...(config.fetch ? { fetch: config.fetch } : {}),
   });
   let text: string;
   try {
