@@ -8,7 +8,7 @@
 // checked on every POST/PUT/PATCH/DELETE (forms: `<CsrfField token={c.get("auth")?.csrfToken} />` from
 // views/layout.tsx; fetch: header `x-csrf-token`, the token is in `<meta name="csrf-token">`), errors mapped by
 // `errorHandler` (throw AppError from src/errors.ts). Role checks: `requirePermission("triage")` or
-// `requireRole("admin", "manager")` from middleware/auth.ts, `can(role, permission)` from src/domain/permissions.ts.
+// `requirePermission("manageAlerts")` from middleware/auth.ts, `can(role, permission)` from src/domain/permissions.ts.
 // Audit every state change with `recordAudit(db or tx, {...})` from src/services/audit/record-audit.ts.
 // Document API routes by adding `ApiOperation`s (openapi.ts) to `options.apiDocs` or the list below.
 import { Hono } from "hono";

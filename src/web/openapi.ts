@@ -11,8 +11,6 @@ export interface ApiOperation {
   body?: z.ZodType;
   /** What the caller's role must allow (src/domain/permissions.ts), when narrower than "any signed-in user". */
   permission?: Permission;
-  /** @deprecated use `permission`; kept until every route names one. */
-  roles?: string[];
 }
 
 const errorSchema = {
@@ -57,11 +55,7 @@ export function buildOpenApi(operations: ApiOperation[], version: string) {
     paths[path] ??= {};
     paths[path]![op.method] = {
       summary: op.summary,
-      ...(op.permission
-        ? { description: `Roles: ${rolesWith(op.permission).join(", ")}` }
-        : op.roles
-          ? { description: `Roles: ${op.roles.join(", ")}` }
-          : {}),
+      ...(op.permission ? { description: `Roles: ${rolesWith(op.permission).join(", ")}` } : {}),
       parameters: [...pathParams, ...queryParams],
       ...(op.body
         ? {

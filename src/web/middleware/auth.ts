@@ -1,5 +1,5 @@
 // Authentication (session cookie or API token), CSRF, and role checks. Mounted once in app.tsx; sub-apps use
-// `requireRole`/`requirePermission` and `c.get("user")`.
+// `requirePermission` (src/domain/permissions.ts) and `c.get("user")`.
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { findUserByApiToken } from "../../auth/api-tokens.js";
@@ -135,13 +135,6 @@ export function requireLogin(): MiddlewareHandler<WebEnv> {
       return c.redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, 302);
     }
     c.set("user", auth.user);
-    await next();
-  };
-}
-
-export function requireRole(...roles: Role[]): MiddlewareHandler<WebEnv> {
-  return async (c, next) => {
-    if (!roles.includes(c.get("user").role)) throw forbidden();
     await next();
   };
 }

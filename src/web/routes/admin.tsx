@@ -218,40 +218,40 @@ export function adminRoutes(deps: Deps) {
 }
 
 export const adminApiDocs: ApiOperation[] = [
-  { method: "get", path: "/api/users", summary: "People in the workspace", roles: ["admin"] },
+  { method: "get", path: "/api/users", summary: "People in the workspace", permission: "manageUsers" },
   {
     method: "post",
     path: "/api/users",
     summary: "Invite someone: returns a single-use link to set a password",
     body: inviteUserSchema,
-    roles: ["admin"],
+    permission: "manageUsers",
   },
   {
     method: "patch",
     path: "/api/users/:id",
     summary: "Change a role or disable/enable (ends their sessions)",
     body: updateUserSchema,
-    roles: ["admin"],
+    permission: "manageUsers",
   },
   {
     method: "post",
     path: "/api/users/:id/reset",
     summary: "A single-use password reset link (1 hour)",
-    roles: ["admin"],
+    permission: "manageUsers",
   },
   {
     method: "get",
     path: "/api/audit",
     summary: "The audit log, newest first",
     query: auditQuerySchema,
-    roles: ["admin"],
+    permission: "viewAudit",
   },
   {
     method: "get",
     path: "/api/audit.csv",
     summary: "The audit log as CSV",
     query: auditQuerySchema,
-    roles: ["admin"],
+    permission: "viewAudit",
   },
   { method: "get", path: "/api/tokens", summary: "Your API tokens" },
   {

@@ -25,7 +25,7 @@ import { feedbackForSpikes, recordSpikeFeedback } from "../../services/alerts/sp
 import { listSpikeMutes, muteSpikeKey, unmuteSpikeKey } from "../../services/alerts/spike-mutes.js";
 import { brandSensitivities, setBrandSensitivity } from "../../services/alerts/spike-sensitivity.js";
 import type { WebEnv } from "../context.js";
-import { requireRole } from "../middleware/auth.js";
+import { requirePermission } from "../middleware/auth.js";
 import type { ApiOperation } from "../openapi.js";
 import { validate } from "../validate.js";
 import { AlertsPage } from "../views/alerts-page.js";
@@ -138,8 +138,8 @@ export function alertsRoutes(deps: Deps) {
 
   return (
     new Hono<WebEnv>()
-      .use("/alerts", requireRole("admin", "manager"))
-      .use("/alerts/*", requireRole("admin", "manager"))
+      .use("/alerts", requirePermission("manageAlerts"))
+      .use("/alerts/*", requirePermission("manageAlerts"))
       .get("/alerts", async (c) => {
         const done = c.req.query("done");
         return page(c, done && DONE[done] ? { ok: true, text: DONE[done] } : undefined);
@@ -223,8 +223,8 @@ export function alertsRoutes(deps: Deps) {
         }),
       )
       // The same powers as JSON (see alertsApiDocs).
-      .use("/api/alerts", requireRole("admin", "manager"))
-      .use("/api/alerts/*", requireRole("admin", "manager"))
+      .use("/api/alerts", requirePermission("manageAlerts"))
+      .use("/api/alerts/*", requirePermission("manageAlerts"))
       .get("/api/alerts", async (c) => {
         const user = c.get("user");
         const summary = await outboxSummary(deps.db, user.workspaceId);
@@ -315,40 +315,39 @@ export function alertsRoutes(deps: Deps) {
   );
 }
 
-const MANAGERS = ["admin", "manager"];
 export const alertsApiDocs: ApiOperation[] = [
   {
     method: "get",
     path: "/api/alerts",
     summary:
       "Outbox (pending, failed with the fix, latest sent), recent spikes with explanations, webhooks (redacted), digest recipients, sensitivity",
-    roles: MANAGERS,
+    permission: "manageAlerts",
   },
   {
     method: "post",
     path: "/api/alerts/outbox/:id/retry",
     summary: "Send a failed or waiting message again (never one already sent)",
-    roles: MANAGERS,
+    permission: "manageAlerts",
   },
   {
     method: "put",
     path: "/api/alerts/brands/:id/slack-webhook",
     summary: "Set or remove a brand's Slack incoming webhook",
     body: webhookBody,
-    roles: MANAGERS,
+    permission: "manageAlerts",
   },
   {
     method: "post",
     path: "/api/alerts/recipients",
     summary: "Add a weekly digest recipient (e-mail and IANA time zone)",
     body: recipientBody,
-    roles: MANAGERS,
+    permission: "manageAlerts",
   },
   {
     method: "delete",
     path: "/api/alerts/recipients/:id",
     summary: "Remove a digest recipient",
-    roles: MANAGERS,
+    permission: "manageAlerts",
   },
   {
     method: "put",
@@ -383,6 +382,6 @@ export const alertsApiDocs: ApiOperation[] = [
     path: "/api/alerts/sensitivity",
     summary: "Spike sensitivity: fewer, balanced or more",
     body: sensitivityForm,
-    roles: MANAGERS,
+    permission: "manageAlerts",
   },
 ];

@@ -272,7 +272,7 @@ export const sourcesApiDocs: ApiOperation[] = [
     path: "/api/sources",
     summary: "Add a source (brand defaults to the company brand)",
     body: addSourceSchema,
-    roles: ["admin", "manager"],
+    permission: "manageSources",
   },
   {
     method: "post",
@@ -280,18 +280,18 @@ export const sourcesApiDocs: ApiOperation[] = [
     summary:
       "Test a source configuration before adding it (nothing is stored): {ok, message, fieldErrors} with zod's issues per field",
     body: testConfigSchema,
-    roles: ["admin", "manager"],
+    permission: "manageSources",
   },
   {
     method: "post",
     path: "/api/sources/:id/test",
     summary: "Test the source's connection",
-    roles: ["admin", "manager"],
+    permission: "manageSources",
   },
   {
     method: "post",
     path: "/api/sources/:id/poll",
     summary: "Poll the source now",
-    roles: ["admin", "manager"],
+    permission: "manageSources",
   },
 ];
