@@ -50,7 +50,7 @@ export function buildClassifier(
   }
   if (!config.ANTHROPIC_API_KEY) {
     throw new ClassifierConfigError(
-      `the ${name} classifier needs ANTHROPIC_API_KEY; set it, or use the local engine (--engine local, CLASSIFIER_ENGINE=local) to run offline`,
+      `the ${name} engine needs ANTHROPIC_API_KEY; set it, or use --engine local (CLASSIFIER_ENGINE=local) to run offline`,
     );
   }
   const claude = new ClaudeEngine({
