@@ -26,6 +26,8 @@ beforeEach(async () => {
     RAPPORT_DEMO: "0",
     LOG_LEVEL: "silent",
     RAPPORT_SECRET: deps.env.RAPPORT_SECRET,
+    // The fake Anthropic API listens on 127.0.0.1, which the egress policy refuses unless allow-listed.
+    EGRESS_ALLOW: "127.0.0.1",
   };
 });
 afterEach(async () => {
