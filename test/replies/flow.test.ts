@@ -308,6 +308,15 @@ describe("reply life cycle", () => {
     await api(responder, "POST", `/api/replies/${second.id}/submit`);
     await api(manager, "POST", `/api/replies/${second.id}/approve`);
     expect((await api(responder, "POST", `/api/replies/${second.id}/post`, {})).status).toBe(400);
+    // Only an http(s) address is stored as the reply's link: a javascript: or data: URL is refused by name.
+    const hostile = await api(responder, "POST", `/api/replies/${second.id}/post`, {
+      confirmManual: true,
+      postedUrl: "javascript:alert(document.cookie)",
+    });
+    expect(hostile.status).toBe(400);
+    expect(((await hostile.json()) as { error: { message: string } }).error.message).toContain(
+      "http(s) link",
+    );
     const manual = await api(responder, "POST", `/api/replies/${second.id}/post`, {
       confirmManual: true,
       postedUrl: "https://www.trustpilot.com/reviews/another-review",

@@ -1,12 +1,14 @@
 // Posting an approved reply: through the platform's API where the connector can reply and the source has posting
 // enabled, logged but not sent in dry-run mode, otherwise copied by a person and marked posted. Exactly one public
 // reply per thread: a lease serialises posters, and the partial unique index on replies is the last word.
+
 import { eq } from "drizzle-orm";
 import { isConnectorError } from "../../../connectors/errors.js";
 import { connectorFor } from "../../../connectors/index.js";
 import type { AuthUser } from "../../auth/types.js";
 import { cases, mentions, replies } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
+import { httpUrlOrNull } from "../../domain/urls.js";
 import { AppError, badRequest, conflict, notFound } from "../../errors.js";
 import { openCredentials } from "../../platform/credentials.js";
 import { type HttpClient, httpClientFromEnv } from "../../platform/http/index.js";
@@ -71,7 +73,12 @@ export async function postReply(
       throw conflict("The thread already has a public reply: one public reply per thread (B11)");
     }
     let externalId: string | null = null;
-    let postedUrl: string | null = input.postedUrl?.trim() || null;
+    let postedUrl = input.postedUrl?.trim() ? httpUrlOrNull(input.postedUrl) : null;
+    if (input.postedUrl?.trim() && !postedUrl) {
+      throw badRequest(
+        `The reply's address must be an http(s) link (got "${input.postedUrl.trim().slice(0, 40)}"): paste the address the platform shows for the posted reply`,
+      );
+    }
     if (mode === "api") {
       const connector = connectorFor(mention.sourceType)!;
       const config = await openCredentials(
@@ -97,7 +104,7 @@ export async function postReply(
           { target: mention.replyTarget!, threadId: mention.threadId, text: reply.text },
         );
         externalId = result.externalId;
-        postedUrl = result.url ?? postedUrl;
+        postedUrl = httpUrlOrNull(result.url) ?? postedUrl;
       } catch (error) {
         const message = isConnectorError(error) ? error.message : String(error);
         await recordAudit(deps.db, {
