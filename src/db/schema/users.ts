@@ -96,6 +96,10 @@ export const auditLog = sqliteTable(
     entityId: text(),
     before: json<unknown>(),
     after: json<unknown>(),
+    /** The tamper-evident chain (src/domain/audit-chain.ts), filled in by the audit-seal job: the hash of the
+     * workspace's previous sealed entry, and this entry's hash over that and its own fields. Null until sealed. */
+    prevHash: text(),
+    hash: text(),
   },
   (t) => [
     index("audit_entity").on(t.entityType, t.entityId),
