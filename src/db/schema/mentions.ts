@@ -75,6 +75,9 @@ export const mentions = sqliteTable(
     // Only real near-duplicates (not group heads): counting a page's duplicates is a handful of lookups.
     index("mentions_duplicates").on(t.groupId).where(sql`group_id <> id`),
     index("mentions_thread").on(t.threadId),
+    // "Needs a label": lowest confidence first, read in index order up to the page size
+    // (src/services/classification/list-needs-label.ts).
+    index("mentions_confidence").on(t.confidence, t.id),
     index("mentions_open_queue")
       .on(t.slaDueAt, t.id)
       .where(

@@ -1,0 +1,1 @@
+CREATE INDEX `mentions_confidence` ON `mentions` (`confidence`,`id`);
