@@ -1,7 +1,7 @@
 // The "needs a label" queue: mentions the local model was least sure of that look relevant, lowest confidence
 // first, for reviewers to label. Their corrections (correctClassification, engine "human") leave the queue and
 // flow through `rapport export-labels` into `npm run train -- --labels`.
-import { and, asc, eq, isNotNull, ne, or, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
 import { mentions, sources } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
@@ -34,6 +34,21 @@ export async function listNeedsLabel(
   limit = NEEDS_LABEL_LIMIT,
 ): Promise<NeedsLabelItem[]> {
   assertCan(viewer.role, "triage", "label mentions");
+  // The page's ids first: CROSS JOIN makes SQLite drive from mentions, walking mentions_confidence in order and
+  // stopping at the limit, instead of reading every mention of the workspace's sources and sorting them. The unary
+  // "+" keeps the relevance test from being answered by other indexes (a multi-index OR, then a sort of the backlog).
+  const page = await deps.db.all<{ id: number }>(sql`
+    SELECT "mentions"."id" AS "id"
+    FROM "mentions" CROSS JOIN "sources" ON "sources"."id" = "mentions"."source_id"
+    WHERE "sources"."workspace_id" = ${viewer.workspaceId}
+      AND "mentions"."classified_at" IS NOT NULL
+      AND "mentions"."confidence" IS NOT NULL
+      AND ("mentions"."classified_by" IS NULL OR "mentions"."classified_by" <> ${HUMAN_ENGINE})
+      AND (+"mentions"."relevant" = 1 OR +"mentions"."confidence" < ${RELEVANT_LOOKING_BELOW})
+    ORDER BY "mentions"."confidence", "mentions"."id"
+    LIMIT ${limit}`);
+  if (page.length === 0) return [];
+  const ids = page.map((r) => Number(r.id));
   const rows = await deps.db
     .select({
       id: mentions.id,
@@ -48,20 +63,19 @@ export async function listNeedsLabel(
     })
     .from(mentions)
     .innerJoin(sources, eq(sources.id, mentions.sourceId))
-    .where(
-      and(
-        eq(sources.workspaceId, viewer.workspaceId),
-        isNotNull(mentions.classifiedAt),
-        or(sql`${mentions.classifiedBy} IS NULL`, ne(mentions.classifiedBy, HUMAN_ENGINE)),
-        or(eq(mentions.relevant, true), sql`${mentions.confidence} < ${RELEVANT_LOOKING_BELOW}`),
-      ),
-    )
-    .orderBy(sql`${mentions.confidence} IS NULL`, asc(mentions.confidence), asc(mentions.id))
-    .limit(limit);
-  return rows.map((r) => ({
-    ...r,
-    category: r.category as Category | null,
-    severity: r.severity as Severity | null,
-    flags: r.flags as Flag[],
-  }));
+    .where(and(inArray(mentions.id, ids), eq(sources.workspaceId, viewer.workspaceId)));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => {
+    const r = byId.get(id);
+    return r
+      ? [
+          {
+            ...r,
+            category: r.category as Category | null,
+            severity: r.severity as Severity | null,
+            flags: r.flags as Flag[],
+          },
+        ]
+      : [];
+  });
 }
