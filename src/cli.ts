@@ -1,6 +1,7 @@
 // `npx rapport <command>`: the registry of commands. Each command lives in src/cli/<name>.ts.
 
 import { accountsCommand } from "./cli/accounts.js";
+import { auditCommand } from "./cli/audit.js";
 import { backfillCommand } from "./cli/backfill.js";
 import { brandsCommand } from "./cli/brands.js";
 import { classifyCommand } from "./cli/classify.js";
@@ -36,6 +37,7 @@ export const commands: Command[] = [
   digestCommand,
   accountsCommand,
   spikesCommand,
+  auditCommand,
 ];
 
 function help(): string {

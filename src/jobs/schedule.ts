@@ -1,6 +1,7 @@
 // The schedule table: one row per job. The Node scheduler (src/jobs/scheduler.ts) and the Workers cron
 // handler both read it, so the two runtimes run the same jobs on the same clock.
 import type { Deps } from "../deps.js";
+import { sealAuditLog } from "../services/audit/audit-chain.js";
 import { runDeliverOutbox } from "./deliver-outbox.js";
 import { runDetectSpikes } from "./detect-spikes.js";
 import { runPollDueSources } from "./poll-due-sources.js";
@@ -25,6 +26,15 @@ export const JOBS: JobDefinition[] = [
     async run(deps, now, holder) {
       const outcomes = await runPollDueSources(deps, now, holder);
       return outcomes.reduce((n, o) => n + o.inserted, 0);
+    },
+  },
+  {
+    // Links each new audit entry into its workspace's hash chain within a minute (rapport audit verify).
+    name: "audit-seal",
+    cron: "* * * * *",
+    leaseMs: 10 * 60_000,
+    async run(deps) {
+      return (await sealAuditLog(deps.db)).sealed;
     },
   },
   {
