@@ -1,7 +1,7 @@
 // Claude results keyed by a hash of the normalized, masked text: a retweet or cross-post is never sent twice.
 import { createHash } from "node:crypto";
-import type { Classification } from "../domain/taxonomy.js";
 import { maskPii } from "../domain/masking.js";
+import type { Classification } from "../domain/taxonomy.js";
 
 export interface CachedClassification extends Classification {
   version: string;
