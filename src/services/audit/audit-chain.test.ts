@@ -150,3 +150,23 @@ describe("rapport audit export", () => {
     );
   });
 });
+
+describe("the same in the API, for admins", () => {
+  it("GET /api/audit/verify reports the admin's workspace chain; GET /api/audit/evidence gives the bundles", async () => {
+    const admin = await login(ctx, "admin");
+    const verify = await ctx.app.request("/api/audit/verify", authed(admin));
+    expect(verify.status).toBe(200);
+    expect(await verify.json()).toMatchObject({
+      problems: [],
+      head: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    const evidence = await ctx.app.request(`/api/audit/evidence?mention=${mentionId}`, authed(admin));
+    const { items } = (await evidence.json()) as { items: { mention: { id: number } }[] };
+    expect(items.map((b) => b.mention.id)).toEqual([mentionId]);
+    const page = await ctx.app.request(`/api/audit/evidence?mention=${mentionId}&format=html`, authed(admin));
+    expect(page.headers.get("content-type")).toContain("text/html");
+    const manager = await login(ctx, "manager");
+    expect((await ctx.app.request("/api/audit/verify", authed(manager))).status).toBe(403);
+    expect((await ctx.app.request("/api/audit/evidence", authed(manager))).status).toBe(403);
+  });
+});

@@ -76,8 +76,8 @@ export interface WorkspaceChainReport extends ChainReport {
   workspace: string;
 }
 
-/** Recomputes every workspace's chain, a page at a time. Reads only. */
-export async function verifyAuditLog(db: Db): Promise<WorkspaceChainReport[]> {
+/** Recomputes every workspace's chain (or one workspace's), a page at a time. Reads only. */
+export async function verifyAuditLog(db: Db, onlyWorkspace?: number): Promise<WorkspaceChainReport[]> {
   const names = new Map(
     (await db.select({ id: workspaces.id, name: workspaces.name }).from(workspaces)).map((w) => [
       w.id,
@@ -85,7 +85,8 @@ export async function verifyAuditLog(db: Db): Promise<WorkspaceChainReport[]> {
     ]),
   );
   const reports: WorkspaceChainReport[] = [];
-  for (const workspaceId of await chainKeys(db)) {
+  const keys = await chainKeys(db);
+  for (const workspaceId of onlyWorkspace === undefined ? keys : keys.filter((k) => k === onlyWorkspace)) {
     let afterId = 0;
     let report: ChainReport | undefined;
     for (;;) {

@@ -2,6 +2,7 @@
 // stored, every reply with each lint verdict, and every audit entry about them with its place in the hash chain
 // (who drafted, submitted, approved or sent back and why, who posted, where). `rapport audit export`.
 import { and, asc, eq, gte, inArray, lt } from "drizzle-orm";
+import { z } from "zod";
 import type { Db } from "../../db/client.js";
 import { mentions, replies, replyLints, sources, users } from "../../db/schema/index.js";
 import { auditEntriesFor } from "./audit-chain.js";
@@ -131,3 +132,11 @@ export async function evidenceBundles(db: Db, query: EvidenceQuery) {
 }
 
 export type EvidenceBundle = Awaited<ReturnType<typeof evidenceBundles>>[number];
+
+/** The API's query for evidence bundles (GET /api/audit/evidence). */
+export const evidenceQuerySchema = z.object({
+  from: z.coerce.date().optional().describe("replies created on or after (YYYY-MM-DD)"),
+  to: z.coerce.date().optional().describe("replies created before (YYYY-MM-DD)"),
+  mention: z.coerce.number().int().positive().optional().describe("one mention's bundle"),
+  format: z.enum(["json", "html"]).optional(),
+});

@@ -1,10 +1,14 @@
 // People (admin), the audit log (admin), and each person's own API tokens.
+
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { API_TOKEN_SCOPES, createApiToken, listApiTokens, revokeApiToken } from "../../auth/api-tokens.js";
 import type { AuthUser } from "../../auth/types.js";
 import type { Deps } from "../../deps.js";
 import { AppError, badRequest, notFound } from "../../errors.js";
+import { verifyAuditLog } from "../../services/audit/audit-chain.js";
+import { evidenceBundles, evidenceQuerySchema } from "../../services/audit/evidence.js";
+import { evidenceHtml } from "../../services/audit/evidence-html.js";
 import { auditCsv, auditQuerySchema, listAudit } from "../../services/audit/list-audit.js";
 import { recordAudit } from "../../services/audit/record-audit.js";
 import {
@@ -63,6 +67,7 @@ export function adminRoutes(deps: Deps) {
     .use("/audit.csv", requirePermission("viewAudit"))
     .use("/api/audit", requirePermission("viewAudit"))
     .use("/api/audit.csv", requirePermission("viewAudit"))
+    .use("/api/audit/*", requirePermission("viewAudit"))
     .get("/users", (c) => usersPage(c))
     .post("/users", async (c) => {
       const parsed = inviteUserSchema.safeParse(await c.req.parseBody());
@@ -132,7 +137,21 @@ export function adminRoutes(deps: Deps) {
     )
     .get("/api/audit.csv", validate("query", auditQuerySchema), async (c) =>
       exportCsv(c.get("user"), c.req.valid("query")),
-    );
+    )
+    .get("/api/audit/verify", async (c) => {
+      const [report] = await verifyAuditLog(deps.db, c.get("user").workspaceId);
+      return c.json(report ?? { sealed: 0, unsealed: 0, head: null, problems: [] });
+    })
+    .get("/api/audit/evidence", validate("query", evidenceQuerySchema), async (c) => {
+      const { from, to, mention, format } = c.req.valid("query");
+      const bundles = await evidenceBundles(deps.db, {
+        workspaceId: c.get("user").workspaceId,
+        ...(from ? { from } : {}),
+        ...(to ? { to } : {}),
+        ...(mention ? { mentionId: mention } : {}),
+      });
+      return format === "html" ? c.html(await evidenceHtml(bundles, deps.now())) : c.json({ items: bundles });
+    });
 
   async function exportCsv(viewer: AuthUser, query: z.infer<typeof auditQuerySchema>) {
     const { items } = await listAudit(deps, viewer, query, CSV_MAX_ROWS);
@@ -244,6 +263,21 @@ export const adminApiDocs: ApiOperation[] = [
     path: "/api/audit",
     summary: "The audit log, newest first",
     query: auditQuerySchema,
+    permission: "viewAudit",
+  },
+  {
+    method: "get",
+    path: "/api/audit/verify",
+    summary:
+      "Is your workspace's chain of audit entries intact? Sealed and not-yet-sealed counts, the head hash, and each entry changed, removed or moved",
+    permission: "viewAudit",
+  },
+  {
+    method: "get",
+    path: "/api/audit/evidence",
+    summary:
+      "Evidence bundles of public replies for an examiner (the mention, each reply with every lint verdict, who did what, the audit entries with their chain hashes); format=html for a readable page",
+    query: evidenceQuerySchema,
     permission: "viewAudit",
   },
   {
