@@ -6,24 +6,19 @@
 // an interrupted run, started again with the same options, continues after the last committed batch.
 import { randomUUID } from "node:crypto";
 import { and, asc, count, eq, gt, gte, inArray, isNull, type SQL, sql } from "drizzle-orm";
-import {
-  type ClassifyInput,
-  ClaudeEngine,
-  type EngineName,
-  HybridEngine,
-  LocalEngine,
-} from "../../classifier/index.js";
+import type { ClassifyInput, EngineName } from "../../classifier/index.js";
 import type { Db } from "../../db/client.js";
 import type { SlaMinutes } from "../../db/schema/brands.js";
 import { classifications, hourlyCounts, mentionBrands, mentions, sources } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
-import { slaDueAt } from "../../domain/sla.js";
+import { slaClockStart, slaDueAt } from "../../domain/sla.js";
 import type { Classification, Severity } from "../../domain/taxonomy.js";
 import { AppError } from "../../errors.js";
-import { finishRun, startRun } from "../../platform/jobs/job-runs.js";
-import { acquireLease, releaseLease } from "../../platform/jobs/lease.js";
 import { type Router, routeStored, type StoredMention } from "../../pipeline/route.js";
 import { countKeys, hourOf } from "../../pipeline/store.js";
+import { buildClassifier, ClassifierConfigError } from "../../platform/classifier.js";
+import { finishRun, startRun } from "../../platform/jobs/job-runs.js";
+import { acquireLease, releaseLease } from "../../platform/jobs/lease.js";
 import { HUMAN_ENGINE as HUMAN } from "../mentions/correct-classification.js";
 import { dbClassificationCache } from "./db-cache.js";
 import { clearPosition, loadPosition, savePosition } from "./reclassify-state.js";
@@ -127,25 +122,19 @@ export interface BuiltClassifier {
 
 /** The engine by name, configured from the environment (the same settings as ingest). */
 export function buildReclassifier(deps: Deps, engine: EngineName): BuiltClassifier {
-  const local = new LocalEngine();
-  if (engine === "local") return { classifier: local, versions: [local.version] };
-  const { env } = deps;
-  if (!env.ANTHROPIC_API_KEY) {
-    throw new AppError(
-      "bad_request",
-      `the ${engine} engine needs ANTHROPIC_API_KEY; use --engine local to run offline`,
-    );
+  try {
+    const built = buildClassifier(deps.env, {
+      engine,
+      ...(deps.http ? { fetch: deps.http.fetch } : {}),
+      cache: dbClassificationCache(deps.db),
+      onClaudeError: (id, error) =>
+        deps.log.warn("claude classification failed; kept the local result", { id, error: String(error) }),
+    });
+    return { classifier: built.engine, versions: built.versions };
+  } catch (error) {
+    if (error instanceof ClassifierConfigError) throw new AppError("bad_request", error.message);
+    throw error;
   }
-  const claude = new ClaudeEngine({
-    apiKey: env.ANTHROPIC_API_KEY,
-    ...(env.ANTHROPIC_BASE_URL ? { baseURL: env.ANTHROPIC_BASE_URL } : {}),
-    model: env.CLAUDE_MODEL,
-  });
-  if (engine === "claude") return { classifier: claude, versions: [claude.version] };
-  const hybrid = new HybridEngine(local, claude, dbClassificationCache(deps.db), undefined, (id, error) =>
-    deps.log.warn("claude classification failed; kept the local result", { id, error: String(error) }),
-  );
-  return { classifier: hybrid, versions: [local.version, claude.version] };
 }
 
 interface Row {
@@ -460,7 +449,12 @@ async function writeBatch(
     if (!differs && row.classifierVersion === answer.version && row.sentiment === answer.sentiment) continue;
 
     const brandSla = row.brandSla ? (JSON.parse(row.brandSla) as SlaMinutes) : {};
-    const due = slaDueAt(answer.severity as Severity, answer.relevant, row.fetchedAt, brandSla);
+    const due = slaDueAt(
+      answer.severity as Severity,
+      answer.relevant,
+      slaClockStart(row.createdAt, row.fetchedAt),
+      brandSla,
+    );
     candidates.push({ row, answer: { ...answer, flags }, differs, due });
   }
 

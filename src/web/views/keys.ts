@@ -1,4 +1,4 @@
-// The dashboard's keyboard shortcuts and the power each one needs (src/auth/roles.ts decides who has it). The help
+// The dashboard's keyboard shortcuts and the power each one needs (src/domain/permissions.ts decides who has it). The help
 // dialog, the feed's hint and the keys app.js answers to all come from this list, so nobody is offered a key that
 // ends in a 403.
 import { can, type Permission } from "../../domain/permissions.js";
