@@ -21,7 +21,7 @@ import {
   type Sensitivity,
   type SpikeOptions,
 } from "../src/domain/spikes/detect.js";
-import { detectSpikes as detectSpikesLegacy } from "../src/domain/spikes/legacy-poisson.js";
+import { detectSpikes as detectSpikesLegacy } from "./legacy-spike-detector.js";
 
 /** What the benchmark runs: a batch of hourly counts in, the alert hours (ISO) per key out. */
 export type Detector = (rows: HourlyCount[]) => { key: string; ts: string }[];

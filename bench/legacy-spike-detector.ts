@@ -11,7 +11,7 @@
 // The test is the Poisson upper tail: P(X ≥ count | expected). At 2 mentions a z-score calls anything a
 // spike; the tail probability does not, and a minimum volume stops "1 where 0.01 was expected".
 
-import { poissonSurprise } from "./poisson.js";
+import { poissonSurprise } from "../src/domain/spikes/poisson.js";
 
 export const HOUR_MS = 3_600_000;
 export const HOURS_PER_WEEK = 168;
