@@ -1,0 +1,1 @@
+CREATE INDEX `daily_counts_covering` ON `daily_counts` (`source_id`,`day`,`category`,`count`);
