@@ -20,7 +20,7 @@ import type { MetricScope } from "../metrics/scope.js";
 
 export type { DailySeries } from "../metrics/daily-series.js";
 
-export const TODAY_LIMIT = 100;
+export const TODAY_LIMIT = 50;
 const DAY_MS = 86_400_000;
 const CHART_DAYS = 30;
 
