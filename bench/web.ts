@@ -384,7 +384,7 @@ async function runWebBenchMix(opts: WebBenchOptions & { mix: BenchMix }): Promis
       const bearer = { authorization: `Bearer ${auth.token}` };
       const scenarios = [
         {
-          name: "Today (GET /, 100 items, counts, queue tallies, 30-day charts)",
+          name: "Today (GET /, 50 items, counts, queue tallies, 30-day charts)",
           target: 100,
           paths: () => "/",
           headers: cookie,
