@@ -2,12 +2,12 @@
 // Kept apart from buildDeps so tests can build bare deps and add only what they exercise.
 import type { Deps } from "./deps.js";
 import { followUpRouter } from "./pipeline/routers/follow-up.js";
-import { rightsEventsRouter } from "./services/accounts/rights-events-router.js";
-import { urgentAlertRouter } from "./services/alerts/urgent-alert-router.js";
 import type { MentionClassifier } from "./pipeline/types.js";
 import { type BuildClassifierOptions, buildClassifier } from "./platform/classifier.js";
-import { webhookFromEnv } from "./services/accounts/accounts.js";
 import { publicBaseUrl } from "./platform/links.js";
+import { webhookFromEnv } from "./services/accounts/accounts.js";
+import { rightsEventsRouter } from "./services/accounts/rights-events-router.js";
+import { urgentAlertRouter } from "./services/alerts/urgent-alert-router.js";
 import { dbClassificationCache } from "./services/classification/db-cache.js";
 
 export interface RuntimeOptions {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isUpstreamError as isConnectorError } from "./http/errors.js";
 import { isSealed, isSecretField, openCredentials, sealCredentials } from "./credentials.js";
+import { isUpstreamError as isConnectorError } from "./http/errors.js";
 
 const SECRET = "first-secret-first-secret-first-secret-00";
 const OTHER = "other-secret-other-secret-other-secret-00";

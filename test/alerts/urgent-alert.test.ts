@@ -5,9 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { brands, mentions, outbox, sources } from "../../src/db/schema/index.js";
 import { runDeliverOutbox } from "../../src/jobs/deliver-outbox.js";
 import { pollSource, type SourceRow } from "../../src/pipeline/poll.js";
-import { urgentAlertRouter } from "../../src/services/alerts/urgent-alert-router.js";
 import type { MentionClassifier } from "../../src/pipeline/types.js";
 import { createHttpClient } from "../../src/platform/http/index.js";
+import { urgentAlertRouter } from "../../src/services/alerts/urgent-alert-router.js";
 import { createTestDeps, type TestDeps } from "../helpers/deps.js";
 import { startHttpServer, type TestServer } from "../helpers/http-server.js";
 

@@ -88,9 +88,7 @@ describe("reclassifyMentions", () => {
       expect(row.classifiedAt).toEqual(NOW);
       // Still "new": the SLA clock follows the new severity from when the customer posted.
       const posted = Math.min(row.createdAt.getTime(), row.fetchedAt.getTime());
-      const due = e.relevant
-        ? new Date(posted + DEFAULT_SLA_MINUTES[e.severity] * 60_000)
-        : null;
+      const due = e.relevant ? new Date(posted + DEFAULT_SLA_MINUTES[e.severity] * 60_000) : null;
       expect(row.slaDueAt).toEqual(due);
       // The ingest decision is kept in the history, then the new one.
       const history = await historyOf(row.id);

@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { jobRuns, sources } from "../../src/db/schema/index.js";
-import { acquireLease } from "../../src/platform/jobs/lease.js";
 import { runPollDueSources } from "../../src/jobs/poll-due-sources.js";
 import { runJob } from "../../src/jobs/scheduler.js";
+import { acquireLease } from "../../src/platform/jobs/lease.js";
 import { createTestDeps, type TestDeps } from "../helpers/deps.js";
 import { startHttpServer, type TestServer } from "../helpers/http-server.js";
 

@@ -7,9 +7,9 @@ import { accountLinks, cases, mentions, outbox, rightsEvents } from "../../src/d
 import type { Flag } from "../../src/domain/taxonomy.js";
 import type { PreparedMention } from "../../src/pipeline/prepare.js";
 import { followUpRouter, recoveryRate, toneRecovered } from "../../src/pipeline/routers/follow-up.js";
-import { rightsEventsRouter } from "../../src/services/accounts/rights-events-router.js";
 import { storePage } from "../../src/pipeline/store.js";
 import { decideMentionLink, upsertAccounts } from "../../src/services/accounts/accounts.js";
+import { rightsEventsRouter } from "../../src/services/accounts/rights-events-router.js";
 import { SYSTEM_ACTOR } from "../../src/services/audit/record-audit.js";
 import {
   authed,

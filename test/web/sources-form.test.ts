@@ -5,8 +5,8 @@ import { readFileSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditLog, sources } from "../../src/db/schema/index.js";
-import { sourceTypeForms } from "../../src/services/sources/config-form.js";
 import { openCredentials } from "../../src/platform/credentials.js";
+import { sourceTypeForms } from "../../src/services/sources/config-form.js";
 import { startHttpServer, type TestServer } from "../helpers/http-server.js";
 import { authed, createWebTestContext, login, type Session, type WebTestContext } from "./helpers.js";
 

@@ -5,7 +5,7 @@ import type { HtmlEscapedString } from "hono/utils/html";
 import type { EvidenceBundle } from "./evidence.js";
 
 const when = (d: Date | null | undefined) =>
-  d ? d.toISOString().replace("T", " ").slice(0, 16) + " UTC" : "—";
+  d ? `${d.toISOString().replace("T", " ").slice(0, 16)} UTC` : "—";
 const list = (items: unknown) =>
   Array.isArray(items) && items.length > 0
     ? (items as { rule?: string; message?: string }[])

@@ -29,7 +29,6 @@ export interface QueueBacklog {
 }
 
 const UNANSWERED = sql.raw(`"mentions"."first_response_at" IS NULL`);
-const ARRIVED_OVERDUE = sql.raw(`"mentions"."sla_due_at" <= "mentions"."fetched_at"`);
 
 export async function queueBacklog(db: Db, scope: MetricScope, now: Date): Promise<QueueBacklog> {
   if (scope.brandId === undefined && !scope.where?.length) return fromCounters(db, scope, now);

@@ -7,7 +7,6 @@ import { findSession, type NewSession, SESSION_COOKIE } from "../../auth/session
 import { safeEqual } from "../../auth/tokens.js";
 import type { Deps } from "../../deps.js";
 import { can, type Permission } from "../../domain/permissions.js";
-import type { Role } from "../../domain/taxonomy.js";
 import { AppError, forbidden } from "../../errors.js";
 import type { WebEnv } from "../context.js";
 import { wantsJson } from "../errors.js";
