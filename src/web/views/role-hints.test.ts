@@ -8,7 +8,7 @@ import {
   login,
   type Session,
   type WebTestContext,
-} from "./helpers.js";
+} from "../../../test/web/helpers.js";
 
 let ctx: WebTestContext;
 let viewer: Session;

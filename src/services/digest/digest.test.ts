@@ -21,17 +21,17 @@ import {
   rightsEvents,
   sources,
   spikes,
-} from "../../src/db/schema/index.js";
-import { DIGEST_SECTIONS } from "../../src/domain/digest/digest-data.js";
-import { runDeliverOutbox } from "../../src/jobs/deliver-outbox.js";
-import { runSendDigestsJob } from "../../src/jobs/send-digests.js";
-import { CONFIDENCE_FLOOR } from "../../src/services/digest/digest-queries.js";
-import { renderDigest } from "../../src/services/digest/email/digest-email.js";
-import { loadDigestFacts, toDigestData } from "../../src/services/digest/load-digest.js";
-import { createUser } from "../../src/services/users/create-user.js";
-import { runCli } from "../helpers/cli.js";
-import { createTestDeps, type TestDeps } from "../helpers/deps.js";
-import { header, mimePart, startSmtpServer, type TestSmtpServer } from "./smtp.js";
+} from "../../db/schema/index.js";
+import { DIGEST_SECTIONS } from "../../domain/digest/digest-data.js";
+import { runDeliverOutbox } from "../../jobs/deliver-outbox.js";
+import { runSendDigestsJob } from "../../jobs/send-digests.js";
+import { CONFIDENCE_FLOOR } from "./digest-queries.js";
+import { renderDigest } from "./email/digest-email.js";
+import { loadDigestFacts, toDigestData } from "./load-digest.js";
+import { createUser } from "../users/create-user.js";
+import { runCli } from "../../../test/helpers/cli.js";
+import { createTestDeps, type TestDeps } from "../../../test/helpers/deps.js";
+import { header, mimePart, startSmtpServer, type TestSmtpServer } from "../../../test/alerts/smtp.js";
 
 const W12 = { year: 2026, week: 12 }; // Mon 16 – Sun 22 March 2026
 const W09 = { year: 2026, week: 9 }; // nothing happened

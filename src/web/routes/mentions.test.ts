@@ -1,9 +1,9 @@
 import { eq, inArray, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { AuthUser } from "../../src/auth/types.js";
-import { mentions, sources, users, workspaces } from "../../src/db/schema/index.js";
-import { toFtsQuery } from "../../src/services/mentions/fts-query.js";
-import { type MentionListItem, selectListPage } from "../../src/services/mentions/list-mentions.js";
+import type { AuthUser } from "../../auth/types.js";
+import { mentions, sources, users, workspaces } from "../../db/schema/index.js";
+import { toFtsQuery } from "../../services/mentions/fts-query.js";
+import { type MentionListItem, selectListPage } from "../../services/mentions/list-mentions.js";
 import {
   authed,
   createWebTestContext,
@@ -11,7 +11,7 @@ import {
   login,
   type Session,
   type WebTestContext,
-} from "./helpers.js";
+} from "../../../test/web/helpers.js";
 
 let ctx: WebTestContext;
 let manager: Session;

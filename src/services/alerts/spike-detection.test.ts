@@ -11,12 +11,12 @@ import {
   spikeMutes,
   spikes,
   workspaces,
-} from "../../src/db/schema/index.js";
-import { runDeliverOutbox } from "../../src/jobs/deliver-outbox.js";
-import { runDetectSpikes } from "../../src/jobs/detect-spikes.js";
-import type { StoredSpikeDetails } from "../../src/services/alerts/spike-detection.js";
-import { createTestDeps, type TestDeps } from "../helpers/deps.js";
-import { startHttpServer, type TestServer } from "../helpers/http-server.js";
+} from "../../db/schema/index.js";
+import { runDeliverOutbox } from "../../jobs/deliver-outbox.js";
+import { runDetectSpikes } from "../../jobs/detect-spikes.js";
+import type { StoredSpikeDetails } from "./spike-detection.js";
+import { createTestDeps, type TestDeps } from "../../../test/helpers/deps.js";
+import { startHttpServer, type TestServer } from "../../../test/helpers/http-server.js";
 
 const HOUR = 3_600_000;
 const SPIKE_HOUR = new Date("2026-03-23T14:00:00Z"); // a Monday afternoon

@@ -2,8 +2,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { auditLog, sources } from "../../src/db/schema/index.js";
-import type { SourceSummary } from "../../src/services/sources/list-sources.js";
+import { auditLog, sources } from "../../db/schema/index.js";
+import type { SourceSummary } from "../../services/sources/list-sources.js";
 import {
   authed,
   createWebTestContext,
@@ -11,7 +11,7 @@ import {
   login,
   type Session,
   type WebTestContext,
-} from "./helpers.js";
+} from "../../../test/web/helpers.js";
 
 let ctx: WebTestContext;
 let admin: Session;

@@ -2,7 +2,7 @@
 // drafts use the most specific library template for the mention's category and platform, then the defaults.
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { auditLog, sources } from "../../src/db/schema/index.js";
+import { auditLog, sources } from "../../db/schema/index.js";
 import {
   authed,
   createWebTestContext,
@@ -10,7 +10,7 @@ import {
   login,
   type Session,
   type WebTestContext,
-} from "../web/helpers.js";
+} from "../../../test/web/helpers.js";
 
 let ctx: WebTestContext;
 let manager: Session;

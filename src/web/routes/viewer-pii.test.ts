@@ -1,9 +1,9 @@
 // Viewers never see personal data: not in notes, not through the account-link history, not by searching for it.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { maskPii } from "../../src/domain/masking.js";
-import { recordAudit } from "../../src/services/audit/record-audit.js";
-import type { MentionDetail } from "../../src/services/mentions/get-mention.js";
-import type { MentionListItem } from "../../src/services/mentions/list-mentions.js";
+import { maskPii } from "../../domain/masking.js";
+import { recordAudit } from "../../services/audit/record-audit.js";
+import type { MentionDetail } from "../../services/mentions/get-mention.js";
+import type { MentionListItem } from "../../services/mentions/list-mentions.js";
 import {
   authed,
   createWebTestContext,
@@ -11,7 +11,7 @@ import {
   login,
   type Session,
   type WebTestContext,
-} from "./helpers.js";
+} from "../../../test/web/helpers.js";
 
 let ctx: WebTestContext;
 let manager: Session;

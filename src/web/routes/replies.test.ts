@@ -3,8 +3,8 @@
 // evidence and audit.
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { auditLog, brands, cases, mentions, replies, replyLints } from "../../src/db/schema/index.js";
-import type { TestServer } from "../helpers/http-server.js";
+import { auditLog, brands, cases, mentions, replies, replyLints } from "../../db/schema/index.js";
+import type { TestServer } from "../../../test/helpers/http-server.js";
 import {
   authed,
   createWebTestContext,
@@ -12,8 +12,8 @@ import {
   login,
   type Session,
   type WebTestContext,
-} from "../web/helpers.js";
-import { addTrustpilotSource, REVIEW_ID, setPosting, startFakeTrustpilot } from "./helpers.js";
+} from "../../../test/web/helpers.js";
+import { addTrustpilotSource, REVIEW_ID, setPosting, startFakeTrustpilot } from "../../../test/replies/helpers.js";
 
 const NOW = new Date("2026-03-10T12:00:00Z");
 const CLEAN =

@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { auditLog, classifications, mentions, users } from "../../src/db/schema/index.js";
-import type { MentionDetail } from "../../src/services/mentions/get-mention.js";
-import type { TodayView } from "../../src/services/today/today.js";
+import { auditLog, classifications, mentions, users } from "../../db/schema/index.js";
+import type { MentionDetail } from "../../services/mentions/get-mention.js";
+import type { TodayView } from "../../services/today/today.js";
 import {
   authed,
   createWebTestContext,
@@ -10,7 +10,7 @@ import {
   login,
   type Session,
   type WebTestContext,
-} from "./helpers.js";
+} from "../../../test/web/helpers.js";
 
 const NOW = new Date("2026-03-10T12:00:00Z");
 let ctx: WebTestContext;

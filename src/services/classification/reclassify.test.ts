@@ -1,6 +1,6 @@
 import { asc, eq, inArray, like } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { LocalEngine } from "../../src/classifier/index.js";
+import { LocalEngine } from "../../classifier/index.js";
 import {
   accountLinks,
   accounts,
@@ -10,17 +10,17 @@ import {
   mentions,
   outbox,
   rightsEvents,
-} from "../../src/db/schema/index.js";
-import { DEFAULT_SLA_MINUTES } from "../../src/domain/sla.js";
-import { RIGHTS_EVENT_FLAGS } from "../../src/domain/taxonomy.js";
-import { runClassifyUnclassified } from "../../src/jobs/reclassify.js";
-import { JOBS } from "../../src/jobs/schedule.js";
-import { runJob } from "../../src/jobs/scheduler.js";
-import { buildRuntime } from "../../src/runtime.js";
-import { reclassifyMentions } from "../../src/services/classification/reclassify.js";
-import { correctClassification } from "../../src/services/mentions/correct-classification.js";
-import { createTestDeps, type TestDeps } from "../helpers/deps.js";
-import { addReviewer, addSource, everythingPraise, fixed, recording, storeTexts, TEXTS } from "./helpers.js";
+} from "../../db/schema/index.js";
+import { DEFAULT_SLA_MINUTES } from "../../domain/sla.js";
+import { RIGHTS_EVENT_FLAGS } from "../../domain/taxonomy.js";
+import { runClassifyUnclassified } from "../../jobs/reclassify.js";
+import { JOBS } from "../../jobs/schedule.js";
+import { runJob } from "../../jobs/scheduler.js";
+import { buildRuntime } from "../../runtime.js";
+import { reclassifyMentions } from "./reclassify.js";
+import { correctClassification } from "../mentions/correct-classification.js";
+import { createTestDeps, type TestDeps } from "../../../test/helpers/deps.js";
+import { addReviewer, addSource, everythingPraise, fixed, recording, storeTexts, TEXTS } from "../../../test/classification/helpers.js";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
 let deps: TestDeps;
@@ -336,7 +336,7 @@ describe("the unclassified job", () => {
     const [run] = await deps.db.select().from(jobRuns).where(eq(jobRuns.job, "classify-unclassified"));
     expect(run).toMatchObject({ status: "ok", items: TEXTS.length });
     // Its walk keeps no position (classifying takes a mention out of scope): no state row is left behind.
-    const { leases } = await import("../../src/db/schema/index.js");
+    const { leases } = await import("../../db/schema/index.js");
     expect(await deps.db.select().from(leases).where(like(leases.name, "reclassify%"))).toEqual([]);
   });
 
@@ -442,10 +442,10 @@ describe("the unclassified job", () => {
 describe("reclassifying with the hybrid engine", () => {
   it("sends only the texts the local model is unsure of, once each, through one Message Batch", async () => {
     const { ClaudeEngine, HybridEngine, MemoryClassificationCache } = await import(
-      "../../src/classifier/index.js"
+      "../../classifier/index.js"
     );
     const { startFakeAnthropic, toolUseMessage } = await import(
-      "../../src/classifier/testing/fake-anthropic.js"
+      "../../classifier/testing/fake-anthropic.js"
     );
     const fake = await startFakeAnthropic(
       () => ({
@@ -498,7 +498,7 @@ describe("reclassifying with the hybrid engine", () => {
 describe("the saved position", () => {
   it("is forgotten after a week, so a stale resume does not skip what changed since", async () => {
     const { loadPosition, POSITION_TTL_MS, savePosition } = await import(
-      "../../src/services/classification/reclassify-state.js"
+      "./reclassify-state.js"
     );
     await savePosition(deps.db, "scope-a", { lastId: 42, processed: 100, changed: 7 }, NOW);
     expect(await loadPosition(deps.db, "scope-a", NOW)).toEqual({ lastId: 42, processed: 100, changed: 7 });

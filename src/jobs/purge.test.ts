@@ -11,9 +11,9 @@ import {
   outbox,
   replies,
   replyLints,
-} from "../../src/db/schema/index.js";
-import { runPurge } from "../../src/jobs/purge.js";
-import { createWebTestContext, insertMention, type WebTestContext } from "../web/helpers.js";
+} from "../db/schema/index.js";
+import { runPurge } from "./purge.js";
+import { createWebTestContext, insertMention, type WebTestContext } from "../../test/web/helpers.js";
 
 const NOW = new Date("2030-01-01T00:00:00Z");
 const DAY = 86_400_000;

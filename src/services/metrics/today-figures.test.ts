@@ -5,9 +5,9 @@
 // counters must follow every write), with filters (counted rows instead of counters), and on an empty workspace.
 import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { mentions, sources, users, workspaces } from "../../src/db/schema/index.js";
-import { rebuildCounts } from "../../src/services/metrics/rebuild-counts.js";
-import type { TodayView } from "../../src/services/today/today.js";
+import { mentions, sources, users, workspaces } from "../../db/schema/index.js";
+import { rebuildCounts } from "./rebuild-counts.js";
+import type { TodayView } from "../today/today.js";
 import {
   authed,
   createWebTestContext,
@@ -15,7 +15,7 @@ import {
   login,
   type Session,
   type WebTestContext,
-} from "./helpers.js";
+} from "../../../test/web/helpers.js";
 
 const NOW = new Date("2026-03-10T12:00:00Z");
 const MIN = 60_000;

@@ -6,7 +6,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { and, eq, ne } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createApiToken } from "../../src/auth/api-tokens.js";
+import { createApiToken } from "../../auth/api-tokens.js";
 import {
   accountIdentifiers,
   accountLinks,
@@ -15,11 +15,11 @@ import {
   mentions,
   outbox,
   rightsEvents,
-} from "../../src/db/schema/index.js";
-import { verifyWebhook } from "../../src/domain/accounts/crypto.js";
-import { runDeliverOutbox } from "../../src/jobs/deliver-outbox.js";
-import { runCli } from "../helpers/cli.js";
-import { startHttpServer, type TestServer } from "../helpers/http-server.js";
+} from "../../db/schema/index.js";
+import { verifyWebhook } from "../../domain/accounts/crypto.js";
+import { runDeliverOutbox } from "../../jobs/deliver-outbox.js";
+import { runCli } from "../../../test/helpers/cli.js";
+import { startHttpServer, type TestServer } from "../../../test/helpers/http-server.js";
 import {
   authed,
   createWebTestContext,
@@ -27,7 +27,7 @@ import {
   login,
   type Session,
   type WebTestContext,
-} from "../web/helpers.js";
+} from "../../../test/web/helpers.js";
 
 const NOW = new Date("2026-03-10T12:00:00Z");
 const WEBHOOK_SECRET = "whsec-collections-system-0123456789";

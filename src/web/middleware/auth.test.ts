@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createApiToken } from "../../src/auth/api-tokens.js";
-import { LOGIN_MAX_FAILURES } from "../../src/auth/login-rate-limit.js";
-import { hashPassword, verifyPassword } from "../../src/auth/password.js";
-import { sessions, users } from "../../src/db/schema/index.js";
+import { createApiToken } from "../../auth/api-tokens.js";
+import { LOGIN_MAX_FAILURES } from "../../auth/login-rate-limit.js";
+import { hashPassword, verifyPassword } from "../../auth/password.js";
+import { sessions, users } from "../../db/schema/index.js";
 import {
   authed,
   createWebTestContext,
@@ -11,7 +11,7 @@ import {
   login,
   PASSWORD,
   type WebTestContext,
-} from "./helpers.js";
+} from "../../../test/web/helpers.js";
 
 let ctx: WebTestContext;
 beforeEach(async () => {

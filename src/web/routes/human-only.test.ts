@@ -3,7 +3,7 @@
 // mention page say why before anyone acts.
 import { and, eq, inArray } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { auditLog, mentions } from "../../src/db/schema/index.js";
+import { auditLog, mentions } from "../../db/schema/index.js";
 import {
   authed,
   createWebTestContext,
@@ -11,7 +11,7 @@ import {
   login,
   type Session,
   type WebTestContext,
-} from "./helpers.js";
+} from "../../../test/web/helpers.js";
 
 let ctx: WebTestContext;
 let responder: Session;
