@@ -2,6 +2,7 @@
 // (minus the platform's raw payload) until three years after the reply, then go with their lint runs.
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createWebTestContext, insertMention, type WebTestContext } from "../../test/web/helpers.js";
 import {
   accountLinks,
   accounts,
@@ -13,7 +14,6 @@ import {
   replyLints,
 } from "../db/schema/index.js";
 import { runPurge } from "./purge.js";
-import { createWebTestContext, insertMention, type WebTestContext } from "../../test/web/helpers.js";
 
 const NOW = new Date("2030-01-01T00:00:00Z");
 const DAY = 86_400_000;

@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createTestDeps, type TestDeps } from "../../test/helpers/deps.js";
 import { mentions } from "../db/schema/index.js";
 import { addSource } from "../services/sources/add-source.js";
 import { createApp } from "../web/app.js";
-import { createTestDeps, type TestDeps } from "../../test/helpers/deps.js";
 
 let deps: TestDeps;
 let token: string;

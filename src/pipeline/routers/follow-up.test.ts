@@ -3,14 +3,6 @@
 // link and become rights events in that same transaction.
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { accountLinks, cases, mentions, outbox, rightsEvents } from "../../db/schema/index.js";
-import type { Flag } from "../../domain/taxonomy.js";
-import type { PreparedMention } from "../prepare.js";
-import { followUpRouter, recoveryRate, toneRecovered } from "./follow-up.js";
-import { storePage } from "../store.js";
-import { decideMentionLink, upsertAccounts } from "../../services/accounts/accounts.js";
-import { rightsEventsRouter } from "../../services/accounts/rights-events-router.js";
-import { SYSTEM_ACTOR } from "../../services/audit/record-audit.js";
 import {
   authed,
   createWebTestContext,
@@ -19,6 +11,14 @@ import {
   type Session,
   type WebTestContext,
 } from "../../../test/web/helpers.js";
+import { accountLinks, cases, mentions, outbox, rightsEvents } from "../../db/schema/index.js";
+import type { Flag } from "../../domain/taxonomy.js";
+import { decideMentionLink, upsertAccounts } from "../../services/accounts/accounts.js";
+import { rightsEventsRouter } from "../../services/accounts/rights-events-router.js";
+import { SYSTEM_ACTOR } from "../../services/audit/record-audit.js";
+import type { PreparedMention } from "../prepare.js";
+import { storePage } from "../store.js";
+import { followUpRouter, recoveryRate, toneRecovered } from "./follow-up.js";
 
 const NOW = new Date("2026-03-10T12:00:00Z");
 let ctx: WebTestContext;

@@ -2,12 +2,12 @@
 // with their fix, and two deliverers racing — every alert arrives exactly once.
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createTestDeps, type TestDeps } from "../../../test/helpers/deps.js";
+import { startHttpServer, type TestServer } from "../../../test/helpers/http-server.js";
 import { outbox } from "../../db/schema/index.js";
 import { runDeliverOutbox } from "../../jobs/deliver-outbox.js";
 import { MAX_ATTEMPTS } from "../notify/retry.js";
 import { enqueueOutbox, requeueOutbox } from "./outbox.js";
-import { createTestDeps, type TestDeps } from "../../../test/helpers/deps.js";
-import { startHttpServer, type TestServer } from "../../../test/helpers/http-server.js";
 
 const T0 = new Date("2026-03-02T09:00:00Z");
 const minutes = (n: number) => new Date(T0.getTime() + n * 60_000);

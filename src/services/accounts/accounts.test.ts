@@ -6,6 +6,16 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { and, eq, ne } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runCli } from "../../../test/helpers/cli.js";
+import { startHttpServer, type TestServer } from "../../../test/helpers/http-server.js";
+import {
+  authed,
+  createWebTestContext,
+  insertMention,
+  login,
+  type Session,
+  type WebTestContext,
+} from "../../../test/web/helpers.js";
 import { createApiToken } from "../../auth/api-tokens.js";
 import {
   accountIdentifiers,
@@ -18,16 +28,6 @@ import {
 } from "../../db/schema/index.js";
 import { verifyWebhook } from "../../domain/accounts/crypto.js";
 import { runDeliverOutbox } from "../../jobs/deliver-outbox.js";
-import { runCli } from "../../../test/helpers/cli.js";
-import { startHttpServer, type TestServer } from "../../../test/helpers/http-server.js";
-import {
-  authed,
-  createWebTestContext,
-  insertMention,
-  login,
-  type Session,
-  type WebTestContext,
-} from "../../../test/web/helpers.js";
 
 const NOW = new Date("2026-03-10T12:00:00Z");
 const WEBHOOK_SECRET = "whsec-collections-system-0123456789";

@@ -1,6 +1,8 @@
 // The hourly spike job over a real database: three weeks of rhythm, then a burst of garnishment complaints.
 import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createTestDeps, type TestDeps } from "../../../test/helpers/deps.js";
+import { startHttpServer, type TestServer } from "../../../test/helpers/http-server.js";
 import {
   brands,
   hourlyCounts,
@@ -15,8 +17,6 @@ import {
 import { runDeliverOutbox } from "../../jobs/deliver-outbox.js";
 import { runDetectSpikes } from "../../jobs/detect-spikes.js";
 import type { StoredSpikeDetails } from "./spike-detection.js";
-import { createTestDeps, type TestDeps } from "../../../test/helpers/deps.js";
-import { startHttpServer, type TestServer } from "../../../test/helpers/http-server.js";
 
 const HOUR = 3_600_000;
 const SPIKE_HOUR = new Date("2026-03-23T14:00:00Z"); // a Monday afternoon

@@ -2,14 +2,14 @@
 // commits with the mention (same transaction) and is delivered once.
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createTestDeps, type TestDeps } from "../../../test/helpers/deps.js";
+import { startHttpServer, type TestServer } from "../../../test/helpers/http-server.js";
 import { brands, mentions, outbox, sources } from "../../db/schema/index.js";
 import { runDeliverOutbox } from "../../jobs/deliver-outbox.js";
 import { pollSource, type SourceRow } from "../../pipeline/poll.js";
 import type { MentionClassifier } from "../../pipeline/types.js";
 import { createHttpClient } from "../../platform/http/index.js";
 import { urgentAlertRouter } from "./urgent-alert-router.js";
-import { createTestDeps, type TestDeps } from "../../../test/helpers/deps.js";
-import { startHttpServer, type TestServer } from "../../../test/helpers/http-server.js";
 
 const now = new Date("2026-11-22T09:00:00Z");
 

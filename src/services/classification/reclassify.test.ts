@@ -1,5 +1,15 @@
 import { asc, eq, inArray, like } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  addReviewer,
+  addSource,
+  everythingPraise,
+  fixed,
+  recording,
+  storeTexts,
+  TEXTS,
+} from "../../../test/classification/helpers.js";
+import { createTestDeps, type TestDeps } from "../../../test/helpers/deps.js";
 import { LocalEngine } from "../../classifier/index.js";
 import {
   accountLinks,
@@ -17,10 +27,8 @@ import { runClassifyUnclassified } from "../../jobs/reclassify.js";
 import { JOBS } from "../../jobs/schedule.js";
 import { runJob } from "../../jobs/scheduler.js";
 import { buildRuntime } from "../../runtime.js";
-import { reclassifyMentions } from "./reclassify.js";
 import { correctClassification } from "../mentions/correct-classification.js";
-import { createTestDeps, type TestDeps } from "../../../test/helpers/deps.js";
-import { addReviewer, addSource, everythingPraise, fixed, recording, storeTexts, TEXTS } from "../../../test/classification/helpers.js";
+import { reclassifyMentions } from "./reclassify.js";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
 let deps: TestDeps;
@@ -444,9 +452,7 @@ describe("reclassifying with the hybrid engine", () => {
     const { ClaudeEngine, HybridEngine, MemoryClassificationCache } = await import(
       "../../classifier/index.js"
     );
-    const { startFakeAnthropic, toolUseMessage } = await import(
-      "../../classifier/testing/fake-anthropic.js"
-    );
+    const { startFakeAnthropic, toolUseMessage } = await import("../../classifier/testing/fake-anthropic.js");
     const fake = await startFakeAnthropic(
       () => ({
         body: toolUseMessage({
@@ -497,9 +503,7 @@ describe("reclassifying with the hybrid engine", () => {
 
 describe("the saved position", () => {
   it("is forgotten after a week, so a stale resume does not skip what changed since", async () => {
-    const { loadPosition, POSITION_TTL_MS, savePosition } = await import(
-      "./reclassify-state.js"
-    );
+    const { loadPosition, POSITION_TTL_MS, savePosition } = await import("./reclassify-state.js");
     await savePosition(deps.db, "scope-a", { lastId: 42, processed: 100, changed: 7 }, NOW);
     expect(await loadPosition(deps.db, "scope-a", NOW)).toEqual({ lastId: 42, processed: 100, changed: 7 });
     expect(await loadPosition(deps.db, "scope-b", NOW)).toBeNull();

@@ -7,6 +7,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { header, mimePart, startSmtpServer, type TestSmtpServer } from "../../../test/alerts/smtp.js";
+import { runCli } from "../../../test/helpers/cli.js";
+import { createTestDeps, type TestDeps } from "../../../test/helpers/deps.js";
 import {
   accountLinks,
   accounts,
@@ -25,13 +28,10 @@ import {
 import { DIGEST_SECTIONS } from "../../domain/digest/digest-data.js";
 import { runDeliverOutbox } from "../../jobs/deliver-outbox.js";
 import { runSendDigestsJob } from "../../jobs/send-digests.js";
+import { createUser } from "../users/create-user.js";
 import { CONFIDENCE_FLOOR } from "./digest-queries.js";
 import { renderDigest } from "./email/digest-email.js";
 import { loadDigestFacts, toDigestData } from "./load-digest.js";
-import { createUser } from "../users/create-user.js";
-import { runCli } from "../../../test/helpers/cli.js";
-import { createTestDeps, type TestDeps } from "../../../test/helpers/deps.js";
-import { header, mimePart, startSmtpServer, type TestSmtpServer } from "../../../test/alerts/smtp.js";
 
 const W12 = { year: 2026, week: 12 }; // Mon 16 – Sun 22 March 2026
 const W09 = { year: 2026, week: 9 }; // nothing happened

@@ -2,8 +2,14 @@
 // follow every write to the index — a new mention, an edited text, a purge — and every filter change.
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  authed,
+  createWebTestContext,
+  insertMention,
+  login,
+  type WebTestContext,
+} from "../../../test/web/helpers.js";
 import { mentions } from "../../db/schema/index.js";
-import { authed, createWebTestContext, insertMention, login, type WebTestContext } from "../../../test/web/helpers.js";
 
 let ctx: WebTestContext;
 beforeEach(async () => {

@@ -5,9 +5,6 @@
 // counters must follow every write), with filters (counted rows instead of counters), and on an empty workspace.
 import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { mentions, sources, users, workspaces } from "../../db/schema/index.js";
-import { rebuildCounts } from "./rebuild-counts.js";
-import type { TodayView } from "../today/today.js";
 import {
   authed,
   createWebTestContext,
@@ -16,6 +13,9 @@ import {
   type Session,
   type WebTestContext,
 } from "../../../test/web/helpers.js";
+import { mentions, sources, users, workspaces } from "../../db/schema/index.js";
+import type { TodayView } from "../today/today.js";
+import { rebuildCounts } from "./rebuild-counts.js";
 
 const NOW = new Date("2026-03-10T12:00:00Z");
 const MIN = 60_000;

@@ -5,8 +5,13 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  createWebTestContext,
+  insertMention,
+  PASSWORD,
+  type WebTestContext,
+} from "../../../test/web/helpers.js";
 import { brands, replies } from "../../db/schema/index.js";
-import { createWebTestContext, insertMention, PASSWORD, type WebTestContext } from "../../../test/web/helpers.js";
 
 const NOW = new Date("2026-03-10T12:00:00Z");
 /** Compliant, but says nothing kind: ok with an R_EMPATHY warning. */

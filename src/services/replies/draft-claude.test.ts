@@ -3,12 +3,6 @@
 // draft the linter refuses falls back to a template with the refused text kept as evidence.
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { textMessage } from "../../classifier/testing/fake-anthropic.js";
-import { accountLinks, mentions, replyLints } from "../../db/schema/index.js";
-import { parseAccountsCsv } from "../../domain/accounts/import.js";
-import { maskPii } from "../../domain/masking.js";
-import { upsertAccounts } from "../accounts/accounts.js";
-import { SYSTEM_ACTOR } from "../audit/record-audit.js";
 import { startHttpServer, type TestServer } from "../../../test/helpers/http-server.js";
 import {
   authed,
@@ -18,6 +12,12 @@ import {
   type Session,
   type WebTestContext,
 } from "../../../test/web/helpers.js";
+import { textMessage } from "../../classifier/testing/fake-anthropic.js";
+import { accountLinks, mentions, replyLints } from "../../db/schema/index.js";
+import { parseAccountsCsv } from "../../domain/accounts/import.js";
+import { maskPii } from "../../domain/masking.js";
+import { upsertAccounts } from "../accounts/accounts.js";
+import { SYSTEM_ACTOR } from "../audit/record-audit.js";
 
 const CLAUDE_TEXT =
   "We're sorry to hear about this experience and would like to look into it. Please reach our team privately at 1-800-555-0100 and mention this post. — Acme Recovery";

@@ -1,9 +1,5 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createApiToken } from "../../auth/api-tokens.js";
-import { LOGIN_MAX_FAILURES } from "../../auth/login-rate-limit.js";
-import { hashPassword, verifyPassword } from "../../auth/password.js";
-import { sessions, users } from "../../db/schema/index.js";
 import {
   authed,
   createWebTestContext,
@@ -12,6 +8,10 @@ import {
   PASSWORD,
   type WebTestContext,
 } from "../../../test/web/helpers.js";
+import { createApiToken } from "../../auth/api-tokens.js";
+import { LOGIN_MAX_FAILURES } from "../../auth/login-rate-limit.js";
+import { hashPassword, verifyPassword } from "../../auth/password.js";
+import { sessions, users } from "../../db/schema/index.js";
 
 let ctx: WebTestContext;
 beforeEach(async () => {

@@ -2,8 +2,6 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { auditLog, sources } from "../../db/schema/index.js";
-import type { SourceSummary } from "../../services/sources/list-sources.js";
 import {
   authed,
   createWebTestContext,
@@ -12,6 +10,8 @@ import {
   type Session,
   type WebTestContext,
 } from "../../../test/web/helpers.js";
+import { auditLog, sources } from "../../db/schema/index.js";
+import type { SourceSummary } from "../../services/sources/list-sources.js";
 
 let ctx: WebTestContext;
 let admin: Session;

@@ -5,9 +5,9 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createWebTestContext, PASSWORD, type WebTestContext } from "../../../test/web/helpers.js";
 import { brands, spikes, workspaces } from "../../db/schema/index.js";
 import { spikeFeedbackCounts } from "../../services/alerts/spike-feedback.js";
-import { createWebTestContext, PASSWORD, type WebTestContext } from "../../../test/web/helpers.js";
 
 let ctx: WebTestContext;
 let base: string;

@@ -1,10 +1,16 @@
 // /alerts: who may see it, the outbox with its fixes and retry, spikes, and the audited settings forms.
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  authed,
+  createWebTestContext,
+  login,
+  type Session,
+  type WebTestContext,
+} from "../../../test/web/helpers.js";
 import { auditLog, brands, digestRecipients, outbox, spikes, workspaces } from "../../db/schema/index.js";
 import { openWebhook } from "../../platform/outbox/destinations.js";
 import { enqueueOutbox, markFailed } from "../../platform/outbox/outbox.js";
-import { authed, createWebTestContext, login, type Session, type WebTestContext } from "../../../test/web/helpers.js";
 
 const SECRET_HOOK = "https://hooks.slack.com/services/T000/B000/supersecrettoken9f3a";
 let ctx: WebTestContext;

@@ -3,10 +3,16 @@
 // goes through the outbox to the viewer alone and is audited.
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  authed,
+  createWebTestContext,
+  insertMention,
+  login,
+  type WebTestContext,
+} from "../../../test/web/helpers.js";
 import { auditLog, brands, mentions, outbox, workspaces } from "../../db/schema/index.js";
 import { renderDigest } from "../../services/digest/email/digest-email.js";
 import { loadDigestData } from "../../services/digest/load-digest.js";
-import { authed, createWebTestContext, insertMention, login, type WebTestContext } from "../../../test/web/helpers.js";
 
 const NOW = new Date("2026-03-25T12:00:00Z"); // Wednesday of 2026-W13
 let ctx: WebTestContext;

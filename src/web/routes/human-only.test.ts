@@ -3,7 +3,6 @@
 // mention page say why before anyone acts.
 import { and, eq, inArray } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { auditLog, mentions } from "../../db/schema/index.js";
 import {
   authed,
   createWebTestContext,
@@ -12,6 +11,7 @@ import {
   type Session,
   type WebTestContext,
 } from "../../../test/web/helpers.js";
+import { auditLog, mentions } from "../../db/schema/index.js";
 
 let ctx: WebTestContext;
 let responder: Session;

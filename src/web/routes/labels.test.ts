@@ -1,9 +1,15 @@
 // The "needs a label" page over the app's real HTTP handling, on a migrated temp database.
 import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  authed,
+  createWebTestContext,
+  insertMention,
+  login,
+  type WebTestContext,
+} from "../../../test/web/helpers.js";
 import { classifications, mentions, sources, workspaces } from "../../db/schema/index.js";
 import { reviewerLabels } from "../../services/classification/export-labels.js";
-import { authed, createWebTestContext, insertMention, login, type WebTestContext } from "../../../test/web/helpers.js";
 
 let ctx: WebTestContext;
 beforeEach(async () => {

@@ -1,9 +1,5 @@
 import { eq, inArray, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { AuthUser } from "../../auth/types.js";
-import { mentions, sources, users, workspaces } from "../../db/schema/index.js";
-import { toFtsQuery } from "../../services/mentions/fts-query.js";
-import { type MentionListItem, selectListPage } from "../../services/mentions/list-mentions.js";
 import {
   authed,
   createWebTestContext,
@@ -12,6 +8,10 @@ import {
   type Session,
   type WebTestContext,
 } from "../../../test/web/helpers.js";
+import type { AuthUser } from "../../auth/types.js";
+import { mentions, sources, users, workspaces } from "../../db/schema/index.js";
+import { toFtsQuery } from "../../services/mentions/fts-query.js";
+import { type MentionListItem, selectListPage } from "../../services/mentions/list-mentions.js";
 
 let ctx: WebTestContext;
 let manager: Session;

@@ -2,7 +2,6 @@
 // drafts use the most specific library template for the mention's category and platform, then the defaults.
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { auditLog, sources } from "../../db/schema/index.js";
 import {
   authed,
   createWebTestContext,
@@ -11,6 +10,7 @@ import {
   type Session,
   type WebTestContext,
 } from "../../../test/web/helpers.js";
+import { auditLog, sources } from "../../db/schema/index.js";
 
 let ctx: WebTestContext;
 let manager: Session;

@@ -3,8 +3,13 @@
 // evidence and audit.
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { auditLog, brands, cases, mentions, replies, replyLints } from "../../db/schema/index.js";
 import type { TestServer } from "../../../test/helpers/http-server.js";
+import {
+  addTrustpilotSource,
+  REVIEW_ID,
+  setPosting,
+  startFakeTrustpilot,
+} from "../../../test/replies/helpers.js";
 import {
   authed,
   createWebTestContext,
@@ -13,7 +18,7 @@ import {
   type Session,
   type WebTestContext,
 } from "../../../test/web/helpers.js";
-import { addTrustpilotSource, REVIEW_ID, setPosting, startFakeTrustpilot } from "../../../test/replies/helpers.js";
+import { auditLog, brands, cases, mentions, replies, replyLints } from "../../db/schema/index.js";
 
 const NOW = new Date("2026-03-10T12:00:00Z");
 const CLEAN =

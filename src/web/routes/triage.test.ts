@@ -1,8 +1,5 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { auditLog, classifications, mentions, users } from "../../db/schema/index.js";
-import type { MentionDetail } from "../../services/mentions/get-mention.js";
-import type { TodayView } from "../../services/today/today.js";
 import {
   authed,
   createWebTestContext,
@@ -11,6 +8,9 @@ import {
   type Session,
   type WebTestContext,
 } from "../../../test/web/helpers.js";
+import { auditLog, classifications, mentions, users } from "../../db/schema/index.js";
+import type { MentionDetail } from "../../services/mentions/get-mention.js";
+import type { TodayView } from "../../services/today/today.js";
 
 const NOW = new Date("2026-03-10T12:00:00Z");
 let ctx: WebTestContext;

@@ -1,9 +1,5 @@
 // Viewers never see personal data: not in notes, not through the account-link history, not by searching for it.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { maskPii } from "../../domain/masking.js";
-import { recordAudit } from "../../services/audit/record-audit.js";
-import type { MentionDetail } from "../../services/mentions/get-mention.js";
-import type { MentionListItem } from "../../services/mentions/list-mentions.js";
 import {
   authed,
   createWebTestContext,
@@ -12,6 +8,10 @@ import {
   type Session,
   type WebTestContext,
 } from "../../../test/web/helpers.js";
+import { maskPii } from "../../domain/masking.js";
+import { recordAudit } from "../../services/audit/record-audit.js";
+import type { MentionDetail } from "../../services/mentions/get-mention.js";
+import type { MentionListItem } from "../../services/mentions/list-mentions.js";
 
 let ctx: WebTestContext;
 let manager: Session;
