@@ -3,6 +3,7 @@
 // deleted after RETENTION_DAYS (the Safeguards Rule's "no longer than needed"). Idempotent; safe to run hourly.
 import { sql } from "drizzle-orm";
 import type { Deps } from "../deps.js";
+import { recordAudit, SYSTEM_ACTOR } from "../services/audit/record-audit.js";
 
 export const EVIDENCE_DAYS = 3 * 366;
 const DAY_MS = 86_400_000;
@@ -23,6 +24,42 @@ const EVIDENCE_MENTION = sql`(
   OR EXISTS (SELECT 1 FROM cases c WHERE c.root_mention_id = mentions.id)
 )`;
 
+/**
+ * Audit entries past their three years go as a prefix of each workspace's hash chain, and the purge says so in
+ * the chain itself: an `audit.purged` entry names the last hash removed, so `rapport audit verify` knows where the
+ * kept chain starts (src/domain/audit-chain.ts) instead of reporting the purge as tampering.
+ */
+async function purgeAuditLog(
+  tx: Parameters<Parameters<Deps["db"]["transaction"]>[0]>[0],
+  count: (query: ReturnType<typeof sql>) => Promise<number>,
+  cutoff: number,
+  now: Date,
+): Promise<number> {
+  const chains = (await tx.all(
+    sql`SELECT workspace_id AS workspaceId, max(id) AS throughId, count(*) AS entries FROM audit_log
+        WHERE at < ${cutoff} AND hash IS NOT NULL GROUP BY workspace_id`,
+  )) as { workspaceId: number | null; throughId: number; entries: number }[];
+  let purged = 0;
+  for (const chain of chains) {
+    const [last] = (await tx.all(sql`SELECT hash FROM audit_log WHERE id = ${chain.throughId}`)) as {
+      hash: string;
+    }[];
+    const inChain =
+      chain.workspaceId === null ? sql`workspace_id IS NULL` : sql`workspace_id = ${chain.workspaceId}`;
+    purged += await count(sql`DELETE FROM audit_log WHERE ${inChain} AND id <= ${chain.throughId}`);
+    await recordAudit(tx, {
+      actor: SYSTEM_ACTOR,
+      action: "audit.purged",
+      entityType: "audit_log",
+      entityId: chain.throughId,
+      after: { throughId: chain.throughId, throughHash: last?.hash ?? null, entries: chain.entries },
+      at: now,
+      workspaceId: chain.workspaceId,
+    });
+  }
+  return purged;
+}
+
 export async function runPurge(deps: Deps, now: Date): Promise<PurgeReport> {
   const retentionCutoff = now.getTime() - deps.env.RETENTION_DAYS * DAY_MS;
   const evidenceCutoff = now.getTime() - EVIDENCE_DAYS * DAY_MS;
@@ -41,7 +78,7 @@ export async function runPurge(deps: Deps, now: Date): Promise<PurgeReport> {
     const replies = await count(sql`DELETE FROM replies WHERE id IN (${oldReplies})`);
     await count(sql`DELETE FROM rights_events WHERE occurred_at < ${evidenceCutoff}`);
     await count(sql`DELETE FROM account_links WHERE created_at < ${evidenceCutoff}`);
-    const audit = await count(sql`DELETE FROM audit_log WHERE at < ${evidenceCutoff}`);
+    const audit = await purgeAuditLog(tx, count, evidenceCutoff, now);
 
     // 2. Everything else older than RETENTION_DAYS: mentions nobody answered or linked, and their suggestions.
     const purgeable = sql`SELECT id FROM mentions WHERE created_at < ${retentionCutoff} AND NOT ${EVIDENCE_MENTION}`;

@@ -38,6 +38,16 @@ async function chainKeys(db: Db): Promise<(number | null)[]> {
   return rows.map((r) => r.workspaceId);
 }
 
+async function purgeAnchor(db: Db, workspaceId: number | null): Promise<string | undefined> {
+  const [purge] = await db
+    .select({ after: auditLog.after })
+    .from(auditLog)
+    .where(and(inWorkspace(workspaceId), eq(auditLog.action, "audit.purged")))
+    .orderBy(desc(auditLog.id))
+    .limit(1);
+  return (purge?.after as { throughHash?: string } | null)?.throughHash ?? undefined;
+}
+
 /** Links every unsealed entry to its workspace's chain, oldest first. Run under the audit-seal job's lease. */
 export async function sealAuditLog(db: Db): Promise<{ sealed: number }> {
   let sealed = 0;
@@ -56,7 +66,8 @@ export async function sealAuditLog(db: Db): Promise<{ sealed: number }> {
           .where(and(inWorkspace(workspaceId), isNull(auditLog.hash)))
           .orderBy(asc(auditLog.id))
           .limit(SEAL_BATCH);
-        let prev = last?.hash ?? GENESIS;
+        // With every sealed entry purged, the chain goes on from the last hash the purge removed.
+        let prev = last?.hash ?? (await purgeAnchor(tx, workspaceId)) ?? GENESIS;
         for (const entry of pending) {
           const hash = entryHash(prev, entry);
           await tx.update(auditLog).set({ prevHash: prev, hash }).where(eq(auditLog.id, entry.id));
@@ -88,7 +99,25 @@ export async function verifyAuditLog(db: Db, onlyWorkspace?: number): Promise<Wo
   const keys = await chainKeys(db);
   for (const workspaceId of onlyWorkspace === undefined ? keys : keys.filter((k) => k === onlyWorkspace)) {
     let afterId = 0;
-    let report: ChainReport | undefined;
+    // Where a retention purge removed the oldest entries, the kept chain starts at the hash the purge recorded.
+    const anchors = new Set(
+      (
+        await db
+          .select({ after: auditLog.after })
+          .from(auditLog)
+          .where(and(inWorkspace(workspaceId), eq(auditLog.action, "audit.purged")))
+      ).map((r) => (r.after as { throughHash?: string } | null)?.throughHash),
+    );
+    const [first] = await db
+      .select({ prevHash: auditLog.prevHash })
+      .from(auditLog)
+      .where(and(inWorkspace(workspaceId), isNotNull(auditLog.hash)))
+      .orderBy(asc(auditLog.id))
+      .limit(1);
+    let report: ChainReport | undefined =
+      first?.prevHash && first.prevHash !== GENESIS && anchors.has(first.prevHash)
+        ? { sealed: 0, unsealed: 0, head: first.prevHash, problems: [] }
+        : undefined;
     for (;;) {
       const page: SealedEntry[] = await db
         .select(entryColumns)
