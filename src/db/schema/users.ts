@@ -107,3 +107,25 @@ export const auditLog = sqliteTable(
     index("audit_workspace").on(t.workspaceId, t.id),
   ],
 );
+
+/**
+ * A legal hold: while one is in force on a mention, an account or a brand, the purge keeps everything about it
+ * (and the workspace's audit log) past its retention. Placing and lifting are audited.
+ */
+export const legalHolds = sqliteTable(
+  "legal_holds",
+  {
+    id: id(),
+    workspaceId: integer()
+      .notNull()
+      .references(() => workspaces.id),
+    entityType: text({ enum: ["mention", "account", "brand"] }).notNull(),
+    entityId: integer().notNull(),
+    reason: text().notNull(),
+    placedBy: text().notNull(),
+    placedAt: createdAt(),
+    liftedBy: text(),
+    liftedAt: instant(),
+  },
+  (t) => [index("legal_holds_in_force").on(t.workspaceId, t.entityType, t.entityId, t.liftedAt)],
+);
