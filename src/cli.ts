@@ -7,6 +7,7 @@ import { brandsCommand } from "./cli/brands.js";
 import { classifyCommand } from "./cli/classify.js";
 import { digestCommand } from "./cli/digest.js";
 import { exportLabelsCommand } from "./cli/export-labels.js";
+import { holdsCommand } from "./cli/holds.js";
 import { importCommand } from "./cli/import.js";
 import { lintReplyCommand } from "./cli/lint-reply.js";
 import { migrateCommand } from "./cli/migrate.js";
@@ -38,6 +39,7 @@ export const commands: Command[] = [
   accountsCommand,
   spikesCommand,
   auditCommand,
+  holdsCommand,
 ];
 
 function help(): string {

@@ -3,6 +3,7 @@
 // deleted after RETENTION_DAYS (the Safeguards Rule's "no longer than needed"). Idempotent; safe to run hourly.
 import { sql } from "drizzle-orm";
 import type { Deps } from "../deps.js";
+import { HELD_MENTION, HOLD_IN_WORKSPACE } from "../services/audit/legal-holds.js";
 import { recordAudit, SYSTEM_ACTOR } from "../services/audit/record-audit.js";
 
 export const EVIDENCE_DAYS = 3 * 366;
@@ -41,6 +42,10 @@ async function purgeAuditLog(
   )) as { workspaceId: number | null; throughId: number; entries: number }[];
   let purged = 0;
   for (const chain of chains) {
+    const [held] = (await tx.all(sql`SELECT ${HOLD_IN_WORKSPACE(chain.workspaceId)} AS held`)) as {
+      held: number;
+    }[];
+    if (held?.held) continue;
     const [last] = (await tx.all(sql`SELECT hash FROM audit_log WHERE id = ${chain.throughId}`)) as {
       hash: string;
     }[];
@@ -69,19 +74,26 @@ export async function runPurge(deps: Deps, now: Date): Promise<PurgeReport> {
       return Number(result.rowsAffected ?? result.meta?.changes ?? 0);
     };
     // 1. Evidence past its three years: replies whose last activity is that old, with their lints and cases.
-    const oldReplies = sql`SELECT id FROM replies WHERE coalesce(posted_at, updated_at, created_at) < ${evidenceCutoff}`;
+    // A legal hold (src/services/audit/legal-holds.ts) keeps all of it however old.
+    const oldReplies = sql`SELECT id FROM replies WHERE coalesce(posted_at, updated_at, created_at) < ${evidenceCutoff}
+      AND NOT ${HELD_MENTION(sql.raw("replies.mention_id"))}`;
     await count(sql`DELETE FROM reply_lints WHERE reply_id IN (${oldReplies})`);
     await count(
       sql`UPDATE mentions SET case_id = NULL WHERE case_id IN (SELECT id FROM cases WHERE reply_id IN (${oldReplies}))`,
     );
     await count(sql`DELETE FROM cases WHERE reply_id IN (${oldReplies})`);
     const replies = await count(sql`DELETE FROM replies WHERE id IN (${oldReplies})`);
-    await count(sql`DELETE FROM rights_events WHERE occurred_at < ${evidenceCutoff}`);
-    await count(sql`DELETE FROM account_links WHERE created_at < ${evidenceCutoff}`);
+    await count(
+      sql`DELETE FROM rights_events WHERE occurred_at < ${evidenceCutoff} AND NOT ${HELD_MENTION(sql.raw("rights_events.mention_id"))}`,
+    );
+    await count(
+      sql`DELETE FROM account_links WHERE created_at < ${evidenceCutoff} AND NOT ${HELD_MENTION(sql.raw("account_links.mention_id"))}`,
+    );
     const audit = await purgeAuditLog(tx, count, evidenceCutoff, now);
 
     // 2. Everything else older than RETENTION_DAYS: mentions nobody answered or linked, and their suggestions.
-    const purgeable = sql`SELECT id FROM mentions WHERE created_at < ${retentionCutoff} AND NOT ${EVIDENCE_MENTION}`;
+    const purgeable = sql`SELECT id FROM mentions WHERE created_at < ${retentionCutoff} AND NOT ${EVIDENCE_MENTION}
+      AND NOT ${HELD_MENTION(sql.raw("mentions.id"))}`;
     await count(sql`DELETE FROM account_links WHERE mention_id IN (${purgeable})`);
     await count(sql`DELETE FROM cases WHERE root_mention_id IN (${purgeable})`);
     const mentions = await count(sql`DELETE FROM mentions WHERE id IN (${purgeable})`);

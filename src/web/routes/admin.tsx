@@ -9,6 +9,7 @@ import { AppError, badRequest, notFound } from "../../errors.js";
 import { verifyAuditLog } from "../../services/audit/audit-chain.js";
 import { evidenceBundles, evidenceQuerySchema } from "../../services/audit/evidence.js";
 import { evidenceHtml } from "../../services/audit/evidence-html.js";
+import { liftHold, listHolds, placeHold, placeHoldSchema } from "../../services/audit/legal-holds.js";
 import { auditCsv, auditQuerySchema, listAudit } from "../../services/audit/list-audit.js";
 import { recordAudit } from "../../services/audit/record-audit.js";
 import {
@@ -43,6 +44,8 @@ const tokenForm = tokenSchema.extend({
 });
 const CSV_MAX_ROWS = 100_000;
 
+const holdIdParam = z.object({ id: z.coerce.number().int().positive() });
+
 export function adminRoutes(deps: Deps) {
   const usersPage = async (
     c: Context<WebEnv>,
@@ -68,6 +71,8 @@ export function adminRoutes(deps: Deps) {
     .use("/api/audit", requirePermission("viewAudit"))
     .use("/api/audit.csv", requirePermission("viewAudit"))
     .use("/api/audit/*", requirePermission("viewAudit"))
+    .use("/api/legal-holds", requirePermission("viewAudit"))
+    .use("/api/legal-holds/*", requirePermission("viewAudit"))
     .get("/users", (c) => usersPage(c))
     .post("/users", async (c) => {
       const parsed = inviteUserSchema.safeParse(await c.req.parseBody());
@@ -137,6 +142,15 @@ export function adminRoutes(deps: Deps) {
     )
     .get("/api/audit.csv", validate("query", auditQuerySchema), async (c) =>
       exportCsv(c.get("user"), c.req.valid("query")),
+    )
+    .get("/api/legal-holds", async (c) =>
+      c.json({ items: await listHolds(deps.db, c.get("user").workspaceId) }),
+    )
+    .post("/api/legal-holds", validate("json", placeHoldSchema), async (c) =>
+      c.json(await placeHold(deps.db, c.get("user"), c.req.valid("json")), 201),
+    )
+    .post("/api/legal-holds/:id/lift", validate("param", holdIdParam), async (c) =>
+      c.json(await liftHold(deps.db, c.get("user"), c.req.valid("param").id, deps.now())),
     )
     .get("/api/audit/verify", async (c) => {
       const [report] = await verifyAuditLog(deps.db, c.get("user").workspaceId);
@@ -263,6 +277,26 @@ export const adminApiDocs: ApiOperation[] = [
     path: "/api/audit",
     summary: "The audit log, newest first",
     query: auditQuerySchema,
+    permission: "viewAudit",
+  },
+  {
+    method: "get",
+    path: "/api/legal-holds",
+    summary: "Legal holds in this workspace, in force and lifted",
+    permission: "viewAudit",
+  },
+  {
+    method: "post",
+    path: "/api/legal-holds",
+    summary:
+      "Place a legal hold on a mention, an account or a brand: the retention purge keeps everything about it (and the workspace's audit log) until it is lifted; audited",
+    body: placeHoldSchema,
+    permission: "viewAudit",
+  },
+  {
+    method: "post",
+    path: "/api/legal-holds/:id/lift",
+    summary: "Lift a legal hold (kept as lifted, audited)",
     permission: "viewAudit",
   },
   {
