@@ -167,6 +167,12 @@ function plainAddress(address: string): string {
  */
 export function clientIp(c: Context, trustedProxies: readonly string[] = []): string {
   const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  // On Node a header is never the answer, not even when the peer is gone (a client that resets its connection
+  // leaves remoteAddress undefined): otherwise it could choose the address its failures are counted against.
+  if (incoming) {
+    const peer = incoming.socket?.remoteAddress;
+    if (!peer) return "unknown";
+  }
   const peer = incoming?.socket?.remoteAddress;
   if (peer) {
     const address = plainAddress(peer);
