@@ -1,6 +1,6 @@
 // Moves mentions (and their near-duplicates) to a new status, checking each transition and auditing each change.
 
-import { inArray } from "drizzle-orm";
+import { and, inArray, sql } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
 import { mentions } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
@@ -72,6 +72,25 @@ export async function changeStatus(
           .map((t) => t.id);
         if (unanswered.length > 0) {
           await tx.update(mentions).set({ firstResponseAt: now }).where(inArray(mentions.id, unanswered));
+        }
+      } else {
+        // Reopened after a dismissal or a resolve with no public reply: nobody answered, so the SLA clock runs
+        // again from where it was (its due time is kept) and the mention counts as open and unanswered.
+        const reopened = targets
+          .filter(
+            (t) => result.changed.includes(t.id) && isClosed(t.status as MentionStatus) && t.firstResponseAt,
+          )
+          .map((t) => t.id);
+        if (reopened.length > 0) {
+          await tx
+            .update(mentions)
+            .set({ firstResponseAt: null })
+            .where(
+              and(
+                inArray(mentions.id, reopened),
+                sql`NOT EXISTS (SELECT 1 FROM replies r WHERE r.mention_id = ${mentions.id} AND r.status = 'posted')`,
+              ),
+            );
         }
       }
       const byId = new Map(targets.map((t) => [t.id, t]));

@@ -270,6 +270,15 @@ describe("Today's figures", () => {
       (await post("/api/mentions/status", { ids: [ids.oldOverdue!, ids.backfilled!], status: "dismissed" }))
         .status,
     ).toBe(200);
+    // Reopened with no public reply: nobody answered it, so its clock runs again and it is open and unanswered.
+    expect((await post("/api/mentions/status", { ids: [ids.oldOverdue!], status: "triaged" })).status).toBe(
+      200,
+    );
+    const [reopened] = await ctx.deps.db
+      .select({ firstResponseAt: mentions.firstResponseAt })
+      .from(mentions)
+      .where(eq(mentions.id, ids.oldOverdue!));
+    expect(reopened!.firstResponseAt).toBeNull();
     expect(
       (
         await post(`/api/mentions/${ids.irrelevant}/classification`, {
@@ -281,7 +290,7 @@ describe("Today's figures", () => {
     ).toBe(200);
     await ctx.deps.db.delete(mentions).where(eq(mentions.id, ids.dueLater!));
     const want = await expected();
-    expect(want.open).toBe(5);
+    expect(want.open).toBe(6);
     expectMatches(await today(), want);
     // A rebuild from the rows agrees with what the triggers kept.
     await rebuildCounts(ctx.deps.db);
