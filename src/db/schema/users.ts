@@ -129,3 +129,15 @@ export const legalHolds = sqliteTable(
   },
   (t) => [index("legal_holds_in_force").on(t.workspaceId, t.entityType, t.entityId, t.liftedAt)],
 );
+
+/**
+ * Where each workspace's audit chain ends, kept apart from the log and keyed (src/domain/audit-chain.ts): entries
+ * removed from the end, or unsealed to be sealed again, no longer match it.
+ */
+export const auditChainHeads = sqliteTable("audit_chain_heads", {
+  /** `w<id>`, or `none` for entries written outside any workspace. */
+  chain: text().primaryKey(),
+  lastId: integer().notNull(),
+  lastHash: text().notNull(),
+  mac: text().notNull(),
+});
