@@ -29,7 +29,7 @@ export const auditCommand: Command = {
     if (sub === "verify") {
       parseCliArgs(rest, {}, false);
       const deps = await ctx.deps();
-      const reports = await verifyAuditLog(deps.db);
+      const reports = await verifyAuditLog(deps.db, deps.env.RAPPORT_SECRET);
       let broken = 0;
       for (const r of reports) {
         const pending =

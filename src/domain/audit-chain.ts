@@ -1,9 +1,11 @@
-// The audit log as a hash chain, one per workspace: each sealed entry's hash covers the previous entry's hash and
-// its own fields, so changing an entry changes its hash, and removing or reordering one breaks the link the next
-// entry holds. Verifying needs no secret: anyone with a copy of the log can recompute it. What it cannot show on
-// its own is the newest entries being cut off together with their hashes; the head hash (printed by
-// `rapport audit verify`) is what to keep elsewhere for that.
-import { createHash } from "node:crypto";
+// The audit log as a keyed hash chain, one per workspace: each sealed entry's hash is an HMAC over the previous
+// entry's hash and its own fields, under a key derived from RAPPORT_SECRET that the database never holds. Changing
+// an entry changes its hash, removing or reordering one breaks the link the next entry holds, and someone with
+// only the database cannot compute a hash that fits. The chain's end is kept apart (the chain head, also keyed):
+// entries cut off the end, or unsealed to be sealed again, no longer match it. A copy of the database restored
+// from an older backup of both cannot be told apart from the database itself: the head printed by
+// `rapport audit verify` is what to keep outside it for that.
+import { createHmac } from "node:crypto";
 
 export interface ChainEntry {
   id: number;
@@ -40,7 +42,23 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export function entryHash(prevHash: string, entry: ChainEntry): string {
+/** The chain's key, from the server secret; it never leaves the process. */
+export function chainKey(secret: string): string {
+  return createHmac("sha256", secret).update("rapport audit chain v1").digest("hex");
+}
+
+const mac = (key: string, ...parts: (string | number | null)[]) =>
+  createHmac("sha256", key).update(parts.map(String).join("\n")).digest("hex");
+
+/** Vouches for a retention purge's record of the last hash it removed (so a planted one is not taken as an anchor). */
+export const anchorMac = (key: string, chain: string, throughId: number, throughHash: string) =>
+  mac(key, "anchor", chain, throughId, throughHash);
+
+/** Vouches for a chain head. */
+export const headMac = (key: string, chain: string, lastId: number, lastHash: string) =>
+  mac(key, "head", chain, lastId, lastHash);
+
+export function entryHash(key: string, prevHash: string, entry: ChainEntry): string {
   const fields = {
     id: entry.id,
     at: entry.at.getTime(),
@@ -53,12 +71,13 @@ export function entryHash(prevHash: string, entry: ChainEntry): string {
     before: entry.before,
     after: entry.after,
   };
-  return createHash("sha256").update(prevHash).update("\n").update(canonical(fields)).digest("hex");
+  return createHmac("sha256", key).update(prevHash).update("\n").update(canonical(fields)).digest("hex");
 }
 
 export type ChainProblem =
   | { kind: "altered"; id: number; detail: string }
-  | { kind: "removed_or_reordered"; id: number; detail: string };
+  | { kind: "removed_or_reordered"; id: number; detail: string }
+  | { kind: "head"; id: number; detail: string };
 
 export interface ChainReport {
   sealed: number;
@@ -72,7 +91,7 @@ export interface ChainReport {
  * Checks one workspace's entries, given in id order. Entries not sealed yet must all come after the sealed ones.
  * A long log is checked a page at a time: pass the report of the pages before as `before`.
  */
-export function verifyChain(entries: readonly SealedEntry[], before?: ChainReport): ChainReport {
+export function verifyChain(key: string, entries: readonly SealedEntry[], before?: ChainReport): ChainReport {
   const problems: ChainProblem[] = [...(before?.problems ?? [])];
   let prev = before?.head ?? GENESIS;
   let sealed = before?.sealed ?? 0;
@@ -97,7 +116,7 @@ export function verifyChain(entries: readonly SealedEntry[], before?: ChainRepor
         detail: `entry ${entry.id} does not follow the entry before it: an entry was removed, inserted or moved`,
       });
     }
-    const expected = entryHash(entry.prevHash ?? GENESIS, entry);
+    const expected = entryHash(key, entry.prevHash ?? GENESIS, entry);
     if (expected !== entry.hash) {
       problems.push({
         kind: "altered",

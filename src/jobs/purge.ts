@@ -3,6 +3,7 @@
 // deleted after RETENTION_DAYS (the Safeguards Rule's "no longer than needed"). Idempotent; safe to run hourly.
 import { sql } from "drizzle-orm";
 import type { Deps } from "../deps.js";
+import { purgeRecord } from "../services/audit/audit-chain.js";
 import { HELD_MENTION, HOLD_IN_WORKSPACE } from "../services/audit/legal-holds.js";
 import { recordAudit, SYSTEM_ACTOR } from "../services/audit/record-audit.js";
 
@@ -35,6 +36,7 @@ async function purgeAuditLog(
   count: (query: ReturnType<typeof sql>) => Promise<number>,
   cutoff: number,
   now: Date,
+  secret: string,
 ): Promise<number> {
   const chains = (await tx.all(
     sql`SELECT workspace_id AS workspaceId, max(id) AS throughId, count(*) AS entries FROM audit_log
@@ -57,7 +59,10 @@ async function purgeAuditLog(
       action: "audit.purged",
       entityType: "audit_log",
       entityId: chain.throughId,
-      after: { throughId: chain.throughId, throughHash: last?.hash ?? null, entries: chain.entries },
+      after: {
+        ...purgeRecord(secret, chain.workspaceId, chain.throughId, last?.hash ?? ""),
+        entries: chain.entries,
+      },
       at: now,
       workspaceId: chain.workspaceId,
     });
@@ -89,7 +94,7 @@ export async function runPurge(deps: Deps, now: Date): Promise<PurgeReport> {
     await count(
       sql`DELETE FROM account_links WHERE created_at < ${evidenceCutoff} AND NOT ${HELD_MENTION(sql.raw("account_links.mention_id"))}`,
     );
-    const audit = await purgeAuditLog(tx, count, evidenceCutoff, now);
+    const audit = await purgeAuditLog(tx, count, evidenceCutoff, now, deps.env.RAPPORT_SECRET);
 
     // 2. Everything else older than RETENTION_DAYS: mentions nobody answered or linked, and their suggestions.
     const purgeable = sql`SELECT id FROM mentions WHERE created_at < ${retentionCutoff} AND NOT ${EVIDENCE_MENTION}

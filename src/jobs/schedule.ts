@@ -34,7 +34,7 @@ export const JOBS: JobDefinition[] = [
     cron: "* * * * *",
     leaseMs: 10 * 60_000,
     async run(deps) {
-      return (await sealAuditLog(deps.db)).sealed;
+      return (await sealAuditLog(deps.db, deps.env.RAPPORT_SECRET)).sealed;
     },
   },
   {

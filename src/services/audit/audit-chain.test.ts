@@ -60,9 +60,9 @@ describe("audit chain", () => {
   it("seals every entry once, and a second run seals nothing", async () => {
     const [{ n }] = (await ctx.deps.db.all(sql`SELECT count(*) AS n FROM audit_log`)) as [{ n: number }];
     expect(n).toBeGreaterThan(3);
-    expect(await sealAuditLog(ctx.deps.db)).toEqual({ sealed: n });
-    expect(await sealAuditLog(ctx.deps.db)).toEqual({ sealed: 0 });
-    const reports = await verifyAuditLog(ctx.deps.db);
+    expect(await sealAuditLog(ctx.deps.db, ctx.deps.env.RAPPORT_SECRET)).toEqual({ sealed: n, refused: [] });
+    expect(await sealAuditLog(ctx.deps.db, ctx.deps.env.RAPPORT_SECRET)).toEqual({ sealed: 0, refused: [] });
+    const reports = await verifyAuditLog(ctx.deps.db, ctx.deps.env.RAPPORT_SECRET);
     expect(reports.reduce((sum, r) => sum + r.sealed, 0)).toBe(n);
     expect(reports.flatMap((r) => r.problems)).toEqual([]);
   });
@@ -171,10 +171,75 @@ describe("the same in the API, for admins", () => {
   });
 });
 
+describe("attacks on the chain with only the database", () => {
+  const secret = () => ctx.deps.env.RAPPORT_SECRET;
+  const rows = async () =>
+    (await ctx.deps.db.all(sql`SELECT id, hash FROM audit_log ORDER BY id`)) as {
+      id: number;
+      hash: string;
+    }[];
+
+  it("unsealing entries to have the job seal them again: the job refuses and verify names it", async () => {
+    await sealAuditLog(ctx.deps.db, secret());
+    const all = await rows();
+    const from = all[2]!.id;
+    const saved = (await ctx.deps.db.all(
+      sql`SELECT id, prev_hash AS prev, hash, actor_email AS actor FROM audit_log WHERE id >= ${from}`,
+    )) as { id: number; prev: string; hash: string; actor: string }[];
+    await ctx.deps.db.run(sql`UPDATE audit_log SET actor_email = 'mallory@example.com' WHERE id = ${from}`);
+    await ctx.deps.db.run(sql`UPDATE audit_log SET hash = NULL, prev_hash = NULL WHERE id >= ${from}`);
+    expect((await sealAuditLog(ctx.deps.db, secret())).sealed).toBe(0);
+    const verified = await runCli(["audit", "verify"], { env });
+    expect(verified.code).toBe(1);
+    expect(verified.stdout).toMatch(/should end at entry \d+/);
+    for (const r of saved) {
+      await ctx.deps.db.run(
+        sql`UPDATE audit_log SET prev_hash = ${r.prev}, hash = ${r.hash}, actor_email = ${r.actor} WHERE id = ${r.id}`,
+      );
+    }
+    expect((await runCli(["audit", "verify"], { env })).code).toBe(0);
+  });
+
+  it("cutting off the newest entry: verify names it", async () => {
+    await sealAuditLog(ctx.deps.db, secret());
+    const all = await rows();
+    const last = all[all.length - 1]!;
+    await ctx.deps.db.run(sql`CREATE TEMP TABLE newest AS SELECT * FROM audit_log WHERE id = ${last.id}`);
+    await ctx.deps.db.run(sql`DELETE FROM audit_log WHERE id = ${last.id}`);
+    const verified = await runCli(["audit", "verify"], { env });
+    expect(verified.code).toBe(1);
+    expect(verified.stdout).toContain(`should end at entry ${last.id}`);
+    await ctx.deps.db.run(sql`INSERT INTO audit_log SELECT * FROM newest`);
+    expect((await runCli(["audit", "verify"], { env })).code).toBe(0);
+  });
+
+  it("a planted purge record is not taken as the start of the chain", async () => {
+    const all = await rows();
+    const firstKept = (await ctx.deps.db.all(
+      sql`SELECT prev_hash AS prev FROM audit_log WHERE id = ${all[2]!.id}`,
+    )) as [{ prev: string }];
+    const saved = (await ctx.deps.db.all(sql`SELECT * FROM audit_log WHERE id < ${all[2]!.id}`)) as unknown[];
+    expect(saved).toHaveLength(2);
+    await ctx.deps.db.run(sql`CREATE TEMP TABLE oldest AS SELECT * FROM audit_log WHERE id < ${all[2]!.id}`);
+    await ctx.deps.db.run(sql`DELETE FROM audit_log WHERE id < ${all[2]!.id}`);
+    await ctx.deps.db.run(
+      sql`INSERT INTO audit_log (workspace_id, actor_email, action, entity_type, entity_id, after, at)
+          VALUES (${ctx.deps.workspaceId}, 'system', 'audit.purged', 'audit_log', '2',
+                  ${JSON.stringify({ throughId: all[1]!.id, throughHash: firstKept[0].prev, mac: "0".repeat(64) })}, ${Date.now()})`,
+    );
+    const verified = await runCli(["audit", "verify"], { env });
+    expect(verified.code).toBe(1);
+    expect(verified.stdout).toContain("does not follow the entry before it");
+    await ctx.deps.db.run(sql`DELETE FROM audit_log WHERE action = 'audit.purged'`);
+    await ctx.deps.db.run(sql`INSERT INTO audit_log SELECT * FROM oldest`);
+    expect((await runCli(["audit", "verify"], { env })).code).toBe(0);
+  });
+});
+
 describe("retention", () => {
   it("a purge of entries past three years keeps the chain verifiable and is itself in the chain", async () => {
     const { runPurge } = await import("../../jobs/purge.js");
-    await sealAuditLog(ctx.deps.db);
+    await sealAuditLog(ctx.deps.db, ctx.deps.env.RAPPORT_SECRET);
     const fourYearsOn = new Date(Date.now() + 4 * 366 * 86_400_000);
     const report = await runPurge(ctx.deps, fourYearsOn);
     expect(report.audit).toBeGreaterThan(0);
@@ -182,7 +247,7 @@ describe("retention", () => {
       action: string;
     }[];
     expect(left.map((r) => r.action)).toContain("audit.purged");
-    await sealAuditLog(ctx.deps.db);
+    await sealAuditLog(ctx.deps.db, ctx.deps.env.RAPPORT_SECRET);
     const verified = await runCli(["audit", "verify"], { env });
     expect(verified.stdout).not.toContain("problem");
     expect(verified.code).toBe(0);

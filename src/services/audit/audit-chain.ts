@@ -1,12 +1,15 @@
 // The audit log's hash chain (src/domain/audit-chain.ts) kept in the database: the audit-seal job links every new
 // entry to the one before it in its workspace's chain, and `rapport audit verify` recomputes every chain.
-import { and, asc, desc, eq, gt, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNotNull, isNull, lte, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { auditLog, workspaces } from "../../db/schema/index.js";
+import { auditChainHeads, auditLog, workspaces } from "../../db/schema/index.js";
 import {
+  anchorMac,
   type ChainReport,
+  chainKey,
   entryHash,
   GENESIS,
+  headMac,
   type SealedEntry,
   verifyChain,
 } from "../../domain/audit-chain.js";
@@ -32,54 +35,118 @@ const entryColumns = {
 
 const inWorkspace = (workspaceId: number | null) =>
   workspaceId === null ? isNull(auditLog.workspaceId) : eq(auditLog.workspaceId, workspaceId);
+const chainName = (workspaceId: number | null) => (workspaceId === null ? "none" : `w${workspaceId}`);
 
 async function chainKeys(db: Db): Promise<(number | null)[]> {
   const rows = await db.selectDistinct({ workspaceId: auditLog.workspaceId }).from(auditLog);
   return rows.map((r) => r.workspaceId);
 }
 
-async function purgeAnchor(db: Db, workspaceId: number | null): Promise<string | undefined> {
-  const [purge] = await db
+/** Hashes a retention purge recorded as the last it removed, each vouched for by the key (a planted one is not). */
+async function purgeAnchors(db: Db, key: string, workspaceId: number | null): Promise<Map<number, string>> {
+  const rows = await db
     .select({ after: auditLog.after })
     .from(auditLog)
-    .where(and(inWorkspace(workspaceId), eq(auditLog.action, "audit.purged")))
-    .orderBy(desc(auditLog.id))
-    .limit(1);
-  return (purge?.after as { throughHash?: string } | null)?.throughHash ?? undefined;
+    .where(and(inWorkspace(workspaceId), eq(auditLog.action, "audit.purged")));
+  const anchors = new Map<number, string>();
+  for (const { after } of rows) {
+    const a = after as { throughId?: number; throughHash?: string; mac?: string } | null;
+    if (
+      a?.throughId &&
+      a.throughHash &&
+      a.mac === anchorMac(key, chainName(workspaceId), a.throughId, a.throughHash)
+    )
+      anchors.set(a.throughId, a.throughHash);
+  }
+  return anchors;
 }
 
-/** Links every unsealed entry to its workspace's chain, oldest first. Run under the audit-seal job's lease. */
-export async function sealAuditLog(db: Db): Promise<{ sealed: number }> {
+/** What the retention purge records for the prefix it removes (src/jobs/purge.ts). */
+export function purgeRecord(
+  secret: string,
+  workspaceId: number | null,
+  throughId: number,
+  throughHash: string,
+) {
+  return {
+    throughId,
+    throughHash,
+    mac: anchorMac(chainKey(secret), chainName(workspaceId), throughId, throughHash),
+  };
+}
+
+type Head = { lastId: number; lastHash: string };
+
+async function readHead(db: Db, key: string, workspaceId: number | null): Promise<Head | "forged" | null> {
+  const chain = chainName(workspaceId);
+  const [head] = await db.select().from(auditChainHeads).where(eq(auditChainHeads.chain, chain));
+  if (!head) return null;
+  return head.mac === headMac(key, chain, head.lastId, head.lastHash) ? head : "forged";
+}
+
+/**
+ * Links every new entry to its workspace's chain, oldest first, after the head it recorded last time. Refuses a
+ * chain whose head no longer matches (entries cut off the end, or unsealed to be sealed again): sealing over it
+ * would hide the change; `rapport audit verify` names it. Run under the audit-seal job's lease.
+ */
+export async function sealAuditLog(db: Db, secret: string): Promise<{ sealed: number; refused: number[] }> {
+  const key = chainKey(secret);
   let sealed = 0;
+  const refused: number[] = [];
   for (const workspaceId of await chainKeys(db)) {
     for (;;) {
       const count = await db.transaction(async (tx) => {
-        const [last] = await tx
-          .select({ hash: auditLog.hash })
-          .from(auditLog)
-          .where(and(inWorkspace(workspaceId), isNotNull(auditLog.hash)))
-          .orderBy(desc(auditLog.id))
-          .limit(1);
+        const head = await readHead(tx, key, workspaceId);
+        if (head === "forged") return -1;
+        let prev = GENESIS;
+        let afterId = 0;
+        if (head) {
+          const [end] = await tx
+            .select({ hash: auditLog.hash })
+            .from(auditLog)
+            .where(eq(auditLog.id, head.lastId));
+          const anchors = await purgeAnchors(tx, key, workspaceId);
+          const purgedThroughHead = !end && anchors.get(head.lastId) === head.lastHash;
+          if (!purgedThroughHead && end?.hash !== head.lastHash) return -1;
+          const [unsealedBefore] = await tx
+            .select({ id: auditLog.id })
+            .from(auditLog)
+            .where(and(inWorkspace(workspaceId), isNull(auditLog.hash), lte(auditLog.id, head.lastId)))
+            .limit(1);
+          if (unsealedBefore) return -1;
+          prev = head.lastHash;
+          afterId = head.lastId;
+        }
         const pending = await tx
           .select(entryColumns)
           .from(auditLog)
-          .where(and(inWorkspace(workspaceId), isNull(auditLog.hash)))
+          .where(and(inWorkspace(workspaceId), gt(auditLog.id, afterId), isNull(auditLog.hash)))
           .orderBy(asc(auditLog.id))
           .limit(SEAL_BATCH);
-        // With every sealed entry purged, the chain goes on from the last hash the purge removed.
-        let prev = last?.hash ?? (await purgeAnchor(tx, workspaceId)) ?? GENESIS;
+        if (pending.length === 0) return 0;
         for (const entry of pending) {
-          const hash = entryHash(prev, entry);
+          const hash = entryHash(key, prev, entry);
           await tx.update(auditLog).set({ prevHash: prev, hash }).where(eq(auditLog.id, entry.id));
           prev = hash;
         }
+        const chain = chainName(workspaceId);
+        const lastId = pending[pending.length - 1]!.id;
+        const next = { lastId, lastHash: prev, mac: headMac(key, chain, lastId, prev) };
+        await tx
+          .insert(auditChainHeads)
+          .values({ chain, ...next })
+          .onConflictDoUpdate({ target: auditChainHeads.chain, set: next });
         return pending.length;
       });
+      if (count < 0) {
+        refused.push(workspaceId ?? 0);
+        break;
+      }
       sealed += count;
       if (count < SEAL_BATCH) break;
     }
   }
-  return { sealed };
+  return { sealed, refused };
 }
 
 export interface WorkspaceChainReport extends ChainReport {
@@ -87,8 +154,13 @@ export interface WorkspaceChainReport extends ChainReport {
   workspace: string;
 }
 
-/** Recomputes every workspace's chain (or one workspace's), a page at a time. Reads only. */
-export async function verifyAuditLog(db: Db, onlyWorkspace?: number): Promise<WorkspaceChainReport[]> {
+/** Recomputes every workspace's chain (or one workspace's), a page at a time, and compares its end with the head. */
+export async function verifyAuditLog(
+  db: Db,
+  secret: string,
+  onlyWorkspace?: number,
+): Promise<WorkspaceChainReport[]> {
+  const key = chainKey(secret);
   const names = new Map(
     (await db.select({ id: workspaces.id, name: workspaces.name }).from(workspaces)).map((w) => [
       w.id,
@@ -100,14 +172,7 @@ export async function verifyAuditLog(db: Db, onlyWorkspace?: number): Promise<Wo
   for (const workspaceId of onlyWorkspace === undefined ? keys : keys.filter((k) => k === onlyWorkspace)) {
     let afterId = 0;
     // Where a retention purge removed the oldest entries, the kept chain starts at the hash the purge recorded.
-    const anchors = new Set(
-      (
-        await db
-          .select({ after: auditLog.after })
-          .from(auditLog)
-          .where(and(inWorkspace(workspaceId), eq(auditLog.action, "audit.purged")))
-      ).map((r) => (r.after as { throughHash?: string } | null)?.throughHash),
-    );
+    const anchors = new Set((await purgeAnchors(db, key, workspaceId)).values());
     const [first] = await db
       .select({ prevHash: auditLog.prevHash })
       .from(auditLog)
@@ -118,6 +183,7 @@ export async function verifyAuditLog(db: Db, onlyWorkspace?: number): Promise<Wo
       first?.prevHash && first.prevHash !== GENESIS && anchors.has(first.prevHash)
         ? { sealed: 0, unsealed: 0, head: first.prevHash, problems: [] }
         : undefined;
+    let lastSealedId = 0;
     for (;;) {
       const page: SealedEntry[] = await db
         .select(entryColumns)
@@ -126,11 +192,22 @@ export async function verifyAuditLog(db: Db, onlyWorkspace?: number): Promise<Wo
         .orderBy(asc(auditLog.id))
         .limit(VERIFY_PAGE);
       if (page.length === 0) break;
-      report = verifyChain(page, report);
+      report = verifyChain(key, page, report);
+      for (const entry of page) if (entry.hash) lastSealedId = entry.id;
       afterId = page[page.length - 1]!.id;
       if (page.length < VERIFY_PAGE) break;
     }
     const total = report ?? { sealed: 0, unsealed: 0, head: GENESIS, problems: [] };
+    const head = await readHead(db, key, workspaceId);
+    if (head === "forged") {
+      total.problems.push({ kind: "head", id: lastSealedId, detail: "the chain's recorded end was changed" });
+    } else if (head && (head.lastId !== lastSealedId || head.lastHash !== total.head)) {
+      total.problems.push({
+        kind: "head",
+        id: head.lastId,
+        detail: `the chain should end at entry ${head.lastId}, but its last sealed entry is ${lastSealedId || "none"}: entries were removed from the end, or unsealed`,
+      });
+    }
     reports.push({
       ...total,
       workspaceId,

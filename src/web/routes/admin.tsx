@@ -153,7 +153,7 @@ export function adminRoutes(deps: Deps) {
       c.json(await liftHold(deps.db, c.get("user"), c.req.valid("param").id, deps.now())),
     )
     .get("/api/audit/verify", async (c) => {
-      const [report] = await verifyAuditLog(deps.db, c.get("user").workspaceId);
+      const [report] = await verifyAuditLog(deps.db, deps.env.RAPPORT_SECRET, c.get("user").workspaceId);
       return c.json(report ?? { sealed: 0, unsealed: 0, head: null, problems: [] });
     })
     .get("/api/audit/evidence", validate("query", evidenceQuerySchema), async (c) => {
