@@ -170,3 +170,18 @@ describe("ClaudeEngine", () => {
     ]);
   });
 });
+
+describe("what Claude is sent to classify", () => {
+  it("is masked as for drafting: personal data, digit runs, the poster's names and the creditor clients", () => {
+    const sent = renderMention(
+      "I'm Jane Kowalski (@jkowalski88), Midland Funding keeps calling 555-123-4567 about 12345",
+      {
+        names: ["Jane Kowalski", "@jkowalski88"],
+        clients: ["Midland Funding"],
+      },
+    );
+    expect(sent).toBe(
+      "<mention>I'm [NAME] ([NAME]), [CLIENT] keeps calling [PHONE] about [NUMBER]</mention>",
+    );
+  });
+});

@@ -1,3 +1,4 @@
+import type { MaskContext } from "../domain/masking.js";
 import type { Classification } from "../domain/taxonomy.js";
 
 export type EngineName = "local" | "claude" | "hybrid";
@@ -7,6 +8,8 @@ export interface ClassifyInput {
   text: string;
   /** Followers/views/likes where known; high reach raises severity. */
   reach?: number;
+  /** The poster's names and the creditor clients: masked before the text is sent to Claude. */
+  maskContext?: MaskContext;
 }
 
 export type ClassifyOutput = Classification & {

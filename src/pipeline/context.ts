@@ -20,6 +20,7 @@ export async function loadIngestContext(deps: Deps, source: SourceRow): Promise<
       sourceBrandId: source.brandId,
       matchBrands: compileBrandMatcher(brandRows),
       secret: deps.env.RAPPORT_SECRET,
+      clientNames: brandRows.filter((b) => b.kind === "client").map((b) => b.name),
       ...(deps.classifier ? { classifier: deps.classifier } : {}),
     },
     brandSla: new Map(brandRows.map((b) => [b.id, b.slaMinutes])),

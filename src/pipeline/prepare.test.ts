@@ -38,3 +38,24 @@ describe("mention size limit", () => {
     expect(prepared!.textMasked.startsWith("[EMAIL] aaa")).toBe(true);
   });
 });
+
+describe("what the classifier is given to mask for Claude", () => {
+  it("the poster's name and handle and the workspace's clients", async () => {
+    const seen: unknown[] = [];
+    const classifier = {
+      classify: async (items: { id: string; maskContext?: unknown }[]) => {
+        seen.push(...items.map((i) => i.maskContext));
+        return [];
+      },
+    };
+    await prepareMentions(
+      [{ ...mention("Midland keeps calling"), authorHandle: "@jk88", authorName: "Jane K" }],
+      {
+        ...ctx,
+        classifier: classifier as never,
+        clientNames: ["Midland"],
+      },
+    );
+    expect(seen).toEqual([{ names: ["Jane K", "@jk88"], clients: ["Midland"] }]);
+  });
+});

@@ -40,6 +40,8 @@ export interface PrepareContext {
   matchBrands: (text: string) => number[];
   secret: string;
   classifier?: MentionClassifier;
+  /** The workspace's creditor clients, masked (with the poster's names) in what Claude is sent. */
+  clientNames?: readonly string[];
 }
 
 export function contentHash(text: string): string {
@@ -76,6 +78,7 @@ export async function prepareMentions(
           id: String(i),
           text: m.text,
           ...(m.reach != null ? { reach: m.reach } : {}),
+          maskContext: { names: [m.authorName, m.authorHandle], clients: ctx.clientNames ?? [] },
         })),
       )
     : [];

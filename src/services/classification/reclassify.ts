@@ -286,6 +286,7 @@ export async function reclassifyMentions(
           id: String(r.id),
           text: r.text,
           ...(r.reach != null ? { reach: r.reach } : {}),
+          maskContext: { names: [r.authorName, r.authorHandle] },
         }));
         let answers: Map<number, EngineResult>;
         try {
