@@ -85,6 +85,7 @@ export async function approveReply(
     // Committed before the refusal below: the reply really goes back to its writers, with the reasons.
     await transitionReply(deps.db, actor, reply.id, "stop", {
       from: reply.status,
+      text: reply.text,
       now,
       set: { lint },
       audit: { after: { rules: lint.violations.map((v) => v.rule) } },
@@ -98,6 +99,7 @@ export async function approveReply(
   const acceptance = accepted.length > 0 ? { rules: accepted, reason: accept!.reason.trim() } : undefined;
   return transitionReply(deps.db, actor, reply.id, "approve", {
     from: reply.status,
+    text: reply.text,
     now,
     set: { approvedBy: actor.id, approvedAt: now, lint },
     audit: {

@@ -128,6 +128,7 @@ export async function postReply(
 
     return await transitionReply(deps.db, actor, reply.id, "post", {
       from: reply.status,
+      text: reply.text,
       now,
       set: {
         postedBy: actor.id,

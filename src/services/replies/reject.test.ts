@@ -3,6 +3,7 @@
 // commits exactly in that window: after the rejecter has read the reply, before its transaction opens.
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { withWriteBeforeTransaction } from "../../../test/helpers/race.js";
 import {
   authed,
   createWebTestContext,
@@ -25,26 +26,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await ctx.deps.cleanup();
 });
-
-/** The database as the rejecter sees it, with someone else's write landing just before its transaction. */
-function withWriteBeforeTransaction(db: Deps["db"], write: () => Promise<void>): Deps["db"] {
-  let fired = false;
-  return new Proxy(db, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop, target);
-      if (prop === "transaction") {
-        return async (...args: unknown[]) => {
-          if (!fired) {
-            fired = true;
-            await write();
-          }
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      }
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-}
 
 describe("rejecting a reply", () => {
   it("does not flip a reply that was posted between the check and the update", async () => {

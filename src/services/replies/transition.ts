@@ -47,6 +47,11 @@ export function stepFor(from: ReplyStatus, action: ReplyAction): ReplyTransition
 export interface TransitionOptions {
   /** The status the caller read and checked: the update applies only if the reply is still in it. */
   from: ReplyStatus;
+  /**
+   * The text the caller read and checked (linted, approved, posted): the update applies only if the reply still
+   * has it, so an edit and resubmit in between is never approved or posted on the old text's checks.
+   */
+  text?: string;
   now: Date;
   /** Columns the step sets besides the status (text, lint, approvedBy, posted…). */
   set?: Partial<Omit<typeof replies.$inferInsert, "id" | "status">>;
@@ -74,7 +79,13 @@ export async function transitionReply(
       [row] = await tx
         .update(replies)
         .set({ ...options.set, status: step.to, updatedAt: now })
-        .where(and(eq(replies.id, replyId), eq(replies.status, options.from)))
+        .where(
+          and(
+            eq(replies.id, replyId),
+            eq(replies.status, options.from),
+            options.text === undefined ? undefined : eq(replies.text, options.text),
+          ),
+        )
         .returning();
     } catch (error) {
       // The partial unique index allows one posted reply per thread: another one got there first.
@@ -83,9 +94,16 @@ export async function transitionReply(
     }
     if (!row) {
       const [current] = await tx
-        .select({ status: replies.status })
+        .select({ status: replies.status, text: replies.text })
         .from(replies)
         .where(eq(replies.id, replyId));
+      if (
+        current &&
+        current.status === options.from &&
+        options.text !== undefined &&
+        current.text !== options.text
+      )
+        throw conflict("The reply was edited meanwhile: open it again to check the new text");
       throw conflict(current ? changedMeanwhile(current.status, action) : "The reply was deleted meanwhile");
     }
     if (step.mention) {
