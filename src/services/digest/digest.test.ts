@@ -666,6 +666,15 @@ describe("digest figures", () => {
 });
 
 describe("weekly send", () => {
+  it("east of UTC+8, waits for the UTC week to end: Monday 08:00 in Sydney comes before Sunday is over in UTC", async () => {
+    await deps.db
+      .insert(digestRecipients)
+      .values({ brandId: deps.companyBrandId, email: "sydney@example.com", timeZone: "Australia/Sydney" });
+    // Sunday 22 March 21:30 UTC is Monday 08:30 in Sydney, but the week's last 2.5 hours have not happened yet.
+    expect(await runSendDigestsJob(deps, day(22, 21, 30))).toMatchObject({ queued: [], notDue: 1 });
+    expect(await runSendDigestsJob(deps, day(23, 0, 0))).toMatchObject({ queued: ["sydney@example.com"] });
+  });
+
   it("queues each reader's digest at their Monday 08:00, once, and delivers a multipart e-mail over SMTP", async () => {
     await deps.db.insert(digestRecipients).values([
       { brandId: deps.companyBrandId, email: "director@example.com", timeZone: "America/New_York" },

@@ -4,7 +4,14 @@ import { eq, inArray } from "drizzle-orm";
 import { brands, digestRecipients, outbox } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import type { DigestData } from "../../domain/digest/digest-data.js";
-import { addWeeks, formatIsoWeek, type IsoWeek, isoWeekOf, mondayAt } from "../../domain/digest/week.js";
+import {
+  addWeeks,
+  formatIsoWeek,
+  type IsoWeek,
+  isoWeekOf,
+  mondayAt,
+  weekBounds,
+} from "../../domain/digest/week.js";
 import { enqueueOutbox } from "../../platform/outbox/outbox.js";
 import type { EmailPayload } from "../../platform/outbox/senders.js";
 import { renderDigest } from "./email/digest-email.js";
@@ -46,8 +53,8 @@ async function recipientsByBrand(deps: Deps) {
 }
 
 /**
- * Every 15 minutes: each recipient whose local Monday 08:00 of this week has passed gets last week's digest,
- * once. Data are loaded once per brand and week however many directors read it.
+ * Every 15 minutes: each recipient whose local Monday 08:00 of this week has passed (and the UTC week with it)
+ * gets last week's digest, once. Data are loaded once per brand and week however many directors read it.
  */
 export async function runSendDigests(deps: Deps, now: Date): Promise<DigestRunReport> {
   const report: DigestRunReport = { queued: [], alreadyQueued: 0, notDue: 0 };
@@ -57,11 +64,14 @@ export async function runSendDigests(deps: Deps, now: Date): Promise<DigestRunRe
     [];
   for (const r of await recipientsByBrand(deps)) {
     const thisWeek = isoWeekOf(now, r.timeZone);
-    if (now.getTime() < mondayAt(thisWeek, r.timeZone, 8).getTime()) {
+    const week = addWeeks(thisWeek, -1);
+    // Monday 08:00 where the director is, and never before the week's data are complete: east of UTC+8, Monday
+    // morning comes before the UTC week ends, and a digest sent then would miss Sunday's last hours for good.
+    const dueAt = Math.max(mondayAt(thisWeek, r.timeZone, 8).getTime(), weekBounds(week).end.getTime());
+    if (now.getTime() < dueAt) {
       report.notDue++;
       continue;
     }
-    const week = addWeeks(thisWeek, -1);
     due.push({
       brandId: r.brandId,
       email: r.email,
