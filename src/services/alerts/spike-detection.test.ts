@@ -193,6 +193,28 @@ describe("spike job", () => {
     expect(slack.requests).toHaveLength(1);
   });
 
+  it("a new category surge during a brand episode that began earlier gets its own alert", async () => {
+    const legalKey = `brand:${deps.companyBrandId}|cat:legal_threats|src:${sourceId}`;
+    const history = [];
+    for (let h = START.getTime(); h < nextHour(SPIKE_HOUR).getTime(); h += HOUR)
+      history.push({ key: legalKey, hour: new Date(h), count: (h / HOUR) % 4 === 0 ? 1 : 0 });
+    for (let i = 0; i < history.length; i += 200)
+      await deps.db.insert(hourlyCounts).values(history.slice(i, i + 200));
+    await bump(`brand:${deps.companyBrandId}`, nextHour(SPIKE_HOUR, -1), 0);
+    await addMentions(SPIKE_HOUR, burst(30), "payment_service");
+    expect((await runDetectSpikes(deps, at(nextHour(SPIKE_HOUR), 5))).alerts).toBe(1);
+
+    // The next hour the brand episode goes on, and legal threats surge for the first time.
+    await addMentions(nextHour(SPIKE_HOUR), burst(40), "legal_threats");
+    await runDetectSpikes(deps, at(nextHour(SPIKE_HOUR, 2), 5));
+    const legal = (await deps.db.select().from(spikes)).find((r) => r.key === legalKey);
+    expect(legal).toBeDefined();
+    expect((legal!.explanation as StoredSpikeDetails).partOfSpikeId).toBeUndefined();
+    expect((await deps.db.select().from(outbox)).map((a) => a.idempotencyKey)).toContain(
+      `spike:${legal!.id}`,
+    );
+  });
+
   it("respects the workspace's sensitivity and the minimum volume", async () => {
     await deps.db
       .update(workspaces)

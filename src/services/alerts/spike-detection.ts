@@ -163,7 +163,8 @@ export async function runSpikeDetection(
     const openDetails = open?.explanation as StoredSpikeDetails | null | undefined;
     // Already judged (a re-run of the same hour): nothing to add.
     if (open && open.lastHourAt.getTime() >= hour.getTime()) {
-      if (!candidate.parsed.category) brandSpikeThisHour.set(brand.id, open.id);
+      if (!candidate.parsed.category && open.startedAt.getTime() === hour.getTime())
+        brandSpikeThisHour.set(brand.id, open.id);
       continue;
     }
     report.judged++;
@@ -201,7 +202,8 @@ export async function runSpikeDetection(
         .update(spikes)
         .set({ lastHourAt: hour, explanation: details })
         .where(eq(spikes.id, open.id));
-      if (!candidate.parsed.category) brandSpikeThisHour.set(brand.id, open.id);
+      // A brand episode that began earlier explains its own start, not a category surge that begins now: only a
+      // brand spike that starts this hour takes this hour's category spikes in.
       report.updated++;
       continue;
     }
