@@ -42,6 +42,9 @@ export interface PostOptions {
 
 const POST_LEASE_MS = 2 * 60_000;
 
+/** Held while a reply in the thread is being posted: nothing else may post into it, or reject what is going out. */
+export const postingLease = (threadKey: string) => `reply-post:${threadKey}`;
+
 export async function postReply(
   deps: Deps,
   actor: AuthUser,
@@ -62,7 +65,7 @@ export async function postReply(
     );
   }
   const threadKey = threadKeyOf(mention);
-  const leaseName = `reply-post:${threadKey}`;
+  const leaseName = postingLease(threadKey);
   const holder = `reply-${reply.id}-${actor.id}`;
   const now = deps.now();
   if (!(await acquireLease(deps.db, leaseName, holder, POST_LEASE_MS, now))) {

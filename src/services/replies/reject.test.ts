@@ -15,6 +15,9 @@ import type { AuthUser } from "../../auth/types.js";
 import { auditLog, mentions, replies } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../errors.js";
+import { acquireLease } from "../../platform/jobs/lease.js";
+import { loadReply, threadKeyOf } from "./context.js";
+import { postingLease } from "./post.js";
 import { rejectReply } from "./reject.js";
 
 const NOW = new Date("2026-03-10T12:00:00Z");
@@ -76,5 +79,37 @@ describe("rejecting a reply", () => {
     expect(mention!.status).toBe("posted");
     const rejections = await ctx.deps.db.select().from(auditLog).where(eq(auditLog.action, "reply.reject"));
     expect(rejections).toEqual([]);
+  });
+  it("refuses while the reply is being posted (the post holds the thread's lease)", async () => {
+    const responder = await login(ctx, "responder");
+    const manager = await login(ctx, "manager");
+    const mentionId = await insertMention(ctx, {
+      text: "They keep calling me at work.",
+      category: "communication_tactics",
+      relevant: true,
+    });
+    const created = await ctx.app.request(
+      `/api/mentions/${mentionId}/replies`,
+      authed(responder, { method: "POST", body: JSON.stringify({ origin: "template" }) }),
+    );
+    const { reply } = (await created.json()) as { reply: { id: number } };
+    await ctx.app.request(`/api/replies/${reply.id}/submit`, authed(responder, { method: "POST" }));
+    await ctx.app.request(`/api/replies/${reply.id}/approve`, authed(manager, { method: "POST" }));
+    const { mention } = await loadReply(ctx.deps.db, ctx.deps.workspaceId, reply.id);
+    expect(await acquireLease(ctx.deps.db, postingLease(threadKeyOf(mention)), "poster", 60_000, NOW)).toBe(
+      true,
+    );
+
+    const admin: AuthUser = {
+      id: ctx.users.admin.id,
+      workspaceId: ctx.deps.workspaceId,
+      email: ctx.users.admin.email,
+      name: "Admin",
+      role: "admin",
+    };
+    const error = await rejectReply(ctx.deps, admin, reply.id, "tone").catch((e: unknown) => e);
+    expect((error as AppError).message).toContain("being posted right now");
+    const [row] = await ctx.deps.db.select().from(replies).where(eq(replies.id, reply.id));
+    expect(row!.status).toBe("approved");
   });
 });
