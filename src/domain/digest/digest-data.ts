@@ -21,6 +21,7 @@ export interface DigestSpike {
   subject: string;
   /** Start of the first spike hour (ISO). */
   ts: string;
+  /** The busiest hour's count, and what that hour expected. */
   count: number;
   expected: number;
   /** Over-represented terms, strongest first. */
@@ -143,14 +144,15 @@ export function grievanceLine(g: DigestData["grievances"][number]): string {
 }
 
 export const NO_GRIEVANCES = "No complaints about collections this week.";
-export const NO_SOURCES = "No mentions this week.";
+export const NO_SOURCES = "No mentions about collections this week.";
 export const NO_SPIKES = "No spikes this week.";
 export const NOTHING_NOTABLE =
   "Nothing stood out among the posts the model was sure of or a person confirmed.";
 
 export function spikeLine(s: DigestSpike): string {
   const ratio = s.expected > 0 ? `${(s.count / s.expected).toFixed(1)}× normal` : "far above normal";
-  return `${s.subject}, ${s.ts.slice(0, 16).replace("T", " ")} UTC: ${count(s.count, "mention", "mentions")} in an hour, about ${number(Math.round(s.expected))} expected (${ratio}).`;
+  // The episode's start, and its busiest hour's count against what that hour expected: they may be different hours.
+  return `${s.subject}, from ${s.ts.slice(0, 16).replace("T", " ")} UTC: up to ${count(s.count, "mention", "mentions")} in an hour, about ${number(Math.round(s.expected))} expected then (${ratio}).`;
 }
 
 /** The SLA in sentences, each with its denominator. */
