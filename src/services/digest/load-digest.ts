@@ -2,13 +2,15 @@
 // shared with Today through src/services/metrics), and the same facts as the e-mail's DigestData
 // (`toDigestData`). Masked text only; links are absolute. The week is the ISO week in UTC; for the week in
 // progress the span ends at `now` and is compared with the same part of last week.
+
 import { eq } from "drizzle-orm";
+import type { SlaMinutes } from "../../db/schema/brands.js";
 import { brands } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { RULES, type RuleCode } from "../../domain/compliance/rules.js";
 import type { DigestData, DigestPost } from "../../domain/digest/digest-data.js";
 import { addWeeks, formatIsoWeek, type IsoWeek, weekBounds } from "../../domain/digest/week.js";
-import { DEFAULT_SLA_MINUTES, formatMinutes } from "../../domain/sla.js";
+import { formatMinutes, slaMinutes } from "../../domain/sla.js";
 import { notFound } from "../../errors.js";
 import { feedLink, mentionLink, publicBaseUrl } from "../../platform/links.js";
 import {
@@ -40,7 +42,7 @@ const TOP_SOURCES = 8;
 const NOTABLE = 5;
 
 export interface DigestFacts {
-  brand: { id: number; name: string; slug: string; workspaceId: number };
+  brand: { id: number; name: string; slug: string; workspaceId: number; slaMinutes: SlaMinutes | null };
   week: string;
   start: Date;
   end: Date;
@@ -79,7 +81,13 @@ export async function loadDigestFacts(
 ): Promise<DigestFacts> {
   const db = deps.db;
   const [brand] = await db
-    .select({ id: brands.id, name: brands.name, slug: brands.slug, workspaceId: brands.workspaceId })
+    .select({
+      id: brands.id,
+      name: brands.name,
+      slug: brands.slug,
+      workspaceId: brands.workspaceId,
+      slaMinutes: brands.slaMinutes,
+    })
     .from(brands)
     .where(eq(brands.id, brandId));
   if (!brand) throw notFound("Brand");
@@ -182,9 +190,11 @@ function periodLabel(start: Date): string {
   return `${day(start)} ${month(start)} – ${day(last)} ${month(last)} ${last.getUTCFullYear()}`;
 }
 
-const SLA_LABEL = `first response within ${(["critical", "high", "medium", "low"] as const)
-  .map((s) => `${formatMinutes(DEFAULT_SLA_MINUTES[s])} ${s}`)
-  .join(", ")}`;
+/** The brand's own response times where it set them (what its mentions' due times were counted from). */
+const slaLabel = (overrides: SlaMinutes | null) =>
+  `first response within ${(["critical", "high", "medium", "low"] as const)
+    .map((s) => `${formatMinutes(slaMinutes(s, overrides ?? {}))} ${s}`)
+    .join(", ")}`;
 
 /** The facts in the shape the e-mail takes. */
 export function toDigestData(f: DigestFacts): DigestData {
@@ -220,7 +230,7 @@ export function toDigestData(f: DigestFacts): DigestData {
       feedUrl: s.feedUrl,
     })),
     response: {
-      slaLabel: SLA_LABEL,
+      slaLabel: slaLabel(f.brand.slaMinutes),
       clocked: f.sla.clocked,
       inTime: f.sla.inTime,
       late: f.sla.late,
