@@ -667,8 +667,12 @@ describe("digest figures", () => {
 
 describe("the response section's promise", () => {
   it("names the brand's own response times where it set them", async () => {
-    await deps.db.update(brands).set({ slaMinutes: { critical: 30 } }).where(eq(brands.id, deps.companyBrandId));
-    const label = toDigestData(await loadDigestFacts(deps, deps.companyBrandId, W12, day(23, 12))).response.slaLabel;
+    await deps.db
+      .update(brands)
+      .set({ slaMinutes: { critical: 30 } })
+      .where(eq(brands.id, deps.companyBrandId));
+    const label = toDigestData(await loadDigestFacts(deps, deps.companyBrandId, W12, day(23, 12))).response
+      .slaLabel;
     expect(label).toMatch(/^first response within 30 min critical, /);
   });
 });
