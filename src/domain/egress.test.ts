@@ -31,6 +31,10 @@ describe("forbiddenReason", () => {
     ["::ffff:0:0", /unspecified/],
     ["64:ff9b::a9fe:a9fe", /metadata address \(NAT64\)/],
     ["0:0:0:0:0:ffff:c0a8:0101", /private/],
+    ["::ffff:0:7f00:1", /loopback address \(IPv4-translated\)/],
+    ["64:ff9b:1::a9fe:a9fe", /metadata address \(NAT64\)/],
+    ["2002:7f00:1::", /loopback address \(6to4\)/],
+    ["2002:a9fe:a9fe::1", /metadata address \(6to4\)/],
   ])("refuses %s", (address, reason) => {
     expect(forbiddenReason(address)).toMatch(reason);
   });

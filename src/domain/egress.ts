@@ -109,9 +109,21 @@ export function forbiddenReason(address: string): string | null {
     const reason = ipv4Reason(embedded);
     return reason ? `${reason} (IPv4 inside IPv6)` : null;
   }
-  if (g0 === 0x64 && g1 === 0xff9b && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0) {
+  // IPv4-translated (::ffff:0:a.b.c.d, SIIT).
+  if (g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0xffff && g5 === 0) {
+    const reason = ipv4Reason(embedded);
+    return reason ? `${reason} (IPv4-translated)` : null;
+  }
+  // NAT64: the well-known prefix 64:ff9b::/96 and the local-use 64:ff9b:1::/48 (RFC 8215), whose last 32 bits
+  // are the IPv4 address on a translator that uses a /96 of it.
+  if (g0 === 0x64 && g1 === 0xff9b && ((g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0) || g2 === 1)) {
     const reason = ipv4Reason(embedded);
     return reason ? `${reason} (NAT64)` : null;
+  }
+  // 6to4 (2002:a.b.c.d::/48) reaches the IPv4 address embedded after the prefix, where a relay exists.
+  if (g0 === 0x2002) {
+    const reason = ipv4Reason([g1 >> 8, g1 & 255, g2 >> 8, g2 & 255]);
+    return reason ? `${reason} (6to4)` : null;
   }
   if (
     g0 === 0xfd00 &&

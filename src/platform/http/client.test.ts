@@ -78,6 +78,8 @@ describe("egress policy", () => {
   it("refuses names that mean this machine and literal metadata, private and mapped addresses", async () => {
     for (const url of [
       "http://localhost:9/",
+      "http://localhost..:9/",
+      "http://[2002:7f00:1::]/",
       "http://169.254.169.254/latest/meta-data/",
       "http://[fd00:ec2::254]/",
       "http://10.1.2.3/",

@@ -62,5 +62,5 @@ function normalizeHost(host: string): string {
   return host
     .toLowerCase()
     .replace(/^\[|\]$/g, "")
-    .replace(/\.$/, "");
+    .replace(/\.+$/, ""); // "localhost.." is localhost too
 }
