@@ -9,9 +9,11 @@
 // - account one account from every address: counted only for attempts the first two let through, so one
 //           address adds at most `pair.max` per window and locking the account needs several addresses;
 // - global  password checks per minute server-wide: a ceiling on the CPU that scrypt costs.
+
 import { and, eq, gt, sql } from "drizzle-orm";
 import { loginAttempts } from "../db/schema/index.js";
 import type { Deps } from "../deps.js";
+import { parseIpv6 } from "../domain/egress.js";
 import { AppError } from "../errors.js";
 import { sha256 } from "./tokens.js";
 
@@ -33,9 +35,24 @@ export const LOGIN_WINDOW_MS = LOGIN_LIMITS.pair.windowMs;
 
 type Counter = keyof typeof LOGIN_LIMITS;
 
+/**
+ * The client as limits count it: an IPv4 address, or the /64 an IPv6 address is in. One host is routinely given a
+ * whole /64, so counting each IPv6 address alone would let it spread its guesses over as many "clients" as it likes.
+ */
+export function clientNetwork(ip: string): string {
+  const groups = parseIpv6(ip);
+  if (!groups || (groups.slice(0, 5).every((g) => g === 0) && (groups[5] === 0xffff || groups[5] === 0)))
+    return ip; // IPv4, IPv4 inside IPv6, or not an address at all ("unknown")
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toString(16))
+    .join(":")}::/64`;
+}
+
 // Hashed: the table should not become a list of who tried to log in from where.
-function counterKey(counter: Counter, email: string, ip: string): string {
+function counterKey(counter: Counter, email: string, address: string): string {
   const account = email.trim().toLowerCase();
+  const ip = clientNetwork(address);
   switch (counter) {
     case "pair":
       return `pair:${sha256(`${account}|${ip}`)}`;
