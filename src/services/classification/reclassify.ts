@@ -15,12 +15,12 @@ import { slaClockStart, slaDueAt } from "../../domain/sla.js";
 import type { Classification, Severity } from "../../domain/taxonomy.js";
 import { AppError } from "../../errors.js";
 import { type Router, routeStored, type StoredMention } from "../../pipeline/route.js";
-import { countKeys, hourOf } from "../../pipeline/store.js";
 import { buildClassifier, ClassifierConfigError } from "../../platform/classifier.js";
 import { finishRun, startRun } from "../../platform/jobs/job-runs.js";
 import { acquireLease, releaseLease } from "../../platform/jobs/lease.js";
 import { HUMAN_ENGINE as HUMAN } from "../mentions/correct-classification.js";
 import { dbClassificationCache } from "./db-cache.js";
+import { moveHourlyCounts } from "./hourly-counts.js";
 import { clearPosition, loadPosition, savePosition } from "./reclassify-state.js";
 
 export type EngineResult = Classification & { id?: string; engine: string; version: string };
@@ -476,7 +476,7 @@ async function writeBatch(
     if (row.classifiedAt === null) firstClassified.push({ row, answer });
   }
   await recordHistory(db, written, now, limits);
-  await moveHourlyCounts(db, movedCategory, limits);
+  await moveHourlyCounts(db, movedCategory, limits.params);
   if (lateRouters.length > 0 && firstClassified.length > 0)
     for (let i = 0; i < firstClassified.length; i += limits.params) {
       await routeLate(db, lateRouters, firstClassified.slice(i, i + limits.params), now);
@@ -628,54 +628,5 @@ async function recordHistory(
   const perInsert = Math.max(1, Math.floor(limits.params / 12)); // 12 columns per history row
   for (let i = 0; i < values.length; i += perInsert) {
     await db.insert(classifications).values(values.slice(i, i + perInsert));
-  }
-}
-
-/** Spike detection counts per category: mentions that changed category move to their new count. */
-async function moveHourlyCounts(db: Db, moved: { row: Row; to: string }[], limits: Limits): Promise<void> {
-  if (moved.length === 0) return;
-  const brandsOf = new Map<number, number[]>();
-  for (let i = 0; i < moved.length; i += limits.params) {
-    const links = await db
-      .select({ mentionId: mentionBrands.mentionId, brandId: mentionBrands.brandId })
-      .from(mentionBrands)
-      .where(
-        inArray(
-          mentionBrands.mentionId,
-          moved.slice(i, i + limits.params).map((m) => m.row.id),
-        ),
-      );
-    for (const l of links) brandsOf.set(l.mentionId, [...(brandsOf.get(l.mentionId) ?? []), l.brandId]);
-  }
-  const deltas = new Map<string, { key: string; hour: Date; delta: number }>();
-  const add = (key: string, hour: Date, delta: number) => {
-    const id = `${key}@${hour.getTime()}`;
-    const entry = deltas.get(id) ?? { key, hour, delta: 0 };
-    entry.delta += delta;
-    deltas.set(id, entry);
-  };
-  for (const { row, to } of moved) {
-    const hour = hourOf(row.createdAt);
-    for (const brandId of brandsOf.get(row.id) ?? []) {
-      // countKeys()[1] is the brand × category × source key; the brand-wide key does not change.
-      add(countKeys(brandId, row.category, row.sourceId)[1]!, hour, -1);
-      add(countKeys(brandId, to, row.sourceId)[1]!, hour, +1);
-    }
-  }
-  for (const { key, hour, delta } of deltas.values()) {
-    if (delta < 0) {
-      await db
-        .update(hourlyCounts)
-        .set({ count: sql`max(${hourlyCounts.count} + ${delta}, 0)` })
-        .where(and(eq(hourlyCounts.key, key), eq(hourlyCounts.hour, hour)));
-    } else if (delta > 0) {
-      await db
-        .insert(hourlyCounts)
-        .values({ key, hour, count: delta })
-        .onConflictDoUpdate({
-          target: [hourlyCounts.key, hourlyCounts.hour],
-          set: { count: sql`${hourlyCounts.count} + ${delta}` },
-        });
-    }
   }
 }

@@ -12,6 +12,7 @@ import { notFound } from "../../errors.js";
 import { webhookConfig } from "../accounts/accounts.js";
 import { syncLinkedRightsEvents } from "../accounts/rights.js";
 import { recordAudit } from "../audit/record-audit.js";
+import { moveHourlyCounts } from "../classification/hourly-counts.js";
 
 export const HUMAN_ENGINE = "human";
 export const HUMAN_VERSION = "human-1";
@@ -43,6 +44,7 @@ async function storeCorrection(deps: Deps, actor: AuthUser, input: CorrectClassi
         sentiment: mentions.sentiment,
         fetchedAt: mentions.fetchedAt,
         createdAt: mentions.createdAt,
+        sourceId: mentions.sourceId,
       })
       .from(mentions)
       .innerJoin(sources, eq(sources.id, mentions.sourceId))
@@ -89,6 +91,9 @@ async function storeCorrection(deps: Deps, actor: AuthUser, input: CorrectClassi
         ),
       })
       .where(eq(mentions.id, input.mentionId));
+    // Spike detection counts per category: the corrected mention moves to its new category's count.
+    if (current.category !== input.category)
+      await moveHourlyCounts(tx, [{ row: current, to: input.category }]);
     await recordAudit(tx, {
       actor: { id: actor.id, email: actor.email },
       action: "mention.classification",
