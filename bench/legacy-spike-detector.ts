@@ -11,10 +11,14 @@
 // The test is the Poisson upper tail: P(X ≥ count | expected). At 2 mentions a z-score calls anything a
 // spike; the tail probability does not, and a minimum volume stops "1 where 0.01 was expected".
 
+import {
+  HOUR_MS,
+  HOURS_PER_WEEK,
+  type HourlyCount,
+  type Spike,
+  toHourMs,
+} from "../src/domain/spikes/detect.js";
 import { poissonSurprise } from "../src/domain/spikes/poisson.js";
-
-export const HOUR_MS = 3_600_000;
-export const HOURS_PER_WEEK = 168;
 
 export type Sensitivity = "fewer" | "balanced" | "more";
 
@@ -98,22 +102,6 @@ function resolve(opts: SpikeOptions = {}): ResolvedOptions {
   };
 }
 
-export interface HourlyCount {
-  key: string;
-  /** Start of the hour, ISO-8601 or a Date. */
-  ts: string | Date;
-  count: number;
-}
-
-/** One detected spike: the hour it was first alerted, as the CLI prints it. */
-export interface Spike {
-  key: string;
-  ts: string;
-  count: number;
-  expected: number;
-  score: number;
-}
-
 /** A spike as it evolves: the alert hour (the `Spike` fields) plus what later hours added to it. */
 export interface SpikeEpisode extends Spike {
   /** The last hour judged a spike hour; the cooldown runs from here. */
@@ -130,12 +118,6 @@ export interface HourJudgement {
   expected: number | null;
   score: number;
   isSpikeHour: boolean;
-}
-
-export function toHourMs(ts: string | Date): number {
-  const ms = ts instanceof Date ? ts.getTime() : Date.parse(ts);
-  if (!Number.isFinite(ms)) throw new RangeError(`not a timestamp: ${String(ts)}`);
-  return Math.floor(ms / HOUR_MS) * HOUR_MS;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -311,58 +293,4 @@ export function detectSpikes(series: HourlyCount[], opts: SpikeOptions = {}): Sp
     }
   }
   return episodes.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.key < b.key ? -1 : 1));
-}
-
-export interface SpikeHistory {
-  key: string;
-  /** Counts for hours before the one being judged (any order; absent hours are zero). */
-  counts: { ts: string | Date; count: number }[];
-  /** First hour the key was counted; earlier hours are unknown, not zero. Defaults to the earliest count. */
-  since?: string | Date;
-  /** The episode returned by the previous call, if any: it carries the cooldown. */
-  openSpike?: SpikeEpisode | null;
-}
-
-export interface HourEvaluation {
-  judgement: HourJudgement;
-  /** "new": raise an alert; "update": refresh the alert already raised for `spike`; "none": nothing to send. */
-  action: "new" | "update" | "none";
-  /** The episode to store and pass back as `openSpike` next hour (null once the cooldown has passed). */
-  spike: SpikeEpisode | null;
-}
-
-/** The hours of history `evaluateHour` reads; older counts can be left out of `history.counts`. */
-export function lookbackHours(opts: SpikeOptions = {}): number {
-  const o = resolve(opts);
-  return o.trailingWeeks * HOURS_PER_WEEK + o.recentHours + 2;
-}
-
-/**
- * Judges one hour as the hourly job sees it: the key's past counts in, a verdict and the episode to carry out.
- * Gives the same answers as `detectSpikes` over the same data.
- */
-export function evaluateHour(
-  history: SpikeHistory,
-  hourTs: string | Date,
-  count: number,
-  opts: SpikeOptions = {},
-): HourEvaluation {
-  const o = resolve(opts);
-  const hourMs = toHourMs(hourTs);
-  let sinceMs = history.since !== undefined ? toHourMs(history.since) : hourMs;
-  if (history.since === undefined)
-    for (const row of history.counts) sinceMs = Math.min(sinceMs, toHourMs(row.ts));
-  // Indices keep their distance from `since`, so truncating to the lookback changes nothing but the work done.
-  const t = Math.round((hourMs - sinceMs) / HOUR_MS);
-  const lookback = lookbackHours(opts);
-  const offset = Math.max(0, t - lookback);
-  const windowStart = sinceMs + offset * HOUR_MS;
-  const before = history.counts.filter((row) => {
-    const ms = toHourMs(row.ts);
-    return ms >= windowStart && ms < hourMs;
-  });
-  const dense = densify([...before, { ts: new Date(hourMs), count }], windowStart, hourMs);
-  const judgement: HourJudgement = { ts: iso(hourMs), ...judgeAt(dense, t - offset, t, o) };
-  const step = advance(history.key, hourMs, judgement, history.openSpike ?? null, o.cooldownHours);
-  return { judgement, action: step.action, spike: step.episode };
 }
