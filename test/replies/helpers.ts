@@ -1,9 +1,11 @@
 // Shared setup for the reply and account tests: the web test context plus a Trustpilot-like source whose
 // baseUrl points at a local server, so posting goes through the real connector and the real HTTP stack.
 import { eq } from "drizzle-orm";
+import type { AuthUser } from "../../src/auth/types.js";
 import { sources } from "../../src/db/schema/index.js";
+import type { Role } from "../../src/domain/taxonomy.js";
 import { startHttpServer, type TestServer } from "../helpers/http-server.js";
-import type { WebTestContext } from "../web/helpers.js";
+import { authed, insertMention, login, type WebTestContext } from "../web/helpers.js";
 
 export const TOKEN_PATH = "/v1/oauth/oauth-business-users-for-applications/accesstoken";
 export const REVIEW_ID = "6640d1c4e2a1b7f3a9c01234";
@@ -63,4 +65,47 @@ export async function setPosting(
   dryRun: boolean,
 ) {
   await ctx.deps.db.update(sources).set({ postingEnabled, dryRun }).where(eq(sources.id, sourceId));
+}
+
+/** A person of the test context as services see them (for calling a service directly, not over HTTP). */
+export function actorOf(ctx: WebTestContext, role: Role): AuthUser {
+  return {
+    id: ctx.users[role].id,
+    workspaceId: ctx.deps.workspaceId,
+    email: ctx.users[role].email,
+    name: role,
+    role,
+  };
+}
+
+/**
+ * A template reply to a collections complaint, drafted and submitted by the responder over the API, then approved
+ * by the manager when `approve` is set: the starting point of the replies' race tests.
+ */
+export async function submittedReply(
+  ctx: WebTestContext,
+  options: { approve?: boolean } = {},
+): Promise<{ mentionId: number; replyId: number }> {
+  const responder = await login(ctx, "responder");
+  const mentionId = await insertMention(ctx, {
+    text: "They keep calling me at work.",
+    category: "communication_tactics",
+    relevant: true,
+  });
+  const created = await ctx.app.request(
+    `/api/mentions/${mentionId}/replies`,
+    authed(responder, { method: "POST", body: JSON.stringify({ origin: "template" }) }),
+  );
+  const { reply } = (await created.json()) as { reply: { id: number } };
+  await ctx.app.request(`/api/replies/${reply.id}/submit`, authed(responder, { method: "POST" }));
+  if (options.approve) {
+    const manager = await login(ctx, "manager");
+    const approved = await ctx.app.request(
+      `/api/replies/${reply.id}/approve`,
+      authed(manager, { method: "POST" }),
+    );
+    if (approved.status !== 200)
+      throw new Error(`approval failed: ${approved.status} ${await approved.text()}`);
+  }
+  return { mentionId, replyId: reply.id };
 }

@@ -4,14 +4,8 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { withWriteBeforeTransaction } from "../../../test/helpers/race.js";
-import {
-  authed,
-  createWebTestContext,
-  insertMention,
-  login,
-  type WebTestContext,
-} from "../../../test/web/helpers.js";
-import type { AuthUser } from "../../auth/types.js";
+import { actorOf, submittedReply } from "../../../test/replies/helpers.js";
+import { createWebTestContext, type WebTestContext } from "../../../test/web/helpers.js";
 import { auditLog, replies } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../errors.js";
@@ -29,18 +23,8 @@ afterEach(async () => {
 
 describe("approving a reply", () => {
   it("refuses when the text changed between the check and the update (edit and resubmit)", async () => {
-    const responder = await login(ctx, "responder");
-    const mentionId = await insertMention(ctx, {
-      text: "They keep calling me at work.",
-      category: "communication_tactics",
-      relevant: true,
-    });
-    const created = await ctx.app.request(
-      `/api/mentions/${mentionId}/replies`,
-      authed(responder, { method: "POST", body: JSON.stringify({ origin: "template" }) }),
-    );
-    const { reply } = (await created.json()) as { reply: { id: number } };
-    await ctx.app.request(`/api/replies/${reply.id}/submit`, authed(responder, { method: "POST" }));
+    const { replyId } = await submittedReply(ctx);
+    const reply = { id: replyId };
 
     const editAndResubmit = async () => {
       await ctx.deps.db
@@ -48,13 +32,7 @@ describe("approving a reply", () => {
         .set({ text: "Your balance of $420 is past due." })
         .where(eq(replies.id, reply.id));
     };
-    const manager: AuthUser = {
-      id: ctx.users.manager.id,
-      workspaceId: ctx.deps.workspaceId,
-      email: ctx.users.manager.email,
-      name: "Manager",
-      role: "manager",
-    };
+    const manager = actorOf(ctx, "manager");
     const racing = { ...ctx.deps, db: withWriteBeforeTransaction(ctx.deps.db, editAndResubmit) } as Deps;
     const error = await approveReply(racing, manager, reply.id).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);

@@ -4,14 +4,8 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { withWriteBeforeTransaction } from "../../../test/helpers/race.js";
-import {
-  authed,
-  createWebTestContext,
-  insertMention,
-  login,
-  type WebTestContext,
-} from "../../../test/web/helpers.js";
-import type { AuthUser } from "../../auth/types.js";
+import { actorOf, submittedReply } from "../../../test/replies/helpers.js";
+import { createWebTestContext, type WebTestContext } from "../../../test/web/helpers.js";
 import { auditLog, mentions, replies } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../errors.js";
@@ -32,24 +26,8 @@ afterEach(async () => {
 
 describe("rejecting a reply", () => {
   it("does not flip a reply that was posted between the check and the update", async () => {
-    const responder = await login(ctx, "responder");
-    const manager = await login(ctx, "manager");
-    const mentionId = await insertMention(ctx, {
-      text: "They keep calling me at work.",
-      category: "communication_tactics",
-      relevant: true,
-    });
-    const created = await ctx.app.request(
-      `/api/mentions/${mentionId}/replies`,
-      authed(responder, { method: "POST", body: JSON.stringify({ origin: "template" }) }),
-    );
-    const { reply } = (await created.json()) as { reply: { id: number } };
-    await ctx.app.request(`/api/replies/${reply.id}/submit`, authed(responder, { method: "POST" }));
-    const approved = await ctx.app.request(
-      `/api/replies/${reply.id}/approve`,
-      authed(manager, { method: "POST" }),
-    );
-    expect(approved.status).toBe(200);
+    const { mentionId, replyId } = await submittedReply(ctx, { approve: true });
+    const reply = { id: replyId };
 
     // The poster: marks the approved reply posted (as postReply's guarded update does) and the mention with it.
     const post = async () => {
@@ -59,13 +37,7 @@ describe("rejecting a reply", () => {
         .where(eq(replies.id, reply.id));
       await ctx.deps.db.update(mentions).set({ status: "posted" }).where(eq(mentions.id, mentionId));
     };
-    const admin: AuthUser = {
-      id: ctx.users.admin.id,
-      workspaceId: ctx.deps.workspaceId,
-      email: ctx.users.admin.email,
-      name: "Admin",
-      role: "admin",
-    };
+    const admin = actorOf(ctx, "admin");
     const racing = { ...ctx.deps, db: withWriteBeforeTransaction(ctx.deps.db, post) } as Deps;
 
     const error = await rejectReply(racing, admin, reply.id, "tone").catch((e: unknown) => e);
@@ -81,32 +53,14 @@ describe("rejecting a reply", () => {
     expect(rejections).toEqual([]);
   });
   it("refuses while the reply is being posted (the post holds the thread's lease)", async () => {
-    const responder = await login(ctx, "responder");
-    const manager = await login(ctx, "manager");
-    const mentionId = await insertMention(ctx, {
-      text: "They keep calling me at work.",
-      category: "communication_tactics",
-      relevant: true,
-    });
-    const created = await ctx.app.request(
-      `/api/mentions/${mentionId}/replies`,
-      authed(responder, { method: "POST", body: JSON.stringify({ origin: "template" }) }),
-    );
-    const { reply } = (await created.json()) as { reply: { id: number } };
-    await ctx.app.request(`/api/replies/${reply.id}/submit`, authed(responder, { method: "POST" }));
-    await ctx.app.request(`/api/replies/${reply.id}/approve`, authed(manager, { method: "POST" }));
+    const { replyId } = await submittedReply(ctx, { approve: true });
+    const reply = { id: replyId };
     const { mention } = await loadReply(ctx.deps.db, ctx.deps.workspaceId, reply.id);
     expect(await acquireLease(ctx.deps.db, postingLease(threadKeyOf(mention)), "poster", 60_000, NOW)).toBe(
       true,
     );
 
-    const admin: AuthUser = {
-      id: ctx.users.admin.id,
-      workspaceId: ctx.deps.workspaceId,
-      email: ctx.users.admin.email,
-      name: "Admin",
-      role: "admin",
-    };
+    const admin = actorOf(ctx, "admin");
     const error = await rejectReply(ctx.deps, admin, reply.id, "tone").catch((e: unknown) => e);
     expect((error as AppError).message).toContain("being posted right now");
     const [row] = await ctx.deps.db.select().from(replies).where(eq(replies.id, reply.id));
