@@ -1,54 +1,22 @@
 // The neighbour on the network and the rebinding page: the demo (whose admin login is published) answers only on
 // loopback unless HOST says otherwise, and with PUBLIC_URL set the CSRF origin check ignores the Host header.
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadEnv } from "../../src/env.js";
+import { EntryProcess } from "../helpers/entry-process.js";
 import { createWebTestContext, login, type WebTestContext } from "../web/helpers.js";
 import { rawRequest } from "./http.js";
 
-const ENTRY = join(process.cwd(), "src/entry/node.ts");
-let dir: string | undefined;
-let child: ChildProcess | null = null;
+// Extra defaults for every start here: one web process on a free port.
+const entry = new EntryProcess("exposure");
+const start = (env: Record<string, string>, until: RegExp) =>
+  entry.start({ WEB_WORKERS: "1", PORT: "0", ...env }, until);
 let ctx: WebTestContext | undefined;
 
 afterEach(async () => {
-  child?.kill("SIGTERM");
-  child = null;
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
+  entry.stop();
   await ctx?.deps.cleanup();
   ctx = undefined;
 });
-
-function start(env: Record<string, string>, until: RegExp) {
-  dir = mkdtempSync(join(tmpdir(), "rapport-exposure-"));
-  const process_ = spawn(process.execPath, ["--import", "tsx", ENTRY], {
-    env: {
-      PATH: process.env.PATH ?? "",
-      DATABASE_URL: `file:${join(dir, "rapport.db")}`,
-      RAPPORT_SCHEDULER: "0",
-      WEB_WORKERS: "1",
-      LOG_LEVEL: "error",
-      PORT: "0",
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child = process_;
-  return new Promise<{ output: string; code: number | null }>((resolve) => {
-    let output = "";
-    const collect = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (until.test(output)) resolve({ output, code: null });
-    };
-    process_.stdout?.on("data", collect);
-    process_.stderr?.on("data", collect);
-    process_.on("exit", (code) => resolve({ output, code }));
-  });
-}
 
 /** 127.0.0.2 is this machine too, but a listener bound to 127.0.0.1 alone does not answer there. */
 async function answersOn(host: string, port: number): Promise<boolean> {
@@ -67,7 +35,7 @@ describe("where the demo listens", () => {
     expect(port).toBeGreaterThan(0);
     expect(await answersOn("127.0.0.1", port)).toBe(true);
     expect(await answersOn("127.0.0.2", port)).toBe(false);
-    child?.kill("SIGTERM");
+    entry.child?.kill("SIGTERM");
 
     const open = await start({ RAPPORT_DEMO: "1", HOST: "0.0.0.0" }, /Demo login/);
     const openPort = Number(/running at http:\/\/localhost:(\d+)/.exec(open.output)?.[1]);

@@ -1,52 +1,19 @@
 // Links in Slack alerts and digest e-mails: the real `npm start` entry, as a child process over a temp database.
 // Without the demo, Slack or SMTP without PUBLIC_URL stops the start with the fix; the demo links to the port it
 // actually listens on (PORT=0 picks one), not to http://localhost:0.
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "@libsql/client";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { brands } from "../../src/db/schema/index.js";
 import { openWebhook } from "../../src/platform/outbox/destinations.js";
+import { EntryProcess } from "../helpers/entry-process.js";
 import { authed, createWebTestContext, login } from "../web/helpers.js";
 
-const ENTRY = join(process.cwd(), "src/entry/node.ts");
-let dir: string;
-let child: ChildProcess | null = null;
+const entry = new EntryProcess("public-url");
+const start = (env: Record<string, string>, until: RegExp) => entry.start(env, until);
 
-afterEach(() => {
-  child?.kill("SIGTERM");
-  child = null;
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-/** Starts the entry; resolves with its output once it printed `until`, or with its exit code. */
-function start(env: Record<string, string>, until: RegExp) {
-  dir = mkdtempSync(join(tmpdir(), "rapport-public-url-"));
-  const process_ = spawn(process.execPath, ["--import", "tsx", ENTRY], {
-    env: {
-      PATH: process.env.PATH ?? "",
-      DATABASE_URL: `file:${join(dir, "rapport.db")}`,
-      RAPPORT_SCHEDULER: "0",
-      LOG_LEVEL: "error",
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child = process_;
-  return new Promise<{ output: string; code: number | null }>((resolve) => {
-    let output = "";
-    const collect = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (until.test(output)) resolve({ output, code: null });
-    };
-    process_.stdout?.on("data", collect);
-    process_.stderr?.on("data", collect);
-    process_.on("exit", (code) => resolve({ output, code }));
-  });
-}
+afterEach(() => entry.stop());
 
 describe("PUBLIC_URL at start", () => {
   it("refuses to start without the demo when Slack or SMTP is set and PUBLIC_URL is not", async () => {
@@ -75,7 +42,7 @@ describe("PUBLIC_URL at start", () => {
     );
     const port = /Rapport is running at http:\/\/localhost:(\d+)/.exec(output)?.[1];
     expect(Number(port)).toBeGreaterThan(0);
-    const db = createClient({ url: `file:${join(dir, "rapport.db")}` });
+    const db = createClient({ url: `file:${join(entry.dir!, "rapport.db")}` });
     const { rows } = await db.execute("select payload from outbox where kind = 'slack'");
     db.close();
     expect(rows.length).toBeGreaterThan(0);
