@@ -32,6 +32,8 @@ export const sources = sqliteTable(
     ingestTokenHash: text(),
     postingEnabled: integer({ mode: "boolean" }).notNull().default(false),
     dryRun: integer({ mode: "boolean" }).notNull().default(true),
+    /** Removed by a person: never polled or shown as a source again; its mentions stay (soft removal). */
+    removedAt: instant(),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("sources_workspace_name").on(t.workspaceId, t.name)],
