@@ -1,6 +1,7 @@
 export * from "./accounts.js";
 export * from "./alerts.js";
 export * from "./brands.js";
+export * from "./compliance.js";
 export * from "./counts.js";
 export * from "./jobs.js";
 export * from "./mentions.js";
