@@ -8,5 +8,6 @@ export * from "./mentions.js";
 export * from "./outbox.js";
 export * from "./replies.js";
 export * from "./sources.js";
+export * from "./undo.js";
 export * from "./users.js";
 export * from "./workspaces.js";

@@ -83,6 +83,14 @@ export const mentions = sqliteTable(
       .where(
         sql`relevant = 1 AND status IN ('new', 'triaged', 'drafting', 'awaiting_approval', 'approved', 'escalated') AND sla_due_at IS NOT NULL`,
       ),
+    // "My work" (src/services/today/my-work.ts): a person's open assigned mentions, counted and listed soonest due
+    // first, overdue ones told apart, from the index alone. Only assigned open rows: ingest (all unassigned) never
+    // writes to it.
+    index("mentions_assigned_open")
+      .on(t.assigneeId, t.slaDueAt, t.sourceId, t.relevant, t.firstResponseAt, t.fetchedAt)
+      .where(
+        sql`assignee_id IS NOT NULL AND status IN ('new', 'triaged', 'drafting', 'awaiting_approval', 'approved', 'escalated')`,
+      ),
     // Today's open and overdue tallies per workspace, from the index alone (src/services/today/today.ts).
     index("mentions_open_by_source")
       .on(t.sourceId, t.slaDueAt, t.firstResponseAt)

@@ -50,6 +50,8 @@ export const replies = sqliteTable(
   },
   (t) => [
     index("replies_mention").on(t.mentionId),
+    // "Awaiting my approval" (src/services/today/my-work.ts): the few replies waiting, without reading the rest.
+    index("replies_awaiting_approval").on(t.mentionId).where(sql`status = 'awaiting_approval'`),
     uniqueIndex("replies_one_public_per_thread").on(t.threadKey).where(sql`status = 'posted'`),
   ],
 );
