@@ -109,6 +109,8 @@ describe("CFPB connector", () => {
       subProduct: "Credit card debt",
       state: "CA",
       companyResponse: "Closed with explanation",
+      // The response clock (src/domain/compliance/cfpb-clock.ts) starts on the day the company got it.
+      dateSentToCompany: "2019-05-29T12:00:00-05:00",
     });
     expect(mention?.text.length).toBeGreaterThan(1000);
     expect(mention?.authorHandle ?? null).toBeNull();

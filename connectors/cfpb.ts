@@ -32,6 +32,8 @@ const complaintSchema = z.object({
     .transform(String)
     .optional(),
   date_received: z.string().min(10),
+  /** The day the company got it in the CFPB portal: its 15- and 60-day response clock starts here. */
+  date_sent_to_company: nullableString,
   company: z.string(),
   product: nullableString,
   sub_product: nullableString,
@@ -116,6 +118,8 @@ export function normalizeComplaint(hit: Hit & { id: string }): NormalizedMention
     language: "en",
     flags: ["regulator"],
     meta: {
+      dateReceived: c.date_received,
+      dateSentToCompany: c.date_sent_to_company ?? null,
       issue: c.issue ?? null,
       subIssue: c.sub_issue ?? null,
       product: c.product ?? null,
