@@ -27,6 +27,12 @@ export const PERMISSIONS = {
   manageAlerts: MANAGERS,
   /** Add, test and change sources. */
   manageSources: MANAGERS,
+  /** The complaint register (every complaint from every channel, exportable) and the CFPB clock's records. */
+  viewComplaints: MANAGERS,
+  /** Record that a CFPB complaint's company or final response went out (audited). */
+  recordComplaintResponse: MANAGERS,
+  /** Supervision: how often each responder's drafts were stopped, per rule and week. */
+  superviseResponders: MANAGERS,
   /** Users, roles, invitations. */
   manageUsers: ADMINS,
   /** The audit log. */
