@@ -5,9 +5,11 @@ import { users } from "./users.js";
 import { workspaces } from "./workspaces.js";
 
 /**
- * What a person recorded about a complaint's answers outside Rapport (the CFPB company portal): when the company
- * response and the final response went out, who recorded each, and the outcome. One row per complaint (mention);
- * every change is also in the audit log. Compliance evidence: the purge keeps the mention while a row exists.
+ * One row per CFPB complaint (a mention from the CFPB connector, or a post saying a complaint was filed with the
+ * CFPB), written by the cfpb-clock job: the day its response clock started, and what a person recorded about its
+ * answers outside Rapport (the CFPB company portal): when the company response and the final response went out,
+ * who recorded each, and the outcome. Every record is also in the audit log. Compliance evidence: the purge keeps
+ * the mention while a row exists.
  */
 export const complaintResponses = sqliteTable(
   "complaint_responses",
@@ -18,6 +20,12 @@ export const complaintResponses = sqliteTable(
     workspaceId: integer()
       .notNull()
       .references(() => workspaces.id),
+    /** `portal`: came through the CFPB connector; `reported`: a post elsewhere says it was filed. */
+    origin: text({ enum: ["portal", "reported"] })
+      .notNull()
+      .default("portal"),
+    /** The US Eastern calendar day the company received it (YYYY-MM-DD): the clock's day zero. */
+    receivedDay: text().notNull().default(""),
     /** The company response (the CFPB's 15-day one) went out. */
     respondedAt: instant(),
     respondedBy: integer().references(() => users.id),
@@ -27,6 +35,8 @@ export const complaintResponses = sqliteTable(
     /** The outcome as the CFPB portal words it ("Closed with explanation", …). */
     outcome: text(),
     updatedAt: instant(),
+    /** When the job found it (the clock may have started weeks before: the CFPB publishes late). */
+    createdAt: instant(),
   },
   (t) => [index("complaint_responses_workspace").on(t.workspaceId)],
 );
