@@ -1,0 +1,143 @@
+// "My work": what a person has to do today, ahead of everything else on Today and as a badge in the navigation.
+// - assigned to me: open mentions assigned to the viewer (near-duplicates counted once, as the feed lists them);
+// - overdue: those of them past their SLA by the same rule as Today's overdue figure (unanswered, past due, and
+//   due after Rapport stored them: src/services/metrics/queue-backlog.ts);
+// - awaiting my approval (approvers only): replies submitted for approval that the viewer may approve (four
+//   eyes: not written, edited or submitted by them, src/services/replies/approve.ts).
+//
+// Every page asks for the counts (the navigation badge), so each query reads a range of a small partial index:
+// `mentions_assigned_open` holds only assigned open mentions (ingest never writes to it) and
+// `replies_awaiting_approval` only replies waiting. The cost follows a person's open work, not the table.
+import { type SQL, sql } from "drizzle-orm";
+import type { AuthUser } from "../../auth/types.js";
+import type { Deps } from "../../deps.js";
+import { can } from "../../domain/permissions.js";
+import { OPEN_QUEUE_STATUSES } from "../../domain/sla.js";
+import { groupHeadCondition, type MentionListItem, selectListPage } from "../mentions/list-mentions.js";
+
+export const MY_WORK_LIST_LIMIT = 5;
+
+export interface MyWorkCounts {
+  /** Open mentions assigned to the viewer (near-duplicate groups once). */
+  assigned: number;
+  /** Of those, overdue (the team's rule: due after Rapport stored them, unanswered, past due). */
+  overdue: number;
+  /** Replies the viewer may approve; null for someone who may not approve replies. */
+  awaitingApproval: number | null;
+}
+
+export interface ApprovalItem {
+  replyId: number;
+  mentionId: number;
+  /** Who wrote the reply. */
+  authorEmail: string | null;
+  submittedAt: string | null;
+  source: string;
+  mentionAuthor: string | null;
+  slaDueAt: string | null;
+}
+
+export interface MyWork {
+  counts: MyWorkCounts;
+  /** Soonest due first (no clock last). */
+  assigned: MentionListItem[];
+  /** Longest overdue first. */
+  overdue: MentionListItem[];
+  /** Soonest due first; null for someone who may not approve replies. */
+  awaitingApproval: ApprovalItem[] | null;
+}
+
+// Spelled exactly as the partial index's WHERE, so SQLite uses it (see OPEN_QUEUE_STATUSES).
+const ASSIGNED_OPEN = (userId: number): SQL =>
+  sql`"mentions"."assignee_id" = ${userId} AND ${sql.raw(
+    `"mentions"."assignee_id" IS NOT NULL AND "mentions"."status" IN (${OPEN_QUEUE_STATUSES.map((s) => `'${s}'`).join(", ")})`,
+  )}`;
+
+const OVERDUE = (now: Date): SQL =>
+  sql`"mentions"."relevant" = 1 AND "mentions"."sla_due_at" IS NOT NULL AND "mentions"."sla_due_at" < ${now.getTime()} AND "mentions"."first_response_at" IS NULL AND "mentions"."sla_due_at" > "mentions"."fetched_at"`;
+
+/** The reply waits for approval and the viewer is none of its writers (the four-eyes rule of approve.ts). */
+const APPROVABLE_BY = (viewer: AuthUser): SQL =>
+  sql`"replies"."status" = 'awaiting_approval' AND "replies"."author_id" <> ${viewer.id} AND "sources"."workspace_id" = ${viewer.workspaceId}
+      AND NOT EXISTS (SELECT 1 FROM "audit_log" AS "a" WHERE "a"."entity_type" = 'reply' AND "a"."entity_id" = CAST("replies"."id" AS TEXT)
+        AND "a"."actor_id" = ${viewer.id} AND "a"."action" IN ('reply.draft', 'reply.edit', 'reply.submit'))`;
+
+const APPROVALS_FROM = sql.raw(
+  `"replies" CROSS JOIN "mentions" ON "mentions"."id" = "replies"."mention_id" CROSS JOIN "sources" ON "sources"."id" = "mentions"."source_id"`,
+);
+
+/** The statements behind the counts, for the tests' EXPLAIN QUERY PLAN. */
+export function myWorkCountQueries(viewer: AuthUser, now: Date): { mentions: SQL; approvals: SQL } {
+  return {
+    mentions: sql`SELECT count(*) AS assigned, coalesce(sum(${OVERDUE(now)}), 0) AS overdue
+      FROM "mentions" CROSS JOIN "sources" ON "sources"."id" = "mentions"."source_id"
+      WHERE "sources"."workspace_id" = ${viewer.workspaceId} AND ${ASSIGNED_OPEN(viewer.id)} AND ${groupHeadCondition}`,
+    approvals: sql`SELECT count(*) AS n FROM ${APPROVALS_FROM} WHERE ${APPROVABLE_BY(viewer)}`,
+  };
+}
+
+export async function myWorkCounts(deps: Deps, viewer: AuthUser): Promise<MyWorkCounts> {
+  const queries = myWorkCountQueries(viewer, deps.now());
+  const mayApprove = can(viewer.role, "approveReplies");
+  const [[mine], approvals] = await Promise.all([
+    deps.db.all<{ assigned: number; overdue: number }>(queries.mentions),
+    mayApprove ? deps.db.all<{ n: number }>(queries.approvals) : Promise.resolve(null),
+  ]);
+  return {
+    assigned: Number(mine?.assigned ?? 0),
+    overdue: Number(mine?.overdue ?? 0),
+    awaitingApproval: approvals ? Number(approvals[0]?.n ?? 0) : null,
+  };
+}
+
+export async function myWork(deps: Deps, viewer: AuthUser, limit = MY_WORK_LIST_LIMIT): Promise<MyWork> {
+  const now = deps.now();
+  const mine = sql`${ASSIGNED_OPEN(viewer.id)} AND ${groupHeadCondition}`;
+  const [counts, assigned, overdue, awaitingApproval] = await Promise.all([
+    myWorkCounts(deps, viewer),
+    selectListPage(deps, viewer, {
+      where: mine,
+      orderBy: sql`coalesce("mentions"."sla_due_at", 8.64e15) ASC, "mentions"."id" ASC`,
+      limit,
+      countDuplicates: true,
+    }),
+    selectListPage(deps, viewer, {
+      where: sql`${mine} AND ${OVERDUE(now)}`,
+      orderBy: sql`"mentions"."sla_due_at" ASC, "mentions"."id" ASC`,
+      limit,
+      countDuplicates: true,
+    }),
+    can(viewer.role, "approveReplies") ? approvalsList(deps, viewer, limit) : Promise.resolve(null),
+  ]);
+  return { counts, assigned, overdue, awaitingApproval };
+}
+
+async function approvalsList(deps: Deps, viewer: AuthUser, limit: number): Promise<ApprovalItem[]> {
+  const rows = await deps.db.all<{
+    reply_id: number;
+    mention_id: number;
+    author_email: string | null;
+    submitted_at: number | null;
+    source: string;
+    handle: string | null;
+    name: string | null;
+    due: number | null;
+  }>(
+    sql`SELECT "replies"."id" AS reply_id, "mentions"."id" AS mention_id, "users"."email" AS author_email,
+          coalesce("replies"."updated_at", "replies"."created_at") AS submitted_at, "sources"."name" AS source,
+          "mentions"."author_handle" AS handle, "mentions"."author_name" AS name, "mentions"."sla_due_at" AS due
+        FROM ${APPROVALS_FROM} LEFT JOIN "users" ON "users"."id" = "replies"."author_id"
+        WHERE ${APPROVABLE_BY(viewer)}
+        ORDER BY coalesce("mentions"."sla_due_at", 8.64e15) ASC, "replies"."id" ASC LIMIT ${limit}`,
+  );
+  const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
+  return rows.map((r) => ({
+    replyId: Number(r.reply_id),
+    mentionId: Number(r.mention_id),
+    authorEmail: r.author_email,
+    submittedAt: iso(r.submitted_at),
+    source: r.source,
+    mentionAuthor: r.handle ? `@${r.handle.replace(/^@/, "")}` : r.name,
+    slaDueAt: iso(r.due),
+  }));
+}
