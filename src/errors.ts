@@ -9,6 +9,8 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   upstream: 502,
   internal: 500,
+  /** The deployment cannot do this (e.g. work that needs a transaction on Cloudflare D1; src/db/atomic.ts). */
+  unsupported: 501,
 } as const;
 export type ErrorCode = keyof typeof ERROR_STATUS;
 

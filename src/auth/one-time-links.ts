@@ -1,5 +1,6 @@
 // Invitations and password resets: a single-use random token, stored hashed, that expires.
 import { and, eq, gt, isNull } from "drizzle-orm";
+import { inTransaction } from "../db/atomic.js";
 import { oneTimeTokens } from "../db/schema/index.js";
 import type { Deps } from "../deps.js";
 import { randomToken, sha256 } from "./tokens.js";
@@ -19,7 +20,7 @@ export async function createOneTimeToken(
 ): Promise<string> {
   const token = randomToken();
   const now = deps.now();
-  await deps.db.transaction(async (tx) => {
+  await inTransaction(deps.db, "creating a sign-in link", async (tx) => {
     await tx
       .update(oneTimeTokens)
       .set({ usedAt: now })

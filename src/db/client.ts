@@ -7,8 +7,12 @@ import { migrate } from "drizzle-orm/libsql/migrator";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import * as schema from "./schema/index.js";
 
-/** The database as every module sees it: the same type on libSQL (Node, Turso) and D1 (Workers). */
-export type Db = BaseSQLiteDatabase<"async", unknown, typeof schema>;
+/**
+ * The database as every module sees it: the same type on libSQL (Node, Turso) and D1 (Workers). It has no
+ * `transaction`: D1 cannot run one, so atomic work goes through src/db/atomic.ts (`atomicBatch` on both,
+ * `inTransaction` on libSQL, refused by name on D1).
+ */
+export type Db = Omit<BaseSQLiteDatabase<"async", unknown, typeof schema>, "transaction">;
 
 export interface WriteTx {
   /** Drizzle bound to the open transaction. */

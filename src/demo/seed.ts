@@ -4,6 +4,7 @@
 import { count } from "drizzle-orm";
 import type { DemoConfig } from "../../connectors/demo.js";
 import { hashPassword as scryptHash } from "../auth/password.js";
+import { inTransaction } from "../db/atomic.js";
 import { brands, sources, users, workspaces } from "../db/schema/index.js";
 import type { Deps } from "../deps.js";
 
@@ -99,7 +100,9 @@ export async function seedDemo(
   const passwordHashes = await Promise.all(DEMO_USERS.map(() => hash(DEMO_PASSWORD)));
 
   // IMMEDIATE takes the write lock before the check, so two processes starting at once seed one workspace.
-  return deps.db.transaction(
+  return inTransaction(
+    deps.db,
+    "seeding the demo",
     async (tx) => {
       const [existing] = await tx.select({ n: count() }).from(workspaces);
       if ((existing?.n ?? 0) > 0) return { seeded: false } as const;

@@ -2,6 +2,7 @@
 // rights events, the audit trail — is kept three years (Reg F §1006.100); everything else about the public is
 // deleted after RETENTION_DAYS (the Safeguards Rule's "no longer than needed"). Idempotent; safe to run hourly.
 import { sql } from "drizzle-orm";
+import { inTransaction, type TxDb } from "../db/atomic.js";
 import type { Deps } from "../deps.js";
 import { purgeRecord } from "../services/audit/audit-chain.js";
 import { HELD_MENTION, HOLD_IN_WORKSPACE } from "../services/audit/legal-holds.js";
@@ -32,7 +33,7 @@ const EVIDENCE_MENTION = sql`(
  * kept chain starts (src/domain/audit-chain.ts) instead of reporting the purge as tampering.
  */
 async function purgeAuditLog(
-  tx: Parameters<Parameters<Deps["db"]["transaction"]>[0]>[0],
+  tx: TxDb,
   count: (query: ReturnType<typeof sql>) => Promise<number>,
   cutoff: number,
   now: Date,
@@ -73,7 +74,7 @@ async function purgeAuditLog(
 export async function runPurge(deps: Deps, now: Date): Promise<PurgeReport> {
   const retentionCutoff = now.getTime() - deps.env.RETENTION_DAYS * DAY_MS;
   const evidenceCutoff = now.getTime() - EVIDENCE_DAYS * DAY_MS;
-  return deps.db.transaction(async (tx) => {
+  return inTransaction(deps.db, "the retention purge", async (tx) => {
     const count = async (query: ReturnType<typeof sql>) => {
       const result = (await tx.run(query)) as { rowsAffected?: number; meta?: { changes?: number } };
       return Number(result.rowsAffected ?? result.meta?.changes ?? 0);

@@ -4,6 +4,7 @@
 // matcher; a manager confirms or rejects it, and every view and decision is audited (GLBA: the link is NPI).
 import { and, desc, eq, inArray, ne } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
+import { inTransaction } from "../../db/atomic.js";
 import type { Db } from "../../db/client.js";
 import {
   accountIdentifiers,
@@ -65,7 +66,7 @@ export async function upsertAccounts(
   const secret = deps.env.RAPPORT_SECRET;
   const now = deps.now();
   const summary: UpsertSummary = { created: 0, updated: 0 };
-  await deps.db.transaction(async (tx) => {
+  await inTransaction(deps.db, "importing accounts", async (tx) => {
     for (const row of rows) {
       const values = {
         workspaceId,
@@ -443,7 +444,7 @@ export async function decideLink(
 ): Promise<{ rightsEvents: number[] }> {
   assertCan(actor.role, "manageAccounts", "see account links");
   const now = deps.now();
-  return deps.db.transaction(async (tx) => {
+  return inTransaction(deps.db, "deciding an account link", async (tx) => {
     const [row] = await tx
       .select({ link: accountLinks, workspaceId: accounts.workspaceId })
       .from(accountLinks)

@@ -3,6 +3,7 @@
 // link or mention that caused them so an event is never lost or sent twice (the idempotency key is the event).
 
 import { and, eq, inArray } from "drizzle-orm";
+import { inTransaction } from "../../db/atomic.js";
 import type { Db } from "../../db/client.js";
 import type { AccountStatus as StoredAccountStatus } from "../../db/schema/accounts.js";
 import { accountLinks, accounts, mentions, rightsEvents, sources } from "../../db/schema/index.js";
@@ -205,7 +206,7 @@ export async function syncLinkedRightsEvents(
     .from(accountLinks)
     .where(and(eq(accountLinks.mentionId, mentionId), eq(accountLinks.status, "confirmed")));
   if (linked.length === 0) return [];
-  return db.transaction(async (tx) => {
+  return inTransaction(db, "syncing rights events", async (tx) => {
     const created: number[] = [];
     for (const { accountId } of linked) {
       created.push(...(await emitRightsEvents(tx, { accountId, mentionId, webhook, now })));

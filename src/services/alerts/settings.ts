@@ -3,6 +3,7 @@
 // secrets (whoever has one can post to the channel): they are never shown or audited in full.
 import { and, desc, eq, inArray, isNotNull, notLike } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
+import { inTransaction } from "../../db/atomic.js";
 import { brands, digestRecipients, outbox, spikes, workspaces } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import type { Sensitivity } from "../../domain/spikes/detect.js";
@@ -134,7 +135,7 @@ export async function setBrandWebhook(
       "Set PUBLIC_URL to the dashboard's address (e.g. PUBLIC_URL=https://rapport.example.com) and restart first: links in Slack alerts would point at http://localhost.",
     );
   }
-  await deps.db.transaction(async (tx) => {
+  await inTransaction(deps.db, "changing a brand's Slack webhook", async (tx) => {
     const stored = url ? await sealWebhook(url, deps.env.RAPPORT_SECRET) : null;
     await tx.update(brands).set({ slackWebhookUrl: stored }).where(eq(brands.id, brand.id));
     await recordAudit(tx, {
@@ -159,7 +160,7 @@ export async function sendTestAlert(deps: Deps, user: AuthUser, brandId: number)
   const destination = slackDestination(brand.slackWebhookUrl, deps.env.SLACK_WEBHOOK_URL);
   if (!destination) return false;
   const now = deps.now();
-  await deps.db.transaction(async (tx) => {
+  await inTransaction(deps.db, "sending a test alert", async (tx) => {
     await enqueueOutbox(
       tx,
       {
@@ -218,7 +219,7 @@ export async function addRecipient(
     );
   }
   if (input.brandId !== null) await brandInWorkspace(deps, user, input.brandId);
-  return deps.db.transaction(async (tx) => {
+  return inTransaction(deps.db, "adding an alert recipient", async (tx) => {
     const [row] = await tx
       .insert(digestRecipients)
       .values({
@@ -245,7 +246,7 @@ export async function removeRecipient(deps: Deps, user: AuthUser, id: number): P
   const visible = await listRecipients(deps, user);
   const recipient = visible.find((r) => r.id === id);
   if (!recipient) throw notFound("Recipient");
-  await deps.db.transaction(async (tx) => {
+  await inTransaction(deps.db, "removing an alert recipient", async (tx) => {
     await tx.delete(digestRecipients).where(eq(digestRecipients.id, id));
     await recordAudit(tx, {
       actor: actor(user),
@@ -267,7 +268,7 @@ export async function workspaceSensitivity(deps: Deps, user: AuthUser): Promise<
 }
 
 export async function setSensitivity(deps: Deps, user: AuthUser, sensitivity: Sensitivity): Promise<void> {
-  await deps.db.transaction(async (tx) => {
+  await inTransaction(deps.db, "changing alert sensitivity", async (tx) => {
     const [ws] = await tx
       .select({ settings: workspaces.settings })
       .from(workspaces)
@@ -290,7 +291,7 @@ export async function setSensitivity(deps: Deps, user: AuthUser, sensitivity: Se
 }
 
 export async function retryOutboxRow(deps: Deps, user: AuthUser, id: number): Promise<void> {
-  await deps.db.transaction(async (tx) => {
+  await inTransaction(deps.db, "retrying an outbox message", async (tx) => {
     const [before] = await tx
       .select()
       .from(outbox)

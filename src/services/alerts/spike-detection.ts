@@ -10,6 +10,7 @@
 // A muted or snoozed key (spike-mutes.ts) is recorded and shown, never sent. An episode's end (the hour after its
 // last elevated hour) is written to `ended_at` once the cooldown has passed without a new elevated hour.
 import { and, desc, eq, gte, inArray, isNull, lt, sql } from "drizzle-orm";
+import { inTransaction } from "../../db/atomic.js";
 import {
   brands,
   hourlyCounts,
@@ -242,7 +243,7 @@ export async function runSpikeDetection(
     const foldedInto = candidate.parsed.category ? brandSpikeThisHour.get(brand.id) : undefined;
     const destination = slackDestination(brand.slackWebhookUrl, deps.env.SLACK_WEBHOOK_URL);
     const alerted = foldedInto === undefined && destination !== null && mute === null;
-    const spikeId = await deps.db.transaction(async (tx) => {
+    const spikeId = await inTransaction(deps.db, "recording a spike", async (tx) => {
       const details: StoredSpikeDetails = {
         explanation,
         episode,

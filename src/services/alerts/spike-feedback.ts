@@ -3,6 +3,7 @@
 // alerts earn their place in the channel.
 import { and, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
+import { inTransaction } from "../../db/atomic.js";
 import { brands, spikeFeedback, spikes } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { assertCan } from "../../domain/permissions.js";
@@ -29,7 +30,7 @@ export async function recordSpikeFeedback(
     .where(and(eq(spikes.id, spikeId), eq(brands.workspaceId, user.workspaceId)));
   if (!spike) throw notFound("Spike");
   const now = deps.now();
-  await deps.db.transaction(async (tx) => {
+  await inTransaction(deps.db, "recording spike feedback", async (tx) => {
     await tx
       .insert(spikeFeedback)
       .values({ workspaceId: user.workspaceId, spikeId, userId: user.id, useful, answeredAt: now })

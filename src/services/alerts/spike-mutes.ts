@@ -3,6 +3,7 @@
 // key (`brand:<id>`) covers that brand's category×source keys too: "mute Acme" means all of Acme.
 import { and, eq, gt, isNull, or } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
+import { inTransaction } from "../../db/atomic.js";
 import type { Db } from "../../db/client.js";
 import { brands, spikeMutes } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
@@ -67,7 +68,7 @@ export async function muteSpikeKey(
   await checkKey(deps, user, key);
   const now = deps.now();
   if (until && until.getTime() <= now.getTime()) throw badRequest("A snooze must end in the future");
-  await deps.db.transaction(async (tx) => {
+  await inTransaction(deps.db, "muting a spike alert", async (tx) => {
     const [before] = await tx
       .select()
       .from(spikeMutes)
@@ -93,7 +94,7 @@ export async function muteSpikeKey(
 
 export async function unmuteSpikeKey(deps: Deps, user: AuthUser, key: string): Promise<void> {
   assertCan(user.role, "manageAlerts", "unmute spike alerts");
-  await deps.db.transaction(async (tx) => {
+  await inTransaction(deps.db, "unmuting a spike alert", async (tx) => {
     const [before] = await tx
       .delete(spikeMutes)
       .where(and(eq(spikeMutes.workspaceId, user.workspaceId), eq(spikeMutes.key, key)))

@@ -2,6 +2,7 @@
 // src/domain/spikes/detect.ts). A brand without its own follows the workspace's setting.
 import { and, eq } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
+import { inTransaction } from "../../db/atomic.js";
 import { brands } from "../../db/schema/index.js";
 import type { WorkspaceSettings } from "../../db/schema/workspaces.js";
 import type { Deps } from "../../deps.js";
@@ -25,7 +26,7 @@ export async function setBrandSensitivity(
   sensitivity: Sensitivity | null,
 ): Promise<void> {
   assertCan(user.role, "manageAlerts", "change spike sensitivity");
-  await deps.db.transaction(async (tx) => {
+  await inTransaction(deps.db, "changing spike sensitivity", async (tx) => {
     const [brand] = await tx
       .select({ id: brands.id, spikeSensitivity: brands.spikeSensitivity })
       .from(brands)

@@ -1,6 +1,7 @@
 // The audit log's hash chain (src/domain/audit-chain.ts) kept in the database: the audit-seal job links every new
 // entry to the one before it in its workspace's chain, and `rapport audit verify` recomputes every chain.
 import { and, asc, eq, gt, isNotNull, isNull, lte, sql } from "drizzle-orm";
+import { inTransaction } from "../../db/atomic.js";
 import type { Db } from "../../db/client.js";
 import { auditChainHeads, auditLog, workspaces } from "../../db/schema/index.js";
 import {
@@ -95,7 +96,7 @@ export async function sealAuditLog(db: Db, secret: string): Promise<{ sealed: nu
   const refused: number[] = [];
   for (const workspaceId of await chainKeys(db)) {
     for (;;) {
-      const count = await db.transaction(async (tx) => {
+      const count = await inTransaction(db, "sealing the audit log", async (tx) => {
         const head = await readHead(tx, key, workspaceId);
         if (head === "forged") return -1;
         let prev = GENESIS;

@@ -3,6 +3,7 @@
 // HOLD_IN_WORKSPACE). Placing and lifting are audited; a hold is lifted, never deleted.
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
+import { inTransaction } from "../../db/atomic.js";
 import type { Db } from "../../db/client.js";
 import { accounts, brands, legalHolds, mentions, sources } from "../../db/schema/index.js";
 import { badRequest, notFound } from "../../errors.js";
@@ -46,7 +47,7 @@ async function entityInWorkspace(db: Db, workspaceId: number, input: PlaceHoldIn
 export async function placeHold(db: Db, actor: HoldActor, input: PlaceHoldInput) {
   if (!(await entityInWorkspace(db, actor.workspaceId, input)))
     throw notFound(`${input.entityType} ${input.entityId}`);
-  return db.transaction(async (tx) => {
+  return inTransaction(db, "placing a legal hold", async (tx) => {
     const [hold] = await tx
       .insert(legalHolds)
       .values({ workspaceId: actor.workspaceId, ...input, placedBy: actor.email ?? "system" })
@@ -64,7 +65,7 @@ export async function placeHold(db: Db, actor: HoldActor, input: PlaceHoldInput)
 }
 
 export async function liftHold(db: Db, actor: HoldActor, holdId: number, now: Date) {
-  return db.transaction(async (tx) => {
+  return inTransaction(db, "lifting a legal hold", async (tx) => {
     const [hold] = await tx
       .update(legalHolds)
       .set({ liftedBy: actor.email ?? "system", liftedAt: now })

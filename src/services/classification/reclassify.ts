@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, count, eq, gt, gte, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import type { ClassifyInput, EngineName } from "../../classifier/index.js";
+import { inTransaction } from "../../db/atomic.js";
 import type { Db } from "../../db/client.js";
 import type { SlaMinutes } from "../../db/schema/brands.js";
 import { classifications, hourlyCounts, mentionBrands, mentions, sources } from "../../db/schema/index.js";
@@ -298,7 +299,7 @@ export async function reclassifyMentions(
         }
 
         const now = deps.now();
-        const outcome = await deps.db.transaction(async (tx) => {
+        const outcome = await inTransaction(deps.db, "storing a classification", async (tx) => {
           const written = await writeBatch(
             tx as unknown as Db,
             rows,

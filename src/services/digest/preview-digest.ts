@@ -2,6 +2,7 @@
 // workspace and any week, and "send me a test copy" (to the viewer's own address, through the outbox, audited).
 import { asc, eq } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
+import { inTransaction } from "../../db/atomic.js";
 import { brands } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { addWeeks, formatIsoWeek, isoWeekOf, parseIsoWeek } from "../../domain/digest/week.js";
@@ -64,7 +65,7 @@ export async function sendTestDigest(
   assertCan(viewer.role, "manageAlerts", "send a test copy of the weekly digest");
   const preview = await previewDigest(deps, viewer, input);
   const now = deps.now();
-  await deps.db.transaction(async (tx) => {
+  await inTransaction(deps.db, "sending a test digest", async (tx) => {
     await enqueueOutbox(
       tx,
       {

@@ -2,6 +2,7 @@
 
 import { and, eq } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
+import { inTransaction } from "../../db/atomic.js";
 import { mentions, notes, sources } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { assertCan } from "../../domain/permissions.js";
@@ -10,7 +11,7 @@ import { recordAudit } from "../audit/record-audit.js";
 
 export async function addNote(deps: Deps, actor: AuthUser, input: { mentionId: number; body: string }) {
   assertCan(actor.role, "triage", "add notes");
-  return deps.db.transaction(async (tx) => {
+  return inTransaction(deps.db, "adding a note", async (tx) => {
     const [mention] = await tx
       .select({ id: mentions.id })
       .from(mentions)

@@ -2,6 +2,7 @@
 
 import { and, eq, inArray } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
+import { inTransaction } from "../../db/atomic.js";
 import { mentions, users } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { assertCan, can, denialReason } from "../../domain/permissions.js";
@@ -26,7 +27,7 @@ export async function assignMentions(deps: Deps, actor: AuthUser, input: AssignI
     if (!person) throw badRequest(`No user with id ${assigneeId}`);
     if (!can(person.role, "beAssigned")) throw badRequest(denialReason("beAssigned", "be assigned mentions"));
   }
-  return deps.db.transaction(async (tx) => {
+  return inTransaction(deps.db, "assigning mentions", async (tx) => {
     const targets = await expandGroups(tx, actor, input.ids);
     if (targets.length === 0) throw notFound("Mention");
     const changing = targets.filter((t) => t.assigneeId !== assigneeId);

@@ -2,6 +2,7 @@
 
 import { and, inArray, sql } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
+import { inTransaction } from "../../db/atomic.js";
 import { mentions } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { assertCan } from "../../domain/permissions.js";
@@ -31,7 +32,7 @@ export async function changeStatus(
   input: ChangeStatusInput,
 ): Promise<BulkResult> {
   assertCan(actor.role, "triage", "change a mention");
-  return deps.db.transaction(async (tx) => {
+  return inTransaction(deps.db, "changing a mention's status", async (tx) => {
     const targets = await expandGroups(tx, actor, input.ids);
     if (targets.length === 0) throw notFound("Mention");
     const needPerson = targets.filter(

@@ -3,6 +3,7 @@
 
 import { and, eq } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
+import { inTransaction } from "../../db/atomic.js";
 import { brands, classifications, mentionBrands, mentions, sources } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { assertCan } from "../../domain/permissions.js";
@@ -33,7 +34,7 @@ export async function correctClassification(deps: Deps, actor: AuthUser, input: 
 }
 
 async function storeCorrection(deps: Deps, actor: AuthUser, input: CorrectClassificationInput) {
-  return deps.db.transaction(async (tx) => {
+  return inTransaction(deps.db, "correcting a classification", async (tx) => {
     const [current] = await tx
       .select({
         id: mentions.id,

@@ -3,6 +3,7 @@
 // the run kept as evidence (a Claude draft the linter refused too), and the mention moves to drafting.
 
 import type { AuthUser } from "../../auth/types.js";
+import { inTransaction } from "../../db/atomic.js";
 import { replies } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import type { LintResult } from "../../domain/compliance/lint.js";
@@ -131,7 +132,7 @@ export async function createDraft(
 
   const lint = await lintFor(deps.db, mention, voice, text);
   const now = deps.now();
-  const reply = await deps.db.transaction(async (tx) => {
+  const reply = await inTransaction(deps.db, "creating a reply draft", async (tx) => {
     const [row] = await tx
       .insert(replies)
       .values({

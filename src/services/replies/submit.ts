@@ -2,6 +2,7 @@
 // editor shows what to fix) and the reply stays a draft.
 import { eq } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
+import { inTransaction } from "../../db/atomic.js";
 import { replies } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../errors.js";
@@ -19,7 +20,7 @@ export async function submitReply(deps: Deps, actor: AuthUser, replyId: number):
   const now = deps.now();
   if (!lint.ok) {
     // The refused run is kept (evidence, and the editor shows what to fix); the reply stays a draft.
-    await deps.db.transaction(async (tx) => {
+    await inTransaction(deps.db, "submitting a reply", async (tx) => {
       await recordLint(tx, reply.id, actor.id, reply.text, lint, now);
       await tx.update(replies).set({ lint, updatedAt: now }).where(eq(replies.id, reply.id));
     });

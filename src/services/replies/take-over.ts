@@ -2,6 +2,7 @@
 // their own words, and a second manager must approve it.
 import { eq } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
+import { inTransaction } from "../../db/atomic.js";
 import { mentions } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { assertCan } from "../../domain/permissions.js";
@@ -12,7 +13,7 @@ export async function takeOverMention(deps: Deps, actor: AuthUser, mentionId: nu
   assertCan(actor.role, "approveReplies", "take over a mention that needs a person");
   const mention = await loadReplyMention(deps.db, actor.workspaceId, mentionId);
   const now = deps.now();
-  await deps.db.transaction(async (tx) => {
+  await inTransaction(deps.db, "taking over a mention", async (tx) => {
     await tx.update(mentions).set({ assigneeId: actor.id }).where(eq(mentions.id, mention.id));
     await recordAudit(tx, {
       actor: { id: actor.id, email: actor.email },

@@ -8,6 +8,7 @@
 import { and, asc, eq, isNull, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { AuthUser } from "../../auth/types.js";
+import { inTransaction } from "../../db/atomic.js";
 import type { Db } from "../../db/client.js";
 import { brands, replyTemplates } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
@@ -272,7 +273,7 @@ export async function saveTemplate(
     category: input.category ?? null,
     updatedAt: now,
   };
-  return deps.db.transaction(async (tx) => {
+  return inTransaction(deps.db, "saving a reply template", async (tx) => {
     let before: TemplateRow | undefined;
     let row: TemplateRow | undefined;
     if (templateId) {
@@ -304,7 +305,7 @@ export async function saveTemplate(
 
 export async function deleteTemplate(deps: Deps, actor: AuthUser, templateId: number): Promise<void> {
   assertManager(actor);
-  await deps.db.transaction(async (tx) => {
+  await inTransaction(deps.db, "deleting a reply template", async (tx) => {
     const [found] = await tx.select().from(replyTemplates).where(eq(replyTemplates.id, templateId));
     const before = await assertInWorkspace(tx, actor, found);
     await tx.delete(replyTemplates).where(eq(replyTemplates.id, templateId));

@@ -5,6 +5,7 @@
 // overwriting it (a rejection racing a post once flipped a posted reply to "rejected").
 import { and, eq } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
+import { inTransaction } from "../../db/atomic.js";
 import type { Db } from "../../db/client.js";
 import { replies } from "../../db/schema/index.js";
 import { assertCan } from "../../domain/permissions.js";
@@ -30,6 +31,16 @@ const DOING: Record<ReplyAction, string> = {
   stop: "approve a public reply",
   reject: "reject a reply",
   post: "post replies",
+};
+
+/** The step in words, for the refusal on a database without transactions (src/db/atomic.ts). */
+const ACTION_WORDS: Record<ReplyAction, string> = {
+  edit: "editing a reply",
+  submit: "submitting a reply",
+  approve: "approving a reply",
+  stop: "sending a reply back",
+  reject: "rejecting a reply",
+  post: "recording a posted reply",
 };
 
 /** Refuses a person whose role may never take this action; call it before doing any work for the action. */
@@ -73,7 +84,7 @@ export async function transitionReply(
   assertMayTake(viewer, action, step);
   const actor = { id: viewer.id, email: viewer.email };
   const { now } = options;
-  return db.transaction(async (tx) => {
+  return inTransaction(db, ACTION_WORDS[action], async (tx) => {
     let row: ReplyRow | undefined;
     try {
       [row] = await tx

@@ -6,6 +6,7 @@ import { consumeOneTimeToken, createOneTimeToken, oneTimeLinkUrl } from "../../a
 import { hashPassword, MIN_PASSWORD_LENGTH } from "../../auth/password.js";
 import { deleteUserSessions } from "../../auth/sessions.js";
 import type { AuthUser } from "../../auth/types.js";
+import { inTransaction } from "../../db/atomic.js";
 import { users } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { ROLES } from "../../domain/taxonomy.js";
@@ -143,7 +144,7 @@ export async function setPasswordWithToken(
   if (password.length < MIN_PASSWORD_LENGTH)
     throw badRequest(`The password must be at least ${MIN_PASSWORD_LENGTH} characters`);
   const passwordHash = await hashPassword(password);
-  return deps.db.transaction(async (tx) => {
+  return inTransaction(deps.db, "setting a password", async (tx) => {
     const used = await consumeOneTimeToken(deps, token, tx);
     if (!used) throw badRequest("This link has expired or was already used. Ask an admin for a new one.");
     const [user] = await tx.select().from(users).where(eq(users.id, used.userId));

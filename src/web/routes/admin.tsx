@@ -4,6 +4,7 @@ import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { API_TOKEN_SCOPES, createApiToken, listApiTokens, revokeApiToken } from "../../auth/api-tokens.js";
 import type { AuthUser } from "../../auth/types.js";
+import { inTransaction } from "../../db/atomic.js";
 import type { Deps } from "../../deps.js";
 import { AppError, badRequest, notFound } from "../../errors.js";
 import { verifyAuditLog } from "../../services/audit/audit-chain.js";
@@ -223,7 +224,7 @@ export function adminRoutes(deps: Deps) {
     const expiresAt = input.expiresInDays
       ? new Date(deps.now().getTime() + input.expiresInDays * 86_400_000)
       : null;
-    return deps.db.transaction(async (tx) => {
+    return inTransaction(deps.db, "creating an API token", async (tx) => {
       const created = await createApiToken(deps, user.id, input.name, { scope: input.scope, expiresAt }, tx);
       await recordAudit(tx, {
         actor: user,
@@ -236,7 +237,7 @@ export function adminRoutes(deps: Deps) {
     });
   }
   async function revokeTokenAudited(user: { id: number; email: string }, id: number) {
-    await deps.db.transaction(async (tx) => {
+    await inTransaction(deps.db, "revoking an API token", async (tx) => {
       if (!(await revokeApiToken(deps, user.id, id, tx))) throw notFound("API token");
       await recordAudit(tx, {
         actor: user,
