@@ -19,12 +19,14 @@ export interface PurgeReport {
   audit: number;
 }
 
-/** Mentions that are evidence: answered (any reply), linked by a person, the subject of a rights event or a case. */
+/** Mentions that are evidence: answered (any reply), linked by a person, the subject of a rights event or a case,
+ * or a CFPB complaint whose response a person recorded. */
 const EVIDENCE_MENTION = sql`(
   EXISTS (SELECT 1 FROM replies r WHERE r.mention_id = mentions.id)
   OR EXISTS (SELECT 1 FROM account_links l WHERE l.mention_id = mentions.id AND l.status = 'confirmed')
   OR EXISTS (SELECT 1 FROM rights_events e WHERE e.mention_id = mentions.id)
   OR EXISTS (SELECT 1 FROM cases c WHERE c.root_mention_id = mentions.id)
+  OR EXISTS (SELECT 1 FROM complaint_responses cr WHERE cr.mention_id = mentions.id AND cr.responded_at IS NOT NULL)
 )`;
 
 /**
@@ -94,6 +96,10 @@ export async function runPurge(deps: Deps, now: Date): Promise<PurgeReport> {
     );
     await count(
       sql`DELETE FROM account_links WHERE created_at < ${evidenceCutoff} AND NOT ${HELD_MENTION(sql.raw("account_links.mention_id"))}`,
+    );
+    // A CFPB complaint's recorded responses, three years after the last one.
+    await count(
+      sql`DELETE FROM complaint_responses WHERE coalesce(final_at, responded_at, created_at) < ${evidenceCutoff} AND NOT ${HELD_MENTION(sql.raw("complaint_responses.mention_id"))}`,
     );
     const audit = await purgeAuditLog(tx, count, evidenceCutoff, now, deps.env.RAPPORT_SECRET);
 

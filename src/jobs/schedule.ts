@@ -2,6 +2,7 @@
 // handler both read it, so the two runtimes run the same jobs on the same clock.
 import type { Deps } from "../deps.js";
 import { sealAuditLog } from "../services/audit/audit-chain.js";
+import { runCfpbClock } from "./cfpb-clock.js";
 import { runDeliverOutbox } from "./deliver-outbox.js";
 import { runDetectSpikes } from "./detect-spikes.js";
 import { runPollDueSources } from "./poll-due-sources.js";
@@ -63,6 +64,17 @@ export const JOBS: JobDefinition[] = [
     async run(deps, now) {
       const report = await runSendDigestsJob(deps, now);
       return report.queued.length;
+    },
+  },
+  {
+    // CFPB complaints get their response clock, and Slack reminders 3 days and 1 day before each deadline.
+    // A cron the Workers trigger list already has (wrangler.toml), so both runtimes run it.
+    name: "cfpb-clock",
+    cron: "*/5 * * * *",
+    leaseMs: 10 * 60_000,
+    async run(deps, now) {
+      const report = await runCfpbClock(deps, now);
+      return report.queued;
     },
   },
   {

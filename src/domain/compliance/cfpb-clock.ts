@@ -246,3 +246,12 @@ export function reminderDue(clock: CfpbClock, storedAt: Date, mentionId: number)
   if (lead === undefined) return null;
   return { stage, lead, dueDay: clock.dueDay, key: `${base}:${lead}d` };
 }
+
+/** The final responses a company can give in the CFPB portal (its `company_response` values). */
+export const CFPB_OUTCOMES = [
+  "Closed with explanation",
+  "Closed with monetary relief",
+  "Closed with non-monetary relief",
+  "Closed",
+] as const;
+export type CfpbOutcome = (typeof CFPB_OUTCOMES)[number];

@@ -1,0 +1,252 @@
+// CFPB complaints and their response clocks. A complaint is a mention from a CFPB source (`portal`) or a post
+// flagged `regulator` that names the CFPB (`reported`, src/domain/compliance/cfpb-clock.ts). The cfpb-clock job
+// (syncCfpbComplaints) gives each one a row in complaint_responses with the day its clock started; Today, the
+// digest, the register and the reminders read those rows, and a person's records of the answers go on them.
+// Every query names its workspace.
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
+import { complaintResponses, mentionBrands, mentions, sources, users } from "../../db/schema/index.js";
+import {
+  CFPB_PHRASES,
+  type CfpbClock,
+  type CfpbOrigin,
+  type CfpbTally,
+  cfpbClock,
+  receivedDayOf,
+  reportsCfpbComplaint,
+  tallyCfpb,
+} from "../../domain/compliance/cfpb-clock.js";
+
+/** A post reporting a CFPB complaint is found by the job within this many days of being posted (or corrected). */
+const REPORTED_LOOKBACK_DAYS = 7;
+
+type Meta = Record<string, unknown>;
+const str = (meta: Meta | null | undefined, key: string): string | null => {
+  const value = meta?.[key];
+  return typeof value === "string" ? value : null;
+};
+
+/** Where the complaint's clock starts, from a stored mention (see receivedDayOf). */
+export function receivedDayOfMention(
+  origin: CfpbOrigin,
+  m: { meta: Meta | null; createdAt: Date; raw?: unknown },
+): string {
+  const raw = (m.raw ?? {}) as Meta;
+  return receivedDayOf({
+    origin,
+    dateSentToCompany: str(m.meta, "dateSentToCompany") ?? str(raw, "date_sent_to_company"),
+    dateReceived: str(m.meta, "dateReceived") ?? str(raw, "date_received"),
+    postedAt: m.createdAt,
+  });
+}
+
+/** The CFPB origin of a mention, or null when it is not a CFPB complaint. */
+export function cfpbOriginOf(m: {
+  sourceType: string;
+  flags: readonly string[];
+  text: string;
+  status: string;
+}): CfpbOrigin | null {
+  if (m.sourceType === "cfpb") return "portal";
+  if (m.status !== "dismissed" && reportsCfpbComplaint(m.text, m.flags)) return "reported";
+  return null;
+}
+
+/** The SQL twin of reportsCfpbComplaint's text test (LIKE is case-insensitive for ASCII in SQLite). */
+const NAMES_CFPB: SQL = sql.join(
+  CFPB_PHRASES.map((p) => sql`${mentions.text} LIKE ${`%${p}%`}`),
+  sql` OR `,
+);
+const HAS_REGULATOR_FLAG = sql`EXISTS (SELECT 1 FROM json_each(${mentions.flags}) WHERE value = 'regulator')`;
+const NO_CLOCK_YET = sql`NOT EXISTS (SELECT 1 FROM ${complaintResponses} WHERE ${complaintResponses.mentionId} = ${mentions.id})`;
+
+/**
+ * Gives every CFPB complaint not yet known its clock row. Portal complaints: every mention of a CFPB source (they
+ * are few, read through the source's index). Reported ones: posts of the last days flagged `regulator` that name
+ * the CFPB, so a post classified late (or corrected by a person) still gets its clock. Idempotent.
+ */
+export async function syncCfpbComplaints(db: Db, now: Date): Promise<number> {
+  const portal = await db
+    .select({
+      id: mentions.id,
+      workspaceId: sources.workspaceId,
+      meta: mentions.meta,
+      raw: mentions.raw,
+      createdAt: mentions.createdAt,
+    })
+    .from(mentions)
+    .innerJoin(sources, eq(sources.id, mentions.sourceId))
+    .where(and(eq(sources.type, "cfpb"), NO_CLOCK_YET));
+  const reported = await db
+    .select({
+      id: mentions.id,
+      workspaceId: sources.workspaceId,
+      text: mentions.text,
+      flags: mentions.flags,
+      status: mentions.status,
+      meta: mentions.meta,
+      createdAt: mentions.createdAt,
+    })
+    .from(mentions)
+    .innerJoin(sources, eq(sources.id, mentions.sourceId))
+    .where(
+      and(
+        sql`${mentions.createdAt} >= ${now.getTime() - REPORTED_LOOKBACK_DAYS * 86_400_000}`,
+        sql`${sources.type} <> 'cfpb'`,
+        sql`${mentions.status} <> 'dismissed'`,
+        HAS_REGULATOR_FLAG,
+        sql`(${NAMES_CFPB})`,
+        NO_CLOCK_YET,
+      ),
+    );
+  const rows = [
+    ...portal.map((m) => ({
+      mentionId: m.id,
+      workspaceId: m.workspaceId,
+      origin: "portal" as const,
+      receivedDay: receivedDayOfMention("portal", m),
+      createdAt: now,
+    })),
+    ...reported
+      .filter((m) => reportsCfpbComplaint(m.text, m.flags))
+      .map((m) => ({
+        mentionId: m.id,
+        workspaceId: m.workspaceId,
+        origin: "reported" as const,
+        receivedDay: receivedDayOfMention("reported", m),
+        createdAt: now,
+      })),
+  ];
+  let inserted = 0;
+  for (let i = 0; i < rows.length; i += 200) {
+    const added = await db
+      .insert(complaintResponses)
+      .values(rows.slice(i, i + 200))
+      .onConflictDoNothing({ target: complaintResponses.mentionId })
+      .returning({ id: complaintResponses.mentionId });
+    inserted += added.length;
+  }
+  return inserted;
+}
+
+export interface CfpbComplaint {
+  mentionId: number;
+  workspaceId: number;
+  origin: CfpbOrigin;
+  receivedDay: string;
+  respondedAt: Date | null;
+  respondedBy: string | null;
+  finalAt: Date | null;
+  finalBy: string | null;
+  outcome: string | null;
+  /** The CFPB's published company response (portal complaints). */
+  portalResponse: string | null;
+  issue: string | null;
+  /** When Rapport stored the mention: an overdue notice goes out only for a deadline that passed after this. */
+  storedAt: Date;
+  status: string;
+  textMasked: string;
+  sourceName: string;
+  clock: CfpbClock;
+}
+
+export interface CfpbQuery {
+  brandId?: number;
+  mentionIds?: number[];
+}
+
+const responder = sql`(SELECT coalesce(nullif(${users.name}, ''), ${users.email}) FROM ${users} WHERE ${users.id} = ${complaintResponses.respondedBy})`;
+const finisher = sql`(SELECT coalesce(nullif(${users.name}, ''), ${users.email}) FROM ${users} WHERE ${users.id} = ${complaintResponses.finalBy})`;
+
+/** The workspace's CFPB complaints with their clocks (a reported one whose post was dismissed is none). */
+export async function loadCfpbComplaints(
+  db: Db,
+  workspaceId: number,
+  now: Date,
+  query: CfpbQuery = {},
+): Promise<CfpbComplaint[]> {
+  if (query.mentionIds && query.mentionIds.length === 0) return [];
+  const rows = await db
+    .select({
+      mentionId: complaintResponses.mentionId,
+      workspaceId: complaintResponses.workspaceId,
+      origin: complaintResponses.origin,
+      receivedDay: complaintResponses.receivedDay,
+      respondedAt: complaintResponses.respondedAt,
+      respondedBy: sql<string | null>`${responder}`,
+      finalAt: complaintResponses.finalAt,
+      finalBy: sql<string | null>`${finisher}`,
+      outcome: complaintResponses.outcome,
+      createdAt: complaintResponses.createdAt,
+      meta: mentions.meta,
+      status: mentions.status,
+      textMasked: mentions.textMasked,
+      fetchedAt: mentions.fetchedAt,
+      sourceName: sources.name,
+    })
+    .from(complaintResponses)
+    .innerJoin(mentions, eq(mentions.id, complaintResponses.mentionId))
+    .innerJoin(sources, eq(sources.id, mentions.sourceId))
+    .where(
+      and(
+        eq(complaintResponses.workspaceId, workspaceId),
+        eq(sources.workspaceId, workspaceId),
+        sql`NOT (${complaintResponses.origin} = 'reported' AND ${mentions.status} = 'dismissed')`,
+        query.mentionIds ? inArray(complaintResponses.mentionId, query.mentionIds) : undefined,
+        query.brandId === undefined
+          ? undefined
+          : sql`EXISTS (SELECT 1 FROM ${mentionBrands} WHERE ${mentionBrands.mentionId} = ${mentions.id} AND ${mentionBrands.brandId} = ${query.brandId})`,
+      ),
+    );
+  return rows.map((r) => {
+    const portalResponse = r.origin === "portal" ? str(r.meta, "companyResponse") : null;
+    return {
+      mentionId: r.mentionId,
+      workspaceId: r.workspaceId,
+      origin: r.origin,
+      receivedDay: r.receivedDay,
+      respondedAt: r.respondedAt,
+      respondedBy: r.respondedBy,
+      finalAt: r.finalAt,
+      finalBy: r.finalBy,
+      outcome: r.outcome,
+      portalResponse,
+      issue: str(r.meta, "issue"),
+      storedAt: r.fetchedAt,
+      status: r.status,
+      textMasked: r.textMasked,
+      sourceName: r.sourceName,
+      clock: cfpbClock(
+        {
+          origin: r.origin,
+          receivedDay: r.receivedDay,
+          respondedAt: r.respondedAt,
+          finalAt: r.finalAt,
+          portalResponse,
+        },
+        now,
+      ),
+    };
+  });
+}
+
+/** What Today and the digest say: open, due within three days, past the 15-day response. */
+export async function cfpbTally(
+  db: Db,
+  workspaceId: number,
+  now: Date,
+  query: Pick<CfpbQuery, "brandId"> = {},
+): Promise<CfpbTally> {
+  return tallyCfpb((await loadCfpbComplaints(db, workspaceId, now, query)).map((c) => c.clock));
+}
+
+/** Clocks of some mentions (a queue page), by mention id. */
+export async function cfpbClocksFor(
+  db: Db,
+  workspaceId: number,
+  mentionIds: number[],
+  now: Date,
+): Promise<Map<number, CfpbComplaint>> {
+  const rows = await loadCfpbComplaints(db, workspaceId, now, { mentionIds });
+  return new Map(rows.map((r) => [r.mentionId, r]));
+}

@@ -1,0 +1,214 @@
+// The CFPB response clock against a real database: which mentions get a clock, the tally Today and the digest
+// print (checked against plain SQL), a person's records (audited), and Slack reminders queued once each.
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createWebTestContext, insertMention, type WebTestContext } from "../../../test/web/helpers.js";
+import { mentions, outbox, sources, workspaces } from "../../db/schema/index.js";
+import { runCfpbClock } from "../../jobs/cfpb-clock.js";
+import { cfpbComplaintOf } from "./cfpb-complaint-of.js";
+import { cfpbTally, syncCfpbComplaints } from "./cfpb-complaints.js";
+import { recordComplaintResponse } from "./record-complaint-response.js";
+
+let ctx: WebTestContext;
+let cfpbSourceId: number;
+let clock = new Date("2026-12-14T15:00:00Z"); // 10:00 on 14 Dec in New York
+const ids: Record<string, number> = {};
+
+const actor = (role: "manager" | "responder" | "admin") => ({
+  id: ctx.users[role].id,
+  workspaceId: ctx.deps.workspaceId,
+  email: ctx.users[role].email,
+  name: "",
+  role,
+});
+
+async function portalComplaint(sentToCompany: string, extra: Record<string, unknown> = {}) {
+  const id = await insertMention(ctx, {
+    text: "They called my work three times a day about a debt I do not owe.",
+    sourceId: cfpbSourceId,
+    createdAt: new Date(`${sentToCompany}T17:00:00Z`),
+    fetchedAt: new Date("2026-12-01T10:00:00Z"),
+    flags: ["regulator"],
+    category: "communication_tactics",
+    relevant: true,
+  });
+  await ctx.deps.db
+    .update(mentions)
+    .set({
+      meta: {
+        dateSentToCompany: `${sentToCompany}T12:00:00-05:00`,
+        issue: "Communication tactics",
+        ...extra,
+      },
+    })
+    .where(eq(mentions.id, id));
+  return id;
+}
+
+beforeAll(async () => {
+  ctx = await createWebTestContext({ SLACK_WEBHOOK_URL: "http://127.0.0.1:9/slack" }, () => clock);
+  const [source] = await ctx.deps.db
+    .insert(sources)
+    .values({ workspaceId: ctx.deps.workspaceId, name: "cfpb", type: "cfpb", config: { company: "ACME" } })
+    .returning();
+  cfpbSourceId = source!.id;
+  ids.dueIn2 = await portalComplaint("2026-12-01"); // response due 16 Dec: 2 days left
+  ids.overdue = await portalComplaint("2026-11-20"); // due 5 Dec: overdue
+  ids.later = await portalComplaint("2026-12-10"); // due 25 Dec
+  ids.closed = await portalComplaint("2026-11-25", { companyResponse: "Closed with explanation" });
+  ids.reported = await insertMention(ctx, {
+    text: "Filed a complaint with the CFPB about Acme Recovery today",
+    createdAt: new Date("2026-12-13T02:00:00Z"), // 12 Dec in New York
+    flags: ["regulator"],
+    category: "communication_tactics",
+    relevant: true,
+  });
+  ids.bbb = await insertMention(ctx, {
+    text: "Reported Acme Recovery to the BBB",
+    createdAt: new Date("2026-12-13T02:00:00Z"),
+    flags: ["regulator"],
+    relevant: true,
+  });
+  // Another workspace's CFPB complaint: never counted here.
+  const [other] = await ctx.deps.db.insert(workspaces).values({ name: "Other Co" }).returning();
+  const [otherSource] = await ctx.deps.db
+    .insert(sources)
+    .values({ workspaceId: other!.id, name: "cfpb", type: "cfpb" })
+    .returning();
+  ids.otherWorkspace = await insertMention(ctx, {
+    text: "Other company's complaint",
+    sourceId: otherSource!.id,
+    createdAt: new Date("2026-12-01T17:00:00Z"),
+    brandIds: [],
+  });
+});
+afterAll(async () => ctx.deps.cleanup());
+
+describe("the CFPB clock", () => {
+  it("gives a clock to CFPB-source mentions and posts naming the CFPB, not to other regulator posts", async () => {
+    expect(await syncCfpbComplaints(ctx.deps.db, clock)).toBe(6);
+    expect(await syncCfpbComplaints(ctx.deps.db, clock)).toBe(0); // idempotent
+    const rows = await ctx.deps.db.all<{ mention_id: number; origin: string; received_day: string }>(
+      sql`SELECT mention_id, origin, received_day FROM complaint_responses ORDER BY mention_id`,
+    );
+    expect(rows.find((r) => r.mention_id === ids.reported)).toMatchObject({
+      origin: "reported",
+      received_day: "2026-12-12",
+    });
+    expect(rows.find((r) => r.mention_id === ids.dueIn2)?.received_day).toBe("2026-12-01");
+    expect(rows.some((r) => r.mention_id === ids.bbb)).toBe(false);
+  });
+
+  it("tallies open, due within 3 days and past the 15-day response as plain SQL counts them", async () => {
+    const tally = await cfpbTally(ctx.deps.db, ctx.deps.workspaceId, clock);
+    // Independent: Eastern today is 2026-12-14; a response is due on received_day + 15.
+    const [expected] = await ctx.deps.db.all<{ open: number; soon: number; past: number }>(sql`
+      SELECT
+        sum(closed = 0) AS open,
+        sum(closed = 0 AND due >= '2026-12-14' AND due <= '2026-12-17') AS soon,
+        sum(closed = 0 AND due < '2026-12-14') AS past
+      FROM (
+        SELECT date(cr.received_day, '+15 days') AS due,
+               (cr.final_at IS NOT NULL OR coalesce(json_extract(m.meta, '$.companyResponse'), '') LIKE 'Closed%') AS closed
+        FROM complaint_responses cr JOIN mentions m ON m.id = cr.mention_id JOIN sources s ON s.id = m.source_id
+        WHERE cr.workspace_id = ${ctx.deps.workspaceId} AND s.workspace_id = ${ctx.deps.workspaceId}
+      )`);
+    expect(tally).toEqual({
+      open: Number(expected!.open),
+      dueSoon: Number(expected!.soon),
+      pastResponse: Number(expected!.past),
+      pastFinal: 0,
+    });
+    expect(tally.open).toBe(4);
+  });
+
+  it("records a company response (managers only, audited) and moves the clock to the final response", async () => {
+    await expect(
+      recordComplaintResponse(ctx.deps, actor("responder"), ids.dueIn2!, { step: "response" }),
+    ).rejects.toThrow(/Only admins and managers/);
+    await expect(
+      recordComplaintResponse(ctx.deps, actor("manager"), ids.bbb!, { step: "response" }),
+    ).rejects.toThrow(/not a CFPB complaint/);
+    await expect(
+      recordComplaintResponse(ctx.deps, actor("manager"), ids.dueIn2!, {
+        step: "response",
+        on: "2026-12-20",
+      }),
+    ).rejects.toThrow(/after today/);
+    await recordComplaintResponse(ctx.deps, actor("manager"), ids.dueIn2!, {
+      step: "response",
+      on: "2026-12-12",
+    });
+    await expect(
+      recordComplaintResponse(ctx.deps, actor("manager"), ids.dueIn2!, { step: "response" }),
+    ).rejects.toThrow(/already recorded/);
+    const complaint = await cfpbComplaintOf(ctx.deps.db, ctx.deps.workspaceId, ids.dueIn2!, clock);
+    expect(complaint?.clock).toMatchObject({ stage: "final", dueDay: "2027-01-30", responseLate: false });
+    expect(complaint?.respondedBy).toBe(ctx.users.manager.email);
+    const audit = await ctx.deps.db.all<{ action: string; actor_email: string; after: string }>(
+      sql`SELECT action, actor_email, after FROM audit_log WHERE entity_type = 'mention' AND entity_id = ${String(ids.dueIn2)}`,
+    );
+    expect(audit).toEqual([
+      {
+        action: "complaint.company_response",
+        actor_email: ctx.users.manager.email,
+        after: '{"on":"2026-12-12"}',
+      },
+    ]);
+    expect(await cfpbComplaintOf(ctx.deps.db, ctx.deps.workspaceId, ids.otherWorkspace!, clock)).toBeNull();
+  });
+
+  it("requires the outcome for a final response, which closes the complaint", async () => {
+    await expect(
+      recordComplaintResponse(ctx.deps, actor("manager"), ids.later!, { step: "final" }),
+    ).rejects.toThrow(/outcome/);
+    await recordComplaintResponse(ctx.deps, actor("admin"), ids.later!, {
+      step: "final",
+      outcome: "Closed with explanation",
+    });
+    const complaint = await cfpbComplaintOf(ctx.deps.db, ctx.deps.workspaceId, ids.later!, clock);
+    expect(complaint?.clock.stage).toBe("closed");
+    expect(complaint?.respondedAt).not.toBeNull();
+  });
+});
+
+describe("Slack reminders", () => {
+  const reminderKeys = async () =>
+    (
+      await ctx.deps.db
+        .select({ key: outbox.idempotencyKey })
+        .from(outbox)
+        .where(
+          sql`${outbox.idempotencyKey} LIKE 'cfpb:%' AND ${outbox.workspaceId} = ${ctx.deps.workspaceId}`,
+        )
+    )
+      .map((r) => r.key)
+      .sort();
+
+  it("queues each window's reminder once, however often the job runs", async () => {
+    clock = new Date("2026-12-21T15:00:00Z"); // 21 Dec Eastern: the reported one (due 27 Dec) is 6 days away
+    await runCfpbClock(ctx.deps, clock);
+    // ids.overdue was stored (1 Dec) before its deadline (5 Dec) passed: one overdue notice.
+    expect(await reminderKeys()).toEqual([`cfpb:${ids.overdue}:response:2026-12-05:overdue`]);
+    clock = new Date("2026-12-24T15:00:00Z"); // 3 days before 27 Dec
+    await runCfpbClock(ctx.deps, clock);
+    await runCfpbClock(ctx.deps, clock);
+    clock = new Date("2026-12-26T15:00:00Z"); // 1 day before
+    await runCfpbClock(ctx.deps, clock);
+    await runCfpbClock(ctx.deps, clock);
+    expect(await reminderKeys()).toEqual(
+      [
+        `cfpb:${ids.overdue}:response:2026-12-05:overdue`,
+        `cfpb:${ids.reported}:response:2026-12-27:1d`,
+        `cfpb:${ids.reported}:response:2026-12-27:3d`,
+      ].sort(),
+    );
+    const [row] = await ctx.deps.db
+      .select({ payload: outbox.payload, workspaceId: outbox.workspaceId, destination: outbox.destination })
+      .from(outbox)
+      .where(eq(outbox.idempotencyKey, `cfpb:${ids.reported}:response:2026-12-27:1d`));
+    expect(row?.workspaceId).toBe(ctx.deps.workspaceId);
+    expect(row?.destination).toBe("http://127.0.0.1:9/slack");
+    expect((row?.payload as { text: string }).text).toContain("Company response due tomorrow (Dec 27)");
+  });
+});
