@@ -58,6 +58,8 @@ export interface DigestData {
   }[];
   sources: { name: string; count: number }[];
   spikes: DigestSpike[];
+  /** "Was this alert useful?" over the listed spikes (each by its latest answer). */
+  spikeFeedback?: { alerts: number; useful: number; notUseful: number; unanswered: number };
   response: {
     /** "first response within 1 h critical, 4 h high, …" */
     slaLabel: string;
@@ -148,6 +150,12 @@ export const NO_SOURCES = "No mentions about collections this week.";
 export const NO_SPIKES = "No spikes this week.";
 export const NOTHING_NOTABLE =
   "Nothing stood out among the posts the model was sure of or a person confirmed.";
+
+/** "Spike alerts this week: 3; marked useful 1, not useful 1, unanswered 1." (the three add up to the first). */
+export function spikeFeedbackLine(f: NonNullable<DigestData["spikeFeedback"]>): string {
+  if (f.alerts === 0) return "Spike alerts this week: 0.";
+  return `Spike alerts this week: ${number(f.alerts)}; marked useful ${number(f.useful)}, not useful ${number(f.notUseful)}, unanswered ${number(f.unanswered)}.`;
+}
 
 export function spikeLine(s: DigestSpike): string {
   const ratio = s.expected > 0 ? `${(s.count / s.expected).toFixed(1)}× normal` : "far above normal";

@@ -91,6 +91,7 @@ export function sampleDigestData(overrides: Partial<DigestData> = {}): DigestDat
         feedUrl: "https://rapport.example.com/mentions?brand=acme&category=payment_service",
       },
     ],
+    spikeFeedback: { alerts: 1, useful: 1, notUseful: 0, unanswered: 0 },
     response: {
       slaLabel: "first response within 1 h critical, 4 h high, 1 d medium, 3 d low",
       clocked: 160,

@@ -12,6 +12,7 @@ import {
   replyLints,
   rightsEvents,
   sources,
+  spikeFeedback,
   spikes,
 } from "../../db/schema/index.js";
 import { RIGHTS_EVENT_FLAGS, SEVERITIES } from "../../domain/taxonomy.js";
@@ -137,6 +138,44 @@ export async function weekSpikes(db: Db, brandId: number, span: Required<Span>):
         feedUrl: details?.feedUrl ?? null,
       };
     });
+}
+
+export interface SpikeFeedbackFact {
+  /** The spikes the digest lists (started in the span, not folded into their brand's spike). */
+  alerts: number;
+  useful: number;
+  notUseful: number;
+  /** Listed spikes nobody has answered "was this alert useful?" for yet. */
+  unanswered: number;
+}
+
+/**
+ * "Was this alert useful?" over the spikes the digest lists: each spike counts once, by its latest answer given
+ * up to `asOf` (several people may answer; the last word stands, as on /alerts when someone changes theirs).
+ */
+export async function weekSpikeFeedback(
+  db: Db,
+  scope: { workspaceId: number; brandId: number },
+  span: Required<Span>,
+  asOf: Date,
+): Promise<SpikeFeedbackFact> {
+  const rows = await db.all<{ answer: number | null }>(
+    sql`SELECT (SELECT ${spikeFeedback.useful} FROM ${spikeFeedback}
+                 WHERE ${spikeFeedback.spikeId} = ${spikes.id} AND ${spikeFeedback.workspaceId} = ${scope.workspaceId}
+                   AND ${spikeFeedback.answeredAt} <= ${asOf.getTime()}
+                 ORDER BY ${spikeFeedback.answeredAt} DESC, ${spikeFeedback.id} DESC LIMIT 1) AS answer
+        FROM ${spikes}
+        WHERE ${spikes.brandId} = ${scope.brandId} AND ${spikes.startedAt} >= ${span.from.getTime()}
+          AND ${spikes.startedAt} < ${span.until.getTime()}
+          AND json_extract(${spikes.explanation}, '$.partOfSpikeId') IS NULL`,
+  );
+  const answers = rows.map((r) => (r.answer === null ? null : Number(r.answer) === 1));
+  return {
+    alerts: answers.length,
+    useful: answers.filter((a) => a === true).length,
+    notUseful: answers.filter((a) => a === false).length,
+    unanswered: answers.filter((a) => a === null).length,
+  };
 }
 
 const replyInBrand = (brandId: number) =>

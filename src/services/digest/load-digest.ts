@@ -32,8 +32,10 @@ import {
   repliesPosted,
   rightsOfWeek,
   type SpikeFact,
+  type SpikeFeedbackFact,
   type StoppedReplies,
   stoppedReplies,
+  weekSpikeFeedback,
   weekSpikes,
 } from "./digest-queries.js";
 
@@ -62,6 +64,8 @@ export interface DigestFacts {
   categories: (CategoryCount & { previousWeek: number; examples: DigestPostRow[] })[];
   sources: { name: string; type: string; count: number }[];
   spikes: SpikeFact[];
+  /** "Was this alert useful?" over the listed spikes, answers so far. */
+  spikeFeedback: SpikeFeedbackFact;
   sla: SlaPerformance;
   repliesPosted: number;
   /** The brand's queue at the time of writing. */
@@ -139,6 +143,7 @@ export async function loadDigestFacts(
       subject: s.subject || brand.name,
       feedUrl: s.feedUrl ?? feedLink(base, { brand: brand.slug, since: s.startedAt }),
     })),
+    spikeFeedback: await weekSpikeFeedback(db, { workspaceId: brand.workspaceId, brandId }, span, now),
     sla: await slaPerformance(db, scope, span, now),
     repliesPosted: await repliesPosted(db, brandId, span),
     queue: await queueBacklog(db, scope, now),
@@ -229,6 +234,7 @@ export function toDigestData(f: DigestFacts): DigestData {
       terms: s.terms.slice(0, 5),
       feedUrl: s.feedUrl,
     })),
+    spikeFeedback: f.spikeFeedback,
     response: {
       slaLabel: slaLabel(f.brand.slaMinutes),
       clocked: f.sla.clocked,

@@ -23,6 +23,7 @@ import {
   relevantLine,
   responseLines,
   rightsLine,
+  spikeFeedbackLine,
   spikeLine,
   subject,
 } from "../../../domain/digest/digest-data.js";
@@ -267,6 +268,7 @@ export function DigestEmail({ data }: { data: DigestData }) {
 
                 <Section title={spikesT} id="spikes">
                   {data.spikes.length === 0 ? <P muted>{NO_SPIKES}</P> : null}
+                  {data.spikeFeedback ? <P muted>{spikeFeedbackLine(data.spikeFeedback)}</P> : null}
                   {data.spikes.map((s) => {
                     const feed = safeUrl(s.feedUrl);
                     return (
@@ -399,7 +401,7 @@ export function digestText(data: DigestData): string {
     ),
     section(
       spikesT,
-      data.spikes.length
+      (data.spikes.length
         ? data.spikes.map(
             (s) =>
               `- ${spikeLine(s)}${
@@ -411,7 +413,8 @@ export function digestText(data: DigestData): string {
                   : ""
               }${safeUrl(s.feedUrl) ? `\n    ${s.feedUrl}` : ""}`,
           )
-        : [NO_SPIKES],
+        : [NO_SPIKES]
+      ).concat(data.spikeFeedback ? [spikeFeedbackLine(data.spikeFeedback)] : []),
     ),
     section(responseT, responseLines(data)),
     section(
