@@ -71,15 +71,18 @@ export function inTransaction<T>(
  * Called with a handle that is already inside an interactive transaction, it runs them there, in order: that
  * transaction makes them atomic.
  */
-export async function atomicBatch<T extends readonly [BatchStatement, ...BatchStatement[]]>(
+export function atomicBatch<T extends readonly [BatchStatement, ...BatchStatement[]]>(
   db: Db,
   statements: T,
-): Promise<BatchResponse<T>> {
-  const batch = (db as { batch?: (items: T) => Promise<BatchResponse<T>> }).batch;
+): Promise<BatchResponse<T>>;
+export function atomicBatch(db: Db, statements: readonly BatchStatement[]): Promise<unknown[]>;
+export async function atomicBatch(db: Db, statements: readonly BatchStatement[]): Promise<unknown[]> {
+  if (statements.length === 0) return [];
+  const batch = (db as { batch?: (items: readonly BatchStatement[]) => Promise<unknown[]> }).batch;
   if (typeof batch === "function") return batch.call(db, statements);
   const results: unknown[] = [];
   for (const statement of statements) results.push(await statement);
-  return results as BatchResponse<T>;
+  return results;
 }
 
 /** Rows a `run` statement changed, as libSQL (`rowsAffected`) and D1 (`meta.changes`) each report it. */

@@ -1,7 +1,7 @@
 // The audit log's hash chain (src/domain/audit-chain.ts) kept in the database: the audit-seal job links every new
 // entry to the one before it in its workspace's chain, and `rapport audit verify` recomputes every chain.
 import { and, asc, eq, gt, isNotNull, isNull, lte, sql } from "drizzle-orm";
-import { inTransaction } from "../../db/atomic.js";
+import { atomicBatch } from "../../db/atomic.js";
 import type { Db } from "../../db/client.js";
 import { auditChainHeads, auditLog, workspaces } from "../../db/schema/index.js";
 import {
@@ -15,7 +15,7 @@ import {
   verifyChain,
 } from "../../domain/audit-chain.js";
 
-/** Entries sealed per transaction: a long backlog (the first seal of an old log) goes in bounded steps. */
+/** Entries sealed per atomic batch: a long backlog (the first seal of an old log) goes in bounded steps. */
 const SEAL_BATCH = 2_000;
 const VERIFY_PAGE = 5_000;
 
@@ -89,6 +89,10 @@ async function readHead(db: Db, key: string, workspaceId: number | null): Promis
  * Links every new entry to its workspace's chain, oldest first, after the head it recorded last time. Refuses a
  * chain whose head no longer matches (entries cut off the end, or unsealed to be sealed again): sealing over it
  * would hide the change; `rapport audit verify` names it. Run under the audit-seal job's lease.
+ *
+ * Each step reads, then writes as one atomic batch (src/db/atomic.ts), so it runs on D1 as on libSQL: every
+ * statement of the batch applies only while the chain's head is still the one the step read, so a step that
+ * raced another sealer writes nothing and the next step starts from the new head.
  */
 export async function sealAuditLog(db: Db, secret: string): Promise<{ sealed: number; refused: number[] }> {
   const key = chainKey(secret);
@@ -96,49 +100,7 @@ export async function sealAuditLog(db: Db, secret: string): Promise<{ sealed: nu
   const refused: number[] = [];
   for (const workspaceId of await chainKeys(db)) {
     for (;;) {
-      const count = await inTransaction(db, "sealing the audit log", async (tx) => {
-        const head = await readHead(tx, key, workspaceId);
-        if (head === "forged") return -1;
-        let prev = GENESIS;
-        let afterId = 0;
-        if (head) {
-          const [end] = await tx
-            .select({ hash: auditLog.hash })
-            .from(auditLog)
-            .where(eq(auditLog.id, head.lastId));
-          const anchors = await purgeAnchors(tx, key, workspaceId);
-          const purgedThroughHead = !end && anchors.get(head.lastId) === head.lastHash;
-          if (!purgedThroughHead && end?.hash !== head.lastHash) return -1;
-          const [unsealedBefore] = await tx
-            .select({ id: auditLog.id })
-            .from(auditLog)
-            .where(and(inWorkspace(workspaceId), isNull(auditLog.hash), lte(auditLog.id, head.lastId)))
-            .limit(1);
-          if (unsealedBefore) return -1;
-          prev = head.lastHash;
-          afterId = head.lastId;
-        }
-        const pending = await tx
-          .select(entryColumns)
-          .from(auditLog)
-          .where(and(inWorkspace(workspaceId), gt(auditLog.id, afterId), isNull(auditLog.hash)))
-          .orderBy(asc(auditLog.id))
-          .limit(SEAL_BATCH);
-        if (pending.length === 0) return 0;
-        for (const entry of pending) {
-          const hash = entryHash(key, prev, entry);
-          await tx.update(auditLog).set({ prevHash: prev, hash }).where(eq(auditLog.id, entry.id));
-          prev = hash;
-        }
-        const chain = chainName(workspaceId);
-        const lastId = pending[pending.length - 1]!.id;
-        const next = { lastId, lastHash: prev, mac: headMac(key, chain, lastId, prev) };
-        await tx
-          .insert(auditChainHeads)
-          .values({ chain, ...next })
-          .onConflictDoUpdate({ target: auditChainHeads.chain, set: next });
-        return pending.length;
-      });
+      const count = await sealStep(db, key, workspaceId);
       if (count < 0) {
         refused.push(workspaceId ?? 0);
         break;
@@ -148,6 +110,72 @@ export async function sealAuditLog(db: Db, secret: string): Promise<{ sealed: nu
     }
   }
   return { sealed, refused };
+}
+
+/** Seals up to SEAL_BATCH entries of one chain: how many, 0 when none is pending, -1 when the chain is refused. */
+async function sealStep(db: Db, key: string, workspaceId: number | null): Promise<number> {
+  const chain = chainName(workspaceId);
+  const head = await readHead(db, key, workspaceId);
+  if (head === "forged") return -1;
+  let prev = GENESIS;
+  let afterId = 0;
+  if (head) {
+    const [end] = await db.select({ hash: auditLog.hash }).from(auditLog).where(eq(auditLog.id, head.lastId));
+    const anchors = await purgeAnchors(db, key, workspaceId);
+    const purgedThroughHead = !end && anchors.get(head.lastId) === head.lastHash;
+    if (!purgedThroughHead && end?.hash !== head.lastHash) return -1;
+    const [unsealedBefore] = await db
+      .select({ id: auditLog.id })
+      .from(auditLog)
+      .where(and(inWorkspace(workspaceId), isNull(auditLog.hash), lte(auditLog.id, head.lastId)))
+      .limit(1);
+    if (unsealedBefore) return -1;
+    prev = head.lastHash;
+    afterId = head.lastId;
+  }
+  const pending = await db
+    .select(entryColumns)
+    .from(auditLog)
+    .where(and(inWorkspace(workspaceId), gt(auditLog.id, afterId), isNull(auditLog.hash)))
+    .orderBy(asc(auditLog.id))
+    .limit(SEAL_BATCH);
+  if (pending.length === 0) return 0;
+  // The head as this step read it: every write below is conditional on it.
+  const headUnchanged = head
+    ? sql`EXISTS (SELECT 1 FROM audit_chain_heads WHERE chain = ${chain} AND last_id = ${head.lastId} AND last_hash = ${head.lastHash})`
+    : sql`NOT EXISTS (SELECT 1 FROM audit_chain_heads WHERE chain = ${chain})`;
+  const links = pending.map((entry) => {
+    const hash = entryHash(key, prev, entry);
+    const link = db
+      .update(auditLog)
+      .set({ prevHash: prev, hash })
+      .where(and(eq(auditLog.id, entry.id), isNull(auditLog.hash), headUnchanged));
+    prev = hash;
+    return link;
+  });
+  const lastId = pending[pending.length - 1]!.id;
+  const next = { lastId, lastHash: prev, mac: headMac(key, chain, lastId, prev) };
+  const moveHead = head
+    ? db
+        .update(auditChainHeads)
+        .set(next)
+        .where(
+          and(
+            eq(auditChainHeads.chain, chain),
+            eq(auditChainHeads.lastId, head.lastId),
+            eq(auditChainHeads.lastHash, head.lastHash),
+          ),
+        )
+        .returning({ chain: auditChainHeads.chain })
+    : db
+        .insert(auditChainHeads)
+        .values({ chain, ...next })
+        .onConflictDoNothing()
+        .returning({ chain: auditChainHeads.chain });
+  const results = await atomicBatch(db, [...links, moveHead]);
+  const moved = results[results.length - 1] as unknown[];
+  // Another sealer moved the head first: this step wrote nothing; the next one continues from its head.
+  return moved.length > 0 ? pending.length : 0;
 }
 
 export interface WorkspaceChainReport extends ChainReport {
