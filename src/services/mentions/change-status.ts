@@ -12,6 +12,7 @@ import { conflict, notFound } from "../../errors.js";
 import { type AuditEntry, recordAuditMany } from "../audit/record-audit.js";
 import { dismissWarning, humanOnlyReasons, needsManager } from "../replies/gate.js";
 import { expandGroups } from "./expand-groups.js";
+import { describeStatusChange, readStates, recordUndo, type UndoHandle } from "./undo.js";
 
 export interface ChangeStatusInput {
   ids: number[];
@@ -24,6 +25,8 @@ export interface BulkResult {
   changed: number[];
   unchanged: number[];
   refused: { id: number; reason: string }[];
+  /** What was done, in words, and the handle that undoes it (null when nothing changed). */
+  undo?: UndoHandle | null;
 }
 
 export async function changeStatus(
@@ -63,6 +66,7 @@ export async function changeStatus(
     }
     const now = deps.now();
     if (result.changed.length > 0) {
+      const before = await readStates(tx, result.changed);
       await tx
         .update(mentions)
         .set({ status: input.status, statusChangedAt: now })
@@ -112,6 +116,13 @@ export async function changeStatus(
         at: now,
       }));
       await recordAuditMany(tx, entries);
+      result.undo = await recordUndo(
+        tx,
+        actor,
+        describeStatusChange(result.changed, input.ids, input.status),
+        before,
+        now,
+      );
     }
     return result;
   });

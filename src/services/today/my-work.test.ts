@@ -18,19 +18,32 @@ let otherManager: AuthUser;
 beforeEach(async () => {
   ctx = await createWebTestContext({}, () => NOW);
   const u = ctx.users;
-  manager = { id: u.manager.id, email: u.manager.email, role: "manager", workspaceId: ctx.deps.workspaceId };
+  manager = {
+    id: u.manager.id,
+    email: u.manager.email,
+    role: "manager",
+    workspaceId: ctx.deps.workspaceId,
+    name: "",
+  };
   responder = {
     id: u.responder.id,
     email: u.responder.email,
     role: "responder",
     workspaceId: ctx.deps.workspaceId,
+    name: "",
   };
   const second = await createUser(ctx.deps, {
     email: "second-manager@example.com",
     role: "manager",
     password: "correct horse battery",
   });
-  otherManager = { id: second.id, email: second.email, role: "manager", workspaceId: ctx.deps.workspaceId };
+  otherManager = {
+    id: second.id,
+    email: second.email,
+    role: "manager",
+    workspaceId: ctx.deps.workspaceId,
+    name: "",
+  };
 });
 afterEach(async () => {
   await ctx.deps.cleanup();
