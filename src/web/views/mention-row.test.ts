@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { MentionListItem } from "../../services/mentions/list-mentions.js";
-import { mentionRow } from "./mention-row.js";
+import { highlight, matchRanges, mentionRow } from "./mention-row.js";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
 
@@ -110,5 +110,79 @@ describe("mentionRow", () => {
     expect(html).toContain(`<span class="dups">+3 near-duplicates</span>`);
     expect(html).toContain(`<span class="author">Jo</span>`);
     expect(render({ author: { handle: null, name: null } })).toContain(`<span class="author">unknown</span>`);
+  });
+
+  it("puts source, author, time, due, category, severity, assignee and status first, in that order", () => {
+    const html = render({ assignee: { id: 3, email: "dana@example.com" } });
+    const meta = html.slice(html.indexOf('<div class="meta">'), html.indexOf("</div>"));
+    const order = [
+      'class="source"',
+      'class="author"',
+      "<time",
+      'class="due',
+      'class="cat"',
+      'class="sev',
+      'class="assignee"',
+      'class="status',
+      'class="brand-tag',
+    ].map((needle) => meta.indexOf(needle));
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(render()).toContain(`<span class="assignee unassigned">unassigned</span>`);
+  });
+
+  it("gives the text an id and a (hidden until needed) Show more button that controls it", () => {
+    const html = render();
+    expect(html).toContain(`<p class="text" id="text-42">They called me at work again</p>`);
+    expect(html).toContain(
+      `<button type="button" class="more link" aria-expanded="false" aria-controls="text-42" hidden>Show more</button>`,
+    );
+  });
+
+  it("links the mention with its list, so the mention page can go on to the next one", () => {
+    expect(render()).toContain(`<a class="open" href="/mentions/42">`);
+    const html = String(mentionRow(item(), NOW, true, { from: "status=new&sort=oldest" }));
+    expect(html).toContain(`<a class="open" href="/mentions/42?from=status%3Dnew%26sort%3Doldest">`);
+  });
+});
+
+describe("search highlighting", () => {
+  const marked = (text: string, terms: string[]) => String(highlight(text, terms));
+
+  it("marks whole words that start with a search word, ignoring case", () => {
+    expect(marked("Garnishment threat, GARNISH my wages? ungarnished", ["garnish"])).toBe(
+      "<mark>Garnishment</mark> threat, <mark>GARNISH</mark> my wages? ungarnished",
+    );
+    expect(marked("called me at work", ["work", "called"])).toBe(
+      "<mark>called</mark> me at <mark>work</mark>",
+    );
+    expect(marked("nothing here", ["lawsuit"])).toBe("nothing here");
+  });
+
+  it("escapes the text first: markup in a post or in the search never becomes markup", () => {
+    expect(marked(`<b>lawsuit</b> & "lawsuit"`, ["lawsuit"])).toBe(
+      "&lt;b&gt;<mark>lawsuit</mark>&lt;/b&gt; &amp; &quot;<mark>lawsuit</mark>&quot;",
+    );
+    // A search word is matched as text, never as a pattern.
+    expect(marked("aXXb (x+)+$ a.*b", ["a.*b", "(x+)+$"])).toBe("aXXb <mark>(x+)+$</mark> <mark>a.*b</mark>");
+    expect(marked("<script>", ["script"])).toBe("&lt;<mark>script</mark>&gt;");
+    const row = String(
+      mentionRow(item({ text: "<img src=x> lawsuit" }), NOW, true, { terms: ["img", "lawsuit"] }),
+    );
+    expect(row).toContain(`&lt;<mark>img</mark> src=x&gt; <mark>lawsuit</mark>`);
+    expect(row).not.toContain("<img");
+  });
+
+  it("keeps positions right when lower-casing changes a character's length", () => {
+    expect(marked("İstanbul debt", ["debt"])).toBe("İstanbul <mark>debt</mark>");
+    expect(matchRanges("İİİ debt", ["debt"])).toEqual([[4, 8]]);
+  });
+
+  it("stays linear on a long hostile text", () => {
+    const text = `${"a".repeat(200_000)} lawsuit`;
+    const started = performance.now();
+    expect(matchRanges(text, ["aaaa", "lawsuit"]).length).toBe(2);
+    // Not a timing assertion of the code's speed, a guard against a quadratic blow-up (minutes, not ms).
+    expect(performance.now() - started).toBeLessThan(5_000);
   });
 });
