@@ -28,7 +28,7 @@ import { feedRoutes, mentionsApiDocs, mentionsApiRoutes } from "./routes/mention
 import { repliesApiDocs, repliesApiRoutes, repliesRoutes } from "./routes/replies.js";
 import { publicSessionRoutes, sessionApiDocs, sessionRoutes } from "./routes/session.js";
 import { sourcesApiDocs, sourcesRoutes } from "./routes/sources.js";
-import { staticRoutes } from "./routes/static.js";
+import { faviconRoute, staticRoutes } from "./routes/static.js";
 import { todayApiDocs, todayRoutes } from "./routes/today.js";
 
 export interface CreateAppOptions {
@@ -64,6 +64,7 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}) {
   // Public: health, assets, login.
   app.get("/healthz", (c) => c.json({ ok: true }));
   app.route("/static", staticRoutes());
+  app.route("/", faviconRoute());
   app.route("/api/ingest", ingestRoutes(deps)); // push sources carry their own token, not a session
   app.use("*", loadAuth(deps));
   app.use("*", csrfGuard(deps));

@@ -1,6 +1,6 @@
 // One mention with everything the mention page shows: thread, the author's other mentions, near-duplicates,
 // classification history, internal notes and the full audit history.
-import { and, asc, desc, eq, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
 import { auditLog, classifications, mentions, notes, users } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
@@ -32,6 +32,8 @@ export interface MentionDetail {
   }[];
   notes: { id: number; body: string; author: string; createdAt: string }[];
   history: { at: string; actor: string | null; action: string; before: unknown; after: unknown }[];
+  /** E-mails of the people the history's assignments name by id, so it can say "assigned it to sam@…". */
+  people: Record<number, string>;
 }
 
 const RELATED_LIMIT = 20;
@@ -108,6 +110,22 @@ export async function getMention(deps: Deps, viewer: AuthUser, id: number): Prom
     .from(auditLog)
     .where(and(eq(auditLog.entityType, "mention"), eq(auditLog.entityId, String(id))))
     .orderBy(asc(auditLog.id));
+  const assigneeIds = [
+    ...new Set(
+      historyRows
+        .filter((h) => h.action === "mention.assign")
+        .flatMap((h) => [h.before, h.after])
+        .map((v) => (v && typeof v === "object" ? (v as { assigneeId?: unknown }).assigneeId : null))
+        .filter((v): v is number => typeof v === "number"),
+    ),
+  ];
+  const people =
+    assigneeIds.length === 0
+      ? []
+      : await deps.db
+          .select({ id: users.id, email: users.email })
+          .from(users)
+          .where(and(inArray(users.id, assigneeIds), eq(users.workspaceId, viewer.workspaceId)));
 
   return {
     mention: {
@@ -140,6 +158,7 @@ export async function getMention(deps: Deps, viewer: AuthUser, id: number): Prom
         before: showPii ? h.before : maskHistoryValue(h.before),
         after: showPii ? h.after : maskHistoryValue(h.after),
       })),
+    people: Object.fromEntries(people.map((p) => [p.id, p.email])),
   };
 }
 

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { STATIC_ASSETS } from "../static/assets.js";
+import { FAVICON_ICO, STATIC_ASSETS } from "../static/assets.js";
 
 export function staticRoutes() {
   return new Hono().get("/:file", (c) => {
@@ -9,4 +9,11 @@ export function staticRoutes() {
     c.header("Cache-Control", "public, max-age=31536000, immutable");
     return c.body(asset.body, 200, { "Content-Type": asset.type });
   });
+}
+
+/** GET /favicon.ico: browsers ask for it on every site; a day's cache (the URL carries no version). */
+export function faviconRoute() {
+  return new Hono().get("/favicon.ico", (c) =>
+    c.body(FAVICON_ICO, 200, { "Content-Type": "image/x-icon", "Cache-Control": "public, max-age=86400" }),
+  );
 }

@@ -77,7 +77,11 @@ describe("mention page", () => {
     ]);
     const html = await (await ctx.app.request(`/mentions/${id}`, authed(manager))).text();
     expect(html).toContain("Spoke to compliance");
-    expect(html).toContain("mention.status");
+    // The history reads as sentences, not action codes and JSON.
+    expect(html).toContain("manager@example.com moved it from new to escalated.");
+    expect(html).toContain("manager@example.com assigned it to themselves.");
+    expect(html).not.toContain("mention.status");
+    expect(html).not.toContain("{&quot;");
   });
 
   it("stores a one-click correction as engine human and writes it to the mention", async () => {

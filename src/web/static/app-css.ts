@@ -1,6 +1,6 @@
 // Served at /static/app.css. Kept in a module (not a file read at start) so the Workers build serves it too.
 export const appCss = `
-:root { --bg:#f6f7f9; --fg:#1b1f24; --muted:#5f6b7a; --line:#dde1e6; --accent:#2156a5; --crit:#b3261e; --high:#c25e00; --med:#8a6d00; --low:#4a6a4a; --ok:#1e7a3c; }
+:root { --bg:#f6f7f9; --fg:#1b1f24; --muted:#5f6b7a; --line:#dde1e6; --accent:#2156a5; --crit:#b3261e; --high:#a84f00; --med:#765d00; --low:#4a6a4a; --ok:#1e7a3c; }
 * { box-sizing: border-box; }
 body { margin:0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; background:var(--bg); color:var(--fg); }
 a { color: var(--accent); }
@@ -31,7 +31,7 @@ button.link { border:none; background:none; color:var(--accent); padding:0; }
 form.inline { display:inline; }
 .filters { display:flex; flex-wrap:wrap; gap:.6rem; align-items:flex-end; background:#fff; border:1px solid var(--line); padding:.7rem; border-radius:6px; margin-bottom:.8rem; }
 .filters label { display:flex; flex-direction:column; font-size:.8rem; color:var(--muted); }
-.filters .search input { width: 18rem; }
+.filters .search input { width: 18rem; max-width: 100%; }
 .bulk { display:flex; gap:.5rem; align-items:center; margin:.5rem 0; }
 ol.mentions { list-style:none; padding:0; margin:0; }
 li.mention { display:flex; gap:.7rem; background:#fff; border:1px solid var(--line); border-left:4px solid var(--line); border-radius:4px; padding:.6rem .8rem; margin-bottom:.45rem; outline:none; }
@@ -76,7 +76,7 @@ li.mention .text { margin:.3rem 0; white-space: pre-wrap; overflow-wrap:anywhere
 .count { background:#fff; border:1px solid var(--line); border-radius:4px; padding:.3rem .6rem; }
 .count b { font-size:1.1rem; margin-right:.3rem; }
 .count.alert b { color: var(--crit); }
-.charts { display:grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 1rem; }
+.charts { display:grid; grid-template-columns: repeat(auto-fit, minmax(min(420px, 100%), 1fr)); gap: 1rem; }
 .chart > svg { width:100%; height:auto; background:#fff; border:1px solid var(--line); border-radius:4px; }
 .chart figcaption { font-weight:600; margin-bottom:.3rem; }
 figure.chart { margin:0 0 1rem; }
@@ -94,4 +94,36 @@ dl.keys dt { font-family: monospace; font-weight: 700; }
 dialog { border:1px solid var(--line); border-radius:6px; }
 .fullText { white-space: pre-wrap; overflow-wrap:anywhere; font-size: 1rem; }
 .toast { position: fixed; bottom: 1rem; right: 1rem; background: var(--fg); color: #fff; padding: .5rem .8rem; border-radius: 4px; }
+/* Read by screen readers, not shown (column headers of button columns, labels the layout makes obvious). */
+.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+.mention-title { font-size: 1.1rem; margin: 0 0 .4rem; overflow-wrap: anywhere; }
+.grid2 > * { min-width: 0; }
+/* Phones and narrow windows (checked at 390 px by test/e2e/screens.test.ts): nothing may push the page sideways. */
+img, svg, video, iframe, pre, code { max-width: 100%; }
+pre, code { white-space: pre-wrap; overflow-wrap: anywhere; }
+input, select, textarea { max-width: 100%; }
+@media (max-width: 800px) {
+  .grid2 { grid-template-columns: 1fr; }
+  main { padding: .8rem .7rem; }
+  .panel { padding: .8rem .8rem; }
+}
+@media (max-width: 600px) {
+  .who { overflow-wrap: anywhere; }
+  .filters > * { max-width: 100%; }
+  .filters .search, .filters .search input { width: 100%; }
+  .bulk { flex-wrap: wrap; }
+  li.mention { flex-wrap: wrap; }
+  /* Tables become stacked rows: one card per row, each cell on its own line, labelled from its column (data-label,
+     set by the page or by app.js from the header); the header row stays for screen readers only. */
+  table.data, table.data tbody, table.data tr, table.data td, table.data th { display: block; width: 100%; max-width: 100%; }
+  table.data thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+  table.data tr { border-bottom: 1px solid var(--line); padding: .35rem 0; }
+  table.data td, table.data tbody th { border: none; padding: .15rem .6rem; overflow-wrap: anywhere; }
+  table.data td.wrap { max-width: none; }
+  table.data td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); font-size: .8rem; }
+  table.data td:empty { display: none; }
+  ol.queue .meta .due { min-width: 0; }
+  .queue-head span:first-child { min-width: 0; }
+  .toast { left: 1rem; }
+}
 `;

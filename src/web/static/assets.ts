@@ -17,3 +17,11 @@ export const STATIC_ASSETS: Record<string, { body: string; type: string }> = {
   "app.js": { body: appJs, type: "text/javascript; charset=utf-8" },
   "labels.js": { body: labelsJs, type: "text/javascript; charset=utf-8" },
 };
+
+/**
+ * The tab icon (a white speech bubble on the accent blue, 32×32 PNG inside an ICO), served at /favicon.ico where
+ * browsers ask for it. Inline bytes rather than a file so the Workers build serves it too.
+ */
+const FAVICON_BASE64 =
+  "AAABAAEAICAAAAEAIACdAAAAFgAAAIlQTkcNChoKAAAADUlIRFIAAAAgAAAAIAgGAAAAc3p69AAAAGRJREFUeNrt11EOABAMA9BdxaXc0Dn5kxAhRLeRNvHd92cV6RJiysgns6DLpwit8iFCu7xBWJVXBAGuAbdCAAEEEEDAu4AVRvU3RJQfA0zuAUT5NoAn2Z8A82HiYpq5GKdW87wAkaPKV7+/6VMAAAAASUVORK5CYII=";
+export const FAVICON_ICO: ArrayBuffer = Uint8Array.from(atob(FAVICON_BASE64), (c) => c.charCodeAt(0)).buffer;

@@ -34,7 +34,9 @@ export function UsersPage({
             <th>E-mail</th>
             <th>Role</th>
             <th>State</th>
-            <th />
+            <th>
+              <span class="sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>

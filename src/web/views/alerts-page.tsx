@@ -61,6 +61,24 @@ function keyLabel(key: string, brandName: Map<number, string>): string {
   return match[2] ? `${brand} · ${match[2].replace(/_/g, " ")} · source ${match[3]}` : `${brand} (all of it)`;
 }
 
+/**
+ * What a queued message is, in words ("Slack alert: urgent mention 12"), from its idempotency key: the key and
+ * the row id are internals (the key stays in data-outbox for tests and support).
+ */
+export function outboxMessage(kind: string, key: string): string {
+  const channel = kind === "slack" ? "Slack" : kind === "email" ? "E-mail" : "Webhook";
+  const urgent = /^urgent:(\d+)/.exec(key);
+  if (urgent) return `${channel} alert: urgent mention ${urgent[1]}`;
+  if (key.startsWith("spike:")) return `${channel} alert: a spike in mentions`;
+  if (key.startsWith("test:")) return `${channel} test message`;
+  const digest = /^digest:\d+:([^:]+):/.exec(key);
+  if (digest)
+    return `Weekly digest for ${digest[1]}${key.includes(":on-demand:") ? " (sent on request)" : ""}`;
+  if (key.startsWith("rights_event:"))
+    return `${channel}: a consumer-rights event for the collections system`;
+  return `${channel} message`;
+}
+
 export function AlertsPage(props: AlertsPageProps) {
   const { csrfToken, outbox, message } = props;
   const brandName = new Map(props.brands.map((b) => [b.id, b.name]));
@@ -91,15 +109,15 @@ export function AlertsPage(props: AlertsPageProps) {
                 <th>Tries</th>
                 <th>Next try / sent</th>
                 <th>Problem and fix</th>
-                <th />
+                <th>
+                  <span class="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
               {outbox.rows.map((row) => (
                 <tr data-outbox={row.idempotencyKey} data-status={row.status}>
-                  <td>
-                    {row.kind} <code>{row.idempotencyKey}</code>
-                  </td>
+                  <td>{outboxMessage(row.kind, row.idempotencyKey)}</td>
                   <td>{displayDestination(row.kind, row.destination)}</td>
                   <td>{row.status}</td>
                   <td>{row.attempts}</td>
@@ -319,7 +337,9 @@ export function AlertsPage(props: AlertsPageProps) {
                 <th>Brand</th>
                 <th>Webhook</th>
                 <th>Change</th>
-                <th />
+                <th>
+                  <span class="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -383,7 +403,9 @@ export function AlertsPage(props: AlertsPageProps) {
                 <th>E-mail</th>
                 <th>Brand</th>
                 <th>Time zone</th>
-                <th />
+                <th>
+                  <span class="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>

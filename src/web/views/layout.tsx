@@ -33,6 +33,7 @@ export function Layout({ title, user, csrfToken, active, children }: LayoutProps
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           {csrfToken ? <meta name="csrf-token" content={csrfToken} /> : null}
           <title>{`${title} · Rapport`}</title>
+          <link rel="icon" href="/favicon.ico" sizes="32x32" />
           <link rel="stylesheet" href={`/static/app.css?v=${ASSET_VERSION}`} />
           <script src={`/static/app.js?v=${ASSET_VERSION}`} defer />
         </head>

@@ -1,4 +1,5 @@
 import type { AuthUser } from "../../auth/types.js";
+import { describeAuditEntry } from "../../domain/audit-sentences.js";
 import { can } from "../../domain/permissions.js";
 import { closesUnanswered, STATUS_TRANSITIONS } from "../../domain/status.js";
 import { CATEGORIES, FLAGS, SEVERITIES } from "../../domain/taxonomy.js";
@@ -26,11 +27,6 @@ function RelatedList({ title, items, empty }: { title: string; items: MentionLis
       </ul>
     </section>
   );
-}
-
-function show(value: unknown): string {
-  if (value === null || value === undefined) return "—";
-  return typeof value === "string" ? value : JSON.stringify(value);
 }
 
 /** The one-click decisions on the mention page, as verbs (the keys in brackets). */
@@ -70,6 +66,7 @@ export function MentionPage({
             data-status={m.status}
             data-human-only={needsPerson ?? undefined}
           >
+            <h1 class="mention-title">{`Mention from ${m.author.handle ? `@${m.author.handle.replace(/^@/, "")}` : (m.author.name ?? "someone")} on ${m.source.name}`}</h1>
             <div class="meta">
               <span class="source">{m.source.name}</span>
               {m.brands.map((b) => (
@@ -280,8 +277,11 @@ export function MentionPage({
               </li>
               {detail.history.map((h) => (
                 <li>
-                  <span class="muted">{formatTime(h.at)}</span> {h.actor ?? "system"} · {h.action} ·{" "}
-                  {show(h.before)} → {show(h.after)}
+                  <span class="muted">{formatTime(h.at)}</span>{" "}
+                  {describeAuditEntry(
+                    { ...h, entityType: "mention", entityId: String(m.id) },
+                    { subject: "it", personName: (id) => detail.people[id] },
+                  )}
                 </li>
               ))}
             </ol>
