@@ -1,3 +1,4 @@
+import { isNull } from "drizzle-orm";
 import { SOURCE_TYPES } from "../../connectors/types.js";
 import { sources } from "../db/schema/index.js";
 import { addSource } from "../services/sources/add-source.js";
@@ -16,7 +17,8 @@ export const sourcesCommand: Command = {
     const [sub, ...rest] = args;
     if (sub === "list") {
       const deps = await ctx.deps();
-      const rows = await deps.db.select().from(sources);
+      // Removed sources are gone from every list; their mentions keep the name.
+      const rows = await deps.db.select().from(sources).where(isNull(sources.removedAt));
       for (const s of rows) {
         ctx.stdout.write(`${s.name}\t${s.type}\t${s.schedule}\t${s.health}\t${s.lastError ?? ""}\n`);
       }

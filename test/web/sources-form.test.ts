@@ -114,10 +114,13 @@ describe("adding sources from the dashboard", () => {
       ["config.bearerToken", SECRET],
       ["config.maxResults", ""],
       ["every", "*/30 * * * *"],
+      // No X here to test against: the person says "add anyway" (see the connection-test suite for the refusal).
+      ["anyway", "1"],
     ]);
-    expect(res.status).toBe(200);
-    const html = await res.text();
-    expect(html).toContain("Added &quot;x-acme&quot;. It runs on &quot;*/30 * * * *&quot;.");
+    expect(res.status).toBe(303);
+    const html = await page(res.headers.get("location")!);
+    expect(html).toContain("Added &quot;x-acme&quot;: polled every 30 minutes.");
+    expect(html).toContain("without a passing connection test");
     expect(html).not.toContain(SECRET);
     const [row] = await ctx.deps.db.select().from(sources).where(eq(sources.name, "x-acme"));
     expect(row).toMatchObject({ type: "x", schedule: "*/30 * * * *", brandId: ctx.deps.companyBrandId });
@@ -214,10 +217,21 @@ describe("adding sources from the dashboard", () => {
       ["type", "webhook"],
       ["name", "crm-push"],
     ]);
-    const html = await res.text();
+    // POST-redirect-GET: the token rides to the next page in a short-lived cookie, never in the URL.
+    expect(res.status).toBe(303);
+    const location = res.headers.get("location")!;
+    const once = /rapport_source_token=([^;]+)/.exec(res.headers.get("set-cookie") ?? "")?.[1];
+    expect(once).toBeDefined();
+    expect(location).not.toContain(decodeURIComponent(once!).split(":")[1]!);
+    const withToken = await ctx.app.request(location, {
+      headers: { cookie: `${admin.cookie}; rapport_source_token=${once}` },
+    });
+    expect(withToken.headers.get("set-cookie")).toMatch(/rapport_source_token=;/);
+    const html = await withToken.text();
     expect(html).toMatch(
       /Push to POST \/api\/ingest\/crm-push with &quot;Authorization: Bearer [\w-]{20,}&quot; \(shown once\)/,
     );
+    expect(await page(location)).not.toContain("Authorization: Bearer");
     for (const role of ["responder", "viewer"] as const) {
       const session = await login(ctx, role);
       expect(await page("/sources", session)).not.toContain('id="add-source"');

@@ -205,3 +205,33 @@ function fixFor(issue: z.core.$ZodIssue, field: ConfigField | undefined): string
       return `${label}: ${issue.message}`;
   }
 }
+
+/**
+ * The edit form's values as a patch of the stored config (see ConfigPatch in edit-source.ts): every field of the
+ * form is named, blanks clear a setting (its default applies) except credentials, where blank keeps the stored one.
+ */
+export function configPatchFromForm(
+  form: SourceTypeForm,
+  values: Record<string, string | string[] | undefined>,
+): Record<string, unknown> {
+  const patch: Record<string, unknown> = {};
+  for (const field of form.fields) {
+    const raw = values[field.name];
+    if (field.input === "checkboxes") {
+      const list = (Array.isArray(raw) ? raw : raw ? [raw] : []).filter((v) => field.options?.includes(v));
+      patch[field.name] = list.length > 0 ? list : null;
+      continue;
+    }
+    const value = (Array.isArray(raw) ? raw[0] : raw)?.trim() ?? "";
+    if (field.input === "password") {
+      if (value !== "") patch[field.name] = value;
+      continue;
+    }
+    if (value === "") patch[field.name] = null;
+    else if (field.input === "number") {
+      const number = Number(value);
+      patch[field.name] = Number.isFinite(number) ? number : value;
+    } else patch[field.name] = value;
+  }
+  return patch;
+}

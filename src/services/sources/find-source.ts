@@ -1,7 +1,8 @@
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
+import type { AuthUser } from "../../auth/types.js";
 import { sources, workspaces } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
-import { AppError } from "../../errors.js";
+import { AppError, notFound } from "../../errors.js";
 
 /** The workspace the CLI acts on: a single-tenant install has exactly one. */
 export async function defaultWorkspaceId(deps: Pick<Deps, "db">): Promise<number> {
@@ -15,7 +16,31 @@ export async function defaultWorkspaceId(deps: Pick<Deps, "db">): Promise<number
   return row.id;
 }
 
-export async function findSourceByName(deps: Pick<Deps, "db">, name: string) {
-  const rows = await deps.db.select().from(sources).where(eq(sources.name, name));
+/** A source by name, removed ones left out (their name lives on only in their mentions). */
+export async function findSourceByName(deps: Pick<Deps, "db">, name: string, workspaceId?: number) {
+  const rows = await deps.db
+    .select()
+    .from(sources)
+    .where(
+      and(
+        eq(sources.name, name),
+        isNull(sources.removedAt),
+        workspaceId === undefined ? undefined : eq(sources.workspaceId, workspaceId),
+      ),
+    );
   return rows[0] ?? null;
+}
+
+/** A source of the viewer's workspace that has not been removed; 404 otherwise (another workspace's included). */
+export async function sourceInWorkspace(
+  deps: Pick<Deps, "db">,
+  viewer: Pick<AuthUser, "workspaceId">,
+  id: number,
+) {
+  const [source] = await deps.db
+    .select()
+    .from(sources)
+    .where(and(eq(sources.id, id), eq(sources.workspaceId, viewer.workspaceId), isNull(sources.removedAt)));
+  if (!source) throw notFound("Source");
+  return source;
 }

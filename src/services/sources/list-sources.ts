@@ -1,11 +1,14 @@
 // The Sources page: every source with its schedule, health and last run, in plain words.
-import { and, asc, eq, gt, inArray } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull } from "drizzle-orm";
 import { connectorFor } from "../../../connectors/index.js";
 import type { AuthUser } from "../../auth/types.js";
 import { brands, jobRuns, sources } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
+import { describeSchedule } from "../../domain/schedule-words.js";
 import { POLL_DEADLINE_MS } from "../../pipeline/poll.js";
 import { nextRun } from "../../platform/jobs/cron.js";
+import { sourceTypeForm } from "./config-form.js";
+import { CLI_ONLY_TYPES } from "./source-input-policy.js";
 
 export interface SourceSummary {
   id: number;
@@ -14,6 +17,8 @@ export interface SourceSummary {
   label: string;
   brand: string | null;
   schedule: string;
+  /** The schedule in words ("every 15 minutes"): what pages show. */
+  scheduleWords: string;
   enabled: boolean;
   health: string;
   lastRunAt: string | null;
@@ -26,6 +31,10 @@ export interface SourceSummary {
   notice: string | null;
   /** A poll of it is running now (a "Poll now" just started, or the schedule's). */
   polling: boolean;
+  /** Its settings can be changed from the dashboard (demo and file sources are the command line's). */
+  editable: boolean;
+  /** Credential fields it has (names only), for "Rotate credentials". */
+  credentialFields: string[];
 }
 
 export async function listSources(deps: Deps, viewer: AuthUser): Promise<SourceSummary[]> {
@@ -33,7 +42,7 @@ export async function listSources(deps: Deps, viewer: AuthUser): Promise<SourceS
     .select({ source: sources, brandName: brands.name })
     .from(sources)
     .leftJoin(brands, eq(brands.id, sources.brandId))
-    .where(eq(sources.workspaceId, viewer.workspaceId))
+    .where(and(eq(sources.workspaceId, viewer.workspaceId), isNull(sources.removedAt)))
     .orderBy(asc(sources.name));
   const now = deps.now();
   // Runs started within a poll deadline (and a minute) that have not ended; older ones belong to a dead process.
@@ -64,6 +73,7 @@ export async function listSources(deps: Deps, viewer: AuthUser): Promise<SourceS
       label: connector?.label ?? source.type,
       brand: brandName,
       schedule: source.schedule,
+      scheduleWords: describeSchedule(source.schedule),
       enabled: source.enabled,
       health: source.enabled ? source.health : "disabled",
       lastRunAt: source.lastRunAt?.toISOString() ?? null,
@@ -75,6 +85,10 @@ export async function listSources(deps: Deps, viewer: AuthUser): Promise<SourceS
       canTestConnection: Boolean(connector?.testConnection),
       notice: connector?.notice ?? null,
       polling: polling.has(source.id),
+      editable: !CLI_ONLY_TYPES.has(source.type) && source.type !== "webhook",
+      credentialFields: (sourceTypeForm(source.type)?.fields ?? [])
+        .filter((f) => f.input === "password")
+        .map((f) => f.name),
     };
   });
 }

@@ -1,22 +1,14 @@
 // "Poll now" on a source: under the same lease as the scheduler (never two polls of one source at once) and the
 // same per-source deadline. The dashboard starts it and answers at once (POST-redirect-GET); the API waits for
 // the outcome, which the deadline bounds.
-import { and, eq } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
-import { sources } from "../../db/schema/index.js";
+import type { sources } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
-import { notFound } from "../../errors.js";
 import { type PollOutcome, pollSourceLeased } from "../../pipeline/poll.js";
 import { recordAudit } from "../audit/record-audit.js";
+import { sourceInWorkspace } from "./find-source.js";
 
-async function sourceFor(deps: Deps, user: AuthUser, id: number) {
-  const [source] = await deps.db
-    .select()
-    .from(sources)
-    .where(and(eq(sources.id, id), eq(sources.workspaceId, user.workspaceId)));
-  if (!source) throw notFound("Source");
-  return source;
-}
+const sourceFor = sourceInWorkspace;
 
 async function pollAndAudit(
   deps: Deps,

@@ -1,16 +1,14 @@
 // The "test connection" button: one cheap authenticated call through the source's connector.
-import { and, eq } from "drizzle-orm";
 import { isConnectorError } from "../../../connectors/errors.js";
 import { connectorFor } from "../../../connectors/index.js";
 import type { AuthUser } from "../../auth/types.js";
-import { sources } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { maskPii } from "../../domain/masking.js";
-import { notFound } from "../../errors.js";
 import { describeFailure } from "../../pipeline/poll.js";
 import { isSecretField, openCredentials } from "../../platform/credentials.js";
 import { httpClientFromEnv, isUpstreamError } from "../../platform/http/index.js";
 import { recordAudit } from "../audit/record-audit.js";
+import { sourceInWorkspace } from "./find-source.js";
 import { assertWebSourceInput } from "./source-input-policy.js";
 
 export interface ConnectionTest {
@@ -23,11 +21,7 @@ export async function testSourceConnection(
   viewer: AuthUser,
   sourceId: number,
 ): Promise<ConnectionTest> {
-  const [source] = await deps.db
-    .select()
-    .from(sources)
-    .where(and(eq(sources.id, sourceId), eq(sources.workspaceId, viewer.workspaceId)));
-  if (!source) throw notFound("Source");
+  const source = await sourceInWorkspace(deps, viewer, sourceId);
   try {
     const config = await openCredentials(
       source.config as Record<string, unknown>,

@@ -203,8 +203,11 @@ describe("sources", () => {
       headers: { cookie: admin.cookie, "content-type": "application/x-www-form-urlencoded" },
       body: form.toString(),
     });
-    expect(res.status).toBe(200);
-    expect(await res.text()).toContain("Added &quot;acme-news&quot;");
+    expect(res.status).toBe(303);
+    const shown = await (await ctx.app.request(res.headers.get("location")!, authed(admin))).text();
+    expect(shown).toContain(
+      "Added &quot;acme-news&quot;: polled every 30 minutes. The connection test passed.",
+    );
     const [row] = await ctx.deps.db.select().from(sources).where(eq(sources.name, "acme-news"));
     expect(row).toMatchObject({ type: "rss", schedule: "*/30 * * * *", brandId: ctx.deps.companyBrandId });
 

@@ -1,27 +1,40 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
 import type { Deps } from "../../deps.js";
-import { AppError, badRequest } from "../../errors.js";
+import { describeSchedule } from "../../domain/schedule-words.js";
+import { AppError, badRequest, notFound } from "../../errors.js";
 import { isSecretField } from "../../platform/credentials.js";
 import { filterOptions } from "../../services/mentions/filter-options.js";
 import { addSourceFromWeb } from "../../services/sources/add-source.js";
 import {
   configFieldErrors,
   configFromForm,
+  configPatchFromForm,
+  type SourceTypeForm,
   sourceTypeForm,
   sourceTypeForms,
 } from "../../services/sources/config-form.js";
+import { isConnectionTestFailure } from "../../services/sources/connection-gate.js";
+import { editFormValues, editSource, rotateCredentials } from "../../services/sources/edit-source.js";
 import { listSources } from "../../services/sources/list-sources.js";
+import { setSourcePaused } from "../../services/sources/pause-source.js";
 import { pollNow, startPoll } from "../../services/sources/poll-now.js";
+import { removalPreview, removeSource } from "../../services/sources/remove-source.js";
 import { assertWebSourceInput } from "../../services/sources/source-input-policy.js";
 import { testConfigFromWeb, testSourceConnection } from "../../services/sources/test-source.js";
 import type { WebEnv } from "../context.js";
 import { wantsJson } from "../errors.js";
-import { requirePermission } from "../middleware/auth.js";
+import { cookieIsSecure, requirePermission } from "../middleware/auth.js";
 import type { ApiOperation } from "../openapi.js";
 import { validate } from "../validate.js";
-import { SourcesPage, type SourcesPageProps } from "../views/sources-page.js";
+import {
+  EditSourcePage,
+  RemoveSourcePage,
+  SourcesPage,
+  type SourcesPageProps,
+} from "../views/sources-page.js";
 
 export const addSourceSchema = z.object({
   type: z.string().min(1).max(32),
@@ -32,11 +45,63 @@ export const addSourceSchema = z.object({
     .record(z.string(), z.unknown())
     .default({})
     .describe('type-specific settings, e.g. {"url": "https://…"} for rss'),
+  addAnyway: z
+    .boolean()
+    .optional()
+    .describe("add even though the connection test fails (without it, a failing test answers 409)"),
+});
+
+export const editSourceSchema = z.object({
+  name: z.string().min(1).max(64).optional(),
+  brand: z.string().max(200).optional(),
+  every: z.string().max(100).optional().describe("cron expression"),
+  config: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe(
+      "settings to change: a value sets, null clears (the default applies), an absent field is kept; a credential left absent, blank or null keeps the stored one",
+    ),
+  paused: z
+    .boolean()
+    .optional()
+    .describe("true pauses the source (no polls, pushes refused), false resumes it"),
+  saveAnyway: z
+    .boolean()
+    .optional()
+    .describe("save changed settings even though the connection test fails (without it: 409)"),
+});
+
+export const rotateCredentialsSchema = z.object({
+  credentials: z
+    .record(z.string(), z.string())
+    .describe('new credential values by field name, e.g. {"bearerToken": "…"}; the others are kept'),
+  saveAnyway: z.boolean().optional().describe("save even though the connection test fails"),
 });
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 
 const testConfigSchema = addSourceSchema.pick({ type: true, config: true });
+
+/** A message carried across a redirect (POST-redirect-GET): ?notice= or ?error=, escaped when shown. */
+function flashOf(c: Context<WebEnv>): { ok: boolean; text: string } | undefined {
+  const error = c.req.query("error");
+  const notice = c.req.query("notice");
+  if (error) return { ok: false, text: error.slice(0, 500) };
+  if (notice) return { ok: true, text: notice.slice(0, 500) };
+  const polling = c.req.query("polling");
+  if (polling)
+    return {
+      ok: true,
+      text: `Polling "${polling.slice(0, 64)}" started: its result appears in the list below (reload to see it).`,
+    };
+  return undefined;
+}
+
+const back = (c: Context<WebEnv>, kind: "notice" | "error", text: string, path = "/sources") =>
+  c.redirect(`${path}?${kind}=${encodeURIComponent(text)}`, 303);
+
+/** A push source's token travels from the add to the next page in a cookie, never in a URL (history, logs). */
+const TOKEN_COOKIE = "rapport_source_token";
 
 /** Every field zod rejects, each with its fix, as one 400 (`details` names the fields: `config.<name>`). */
 function throwFieldErrors(type: string, config: Record<string, unknown>) {
@@ -56,12 +121,13 @@ export function sourcesRoutes(deps: Deps) {
       type?: string;
       errors?: Record<string, string>;
       testResult?: { ok: boolean; message: string };
+      offerAnyway?: boolean;
     } = {},
-    status: 200 | 400 = 200,
+    status: 200 | 400 | 409 = 200,
   ) => {
     const user = c.get("user");
     const [list, options] = await Promise.all([listSources(deps, user), filterOptions(deps, user)]);
-    const { type, errors, testResult, ...props } = extra;
+    const { type, errors, testResult, offerAnyway, ...props } = extra;
     const types = sourceTypeForms();
     const chosen = types.find((t) => t.type === (type ?? c.req.query("type"))) ?? types[0]!;
     return c.html(
@@ -70,16 +136,82 @@ export function sourcesRoutes(deps: Deps) {
         csrfToken={c.get("auth")?.csrfToken ?? null}
         sources={list}
         brands={options.brands}
+        now={deps.now()}
         {...props}
-        addForm={{ types, chosen, ...(errors ? { errors } : {}), testResult }}
+        addForm={{ types, chosen, ...(errors ? { errors } : {}), testResult, offerAnyway }}
       />,
       status,
     );
   };
+  const editPage = async (
+    c: Context<WebEnv>,
+    id: number,
+    extra: {
+      values?: Record<string, string | string[]>;
+      errors?: Record<string, string>;
+      offerAnyway?: boolean;
+      focus?: "edit" | "credentials";
+      message?: { ok: boolean; text: string };
+    } = {},
+    status: 200 | 400 | 409 = 200,
+  ) => {
+    const user = c.get("user");
+    const [{ source, values }, list, options] = await Promise.all([
+      editFormValues(deps, user, id),
+      listSources(deps, user),
+      filterOptions(deps, user),
+    ]);
+    const summary = list.find((s) => s.id === source.id);
+    const form = sourceTypeForm(source.type);
+    if (!summary || !form || !summary.editable)
+      return back(c, "error", `"${source.name}" is changed from the command line (rapport sources).`);
+    return c.html(
+      <EditSourcePage
+        user={user}
+        csrfToken={c.get("auth")?.csrfToken ?? null}
+        brands={options.brands}
+        state={{
+          source: summary,
+          form,
+          values: extra.values ?? values,
+          ...(extra.errors ? { errors: extra.errors } : {}),
+          ...(extra.offerAnyway ? { offerAnyway: true } : {}),
+          ...(extra.focus ? { focus: extra.focus } : {}),
+        }}
+        message={extra.message ?? flashOf(c)}
+      />,
+      status,
+    );
+  };
+  /** A form's fields: `config.<name>` values (lists for checkboxes), and what may be shown again (no secrets). */
+  const readForm = async (c: Context<WebEnv>, typeForm: SourceTypeForm) => {
+    const body = await c.req.parseBody({ all: true });
+    const values: Record<string, string | string[]> = {};
+    const configValues: Record<string, string | string[] | undefined> = {};
+    for (const [key, value] of Object.entries(body)) {
+      const list = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === "string");
+      if (key === "_csrf" || list.length === 0) continue;
+      if (key.startsWith("config.")) {
+        const name = key.slice("config.".length);
+        const checkboxes = typeForm.fields.find((f) => f.name === name)?.input === "checkboxes";
+        configValues[name] = checkboxes ? list : list[0];
+        if (isSecretField(name)) continue;
+      }
+      values[key] = list.length === 1 && !key.startsWith("config.") ? list[0]! : list;
+    }
+    const one = (key: string) => (typeof body[key] === "string" ? (body[key] as string) : "");
+    return {
+      values,
+      configValues,
+      name: one("name"),
+      brand: one("brand"),
+      every: one("every"),
+      anyway: one("anyway") === "1",
+    };
+  };
   /** The add form as posted: its type's form, the connector config, and what may be shown again (no secrets). */
   const readAddForm = async (c: Context<WebEnv>) => {
-    const body = await c.req.parseBody({ all: true });
-    const type = typeof body.type === "string" ? body.type : "";
+    const type = String((await c.req.parseBody()).type ?? "");
     const typeForm = sourceTypeForm(type);
     if (!typeForm)
       throw badRequest(
@@ -87,45 +219,38 @@ export function sourcesRoutes(deps: Deps) {
           .map((t) => t.type)
           .join(", ")}`,
       );
-    const values: Record<string, string | string[]> = {};
-    for (const [key, value] of Object.entries(body)) {
-      const list = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === "string");
-      if (key === "_csrf" || list.length === 0) continue;
-      if (key.startsWith("config.") && isSecretField(key.slice("config.".length))) continue;
-      values[key] = list.length === 1 && !key.startsWith("config.") ? list[0]! : list;
-    }
-    const configValues = Object.fromEntries(
-      Object.entries(body)
-        .filter(([key]) => key.startsWith("config."))
-        .map(([key, value]) => [
-          key.slice("config.".length),
-          (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === "string"),
-        ]),
+    const form = await readForm(c, typeForm);
+    return { typeForm, config: configFromForm(typeForm, form.configValues), ...form };
+  };
+  const fieldErrorsOf = (error: AppError): Record<string, string> =>
+    Object.fromEntries(
+      (Array.isArray(error.details) ? (error.details as { path?: string; message?: string }[]) : [])
+        .filter((d) => d.path?.startsWith("config."))
+        .map((d) => [d.path!.slice("config.".length), d.message ?? ""]),
     );
-    const config = configFromForm(
-      typeForm,
-      Object.fromEntries(
-        Object.entries(configValues).map(([k, v]) => [
-          k,
-          typeForm.fields.find((f) => f.name === k)?.input === "checkboxes" ? v : v[0],
-        ]),
-      ),
-    );
-    const one = (key: string) => (typeof body[key] === "string" ? (body[key] as string) : "");
-    return { typeForm, config, values, name: one("name"), brand: one("brand"), every: one("every") };
+  const idOf = (c: Context<WebEnv>) => {
+    const parsed = idParam.safeParse({ id: c.req.param("id") });
+    if (!parsed.success) throw notFound("Source");
+    return parsed.data.id;
   };
   return (
     new Hono<WebEnv>()
       .get("/sources", (c) => {
-        const polling = c.req.query("polling");
-        return polling
-          ? page(c, {
-              message: {
+        const once = getCookie(c, TOKEN_COOKIE);
+        if (once) deleteCookie(c, TOKEN_COOKIE, { path: "/sources", secure: cookieIsSecure(deps) });
+        const [name, token] = once
+          ? [once.slice(0, once.indexOf(":")), once.slice(once.indexOf(":") + 1)]
+          : [];
+        const flash = flashOf(c);
+        // The token is shown on this one page view, then it is gone (stored hashed only).
+        const message =
+          name && token && flash?.ok
+            ? {
                 ok: true,
-                text: `Polling "${polling}" started: its result appears in the list below (reload to see it).`,
-              },
-            })
-          : page(c);
+                text: `${flash.text} Push to POST /api/ingest/${name} with "Authorization: Bearer ${token.slice(0, 200)}" (shown once).`,
+              }
+            : flash;
+        return page(c, message ? { message } : {});
       })
       .post("/sources", requirePermission("manageSources"), async (c) => {
         const form = await readAddForm(c);
@@ -150,15 +275,44 @@ export function sourcesRoutes(deps: Deps) {
             ...(form.brand ? { brand: form.brand } : {}),
             ...(form.every ? { every: form.every } : {}),
             config: form.config,
+            addAnyway: form.anyway,
           });
-          const token = row.ingestToken
-            ? ` Push to POST /api/ingest/${row.name} with "Authorization: Bearer ${row.ingestToken}" (shown once).`
-            : "";
-          return page(c, {
-            type,
-            message: { ok: true, text: `Added "${row.name}". It runs on "${row.schedule}".${token}` },
-          });
+          if (row.ingestToken)
+            setCookie(c, TOKEN_COOKIE, `${row.name}:${row.ingestToken}`, {
+              path: "/sources",
+              httpOnly: true,
+              sameSite: "Strict",
+              secure: cookieIsSecure(deps),
+              maxAge: 300,
+            });
+          const tested =
+            row.connectionTest.verdict === "passed"
+              ? " The connection test passed."
+              : row.connectionTest.verdict === "saved_anyway"
+                ? " It was added without a passing connection test: it shows as failing until it works."
+                : "";
+          return back(c, "notice", `Added "${row.name}": polled ${describeSchedule(row.schedule)}.${tested}`);
         } catch (error) {
+          if (
+            error instanceof AppError &&
+            error.code === "conflict" &&
+            isConnectionTestFailure(error.details)
+          ) {
+            return page(
+              c,
+              {
+                type,
+                form: form.values,
+                offerAnyway: true,
+                testResult: error.details.connectionTest,
+                message: {
+                  ok: false,
+                  text: `${error.details.connectionTest.message} Fix the settings (enter the credentials again), or tick "Add anyway" and add it.`,
+                },
+              },
+              409,
+            );
+          }
           if (error instanceof AppError && (error.code === "bad_request" || error.code === "conflict")) {
             return page(c, { type, message: { ok: false, text: error.message }, form: form.values }, 400);
           }
@@ -183,18 +337,138 @@ export function sourcesRoutes(deps: Deps) {
           testResult: result,
         });
       })
+      .get("/sources/:id/edit", requirePermission("manageSources"), async (c) => editPage(c, idOf(c)))
+      .post("/sources/:id/edit", requirePermission("manageSources"), async (c) => {
+        const id = idOf(c);
+        const { source } = await editFormValues(deps, c.get("user"), id);
+        const typeForm = sourceTypeForm(source.type);
+        if (!typeForm) return back(c, "error", `"${source.name}" is changed from the command line.`);
+        const form = await readForm(c, typeForm);
+        try {
+          const outcome = await editSource(deps, c.get("user"), id, {
+            name: form.name,
+            brand: form.brand,
+            every: form.every,
+            config: configPatchFromForm(typeForm, form.configValues),
+            anyway: form.anyway,
+          });
+          const rotated = outcome.rotated.length > 0 ? " New credentials were sealed and stored." : "";
+          const tested = outcome.connectionTest?.verdict === "passed" ? " The connection test passed." : "";
+          return back(c, "notice", `Saved "${outcome.source.name}".${rotated}${tested}`);
+        } catch (error) {
+          if (!(error instanceof AppError)) throw error;
+          if (error.code === "conflict" && isConnectionTestFailure(error.details))
+            return editPage(
+              c,
+              id,
+              {
+                values: form.values,
+                offerAnyway: true,
+                message: {
+                  ok: false,
+                  text: `${error.details.connectionTest.message} Nothing was saved: fix the settings, or tick "Save anyway".`,
+                },
+              },
+              409,
+            );
+          if (error.code === "bad_request" || error.code === "conflict")
+            return editPage(
+              c,
+              id,
+              {
+                values: form.values,
+                errors: fieldErrorsOf(error),
+                message: { ok: false, text: error.message },
+              },
+              400,
+            );
+          throw error;
+        }
+      })
+      .post("/sources/:id/credentials", requirePermission("manageSources"), async (c) => {
+        const id = idOf(c);
+        const { source } = await editFormValues(deps, c.get("user"), id);
+        const typeForm = sourceTypeForm(source.type);
+        if (!typeForm) return back(c, "error", `"${source.name}" is changed from the command line.`);
+        const form = await readForm(c, typeForm);
+        const credentials = Object.fromEntries(
+          Object.entries(form.configValues).map(([name, value]) => [
+            name,
+            Array.isArray(value) ? value[0] : value,
+          ]),
+        );
+        try {
+          const outcome = await rotateCredentials(deps, c.get("user"), id, credentials, form.anyway);
+          return back(
+            c,
+            "notice",
+            `Rotated the credentials of "${outcome.source.name}" (${outcome.rotated.join(", ")}): sealed and stored.${outcome.connectionTest?.verdict === "passed" ? " The connection test passed." : ""}`,
+          );
+        } catch (error) {
+          if (!(error instanceof AppError)) throw error;
+          if (error.code === "conflict" && isConnectionTestFailure(error.details))
+            return editPage(
+              c,
+              id,
+              {
+                offerAnyway: true,
+                focus: "credentials",
+                message: {
+                  ok: false,
+                  text: `${error.details.connectionTest.message} The old credentials are still in place: enter the new ones again, or tick "Save anyway".`,
+                },
+              },
+              409,
+            );
+          if (error.code === "bad_request") return back(c, "error", error.message, `/sources/${id}/edit`);
+          throw error;
+        }
+      })
+      .post("/sources/:id/:action{pause|resume}", requirePermission("manageSources"), async (c) => {
+        const paused = c.req.param("action") === "pause";
+        const { source, changed } = await setSourcePaused(deps, c.get("user"), idOf(c), paused);
+        const text = paused
+          ? `Paused "${source.name}": it is not polled until you resume it.`
+          : `Resumed "${source.name}": it is polled ${describeSchedule(source.schedule)} again.`;
+        return back(
+          c,
+          "notice",
+          changed ? text : `"${source.name}" was already ${paused ? "paused" : "running"}.`,
+        );
+      })
+      .get("/sources/:id/remove", requirePermission("manageSources"), async (c) => {
+        const user = c.get("user");
+        const preview = await removalPreview(deps, user, idOf(c));
+        const summary = (await listSources(deps, user)).find((s) => s.id === preview.source.id)!;
+        return c.html(
+          <RemoveSourcePage
+            user={user}
+            csrfToken={c.get("auth")?.csrfToken ?? null}
+            source={summary}
+            mentions={preview.mentions}
+          />,
+        );
+      })
+      .post("/sources/:id/remove", requirePermission("manageSources"), async (c) => {
+        const id = idOf(c);
+        // Only the confirm page's button removes: a bare POST (an old form, a stray script) goes to that page.
+        if ((await c.req.parseBody()).confirm !== "1") return c.redirect(`/sources/${id}/remove`, 303);
+        const removed = await removeSource(deps, c.get("user"), id);
+        return back(
+          c,
+          "notice",
+          `Removed "${removed.name}". Its ${removed.mentionsKept} mention(s) stay in the feed.`,
+        );
+      })
       .post(
         "/sources/:id/test",
         requirePermission("manageSources"),
         validate("param", idParam),
         async (c) => {
           const result = await testSourceConnection(deps, c.get("user"), c.req.valid("param").id);
-          return page(c, {
-            message: {
-              ok: result.ok,
-              text: result.ok ? `Connection works: ${result.message}` : result.message,
-            },
-          });
+          return result.ok
+            ? back(c, "notice", `Connection works: ${result.message}`)
+            : back(c, "error", result.message);
         },
       )
       .post(
@@ -224,9 +498,61 @@ export function sourcesRoutes(deps: Deps) {
           throwFieldErrors(input.type, input.config);
           const row = await addSourceFromWeb(deps, c.get("user"), input);
           return c.json(
-            { id: row.id, name: row.name, type: row.type, schedule: row.schedule, brandId: row.brandId },
+            {
+              id: row.id,
+              name: row.name,
+              type: row.type,
+              schedule: row.schedule,
+              brandId: row.brandId,
+              connectionTest: row.connectionTest.verdict,
+              ...(row.ingestToken ? { ingestToken: row.ingestToken } : {}),
+            },
             201,
           );
+        },
+      )
+      .patch(
+        "/api/sources/:id",
+        requirePermission("manageSources"),
+        validate("param", idParam),
+        validate("json", editSourceSchema),
+        async (c) => {
+          const id = c.req.valid("param").id;
+          const { paused, saveAnyway, ...changes } = c.req.valid("json");
+          const user = c.get("user");
+          const touched = Object.values(changes).some((v) => v !== undefined);
+          let connectionTest: string | null = null;
+          if (touched) {
+            const outcome = await editSource(deps, user, id, { ...changes, anyway: saveAnyway });
+            connectionTest = outcome.connectionTest?.verdict ?? null;
+          }
+          if (paused !== undefined) await setSourcePaused(deps, user, id, paused);
+          const summary = (await listSources(deps, user)).find((s) => s.id === id);
+          if (!summary) throw notFound("Source");
+          return c.json({ ...summary, connectionTest });
+        },
+      )
+      .delete("/api/sources/:id", requirePermission("manageSources"), validate("param", idParam), async (c) =>
+        c.json({ removed: true, ...(await removeSource(deps, c.get("user"), c.req.valid("param").id)) }),
+      )
+      .post(
+        "/api/sources/:id/credentials",
+        requirePermission("manageSources"),
+        validate("param", idParam),
+        validate("json", rotateCredentialsSchema),
+        async (c) => {
+          const { credentials, saveAnyway } = c.req.valid("json");
+          const outcome = await rotateCredentials(
+            deps,
+            c.get("user"),
+            c.req.valid("param").id,
+            credentials,
+            saveAnyway === true,
+          );
+          return c.json({
+            rotated: outcome.rotated,
+            connectionTest: outcome.connectionTest?.verdict ?? null,
+          });
         },
       )
       .post(
@@ -265,13 +591,38 @@ export const sourcesApiDocs: ApiOperation[] = [
   {
     method: "get",
     path: "/api/sources",
-    summary: "Sources with schedule, last run, next run, health and last error",
+    summary:
+      "Sources with schedule (cron and in words), last run, next run, health and last error; removed sources are left out",
   },
   {
     method: "post",
     path: "/api/sources",
-    summary: "Add a source (brand defaults to the company brand)",
+    summary:
+      "Add a source (brand defaults to the company brand). Its connection is tested first: a failing test answers 409 with the test's message unless addAnyway is true",
     body: addSourceSchema,
+    permission: "manageSources",
+  },
+  {
+    method: "patch",
+    path: "/api/sources/:id",
+    summary:
+      "Change a source's name, brand, schedule or settings, or pause/resume it. Changed settings are tested first (a failing test answers 409 unless saveAnyway); credentials are never returned",
+    body: editSourceSchema,
+    permission: "manageSources",
+  },
+  {
+    method: "delete",
+    path: "/api/sources/:id",
+    summary:
+      "Remove a source: it is no longer polled or listed, and pushes to it are refused; its mentions stay (audited)",
+    permission: "manageSources",
+  },
+  {
+    method: "post",
+    path: "/api/sources/:id/credentials",
+    summary:
+      "Rotate a source's credentials: each given value replaces the stored one, sealed; tested first (409 on failure unless saveAnyway)",
+    body: rotateCredentialsSchema,
     permission: "manageSources",
   },
   {

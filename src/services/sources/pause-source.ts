@@ -1,0 +1,33 @@
+// Pausing a source stops its polls (the scheduler, the Worker's cron and `rapport poll` take enabled sources
+// only) and refuses pushes to it; its mentions stay. Resuming lets the next scheduled run go ahead.
+import { eq } from "drizzle-orm";
+import type { AuthUser } from "../../auth/types.js";
+import { inTransaction } from "../../db/atomic.js";
+import { sources } from "../../db/schema/index.js";
+import type { Deps } from "../../deps.js";
+import { recordAudit } from "../audit/record-audit.js";
+import { sourceInWorkspace } from "./find-source.js";
+
+export async function setSourcePaused(deps: Deps, user: AuthUser, id: number, paused: boolean) {
+  const source = await sourceInWorkspace(deps, user, id);
+  if (source.enabled === !paused) return { source, changed: false };
+  const [row] = await inTransaction(deps.db, "pausing or resuming a source", async (tx) => {
+    const updated = await tx
+      .update(sources)
+      // A resumed source starts afresh: a backoff earned before the pause would only delay it further.
+      .set(paused ? { enabled: false } : { enabled: true, backoffUntil: null })
+      .where(eq(sources.id, source.id))
+      .returning();
+    await recordAudit(tx, {
+      actor: { id: user.id, email: user.email },
+      action: paused ? "source.pause" : "source.resume",
+      entityType: "source",
+      entityId: source.id,
+      before: { enabled: source.enabled },
+      after: { enabled: !paused, name: source.name },
+      at: deps.now(),
+    });
+    return updated;
+  });
+  return { source: row!, changed: true };
+}
