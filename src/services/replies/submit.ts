@@ -6,6 +6,7 @@ import { inTransaction } from "../../db/atomic.js";
 import { replies } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../errors.js";
+import { recordAudit } from "../audit/record-audit.js";
 import { loadReply } from "./context.js";
 import { assertMayWrite } from "./gate.js";
 import { lintAsPosted, recordLint } from "./lint-as-posted.js";
@@ -23,6 +24,15 @@ export async function submitReply(deps: Deps, actor: AuthUser, replyId: number):
     await inTransaction(deps.db, "submitting a reply", async (tx) => {
       await recordLint(tx, reply.id, actor.id, reply.text, lint, now);
       await tx.update(replies).set({ lint, updatedAt: now }).where(eq(replies.id, reply.id));
+      // Supervision counts stopped submits per person and rule (src/services/compliance/supervision.ts).
+      await recordAudit(tx, {
+        actor: { id: actor.id, email: actor.email },
+        action: "reply.submit_blocked",
+        entityType: "reply",
+        entityId: reply.id,
+        after: { rules: [...new Set(lint.violations.map((v) => v.rule))] },
+        at: now,
+      });
     });
     throw new AppError("conflict", "Fix every highlighted problem before submitting", {
       violations: lint.violations,

@@ -222,6 +222,8 @@ describe("reply life cycle", () => {
     expect(actions).toEqual([
       "reply.draft:responder@example.com",
       "reply.edit:responder@example.com",
+      // The blocked submit, counted by supervision (src/services/compliance/supervision.ts).
+      "reply.submit_blocked:responder@example.com",
       "reply.edit:responder@example.com",
       "reply.submit:responder@example.com",
       "reply.approve:manager@example.com",

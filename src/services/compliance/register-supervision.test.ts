@@ -1,0 +1,259 @@
+// The complaint register and the supervision figures against a real database, each checked against plain SQL.
+import { eq, sql } from "drizzle-orm";
+import { parse } from "csv-parse/sync";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { actorOf } from "../../../test/replies/helpers.js";
+import { createWebTestContext, insertMention, type WebTestContext } from "../../../test/web/helpers.js";
+import { auditLog, mentions, sources, workspaces } from "../../db/schema/index.js";
+import { summarizeStops, supervisionWeeks } from "../../domain/compliance/supervision.js";
+import { parseIsoWeek } from "../../domain/digest/week.js";
+import { approveReply } from "../replies/approve.js";
+import { createDraft } from "../replies/draft.js";
+import { submitReply } from "../replies/submit.js";
+import { syncCfpbComplaints } from "./cfpb-complaints.js";
+import { complaintsCsv, listComplaints } from "./list-complaints.js";
+import { loadStopEvents, loadSupervision, supervisionOver } from "./supervision.js";
+
+let ctx: WebTestContext;
+let clock = new Date("2026-11-20T12:00:00Z");
+const ids: Record<string, number> = {};
+
+beforeAll(async () => {
+  ctx = await createWebTestContext({}, () => clock);
+  const [cfpb] = await ctx.deps.db
+    .insert(sources)
+    .values({ workspaceId: ctx.deps.workspaceId, name: "cfpb", type: "cfpb" })
+    .returning();
+  ids.open = await insertMention(ctx, {
+    text: "Acme Recovery says I owe a debt that is not mine",
+    createdAt: new Date("2026-11-10T09:00:00Z"),
+    category: "debt_not_owed",
+    relevant: true,
+  });
+  ids.answered = await insertMention(ctx, {
+    text: '=HYPERLINK("http://evil.example") Acme Recovery calls me at 6am, mail me at jo@example.com',
+    textMasked: '=HYPERLINK("http://evil.example") Acme Recovery calls me at 6am, mail me at [EMAIL]',
+    createdAt: new Date("2026-11-12T09:00:00Z"),
+    category: "communication_tactics",
+    relevant: true,
+    status: "posted",
+  });
+  await ctx.deps.db
+    .update(mentions)
+    .set({ firstResponseAt: new Date("2026-11-12T10:00:00Z"), assigneeId: ctx.users.responder.id })
+    .where(eq(mentions.id, ids.answered));
+  ids.duplicate = await insertMention(ctx, {
+    text: "RT Acme Recovery calls me at 6am",
+    createdAt: new Date("2026-11-12T09:05:00Z"),
+    category: "communication_tactics",
+    relevant: true,
+    groupId: ids.answered,
+  });
+  ids.resolved = await insertMention(ctx, {
+    text: "Acme Recovery told my employer about my debt",
+    createdAt: new Date("2026-11-15T09:00:00Z"),
+    category: "privacy",
+    relevant: true,
+    status: "resolved",
+  });
+  ids.praise = await insertMention(ctx, {
+    text: "Acme Recovery was kind",
+    createdAt: new Date("2026-11-15T09:00:00Z"),
+    category: "praise",
+    relevant: true,
+  });
+  ids.offTopic = await insertMention(ctx, {
+    text: "Nice weather",
+    createdAt: new Date("2026-11-15T09:00:00Z"),
+    category: "not_collections",
+    relevant: false,
+  });
+  ids.cfpb = await insertMention(ctx, {
+    text: "Credit reporting: Incorrect information on your report",
+    sourceId: cfpb!.id,
+    createdAt: new Date("2026-11-16T17:00:00Z"),
+    category: "not_collections",
+    relevant: false,
+    flags: ["regulator"],
+  });
+  const [other] = await ctx.deps.db.insert(workspaces).values({ name: "Other Co" }).returning();
+  const [otherSource] = await ctx.deps.db
+    .insert(sources)
+    .values({ workspaceId: other!.id, name: "news-feed", type: "rss" })
+    .returning();
+  ids.otherWorkspace = await insertMention(ctx, {
+    text: "Another company's complaint",
+    sourceId: otherSource!.id,
+    createdAt: new Date("2026-11-15T09:00:00Z"),
+    category: "debt_not_owed",
+    relevant: true,
+    brandIds: [],
+  });
+  await syncCfpbComplaints(ctx.deps.db, clock);
+});
+afterAll(async () => ctx.deps.cleanup());
+
+/** The register's ids by plain SQL: complaints (or CFPB clocks) of this workspace, group heads, in the range. */
+async function expectedIds(extra = sql`1 = 1`): Promise<number[]> {
+  const rows = await ctx.deps.db.all<{ id: number }>(sql`
+    SELECT m.id FROM mentions m JOIN sources s ON s.id = m.source_id
+    WHERE s.workspace_id = ${ctx.deps.workspaceId}
+      AND ((m.relevant = 1 AND m.category NOT IN ('praise', 'not_collections'))
+           OR m.id IN (SELECT mention_id FROM complaint_responses))
+      AND (m.group_id = m.id OR m.id IN (SELECT mention_id FROM complaint_responses))
+      AND ${extra}
+    ORDER BY m.id`);
+  return rows.map((r) => r.id);
+}
+const idsOf = (rows: { id: number }[]) => rows.map((r) => r.id).sort((a, b) => a - b);
+
+describe("the complaint register", () => {
+  it("lists every complaint of the workspace from every channel, one per duplicate group", async () => {
+    const rows = await listComplaints(ctx.deps, actorOf(ctx, "manager"), {});
+    expect(idsOf(rows)).toEqual(await expectedIds());
+    expect(idsOf(rows)).toEqual([ids.open, ids.answered, ids.resolved, ids.cfpb].sort((a, b) => a! - b!));
+  });
+
+  it("filters by status, channel, category and dates as SQL does", async () => {
+    const manager = actorOf(ctx, "manager");
+    const open = await listComplaints(ctx.deps, manager, { status: "open" });
+    // Open: not resolved/dismissed/posted and never answered, or a CFPB complaint with nothing recorded.
+    expect(idsOf(open)).toEqual(
+      await expectedIds(
+        sql`m.status NOT IN ('posted', 'resolved', 'dismissed') AND m.first_response_at IS NULL
+            AND coalesce((SELECT responded_at FROM complaint_responses WHERE mention_id = m.id), 0) = 0`,
+      ),
+    );
+    expect(idsOf(await listComplaints(ctx.deps, manager, { channel: "cfpb" }))).toEqual(
+      await expectedIds(sql`s.type = 'cfpb'`),
+    );
+    expect(idsOf(await listComplaints(ctx.deps, manager, { category: "privacy" }))).toEqual(
+      await expectedIds(sql`m.category = 'privacy'`),
+    );
+    expect(idsOf(await listComplaints(ctx.deps, manager, { from: "2026-11-11", to: "2026-11-15" }))).toEqual(
+      await expectedIds(
+        sql`m.created_at >= ${Date.parse("2026-11-11T00:00:00Z")} AND m.created_at < ${Date.parse("2026-11-16T00:00:00Z")}`,
+      ),
+    );
+    const handled = await listComplaints(ctx.deps, manager, { handler: ctx.users.responder.id });
+    expect(idsOf(handled)).toEqual([ids.answered]);
+    expect(handled[0]).toMatchObject({ status: "answered", outcome: "Answered in public" });
+    await expect(listComplaints(ctx.deps, manager, { from: "2026-11-20", to: "2026-11-01" })).rejects.toThrow(
+      /swap them/,
+    );
+  });
+
+  it("is refused to responders and viewers", async () => {
+    await expect(listComplaints(ctx.deps, actorOf(ctx, "responder"), {})).rejects.toThrow(
+      /Only admins and managers/,
+    );
+  });
+
+  it("exports CSV with formula cells defused, one line per complaint", async () => {
+    const rows = await listComplaints(ctx.deps, actorOf(ctx, "admin"), {});
+    const records = parse(complaintsCsv(rows)) as string[][];
+    expect(records[0]).toContain("Handled by");
+    expect(records).toHaveLength(rows.length + 1);
+    const answered = records.find((r) => r[0] === String(ids.answered))!;
+    expect(answered[records[0]!.indexOf("Text")]).toMatch(/^'=HYPERLINK/);
+    expect(answered[records[0]!.indexOf("Handled by")]).toBe(ctx.users.responder.email);
+    const cfpbRow = records.find((r) => r[0] === String(ids.cfpb))!;
+    expect(cfpbRow[records[0]!.indexOf("Kind")]).toBe("CFPB complaint (portal)");
+  });
+});
+
+describe("supervision", () => {
+  it("counts stops per person, rule and week as plain SQL does, and an empty period as zero", async () => {
+    const responder = actorOf(ctx, "responder");
+    const manager = actorOf(ctx, "manager");
+    // Week 2026-W47 (16–22 Nov): a blocked submit through the real service.
+    clock = new Date("2026-11-18T10:00:00Z");
+    const blocked = await createDraft(ctx.deps, responder, {
+      mentionId: ids.open!,
+      origin: "manual",
+      text: "Our records show you owe $500 on your account. Pay now or we will report it to the credit bureau.",
+    });
+    await expect(submitReply(ctx.deps, responder, blocked.reply.id)).rejects.toThrow(/Fix every highlighted/);
+    // Week 2026-W48 (23–29 Nov): a reply with house-style warnings, accepted by a manager.
+    clock = new Date("2026-11-24T10:00:00Z");
+    const warned = await createDraft(ctx.deps, responder, {
+      mentionId: ids.resolved!,
+      origin: "manual",
+      text: "Please reach us privately at 1-800-555-0100 so we can look into it. — Acme Recovery",
+    });
+    expect(warned.lint.ok).toBe(true);
+    expect(warned.lint.warnings.length).toBeGreaterThan(0);
+    await submitReply(ctx.deps, responder, warned.reply.id);
+    await approveReply(ctx.deps, manager, warned.reply.id, {
+      rules: [...new Set(warned.lint.warnings.map((w) => w.rule))],
+      reason: "Tone is fine for this post",
+    });
+    // An approval the linter stopped (recorded as the approve service records it): the author is coached.
+    await ctx.deps.db.insert(auditLog).values({
+      workspaceId: ctx.deps.workspaceId,
+      actorId: manager.id,
+      actorEmail: manager.email,
+      action: "reply.approval_stopped",
+      entityType: "reply",
+      entityId: String(blocked.reply.id),
+      after: { rules: ["B11", "B11", "B1"] },
+      at: new Date("2026-11-25T10:00:00Z"),
+    });
+
+    clock = new Date("2026-11-26T10:00:00Z");
+    const summary = await loadSupervision(ctx.deps, manager, { weeks: 4 });
+    expect(summary.weeks).toEqual(["2026-W45", "2026-W46", "2026-W47", "2026-W48"]);
+
+    // Independent: every stop in the span, attributed as the rules say, counted by person, week and rule.
+    const span = sql`a.workspace_id = ${ctx.deps.workspaceId} AND a.entity_type = 'reply'
+      AND a.action IN ('reply.submit_blocked', 'reply.approval_stopped', 'reply.warnings_accepted')
+      AND a.at >= ${summary.from.getTime()} AND a.at < ${summary.until.getTime()}`;
+    const person = sql`CASE a.action WHEN 'reply.submit_blocked' THEN a.actor_id ELSE r.author_id END`;
+    const perPerson = await ctx.deps.db.all<{ person: number; n: number }>(sql`
+      SELECT ${person} AS person, count(*) AS n FROM audit_log a JOIN replies r ON r.id = CAST(a.entity_id AS INTEGER)
+      WHERE ${span} GROUP BY 1 ORDER BY 1`);
+    expect(summary.people.map((p) => ({ person: p.personId, n: p.total }))).toEqual(
+      perPerson.map((r) => ({ person: Number(r.person), n: Number(r.n) })),
+    );
+    const perWeek = await ctx.deps.db.all<{ monday: string; n: number }>(sql`
+      SELECT date(a.at / 1000, 'unixepoch', 'weekday 0', '-6 days') AS monday, count(*) AS n
+      FROM audit_log a WHERE ${span} GROUP BY 1`);
+    const weekTotals = Object.fromEntries(perWeek.map((w) => [w.monday, Number(w.n)]));
+    expect(summary.weekly.map((w) => w.total)).toEqual([
+      weekTotals["2026-11-02"] ?? 0,
+      weekTotals["2026-11-09"] ?? 0,
+      weekTotals["2026-11-16"] ?? 0,
+      weekTotals["2026-11-23"] ?? 0,
+    ]);
+    expect(summary.weekly[0]!.total).toBe(0);
+    const perRule = await ctx.deps.db.all<{ rule: string; n: number }>(sql`
+      SELECT rule, count(*) AS n FROM (
+        SELECT DISTINCT a.id, j.value AS rule FROM audit_log a, json_each(a.after, '$.rules') j WHERE ${span})
+      GROUP BY rule ORDER BY rule`);
+    expect(
+      summary.rules.map((r) => ({ rule: r.rule, n: r.count })).sort((a, b) => a.rule.localeCompare(b.rule)),
+    ).toEqual(perRule.map((r) => ({ rule: r.rule, n: Number(r.n) })));
+    expect(summary.byKind).toEqual({ blocked_submit: 1, approval_stopped: 1, warnings_accepted: 1 });
+
+    // A period with no stops at all.
+    const empty = supervisionWeeks(new Date("2026-10-10T00:00:00Z"), 2);
+    const none = await supervisionOver(ctx.deps.db, ctx.deps.workspaceId, empty.weeks, empty);
+    expect(none).toMatchObject({ total: 0, people: [], rules: [] });
+    expect(none.weekly.map((w) => w.total)).toEqual([0, 0]);
+    // Another workspace sees none of it.
+    const otherWs = await loadStopEvents(ctx.deps.db, ctx.deps.workspaceId + 1, summary);
+    expect(otherWs).toEqual([]);
+    await expect(loadSupervision(ctx.deps, responder, { weeks: 4 })).rejects.toThrow(
+      /Only admins and managers/,
+    );
+  });
+
+  it("summarizes events outside the weeks as nothing", () => {
+    const week = parseIsoWeek("2026-W48")!;
+    const s = summarizeStops(
+      [{ at: new Date("2026-11-01T00:00:00Z"), kind: "blocked_submit", personId: 1, rules: ["B1"] }],
+      [week],
+    );
+    expect(s.total).toBe(0);
+  });
+});
