@@ -33,7 +33,7 @@ export const replies = sqliteTable(
       .references(() => users.id),
     origin: text({ enum: ["template", "claude", "manual"] }).notNull(),
     text: text().notNull(),
-    status: text({ enum: ["draft", "awaiting_approval", "approved", "posted", "rejected"] })
+    status: text({ enum: ["draft", "awaiting_approval", "approved", "posting", "posted", "rejected"] })
       .notNull()
       .default("draft"),
     lint: json<unknown>(),

@@ -26,6 +26,10 @@ describe("reply transitions", () => {
         "awaiting_approval -reject-> rejected",
         "approved -reject-> rejected",
         "approved -post-> posted",
+        "approved -start_post-> posting",
+        "posting -post-> posted",
+        "posting -post_failed-> approved",
+        "posting -not_posted-> approved",
       ].sort(),
     );
   });
@@ -42,6 +46,13 @@ describe("reply transitions", () => {
     expect(replyTransition("awaiting_approval", "edit")!.mention).toBe("drafting");
     expect(replyTransition("approved", "post")!.mention).toBe("posted");
     expect(replyTransition("approved", "reject")!.mention).toBe("drafting");
+  });
+
+  it("never rejects or re-sends a reply that may already be public", () => {
+    expect(replyTransition("posting", "reject")).toBeNull();
+    expect(replyTransition("posting", "start_post")).toBeNull();
+    expect(replyTransition("approved", "start_post")!.mention).toBeNull();
+    expect(replyTransition("posting", "post")!.mention).toBe("posted");
   });
 
   it("only approvers approve, stop or reject; writers do the rest", () => {

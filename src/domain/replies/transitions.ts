@@ -4,11 +4,37 @@
 import type { Permission } from "../permissions.js";
 import type { MentionStatus } from "../taxonomy.js";
 
-export const REPLY_STATUSES = ["draft", "awaiting_approval", "approved", "posted", "rejected"] as const;
+/**
+ * `posting`: the platform is being (or was) asked to publish the reply through its API and the answer is not
+ * recorded yet. It is written, guarded, before the request goes out, so a crash between the platform's answer and
+ * the update leaves the reply in `posting`, never back in `approved` where a retry would post it a second time.
+ */
+export const REPLY_STATUSES = [
+  "draft",
+  "awaiting_approval",
+  "approved",
+  "posting",
+  "posted",
+  "rejected",
+] as const;
 export type ReplyStatus = (typeof REPLY_STATUSES)[number];
 
-export const REPLY_ACTIONS = ["edit", "submit", "approve", "stop", "reject", "post"] as const;
-/** `stop`: an approval the linter stopped sends the reply back to its writers. */
+export const REPLY_ACTIONS = [
+  "edit",
+  "submit",
+  "approve",
+  "stop",
+  "reject",
+  "start_post",
+  "post",
+  "post_failed",
+  "not_posted",
+] as const;
+/**
+ * `stop`: an approval the linter stopped sends the reply back to its writers. `start_post`: an API post begins.
+ * `post_failed`: the platform clearly refused it (nothing was published), so it may be posted again.
+ * `not_posted`: a person checked the platform after an interrupted post and the reply is not there.
+ */
 export type ReplyAction = (typeof REPLY_ACTIONS)[number];
 
 /**
@@ -25,7 +51,10 @@ export const ACTION_PERMISSION: Record<ReplyAction, ReplyPermission> = {
   approve: "approveReplies",
   stop: "approveReplies",
   reject: "approveReplies",
+  start_post: "draftReplies",
   post: "draftReplies",
+  post_failed: "draftReplies",
+  not_posted: "draftReplies",
 };
 
 export interface ReplyTransition {
@@ -52,6 +81,8 @@ const reject: ReplyTransition = {
   by: "approveReplies",
 };
 
+const posted: ReplyTransition = { to: "posted", mention: "posted", audit: "reply.post", by: "draftReplies" };
+
 export const REPLY_TRANSITIONS: Table = {
   // An edit after submission goes back to draft: the approver must see the final words.
   edit: { draft: edit(null), awaiting_approval: edit("drafting") },
@@ -74,8 +105,16 @@ export const REPLY_TRANSITIONS: Table = {
       by: "approveReplies",
     },
   },
+  // Not from `posting`: the reply may already be public.
   reject: { draft: reject, awaiting_approval: reject, approved: reject },
-  post: { approved: { to: "posted", mention: "posted", audit: "reply.post", by: "draftReplies" } },
+  start_post: { approved: { to: "posting", mention: null, audit: "reply.posting", by: "draftReplies" } },
+  post: {
+    approved: posted,
+    // The platform's answer recorded, or a person confirming the reply is there after an interrupted post.
+    posting: posted,
+  },
+  post_failed: { posting: { to: "approved", mention: null, audit: "reply.post_failed", by: "draftReplies" } },
+  not_posted: { posting: { to: "approved", mention: null, audit: "reply.not_posted", by: "draftReplies" } },
 };
 
 /** The step `action` takes from `from`, or null when the action cannot start there. */
@@ -95,7 +134,20 @@ export const VERB: Record<ReplyAction, string> = {
   approve: "approved",
   stop: "sent back",
   reject: "rejected",
+  start_post: "sent to the platform",
   post: "posted",
+  post_failed: "marked as not posted after the platform refused it",
+  not_posted: "marked as not posted",
+};
+
+/** A status as people read it where replies are listed. */
+export const STATUS_WORDS: Record<ReplyStatus, string> = {
+  draft: "draft",
+  awaiting_approval: "awaiting approval",
+  approved: "approved",
+  posting: "posting — check the platform",
+  posted: "posted",
+  rejected: "rejected",
 };
 
 const words = (status: ReplyStatus) => status.replace(/_/g, " ");
@@ -117,6 +169,8 @@ function statusAction(status: ReplyStatus): ReplyAction {
   switch (status) {
     case "posted":
       return "post";
+    case "posting":
+      return "start_post";
     case "approved":
       return "approve";
     case "rejected":

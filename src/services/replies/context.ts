@@ -1,6 +1,6 @@
 // What every reply operation needs to know about a mention: where it was posted, who signs the reply, which
 // names the linter must refuse (the client roster), and whether the thread already has a public answer.
-import { and, asc, eq, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { accounts, brands, mentionBrands, mentions, replies, sources } from "../../db/schema/index.js";
 import type { LintContext } from "../../domain/compliance/lint.js";
@@ -104,12 +104,23 @@ export function platformAlreadyAnswered(meta: Record<string, unknown>): boolean 
   return Boolean(meta.ownerReply || meta.companyReply);
 }
 
-export async function threadHasPublicReply(db: Db, mention: ReplyMention): Promise<boolean> {
+export async function threadHasPublicReply(
+  db: Db,
+  mention: ReplyMention,
+  exceptReplyId?: number,
+): Promise<boolean> {
   if (platformAlreadyAnswered(mention.meta)) return true;
+  // A reply `posting` may already be public (an interrupted API post): it counts until a person has checked.
   const [posted] = await db
     .select({ id: replies.id })
     .from(replies)
-    .where(and(eq(replies.threadKey, threadKeyOf(mention)), eq(replies.status, "posted")))
+    .where(
+      and(
+        eq(replies.threadKey, threadKeyOf(mention)),
+        inArray(replies.status, ["posted", "posting"]),
+        exceptReplyId === undefined ? undefined : ne(replies.id, exceptReplyId),
+      ),
+    )
     .limit(1);
   return Boolean(posted);
 }
@@ -196,7 +207,7 @@ export function lintContextFor(
   };
 }
 
-/** Mentions with at least one reply that is still open (not posted, not rejected). */
+/** Mentions with at least one reply that is still open (not posted, not rejected; `posting` is open). */
 export async function openReplyFor(db: Db, mentionId: number) {
   const [open] = await db
     .select()
@@ -204,7 +215,7 @@ export async function openReplyFor(db: Db, mentionId: number) {
     .where(
       and(
         eq(replies.mentionId, mentionId),
-        inArray(replies.status, ["draft", "awaiting_approval", "approved"]),
+        inArray(replies.status, ["draft", "awaiting_approval", "approved", "posting"]),
       ),
     )
     .orderBy(sql`${replies.id} DESC`)

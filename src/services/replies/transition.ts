@@ -30,7 +30,10 @@ const DOING: Record<ReplyAction, string> = {
   approve: "approve a public reply",
   stop: "approve a public reply",
   reject: "reject a reply",
+  start_post: "post replies",
   post: "post replies",
+  post_failed: "post replies",
+  not_posted: "post replies",
 };
 
 /** The step in words, for the refusal on a database without transactions (src/db/atomic.ts). */
@@ -40,7 +43,10 @@ const ACTION_WORDS: Record<ReplyAction, string> = {
   approve: "approving a reply",
   stop: "sending a reply back",
   reject: "rejecting a reply",
+  start_post: "starting to post a reply",
   post: "recording a posted reply",
+  post_failed: "recording a refused post",
+  not_posted: "marking a reply not posted",
 };
 
 /** Refuses a person whose role may never take this action; call it before doing any work for the action. */

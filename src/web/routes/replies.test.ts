@@ -227,6 +227,8 @@ describe("reply life cycle", () => {
       "reply.edit:responder@example.com",
       "reply.submit:responder@example.com",
       "reply.approve:manager@example.com",
+      // Written before the platform call, so a crash after it cannot lead to a second post (post.test.ts).
+      "reply.posting:responder@example.com",
       "reply.post:responder@example.com",
     ]);
 

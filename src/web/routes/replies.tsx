@@ -13,7 +13,7 @@ import { createDraft } from "../../services/replies/draft.js";
 import { editReply } from "../../services/replies/edit.js";
 import { lintForBrand } from "../../services/replies/lint-as-posted.js";
 import { replyPanel, replyPanelPath } from "../../services/replies/panel.js";
-import { postReply } from "../../services/replies/post.js";
+import { markNotPosted, postReply } from "../../services/replies/post.js";
 import { rejectReply } from "../../services/replies/reject.js";
 import { submitReply } from "../../services/replies/submit.js";
 import { takeOverMention } from "../../services/replies/take-over.js";
@@ -119,8 +119,16 @@ export const repliesApiDocs: ApiOperation[] = [
   {
     method: "post",
     path: "/api/replies/:id/post",
-    summary: "Post an approved reply (API, dry run, or confirm a manual copy with confirmManual)",
+    summary:
+      "Post an approved reply (API, dry run, or confirm a manual copy with confirmManual). A reply left `posting` by an interrupted API post is never sent again: confirm it with confirmManual once it is seen on the platform, or use not-posted",
     body: postSchema,
+    permission: "draftReplies",
+  },
+  {
+    method: "post",
+    path: "/api/replies/:id/not-posted",
+    summary:
+      "A reply left `posting` by an interrupted API post is not on the platform (a person checked): back to approved, so it can be posted again",
     permission: "draftReplies",
   },
   { method: "get", path: "/api/reply-templates", summary: "The template library" },
@@ -326,6 +334,18 @@ export function repliesRoutes(deps: Deps) {
             : "Posted.";
         });
       })
+      .post(
+        "/replies/:id/not-posted",
+        requirePermission("draftReplies"),
+        validate("param", idParam),
+        async (c) => {
+          const replyId = c.req.valid("param").id;
+          return formAction(c, await replyPanelPath(deps, c.get("user"), replyId), async () => {
+            await markNotPosted(deps, c.get("user"), replyId);
+            return "Marked not posted: the reply is approved again and can be posted.";
+          });
+        },
+      )
       // Template library.
       .get("/templates", requirePermission("triage"), async (c) => {
         const user = c.get("user");
@@ -503,6 +523,12 @@ export function repliesApiRoutes(deps: Deps) {
           }),
         );
       },
+    )
+    .post(
+      "/api/replies/:id/not-posted",
+      requirePermission("draftReplies"),
+      validate("param", idParam),
+      async (c) => c.json(await markNotPosted(deps, c.get("user"), c.req.valid("param").id)),
     )
     .get("/api/reply-templates", async (c) => c.json({ items: await listTemplates(deps, c.get("user")) }))
     .post(

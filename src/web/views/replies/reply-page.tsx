@@ -5,7 +5,7 @@ import type { AuthUser } from "../../../auth/types.js";
 import type { Violation } from "../../../domain/compliance/lint.js";
 import { ruleLabel } from "../../../domain/compliance/rules.js";
 import { can } from "../../../domain/permissions.js";
-import { type ReplyAction, replyTransition } from "../../../domain/replies/transitions.js";
+import { type ReplyAction, replyTransition, STATUS_WORDS } from "../../../domain/replies/transitions.js";
 import type { ReplyPanel } from "../../../services/replies/panel.js";
 import type { PostingMode } from "../../../services/replies/post.js";
 import { AccountLinksPanel } from "../accounts/links-panel.js";
@@ -177,7 +177,7 @@ export function ReplyPage(props: ReplyPageProps) {
           <h2>
             Reply{" "}
             <span class={`status status-${current.status}`} data-testid="reply-status">
-              {words(current.status)}
+              {STATUS_WORDS[current.status]}
             </span>{" "}
             <span class="muted">{`${current.origin} · by ${current.authorEmail ?? "?"}`}</span>
           </h2>
@@ -260,7 +260,32 @@ export function ReplyPage(props: ReplyPageProps) {
               </p>
             )
           ) : null}
-          {opens("post") ? (
+          {current.status === "posting" ? (
+            <div data-testid="posting-panel" class="stack">
+              <p class="notice" role="status">
+                {`Posting — check the platform. A post to ${mention.sourceName} started at ${when(current.updatedAt)} and its result was never recorded, so the reply may already be public. Rapport will not send it again by itself. Look for it on ${mention.sourceName}:`}
+              </p>
+              {can(user.role, "triage") ? (
+                <>
+                  <form method="post" action={`/replies/${current.id}/post`} class="stack">
+                    <CsrfField token={csrfToken} />
+                    <input type="hidden" name="confirmManual" value="1" />
+                    <label>
+                      Link to the reply on the platform (optional)
+                      <input type="url" name="postedUrl" />
+                    </label>
+                    <button type="submit" class="primary">
+                      It is there: mark posted
+                    </button>
+                  </form>
+                  <form method="post" action={`/replies/${current.id}/not-posted`} class="inline">
+                    <CsrfField token={csrfToken} />
+                    <button type="submit">It is not there: mark not posted</button>
+                  </form>
+                </>
+              ) : null}
+            </div>
+          ) : opens("post") ? (
             <div data-testid="post-panel">
               <p class="muted">{`Approved by ${current.approverEmail ?? "?"} at ${when(current.approvedAt)}. ${MODE_TEXT[panel.postingMode]}`}</p>
               {panel.acceptance ? (
@@ -318,7 +343,7 @@ export function ReplyPage(props: ReplyPageProps) {
           <h2>Evidence</h2>
           {history.map((r) => (
             <details>
-              <summary>{`Reply ${r.id} · ${words(r.status)} · ${r.origin} · ${r.lints.length} lint run(s)`}</summary>
+              <summary>{`Reply ${r.id} · ${STATUS_WORDS[r.status]} · ${r.origin} · ${r.lints.length} lint run(s)`}</summary>
               <ol>
                 {r.lints.map((l) => (
                   <li>
