@@ -119,6 +119,8 @@ export const ACTION_NAMES: Record<string, string> = {
   "reply.reject": "Reply sent back",
   "reply.post": "Reply posted",
   "reply.post_failed": "Posting failed",
+  "reply.posting": "Posting started",
+  "reply.not_posted": "Marked not posted",
   "reply.warnings_accepted": "Warnings accepted",
   "reply.takeover": "Mention taken over",
   "template.create": "Template added",
@@ -249,6 +251,12 @@ function predicate(entry: AuditEntryLike, options: DescribeOptions): string {
       if (via === "manual") return `marked ${theReply} posted (copied to the platform by hand)`;
       return `posted ${theReply}`;
     }
+    case "reply.posting": {
+      const source = str(after.source);
+      return `started posting ${theReply}${source ? ` to ${source}` : ""}`;
+    }
+    case "reply.not_posted":
+      return `checked the platform after an interrupted post: ${theReply} was not there, so it is approved again`;
     case "reply.post_failed": {
       const source = str(after.source);
       const error = str(after.error);
