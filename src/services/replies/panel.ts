@@ -40,6 +40,28 @@ export interface ReplyPanel {
   links: LinkView[] | null;
   /** The warnings the approver of the current reply accepted, and why (from the audit log). */
   acceptance: { rules: string[]; reason: string; by: string | null; at: Date } | null;
+  /** The latest reply an approver sent back (rejected) with their comment, when no newer reply is open. */
+  sentBack: { replyId: number; text: string; reason: string; by: string | null; at: Date } | null;
+}
+
+async function sentBackOf(deps: Deps, history: ReplyHistoryItem[]): Promise<ReplyPanel["sentBack"]> {
+  const last = history.at(-1);
+  if (!last || last.status !== "rejected") return null;
+  const [row] = await deps.db
+    .select({ after: auditLog.after, by: auditLog.actorEmail, at: auditLog.at })
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.action, "reply.reject"),
+        eq(auditLog.entityType, "reply"),
+        eq(auditLog.entityId, String(last.id)),
+      ),
+    )
+    .orderBy(desc(auditLog.id))
+    .limit(1);
+  if (!row) return null;
+  const reason = ((row.after ?? {}) as { reason?: string }).reason ?? "";
+  return { replyId: last.id, text: last.text, reason, by: row.by, at: row.at };
 }
 
 async function acceptanceOf(deps: Deps, replyId: number): Promise<ReplyPanel["acceptance"]> {
@@ -96,6 +118,7 @@ export async function replyPanel(
     templates: templateChoices(library, platform),
     links,
     acceptance: current ? await acceptanceOf(deps, current.id) : null,
+    sentBack: current ? null : await sentBackOf(deps, history),
   };
 }
 

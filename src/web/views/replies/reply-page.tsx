@@ -122,6 +122,15 @@ export function ReplyPage(props: ReplyPageProps) {
       {!current && mayWrite && !panel.threadAnswered ? (
         <section class="panel" data-testid="start-reply">
           <h2>Start a reply</h2>
+          {panel.sentBack ? (
+            <div class="notice" data-testid="sent-back">
+              <p>
+                {`Sent back by ${panel.sentBack.by ?? "an approver"} on ${when(panel.sentBack.at)}`}
+                {panel.sentBack.reason ? `: “${panel.sentBack.reason}”` : " (no comment)."}
+              </p>
+              <p class="muted">The text that was sent back is in the box below, to revise.</p>
+            </div>
+          ) : null}
           {!blocked ? (
             <>
               <form method="post" action={`/mentions/${mention.id}/reply/draft`} class="inline">
@@ -155,7 +164,9 @@ export function ReplyPage(props: ReplyPageProps) {
             <input type="hidden" name="origin" value="manual" />
             <label>
               Or write it yourself
-              <textarea name="text" rows={4} aria-label="new reply" />
+              <textarea name="text" rows={4} aria-label="new reply">
+                {panel.sentBack?.text ?? ""}
+              </textarea>
             </label>
             <button type="submit">Save draft</button>
           </form>
@@ -181,7 +192,27 @@ export function ReplyPage(props: ReplyPageProps) {
             </span>{" "}
             <span class="muted">{`${current.origin} · by ${current.authorEmail ?? "?"}`}</span>
           </h2>
-          {opens("edit") ? (
+          {opens("edit") && mayApprove ? (
+            // The approver reads what they approve; editing it would make them a writer, who may not approve.
+            <>
+              <p class="fullText" data-testid="review-text">
+                {current.text}
+              </p>
+              <details class="edit-instead">
+                <summary>Edit it yourself instead</summary>
+                <p class="muted">
+                  If you change the text you become one of its writers, and a second manager must approve it.
+                </p>
+                <form method="post" action={`/replies/${current.id}/edit`} class="stack">
+                  <CsrfField token={csrfToken} />
+                  <textarea name="text" rows={6} aria-label="reply text (editing it gives up your approval)">
+                    {current.text}
+                  </textarea>
+                  <button type="submit">Save my edit</button>
+                </form>
+              </details>
+            </>
+          ) : opens("edit") ? (
             mayWrite ? (
               <form method="post" action={`/replies/${current.id}/edit`} class="stack" id="reply-form">
                 <CsrfField token={csrfToken} />
@@ -248,10 +279,19 @@ export function ReplyPage(props: ReplyPageProps) {
                     {warnedRules.length > 0 ? "Approve, accepting the warnings" : "Approve"}
                   </button>
                 </form>{" "}
-                <form method="post" action={`/replies/${current.id}/reject`} class="inline">
+                <form method="post" action={`/replies/${current.id}/reject`} class="stack" id="send-back">
                   <CsrfField token={csrfToken} />
-                  <input type="text" name="reason" placeholder="why (optional)" aria-label="reason" />
-                  <button type="submit">Reject</button>
+                  <label>
+                    Comment for the writer
+                    <textarea
+                      name="reason"
+                      rows={2}
+                      required
+                      maxlength={1000}
+                      placeholder="What should change before you approve it"
+                    />
+                  </label>
+                  <button type="submit">Send back with a comment</button>
                 </form>
               </div>
             ) : (

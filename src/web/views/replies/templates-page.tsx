@@ -1,12 +1,17 @@
-// The template library: per brand, platform and category. Managers add and change templates; each is linted as
-// it would be posted and refused while it has any hit.
+// The template library: the built-in templates first (what replies use until the team writes its own), then the
+// library per brand, platform and category. Managers add and change templates, or start from a built-in one; each
+// is linted as it would be posted and refused while it has any hit.
 import type { AuthUser } from "../../../auth/types.js";
 import { can } from "../../../domain/permissions.js";
 import { CATEGORIES, PLATFORMS } from "../../../domain/taxonomy.js";
 import { DEFAULT_TEMPLATES, type TemplateRow } from "../../../services/replies/templates.js";
 import { CsrfField, Layout } from "../layout.js";
 
-function TemplateFields({ t, brands }: { t?: TemplateRow; brands: { id: number; name: string }[] }) {
+type TemplatePrefill = Pick<TemplateRow, "name" | "body" | "platform" | "category"> & {
+  brandId?: number | null;
+};
+
+function TemplateFields({ t, brands }: { t?: TemplatePrefill; brands: { id: number; name: string }[] }) {
   return (
     <>
       <label>
@@ -56,6 +61,8 @@ function TemplateFields({ t, brands }: { t?: TemplateRow; brands: { id: number; 
   );
 }
 
+const anyOf = (value: string, all: string) => (value === "*" ? all : value.replace(/_/g, " "));
+
 export function TemplatesPage(props: {
   user: AuthUser;
   csrfToken: string | null;
@@ -68,48 +75,110 @@ export function TemplatesPage(props: {
   return (
     <Layout title="Reply templates" user={props.user} csrfToken={props.csrfToken}>
       <h1>Reply templates</h1>
-      {props.message ? <p class={props.message.kind}>{props.message.text}</p> : null}
+      {props.message ? (
+        <p class={props.message.kind} role={props.message.kind === "error" ? "alert" : "status"}>
+          {props.message.text}
+        </p>
+      ) : null}
       <p class="muted">
-        The most specific template wins: category and platform, then category, then platform, then any.
-        Without a library template the built-in defaults are used.
+        A draft starts from the most specific template: category and platform, then category, then platform,
+        then any. Your library's templates come before the built-in ones; {"{brand}"} and {"{contact}"} are
+        filled in from the brand.
       </p>
-      <table class="data">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Brand</th>
-            <th>Platform</th>
-            <th>Category</th>
-            <th>Text</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.templates.map((t) => (
+
+      <section class="panel" id="built-in-templates">
+        <h2>{`Built-in templates (${DEFAULT_TEMPLATES.length})`}</h2>
+        <p class="muted">
+          Each passes the compliance linter on every platform. They are used wherever your library has nothing
+          more specific{manage ? "; start your own from one with “Customise”." : "."}
+        </p>
+        <table class="data" data-testid="built-in-templates">
+          <thead>
             <tr>
-              <td>{t.name}</td>
-              <td>{t.brandName ?? "every brand"}</td>
-              <td>{t.platform ?? "any"}</td>
-              <td>{t.category?.replace(/_/g, " ") ?? "any"}</td>
-              <td class="wrap">
-                {t.body}
-                {manage ? (
-                  <details>
-                    <summary>Change</summary>
-                    <form method="post" action={`/templates/${t.id}`} class="stack">
-                      <CsrfField token={props.csrfToken} />
-                      <TemplateFields t={t} brands={props.brands} />
-                      <button type="submit">Save</button>{" "}
-                      <button type="submit" name="delete" value="1">
-                        Delete
-                      </button>
-                    </form>
-                  </details>
-                ) : null}
-              </td>
+              <th scope="col">Category</th>
+              <th scope="col">Platform</th>
+              <th scope="col">Text</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {DEFAULT_TEMPLATES.map((t) => (
+              <tr data-template={t.id}>
+                <td>{anyOf(t.category, "any category")}</td>
+                <td>{anyOf(t.platform, "any platform")}</td>
+                <td class="wrap">
+                  {t.body}
+                  {manage ? (
+                    <details>
+                      <summary>Customise</summary>
+                      <form method="post" action="/templates" class="stack">
+                        <CsrfField token={props.csrfToken} />
+                        <TemplateFields
+                          t={{
+                            name: `Our ${anyOf(t.category, "general")} reply${t.platform === "*" ? "" : ` (${t.platform})`}`,
+                            body: t.body,
+                            platform: t.platform === "*" ? null : t.platform,
+                            category: t.category === "*" ? null : t.category,
+                          }}
+                          brands={props.brands}
+                        />
+                        <button type="submit">Save to the library</button>
+                      </form>
+                    </details>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+
+      <section class="panel" id="library-templates">
+        <h2>{`Your library (${props.templates.length})`}</h2>
+        {props.templates.length === 0 ? (
+          <p class="muted" data-testid="library-empty">
+            No templates of your own yet: drafts use the built-in templates above.
+            {manage ? " Customise one of them, or add one below." : ""}
+          </p>
+        ) : (
+          <table class="data">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Brand</th>
+                <th scope="col">Platform</th>
+                <th scope="col">Category</th>
+                <th scope="col">Text</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.templates.map((t) => (
+                <tr>
+                  <td>{t.name}</td>
+                  <td>{t.brandName ?? "every brand"}</td>
+                  <td>{t.platform ?? "any"}</td>
+                  <td>{t.category?.replace(/_/g, " ") ?? "any"}</td>
+                  <td class="wrap">
+                    {t.body}
+                    {manage ? (
+                      <details>
+                        <summary>Change</summary>
+                        <form method="post" action={`/templates/${t.id}`} class="stack">
+                          <CsrfField token={props.csrfToken} />
+                          <TemplateFields t={t} brands={props.brands} />
+                          <button type="submit">Save</button>{" "}
+                          <button type="submit" name="delete" value="1">
+                            Delete
+                          </button>
+                        </form>
+                      </details>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
       {manage ? (
         <section class="panel">
           <h2>Add a template</h2>
@@ -122,16 +191,6 @@ export function TemplatesPage(props: {
           </form>
         </section>
       ) : null}
-      <details class="panel">
-        <summary>{`${DEFAULT_TEMPLATES.length} built-in defaults`}</summary>
-        <ul>
-          {DEFAULT_TEMPLATES.map((t) => (
-            <li>
-              <b>{`${t.category} / ${t.platform}`}</b>: {t.body}
-            </li>
-          ))}
-        </ul>
-      </details>
     </Layout>
   );
 }
