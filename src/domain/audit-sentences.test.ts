@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ACTION_NAMES, actionName, describeAuditEntry } from "./audit-sentences.js";
+import { ACTION_NAMES, actionName, changeLines, describeAuditEntry } from "./audit-sentences.js";
 
 const entry = (action: string, before: unknown = null, after: unknown = null, extra = {}) => ({
   actor: "dana@example.com",
@@ -111,5 +111,22 @@ describe("audit entries as sentences", () => {
       expect(actionName(action), action).not.toMatch(/[._]/);
     }
     expect(actionName("source.pause_all")).toBe("Source pause all");
+  });
+});
+
+describe("an entry's recorded values as lines", () => {
+  it("lists what changed as field: from → to, in words, leaving out what stayed the same", () => {
+    expect(
+      changeLines(
+        { status: "awaiting_approval", flags: ["cease_contact"], relevant: true },
+        { status: "triaged", flags: [], relevant: true, assigneeId: 3, meta: { lastError: "timeout" } },
+      ),
+    ).toEqual([
+      { field: "status", from: "awaiting approval", to: "triaged" },
+      { field: "flags", from: "cease contact", to: "none" },
+      { field: "assignee id", to: "3" },
+      { field: "meta", to: "last error: timeout" },
+    ]);
+    expect(changeLines(null, null)).toEqual([]);
   });
 });

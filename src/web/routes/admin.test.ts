@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   authed,
@@ -85,7 +85,9 @@ describe("audit log", () => {
     await json(admin, "POST", "/api/mentions/status", { ids: [id], status: "dismissed" });
     const page = await ctx.app.request("/audit", authed(admin));
     const html = await page.text();
-    expect(html).toContain("mention.status");
+    // Sentences, not action codes and JSON; the CSV keeps the recorded values as evidence.
+    expect(html).toContain(`admin@example.com moved mention ${id} from new to dismissed.`);
+    expect(html).not.toContain("{&quot;");
     const csv = await ctx.app.request("/audit.csv", authed(admin));
     expect(csv.headers.get("content-type")).toContain("text/csv");
     const text = await csv.text();
@@ -102,6 +104,75 @@ describe("audit log", () => {
       items: { action: string }[];
     };
     expect(api.items.map((i) => i.action)).toEqual(["mention.status", "mention.note"]);
+  });
+});
+
+describe("audit page filters", () => {
+  it("filters by date range, person and action, and agrees with a plain query of the log", async () => {
+    const id = await insertMention(ctx, { text: "x" });
+    const at = (iso: string) => new Date(iso);
+    const entries = [
+      { email: "admin@example.com", action: "mention.status", at: "2026-03-01T08:00:00Z" },
+      { email: "manager@example.com", action: "mention.status", at: "2026-03-02T23:59:00Z" },
+      { email: "manager@example.com", action: "mention.note", at: "2026-03-03T00:00:00Z" },
+      { email: "system", action: "source.poll", at: "2026-03-02T12:00:00Z" },
+    ];
+    for (const e of entries) {
+      const actorId = e.email === "system" ? null : ctx.users[e.email.split("@")[0] as "admin"].id;
+      await ctx.deps.db.insert(auditLog).values({
+        workspaceId: ctx.deps.workspaceId,
+        actorId,
+        actorEmail: e.email,
+        action: e.action,
+        entityType: "mention",
+        entityId: String(id),
+        before: { status: "new" },
+        after: { status: "triaged", body: "Called back" },
+        at: at(e.at),
+      });
+    }
+    const shown = async (query: string) => {
+      const res = await ctx.app.request(`/audit?${query}`, authed(admin));
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      return [...html.matchAll(/<time datetime="([^"]+)"/g)].map((m) => m[1]).sort();
+    };
+    // An independent reading of the same log: plain SQL over the rows, the range inclusive of whole days.
+    const expected = async (where: string) =>
+      (
+        await ctx.deps.db.all<{ at: number }>(
+          sql.raw(`SELECT at FROM audit_log WHERE workspace_id = ${ctx.deps.workspaceId} AND ${where}`),
+        )
+      )
+        .map((r) => new Date(r.at).toISOString())
+        .sort();
+    const day = (d: string) => Date.parse(`${d}T00:00:00Z`);
+    expect(await shown("since=2026-03-02&until=2026-03-02")).toEqual(
+      await expected(`at >= ${day("2026-03-02")} AND at < ${day("2026-03-03")}`),
+    );
+    expect(await shown("since=2026-03-02&until=2026-03-02")).toHaveLength(2);
+    expect(await shown("actor=manager%40example.com&action=mention.status")).toEqual(
+      await expected("actor_email = 'manager@example.com' AND action = 'mention.status'"),
+    );
+    expect(await shown("actor=system")).toEqual(await expected("actor_email = 'system'"));
+    expect(await shown("actor=system&action=source.poll")).toHaveLength(1);
+
+    const html = await (
+      await ctx.app.request("/audit?actor=system&action=source.poll", authed(admin))
+    ).text();
+    expect(html).toContain(`Rapport polled mention ${id} now.`);
+    expect(html).toContain("Source polled");
+    // The recorded values read as lines, not JSON.
+    expect(html).toContain("status: </span>new → triaged");
+    expect(html).not.toMatch(/\{&quot;|"status":/);
+    // The filters offer people and actions by name, and keep what was chosen.
+    expect(html).toContain('<option value="system" selected="">Rapport (automatic)</option>');
+    expect(html).toContain('<option value="source.poll" selected="">Source polled</option>');
+    expect(html).toContain('<option value="mention.note">Note added</option>');
+
+    const bad = await ctx.app.request("/audit?since=yesterday", authed(admin));
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain("since must be an ISO date, e.g. 2026-03-01");
   });
 });
 

@@ -11,7 +11,13 @@ import { verifyAuditLog } from "../../services/audit/audit-chain.js";
 import { evidenceBundles, evidenceQuerySchema } from "../../services/audit/evidence.js";
 import { evidenceHtml } from "../../services/audit/evidence-html.js";
 import { liftHold, listHolds, placeHold, placeHoldSchema } from "../../services/audit/legal-holds.js";
-import { auditCsv, auditQuerySchema, listAudit } from "../../services/audit/list-audit.js";
+import {
+  type AuditRow,
+  auditCsv,
+  auditPeople,
+  auditQuerySchema,
+  listAudit,
+} from "../../services/audit/list-audit.js";
 import { recordAudit } from "../../services/audit/record-audit.js";
 import {
   createResetLink,
@@ -119,21 +125,33 @@ export function adminRoutes(deps: Deps) {
       const parsed = auditQuerySchema.safeParse(
         Object.fromEntries([...url.searchParams].filter(([, v]) => v !== "")),
       );
-      if (!parsed.success) throw badRequest(parsed.error.issues.map((i) => i.message).join("; "));
+      const people = await auditPeople(deps, c.get("user"));
+      const page = (props: { rows: AuditRow[]; nextUrl: string | null; csvUrl: string; error?: string }) => (
+        <AuditPage
+          user={c.get("user")}
+          csrfToken={c.get("auth")?.csrfToken ?? null}
+          values={Object.fromEntries(url.searchParams)}
+          people={people}
+          {...props}
+        />
+      );
+      // A bad date is shown on the page beside the filters that caused it, not as a bare error page.
+      if (!parsed.success)
+        return c.html(
+          page({
+            rows: [],
+            nextUrl: null,
+            csvUrl: "/audit.csv",
+            error: parsed.error.issues.map((i) => i.message).join("; "),
+          }),
+          400,
+        );
       const { items, next } = await listAudit(deps, c.get("user"), parsed.data);
       const params = new URLSearchParams(
         [...url.searchParams].filter(([k, v]) => k !== "before" && v !== ""),
       );
       const nextUrl = next ? `/audit?${new URLSearchParams([...params, ["before", next]])}` : null;
-      return c.html(
-        <AuditPage
-          user={c.get("user")}
-          csrfToken={c.get("auth")?.csrfToken ?? null}
-          rows={items}
-          nextUrl={nextUrl}
-          csvUrl={`/audit.csv?${params}`}
-        />,
-      );
+      return c.html(page({ rows: items, nextUrl, csvUrl: `/audit.csv?${params}` }));
     })
     .get("/audit.csv", validate("query", auditQuerySchema), async (c) =>
       exportCsv(c.get("user"), c.req.valid("query")),

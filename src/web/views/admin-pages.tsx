@@ -1,6 +1,15 @@
 import type { AuthUser } from "../../auth/types.js";
+import {
+  ACTION_NAMES,
+  actionName,
+  actorName,
+  changeLines,
+  describeAuditEntry,
+  ENTITY_WORDS,
+  entityName,
+} from "../../domain/audit-sentences.js";
 import { ROLES } from "../../domain/taxonomy.js";
-import type { AuditRow } from "../../services/audit/list-audit.js";
+import { type AuditRow, SYSTEM_ACTOR_FILTER } from "../../services/audit/list-audit.js";
 import type { UserSummary } from "../../services/users/manage-users.js";
 import { CsrfField, Layout } from "./layout.js";
 import { formatTime } from "./mention-row.js";
@@ -102,9 +111,42 @@ export function UsersPage({
   );
 }
 
-function show(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  return typeof value === "string" ? value : JSON.stringify(value);
+export interface AuditFilterValues {
+  since?: string | undefined;
+  until?: string | undefined;
+  actor?: string | undefined;
+  action?: string | undefined;
+  entityType?: string | undefined;
+  entityId?: string | undefined;
+}
+
+/** "mention 12" links to the mention; other things are named in words. */
+function AuditSubject({ row }: { row: AuditRow }) {
+  const name = entityName(row.entityType, row.entityId);
+  if (row.entityType === "mention" && row.entityId) return <a href={`/mentions/${row.entityId}`}>{name}</a>;
+  return <>{name}</>;
+}
+
+function AuditDetails({ row }: { row: AuditRow }) {
+  const lines = changeLines(row.before, row.after);
+  if (lines.length === 0) return null;
+  return (
+    <details>
+      <summary>What was recorded</summary>
+      <ul class="audit-values">
+        {lines.map((l) => (
+          <li>
+            <span class="muted">{`${l.field}: `}</span>
+            {l.from !== undefined && l.to !== undefined
+              ? `${l.from} → ${l.to}`
+              : l.from !== undefined
+                ? `${l.from} (removed)`
+                : l.to}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
 }
 
 export function AuditPage({
@@ -113,64 +155,117 @@ export function AuditPage({
   rows,
   nextUrl,
   csvUrl,
+  values,
+  people,
+  error,
 }: {
   user: AuthUser;
   csrfToken: string | null;
   rows: AuditRow[];
   nextUrl: string | null;
   csvUrl: string;
+  values: AuditFilterValues;
+  /** The workspace's people: the "who" filter, and names for entries that refer to people by id. */
+  people: { id: number; email: string }[];
+  error?: string | undefined;
 }) {
+  const emailOf = new Map(people.map((p) => [p.id, p.email]));
+  const actions = Object.keys(ACTION_NAMES)
+    .concat(values.action && !(values.action in ACTION_NAMES) ? [values.action] : [])
+    .map((a) => ({ code: a, name: actionName(a) }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const filtered = Object.values(values).some((v) => v);
   return (
     <Layout title="Audit log" user={user} csrfToken={csrfToken} active="audit">
       <h1>Audit log</h1>
-      <form method="get" action="/audit" class="filters">
+      <p class="muted">
+        Who did what, newest first. Times are UTC. The export has every recorded value, for evidence requests.
+      </p>
+      {error ? <p class="error">{error}</p> : null}
+      <form method="get" action="/audit" class="filters" id="audit-filters">
         <label>
-          Entity
-          <input name="entityType" placeholder="mention, user, source…" />
+          From
+          <input type="date" name="since" value={values.since?.slice(0, 10) ?? ""} />
         </label>
         <label>
-          Entity id
-          <input name="entityId" />
+          To
+          <input type="date" name="until" value={values.until?.slice(0, 10) ?? ""} />
         </label>
         <label>
-          Action
-          <input name="action" placeholder="mention.status" />
+          Who
+          <select name="actor">
+            <option value="">anyone</option>
+            <option value={SYSTEM_ACTOR_FILTER} selected={values.actor === SYSTEM_ACTOR_FILTER}>
+              Rapport (automatic)
+            </option>
+            {people.map((p) => (
+              <option value={p.email} selected={values.actor === p.email}>
+                {p.email}
+              </option>
+            ))}
+          </select>
         </label>
         <label>
-          Actor
-          <input name="actor" placeholder="e-mail" />
+          What
+          <select name="action">
+            <option value="">anything</option>
+            {actions.map((a) => (
+              <option value={a.code} selected={values.action === a.code}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          About
+          <select name="entityType">
+            <option value="">anything</option>
+            {Object.entries(ENTITY_WORDS).map(([code, word]) => (
+              <option value={code} selected={values.entityType === code}>
+                {word}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Number
+          <input name="entityId" value={values.entityId ?? ""} inputmode="numeric" size={6} />
         </label>
         <button type="submit">Filter</button>
+        {filtered ? (
+          <a href="/audit" class="button">
+            Clear
+          </a>
+        ) : null}
         <a href={csvUrl} class="button" id="audit-csv">
           Export CSV
         </a>
       </form>
+      {rows.length === 0 ? <p class="muted">Nothing recorded matches these filters.</p> : null}
       <table class="data" id="audit">
         <thead>
           <tr>
             <th>When (UTC)</th>
             <th>Who</th>
-            <th>What</th>
-            <th>Entity</th>
-            <th>Before</th>
-            <th>After</th>
+            <th>What happened</th>
+            <th>About</th>
           </tr>
         </thead>
         <tbody>
           {rows.map((r) => (
-            <tr>
-              <td>{formatTime(r.at)}</td>
-              <td>{r.actor ?? "system"}</td>
-              <td>{r.action}</td>
-              <td>
-                {r.entityType === "mention" && r.entityId ? (
-                  <a href={`/mentions/${r.entityId}`}>{`mention ${r.entityId}`}</a>
-                ) : (
-                  `${r.entityType} ${r.entityId ?? ""}`
-                )}
+            <tr data-action={r.action}>
+              <td data-label="When" class="nowrap">
+                <time datetime={r.at}>{formatTime(r.at)}</time>
               </td>
-              <td class="wrap">{show(r.before)}</td>
-              <td class="wrap">{show(r.after)}</td>
+              <td data-label="Who">{actorName(r.actor)}</td>
+              <td data-label="What">
+                <strong>{actionName(r.action)}</strong>
+                <div>{describeAuditEntry(r, { personName: (id) => emailOf.get(id) })}</div>
+                <AuditDetails row={r} />
+              </td>
+              <td data-label="About">
+                <AuditSubject row={r} />
+              </td>
             </tr>
           ))}
         </tbody>
