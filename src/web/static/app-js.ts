@@ -17,6 +17,19 @@ export const appJs = `
       pad(d.getHours()) + ":" + pad(d.getMinutes()) + (zone ? " " + zone : "");
   });
 
+  // On a phone, tables stack into one card per row (app.css): each cell is labelled with its column's header.
+  document.querySelectorAll("table.data").forEach(function (table) {
+    var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+      return (th.textContent || "").trim();
+    });
+    if (!heads.length) return;
+    table.querySelectorAll("tbody tr").forEach(function (tr) {
+      Array.prototype.forEach.call(tr.children, function (cell, i) {
+        if (heads[i] && !cell.hasAttribute("data-label") && heads[i] !== "Actions") cell.setAttribute("data-label", heads[i]);
+      });
+    });
+  });
+
   function toast(message) {
     var el = document.createElement("div");
     el.className = "toast";
