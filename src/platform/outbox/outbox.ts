@@ -20,12 +20,23 @@ export interface OutboxMessage {
 
 /** Writes one message; returns false when a message with the same key already exists. */
 export async function enqueueOutbox(db: DbLike, message: OutboxMessage, now: Date): Promise<boolean> {
-  const rows = await db
+  const rows = await outboxInsert(db, message, now).returning({ id: outbox.id });
+  return rows.length > 0;
+}
+
+/**
+ * The same write as a statement not yet run, for an atomic batch (src/db/atomic.ts) with the change that causes
+ * it. The key may be SQL computed in the batch, e.g. from the row a previous statement inserted.
+ */
+export function outboxInsert(
+  db: Pick<Db, "insert">,
+  message: Omit<OutboxMessage, "idempotencyKey"> & { idempotencyKey: string | SQL },
+  now: Date,
+) {
+  return db
     .insert(outbox)
     .values({ ...message, status: "pending", nextAttemptAt: now, createdAt: now })
-    .onConflictDoNothing({ target: outbox.idempotencyKey })
-    .returning({ id: outbox.id });
-  return rows.length > 0;
+    .onConflictDoNothing({ target: outbox.idempotencyKey });
 }
 
 /**

@@ -10,7 +10,7 @@
 // A muted or snoozed key (spike-mutes.ts) is recorded and shown, never sent. An episode's end (the hour after its
 // last elevated hour) is written to `ended_at` once the cooldown has passed without a new elevated hour.
 import { and, desc, eq, gte, inArray, isNull, lt, sql } from "drizzle-orm";
-import { inTransaction } from "../../db/atomic.js";
+import { atomicBatch } from "../../db/atomic.js";
 import {
   brands,
   hourlyCounts,
@@ -34,7 +34,7 @@ import { type ParsedKey, parseCountKey } from "../../domain/spikes/keys.js";
 import { buildSpikeMessage } from "../../notify/slack.js";
 import { feedLink, mentionLink, publicBaseUrl } from "../../platform/links.js";
 import { slackDestination } from "../../platform/outbox/destinations.js";
-import { enqueueOutbox } from "../../platform/outbox/outbox.js";
+import { outboxInsert } from "../../platform/outbox/outbox.js";
 import { activeMutesByWorkspace, muteCovering } from "./spike-mutes.js";
 import { effectiveSensitivity } from "./spike-sensitivity.js";
 import { extractiveSummary } from "./spike-summary.js";
@@ -243,57 +243,60 @@ export async function runSpikeDetection(
     const foldedInto = candidate.parsed.category ? brandSpikeThisHour.get(brand.id) : undefined;
     const destination = slackDestination(brand.slackWebhookUrl, deps.env.SLACK_WEBHOOK_URL);
     const alerted = foldedInto === undefined && destination !== null && mute === null;
-    const spikeId = await inTransaction(deps.db, "recording a spike", async (tx) => {
-      const details: StoredSpikeDetails = {
-        explanation,
-        episode,
-        subject,
-        feedUrl,
-        alerted,
-        summary,
-        ...(foldedInto !== undefined ? { partOfSpikeId: foldedInto } : {}),
-        ...(mute ? { muted: { until: mute.until?.toISOString() ?? null } } : {}),
-      };
-      const [row] = await tx
-        .insert(spikes)
-        .values({
-          key: candidate.key,
-          brandId: brand.id,
-          startedAt: hour,
-          lastHourAt: hour,
-          count: episode.count,
-          expected: episode.expected,
-          score: episode.score,
-          explanation: details,
-          createdAt: now,
-        })
-        .returning({ id: spikes.id });
-      const id = row!.id;
-      if (alerted && destination) {
-        await enqueueOutbox(
-          tx,
-          {
-            kind: "slack",
-            idempotencyKey: `spike:${id}`,
-            destination,
-            workspaceId: brand.workspaceId,
-            payload: buildSpikeMessage({
-              brand: brand.name,
-              subject: subjectFor(candidate.parsed, sourceNames),
-              ts: hour.toISOString(),
-              count: episode.count,
-              expected: episode.expected,
-              score: episode.score,
-              explanation,
-              feedUrl,
-              summary,
-            }),
-          },
-          now,
-        );
-      }
-      return id;
-    });
+    const details: StoredSpikeDetails = {
+      explanation,
+      episode,
+      subject,
+      feedUrl,
+      alerted,
+      summary,
+      ...(foldedInto !== undefined ? { partOfSpikeId: foldedInto } : {}),
+      ...(mute ? { muted: { until: mute.until?.toISOString() ?? null } } : {}),
+    };
+    // The spike and its Slack message commit together in one atomic batch (src/db/atomic.ts), on D1 as on libSQL:
+    // the message's key names the spike row the batch's first statement inserted.
+    const insertSpike = deps.db
+      .insert(spikes)
+      .values({
+        key: candidate.key,
+        brandId: brand.id,
+        startedAt: hour,
+        lastHourAt: hour,
+        count: episode.count,
+        expected: episode.expected,
+        score: episode.score,
+        explanation: details,
+        createdAt: now,
+      })
+      .returning({ id: spikes.id });
+    const [inserted] =
+      alerted && destination
+        ? await atomicBatch(deps.db, [
+            insertSpike,
+            outboxInsert(
+              deps.db,
+              {
+                kind: "slack",
+                idempotencyKey: sql`'spike:' || last_insert_rowid()`,
+                destination,
+                workspaceId: brand.workspaceId,
+                payload: buildSpikeMessage({
+                  brand: brand.name,
+                  subject: subjectFor(candidate.parsed, sourceNames),
+                  ts: hour.toISOString(),
+                  count: episode.count,
+                  expected: episode.expected,
+                  score: episode.score,
+                  explanation,
+                  feedUrl,
+                  summary,
+                }),
+              },
+              now,
+            ),
+          ])
+        : [await insertSpike];
+    const spikeId = inserted[0]!.id;
     if (!candidate.parsed.category) brandSpikeThisHour.set(brand.id, spikeId);
     report.newSpikes++;
     if (alerted) report.alerts++;
