@@ -21,6 +21,7 @@ import { type ApiOperation, buildOpenApi } from "./openapi.js";
 import { accountsApiDocs, accountsRoutes } from "./routes/accounts.js";
 import { adminApiDocs, adminRoutes } from "./routes/admin.js";
 import { alertsApiDocs, alertsRoutes } from "./routes/alerts.js";
+import { complianceApiDocs, complianceRoutes } from "./routes/compliance.js";
 import { digestApiDocs, digestRoutes } from "./routes/digest.js";
 import { ingestRoutes } from "./routes/ingest.js";
 import { labelsRoutes } from "./routes/labels.js";
@@ -82,6 +83,7 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}) {
   app.route("/", alertsRoutes(deps));
   app.route("/", digestRoutes(deps));
   app.route("/", labelsRoutes(deps));
+  app.route("/", complianceRoutes(deps));
   for (const extra of options.routes ?? []) app.route(extra.path, extra.app);
 
   const apiDocs = [
@@ -94,6 +96,7 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}) {
     ...accountsApiDocs,
     ...alertsApiDocs,
     ...digestApiDocs,
+    ...complianceApiDocs,
     ...(options.apiDocs ?? []),
   ];
   app.get("/api/openapi.json", (c) => c.json(buildOpenApi(apiDocs, "1")));

@@ -4,7 +4,14 @@
 // - stopped at approval: the linter refused it when a manager approved, and it went back (its author is coached);
 // - warnings accepted: a manager let a house-style gap through with a written reason (its author is coached).
 // An event counts once per kind; per rule it counts once for each distinct rule it hit.
-import { addWeeks, formatIsoWeek, type IsoWeek, isoWeekOf, weekBounds } from "../digest/week.js";
+import {
+  addWeeks,
+  formatIsoWeek,
+  type IsoWeek,
+  isoWeekOf,
+  parseIsoWeek,
+  weekBounds,
+} from "../digest/week.js";
 import { RULES, type RuleCode } from "./rules.js";
 
 export const STOP_KINDS = ["blocked_submit", "approval_stopped", "warnings_accepted"] as const;
@@ -118,4 +125,16 @@ export function summarizeStops(events: readonly StopEvent[], weeks: readonly Iso
       .sort(byCountThenName),
     weekly,
   };
+}
+
+/** "16–22 Nov 2026" for "2026-W47": weeks in words, not codes. */
+export function weekWords(label: string): string {
+  const week = parseIsoWeek(label);
+  if (!week) return label;
+  const { start } = weekBounds(week);
+  const end = new Date(start.getTime() + 6 * 86_400_000);
+  const month = (d: Date) => d.toLocaleString("en-US", { month: "short", timeZone: "UTC" });
+  return start.getUTCMonth() === end.getUTCMonth()
+    ? `${start.getUTCDate()}–${end.getUTCDate()} ${month(end)} ${end.getUTCFullYear()}`
+    : `${start.getUTCDate()} ${month(start)} – ${end.getUTCDate()} ${month(end)} ${end.getUTCFullYear()}`;
 }

@@ -2,10 +2,10 @@
 // has written it, else the same clock worked out from the mention itself (a complaint polled a minute ago).
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import type { DbOrTx } from "../audit/record-audit.js";
 import { complaintResponses, mentions, sources } from "../../db/schema/index.js";
 import { cfpbClock } from "../../domain/compliance/cfpb-clock.js";
 import { notFound } from "../../errors.js";
+import type { DbOrTx } from "../audit/record-audit.js";
 import {
   type CfpbComplaint,
   cfpbOriginOf,

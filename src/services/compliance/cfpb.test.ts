@@ -209,6 +209,6 @@ describe("Slack reminders", () => {
       .where(eq(outbox.idempotencyKey, `cfpb:${ids.reported}:response:2026-12-27:1d`));
     expect(row?.workspaceId).toBe(ctx.deps.workspaceId);
     expect(row?.destination).toBe("http://127.0.0.1:9/slack");
-    expect((row?.payload as { text: string }).text).toContain("Company response due tomorrow (Dec 27)");
+    expect((row!.payload as { text: string }).text).toContain("Company response due tomorrow (Dec 27)");
   });
 });

@@ -19,6 +19,7 @@ import { CATEGORIES } from "../../domain/taxonomy.js";
 import { badRequest } from "../../errors.js";
 import { toCsv } from "../../platform/csv.js";
 import { mentionLink, publicBaseUrl } from "../../platform/links.js";
+import { receivedDayOfMention } from "./cfpb-complaints.js";
 
 /** More rows than this in one request: narrow the dates (an examiner's year fits easily). */
 export const REGISTER_MAX_ROWS = 50_000;
@@ -120,7 +121,7 @@ export async function listComplaints(
   // CFPB complaints are each their own even when their texts match (the issue stands in for a missing narrative).
   const conditions = [
     sql`s.workspace_id = ${ws}`,
-    sql`(m.group_id IS NULL OR m.group_id = m.id OR cr.mention_id IS NOT NULL)`,
+    sql`(m.group_id IS NULL OR m.group_id = m.id OR cr.mention_id IS NOT NULL OR s.type = 'cfpb')`,
   ];
   if (filters.from) conditions.push(sql`m.created_at >= ${Date.parse(`${filters.from}T00:00:00Z`)}`);
   if (filters.to) conditions.push(sql`m.created_at < ${Date.parse(`${filters.to}T00:00:00Z`) + 86_400_000}`);
@@ -141,6 +142,7 @@ export async function listComplaints(
       AND (
         (m.relevant = 1 AND m.category IS NOT NULL AND m.category NOT IN (${notComplaint}))
         OR (cr.mention_id IS NOT NULL AND NOT (cr.origin = 'reported' AND m.status = 'dismissed'))
+        OR s.type = 'cfpb'
       )
     ORDER BY m.created_at DESC, m.id DESC
     LIMIT ${REGISTER_MAX_ROWS + 1}`);
@@ -161,15 +163,20 @@ export async function listComplaints(
   const result: ComplaintRow[] = [];
   for (const r of rows) {
     const meta = parseJson<Record<string, unknown>>(r.meta, {});
+    // A complaint from a CFPB source is one from the start, before the clock job has written its row.
+    const origin = r.origin ?? (r.source_type === "cfpb" ? "portal" : null);
+    const receivedDay =
+      r.received_day ||
+      (origin ? receivedDayOfMention(origin, { meta, createdAt: new Date(Number(r.created_at)) }) : null);
     const portalResponse =
-      r.origin === "portal" && typeof meta.companyResponse === "string" ? meta.companyResponse : null;
+      origin === "portal" && typeof meta.companyResponse === "string" ? meta.companyResponse : null;
     const standing = complaintStanding({
       status: r.status,
       firstResponseAt: date(r.first_response_at),
       statusChangedAt: date(r.status_changed_at),
       assigneeId: r.assignee_id,
       postedBy: r.posted_by,
-      cfpb: r.origin
+      cfpb: origin
         ? {
             respondedAt: date(r.responded_at),
             respondedBy: r.responded_by,
@@ -186,8 +193,8 @@ export async function listComplaints(
     result.push({
       id: r.id,
       // A CFPB complaint is received on the day the CFPB sent it (Eastern; noon there stands for the day).
-      receivedAt: r.received_day ? new Date(`${r.received_day}T17:00:00Z`) : new Date(Number(r.created_at)),
-      kind: r.origin === "portal" ? "cfpb_portal" : r.origin === "reported" ? "cfpb_reported" : "social",
+      receivedAt: receivedDay ? new Date(`${receivedDay}T17:00:00Z`) : new Date(Number(r.created_at)),
+      kind: origin === "portal" ? "cfpb_portal" : origin === "reported" ? "cfpb_reported" : "social",
       channel: r.source_type,
       source: r.source_name,
       category: r.category,
@@ -269,4 +276,16 @@ export function complaintsCsv(rows: readonly ComplaintRow[]): string {
       r.link,
     ]),
   );
+}
+
+/** The channels (source types) and sources of the workspace, for the register's filters. */
+export async function registerSources(
+  deps: Deps,
+  viewer: AuthUser,
+): Promise<{ channels: string[]; sources: string[] }> {
+  assertCan(viewer.role, "viewComplaints", "see the complaint register");
+  const rows = await deps.db.all<{ type: string; name: string }>(
+    sql`SELECT type, name FROM sources WHERE workspace_id = ${viewer.workspaceId} ORDER BY name`,
+  );
+  return { channels: [...new Set(rows.map((r) => r.type))].sort(), sources: rows.map((r) => r.name) };
 }

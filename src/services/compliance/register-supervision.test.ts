@@ -1,6 +1,7 @@
 // The complaint register and the supervision figures against a real database, each checked against plain SQL.
-import { eq, sql } from "drizzle-orm";
+
 import { parse } from "csv-parse/sync";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actorOf } from "../../../test/replies/helpers.js";
 import { createWebTestContext, insertMention, type WebTestContext } from "../../../test/web/helpers.js";
@@ -99,8 +100,8 @@ async function expectedIds(extra = sql`1 = 1`): Promise<number[]> {
     SELECT m.id FROM mentions m JOIN sources s ON s.id = m.source_id
     WHERE s.workspace_id = ${ctx.deps.workspaceId}
       AND ((m.relevant = 1 AND m.category NOT IN ('praise', 'not_collections'))
-           OR m.id IN (SELECT mention_id FROM complaint_responses))
-      AND (m.group_id = m.id OR m.id IN (SELECT mention_id FROM complaint_responses))
+           OR m.id IN (SELECT mention_id FROM complaint_responses) OR s.type = 'cfpb')
+      AND (m.group_id = m.id OR m.id IN (SELECT mention_id FROM complaint_responses) OR s.type = 'cfpb')
       AND ${extra}
     ORDER BY m.id`);
   return rows.map((r) => r.id);
