@@ -11,6 +11,7 @@ import { badRequest } from "../../errors.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { probeFts } from "./fts-probe.js";
 import { searchTerms, toFtsQuery } from "./fts-query.js";
+import { listBySeverity } from "./list-by-severity.js";
 import type { ListMentionsQuery, MentionFilters } from "./schemas.js";
 
 export const OPEN_STATUSES: MentionStatus[] = [
@@ -273,6 +274,15 @@ export async function listMentions(
   if (grouped) conds.push(groupHeadCondition);
   const cursor = present(query.next);
 
+  if (sort === "severity") {
+    // Most severe first: one level at a time (list-by-severity.ts), each read newest first.
+    return listBySeverity({
+      conds,
+      cursor,
+      limit,
+      selectPage: (page) => selectListPage(deps, viewer, { ...page, countDuplicates: grouped }),
+    });
+  }
   let orderBy: SQL;
   if (sort === "sla") {
     // The queue: open, relevant, most urgent first. Matches the partial index `mentions_open_queue`.
@@ -284,6 +294,12 @@ export async function listMentions(
       conds.push(sql`(${mentions.slaDueAt}, ${mentions.id}) > (${Number(due)}, ${Number(id)})`);
     }
     orderBy = sql`${mentions.slaDueAt} ASC, ${mentions.id} ASC`;
+  } else if (sort === "oldest") {
+    if (cursor) {
+      const [createdAt, id] = decodeCursor(cursor, 2);
+      conds.push(sql`(${mentions.createdAt}, ${mentions.id}) > (${Number(createdAt)}, ${Number(id)})`);
+    }
+    orderBy = sql`${mentions.createdAt} ASC, ${mentions.id} ASC`;
   } else {
     if (cursor) {
       const [createdAt, id] = decodeCursor(cursor, 2);

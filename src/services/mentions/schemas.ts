@@ -27,9 +27,13 @@ export const mentionFiltersSchema = z.object({
   until: blankable(instantText).describe("created before"),
 });
 
+/** How a list of mentions can be ordered (the feed's sort control, `GET /api/mentions?sort=`). */
+export const LIST_SORTS = ["newest", "oldest", "sla", "severity"] as const;
+export type ListSort = (typeof LIST_SORTS)[number];
+
 export const listMentionsQuerySchema = mentionFiltersSchema.extend({
-  sort: blankable(z.enum(["newest", "sla"])).describe(
-    '"newest" (default) or "sla": most urgent first, open items only',
+  sort: blankable(z.enum(LIST_SORTS)).describe(
+    '"newest" (default), "oldest", "sla": most urgent first, open items only, or "severity": most severe first (critical, high, medium, low, unclassified), newest first within each',
   ),
   grouped: blankable(z.enum(["true", "false"])).describe(
     "collapse near-duplicates under their first mention",

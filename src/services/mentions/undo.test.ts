@@ -86,7 +86,11 @@ describe("undo", () => {
 
     // Once only.
     await expect(undoAction(ctx.deps, responder, result.undo!.id)).rejects.toThrow(/Already undone/);
-    expect(await findUndo(ctx.deps, responder, result.undo!.id)).toBeNull();
+    expect(await findUndo(ctx.deps, responder, result.undo!.id)).toEqual({
+      id: result.undo!.id,
+      summary: "Undone: dismissed 3 mentions and 1 near-duplicate",
+      canUndo: false,
+    });
   });
 
   it("refuses and changes nothing when one of the mentions changed since", async () => {
@@ -137,9 +141,9 @@ describe("undo", () => {
     expect(result.undo?.summary).toBe("Marked as triaged mention " + a);
     await expect(undoAction(ctx.deps, manager, result.undo!.id)).rejects.toThrow(/not found/);
     expect(await findUndo(ctx.deps, manager, result.undo!.id)).toBeNull();
-    expect(await findUndo(ctx.deps, responder, result.undo!.id)).toEqual(result.undo);
+    expect(await findUndo(ctx.deps, responder, result.undo!.id)).toEqual({ ...result.undo, canUndo: true });
     later(UNDO_WINDOW_MS + 1);
-    expect(await findUndo(ctx.deps, responder, result.undo!.id)).toBeNull();
+    expect(await findUndo(ctx.deps, responder, result.undo!.id)).toEqual({ ...result.undo, canUndo: false });
     await expect(undoAction(ctx.deps, responder, result.undo!.id)).rejects.toThrow(/Too late to undo/);
     expect((await rows([a]))[0]!.status).toBe("triaged");
   });

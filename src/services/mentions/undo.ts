@@ -2,7 +2,7 @@
 // each mention's state before and after it, in the same transaction; the toast's Undo puts back exactly the
 // states it replaced — status, when the status last changed, the SLA's first response, the assignee — and
 // refuses, undoing nothing, when any of those mentions changed since. Both directions are audited.
-import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, lt } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
 import { inTransaction } from "../../db/atomic.js";
 import { mentions, sources, type UndoChange, undoActions } from "../../db/schema/index.js";
@@ -119,21 +119,36 @@ export async function recordUndo(
   return { id: row!.id, summary };
 }
 
-/** An undo record the person may still use, for a notice on a page without the script. */
-export async function findUndo(deps: Deps, actor: AuthUser, id: number): Promise<UndoHandle | null> {
+/** What a page says after an action or an undo, for a page shown without the script (POST-redirect-GET). */
+export interface UndoNotice {
+  id: number;
+  /** "Dismissed 3 mentions", or "Undone: dismissed 3 mentions" once undone. */
+  summary: string;
+  /** Still possible: not undone yet, and within the window. */
+  canUndo: boolean;
+}
+
+/** One of the person's own recent actions, for the notice; null for anyone else's or a day-old one. */
+export async function findUndo(deps: Deps, actor: AuthUser, id: number): Promise<UndoNotice | null> {
   const [row] = await deps.db
-    .select({ id: undoActions.id, summary: undoActions.summary, createdAt: undoActions.createdAt })
+    .select({
+      id: undoActions.id,
+      summary: undoActions.summary,
+      createdAt: undoActions.createdAt,
+      undoneAt: undoActions.undoneAt,
+    })
     .from(undoActions)
     .where(
       and(
         eq(undoActions.id, id),
         eq(undoActions.userId, actor.id),
         eq(undoActions.workspaceId, actor.workspaceId),
-        sql`${undoActions.undoneAt} IS NULL`,
       ),
     );
-  if (!row || deps.now().getTime() - row.createdAt.getTime() > UNDO_WINDOW_MS) return null;
-  return { id: row.id, summary: row.summary };
+  if (!row || deps.now().getTime() - row.createdAt.getTime() > KEEP_MS) return null;
+  if (row.undoneAt) return { id: row.id, summary: `Undone: ${lowerFirst(row.summary)}`, canUndo: false };
+  const fresh = deps.now().getTime() - row.createdAt.getTime() <= UNDO_WINDOW_MS;
+  return { id: row.id, summary: row.summary, canUndo: fresh };
 }
 
 const same = (a: MentionState, b: MentionState) =>

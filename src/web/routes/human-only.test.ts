@@ -152,7 +152,8 @@ describe("dismissing a mention that needs a person", () => {
 
     const done = await form("/mentions/bulk", [...fields, ["confirmHumanOnly", "1"]]);
     expect(done.status).toBe(303);
-    expect(done.headers.get("location")).toBe("/feed?status=new");
+    // Back to the list, with the notice of what was done and its Undo (undo=<id>).
+    expect(done.headers.get("location")).toMatch(/^\/feed\?status=new&undo=\d+$/);
     expect(await statuses([id, plain])).toEqual(["dismissed", "dismissed"]);
   });
 

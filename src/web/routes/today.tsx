@@ -5,12 +5,14 @@ import type { Deps } from "../../deps.js";
 import { badRequest } from "../../errors.js";
 import { cachedFilterOptions } from "../../services/mentions/filter-options.js";
 import { mentionFiltersSchema } from "../../services/mentions/schemas.js";
+import { myWork, myWorkCounts } from "../../services/today/my-work.js";
 import { markFeedSeen, todayView } from "../../services/today/today.js";
 import { deleteView, listViews, saveView, saveViewSchema } from "../../services/views/saved-views.js";
 import type { WebEnv } from "../context.js";
 import type { ApiOperation } from "../openapi.js";
 import { validate } from "../validate.js";
 import { TodayPage } from "../views/today-page.js";
+import { noticeFrom } from "./flow.js";
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 
@@ -25,7 +27,11 @@ export function todayRoutes(deps: Deps) {
       if (!parsed.success)
         throw badRequest(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
       const since = parsed.data.since || undefined;
-      const view = await todayView(deps, user, { ...parsed.data, ...(since ? { since } : {}) });
+      const [view, work, notice] = await Promise.all([
+        todayView(deps, user, { ...parsed.data, ...(since ? { since } : {}) }),
+        myWork(deps, user),
+        noticeFrom(deps, user, url.searchParams),
+      ]);
       return c.html(
         <TodayPage
           user={user}
@@ -35,9 +41,13 @@ export function todayRoutes(deps: Deps) {
           options={await loadOptions(deps, user)}
           now={deps.now()}
           back={url.pathname + url.search}
+          myWork={work}
+          notice={notice}
         />,
       );
     })
+    .get("/api/my-work", async (c) => c.json(await myWork(deps, c.get("user"))))
+    .get("/api/my-work/counts", async (c) => c.json(await myWorkCounts(deps, c.get("user"))))
     .post("/today/seen", async (c) => {
       await markFeedSeen(deps, c.get("user"));
       return c.redirect("/", 303);
@@ -81,6 +91,18 @@ export const todayApiDocs: ApiOperation[] = [
     summary:
       "New since your last visit (or `since`), relevant first by severity, reach, time; counts, overdue tally, 30-day series",
     query: mentionFiltersSchema,
+  },
+  {
+    method: "get",
+    path: "/api/my-work",
+    summary:
+      "My work: open mentions assigned to me (soonest due first), those of them overdue, and replies awaiting my approval (approvers), with their counts",
+  },
+  {
+    method: "get",
+    path: "/api/my-work/counts",
+    summary:
+      "The My work counts alone (the navigation badge): assigned, overdue, awaitingApproval (null if you may not approve)",
   },
   { method: "post", path: "/api/today/seen", summary: "Mark everything as seen: the next Today starts now" },
   { method: "get", path: "/api/views", summary: "Your saved views" },

@@ -1,9 +1,13 @@
 import type { AuthUser } from "../../auth/types.js";
 import { can } from "../../domain/permissions.js";
 import { MENTION_STATUSES } from "../../domain/taxonomy.js";
+import type { MentionCount } from "../../services/mentions/count-mentions.js";
 import type { FilterOptions } from "../../services/mentions/filter-options.js";
 import type { MentionListItem } from "../../services/mentions/list-mentions.js";
+import type { ListSort } from "../../services/mentions/schemas.js";
+import type { UndoNotice } from "../../services/mentions/undo.js";
 import { FilterBar, type FilterValues } from "./filter-bar.js";
+import { ActionNotice } from "./flow.js";
 import { shortcutsFor } from "./keys.js";
 import { CsrfField, Layout } from "./layout.js";
 import { mentionRow } from "./mention-row.js";
@@ -20,6 +24,13 @@ export interface FeedPageProps {
   /** The current URL, to come back to after a bulk action. */
   back: string;
   savedViews?: { id: number; name: string; url: string }[];
+  /** How many mentions the list holds (null: not counted, see the feed route). */
+  count?: MentionCount | null;
+  /** The search's words, marked in the rows. */
+  terms?: string[];
+  /** The list as a query string, passed to the mention page for "done, next". */
+  from?: string;
+  notice?: UndoNotice | null;
 }
 
 export function BulkBar({
@@ -55,27 +66,55 @@ export function BulkBar({
   );
 }
 
-/** Newest first, or the queue (`sort=sla`): open mentions about collections, soonest due first. */
-function SortControl({ values, queue }: { values: FilterValues; queue: boolean }) {
+const SORTS: { value: ListSort; label: string }[] = [
+  { value: "newest", label: "Newest first" },
+  { value: "oldest", label: "Oldest first" },
+  { value: "sla", label: "Due soonest (the queue)" },
+  { value: "severity", label: "Most severe first" },
+];
+
+/** The sort control: links that keep every filter and start again at the first page. */
+function SortControl({ values, sort }: { values: FilterValues; sort: ListSort }) {
   const { next: _next, sort: _sort, ...kept } = values;
-  const href = (sort: string | null) => {
+  const href = (value: ListSort) => {
     const params = new URLSearchParams(kept as Record<string, string>);
-    if (sort) params.set("sort", sort);
+    if (value !== "newest") params.set("sort", value);
     const query = params.toString();
     return `/feed${query ? `?${query}` : ""}`;
   };
   return (
     <nav class="queue-sort" aria-label="sort">
       <span class="muted">Sort:</span>
-      {queue ? <b>Queue: soonest due first</b> : <a href={href("sla")}>Queue: soonest due first</a>}
-      {queue ? <a href={href(null)}>Newest first</a> : <b>Newest first</b>}
+      {SORTS.map((s) =>
+        s.value === sort ? (
+          <a href={href(s.value)} aria-current="true" class="current-sort">
+            {s.label}
+          </a>
+        ) : (
+          <a href={href(s.value)}>{s.label}</a>
+        ),
+      )}
     </nav>
   );
 }
 
+/** "1,234 mentions match these filters", "More than 1,000 open mentions about collections": what the list counts,
+ * in words. */
+export function resultCountText(count: MentionCount, queue: boolean, filtered: boolean): string {
+  const n = count.count.toLocaleString("en-US");
+  const one = count.count === 1 && !count.capped;
+  const noun = queue
+    ? `open ${one ? "mention" : "mentions"} about collections`
+    : `${one ? "mention" : "mentions"}${filtered ? ` ${one ? "matches" : "match"} these filters` : " in all"}`;
+  return `${count.capped ? `More than ${n}` : n} ${noun}`;
+}
+
 export function FeedPage(props: FeedPageProps) {
   const canTriage = can(props.user.role, "triage");
-  const queue = props.values.sort === "sla";
+  const sort = (props.values.sort || "newest") as ListSort;
+  const queue = sort === "sla";
+  const rowOptions = { terms: props.terms ?? [], from: props.from ?? "" };
+  const filtered = Object.entries(props.values).some(([k, v]) => v && k !== "sort" && k !== "next");
   return (
     <Layout title={queue ? "Queue" : "Feed"} user={props.user} csrfToken={props.csrfToken} active="feed">
       <h1>
@@ -86,7 +125,8 @@ export function FeedPage(props: FeedPageProps) {
           </span>
         ) : null}
       </h1>
-      <SortControl values={props.values} queue={queue} />
+      <ActionNotice notice={props.notice ?? null} csrfToken={props.csrfToken} back={props.back} />
+      <SortControl values={props.values} sort={sort} />
       <FilterBar action="/feed" values={props.values} options={props.options} />
       {props.savedViews ? (
         <div class="saved-views">
@@ -104,6 +144,12 @@ export function FeedPage(props: FeedPageProps) {
         </div>
       ) : null}
       {props.error ? <p class="error">{props.error}</p> : null}
+      {props.count ? (
+        <p class="result-count" id="result-count">
+          <b>{resultCountText(props.count, queue, filtered)}</b>
+          <span class="muted"> (near-duplicates counted once)</span>
+        </p>
+      ) : null}
       {canTriage ? <BulkBar csrfToken={props.csrfToken} back={props.back} user={props.user} /> : null}
       {props.items.length === 0 ? <p class="muted">No mentions match.</p> : null}
       {queue && props.items.length > 0 ? (
@@ -112,12 +158,12 @@ export function FeedPage(props: FeedPageProps) {
         </p>
       ) : null}
       <ol class={queue ? "mentions queue" : "mentions"} data-keyboard="true">
-        {props.items.map((item) => mentionRow(item, props.now, canTriage))}
+        {props.items.map((item) => mentionRow(item, props.now, canTriage, rowOptions))}
       </ol>
       {props.nextUrl ? (
         <p class="pager">
           <a href={props.nextUrl} rel="next">
-            {queue ? "Due later →" : "Older mentions →"}
+            {queue ? "Due later →" : sort === "oldest" ? "Newer mentions →" : "More mentions →"}
           </a>
         </p>
       ) : null}

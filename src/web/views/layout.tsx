@@ -3,8 +3,10 @@ import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import type { AuthUser } from "../../auth/types.js";
 import { can } from "../../domain/permissions.js";
+import type { MyWorkCounts } from "../../services/today/my-work.js";
 import { ASSET_VERSION } from "../static/assets.js";
 import { allowedKeys, shortcutsFor } from "./keys.js";
+import { MyWorkBadge } from "./my-work.js";
 
 export interface LayoutProps {
   title: string;
@@ -12,9 +14,11 @@ export interface LayoutProps {
   csrfToken?: string | null;
   active?: string;
   children?: Child;
+  /** The person's My work counts for the Today link's badge; without them app.js fetches them. */
+  myWork?: MyWorkCounts | null;
 }
 
-export function Layout({ title, user, csrfToken, active, children }: LayoutProps) {
+export function Layout({ title, user, csrfToken, active, children, myWork }: LayoutProps) {
   const link = (href: string, label: string, key: string) => (
     <a
       href={href}
@@ -44,7 +48,13 @@ export function Layout({ title, user, csrfToken, active, children }: LayoutProps
                 Rapport
               </a>
               <nav>
-                {link("/", "Today", "today")}
+                <a
+                  href="/"
+                  class={active === "today" ? "active" : undefined}
+                  aria-current={active === "today" ? "page" : undefined}
+                >
+                  Today <MyWorkBadge counts={myWork} />
+                </a>
                 {link("/feed", "Feed", "feed")}
                 {link("/sources", "Sources", "sources")}
                 {can(user.role, "triage") ? link("/templates", "Templates", "templates") : null}

@@ -53,6 +53,8 @@ export interface RowOptions {
   terms?: string[];
   /** The list this row is in, as a query string: the mention page's "next" follows it ("done, next"). */
   from?: string;
+  /** Keeps element ids unique when a mention shows in two lists on one page (Today's My work and its list). */
+  idPrefix?: string;
 }
 
 /**
@@ -87,7 +89,7 @@ export function mentionRow(item: MentionListItem, now: Date, selectable: boolean
     (f) => html`<span class="flag">${f.replace(/_/g, " ")}</span>`,
   )}${item.brands.map((b) => html`<span class="brand-tag kind-${b.kind}">${b.name}</span>`)}${
     item.duplicates > 0 ? html`<span class="dups">+${item.duplicates} near-duplicates</span>` : ""
-  }</div><p class="text" id="text-${item.id}">${options.terms?.length ? highlight(item.text, options.terms) : item.text}</p><button type="button" class="more link" aria-expanded="false" aria-controls="text-${item.id}" hidden>Show more</button><a class="open" href="${open}">Open</a>${
+  }</div><p class="text" id="${options.idPrefix ?? ""}text-${item.id}">${options.terms?.length ? highlight(item.text, options.terms) : item.text}</p><button type="button" class="more link" aria-expanded="false" aria-controls="${options.idPrefix ?? ""}text-${item.id}" hidden>Show more</button><a class="open" href="${open}">Open</a>${
     href
       ? html`<a class="external" href="${href}" rel="noopener noreferrer nofollow" target="_blank">View on ${item.source.type}</a>`
       : ""

@@ -1,12 +1,16 @@
 import type { AuthUser } from "../../auth/types.js";
 import { can } from "../../domain/permissions.js";
 import type { FilterOptions } from "../../services/mentions/filter-options.js";
+import type { UndoNotice } from "../../services/mentions/undo.js";
+import type { MyWork } from "../../services/today/my-work.js";
 import type { TodayView } from "../../services/today/today.js";
 import { StackedBarChart } from "./chart.js";
 import { BulkBar } from "./feed-page.js";
 import { FilterBar, type FilterValues } from "./filter-bar.js";
+import { ActionNotice } from "./flow.js";
 import { CsrfField, Layout } from "./layout.js";
 import { formatTime, mentionRow } from "./mention-row.js";
+import { MyWorkSection } from "./my-work.js";
 
 const count = (n: number, capped: boolean) => `${n.toLocaleString("en-US")}${capped ? "+" : ""}`;
 
@@ -18,17 +22,28 @@ export function TodayPage(props: {
   options: FilterOptions;
   now: Date;
   back: string;
+  /** What is mine to do (src/services/today/my-work.ts): the page's first section, and the nav badge. */
+  myWork?: MyWork;
+  notice?: UndoNotice | null;
 }) {
   const { view } = props;
   const canTriage = can(props.user.role, "triage");
   return (
-    <Layout title="Today" user={props.user} csrfToken={props.csrfToken} active="today">
+    <Layout
+      title="Today"
+      user={props.user}
+      csrfToken={props.csrfToken}
+      active="today"
+      myWork={props.myWork?.counts ?? null}
+    >
       <h1>
         Today{" "}
         <span class="muted">
           new since <time datetime={view.since} data-local="since">{`${formatTime(view.since)} UTC`}</time>
         </span>
       </h1>
+      <ActionNotice notice={props.notice ?? null} csrfToken={props.csrfToken} back={props.back} />
+      {props.myWork ? <MyWorkSection work={props.myWork} now={props.now} /> : null}
       <div class="counts">
         <span class="count">
           <b>{String(view.total)}</b> new
