@@ -37,6 +37,17 @@ export interface LinkSuggestion {
 /** Below this no suggestion is shown: "when in doubt, no link". */
 export const MIN_LINK_SCORE = 0.6;
 
+/**
+ * A suggestion scoring at least this is "strong" (a reference number alone, or a phone or e-mail together with the
+ * handle); below it, confirming shows the evidence again and asks once more. Scores are shown to people out of 100.
+ */
+export const STRONG_LINK_SCORE = 0.85;
+
+/** Whether a suggestion's score as people see it (0–100) is strong enough to confirm in one step. */
+export function isStrongLinkScore(scoreOutOf100: number): boolean {
+  return scoreOutOf100 >= Math.round(STRONG_LINK_SCORE * 100);
+}
+
 /** How strongly each piece of evidence alone points at the account; combined as independent signals. */
 export const EVIDENCE_WEIGHTS: Record<EvidenceKind, number> = {
   reference: 0.85,

@@ -383,6 +383,36 @@ export async function linksForMention(deps: Deps, viewer: AuthUser, mentionId: n
 }
 
 /**
+ * The score (0–100) behind a mention's link to an account as a decision would use it: the stored link's, else the
+ * matcher's current suggestion; null when the account is not suggested. Shows nothing, so it is not audited as a
+ * view: the dashboard uses it to decide whether a confirmation needs its second look (isStrongLinkScore).
+ */
+export async function linkScore(
+  deps: Deps,
+  actor: AuthUser,
+  mentionId: number,
+  accountId: number,
+): Promise<number | null> {
+  assertCan(actor.role, "manageAccounts", "see account links");
+  const [stored] = await deps.db
+    .select({ score: accountLinks.score, status: accountLinks.status })
+    .from(accountLinks)
+    .innerJoin(accounts, eq(accounts.id, accountLinks.accountId))
+    .where(
+      and(
+        eq(accountLinks.mentionId, mentionId),
+        eq(accountLinks.accountId, accountId),
+        eq(accounts.workspaceId, actor.workspaceId),
+      ),
+    );
+  if (stored) return stored.score;
+  const suggestion = (await currentSuggestions(deps, actor.workspaceId, mentionId)).find(
+    (s) => s.accountId === accountId,
+  );
+  return suggestion?.score ?? null;
+}
+
+/**
  * Confirms or rejects the link between a mention and an account, storing the suggestion first if it was only
  * shown so far. A confirmation needs the matcher (or a stored link) to back it: when in doubt, no link.
  */
