@@ -2,6 +2,8 @@
 // the e-mail (src/services/digest/email/) both print these sentences, so they cannot disagree, and every
 // sentence is written from the numbers it states: no "each was sent" beside a count that was not, no "no customer
 // was answered" beside a reply count, no figure whose denominator matters without it.
+import { type CfpbTally, cfpbTallyLine } from "../compliance/cfpb-clock.js";
+import { plainRuleName, STOP_KIND_WORDS, STOP_KINDS, type StopKind } from "../compliance/supervision.js";
 import type { Category } from "../taxonomy.js";
 
 export interface DigestPost {
@@ -102,6 +104,19 @@ export interface DigestData {
   };
   notable: DigestPost[];
   dashboardUrl?: string | null;
+  /** The brand's CFPB complaints now (their 15- and 60-day response clocks). */
+  cfpb?: CfpbTally;
+  /** Drafts stopped this week, per person to coach (replies on the brand's mentions). */
+  supervision?: {
+    stops: number;
+    byKind: Record<StopKind, number>;
+    people: {
+      name: string;
+      stops: number;
+      byKind: Record<StopKind, number>;
+      rules: { rule: string; count: number }[];
+    }[];
+  };
 }
 
 // --- words ------------------------------------------------------------------------------------------------
@@ -257,6 +272,33 @@ export function recoveryLine(d: DigestData): string {
   return `${week} Of ${count(answered30Days, "customer", "customers")} answered in the last 30 days, ${after}.`;
 }
 
+/** "CFPB complaints: 4 open; 1 due within 3 days; 0 past the 15-day response." */
+export function cfpbLine(d: DigestData): string {
+  return d.cfpb ? `${cfpbTallyLine(d.cfpb)}.` : "CFPB complaints were not counted in this digest.";
+}
+
+const kindParts = (byKind: Record<StopKind, number>) =>
+  STOP_KINDS.filter((k) => byKind[k] > 0).map(
+    (k) => `${number(byKind[k])} ${STOP_KIND_WORDS[k].toLowerCase()}`,
+  );
+
+/** The week's stops in sentences: the total by kind, then one line per person with their most frequent rules. */
+export function supervisionLines(d: DigestData): string[] {
+  const s = d.supervision;
+  if (!s) return ["Supervision was not counted in this digest."];
+  if (s.stops === 0) return ["No draft was stopped this week."];
+  return [
+    `${count(s.stops, "draft was", "drafts were")} stopped this week: ${kindParts(s.byKind).join(", ")}.`,
+    ...s.people.map((p) => {
+      const rules = p.rules
+        .slice(0, 3)
+        .map((r) => `${plainRuleName(r.rule)} ×${number(r.count)}`)
+        .join("; ");
+      return `${p.name}: ${number(p.stops)} (${kindParts(p.byKind).join(", ")})${rules ? `; most often ${rules}` : ""}.`;
+    }),
+  ];
+}
+
 export const DIGEST_SECTIONS = [
   "Volume",
   "Top grievances",
@@ -265,6 +307,8 @@ export const DIGEST_SECTIONS = [
   "Response performance",
   "Rights events",
   "Compliance blocks",
+  "CFPB complaints",
+  "Supervision",
   "Recovery",
   "Notable posts",
 ] as const;

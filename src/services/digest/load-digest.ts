@@ -7,12 +7,15 @@ import { eq } from "drizzle-orm";
 import type { SlaMinutes } from "../../db/schema/brands.js";
 import { brands } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
+import type { CfpbTally } from "../../domain/compliance/cfpb-clock.js";
 import { RULES, type RuleCode } from "../../domain/compliance/rules.js";
 import type { DigestData, DigestPost } from "../../domain/digest/digest-data.js";
 import { addWeeks, formatIsoWeek, type IsoWeek, weekBounds } from "../../domain/digest/week.js";
 import { formatMinutes, slaMinutes } from "../../domain/sla.js";
 import { notFound } from "../../errors.js";
 import { feedLink, mentionLink, publicBaseUrl } from "../../platform/links.js";
+import { cfpbTally } from "../compliance/cfpb-complaints.js";
+import { type Supervision, supervisionOver } from "../compliance/supervision.js";
 import {
   type CategoryCount,
   countByCategory,
@@ -72,6 +75,10 @@ export interface DigestFacts {
   queue: QueueBacklog;
   rights: RightsFact[];
   compliance: StoppedReplies;
+  /** The brand's CFPB complaints at the time of writing. */
+  cfpb: CfpbTally;
+  /** Drafts stopped in the span, per person (replies on the brand's mentions). */
+  supervision: Supervision;
   recovery: RecoveryFact;
   notable: DigestPostRow[];
   links: { feed: string; dashboard: string; base: string };
@@ -148,6 +155,8 @@ export async function loadDigestFacts(
     repliesPosted: await repliesPosted(db, brandId, span),
     queue: await queueBacklog(db, scope, now),
     rights: await rightsOfWeek(db, scope, span),
+    cfpb: await cfpbTally(db, brand.workspaceId, now, { brandId }),
+    supervision: await supervisionOver(db, brand.workspaceId, [week], span, { brandId }),
     compliance: await stoppedReplies(db, brandId, span),
     recovery: await recoveryOf(db, brandId, span.until),
     notable: await quotablePosts(db, scope, span, { limit: NOTABLE }),
@@ -235,6 +244,17 @@ export function toDigestData(f: DigestFacts): DigestData {
       feedUrl: s.feedUrl,
     })),
     spikeFeedback: f.spikeFeedback,
+    cfpb: f.cfpb,
+    supervision: {
+      stops: f.supervision.total,
+      byKind: f.supervision.byKind,
+      people: f.supervision.people.map((p) => ({
+        name: f.supervision.names[p.personId] ?? `user ${p.personId}`,
+        stops: p.total,
+        byKind: p.byKind,
+        rules: p.byRule,
+      })),
+    },
     response: {
       slaLabel: slaLabel(f.brand.slaMinutes),
       clocked: f.sla.clocked,

@@ -7,6 +7,7 @@
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import {
+  cfpbLine,
   complianceLine,
   DIGEST_SECTIONS,
   type DigestData,
@@ -26,6 +27,7 @@ import {
   spikeFeedbackLine,
   spikeLine,
   subject,
+  supervisionLines,
 } from "../../../domain/digest/digest-data.js";
 import { maskFor } from "../../../domain/masking.js";
 
@@ -172,8 +174,19 @@ function Stats({ stats }: { stats: [string, string][] }) {
 }
 
 export function DigestEmail({ data }: { data: DigestData }) {
-  const [volumeT, grievancesT, sourcesT, spikesT, responseT, rightsT, complianceT, recoveryT, notableT] =
-    DIGEST_SECTIONS;
+  const [
+    volumeT,
+    grievancesT,
+    sourcesT,
+    spikesT,
+    responseT,
+    rightsT,
+    complianceT,
+    cfpbT,
+    supervisionT,
+    recoveryT,
+    notableT,
+  ] = DIGEST_SECTIONS;
   const maxDay = Math.max(0, ...data.volume.byDay.map((d) => d.count));
   const maxGrievance = Math.max(0, ...data.grievances.map((g) => g.count));
   const maxSource = Math.max(0, ...data.sources.map((s) => s.count));
@@ -330,6 +343,16 @@ export function DigestEmail({ data }: { data: DigestData }) {
                   <P muted={data.compliance.repliesStopped === 0}>{complianceLine(data.compliance)}</P>
                 </Section>
 
+                <Section title={cfpbT} id="cfpb">
+                  <P muted={!data.cfpb || data.cfpb.open === 0}>{cfpbLine(data)}</P>
+                </Section>
+
+                <Section title={supervisionT} id="supervision">
+                  {supervisionLines(data).map((line, i) => (
+                    <P muted={i === 0 && !data.supervision?.stops}>{line}</P>
+                  ))}
+                </Section>
+
                 <Section title={recoveryT} id="recovery">
                   {data.recovery.judged > 0 ? (
                     <Bar
@@ -375,8 +398,19 @@ export function DigestEmail({ data }: { data: DigestData }) {
 
 /** The plain-text part: the same sentences as the HTML. */
 export function digestText(data: DigestData): string {
-  const [volumeT, grievancesT, sourcesT, spikesT, responseT, rightsT, complianceT, recoveryT, notableT] =
-    DIGEST_SECTIONS;
+  const [
+    volumeT,
+    grievancesT,
+    sourcesT,
+    spikesT,
+    responseT,
+    rightsT,
+    complianceT,
+    cfpbT,
+    supervisionT,
+    recoveryT,
+    notableT,
+  ] = DIGEST_SECTIONS;
   const section = (title: string, lines: string[]) => `${title.toUpperCase()}\n${lines.join("\n")}`;
   const post = (p: DigestPost, prefix: string, indent: string) =>
     `${prefix}"${postText(p.text, 200)}" (${[p.source, p.note].filter(Boolean).join(", ")})${safeUrl(p.url) ? `\n${indent}${p.url}` : ""}`;
@@ -422,6 +456,8 @@ export function digestText(data: DigestData): string {
       data.rightsEvents.length ? data.rightsEvents.map((e) => `- ${rightsLine(e)}.`) : [NO_RIGHTS_EVENTS],
     ),
     section(complianceT, [complianceLine(data.compliance)]),
+    section(cfpbT, [cfpbLine(data)]),
+    section(supervisionT, supervisionLines(data)),
     section(recoveryT, [recoveryLine(data)]),
     section(
       notableT,
