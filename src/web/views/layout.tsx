@@ -62,6 +62,7 @@ export function Layout({ title, user, csrfToken, active, children, myWork }: Lay
                 {can(user.role, "manageAccounts") ? link("/accounts", "Accounts", "accounts") : null}
                 {can(user.role, "manageAlerts") ? link("/alerts", "Alerts", "alerts") : null}
                 {can(user.role, "manageAlerts") ? link("/digest/preview", "Digest", "digest") : null}
+                {can(user.role, "viewComplaints") ? link("/complaints", "Complaints", "complaints") : null}
                 {can(user.role, "manageUsers") ? link("/users", "Users", "users") : null}
                 {can(user.role, "viewAudit") ? link("/audit", "Audit", "audit") : null}
                 {link("/account", "Account", "account")}
