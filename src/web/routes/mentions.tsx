@@ -2,15 +2,24 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { Deps } from "../../deps.js";
+import { can } from "../../domain/permissions.js";
 import { MENTION_STATUSES } from "../../domain/taxonomy.js";
 import { badRequest } from "../../errors.js";
+import { cfpbComplaintOf } from "../../services/compliance/cfpb-complaint-of.js";
 import { addNote } from "../../services/mentions/add-note.js";
 import { assignMentions } from "../../services/mentions/assign-mentions.js";
-import { changeStatus, mentionsNeedingPerson } from "../../services/mentions/change-status.js";
+import {
+  type BulkResult,
+  changeStatus,
+  mentionsNeedingPerson,
+} from "../../services/mentions/change-status.js";
 import { correctClassification } from "../../services/mentions/correct-classification.js";
+import { countMentions, type MentionCount } from "../../services/mentions/count-mentions.js";
 import { cachedFilterOptions } from "../../services/mentions/filter-options.js";
+import { searchTerms } from "../../services/mentions/fts-query.js";
 import { getMention } from "../../services/mentions/get-mention.js";
 import { listMentions } from "../../services/mentions/list-mentions.js";
+import { listQueryOf, nextInList } from "../../services/mentions/next-in-list.js";
 import {
   addNoteSchema,
   assignSchema,
@@ -18,14 +27,18 @@ import {
   correctClassificationSchema,
   listMentionsQuerySchema,
 } from "../../services/mentions/schemas.js";
+import { undoAction } from "../../services/mentions/undo.js";
 import { listViews } from "../../services/views/saved-views.js";
 import type { WebEnv } from "../context.js";
 import { requirePermission, safeNextPath } from "../middleware/auth.js";
 import type { ApiOperation } from "../openapi.js";
 import { validate } from "../validate.js";
+import { CfpbPanel } from "../views/compliance/cfpb-panel.js";
 import { ConfirmDismissPage } from "../views/confirm-dismiss-page.js";
 import { FeedPage } from "../views/feed-page.js";
+import { ActionNotice, ListNav } from "../views/flow.js";
 import { MentionPage } from "../views/mention-page.js";
+import { mentionPath, noticeFrom, withoutParam, withParam } from "./flow.js";
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 
@@ -46,6 +59,8 @@ export function feedRoutes(deps: Deps) {
     .get("/feed", async (c) => {
       const user = c.get("user");
       const url = new URL(c.req.url);
+      const notice = await noticeFrom(deps, user, url.searchParams);
+      for (const transient of ["undo", "undone"]) url.searchParams.delete(transient);
       const values = Object.fromEntries(url.searchParams);
       const parsed = listMentionsQuerySchema.safeParse(values);
       const options = await loadOptions(deps, user);
@@ -57,13 +72,15 @@ export function feedRoutes(deps: Deps) {
         options,
         now: deps.now(),
         back,
+        notice,
       };
       if (!parsed.success) {
         const error = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
         return c.html(<FeedPage {...common} items={[]} nextUrl={null} error={error} />, 400);
       }
+      const query = { ...parsed.data, grouped: "true" as const };
       const [result, savedViews] = await Promise.all([
-        listMentions(deps, user, { ...parsed.data, grouped: "true" }),
+        listMentions(deps, user, query),
         listViews(deps, user),
       ]);
       let nextUrl: string | null = null;
@@ -72,7 +89,28 @@ export function feedRoutes(deps: Deps) {
         params.set("next", result.next);
         nextUrl = `/feed?${params}`;
       }
-      return c.html(<FeedPage {...common} items={result.items} nextUrl={nextUrl} savedViews={savedViews} />);
+      // The first page holds the whole list when there is no next page: counted for free. Otherwise a capped
+      // count (count-mentions.ts), except for a flag filter, which no index serves: a rare flag would make the
+      // count read every mention, so the page says "more than" what it shows instead.
+      const count: MentionCount | null =
+        !query.next && !result.next
+          ? { count: result.items.length, capped: false }
+          : query.flag
+            ? query.next
+              ? null
+              : { count: result.items.length, capped: true }
+            : await countMentions(deps, user, query);
+      return c.html(
+        <FeedPage
+          {...common}
+          items={result.items}
+          nextUrl={nextUrl}
+          savedViews={savedViews}
+          count={count}
+          terms={query.q ? searchTerms(query.q) : []}
+          from={listQueryOf(url.searchParams)}
+        />,
+      );
     })
     .post("/mentions/bulk", requirePermission("triage"), async (c) => {
       const body = await c.req.parseBody({ all: true });
@@ -84,9 +122,11 @@ export function feedRoutes(deps: Deps) {
         .filter((n) => Number.isInteger(n) && n > 0);
       if (ids.length === 0) throw badRequest("Select at least one mention (x or the checkboxes)");
       const user = c.get("user");
+      const back = safeNextPath(form.data.back ?? "/feed");
       const [kind, value] = form.data.action.split(":") as [string, string];
+      let result: BulkResult;
       if (kind === "assign")
-        await assignMentions(deps, user, { ids, assignee: value === "me" ? "me" : null });
+        result = await assignMentions(deps, user, { ids, assignee: value === "me" ? "me" : null });
       else {
         const status = z.enum(MENTION_STATUSES).safeParse(value);
         if (!status.success) throw badRequest(`Unknown status "${value}"`);
@@ -101,24 +141,62 @@ export function feedRoutes(deps: Deps) {
                 csrfToken={c.get("auth")?.csrfToken ?? null}
                 ids={ids}
                 status={closing}
-                back={safeNextPath(form.data.back ?? "/feed")}
+                back={back}
                 needPerson={needPerson}
               />,
               409,
             );
         }
-        await changeStatus(deps, user, { ids, status: status.data, confirmHumanOnly });
+        result = await changeStatus(deps, user, { ids, status: status.data, confirmHumanOnly });
       }
-      return c.redirect(safeNextPath(form.data.back ?? "/feed"), 303);
+      return c.redirect(withParam(back, "undo", result.undo?.id), 303);
+    })
+    .post("/mentions/undo/:id", requirePermission("triage"), validate("param", idParam), async (c) => {
+      const id = c.req.valid("param").id;
+      const body = await c.req.parseBody();
+      await undoAction(deps, c.get("user"), id);
+      const back = safeNextPath(typeof body.back === "string" ? body.back : "/feed");
+      return c.redirect(withParam(withoutParam(back, "undo"), "undone", id), 303);
+    })
+    .get("/mentions/:id/next", validate("param", idParam), async (c) => {
+      const from = c.req.query("from") ?? "";
+      const next = await nextInList(deps, c.get("user"), c.req.valid("param").id, from);
+      return c.redirect(next ? mentionPath(next, from) : `/feed${from ? `?${from}` : ""}`, 303);
     })
     .get("/mentions/:id", validate("param", idParam), async (c) => {
-      const detail = await getMention(deps, c.get("user"), c.req.valid("param").id);
+      const user = c.get("user");
+      const url = new URL(c.req.url);
+      const [detail, notice, cfpb] = await Promise.all([
+        getMention(deps, user, c.req.valid("param").id),
+        noticeFrom(deps, user, url.searchParams),
+        cfpbComplaintOf(deps.db, user.workspaceId, c.req.valid("param").id, deps.now()),
+      ]);
+      const from = url.searchParams.get("from");
+      for (const transient of ["undo", "undone"]) url.searchParams.delete(transient);
+      const csrfToken = c.get("auth")?.csrfToken ?? null;
       return c.html(
         <MentionPage
-          user={c.get("user")}
-          csrfToken={c.get("auth")?.csrfToken ?? null}
+          user={user}
+          csrfToken={csrfToken}
           detail={detail}
           now={deps.now()}
+          from={from}
+          cfpb={
+            cfpb ? (
+              <CfpbPanel
+                complaint={cfpb}
+                now={deps.now()}
+                canRecord={can(user.role, "recordComplaintResponse")}
+                csrfToken={csrfToken}
+              />
+            ) : null
+          }
+          flow={
+            <>
+              <ActionNotice notice={notice} csrfToken={csrfToken} back={url.pathname + url.search} />
+              <ListNav mentionId={detail.mention.id} from={from} />
+            </>
+          }
         />,
       );
     })
@@ -127,21 +205,32 @@ export function feedRoutes(deps: Deps) {
       const body = await c.req.parseBody();
       const status = z.enum(MENTION_STATUSES).safeParse(body.status);
       if (!status.success) throw badRequest("Choose a status");
-      await changeStatus(deps, c.get("user"), {
+      const result = await changeStatus(deps, c.get("user"), {
         ids: [id],
         status: status.data,
         confirmHumanOnly: body.confirmHumanOnly === "1",
       });
-      return c.redirect(`/mentions/${id}`, 303);
+      // Opened from a list: done, next (the one-click decisions; the status menu stays on the page).
+      const from = typeof body.from === "string" ? body.from : null;
+      const next = from !== null && body.go ? await nextInList(deps, c.get("user"), id, from) : null;
+      const to =
+        from !== null && body.go
+          ? next
+            ? mentionPath(next, from)
+            : `/feed${from ? `?${from}` : ""}`
+          : mentionPath(id, from);
+      return c.redirect(withParam(to, "undo", result.undo?.id), 303);
     })
     .post("/mentions/:id/assign", requirePermission("triage"), validate("param", idParam), async (c) => {
       const id = c.req.valid("param").id;
-      const value = (await c.req.parseBody()).assignee;
-      await assignMentions(deps, c.get("user"), {
+      const body = await c.req.parseBody();
+      const value = body.assignee;
+      const result = await assignMentions(deps, c.get("user"), {
         ids: [id],
         assignee: value === "me" ? "me" : value ? Number(value) : null,
       });
-      return c.redirect(`/mentions/${id}`, 303);
+      const from = typeof body.from === "string" ? body.from : null;
+      return c.redirect(withParam(mentionPath(id, from), "undo", result.undo?.id), 303);
     })
     .post(
       "/mentions/:id/classification",
@@ -194,6 +283,9 @@ export function mentionsApiRoutes(deps: Deps) {
             : { id: input.assignee };
       return c.json({ ...result, assignee });
     })
+    .post("/api/mentions/undo/:id", requirePermission("triage"), validate("param", idParam), async (c) => {
+      return c.json(await undoAction(deps, c.get("user"), c.req.valid("param").id));
+    })
     .get("/api/mentions/:id", validate("param", idParam), async (c) => {
       return c.json(await getMention(deps, c.get("user"), c.req.valid("param").id));
     })
@@ -236,8 +328,15 @@ export const mentionsApiDocs: ApiOperation[] = [
   {
     method: "post",
     path: "/api/mentions/status",
-    summary: "Change the status of mentions (and their near-duplicates)",
+    summary:
+      "Change the status of mentions (and their near-duplicates); the answer's `undo` says what was done and how to undo it",
     body: changeStatusSchema,
+  },
+  {
+    method: "post",
+    path: "/api/mentions/undo/:id",
+    summary:
+      "Undo a status change or an assignment (the `undo.id` those return) within 10 minutes: restores exactly the states it replaced, or 409 if any of those mentions changed since",
   },
   {
     method: "post",

@@ -126,4 +126,28 @@ input, select, textarea { max-width: 100%; }
   .queue-head span:first-child { min-width: 0; }
   .toast { left: 1rem; }
 }
+/* Issue 15, the day (H15b): My work, the feed's rows and count, toasts with Undo, the in-page question. */
+.my-work h3 { font-size: .95rem; margin: .8rem 0 .3rem; }
+.my-work .approvals { margin: 0; padding-left: 1.1rem; }
+ol.mentions.compact li.mention { margin-bottom: .3rem; }
+.nav-badge { display:inline-block; min-width:1.2rem; padding:0 .3rem; margin-left:.15rem; border-radius:.6rem; background:var(--accent); color:#fff; font-size:.72rem; font-weight:700; text-align:center; line-height:1.2rem; }
+.nav-badge.alert { background: var(--crit); }
+.nav-badge[hidden] { display:none; }
+/* Two lines per row until "Show more" (only with app.js, which offers the button). */
+.js li.mention .text:not(.expanded) { display:-webkit-box; -webkit-box-orient:vertical; -webkit-line-clamp:2; line-clamp:2; overflow:hidden; }
+li.mention button.more { font-size:.8rem; margin-right:.8rem; }
+li.mention .open { margin-right:.8rem; }
+mark { background:#fff0a8; color:inherit; padding:0 .05rem; border-radius:2px; }
+.assignee.unassigned { color: var(--muted); font-style: italic; }
+.result-count { margin:.3rem 0 .5rem; }
+.queue-sort a.current-sort { color: var(--fg); font-weight:700; text-decoration:none; }
+.list-nav { display:flex; flex-wrap:wrap; gap:.8rem; align-items:center; margin:0 0 .6rem; }
+.action-notice { display:flex; flex-wrap:wrap; gap:.6rem; align-items:center; background:#e8f1fb; padding:.5rem .7rem; border-radius:4px; margin-bottom:.6rem; }
+.toasts { position: fixed; bottom: 1rem; right: 1rem; display:flex; flex-direction:column; gap:.4rem; z-index: 10; max-width: calc(100vw - 2rem); }
+.toasts .toast, .toasts .action-notice { position: static; display:flex; flex-wrap:wrap; gap:.6rem; align-items:center; background: var(--fg); color:#fff; padding:.5rem .8rem; border-radius:4px; margin:0; }
+.toast button.undo, .action-notice button.undo { background:#fff; color: var(--fg); border-color:#fff; font-weight:600; }
+dialog.ask { max-width: 34rem; width: calc(100vw - 2rem); padding: 1rem 1.2rem; }
+dialog.ask::backdrop { background: rgba(0,0,0,.35); }
+dialog.ask h2 { margin-top: 0; }
+.ask-buttons { display:flex; flex-wrap:wrap; gap:.6rem; margin-top: .8rem; }
 `;

@@ -30,13 +30,178 @@ export const appJs = `
     });
   });
 
-  function toast(message) {
+  // Styles that only make sense with this script (the two-line clamp: without it the whole text shows).
+  document.documentElement.classList.add("js");
+
+  // What an action did, for a few seconds, with Undo when the server gave a handle for it. A toast stays while
+  // the pointer or the focus is on it, so Undo can be reached from the keyboard.
+  var TOAST_MS = 8000;
+  function toastHost() {
+    var host = document.getElementById("toasts");
+    if (!host) {
+      host = document.createElement("div");
+      host.id = "toasts";
+      host.className = "toasts";
+      host.setAttribute("role", "status");
+      host.setAttribute("aria-live", "polite");
+      document.body.appendChild(host);
+    }
+    return host;
+  }
+  function keepWhileUsed(el) {
+    var timer = null;
+    var held = false;
+    function arm() { clearTimeout(timer); timer = setTimeout(function () { if (!held) el.remove(); }, TOAST_MS); }
+    el.addEventListener("mouseenter", function () { held = true; });
+    el.addEventListener("mouseleave", function () { held = false; arm(); });
+    el.addEventListener("focusin", function () { held = true; });
+    el.addEventListener("focusout", function () { held = false; arm(); });
+    arm();
+  }
+  function toast(message, undoId) {
     var el = document.createElement("div");
     el.className = "toast";
-    el.setAttribute("role", "status");
-    el.textContent = message;
-    document.body.appendChild(el);
-    setTimeout(function () { el.remove(); }, 3500);
+    var text = document.createElement("span");
+    text.textContent = message;
+    el.appendChild(text);
+    if (undoId) el.appendChild(undoButton(undoId, el));
+    toastHost().appendChild(el);
+    keepWhileUsed(el);
+    return el;
+  }
+  function undoButton(undoId, el) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "undo";
+    button.textContent = "Undo";
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      api("POST", "/api/mentions/undo/" + encodeURIComponent(undoId), {}).then(function () {
+        // The list and the figures change with it: the page comes back as the server now has it, saying so.
+        var url = new URL(location.href);
+        url.searchParams.delete("undo");
+        url.searchParams.set("undone", String(undoId));
+        location.href = url.pathname + url.search;
+      }).catch(function () { button.disabled = false; if (el) el.remove(); });
+    });
+    return button;
+  }
+  // A notice the server wrote after a form's action (undo=<id> in the address) becomes a toast; the address
+  // loses the parameter, so a reload does not say it again.
+  document.querySelectorAll(".action-notice[data-toast]").forEach(function (notice) {
+    notice.classList.add("toast");
+    notice.removeAttribute("role");
+    toastHost().appendChild(notice);
+    keepWhileUsed(notice);
+  });
+  (function () {
+    var url = new URL(location.href);
+    if (!url.searchParams.has("undo") && !url.searchParams.has("undone")) return;
+    url.searchParams.delete("undo");
+    url.searchParams.delete("undone");
+    history.replaceState(null, "", url.pathname + url.search + url.hash);
+  })();
+
+  // An in-page question instead of the browser's confirm(): labelled, the rest of the page inert while it is open
+  // (showModal), Tab kept inside, Escape or Cancel answers no. Resolves true only for the confirming button.
+  function ask(options) {
+    return new Promise(function (resolve) {
+      var opener = document.activeElement;
+      var dialog = document.createElement("dialog");
+      dialog.className = "ask";
+      dialog.setAttribute("aria-labelledby", "ask-title");
+      dialog.setAttribute("aria-describedby", "ask-body");
+      var title = document.createElement("h2");
+      title.id = "ask-title";
+      title.textContent = options.title;
+      var body = document.createElement("div");
+      body.id = "ask-body";
+      (options.lines || []).forEach(function (line) {
+        var p = document.createElement("p");
+        p.textContent = line;
+        body.appendChild(p);
+      });
+      var buttons = document.createElement("div");
+      buttons.className = "ask-buttons";
+      var cancel = document.createElement("button");
+      cancel.type = "button";
+      cancel.textContent = "Cancel";
+      var yes = document.createElement("button");
+      yes.type = "button";
+      yes.className = "primary";
+      yes.textContent = options.confirm;
+      buttons.appendChild(yes);
+      buttons.appendChild(cancel);
+      dialog.appendChild(title);
+      dialog.appendChild(body);
+      dialog.appendChild(buttons);
+      document.body.appendChild(dialog);
+      var answered = false;
+      function finish(answer) {
+        if (answered) return;
+        answered = true;
+        if (dialog.open) dialog.close();
+        dialog.remove();
+        if (opener && typeof opener.focus === "function") opener.focus({ preventScroll: true });
+        resolve(answer);
+      }
+      yes.addEventListener("click", function () { finish(true); });
+      cancel.addEventListener("click", function () { finish(false); });
+      dialog.addEventListener("cancel", function (event) { event.preventDefault(); finish(false); });
+      dialog.addEventListener("keydown", function (event) {
+        if (event.key !== "Tab") return;
+        var first = yes;
+        var last = cancel;
+        if (event.shiftKey && document.activeElement === first) { event.preventDefault(); last.focus(); }
+        else if (!event.shiftKey && document.activeElement === last) { event.preventDefault(); first.focus(); }
+      });
+      if (typeof dialog.showModal === "function") dialog.showModal();
+      else dialog.setAttribute("open", "");
+      // The safe answer has the focus: Enter alone never takes a post that needs a person out of the queue.
+      cancel.focus();
+    });
+  }
+
+  // "Show more" where a row's text is longer than its two lines.
+  function markClamped() {
+    document.querySelectorAll("li.mention .text").forEach(function (text) {
+      var button = text.parentNode && text.parentNode.querySelector("button.more");
+      if (!button) return;
+      if (text.classList.contains("expanded")) return;
+      button.hidden = text.scrollHeight <= text.clientHeight + 1;
+    });
+  }
+  markClamped();
+  window.addEventListener("resize", markClamped);
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest ? event.target.closest("li.mention button.more") : null;
+    if (!button) return;
+    var text = document.getElementById(button.getAttribute("aria-controls"));
+    if (!text) return;
+    var open = !text.classList.contains("expanded");
+    text.classList.toggle("expanded", open);
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    button.textContent = open ? "Show less" : "Show more";
+  });
+
+  // The Today link's badge, on pages that did not count it themselves.
+  var badge = document.querySelector('[data-my-work="pending"]');
+  if (badge) {
+    fetch("/api/my-work/counts", { credentials: "same-origin", headers: { accept: "application/json" } })
+      .then(function (res) { return res.ok ? res.json() : null; })
+      .then(function (counts) {
+        if (!counts) return;
+        var total = counts.assigned + (counts.awaitingApproval || 0);
+        var parts = [counts.assigned + " assigned to you"];
+        if (counts.awaitingApproval !== null) parts.push(counts.awaitingApproval + " awaiting your approval");
+        if (counts.overdue > 0) parts.push(counts.overdue + " of yours overdue");
+        badge.textContent = String(total);
+        badge.setAttribute("title", parts.join(", "));
+        badge.setAttribute("aria-label", parts.join(", "));
+        if (counts.overdue > 0) badge.classList.add("alert");
+        badge.hidden = total === 0;
+        badge.setAttribute("data-my-work", "filled");
+      }).catch(function () {});
   }
 
   function toLogin() {
@@ -116,35 +281,54 @@ export const appJs = `
     var el = document.querySelector('li.mention[data-id="' + id + '"]') || document.querySelector('[data-mention-id="' + id + '"]');
     return el ? el.getAttribute("data-human-only") : null;
   }
+  var VERB = { dismissed: ["Dismiss", "Dismissing"], resolved: ["Resolve", "Resolving"] };
+  function askHumanOnly(status, warnings) {
+    var verb = (VERB[status] || VERB.dismissed)[0];
+    var doing = (VERB[status] || VERB.dismissed)[1];
+    return ask({
+      title: verb + (warnings.length === 1 ? " a post that needs a person?" : " posts that need a person?"),
+      lines: warnings.concat([doing + (warnings.length === 1 ? " it" : " them") + " takes " + (warnings.length === 1 ? "it" : "them") + " out of the queue with no public reply."]),
+      confirm: verb + " anyway",
+    });
+  }
   function setStatus(status) {
     var id = focusedId();
     if (!id) return;
     var body = { ids: [id], status: status };
-    if (status === "dismissed") {
-      var warning = humanOnlyWarning(id);
-      if (warning) {
-        if (!confirm(warning + "\\n\\nDismiss it anyway?")) return;
-        body.confirmHumanOnly = true;
-      }
-    }
-    var done = function () {
-      showStatus(id, status);
-      toast("Mention " + id + ": " + status.replace(/_/g, " "));
-      if (current()) move(1);
+    var closing = status === "dismissed" || status === "resolved";
+    var send = function () {
+      return api("POST", "/api/mentions/status", body, closing).then(function (result) {
+        showStatus(id, status);
+        var undo = result && result.undo;
+        toast(undo ? undo.summary : "Mention " + id + ": already " + status.replace(/_/g, " "), undo ? undo.id : null);
+        if (current()) move(1);
+      });
     };
     var needsConfirm = function (error) {
       return error.status === 409 && error.details && error.details.confirm === "confirmHumanOnly";
     };
-    var closing = status === "dismissed" || status === "resolved";
-    api("POST", "/api/mentions/status", body, closing).then(done).catch(function (error) {
-      if (!closing) return;
-      // A near-duplicate grouped under this row needs a person: the server says which and why; ask, then retry.
-      if (error.status === undefined) return; // signed out or offline: nothing to say here
-      if (!needsConfirm(error) || body.confirmHumanOnly) { toast(error.message); return; }
-      var why = error.details.mentions.map(function (m) { return m.warning; }).join("\\n\\n");
-      if (!confirm(why + "\\n\\nDismiss it anyway?")) return;
-      body.confirmHumanOnly = true;
-      api("POST", "/api/mentions/status", body).then(done).catch(function () {});
+    var warning = status === "dismissed" ? humanOnlyWarning(id) : null;
+    var first = warning
+      ? askHumanOnly(status, [warning]).then(function (yes) {
+          if (!yes) return false;
+          body.confirmHumanOnly = true;
+          return true;
+        })
+      : Promise.resolve(true);
+    first.then(function (go) {
+      if (!go) return;
+      send().catch(function (error) {
+        if (!closing) return;
+        // A near-duplicate grouped under this row needs a person: the server says which and why; ask, then retry.
+        if (error.status === undefined) return; // signed out or offline: nothing to say here
+        if (!needsConfirm(error) || body.confirmHumanOnly) { toast(error.message); return; }
+        var why = error.details.mentions.map(function (m) { return "Mention " + m.id + ": " + m.warning; });
+        askHumanOnly(status, why).then(function (yes) {
+          if (!yes) return;
+          body.confirmHumanOnly = true;
+          send().catch(function () {});
+        });
+      });
     });
   }
   function assignToMe() {
@@ -152,7 +336,7 @@ export const appJs = `
     if (!id) return;
     api("POST", "/api/mentions/assign", { ids: [id], assignee: "me" }).then(function (data) {
       showAssignee(id, data.assignee ? data.assignee.email : "me");
-      toast("Mention " + id + " assigned to you");
+      toast(data.undo ? data.undo.summary : "Mention " + id + " was already yours", data.undo ? data.undo.id : null);
       if (current()) move(1);
     }).catch(function () {});
   }
@@ -211,7 +395,7 @@ export const appJs = `
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form || form.id !== "bulk") return;
+    if (!form || form.id !== "bulk" || form.getAttribute("data-confirmed") === "true") return;
     var action = form.querySelector('select[name="action"]');
     // Dismissing, or resolving what has no posted reply, takes a post that needs a person out of the queue.
     var to = action ? action.value : "";
@@ -222,17 +406,18 @@ export const appJs = `
       return box && box.checked && li.getAttribute("data-human-only") && !answered;
     });
     if (flagged.length === 0) return;
+    event.preventDefault();
     var lines = flagged.map(function (li) { return "Mention " + li.getAttribute("data-id") + ": " + li.getAttribute("data-human-only"); });
-    var verb = to === "status:resolved" ? "Resolve " : "Dismiss ";
-    if (!confirm(lines.join("\\n") + "\\n\\n" + verb + (flagged.length === 1 ? "it" : "them") + " anyway?")) {
-      event.preventDefault();
-      return;
-    }
-    var confirmed = document.createElement("input");
-    confirmed.type = "hidden";
-    confirmed.name = "confirmHumanOnly";
-    confirmed.value = "1";
-    form.appendChild(confirmed);
+    askHumanOnly(to === "status:resolved" ? "resolved" : "dismissed", lines).then(function (yes) {
+      if (!yes) return;
+      var confirmed = document.createElement("input");
+      confirmed.type = "hidden";
+      confirmed.name = "confirmHumanOnly";
+      confirmed.value = "1";
+      form.appendChild(confirmed);
+      form.setAttribute("data-confirmed", "true");
+      form.submit();
+    });
   });
 
   // Sources: choosing a type shows its form; "Test connection" asks the server without leaving the page, so the
@@ -290,7 +475,17 @@ export const appJs = `
     var t = event.target;
     var li = t && t.closest ? t.closest("li.mention") : null;
     if (li && t.tagName !== "A" && t.tagName !== "INPUT") setCurrent(li);
-    if (t && t.matches && t.matches("[data-confirm]") && !confirm(t.getAttribute("data-confirm"))) event.preventDefault();
+    // A button that asks first (data-confirm: the question): asked in the page, then sent as it would have been.
+    var asking = t && t.closest ? t.closest("[data-confirm]") : null;
+    if (asking && asking.getAttribute("data-confirmed") !== "true") {
+      event.preventDefault();
+      ask({ title: asking.getAttribute("data-confirm"), lines: [], confirm: asking.textContent || "Yes" }).then(function (yes) {
+        if (!yes) return;
+        asking.setAttribute("data-confirmed", "true");
+        asking.click();
+        asking.removeAttribute("data-confirmed");
+      });
+    }
   });
 })();
 `;

@@ -1,3 +1,4 @@
+import type { Child } from "hono/jsx";
 import type { AuthUser } from "../../auth/types.js";
 import { describeAuditEntry } from "../../domain/audit-sentences.js";
 import { can } from "../../domain/permissions.js";
@@ -6,6 +7,7 @@ import { CATEGORIES, FLAGS, SEVERITIES } from "../../domain/taxonomy.js";
 import type { MentionDetail } from "../../services/mentions/get-mention.js";
 import type { MentionListItem } from "../../services/mentions/list-mentions.js";
 import { dismissWarning, humanOnlyReasons } from "../../services/replies/gate.js";
+import { FromField } from "./flow.js";
 import { CsrfField, Layout } from "./layout.js";
 import { dueBadge, formatTime, humanOnlyBadge, safeHref, statusLabel } from "./mention-row.js";
 
@@ -42,11 +44,20 @@ export function MentionPage({
   csrfToken,
   detail,
   now,
+  from = null,
+  flow,
+  cfpb,
 }: {
   user: AuthUser;
   csrfToken: string | null;
   detail: MentionDetail;
   now: Date;
+  /** The list it was opened from (a query string): decisions then go on to the next one ("done, next"). */
+  from?: string | null;
+  /** What the last action did (with Undo) and the way back to the list (views/flow.tsx). */
+  flow?: Child;
+  /** The CFPB response clock, when the mention is a CFPB complaint (views/compliance/cfpb-panel.tsx). */
+  cfpb?: Child;
 }) {
   const m = detail.mention;
   const canTriage = can(user.role, "triage");
@@ -58,6 +69,7 @@ export function MentionPage({
   const needsPerson = dismissWarning(groupFlags);
   return (
     <Layout title={`Mention ${m.id}`} user={user} csrfToken={csrfToken} active="feed">
+      {flow}
       <div class="grid2">
         <div>
           <section
@@ -101,6 +113,8 @@ export function MentionPage({
             ) : null}
           </section>
 
+          {cfpb}
+
           {needsPerson ? (
             <section class="panel human-only-guard" data-testid="human-only">
               <h2>Needs a person</h2>
@@ -119,6 +133,7 @@ export function MentionPage({
               <h2>Decide</h2>
               <form method="post" action={`/mentions/${m.id}/assign`} class="inline">
                 <CsrfField token={csrfToken} />
+                <FromField from={from} />
                 <input type="hidden" name="assignee" value="me" />
                 <button type="submit">Assign to me (a)</button>
               </form>{" "}
@@ -127,6 +142,7 @@ export function MentionPage({
                 .map((s) => (
                   <form method="post" action={`/mentions/${m.id}/status`} class="inline">
                     <CsrfField token={csrfToken} />
+                    <FromField from={from} />
                     <input type="hidden" name="status" value={s} />
                     {needsPerson && closesUnanswered(m.status, s) ? (
                       // The confirm step: the browser will not submit until the person ticks that they read why.
@@ -136,12 +152,13 @@ export function MentionPage({
                       </label>
                     ) : null}
                     <button type="submit" name="go" value={s}>
-                      {ACTION_LABELS[s]}
+                      {from === null ? ACTION_LABELS[s] : `${ACTION_LABELS[s]}, next`}
                     </button>{" "}
                   </form>
                 ))}
               <form method="post" action={`/mentions/${m.id}/status`} class="inline">
                 <CsrfField token={csrfToken} />
+                <FromField from={from} />
                 <select name="status" aria-label="status">
                   {STATUS_TRANSITIONS[m.status]
                     // Closing a mention that needs a person, unanswered, goes through the confirm step above.
