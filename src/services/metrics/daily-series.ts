@@ -3,10 +3,9 @@
 // with any other filter, from the mentions of those days.
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { dailyCounts, mentions, sources } from "../../db/schema/index.js";
+import { mentions, sources } from "../../db/schema/index.js";
+import { type CounterSources, counterSources, DAY_MS, type DayCount, readDailyCounts } from "./counters.js";
 import { MENTIONS_WITH_SOURCE, type MetricScope, scopeCondition } from "./scope.js";
-
-const DAY_MS = 86_400_000;
 
 export interface DailySeries {
   days: string[];
@@ -22,70 +21,74 @@ export async function dailySeries(
   categories?: string[],
 ): Promise<{ byCategory: DailySeries; bySource: DailySeries }> {
   const firstDay = Math.floor(now.getTime() / DAY_MS) - (days - 1);
-  const { byCategory, bySource } =
-    scope.brandId === undefined && !scope.where?.length
-      ? await fromCounters(db, scope, firstDay, categories)
-      : await fromMentions(db, scope, firstDay, categories);
-  const labels = Array.from({ length: days }, (_, i) =>
-    new Date((firstDay + i) * DAY_MS).toISOString().slice(0, 10),
-  );
-  const series = (rows: KeyedDay[]): DailySeries => {
-    const byKey = new Map<string, number[]>();
-    for (const r of rows) {
-      const index = Number(r.day) - firstDay;
-      if (index < 0 || index >= days || Number(r.count) === 0) continue;
-      const counts = byKey.get(r.key) ?? new Array<number>(days).fill(0);
-      counts[index] = (counts[index] ?? 0) + Number(r.count);
-      byKey.set(r.key, counts);
+  if (scope.brandId === undefined && !scope.where?.length) {
+    const src = await counterSources(db, scope.workspaceId, scope.sourceIds);
+    const rows =
+      categories && categories.length !== 1
+        ? (await readDailyCounts(db, src, firstDay)).filter(([, , category]) => categories.includes(category))
+        : await readDailyCounts(db, src, firstDay, categories?.[0]);
+    return dailySeriesFromCounts(rows, src, days, now);
+  }
+  const { byCategory, bySource } = await fromMentions(db, scope, firstDay, categories);
+  return { byCategory: series(byCategory, firstDay, days), bySource: series(bySource, firstDay, days) };
+}
+
+/** The series from `daily_counts` rows already read (see counters.ts; rows before the first day are ignored). */
+export function dailySeriesFromCounts(
+  rows: DayCount[],
+  src: CounterSources,
+  days: number,
+  now: Date,
+): { byCategory: DailySeries; bySource: DailySeries } {
+  const firstDay = Math.floor(now.getTime() / DAY_MS) - (days - 1);
+  const byCategory = new Map<string, number[]>();
+  const bySource = new Map<string, number[]>();
+  const add = (byKey: Map<string, number[]>, key: string, index: number, count: number) => {
+    let counts = byKey.get(key);
+    if (!counts) {
+      counts = new Array<number>(days).fill(0);
+      byKey.set(key, counts);
     }
-    const total = (counts: number[]) => counts.reduce((x, y) => x + y, 0);
-    return {
-      days: labels,
-      series: [...byKey.entries()]
-        .map(([key, counts]) => ({ key, counts }))
-        .sort((a, b) => total(b.counts) - total(a.counts) || a.key.localeCompare(b.key)),
-    };
+    counts[index]! += count;
   };
-  return { byCategory: series(byCategory), bySource: series(bySource) };
+  for (const [day, sourceId, category, count] of rows) {
+    const index = day - firstDay;
+    if (index < 0 || index >= days || count === 0) continue;
+    add(byCategory, category, index, count);
+    add(bySource, src.names.get(sourceId) ?? String(sourceId), index, count);
+  }
+  return { byCategory: ordered(byCategory, firstDay, days), bySource: ordered(bySource, firstDay, days) };
+}
+
+function series(rows: KeyedDay[], firstDay: number, days: number): DailySeries {
+  const byKey = new Map<string, number[]>();
+  for (const r of rows) {
+    const index = Number(r.day) - firstDay;
+    if (index < 0 || index >= days || Number(r.count) === 0) continue;
+    const counts = byKey.get(r.key) ?? new Array<number>(days).fill(0);
+    counts[index] = (counts[index] ?? 0) + Number(r.count);
+    byKey.set(r.key, counts);
+  }
+  return ordered(byKey, firstDay, days);
+}
+
+/** Largest series first, then by key; a label per day. */
+function ordered(byKey: Map<string, number[]>, firstDay: number, days: number): DailySeries {
+  const totals = new Map([...byKey].map(([key, counts]) => [key, counts.reduce((x, y) => x + y, 0)]));
+  return {
+    days: Array.from({ length: days }, (_, i) =>
+      new Date((firstDay + i) * DAY_MS).toISOString().slice(0, 10),
+    ),
+    series: [...byKey.entries()]
+      .map(([key, counts]) => ({ key, counts }))
+      .sort((a, b) => totals.get(b.key)! - totals.get(a.key)! || a.key.localeCompare(b.key)),
+  };
 }
 
 interface KeyedDay {
   day: number;
   key: string;
   count: number;
-}
-
-async function fromCounters(db: Db, scope: MetricScope, firstDay: number, categories?: string[]) {
-  const sourceIds =
-    scope.sourceIds ??
-    (
-      await db.all<{ id: number }>(
-        sql`SELECT ${sources.id} AS id FROM ${sources} WHERE ${sources.workspaceId} = ${scope.workspaceId}`,
-      )
-    ).map((r) => Number(r.id));
-  if (sourceIds.length === 0) return { byCategory: [], bySource: [] };
-  const where = sql`${dailyCounts.sourceId} IN (${sql.join(
-    sourceIds.map((id) => sql`${id}`),
-    sql`, `,
-  )}) AND ${dailyCounts.day} >= ${firstDay}${
-    categories
-      ? sql` AND ${dailyCounts.category} IN (${sql.join(
-          categories.map((c) => sql`${c}`),
-          sql`, `,
-        )})`
-      : sql``
-  }`;
-  // Grouped in SQL: a few hundred rows come back instead of one per day, source and category.
-  const byCategory = await db.all<KeyedDay>(
-    sql`SELECT ${dailyCounts.day} AS day, ${dailyCounts.category} AS key, sum(${dailyCounts.count}) AS count
-        FROM ${dailyCounts} WHERE ${where} GROUP BY 1, 2`,
-  );
-  const bySource = await db.all<KeyedDay>(
-    sql`SELECT ${dailyCounts.day} AS day, ${sources.name} AS key, sum(${dailyCounts.count}) AS count
-        FROM ${dailyCounts} JOIN ${sources} ON ${sources.id} = ${dailyCounts.sourceId}
-        WHERE ${where} GROUP BY 1, ${dailyCounts.sourceId}`,
-  );
-  return { byCategory, bySource };
 }
 
 async function fromMentions(db: Db, scope: MetricScope, firstDay: number, categories?: string[]) {

@@ -4,6 +4,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { mentions, sources } from "../../db/schema/index.js";
+import { type CounterSources, DAY_MS, type DayCount, idList, readDailyCounts } from "./counters.js";
 import { CONFIRMED_BY_PERSON, MENTIONS_WITH_SOURCE, type MetricScope, scopeCondition } from "./scope.js";
 
 /** [from, until) over the post's own time; no `until` is "up to now and beyond". */
@@ -18,8 +19,6 @@ export interface CountOptions {
   /** Leave these categories out (the digest's grievances leave out praise). */
   excludeCategories?: string[];
 }
-
-const DAY_MS = 86_400_000;
 
 function where(scope: MetricScope, span: Span, opts: CountOptions = {}): SQL {
   const parts: SQL[] = [scopeCondition(scope), sql`${mentions.createdAt} >= ${span.from.getTime()}`];
@@ -119,45 +118,63 @@ export async function countByDay(
 }
 
 /**
- * Counts per source and category since `from`, for a whole workspace or some of its sources (optionally one
- * category), read from the covering index `mentions_source_created` (source, time, category) alone: Today's
- * "new since your last visit" costs the window's index entries, not a row read each. Largest first.
+ * Counts per source and category posted since `from` (and later), for a workspace or some of its sources
+ * (optionally one category): Today's "new since your last visit". Whole UTC days come from `daily_counts`
+ * (`days`: rows already read from `from`'s day on, or read here); only `from`'s own day is split, by counting
+ * the shorter side of `from` in the covering index `mentions_source_created` (source, time, category): the
+ * mentions of [from, end of that day), or the day's count less those of [start of that day, from). So the cost
+ * is at most half a day's intake, however long ago the last visit was and however large the backlog. Largest
+ * first.
  */
 export async function countBySourceAndCategory(
   db: Db,
-  scope: { workspaceId: number; sourceIds?: number[] },
-  span: Span,
+  src: CounterSources,
+  from: Date,
   category?: string,
+  days?: DayCount[],
 ): Promise<{ byCategory: { key: string; count: number }[]; bySource: { key: string; count: number }[] }> {
-  const names = new Map(
-    (
-      await db.all<{ id: number; name: string }>(
-        sql`SELECT ${sources.id} AS id, ${sources.name} AS name FROM ${sources} WHERE ${sources.workspaceId} = ${scope.workspaceId}`,
-      )
-    ).map((r) => [Number(r.id), r.name]),
-  );
-  const ids = (scope.sourceIds ?? [...names.keys()]).filter((id) => names.has(id));
-  if (ids.length === 0) return { byCategory: [], bySource: [] };
-  const rows = await db.all<{ source: number; category: string | null; n: number }>(
-    sql`SELECT ${mentions.sourceId} AS source, ${mentions.category} AS category, count(*) AS n
-        FROM ${mentions} INDEXED BY mentions_source_created
-        WHERE ${mentions.sourceId} IN (${sql.join(
-          ids.map((id) => sql`${id}`),
-          sql`, `,
-        )}) AND ${mentions.createdAt} >= ${span.from.getTime()}
-          ${span.until ? sql`AND ${mentions.createdAt} < ${span.until.getTime()}` : sql``}
-          ${category ? sql`AND ${mentions.category} = ${category}` : sql``}
-        GROUP BY 1, 2`,
-  );
-  const sum = (keyOf: (r: (typeof rows)[number]) => string) => {
-    const totals = new Map<string, number>();
-    for (const r of rows) totals.set(keyOf(r), (totals.get(keyOf(r)) ?? 0) + Number(r.n));
-    return [...totals.entries()]
+  if (src.ids.length === 0) return { byCategory: [], bySource: [] };
+  const fromMs = from.getTime();
+  const fromDay = Math.floor(fromMs / DAY_MS);
+  const dayStart = fromDay * DAY_MS;
+  const rows = days ?? (await readDailyCounts(db, src, fromDay, category));
+  const totals = new Map<string, number>();
+  const add = (sourceId: number, key: string, n: number) => {
+    const k = `${sourceId}\u0000${key}`;
+    totals.set(k, (totals.get(k) ?? 0) + n);
+  };
+  // Counted rows of one side of `from` on its day; the other side is the day's counter less these.
+  const before = fromMs - dayStart < dayStart + DAY_MS - fromMs;
+  for (const [day, sourceId, key, n] of rows) {
+    if (day > fromDay || (day === fromDay && before)) add(sourceId, key, n);
+  }
+  if (fromMs !== dayStart) {
+    const [lower, upper] = before ? [dayStart, fromMs] : [fromMs, dayStart + DAY_MS];
+    const [edge] = await db.all<{ rows: string | null }>(
+      sql`SELECT json_group_array(json_array(source, category, n)) AS rows FROM (
+            SELECT ${mentions.sourceId} AS source, coalesce(${mentions.category}, 'unclassified') AS category, count(*) AS n
+            FROM ${mentions} INDEXED BY mentions_source_created
+            WHERE ${mentions.sourceId} IN (${idList(src.ids)}) AND ${mentions.createdAt} >= ${lower}
+              AND ${mentions.createdAt} < ${upper}${category ? sql` AND ${mentions.category} = ${category}` : sql``}
+            GROUP BY 1, 2)`,
+    );
+    for (const [sourceId, key, n] of JSON.parse(edge?.rows ?? "[]") as [number, string, number][])
+      add(sourceId, key, before ? -n : n);
+  }
+  const sum = (keyOf: (sourceId: number, key: string) => string) => {
+    const sums = new Map<string, number>();
+    for (const [k, n] of totals) {
+      const [sourceId, key] = k.split("\u0000") as [string, string];
+      const name = keyOf(Number(sourceId), key);
+      sums.set(name, (sums.get(name) ?? 0) + n);
+    }
+    return [...sums.entries()]
+      .filter(([, count]) => count !== 0)
       .map(([key, count]) => ({ key, count }))
       .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
   };
   return {
-    byCategory: sum((r) => r.category ?? "unclassified"),
-    bySource: sum((r) => names.get(Number(r.source)) ?? String(r.source)),
+    byCategory: sum((_, key) => key),
+    bySource: sum((sourceId) => src.names.get(sourceId) ?? String(sourceId)),
   };
 }

@@ -4,11 +4,12 @@
 //
 // A workspace (or some of its sources) reads the trigger-kept `queue_counts` rows plus the few mentions still
 // inside their SLA (a range of the `mentions_open_by_source` index, at most the last few days' intake), so the
-// cost does not grow with the backlog. Any other scope counts the rows; with feed filters the count stops at
+// cost does not grow with the backlog (queueBacklogFromCounters). Any other scope counts the rows; with feed filters the count stops at
 // `FILTERED_COUNT_CAP` and says so, rather than reading a million rows for one page.
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { mentions, queueCounts, sources } from "../../db/schema/index.js";
+import { mentions, queueCounts } from "../../db/schema/index.js";
+import { type CounterSources, counterSources, idList } from "./counters.js";
 import { IN_OPEN_QUEUE, MENTIONS_WITH_SOURCE, type MetricScope, scopeCondition } from "./scope.js";
 
 export const FILTERED_COUNT_CAP = 10_000;
@@ -36,55 +37,42 @@ export async function queueBacklog(db: Db, scope: MetricScope, now: Date): Promi
 }
 
 async function fromCounters(db: Db, scope: MetricScope, now: Date): Promise<QueueBacklog> {
-  const sourceFilter = scope.sourceIds
-    ? scope.sourceIds.length
-      ? sql` AND ${queueCounts.sourceId} IN (${sql.join(
-          scope.sourceIds.map((id) => sql`${id}`),
-          sql`, `,
-        )})`
-      : sql` AND 0`
-    : sql``;
-  const [totals] = await db.all<{ open: number; unanswered: number; arrived: number }>(
+  return queueBacklogFromCounters(db, await counterSources(db, scope.workspaceId, scope.sourceIds), now);
+}
+
+/**
+ * The queue's figures for a workspace or some of its sources, in one statement: the trigger-kept `queue_counts`
+ * rows, plus the mentions still inside their time, a range of the covering partial index
+ * `mentions_open_by_source` (source, due time, first response) per source: at most the last SLA window's
+ * intake, no row read. A post is stored at or before `now`, so one still inside its time cannot have arrived
+ * overdue: the counters' split stays exact.
+ */
+export async function queueBacklogFromCounters(
+  db: Db,
+  src: CounterSources,
+  now: Date,
+): Promise<QueueBacklog> {
+  const empty = { open: 0, unanswered: 0, arrivedOverdue: 0, dueLater: 0, overdue: 0, capped: false };
+  if (src.ids.length === 0) return empty;
+  const ids = idList(src.ids);
+  const [row] = await db.all<{ open: number; unanswered: number; arrived: number; later: number }>(
     sql`SELECT coalesce(sum(${queueCounts.open}), 0) AS open, coalesce(sum(${queueCounts.unanswered}), 0) AS unanswered,
-          coalesce(sum(${queueCounts.arrivedOverdue}), 0) AS arrived
-        FROM ${queueCounts} JOIN ${sources} ON ${sources.id} = ${queueCounts.sourceId}
-        WHERE ${sources.workspaceId} = ${scope.workspaceId}${sourceFilter}`,
+          coalesce(sum(${queueCounts.arrivedOverdue}), 0) AS arrived,
+          (SELECT count(*) FROM ${mentions} WHERE ${mentions.sourceId} IN (${ids}) AND ${IN_OPEN_QUEUE}
+             AND ${mentions.slaDueAt} >= ${now.getTime()} AND ${UNANSWERED}) AS later
+        FROM ${queueCounts} WHERE ${queueCounts.sourceId} IN (${ids})`,
   );
-  const dueLater = await countDueLater(db, scope, now);
-  const unanswered = Number(totals?.unanswered ?? 0);
-  const arrivedOverdue = Number(totals?.arrived ?? 0);
+  const unanswered = Number(row?.unanswered ?? 0);
+  const arrivedOverdue = Number(row?.arrived ?? 0);
+  const dueLater = Number(row?.later ?? 0);
   return {
-    open: Number(totals?.open ?? 0),
+    open: Number(row?.open ?? 0),
     unanswered,
     arrivedOverdue,
     dueLater,
     overdue: unanswered - arrivedOverdue - dueLater,
     capped: false,
   };
-}
-
-/**
- * Unanswered and not yet due: a range of the covering partial index `mentions_open_by_source` (source, due time,
- * first response) per source, at most the last SLA window's intake, no row read. A post is stored at or before
- * `now`, so one still inside its time cannot have arrived overdue: the counters' split stays exact.
- */
-async function countDueLater(db: Db, scope: MetricScope, now: Date): Promise<number> {
-  const sourceIds =
-    scope.sourceIds ??
-    (
-      await db.all<{ id: number }>(
-        sql`SELECT ${sources.id} AS id FROM ${sources} WHERE ${sources.workspaceId} = ${scope.workspaceId}`,
-      )
-    ).map((r) => Number(r.id));
-  if (sourceIds.length === 0) return 0;
-  const [row] = await db.all<{ n: number }>(
-    sql`SELECT count(*) AS n FROM ${mentions}
-        WHERE ${mentions.sourceId} IN (${sql.join(
-          sourceIds.map((id) => sql`${id}`),
-          sql`, `,
-        )}) AND ${IN_OPEN_QUEUE} AND ${mentions.slaDueAt} >= ${now.getTime()} AND ${UNANSWERED}`,
-  );
-  return Number(row?.n ?? 0);
 }
 
 async function counted(db: Db, scope: MetricScope, now: Date, cap: number | null): Promise<QueueBacklog> {

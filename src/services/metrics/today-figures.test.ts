@@ -164,13 +164,13 @@ async function seedWeek() {
 }
 
 /** Today's figures, computed here from the rows with plain SQL (no code under test). */
-async function expected(where = "1 = 1") {
+async function expected(where = "1 = 1", sinceAt = SINCE) {
   const db = ctx.deps.db;
   const ws = ctx.deps.workspaceId;
   const base = `FROM mentions m JOIN sources s ON s.id = m.source_id WHERE s.workspace_id = ${ws} AND ${where}`;
   const one = async (q: string) =>
     Number(Object.values((await db.all<Record<string, number>>(sql.raw(q)))[0]!)[0]);
-  const since = SINCE.getTime();
+  const since = sinceAt.getTime();
   const now = NOW.getTime();
   const byCategory = (
     await db.all<{ key: string; n: number }>(
@@ -321,5 +321,60 @@ describe("Today's figures", () => {
     expect(page).toMatch(/<b>0<\/b> overdue/);
     expect(page).not.toContain("arrived overdue");
     expect(page).toContain("Nothing new.");
+  });
+
+  it("the window's counts at any last visit: either side of its day's midnight, a month back, ahead of now", async () => {
+    // Whole days come from the daily counters and the last visit's own day is split at the visit: each case
+    // below lands on a different side of that split (or on no split at all).
+    await seedWeek();
+    await seed({ minutesAgo: -30, category: "privacy", severity: "high", sla: 240 }); // posted "in the future"
+    await seed({ minutesAgo: 45 * 1440, category: "legal_threats" });
+    await seed({ minutesAgo: 12 * 60 + 1, category: "payment_service", source: "other" }); // 23:59 yesterday
+    await seed({ minutesAgo: 12 * 60, category: "payment_service" }); // 00:00 today, on the split
+    const midnight = new Date("2026-03-10T00:00:00Z");
+    const cases = [
+      ago(6 * 60), // 06:00: before the day's middle (the day's counter less 00:00-06:00)
+      ago(30), // 11:30: after it (11:30-24:00 counted)
+      midnight, // on a midnight: counters only
+      new Date(midnight.getTime() + 1), // just after one
+      new Date(midnight.getTime() - 1), // just before one
+      ago(20 * 1440 + 5), // 20 days back: nearly all of it from the daily rows the charts read too
+      ago(50 * 1440), // a month and more back
+      new Date(NOW.getTime() + 10 * MIN), // ahead of now: only what is posted later still
+    ];
+    for (const since of cases) {
+      const query = `?since=${encodeURIComponent(since.toISOString())}`;
+      const want = await expected("1 = 1", since);
+      expect(want.total).toBeGreaterThan(0);
+      expectMatches(await today(query), want);
+      expectMatches(await today(`${query}&source=reviews`), await expected("s.name = 'reviews'", since));
+      expectMatches(
+        await today(`${query}&category=payment_service`),
+        await expected("m.category = 'payment_service'", since),
+      );
+    }
+  });
+
+  it("an all-new backlog (a backfill of old posts, every one still new): the same figures as plain SQL", async () => {
+    const severities = ["critical", "high", "medium", "low"] as const;
+    const sla = { critical: 60, high: 240, medium: 1440, low: 4320 };
+    for (let i = 0; i < 60; i++) {
+      const severity = severities[i % 4]!;
+      // Posted over the last 40 days, stored in the last hour: most already past due when stored.
+      const minutesAgo = (i * 977) % (40 * 1440);
+      await seed({
+        minutesAgo,
+        category: i % 5 === 0 ? "not_collections" : i % 3 ? "communication_tactics" : "legal_threats",
+        severity,
+        sla: sla[severity],
+        storedAfter: Math.max(1, minutesAgo - (i % 60)),
+        ...(i % 2 ? { source: "other" as const } : {}),
+      });
+    }
+    const want = await expected();
+    expect(want.arrivedOverdue).toBeGreaterThan(0);
+    expect(want.dueLater).toBeGreaterThan(0);
+    expectMatches(await today(), want);
+    expectMatches(await today("?source=reviews"), await expected("s.name = 'reviews'"));
   });
 });

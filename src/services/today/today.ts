@@ -4,7 +4,9 @@
 // daily-series.ts).
 import { and, eq, sql } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
-import { mentions, sources, users } from "../../db/schema/index.js";
+import type { Db } from "../../db/client.js";
+import { prepareOnce } from "../../db/prepared.js";
+import { mentions, users } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import {
   filterConditions,
@@ -13,15 +15,15 @@ import {
   selectListPage,
 } from "../mentions/list-mentions.js";
 import type { MentionFilters } from "../mentions/schemas.js";
-import { type DailySeries, dailySeries } from "../metrics/daily-series.js";
+import { counterSources, DAY_MS, readDailyCounts } from "../metrics/counters.js";
+import { type DailySeries, dailySeries, dailySeriesFromCounts } from "../metrics/daily-series.js";
 import { countByCategory, countBySource, countBySourceAndCategory } from "../metrics/mention-counts.js";
-import { queueBacklog } from "../metrics/queue-backlog.js";
+import { type QueueBacklog, queueBacklog, queueBacklogFromCounters } from "../metrics/queue-backlog.js";
 import type { MetricScope } from "../metrics/scope.js";
 
 export type { DailySeries } from "../metrics/daily-series.js";
 
 export const TODAY_LIMIT = 50;
-const DAY_MS = 86_400_000;
 const CHART_DAYS = 30;
 
 export interface TodayView {
@@ -43,6 +45,13 @@ export interface TodayView {
 
 const present = (value: string | undefined) => (value ? value : undefined);
 
+const lastVisit = (db: Db) =>
+  db
+    .select({ at: users.lastFeedVisitAt })
+    .from(users)
+    .where(eq(users.id, sql.placeholder("userId")))
+    .prepare();
+
 export async function todayView(
   deps: Deps,
   viewer: AuthUser,
@@ -52,10 +61,7 @@ export async function todayView(
   let since: Date;
   if (filters.since) since = new Date(filters.since);
   else {
-    const [row] = await deps.db
-      .select({ at: users.lastFeedVisitAt })
-      .from(users)
-      .where(eq(users.id, viewer.id));
+    const [row] = await prepareOnce(deps.db, "today-last-visit", lastVisit).all({ userId: viewer.id });
     since = row?.at ?? new Date(now.getTime() - DAY_MS);
   }
   const conds = await filterConditions(deps, viewer, { ...filters, since: "" });
@@ -69,34 +75,41 @@ export async function todayView(
     countDuplicates: true,
   });
 
-  // The queue and the charts read trigger-kept counters when the filters allow (none, or a source; the charts
-  // and the window's counts also a category), and count the rows otherwise.
-  const countersScope = await counterScope(deps, viewer, filters);
-  const window = { from: since };
-  const { byCategory, bySource } = countersScope.charts
-    ? await countBySourceAndCategory(deps.db, countersScope.charts, window, filters.category || undefined)
-    : {
-        byCategory: (await countByCategory(deps.db, filtered, window)).map(({ key, count }) => ({
-          key,
-          count,
-        })),
-        bySource: (await countBySource(deps.db, filtered, window)).map(({ key, count }) => ({ key, count })),
-      };
-  const backlog = await queueBacklog(deps.db, countersScope.queue ?? filtered, now);
-  const charts = await dailySeries(
-    deps.db,
-    countersScope.charts ?? filtered,
-    CHART_DAYS,
-    now,
-    countersScope.charts && filters.category ? [filters.category] : undefined,
-  );
+  // With no filter but a source (the charts and the window's counts also a category), every figure comes from
+  // the trigger-kept counters, read once for the page: the daily rows from the older of the chart's first day
+  // and the window's, the queue's tallies in one statement. Any other filter counts the rows.
+  const { source, category, since: _since, until, ...rest } = filters;
+  const others = Object.values(rest).some((v) => present(v as string | undefined)) || present(until);
+  let window: Pick<TodayView, "byCategory" | "bySource">;
+  let charts: TodayView["charts"];
+  let backlog: QueueBacklog;
+  if (others) {
+    window = await countFiltered(deps, filtered, since);
+    charts = await dailySeries(deps.db, filtered, CHART_DAYS, now);
+    backlog = await queueBacklog(deps.db, filtered, now);
+  } else {
+    const all = await counterSources(deps.db, viewer.workspaceId);
+    const src = present(source) ? { ...all, ids: all.ids.filter((id) => all.names.get(id) === source) } : all;
+    const firstChartDay = Math.floor(now.getTime() / DAY_MS) - (CHART_DAYS - 1);
+    const days = await readDailyCounts(
+      deps.db,
+      src,
+      Math.min(firstChartDay, Math.floor(since.getTime() / DAY_MS)),
+      present(category),
+    );
+    window = await countBySourceAndCategory(deps.db, src, since, present(category), days);
+    charts = dailySeriesFromCounts(days, src, CHART_DAYS, now);
+    backlog = present(category)
+      ? await queueBacklog(deps.db, filtered, now)
+      : await queueBacklogFromCounters(deps.db, src, now);
+  }
 
   return {
     since: since.toISOString(),
     items,
-    total: byCategory.reduce((sum, c) => sum + c.count, 0),
-    byCategory,
-    bySource,
+    total: window.byCategory.reduce((sum, c) => sum + c.count, 0),
+    byCategory: window.byCategory,
+    bySource: window.bySource,
     open: backlog.open,
     overdue: backlog.overdue,
     arrivedOverdue: backlog.arrivedOverdue,
@@ -106,28 +119,12 @@ export async function todayView(
   };
 }
 
-type CounterScope = Pick<MetricScope, "workspaceId" | "sourceIds">;
-
-/** Scopes the counters can serve for these filters (undefined: count the filtered rows instead). */
-async function counterScope(
-  deps: Deps,
-  viewer: AuthUser,
-  filters: MentionFilters,
-): Promise<{ queue?: CounterScope; charts?: CounterScope }> {
-  const { source, category, since: _since, until, ...rest } = filters;
-  const others = Object.values(rest).some((v) => present(v as string | undefined));
-  let sourceIds: number[] | undefined;
-  if (present(source)) {
-    const [row] = await deps.db
-      .select({ id: sources.id })
-      .from(sources)
-      .where(and(eq(sources.workspaceId, viewer.workspaceId), eq(sources.name, source!)));
-    sourceIds = row ? [row.id] : [];
-  }
-  const scope: CounterScope = { workspaceId: viewer.workspaceId, ...(sourceIds ? { sourceIds } : {}) };
+async function countFiltered(deps: Deps, filtered: MetricScope, since: Date) {
+  const window = { from: since };
+  const strip = (rows: { key: string; count: number }[]) => rows.map(({ key, count }) => ({ key, count }));
   return {
-    ...(others || present(category) || present(until) ? {} : { queue: scope }),
-    ...(others || present(until) ? {} : { charts: scope }),
+    byCategory: strip(await countByCategory(deps.db, filtered, window)),
+    bySource: strip(await countBySource(deps.db, filtered, window)),
   };
 }
 
