@@ -2,14 +2,14 @@
 // axe-core (the standard accessibility rules) finds no serious or critical violation, and at 390 px the page
 // never scrolls sideways (wide tables scroll inside their own box). The pages are enumerated from the app's own
 // routes, so a page added later without an entry here fails the test instead of going unchecked.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { eq } from "drizzle-orm";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "../../src/auth/api-tokens.js";
 import { SESSION_COOKIE } from "../../src/auth/sessions.js";
-import { mentions } from "../../src/db/schema/index.js";
+import { accounts, mentions } from "../../src/db/schema/index.js";
 import { type Permission, rolesWith } from "../../src/domain/permissions.js";
 import type { Role } from "../../src/domain/taxonomy.js";
 import { addRecipient } from "../../src/services/alerts/settings.js";
@@ -30,7 +30,7 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/
 
 let server: RunningServer;
 let browser: Browser;
-let ids: { mention: number; reply: number; humanOnly: number; welcome: string };
+let ids: { mention: number; reply: number; humanOnly: number; welcome: string; account: number };
 const cookies: Partial<Record<Role, string>> = {};
 
 interface PageVisit {
@@ -55,6 +55,11 @@ const PAGES: Record<string, PageVisit[]> = {
     { url: () => `/mentions/${ids.humanOnly}`, who: "triage" },
     { url: () => "/mentions/999999", who: "triage" }, // the error page
   ],
+  "/mentions/:id/account-links/:accountId/review": [
+    { url: () => `/mentions/${ids.mention}/account-links/${ids.account}/review`, who: "manageAccounts" },
+  ],
+  "/complaints": [{ url: () => "/complaints", who: "viewComplaints" }],
+  "/supervision": [{ url: () => "/supervision", who: "superviseResponders" }],
   "/mentions/:id/reply": [{ url: () => `/mentions/${ids.mention}/reply`, who: "triage" }],
   "/templates": [{ url: () => "/templates", who: "triage" }],
   "/labels": [{ url: () => "/labels", who: "triage" }],
@@ -67,7 +72,10 @@ const PAGES: Record<string, PageVisit[]> = {
   "/sources/:id/edit": [{ url: () => `/sources/${server.ctx.sourceId}/edit`, who: "manageSources" }],
   "/sources/:id/remove": [{ url: () => `/sources/${server.ctx.sourceId}/remove`, who: "manageSources" }],
   "/users": [{ url: () => "/users", who: "manageUsers" }],
-  "/audit": [{ url: () => "/audit", who: "viewAudit" }],
+  "/audit": [
+    { url: () => "/audit", who: "viewAudit" },
+    { url: () => "/audit?actor=system&since=2020-01-01", who: "viewAudit" },
+  ],
   "/account": [{ url: () => "/account", who: "everyone" }],
 };
 
@@ -78,6 +86,7 @@ const NOT_PAGES = [
   /^\/healthz$/,
   /\.(csv|json|js|css|ico|svg)$/,
   /^\/replies\/new$/, // redirects to /mentions/:id/reply
+  /^\/mentions\/:id\/next$/, // "done, next": redirects to the next mention
   /^\*$/,
 ];
 
@@ -176,6 +185,7 @@ async function seed() {
     reply: draft.reply.id,
     humanOnly,
     welcome: new URL(invited.link).pathname.split("/").pop()!,
+    account: (await ctx.deps.db.select({ id: accounts.id }).from(accounts))[0]!.id,
   };
   await ctx.deps.db
     .update(mentions)
@@ -184,6 +194,7 @@ async function seed() {
 }
 
 beforeAll(async () => {
+  rmSync(ARTIFACTS, { recursive: true, force: true }); // screenshots of this run only
   mkdirSync(ARTIFACTS, { recursive: true });
   server = await startServer();
   await seed();

@@ -316,15 +316,25 @@ export function AccountPage({
             <code>{newToken}</code>
           </p>
         ) : null}
-        <table class="data">
+        {tokens.length === 0 ? <p class="muted">You have no API tokens.</p> : null}
+        <table class="data" id="tokens" hidden={tokens.length === 0}>
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Access</th>
+              <th>Expires (UTC)</th>
+              <th>Created and last used (UTC)</th>
+              <th>
+                <span class="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
           <tbody>
             {tokens.map((t) => (
               <tr>
                 <td>{t.name}</td>
                 <td>{t.scope === "read" ? "read only" : "read and write"}</td>
-                <td class="muted">
-                  {t.expiresAt ? `expires ${formatTime(t.expiresAt.toISOString())}` : "no expiry"}
-                </td>
+                <td class="muted">{t.expiresAt ? formatTime(t.expiresAt.toISOString()) : "never"}</td>
                 <td class="muted">{`created ${formatTime(t.createdAt.toISOString())}, last used ${t.lastUsedAt ? formatTime(t.lastUsedAt.toISOString()) : "never"}`}</td>
                 <td>
                   <form method="post" action={`/account/tokens/${t.id}/delete`} class="inline">
@@ -336,23 +346,26 @@ export function AccountPage({
             ))}
           </tbody>
         </table>
-        <form method="post" action="/account/tokens" class="inline">
+        <h3>New token</h3>
+        <form method="post" action="/account/tokens" class="filters" id="new-token-form">
           <CsrfField token={csrfToken} />
-          <input name="name" placeholder="token name (e.g. CRM sync)" required aria-label="token name" />
-          <select name="scope" aria-label="token scope">
-            <option value="read" selected>
-              read only
-            </option>
-            <option value="write">read and write</option>
-          </select>
-          <input
-            name="expiresInDays"
-            type="number"
-            min={1}
-            max={3650}
-            placeholder="expires in days (blank: never)"
-            aria-label="expires in days"
-          />
+          <label>
+            Name
+            <input name="name" placeholder="e.g. CRM sync" required />
+          </label>
+          <label>
+            Access
+            <select name="scope">
+              <option value="read" selected>
+                read only
+              </option>
+              <option value="write">read and write</option>
+            </select>
+          </label>
+          <label>
+            Expires in days (blank: never)
+            <input name="expiresInDays" type="number" min={1} max={3650} />
+          </label>
           <button type="submit">Create token</button>
         </form>
       </section>
