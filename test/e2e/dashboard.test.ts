@@ -144,7 +144,7 @@ describe("dashboard in Chromium", () => {
     await page.keyboard.press("j");
     await expect(rows.nth(0).getAttribute("class")).resolves.toContain("current");
     await page.keyboard.press("a"); // assign the first to me, moves on
-    await page.locator(`li.mention[data-id="${first}"] .assignee`).waitFor();
+    await page.locator(`li.mention[data-id="${first}"] .assignee:not(.unassigned)`).waitFor();
     await page.keyboard.press("d"); // dismiss the second
     await page.locator(`li.mention[data-id="${second}"][data-status="dismissed"]`).waitFor();
     await page.keyboard.press("e"); // escalate the third
@@ -158,7 +158,7 @@ describe("dashboard in Chromium", () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("search");
     await page.keyboard.press("Escape");
     await page.keyboard.press("o");
-    await page.waitForURL(new RegExp(`/mentions/${third}$`));
+    await page.waitForURL(new RegExp(`/mentions/${third}\\?from=category%3Dpayment_service$`));
     await page.keyboard.press("r");
     await page.waitForURL(new RegExp(`/mentions/${third}/reply$`));
 

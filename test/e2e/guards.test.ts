@@ -1,10 +1,10 @@
 // Guards in a real browser (Debian's Chromium through playwright-core): dismissing a post that needs a person
-// asks first and names why (key d, the bulk bar, the mention page), a viewer is offered no action key, and an
+// asks first, in the page, and names why (key d, the bulk bar, the mention page), a viewer is offered no action key, and an
 // admin adds sources of any type from forms generated from the connectors' config schemas.
 import { readFileSync } from "node:fs";
 import { eq, inArray } from "drizzle-orm";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { mentions, sources } from "../../src/db/schema/index.js";
 import { startHttpServer, type TestServer } from "../helpers/http-server.js";
 import { insertMention, PASSWORD } from "../web/helpers.js";
@@ -15,9 +15,9 @@ let feed: TestServer;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-/** What each dialog said, and whether the next one is accepted. */
+/** What each in-page question said; the browser's own dialogs must never show (nativeDialogs). */
 const dialogs: string[] = [];
-let acceptDialogs = false;
+const nativeDialogs: string[] = [];
 const statusRequests: string[] = [];
 
 async function signIn(p: Page, role: string, path: string) {
@@ -44,13 +44,22 @@ async function settle(p: Page) {
 }
 
 /**
- * Waits for the page's confirm dialog. It can come only after the server's 409 has arrived, which a round trip
- * started after the key press does not wait for on a busy machine.
+ * Answers the page's own question (an in-page <dialog>, no browser confirm()): records what it said, then
+ * confirms or cancels. It can come only after the server's 409 has arrived for a hidden near-duplicate.
  */
-async function dialogShown(p: Page) {
-  await vi.waitFor(() => expect(dialogs).toHaveLength(1), { timeout: 10_000 });
+async function answer(p: Page, accept: boolean): Promise<string> {
+  const dialog = p.locator("dialog.ask[open]");
+  await dialog.waitFor({ timeout: 10_000 });
+  const text = (await dialog.textContent()) ?? "";
+  dialogs.push(text);
+  // The safe answer has the focus: Enter alone would cancel.
+  await expect(p.evaluate(() => document.activeElement?.textContent)).resolves.toBe("Cancel");
+  if (accept) await dialog.locator("button.primary").click();
+  else await p.keyboard.press("Escape");
+  await dialog.waitFor({ state: "detached" });
   // Then a round trip after the answer, so whatever the page sends on Cancel has been sent before checking.
   await settle(p);
+  return text;
 }
 
 beforeAll(async () => {
@@ -77,13 +86,13 @@ beforeEach(async () => {
   // Close the last test's page first: a dialog it still had coming must not land in this test's list.
   await context?.close();
   dialogs.length = 0;
+  nativeDialogs.length = 0;
   statusRequests.length = 0;
-  acceptDialogs = false;
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
   page.on("dialog", (dialog) => {
-    dialogs.push(dialog.message());
-    void (acceptDialogs ? dialog.accept() : dialog.dismiss());
+    nativeDialogs.push(dialog.message());
+    void dialog.dismiss();
   });
   page.on("request", (request) => {
     if (request.url().endsWith("/api/mentions/status")) statusRequests.push(request.postData() ?? "");
@@ -104,14 +113,14 @@ describe("guards in Chromium", () => {
     await expect(row.locator(".human-only").textContent()).resolves.toBe("needs a person");
     await page.keyboard.press("j");
     await page.keyboard.press("d");
-    await dialogShown(page);
+    await answer(page, false);
     expect(dialogs[0]).toContain("This post is flagged self-harm and needs a person");
     expect(dialogs[0]).toContain("Dismissing or resolving it without a reply removes it from the queue");
     expect(statusRequests).toEqual([]);
     expect(await statuses([selfHarm])).toEqual({ [selfHarm]: "new" });
 
-    acceptDialogs = true;
     await page.keyboard.press("d");
+    await answer(page, true);
     await page.locator(`li.mention[data-id="${selfHarm}"][data-status="dismissed"]`).waitFor();
     expect(JSON.parse(statusRequests[0]!)).toEqual({
       ids: [selfHarm],
@@ -139,14 +148,13 @@ describe("guards in Chromium", () => {
     await signIn(page, "responder", "/feed?category=communication_tactics");
     const row = page.locator(`li.mention[data-id="${head}"]`);
     await row.click();
-    acceptDialogs = false;
     await page.keyboard.press("d");
-    await dialogShown(page);
+    await answer(page, false);
     expect(dialogs[0]).toContain("This post is flagged attorney and needs a person");
     expect(await statuses([head, duplicate])).toEqual({ [head]: "new", [duplicate]: "new" });
 
-    acceptDialogs = true;
     await page.keyboard.press("d");
+    await answer(page, true);
     await page.locator(`li.mention[data-id="${head}"][data-status="dismissed"]`).waitFor();
     expect(JSON.parse(statusRequests.at(-1)!)).toEqual({
       ids: [head],
@@ -171,16 +179,17 @@ describe("guards in Chromium", () => {
       await page.check(`li.mention[data-id="${id}"] input[type="checkbox"]`);
     await page.selectOption('select[name="action"]', "status:dismissed");
     await page.click('form#bulk button[type="submit"]');
-    await dialogShown(page);
+    await answer(page, false);
     expect(dialogs[0]).toContain(`Mention ${attorney}: This post is flagged attorney and needs a person`);
     expect(await statuses([plain, attorney])).toEqual({ [plain]: "new", [attorney]: "new" });
 
-    acceptDialogs = true;
+    await page.click('form#bulk button[type="submit"]');
     await Promise.all([
       page.waitForResponse((r) => r.url().endsWith("/mentions/bulk") && r.status() === 303),
-      page.click('form#bulk button[type="submit"]'),
+      answer(page, true),
     ]);
     expect(await statuses([plain, attorney])).toEqual({ [plain]: "dismissed", [attorney]: "dismissed" });
+    expect(nativeDialogs).toEqual([]);
   }, 60_000);
 
   it("the mention page shows why and will not dismiss until the box is ticked", async () => {
@@ -226,7 +235,8 @@ describe("guards in Chromium", () => {
     expect(await page.locator("#keys-help dt").allTextContents()).toEqual(["j / k", "o", "/", "?"]);
     await page.keyboard.press("Escape");
     await page.keyboard.press("o");
-    await page.waitForURL(new RegExp(`/mentions/${id}$`));
+    // Opened from the list, it knows the list ("done, next").
+    await page.waitForURL(new RegExp(`/mentions/${id}\\?from=q%3Dviewer%2Bkeys$`));
     expect(await page.locator("text=Draft a reply").count()).toBe(0);
     const [row] = await server.ctx.deps.db.select().from(mentions).where(eq(mentions.id, id));
     expect(row!.status).toBe("new");

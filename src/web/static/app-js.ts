@@ -272,7 +272,7 @@ export const appJs = `
     var meta = row.querySelector(".meta");
     var tag = row.querySelector(".assignee");
     if (!tag && meta) { tag = document.createElement("span"); tag.className = "assignee"; meta.appendChild(tag); }
-    if (tag) tag.textContent = "→ " + email;
+    if (tag) { tag.textContent = "→ " + email; tag.classList.remove("unassigned"); }
   }
 
   // A mention that needs a person (self-harm, attorney, dispute…) carries why in data-human-only; dismissing it
