@@ -48,7 +48,8 @@ const complaintSchema = z.object({
   state: nullableString,
 });
 
-const searchResultSchema = z.object({
+/** A search page as the CFPB sends it (exported for the demo, which replays recorded pages through it). */
+export const searchResultSchema = z.object({
   hits: z.object({
     total: z.union([z.object({ value: z.number() }), z.number()]),
     hits: z.array(

@@ -73,7 +73,8 @@ const postSchema = z.object({
 });
 type RedditPost = z.infer<typeof postSchema>;
 
-const listingSchema = z.object({
+/** A search listing as Reddit sends it (exported for the demo, which replays recorded pages through it). */
+export const listingSchema = z.object({
   kind: z.literal("Listing"),
   data: z.object({
     after: z.string().nullable(),

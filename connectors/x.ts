@@ -104,7 +104,8 @@ const userSchema = z.object({
 });
 type User = z.infer<typeof userSchema>;
 
-const searchSchema = z.object({
+/** A search page as X sends it (exported for the demo, which replays recorded pages through it). */
+export const searchSchema = z.object({
   data: z.array(tweetSchema).optional(),
   includes: z.object({ users: z.array(userSchema).optional() }).optional(),
   meta: z.object({

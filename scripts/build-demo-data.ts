@@ -2,7 +2,9 @@
 // ../shared/data. Deterministic: the same inputs give the same file byte for byte, so a rebuild shows no diff.
 // The only change to a text is truncation (long CFPB narratives become feed-sized posts); see data/demo/README.md.
 //
-//   npx tsx scripts/build-demo-data.ts [--data <dir>] [--out <file>]
+// It also writes data/demo/platforms.json (the platform sources' recorded API payloads) and data/demo/accounts.csv.
+//
+//   npx tsx scripts/build-demo-data.ts [--data <dir>] [--out <file>] [--platforms-only]
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -180,6 +182,106 @@ export function buildDemoRows(dataDir: string): DemoRow[] {
   });
 }
 
+/**
+ * The platform sources of the demo (X, Reddit, Google reviews, Trustpilot, CFPB): the recorded API payloads of the
+ * connector tests (test/fixtures), pages as the platforms send them, so the demo runs them through each connector's
+ * own validation and normalisation. The one change: the fixtures' made-up company ("Acme Recovery", "Example
+ * Recovery Services", "Example Co.") becomes the demo company, so brand matching and replies read naturally.
+ */
+export const PLATFORM_FIXTURES = {
+  x: ["x/search-page1.json", "x/search-page2.json"],
+  reddit: ["reddit/search-page1.json", "reddit/search-page2.json"],
+  google: ["google/reviews-page1.json", "google/reviews-page2.json"],
+  trustpilot: ["trustpilot/reviews-page1.json", "trustpilot/reviews-page2.json"],
+  cfpb: ["cfpb/search-page1.json", "cfpb/search-page2.json"],
+} as const;
+
+const COMPANY_RENAMES: [RegExp, string][] = [
+  [/Example Recovery Services|Example Co\./g, "Summit Recovery Services"],
+  [/ACME/g, "SUMMIT"],
+  [/Acme/g, "Summit"],
+  [/acme/g, "summit"],
+];
+
+export function renameCompany(text: string): string {
+  return COMPANY_RENAMES.reduce((out, [pattern, name]) => out.replace(pattern, name), text);
+}
+
+export interface PlatformPayloads {
+  type: keyof typeof PLATFORM_FIXTURES;
+  /** The fixture files the pages come from, for provenance. */
+  from: string[];
+  pages: unknown[];
+}
+
+/**
+ * One X page written for the demo (not recorded), in X's wire format: a customer posting their account reference in
+ * public, which is what makes a link suggestion strong (see DEMO_ACCOUNTS_CSV). Every recorded post matches by
+ * handle at most, which is never strong, so without it the demo could not show a one-step confirmation.
+ */
+export const DEMO_WRITTEN_X_PAGE = {
+  data: [
+    {
+      id: "2123750000000000001",
+      text: "@SummitRecovery I paid off account SRS-100231 in May and I'm STILL getting letters. Please fix this.",
+      author_id: "1432178930448654337",
+      created_at: "2026-11-20T12:10:00.000Z",
+      edit_history_tweet_ids: ["2123750000000000001"],
+      conversation_id: "2123750000000000001",
+      lang: "en",
+      public_metrics: {
+        retweet_count: 0,
+        reply_count: 0,
+        like_count: 3,
+        quote_count: 0,
+        impression_count: 240,
+      },
+    },
+  ],
+  includes: {
+    users: [
+      {
+        id: "1432178930448654337",
+        name: "Dana R.",
+        username: "danar_tx",
+        verified: false,
+        public_metrics: { followers_count: 412 },
+      },
+    ],
+  },
+  meta: { result_count: 1, newest_id: "2123750000000000001", oldest_id: "2123750000000000001" },
+};
+
+export function buildPlatformPayloads(fixturesDir: string): PlatformPayloads[] {
+  return (Object.entries(PLATFORM_FIXTURES) as [keyof typeof PLATFORM_FIXTURES, readonly string[]][]).map(
+    ([type, files]) => {
+      const recorded = files.map((f) =>
+        JSON.parse(renameCompany(readFileSync(join(fixturesDir, f), "utf8"))),
+      );
+      return type === "x"
+        ? {
+            type,
+            from: [...files.map((f) => `test/fixtures/${f}`), "written for the demo (DEMO_WRITTEN_X_PAGE)"],
+            pages: [...recorded, DEMO_WRITTEN_X_PAGE],
+          }
+        : { type, from: files.map((f) => `test/fixtures/${f}`), pages: recorded };
+    },
+  );
+}
+
+/**
+ * A few accounts for the demo, in the CSV format `rapport accounts import` reads (README "Accounts CSV"), so linking
+ * can be tried: each matches people in the recorded payloads by the evidence the matcher uses (a handle, a phone in
+ * the post), some strongly and some not. Made up; the people in the payloads are made up too.
+ */
+export const DEMO_ACCOUNTS_CSV = `reference,display_name,phones,emails,handles,client,state,status
+SRS-100231,Dana Reyes,+1 512 555 0143,dana.reyes@example.net,x:danar_tx,Northwind Medical Group,TX,
+SRS-100872,Marcus Bell,,,x:mbell,Bluebird Auto Finance,CA,dispute_open
+SRS-101455,Priya Shah,(415) 555-0199,,x:priyashah_cfp,Northwind Medical Group,CA,
+SRS-102210,Quinn Ledger,,,reddit:quiet_ledger_88,Bluebird Auto Finance,OH,cease_contact
+SRS-103007,Jane Doe,,jane.d@example.org,,Northwind Medical Group,NY,
+`;
+
 function main(argv: string[]): void {
   const arg = (name: string) => {
     const i = argv.indexOf(name);
@@ -189,6 +291,13 @@ function main(argv: string[]): void {
   const out = resolve(arg("--out") ?? join(REPO_ROOT, "data/demo/mentions.jsonl"));
   const rows = buildDemoRows(dataDir);
   mkdirSync(dirname(out), { recursive: true });
+  const platformsOut = join(dirname(out), "platforms.json");
+  const platforms = buildPlatformPayloads(join(REPO_ROOT, "test/fixtures"));
+  writeFileSync(platformsOut, `${JSON.stringify(platforms, null, 1)}\n`);
+  writeFileSync(join(dirname(out), "accounts.csv"), DEMO_ACCOUNTS_CSV);
+  console.log(`wrote ${platforms.length} platforms' recorded payloads to ${platformsOut}, and accounts.csv`);
+  // The platform payloads come from this repository alone; the feed text needs ../shared/data.
+  if (argv.includes("--platforms-only")) return;
   const body = `${rows.map((r) => JSON.stringify(r)).join("\n")}\n`;
   writeFileSync(out, body);
   const count = (key: keyof DemoRow, value: string) => rows.filter((r) => r[key] === value).length;

@@ -1,9 +1,17 @@
 // scripts/build-demo-data.ts: the bundled demo text is the source text, only shortened, picked deterministically.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { buildDemoRows, truncateForFeed } from "../scripts/build-demo-data.js";
+import {
+  buildDemoRows,
+  buildPlatformPayloads,
+  DEMO_ACCOUNTS_CSV,
+  DEMO_WRITTEN_X_PAGE,
+  renameCompany,
+  truncateForFeed,
+} from "../scripts/build-demo-data.js";
+import { parseAccountsCsv } from "../src/domain/accounts/import.js";
 
 describe("truncateForFeed", () => {
   it("keeps a short text as it is", () => {
@@ -98,5 +106,43 @@ describe("buildDemoRows", () => {
       long("A collector says I owe for an ER bill."),
     );
     expect(buildDemoRows(dir)).toEqual(rows);
+  });
+});
+
+describe("the platform payloads and accounts the demo seeds", () => {
+  it("renames only the fixtures' made-up company", () => {
+    expect(
+      renameCompany("@AcmeRecovery called; ACME RECOVERY; acme recovery's portal; Example Co. Customer Care"),
+    ).toBe(
+      "@SummitRecovery called; SUMMIT RECOVERY; summit recovery's portal; Summit Recovery Services Customer Care",
+    );
+    expect(renameCompany("ENCORE CAPITAL GROUP INC.")).toBe("ENCORE CAPITAL GROUP INC.");
+  });
+
+  it("the committed platforms.json is what the script builds from test/fixtures (rebuild: --platforms-only)", () => {
+    const committed = JSON.parse(readFileSync("data/demo/platforms.json", "utf8"));
+    const built = buildPlatformPayloads("test/fixtures");
+    expect(committed).toEqual(JSON.parse(JSON.stringify(built)));
+    expect(built.map((p) => p.type)).toEqual(["x", "reddit", "google", "trustpilot", "cfpb"]);
+    // Each page is a recorded fixture, renamed, except the one X page written for the demo.
+    const x = built.find((p) => p.type === "x")!;
+    expect(x.pages[0]).toEqual(
+      JSON.parse(renameCompany(readFileSync("test/fixtures/x/search-page1.json", "utf8"))),
+    );
+    expect(x.pages.at(-1)).toEqual(DEMO_WRITTEN_X_PAGE);
+  });
+
+  it("the committed accounts.csv parses cleanly with the import's own parser", () => {
+    const text = readFileSync("data/demo/accounts.csv", "utf8");
+    expect(text).toBe(DEMO_ACCOUNTS_CSV);
+    const parsed = parseAccountsCsv(text);
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.rows.map((r) => r.reference)).toEqual([
+      "SRS-100231",
+      "SRS-100872",
+      "SRS-101455",
+      "SRS-102210",
+      "SRS-103007",
+    ]);
   });
 });

@@ -1,12 +1,15 @@
 // The demo workspace a fresh `npm start` shows: a collecting company, two creditor clients it collects for,
-// two users (a manager and an admin, so four-eyes approval can be tried) and one demo source per brand that
-// replays the bundled public complaints (connectors/demo.ts). Seeds only a database without any workspace.
+// two users (a manager and an admin, so four-eyes approval can be tried), one demo source per brand that
+// replays the bundled public complaints (connectors/demo.ts), and the company's platform sources (X, Reddit,
+// Google reviews, Trustpilot, CFPB), paused, whose recorded payloads start.ts stores (src/demo/platforms.ts).
+// Seeds only a database without any workspace.
 import { count } from "drizzle-orm";
 import type { DemoConfig } from "../../connectors/demo.js";
 import { hashPassword as scryptHash } from "../auth/password.js";
 import { inTransaction } from "../db/atomic.js";
 import { brands, sources, users, workspaces } from "../db/schema/index.js";
 import type { Deps } from "../deps.js";
+import { DEMO_PLATFORM_SOURCES } from "./platforms.js";
 
 export const DEMO_PASSWORD = "rapport-demo";
 export const DEMO_USERS = [
@@ -82,6 +85,8 @@ export type SeedDemoResult =
       users: { id: number; email: string; role: string }[];
       /** One demo source per brand, the company's first; poll them once right away so the feed is not empty. */
       sources: SourceRow[];
+      /** The company's platform sources, paused (no credentials): their recorded payloads are stored once. */
+      platformSources: SourceRow[];
       login: { email: string; password: string };
     };
 
@@ -162,6 +167,20 @@ export async function seedDemo(
 
       const companyBrand = brandRows.find((b) => b.kind === "company");
       if (!companyBrand) throw new Error("demo company brand was not created");
+      const platformRows = await tx
+        .insert(sources)
+        .values(
+          DEMO_PLATFORM_SOURCES.map((p) => ({
+            workspaceId: workspace.id,
+            brandId: companyBrand.id,
+            name: p.name,
+            type: p.type,
+            config: p.config,
+            // Paused: without credentials a poll could only fail, and the demo must not reach the network.
+            enabled: false,
+          })),
+        )
+        .returning();
       return {
         seeded: true,
         workspace,
@@ -169,6 +188,7 @@ export async function seedDemo(
         clientBrands: brandRows.filter((b) => b.kind === "client"),
         users: userRows,
         sources: sourceRows,
+        platformSources: platformRows,
         login: { ...DEMO_LOGIN },
       } as const;
     },
