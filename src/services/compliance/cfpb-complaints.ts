@@ -12,6 +12,7 @@ import {
   type CfpbOrigin,
   type CfpbTally,
   cfpbClock,
+  cfpbClockWords,
   receivedDayOf,
   reportsCfpbComplaint,
   tallyCfpb,
@@ -249,4 +250,23 @@ export async function cfpbClocksFor(
 ): Promise<Map<number, CfpbComplaint>> {
   const rows = await loadCfpbComplaints(db, workspaceId, now, { mentionIds });
   return new Map(rows.map((r) => [r.mentionId, r]));
+}
+
+/** What a queue row shows of a CFPB complaint: the clock in words, and whether a deadline has passed. */
+export interface CfpbRowBadge {
+  words: string;
+  overdue: boolean;
+}
+
+/** The badges of the CFPB complaints among a page's mentions (the other mentions have none). */
+export async function cfpbRowBadges(
+  db: Db,
+  workspaceId: number,
+  mentionIds: number[],
+  now: Date,
+): Promise<Map<number, CfpbRowBadge>> {
+  const clocks = await cfpbClocksFor(db, workspaceId, mentionIds, now);
+  return new Map(
+    [...clocks].map(([id, c]) => [id, { words: cfpbClockWords(c.clock, now), overdue: c.clock.overdue }]),
+  );
 }

@@ -11,6 +11,7 @@ import {
   type WebTestContext,
 } from "../../../test/web/helpers.js";
 import { mentions, sources } from "../../db/schema/index.js";
+import { syncCfpbComplaints } from "../../services/compliance/cfpb-complaints.js";
 
 let ctx: WebTestContext;
 let manager: Session;
@@ -130,5 +131,24 @@ describe("supervision", () => {
       weeks: string[];
     };
     expect(api).toMatchObject({ total: 0, weeks: ["2026-W50", "2026-W51"] });
+  });
+});
+
+describe("Today", () => {
+  it("counts the CFPB complaints as plain SQL does, and shows each one's clock in its row", async () => {
+    await syncCfpbComplaints(ctx.deps.db, now);
+    const [expected] = await ctx.deps.db.all<{ open: number; soon: number; past: number }>(sql`
+      SELECT count(*) AS open,
+             sum(CASE WHEN cr.responded_at IS NULL THEN date(cr.received_day, '+15 days') ELSE date(cr.received_day, '+60 days') END
+                 BETWEEN '2026-12-14' AND '2026-12-17') AS soon,
+             sum(cr.responded_at IS NULL AND date(cr.received_day, '+15 days') < '2026-12-14') AS past
+      FROM complaint_responses cr WHERE cr.workspace_id = ${ctx.deps.workspaceId} AND cr.final_at IS NULL`);
+    const html = await (await ctx.app.request("/", authed(manager))).text();
+    expect(html).toContain(
+      `CFPB complaints: ${expected!.open} open; ${expected!.soon} due within 3 days; ${expected!.past} past the 15-day response`,
+    );
+    expect(Number(expected!.open)).toBe(1);
+    const feed = await (await ctx.app.request("/?since=2026-11-01T00:00:00Z", authed(manager))).text();
+    expect(feed).toContain("CFPB: Final response due in 47 days");
   });
 });

@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { Deps } from "../../deps.js";
 import { badRequest } from "../../errors.js";
+import { cfpbRowBadges, cfpbTally } from "../../services/compliance/cfpb-complaints.js";
 import { cachedFilterOptions } from "../../services/mentions/filter-options.js";
 import { mentionFiltersSchema } from "../../services/mentions/schemas.js";
 import { myWork, myWorkCounts } from "../../services/today/my-work.js";
@@ -27,11 +28,18 @@ export function todayRoutes(deps: Deps) {
       if (!parsed.success)
         throw badRequest(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
       const since = parsed.data.since || undefined;
-      const [view, work, notice] = await Promise.all([
+      const [view, work, notice, cfpb] = await Promise.all([
         todayView(deps, user, { ...parsed.data, ...(since ? { since } : {}) }),
         myWork(deps, user),
         noticeFrom(deps, user, url.searchParams),
+        cfpbTally(deps.db, user.workspaceId, deps.now()),
       ]);
+      const cfpbRows = await cfpbRowBadges(
+        deps.db,
+        user.workspaceId,
+        view.items.map((item) => item.id),
+        deps.now(),
+      );
       return c.html(
         <TodayPage
           user={user}
@@ -43,6 +51,7 @@ export function todayRoutes(deps: Deps) {
           back={url.pathname + url.search}
           myWork={work}
           notice={notice}
+          cfpb={{ tally: cfpb, rows: cfpbRows }}
         />,
       );
     })

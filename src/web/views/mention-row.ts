@@ -55,6 +55,8 @@ export interface RowOptions {
   from?: string;
   /** Keeps element ids unique when a mention shows in two lists on one page (Today's My work and its list). */
   idPrefix?: string;
+  /** The CFPB response clocks of the page's CFPB complaints, by mention id (services/compliance cfpbRowBadges). */
+  cfpb?: ReadonlyMap<number, { words: string; overdue: boolean }>;
 }
 
 /**
@@ -65,6 +67,7 @@ export interface RowOptions {
 export function mentionRow(item: MentionListItem, now: Date, selectable: boolean, options: RowOptions = {}) {
   const due = dueBadge(item, now);
   const overdue = due.state.kind === "overdue";
+  const cfpb = options.cfpb?.get(item.id);
   const needsPerson = dismissWarning(item.flags);
   const href = safeHref(item.url);
   const author = item.author.handle
@@ -78,6 +81,8 @@ export function mentionRow(item: MentionListItem, now: Date, selectable: boolean
       ? html`<input type="checkbox" name="ids" value="${item.id}" form="bulk" aria-label="select mention ${item.id}"/>`
       : ""
   }<div class="body"><div class="meta"><span class="source" title="${item.source.type}">${item.source.name}</span><span class="author">${author}</span><time datetime="${item.createdAt}">${formatTime(item.createdAt)}</time>${due.html}${
+    cfpb ? html`<span class="cfpb-due${cfpb.overdue ? " cfpb-overdue" : ""}">CFPB: ${cfpb.words}</span>` : ""
+  }${
     overdue ? html`<span class="overdue-tag">overdue</span>` : ""
   }${item.category ? html`<span class="cat">${item.category.replace(/_/g, " ")}</span>` : ""}${
     item.severity ? html`<span class="sev sev-${item.severity}">${item.severity}</span>` : ""

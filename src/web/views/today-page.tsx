@@ -1,5 +1,7 @@
 import type { AuthUser } from "../../auth/types.js";
+import { type CfpbTally, cfpbTallyLine } from "../../domain/compliance/cfpb-clock.js";
 import { can } from "../../domain/permissions.js";
+import type { CfpbRowBadge } from "../../services/compliance/cfpb-complaints.js";
 import type { FilterOptions } from "../../services/mentions/filter-options.js";
 import type { UndoNotice } from "../../services/mentions/undo.js";
 import type { MyWork } from "../../services/today/my-work.js";
@@ -25,6 +27,8 @@ export function TodayPage(props: {
   /** What is mine to do (src/services/today/my-work.ts): the page's first section, and the nav badge. */
   myWork?: MyWork;
   notice?: UndoNotice | null;
+  /** The workspace's CFPB complaints (src/services/compliance/cfpb-complaints.ts), and the listed ones' clocks. */
+  cfpb?: { tally: CfpbTally; rows: ReadonlyMap<number, CfpbRowBadge> };
 }) {
   const { view } = props;
   const canTriage = can(props.user.role, "triage");
@@ -84,6 +88,18 @@ export function TodayPage(props: {
           <button type="submit">Mark all as seen</button>
         </form>
       </div>
+      {props.cfpb && (props.cfpb.tally.open > 0 || props.cfpb.tally.pastResponse > 0) ? (
+        <p
+          id="cfpb-count"
+          class={`cfpb-tally${props.cfpb.tally.pastResponse + props.cfpb.tally.pastFinal > 0 ? " alert" : ""}`}
+        >
+          {can(props.user.role, "viewComplaints") ? (
+            <a href="/complaints?channel=cfpb">{cfpbTallyLine(props.cfpb.tally)}</a>
+          ) : (
+            cfpbTallyLine(props.cfpb.tally)
+          )}
+        </p>
+      ) : null}
       <div class="charts">
         <StackedBarChart title="Last 30 days by category" data={view.charts.byCategory} />
         <StackedBarChart title="Last 30 days by source" data={view.charts.bySource} />
@@ -92,7 +108,9 @@ export function TodayPage(props: {
       {canTriage ? <BulkBar csrfToken={props.csrfToken} back={props.back} user={props.user} /> : null}
       {view.items.length === 0 ? <p class="muted">Nothing new. The full history is in the Feed.</p> : null}
       <ol class="mentions" data-keyboard="true">
-        {view.items.map((item) => mentionRow(item, props.now, canTriage))}
+        {view.items.map((item) =>
+          mentionRow(item, props.now, canTriage, props.cfpb ? { cfpb: props.cfpb.rows } : {}),
+        )}
       </ol>
       {view.total > view.items.length ? (
         <p class="muted" id="today-more">

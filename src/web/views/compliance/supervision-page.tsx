@@ -23,7 +23,7 @@ export function SupervisionPage(props: {
   const name = (id: number) => d.names[id] ?? `user ${id}`;
   const people = Object.entries(d.names).sort((a, b) => a[1].localeCompare(b[1]));
   return (
-    <Layout title="Supervision" user={props.user} csrfToken={props.csrfToken} active="supervision">
+    <Layout title="Supervision" user={props.user} csrfToken={props.csrfToken} active="complaints">
       <h1>Supervision</h1>
       <p class="muted">
         How often drafts were stopped, by person and by rule: blocked at submit (the person who submitted),
