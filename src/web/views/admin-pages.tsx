@@ -120,10 +120,11 @@ export interface AuditFilterValues {
   entityId?: string | undefined;
 }
 
-/** "mention 12" links to the mention; other things are named in words. */
-function AuditSubject({ row }: { row: AuditRow }) {
+/** "mention 12" links to the mention; a person is named by e-mail; other things are named in words. */
+function AuditSubject({ row, emailOf }: { row: AuditRow; emailOf: Map<number, string> }) {
   const name = entityName(row.entityType, row.entityId);
   if (row.entityType === "mention" && row.entityId) return <a href={`/mentions/${row.entityId}`}>{name}</a>;
+  if (row.entityType === "user" && row.entityId) return <>{emailOf.get(Number(row.entityId)) ?? name}</>;
   return <>{name}</>;
 }
 
@@ -264,7 +265,7 @@ export function AuditPage({
                 <AuditDetails row={r} />
               </td>
               <td data-label="About">
-                <AuditSubject row={r} />
+                <AuditSubject row={r} emailOf={emailOf} />
               </td>
             </tr>
           ))}
