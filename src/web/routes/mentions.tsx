@@ -5,6 +5,7 @@ import type { Deps } from "../../deps.js";
 import { can } from "../../domain/permissions.js";
 import { MENTION_STATUSES } from "../../domain/taxonomy.js";
 import { badRequest } from "../../errors.js";
+import { linksForMention } from "../../services/accounts/accounts.js";
 import { cfpbComplaintOf } from "../../services/compliance/cfpb-complaint-of.js";
 import { addNote } from "../../services/mentions/add-note.js";
 import { assignMentions } from "../../services/mentions/assign-mentions.js";
@@ -33,6 +34,7 @@ import type { WebEnv } from "../context.js";
 import { requirePermission, safeNextPath } from "../middleware/auth.js";
 import type { ApiOperation } from "../openapi.js";
 import { validate } from "../validate.js";
+import { AccountLinksPanel } from "../views/accounts/links-panel.js";
 import { CfpbPanel } from "../views/compliance/cfpb-panel.js";
 import { ConfirmDismissPage } from "../views/confirm-dismiss-page.js";
 import { FeedPage } from "../views/feed-page.js";
@@ -41,6 +43,15 @@ import { MentionPage } from "../views/mention-page.js";
 import { mentionPath, noticeFrom, withoutParam, withParam } from "./flow.js";
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
+
+/** What an account-link decision did (its redirect's ?notice= / ?error=), shown in the links panel. */
+function accountFlash(params: URLSearchParams) {
+  const error = params.get("error");
+  const notice = params.get("notice");
+  if (error) return { kind: "error" as const, text: error.slice(0, 300) };
+  if (notice) return { kind: "notice" as const, text: notice.slice(0, 300) };
+  return null;
+}
 
 /** Form arrays arrive as a string (one value) or string[] (several). */
 function formList(value: unknown): string[] {
@@ -171,6 +182,10 @@ export function feedRoutes(deps: Deps) {
         noticeFrom(deps, user, url.searchParams),
         cfpbComplaintOf(deps.db, user.workspaceId, c.req.valid("param").id, deps.now()),
       ]);
+      // After the mention is known to be the viewer's: every view of a link is audited (GLBA).
+      const links = can(user.role, "manageAccounts")
+        ? await linksForMention(deps, user, detail.mention.id)
+        : null;
       const from = url.searchParams.get("from");
       for (const transient of ["undo", "undone"]) url.searchParams.delete(transient);
       const csrfToken = c.get("auth")?.csrfToken ?? null;
@@ -187,7 +202,18 @@ export function feedRoutes(deps: Deps) {
                 complaint={cfpb}
                 now={deps.now()}
                 canRecord={can(user.role, "recordComplaintResponse")}
+                canLink={can(user.role, "manageAccounts")}
                 csrfToken={csrfToken}
+              />
+            ) : null
+          }
+          accounts={
+            links ? (
+              <AccountLinksPanel
+                links={links}
+                csrfToken={csrfToken}
+                back={`/mentions/${detail.mention.id}`}
+                flash={accountFlash(url.searchParams)}
               />
             ) : null
           }

@@ -47,6 +47,7 @@ export function MentionPage({
   from = null,
   flow,
   cfpb,
+  accounts,
 }: {
   user: AuthUser;
   csrfToken: string | null;
@@ -58,6 +59,8 @@ export function MentionPage({
   flow?: Child;
   /** The CFPB response clock, when the mention is a CFPB complaint (views/compliance/cfpb-panel.tsx). */
   cfpb?: Child;
+  /** Account links, for roles that may see accounts (views/accounts/links-panel.tsx). */
+  accounts?: Child;
 }) {
   const m = detail.mention;
   const canTriage = can(user.role, "triage");
@@ -196,6 +199,8 @@ export function MentionPage({
         </div>
 
         <div>
+          {accounts}
+
           <section class="panel classification">
             <h2>Classification</h2>
             {m.category ? (

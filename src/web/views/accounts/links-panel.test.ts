@@ -11,7 +11,7 @@ import {
   type Session,
   type WebTestContext,
 } from "../../../../test/web/helpers.js";
-import { accountLinks, accounts } from "../../../db/schema/index.js";
+import { accountLinks, accounts, auditLog } from "../../../db/schema/index.js";
 import { isStrongLinkScore, STRONG_LINK_SCORE } from "../../../domain/accounts/match.js";
 import { upsertAccounts } from "../../../services/accounts/accounts.js";
 
@@ -119,5 +119,29 @@ describe("confirming an account link", () => {
     const [link] = await ctx.deps.db.select().from(accountLinks);
     expect(link).toMatchObject({ accountId: robin, status: "confirmed" });
     expect(isStrongLinkScore(link!.score)).toBe(true);
+  });
+});
+
+describe("account linking on the mention page", () => {
+  it("shows the links panel to managers (the view audited) and not to responders; decisions come back to it", async () => {
+    const mentionId = await insertMention(ctx, { text: "Summit keeps calling me", authorHandle: "sam_k" });
+    const sam = await accountId("WK-10001");
+    const page = await (await ctx.app.request(`/mentions/${mentionId}`, authed(manager))).text();
+    expect(page).toContain('data-testid="account-links"');
+    expect(page).toContain(
+      `/mentions/${mentionId}/account-links/${sam}/review?back=${encodeURIComponent(`/mentions/${mentionId}`)}`,
+    );
+    const views = await ctx.deps.db.select().from(auditLog).where(eq(auditLog.action, "account_link.view"));
+    expect(views.map((v) => v.entityId)).toEqual([String(mentionId)]);
+    const responder = await login(ctx, "responder");
+    const theirs = await (await ctx.app.request(`/mentions/${mentionId}`, authed(responder))).text();
+    expect(theirs).not.toContain('data-testid="account-links"');
+
+    const linked = await confirm(mentionId, sam, { back: `/mentions/${mentionId}`, reviewed: "1" });
+    const back = linked.headers.get("location")!;
+    expect(back).toBe(`/mentions/${mentionId}?notice=Linked.#account-links`);
+    const after = await (await ctx.app.request(back, authed(manager))).text();
+    expect(after).toMatch(/data-testid="account-links"[\s\S]*?<p class="notice" role="status">Linked\.<\/p>/);
+    expect(after).toContain('data-link-status="confirmed"');
   });
 });
