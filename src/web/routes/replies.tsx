@@ -312,7 +312,7 @@ export function repliesRoutes(deps: Deps) {
           const reason = await formText(c, "reason");
           return formAction(c, await replyPanelPath(deps, c.get("user"), replyId), async () => {
             await rejectReply(deps, c.get("user"), replyId, reason);
-            return "Rejected.";
+            return "Sent back to the writer with your comment.";
           });
         },
       )

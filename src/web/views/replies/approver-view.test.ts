@@ -53,6 +53,9 @@ describe("the approver's view of a submitted reply", () => {
       reason: "Say sorry first, and drop the second sentence.",
     });
     expect(sent.status).toBe(303);
+    expect(decodeURIComponent(sent.headers.get("location")!)).toContain(
+      "notice=Sent back to the writer with your comment.",
+    );
     const [entry] = await ctx.deps.db
       .select()
       .from(auditLog)
