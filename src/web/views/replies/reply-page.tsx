@@ -30,6 +30,13 @@ const MODE_TEXT: Record<PostingMode, string> = {
   manual: "This source cannot post by API: copy the approved text to the platform, then mark it posted.",
 };
 
+/** Where a reply's words came from, as people say it. */
+const ORIGIN_WORDS: Record<string, string> = {
+  template: "from a template",
+  claude: "drafted with Claude",
+  manual: "written by hand",
+};
+
 /** A lint run as the evidence list shows it, rules by code and plain name. */
 function lintVerdict(run: { ok: boolean; violations: unknown; warnings: unknown }): string {
   const { violations, warnings } = splitHits(run);
@@ -190,7 +197,7 @@ export function ReplyPage(props: ReplyPageProps) {
             <span class={`status status-${current.status}`} data-testid="reply-status">
               {STATUS_WORDS[current.status]}
             </span>{" "}
-            <span class="muted">{`${current.origin} · by ${current.authorEmail ?? "?"}`}</span>
+            <span class="muted">{`${ORIGIN_WORDS[current.origin] ?? current.origin} · by ${current.authorEmail ?? "?"}`}</span>
           </h2>
           {opens("edit") && mayApprove ? (
             // The approver reads what they approve; editing it would make them a writer, who may not approve.
@@ -383,7 +390,7 @@ export function ReplyPage(props: ReplyPageProps) {
           <h2>Evidence</h2>
           {history.map((r) => (
             <details>
-              <summary>{`Reply ${r.id} · ${STATUS_WORDS[r.status]} · ${r.origin} · ${r.lints.length} lint run(s)`}</summary>
+              <summary>{`Reply ${r.id} · ${STATUS_WORDS[r.status]} · ${ORIGIN_WORDS[r.origin] ?? r.origin} · checked ${r.lints.length === 1 ? "once" : `${r.lints.length} times`}`}</summary>
               <ol>
                 {r.lints.map((l) => (
                   <li>
