@@ -3,10 +3,11 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWebTestContext, insertMention, type WebTestContext } from "../../../test/web/helpers.js";
-import { mentions, outbox, sources, workspaces } from "../../db/schema/index.js";
+import { accounts, mentions, outbox, sources, workspaces } from "../../db/schema/index.js";
 import { runCfpbClock } from "../../jobs/cfpb-clock.js";
 import { cfpbComplaintOf } from "./cfpb-complaint-of.js";
 import { cfpbTally, syncCfpbComplaints } from "./cfpb-complaints.js";
+import { linkCfpbComplaint } from "./link-cfpb-complaint.js";
 import { recordComplaintResponse } from "./record-complaint-response.js";
 
 let ctx: WebTestContext;
@@ -210,5 +211,33 @@ describe("Slack reminders", () => {
     expect(row?.workspaceId).toBe(ctx.deps.workspaceId);
     expect(row?.destination).toBe("http://127.0.0.1:9/slack");
     expect((row!.payload as { text: string }).text).toContain("Company response due tomorrow (Dec 27)");
+  });
+});
+
+describe("linking a CFPB complaint to its account", () => {
+  it("links by the portal's account reference through the usual confirmation, audited; refuses guesses", async () => {
+    await ctx.deps.db
+      .insert(accounts)
+      .values({ workspaceId: ctx.deps.workspaceId, reference: "ACC-1001", displayName: "J. Doe" });
+    const manager = actor("manager");
+    await expect(linkCfpbComplaint(ctx.deps, actor("responder"), ids.dueIn2!, "ACC-1001")).rejects.toThrow(
+      /Only admins and managers/,
+    );
+    await expect(linkCfpbComplaint(ctx.deps, manager, ids.dueIn2!, "ACC-9999")).rejects.toThrow(
+      /No account has the reference/,
+    );
+    await expect(linkCfpbComplaint(ctx.deps, manager, ids.bbb!, "ACC-1001")).rejects.toThrow(
+      /Only a CFPB complaint/,
+    );
+    const linked = await linkCfpbComplaint(ctx.deps, manager, ids.dueIn2!, "ACC-1001");
+    const [row] = await ctx.deps.db.all<{ status: string; decided_by: number; evidence: string }>(
+      sql`SELECT status, decided_by, evidence FROM account_links WHERE id = ${linked.linkId}`,
+    );
+    expect(row).toMatchObject({ status: "confirmed", decided_by: manager.id });
+    expect(row!.evidence).toContain("CFPB company portal");
+    const audit = await ctx.deps.db.all<{ action: string }>(
+      sql`SELECT action FROM audit_log WHERE entity_type = 'account_link' AND entity_id = ${String(linked.linkId)}`,
+    );
+    expect(audit.map((a) => a.action)).toEqual(["account_link.confirm"]);
   });
 });

@@ -7,6 +7,7 @@ import type { Deps } from "../../deps.js";
 import { CFPB_OUTCOMES, tallyCfpb } from "../../domain/compliance/cfpb-clock.js";
 import { assertCan } from "../../domain/permissions.js";
 import { loadCfpbComplaints } from "../../services/compliance/cfpb-complaints.js";
+import { linkCfpbComplaint } from "../../services/compliance/link-cfpb-complaint.js";
 import {
   type ComplaintFilters,
   complaintFiltersSchema,
@@ -51,6 +52,15 @@ const responseBody = z.object({
     .optional()
     .describe("the US Eastern day it went out (default today)"),
   outcome: z.enum(CFPB_OUTCOMES).optional().describe("required for the final response"),
+});
+
+const linkBody = z.object({
+  reference: z
+    .string({ error: "Type the account reference shown in the CFPB company portal" })
+    .trim()
+    .min(1, "Type the account reference shown in the CFPB company portal")
+    .max(200)
+    .describe("the account reference the CFPB company portal shows for this complaint"),
 });
 
 /** The register's filters as a query string (for the CSV link beside the table). */
@@ -137,6 +147,23 @@ export function complianceRoutes(deps: Deps) {
         return c.redirect(`/mentions/${id}#cfpb-clock-title`, 303);
       },
     )
+    .post(
+      "/mentions/:id/cfpb-link",
+      requirePermission("manageAccounts"),
+      validate("param", idParam),
+      async (c) => {
+        const id = c.req.valid("param").id;
+        const body = await c.req.parseBody();
+        const { reference } = linkBody.parse({ reference: body.reference });
+        await linkCfpbComplaint(deps, c.get("user"), id, reference);
+        return c.redirect(`/mentions/${id}#cfpb-clock-title`, 303);
+      },
+    )
+    .post("/api/mentions/:id/cfpb-link", validate("param", idParam), validate("json", linkBody), async (c) =>
+      c.json(
+        await linkCfpbComplaint(deps, c.get("user"), c.req.valid("param").id, c.req.valid("json").reference),
+      ),
+    )
     .get("/api/complaints", validate("query", registerQuery), async (c) => {
       const { format, ...filters } = c.req.valid("query");
       const rows = await listComplaints(deps, c.get("user"), filters);
@@ -197,6 +224,14 @@ export const complianceApiDocs: ApiOperation[] = [
     summary: "Record that a CFPB complaint's company response or final response went out (audited)",
     body: responseBody,
     permission: "recordComplaintResponse",
+  },
+  {
+    method: "post",
+    path: "/api/mentions/:id/cfpb-link",
+    summary:
+      "Link a CFPB complaint to the account whose reference the CFPB company portal shows (confirmed and audited like any link)",
+    body: linkBody,
+    permission: "manageAccounts",
   },
   {
     method: "get",

@@ -18,6 +18,8 @@ export function CfpbPanel(props: {
   complaint: CfpbComplaint;
   now: Date;
   canRecord: boolean;
+  /** May link it to an account by the reference the CFPB portal shows (roles that see accounts). */
+  canLink?: boolean;
   csrfToken: string | null;
 }) {
   const c = props.complaint;
@@ -75,6 +77,16 @@ export function CfpbPanel(props: {
             </select>
           </label>
           <button type="submit">Record</button>
+        </form>
+      ) : null}
+      {props.canLink && c.origin === "portal" ? (
+        <form method="post" action={`/mentions/${c.mentionId}/cfpb-link`} class="filters">
+          <CsrfField token={props.csrfToken} />
+          <label>
+            Account reference (as the CFPB company portal shows it)
+            <input name="reference" required maxLength={200} autocomplete="off" />
+          </label>
+          <button type="submit">Link to this account</button>
         </form>
       ) : null}
     </section>
