@@ -150,5 +150,7 @@ describe("Today", () => {
     expect(Number(expected!.open)).toBe(1);
     const feed = await (await ctx.app.request("/?since=2026-11-01T00:00:00Z", authed(manager))).text();
     expect(feed).toContain("CFPB: Final response due in 47 days");
+    const queue = await (await ctx.app.request("/feed?source=cfpb", authed(manager))).text();
+    expect(queue).toContain("CFPB: Final response due in 47 days");
   });
 });

@@ -7,6 +7,7 @@ import { MENTION_STATUSES } from "../../domain/taxonomy.js";
 import { badRequest } from "../../errors.js";
 import { linksForMention } from "../../services/accounts/accounts.js";
 import { cfpbComplaintOf } from "../../services/compliance/cfpb-complaint-of.js";
+import { cfpbRowBadges } from "../../services/compliance/cfpb-complaints.js";
 import { addNote } from "../../services/mentions/add-note.js";
 import { assignMentions } from "../../services/mentions/assign-mentions.js";
 import {
@@ -120,6 +121,14 @@ export function feedRoutes(deps: Deps) {
           count={count}
           terms={query.q ? searchTerms(query.q) : []}
           from={listQueryOf(url.searchParams)}
+          cfpb={
+            await cfpbRowBadges(
+              deps.db,
+              user.workspaceId,
+              result.items.map((item) => item.id),
+              deps.now(),
+            )
+          }
         />,
       );
     })

@@ -30,6 +30,8 @@ export interface FeedPageProps {
   terms?: string[];
   /** The list as a query string, passed to the mention page for "done, next". */
   from?: string;
+  /** The CFPB response clocks of the listed CFPB complaints (services/compliance cfpbRowBadges). */
+  cfpb?: ReadonlyMap<number, { words: string; overdue: boolean }>;
   notice?: UndoNotice | null;
 }
 
@@ -113,7 +115,11 @@ export function FeedPage(props: FeedPageProps) {
   const canTriage = can(props.user.role, "triage");
   const sort = (props.values.sort || "newest") as ListSort;
   const queue = sort === "sla";
-  const rowOptions = { terms: props.terms ?? [], from: props.from ?? "" };
+  const rowOptions = {
+    terms: props.terms ?? [],
+    from: props.from ?? "",
+    ...(props.cfpb ? { cfpb: props.cfpb } : {}),
+  };
   const filtered = Object.entries(props.values).some(([k, v]) => v && k !== "sort" && k !== "next");
   return (
     <Layout title={queue ? "Queue" : "Feed"} user={props.user} csrfToken={props.csrfToken} active="feed">
