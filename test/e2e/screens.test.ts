@@ -36,6 +36,8 @@ const cookies: Partial<Record<Role, string>> = {};
 interface PageVisit {
   /** The URL to open (seeded ids filled in). */
   url: () => string;
+  /** For a page that answers a form: the fields posted to `url`. */
+  post?: () => Record<string, string | string[]>;
   /** Who may open it: null for the signed-out pages. */
   who: Permission | "everyone" | null;
 }
@@ -60,6 +62,14 @@ const PAGES: Record<string, PageVisit[]> = {
   ],
   "/complaints": [{ url: () => "/complaints", who: "viewComplaints" }],
   "/supervision": [{ url: () => "/supervision", who: "superviseResponders" }],
+  // Not a GET route: the "needs a person" question a bulk dismiss answers with when JavaScript is off.
+  "POST /mentions/bulk": [
+    {
+      url: () => "/mentions/bulk",
+      post: () => ({ ids: [String(ids.humanOnly)], action: "status:dismissed", back: "/feed" }),
+      who: "triage",
+    },
+  ],
   "/mentions/:id/reply": [{ url: () => `/mentions/${ids.mention}/reply`, who: "triage" }],
   "/templates": [{ url: () => "/templates", who: "triage" }],
   "/labels": [{ url: () => "/labels", who: "triage" }],
@@ -234,10 +244,45 @@ async function signInAs(context: BrowserContext, role: Role | null) {
   if (role) await context.addCookies([{ name: SESSION_COOKIE, value: cookies[role]!, url: server.baseUrl }]);
 }
 
-async function check(page: Page, url: string, role: Role | null, viewport: typeof PHONE): Promise<Finding[]> {
+/** A page reached by a form post (no GET URL): posted from a signed-in page, as the browser would. */
+async function submitForm(page: Page, action: string, fields: Record<string, string | string[]>) {
+  await page.goto(`${server.baseUrl}/feed`);
+  const [response] = await Promise.all([
+    page.waitForNavigation(),
+    page.evaluate(
+      ({ action, fields }) => {
+        const form = document.createElement("form");
+        form.method = "post";
+        form.action = action;
+        const add = (name: string, value: string) => {
+          const input = document.createElement("input");
+          input.type = "hidden";
+          input.name = name;
+          input.value = value;
+          form.appendChild(input);
+        };
+        add("_csrf", document.querySelector('meta[name="csrf-token"]')?.getAttribute("content") ?? "");
+        for (const [name, value] of Object.entries(fields))
+          for (const v of Array.isArray(value) ? value : [value]) add(name, v);
+        document.body.appendChild(form);
+        form.submit();
+      },
+      { action, fields },
+    ),
+  ]);
+  return response;
+}
+
+async function check(
+  page: Page,
+  url: string,
+  role: Role | null,
+  viewport: typeof PHONE,
+  post?: PageVisit["post"],
+): Promise<Finding[]> {
   const findings: Finding[] = [];
   const who = role ?? "signed out";
-  const response = await page.goto(`${server.baseUrl}${url}`);
+  const response = post ? await submitForm(page, url, post()) : await page.goto(`${server.baseUrl}${url}`);
   if (!response) return [{ url, role: who, problem: "no response" }];
   if (response.status() >= 500) findings.push({ url, role: who, problem: `HTTP ${response.status()}` });
   if (role && new URL(page.url()).pathname === "/login")
@@ -337,7 +382,7 @@ describe("every page, both viewports", () => {
           for (const visit of visitsOfRoute) {
             for (const role of rolesFor(visit.who)) {
               await signInAs(context, role);
-              findings.push(...(await check(page, visit.url(), role, viewport)));
+              findings.push(...(await check(page, visit.url(), role, viewport, visit.post)));
               visits++;
               if (role === rolesFor(visit.who)[0])
                 await page.screenshot({
