@@ -94,6 +94,9 @@ dl.keys dt { font-family: monospace; font-weight: 700; }
 dialog { border:1px solid var(--line); border-radius:6px; }
 .fullText { white-space: pre-wrap; overflow-wrap:anywhere; font-size: 1rem; }
 .toast { position: fixed; bottom: 1rem; right: 1rem; background: var(--fg); color: #fff; padding: .5rem .8rem; border-radius: 4px; }
+/* The reply editor's character count sits under the box, not over the last line of text (reply-editor.css). */
+.reply-editor .editor .counter { position: static; display: block; text-align: right; }
+.reply-editor .editor textarea { width: 100%; }
 /* Read by screen readers, not shown (column headers of button columns, labels the layout makes obvious). */
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 .mention-title { font-size: 1.1rem; margin: 0 0 .4rem; overflow-wrap: anywhere; }
