@@ -1,6 +1,8 @@
 // The same Rapport on Workers: health, login, feed, a cron run that fans polling out to the queue, a consumer
 // that polls a local feed and a local X API (the connector's fetch transport, since workerd cannot run
-// twitter-api-v2) into D1 and classifies, and a repeated message that stores nothing twice.
+// twitter-api-v2) into D1 and classifies, and a repeated message that stores nothing twice. Atomic work on D1
+// (src/db/atomic.ts): the audit-seal job's batches seal the log; an action that needs a transaction is refused
+// with the fix and changes nothing.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,6 +22,7 @@ let feedServer: TestServer;
 let xServer: TestServer;
 let d1: Client;
 let cookie = "";
+let csrf = "";
 
 async function waitFor<T>(
   probe: () => Promise<T>,
@@ -67,6 +70,9 @@ beforeAll(async () => {
   await d1.batch(
     [
       "INSERT INTO workspaces (id, name, settings, created_at) VALUES (1, 'Edge Co', '{}', 0)",
+      // Two audit entries for the audit-seal cron job to link into the workspace's chain.
+      "INSERT INTO audit_log (workspace_id, actor_email, action, entity_type, entity_id, at) VALUES (1, 'system', 'source.add', 'source', '1', 0)",
+      "INSERT INTO audit_log (workspace_id, actor_email, action, entity_type, entity_id, at) VALUES (1, 'system', 'source.add', 'source', '2', 0)",
       `INSERT INTO brands (id, workspace_id, name, slug, kind, keywords, exclusions, contacts, sla_minutes, created_at)
        VALUES (1, 1, 'Acme Recovery', 'acme-recovery', 'company', '["Acme Recovery"]', '[]', '[]', '{}', 0)`,
       {
@@ -121,6 +127,7 @@ describe("Rapport on Workers (wrangler dev, local D1 and Queues)", () => {
     });
     expect(response.status).toBe(200);
     cookie = (response.headers.get("set-cookie") ?? "").split(";")[0]!;
+    csrf = ((await response.clone().json()) as { csrfToken: string }).csrfToken;
     const feedResponse = await fetch(`${dev.url}/api/mentions`, { headers: { cookie } });
     expect(feedResponse.status).toBe(200);
     expect(await feedResponse.json()).toEqual({ items: [], next: null });
@@ -176,5 +183,49 @@ describe("Rapport on Workers (wrangler dev, local D1 and Queues)", () => {
     );
     expect(await count("SELECT count(*) FROM mentions")).toBe(7);
     expect(await count("SELECT sum(count) FROM hourly_counts")).toBe(countsBefore);
+  });
+
+  it("seals the audit log on D1: the audit-seal cron job writes each step as one atomic batch", async () => {
+    // The cron runs above included audit-seal; it leaves a job run, every seeded entry linked, and the head.
+    const runs = await waitFor(
+      () => count("SELECT count(*) FROM job_runs WHERE job = 'audit-seal' AND status = 'ok'"),
+      (n) => n >= 1,
+    );
+    expect(runs).toBeGreaterThanOrEqual(1);
+    expect(await count("SELECT count(*) FROM job_runs WHERE job = 'audit-seal' AND status != 'ok'")).toBe(0);
+    expect(
+      await count("SELECT count(*) FROM audit_log WHERE action = 'source.add' AND hash IS NOT NULL"),
+    ).toBe(2);
+    const [head] = (await d1.execute("SELECT last_id, last_hash FROM audit_chain_heads WHERE chain = 'w1'"))
+      .rows;
+    const [last] = (
+      await d1.execute(
+        "SELECT id, hash FROM audit_log WHERE workspace_id = 1 AND hash IS NOT NULL ORDER BY id DESC LIMIT 1",
+      )
+    ).rows;
+    expect([Number(head![0]), head![1]]).toEqual([Number(last![0]), last![1]]);
+  });
+
+  it("refuses an action that needs a transaction on D1, naming the fix, and changes nothing", async () => {
+    const mentionId = await count("SELECT min(id) FROM mentions");
+    const statusBefore = (await d1.execute(`SELECT status FROM mentions WHERE id = ${mentionId}`))
+      .rows[0]![0];
+    const auditBefore = await count("SELECT count(*) FROM audit_log");
+    const response = await fetch(`${dev.url}/api/mentions/status`, {
+      method: "POST",
+      headers: { cookie, "x-csrf-token": csrf, "content-type": "application/json" },
+      body: JSON.stringify({ ids: [mentionId], status: "escalated" }),
+    });
+    expect(response.status).toBe(501);
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe("unsupported");
+    expect(error.message).toMatch(
+      /^Changing a mention's status needs a database transaction, which Cloudflare D1 does not offer/,
+    );
+    expect(error.message).toContain("DATABASE_URL=libsql://");
+    expect((await d1.execute(`SELECT status FROM mentions WHERE id = ${mentionId}`)).rows[0]![0]).toBe(
+      statusBefore,
+    );
+    expect(await count("SELECT count(*) FROM audit_log")).toBe(auditBefore);
   });
 });
