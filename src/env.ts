@@ -1,6 +1,7 @@
 // The one place that reads the environment. Everything else receives an `Env` value.
 import { z } from "zod";
 import { parseAllowList } from "./domain/egress.js";
+import { slackWebhookProblem } from "./domain/slack-webhook.js";
 
 const booleanish = z
   .enum(["0", "1", "true", "false", "yes", "no", ""])
@@ -56,7 +57,15 @@ const envSchema = z.object({
   // thinking disabled (Sonnet 5 does; Sonnet 5.5 refuses forced tool use).
   CLAUDE_MODEL: z.string().default("claude-sonnet-5"),
   CLASSIFIER_ENGINE: z.enum(["local", "claude", "hybrid"]).optional(),
-  SLACK_WEBHOOK_URL: z.string().url().optional(),
+  SLACK_WEBHOOK_URL: z
+    .string()
+    .url()
+    // The same rule as a webhook set in the dashboard (src/domain/slack-webhook.ts).
+    .superRefine((url, ctx) => {
+      const problem = slackWebhookProblem(url);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .optional(),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")

@@ -6,6 +6,7 @@ import type { AuthUser } from "../../auth/types.js";
 import { inTransaction } from "../../db/atomic.js";
 import { brands, digestRecipients, outbox, spikes, workspaces } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
+import { slackWebhookProblem } from "../../domain/slack-webhook.js";
 import type { Sensitivity } from "../../domain/spikes/detect.js";
 import { badRequest, notFound } from "../../errors.js";
 import { isSealed } from "../../platform/credentials.js";
@@ -44,26 +45,11 @@ export function displayDestination(kind: string, destination: string): string {
   return kind === "email" ? destination : (redactWebhook(destination) ?? "");
 }
 
+/** The dashboard's check of a webhook URL: the same rule as SLACK_WEBHOOK_URL's (src/domain/slack-webhook.ts). */
 export function validateWebhookUrl(raw: string): string {
-  const url = raw.trim();
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw badRequest("The Slack webhook must be a URL like https://hooks.slack.com/services/T…/B…/…");
-  }
-  const local = parsed.hostname === "localhost" || parsed.hostname === "127.0.0.1";
-  if (parsed.protocol !== "https:" && !(local && parsed.protocol === "http:")) {
-    throw badRequest("The Slack webhook must be an https:// URL (Slack → Apps → Incoming Webhooks → Copy)");
-  }
-  // The server POSTs to this URL: only Slack's webhook host (or a local relay) may be named, so a dashboard
-  // user cannot point it at an internal service.
-  if (!local && parsed.hostname !== "hooks.slack.com") {
-    throw badRequest(
-      "The Slack webhook must be on hooks.slack.com (Slack → Apps → Incoming Webhooks → Copy)",
-    );
-  }
-  return url;
+  const problem = slackWebhookProblem(raw);
+  if (problem) throw badRequest(problem);
+  return raw.trim();
 }
 
 /** The workspace's brands, webhooks opened (callers show them redacted, never in full). */
