@@ -2,8 +2,12 @@ import { describe, expect, it } from "vitest";
 import {
   answerCorrect,
   assertNoSourceOnBothSides,
+  chooseEscalationPolicy,
   computeFigures,
+  escalatesUnder,
   groupedFolds,
+  hybridFigures,
+  nestedBandFigures,
   randomFolds,
   type Scored,
 } from "./evaluation.js";
@@ -91,6 +95,10 @@ describe("source groups", () => {
     expect(isAmbiguous(other("The debt collector reported it to Equifax"))).toBe(true);
     expect(isAmbiguous(other("My mortgage servicer lost my payment"))).toBe(false);
     expect(isAmbiguous(other("I collect coins and my card was declined"))).toBe(false);
+    expect(isAmbiguous(other("A collections account appeared on my credit report"))).toBe(true);
+    expect(isAmbiguous(other("Payment Status Collection/Chargeoff, date reported"))).toBe(true);
+    expect(isAmbiguous(other("They keep trying to collect a debt I paid"))).toBe(true);
+    expect(isAmbiguous(other("The representative collected my information and my payment"))).toBe(false);
     expect(isAmbiguous({ ...other("sent to collections"), relevant: true })).toBe(false);
     expect(AMBIGUOUS_PATTERN.flags).not.toContain("g"); // stateless: .test() must not remember lastIndex
   });
@@ -116,6 +124,7 @@ describe("figures", () => {
     categoryOnly: it.category,
     categoryProbability: 0.9,
     confidence: 0.81,
+    severity: "medium",
     escalated: false,
     ...over,
   });
@@ -147,11 +156,87 @@ describe("figures", () => {
     // Clear rows: TP 2 (the two labelled), FP 1, FN 1.
     expect(f.relevanceClear).toEqual({ precision: 2 / 3, recall: 2 / 3, f1: 2 / 3, n: 4 });
     expect(f.ambiguousCalledRelevant).toEqual({ share: 1, n: 1 });
+    // All rows, the ambiguous one by its product label (not relevant): TP 2, FP 2, FN 1.
+    expect(f.relevanceAll.precision).toBeCloseTo(1 / 2, 10);
+    expect(f.relevanceAll.recall).toBeCloseTo(2 / 3, 10);
+    expect(f.relevanceAll.n).toBe(5);
     expect(rows.map(answerCorrect)).toEqual([true, false, false, false, false]);
-    // Wrong answers among clear rows: the wrong code, the false positive, the miss; two of three escalated.
-    expect(f.hybrid.wrongN).toBe(3);
-    expect(f.hybrid.wrongCaught).toBeCloseTo(2 / 3, 10);
+    // Wrong answers among rows whose whole answer can be checked: the wrong code (escalated) and the false positive;
+    // the miss has no gold code (it could not be counted had it been found), so it is counted among the misses.
+    expect(f.hybrid.wrongN).toBe(2);
+    expect(f.hybrid.wrongCaught).toBeCloseTo(1 / 2, 10);
+    expect(f.hybrid).toMatchObject({ missesN: 1, missesCaught: 1 });
     expect(f.categoryStage.accuracy).toBe(0.5);
+  });
+
+  // A feed where the wrong answers are the ones with a doubtful code: 10 everyday rows (1 wrong, critical),
+  // 5 other-product rows (1 wrong: a false positive at 0.55), 5 collections rows (3 wrong codes at 0.4–0.6).
+  function feed(fold: string): Scored[] {
+    const rows: Scored[] = [];
+    for (let i = 0; i < 10; i++) {
+      const wrong = i === 0;
+      rows.push(
+        scored(item({ kind: "everyday", relevant: false, group: undefined }), {
+          fold,
+          relevant: wrong,
+          relevantProbability: wrong ? 0.7 : 0.02,
+          severity: wrong ? "critical" : "low",
+        }),
+      );
+    }
+    for (let i = 0; i < 5; i++) {
+      const wrong = i === 0;
+      rows.push(
+        scored(item({ kind: "other", relevant: false, group: fold }), {
+          fold,
+          relevant: wrong,
+          relevantProbability: wrong ? 0.55 : 0.1,
+        }),
+      );
+    }
+    for (let i = 0; i < 5; i++) {
+      const wrong = i < 3;
+      rows.push(
+        scored(item({ relevant: true, category: "privacy", group: fold }), {
+          fold,
+          category: wrong ? "debt_not_owed" : "privacy",
+          categoryProbability: wrong ? 0.4 + 0.1 * i : 0.9,
+        }),
+      );
+    }
+    return rows;
+  }
+
+  it("measures a band's catch and cost on the realistic feed's weights", () => {
+    const rows = feed("a");
+    const policy = {
+      relevanceBand: [0.5, 0.6] as [number, number],
+      minCategoryProbability: 0.55,
+      criticalMinRelevance: 0,
+    };
+    const h = hybridFigures(rows, (s) => escalatesUnder(s, policy));
+    // Sent: the critical everyday row (1/10), the 0.55 false positive (1/5), codes at 0.4 and 0.5 (2/5).
+    expect(h.sentEveryday).toBeCloseTo(0.1, 10);
+    expect(h.sentRealisticFeed).toBeCloseTo(0.6 * 0.1 + 0.2 * 0.2 + 0.2 * 0.4, 10);
+    // Wrong: 1 + 1 + 3 = 5, caught 1 + 1 + 2.
+    expect(h.wrongN).toBe(5);
+    expect(h.wrongCaught).toBeCloseTo(4 / 5, 10);
+    const weightedWrong = 0.6 * 0.1 + 0.2 * 0.2 + 0.2 * 0.6;
+    const weightedCaught = 0.6 * 0.1 + 0.2 * 0.2 + 0.2 * 0.4;
+    expect(h.wrongCaughtRealisticFeed).toBeCloseTo(weightedCaught / weightedWrong, 10);
+  });
+
+  it("chooses the band within the budget, and out of fold without the fold's own rows", () => {
+    const rows = [...feed("a"), ...feed("b")];
+    const loose = chooseEscalationPolicy(rows, 1);
+    expect(loose.figures.wrongCaughtRealisticFeed).toBeCloseTo(1, 10);
+    const tight = chooseEscalationPolicy(rows, 0.15);
+    expect(tight.figures.sentRealisticFeed).toBeLessThanOrEqual(0.15);
+    expect(tight.figures.wrongCaughtRealisticFeed).toBeLessThan(1);
+    const nested = nestedBandFigures(rows, 0.15);
+    expect(nested.policies.map((p) => p.fold)).toEqual(["a", "b"]);
+    for (const { fold, policy } of nested.policies)
+      expect(policy).toEqual(chooseEscalationPolicy(rows.filter((s) => s.fold !== fold), 0.15).policy);
   });
 });
 

@@ -1,7 +1,7 @@
 // Evaluation of the local engine on text it never saw: leave-one-source-out (whole copies of the CFPB database
 // held out, small copies pooled) beside a random split, with the figures the issue asks for — relevance on clear
 // rows, category macro-F1 over the six CFPB-mapped codes, calibration (ECE), and what the hybrid band catches.
-import { type EscalationPolicy, escalationReason } from "./hybrid.js";
+import { DEFAULT_POLICY, type EscalationPolicy, escalationReason } from "./hybrid.js";
 import { LocalEngine } from "./local.js";
 import { LocalModel } from "./local-model.js";
 import { binaryF1, computeMetrics, type MetricsReport, macroF1 } from "./metrics.js";
@@ -68,6 +68,9 @@ export interface Scored {
   categoryOnly?: string;
   categoryProbability: number;
   confidence: number;
+  /** The local engine's severity (critical posts always go to Claude). */
+  severity: string;
+  /** Sent to Claude under the policy the rows were scored with (the shipped DEFAULT_POLICY unless told). */
   escalated: boolean;
 }
 
@@ -116,6 +119,7 @@ export function scoreItems(
       categoryOnly,
       categoryProbability: p.categoryProbability,
       confidence: p.confidence,
+      severity: local.severity,
       escalated: escalationReason(local, policy) !== null,
     };
   });
@@ -152,6 +156,8 @@ export function answerCorrect(s: Scored): boolean | undefined {
 export interface Figures {
   /** CFPB narratives of the held-out folds whose label is clear (see isAmbiguous). */
   relevanceClear: RelevanceFigures;
+  /** Every CFPB narrative of the held-out folds, the ambiguous ones scored by their product label. */
+  relevanceAll: RelevanceFigures;
   /** Share of ambiguous rows called relevant (no right answer; shown apart). */
   ambiguousCalledRelevant: { share: number; n: number };
   /** Everyday sentences called relevant (all are negatives). */
@@ -176,15 +182,27 @@ export interface Figures {
 }
 
 export interface HybridFigures {
-  /** Share of the local engine's wrong answers (where known) that the band sends to Claude. */
+  /**
+   * Share of the local engine's wrong answers sent to Claude, over the rows whose whole answer can be checked:
+   * clear other-product rows, everyday sentences and the debt-collection narratives with a gold code. (A narrative
+   * without a gold code can only be checked when the engine misses it, never when it is right: counting those would
+   * fill the pool with misses; they are measured apart in `missesCaught`.)
+   */
   wrongCaught: number;
   wrongN: number;
+  /** Share of the debt-collection rows called not relevant (all of them, gold code or not) that are sent. */
+  missesCaught: number;
+  missesN: number;
   /** Share of each kind of text sent. */
   sentNarratives: number;
   sentEveryday: number;
   /** A realistic social feed, by weight (REALISTIC_FEED): the share of it sent to Claude. */
   sentRealisticFeed: number;
-  /** Share of the realistic feed's wrong answers caught (same weights). */
+  /**
+   * Share of the realistic feed's wrong answers sent, same weights. A debt-collection complaint's answer is wrong
+   * when it is missed (rate and catch from every debt-collection row) or, when found, gets the wrong code (rate and
+   * catch from the narratives with a gold code).
+   */
   wrongCaughtRealisticFeed: number;
 }
 
@@ -218,38 +236,14 @@ export function computeFigures(scored: readonly Scored[]): Figures {
     relevanceRows.map((s) => Math.max(s.relevantProbability, 1 - s.relevantProbability)),
     relevanceRows.map((s) => s.relevant === s.item.relevant),
   );
-  const known = [...clear, ...everyday].filter((s) => answerCorrect(s) !== undefined);
+  // Rows whose whole answer can be checked (see HybridFigures.wrongCaught: not the narratives without a gold code).
+  const known = [...clear, ...everyday].filter(
+    (s) => s.item.kind !== "unlabelled" && answerCorrect(s) !== undefined,
+  );
   const confidenceEce = expectedCalibrationError(
     known.map((s) => s.confidence),
     known.map((s) => answerCorrect(s) as boolean),
   );
-
-  const wrong = known.filter((s) => answerCorrect(s) === false);
-  const collections = cfpb.filter((s) => s.item.relevant);
-  const other = cfpb.filter((s) => !s.item.relevant);
-  const sent = (rows: readonly Scored[]) => share(rows, (s) => s.escalated);
-  const caught = (rows: readonly Scored[]) => {
-    const w = rows.filter((s) => answerCorrect(s) === false);
-    return {
-      caught: w.filter((s) => s.escalated).length,
-      n: w.length,
-      total: rows.filter((s) => answerCorrect(s) !== undefined).length,
-    };
-  };
-  // Wrong answers per known answer, by kind, weighted like the feed.
-  const kinds = [
-    [REALISTIC_FEED.everyday, everyday],
-    [REALISTIC_FEED.other, other],
-    [REALISTIC_FEED.collections, collections],
-  ] as const;
-  let feedWrong = 0;
-  let feedCaught = 0;
-  for (const [weight, rows] of kinds) {
-    const c = caught(rows);
-    if (c.total === 0) continue;
-    feedWrong += (weight * c.n) / c.total;
-    feedCaught += (weight * c.caught) / c.total;
-  }
 
   const groups = [...new Set(cfpb.map((s) => s.item.group as string))].sort();
   const perGroup = groups.map((group) => {
@@ -277,6 +271,7 @@ export function computeFigures(scored: readonly Scored[]): Figures {
 
   return {
     relevanceClear: relevanceOf(clear),
+    relevanceAll: relevanceOf(cfpb),
     ambiguousCalledRelevant: { share: share(ambiguous, (s) => s.relevant), n: ambiguous.length },
     everydayFalsePositive: { share: share(everyday, (s) => s.relevant), n: everyday.length },
     categoryStage,
@@ -285,19 +280,151 @@ export function computeFigures(scored: readonly Scored[]): Figures {
     endToEndMacroF1: macroF1(endToEnd, codes),
     relevanceEce,
     confidenceEce,
-    hybrid: {
-      wrongCaught: wrong.length ? wrong.filter((s) => s.escalated).length / wrong.length : 0,
-      wrongN: wrong.length,
-      sentNarratives: sent(cfpb),
-      sentEveryday: sent(everyday),
-      sentRealisticFeed:
-        REALISTIC_FEED.everyday * sent(everyday) +
-        REALISTIC_FEED.other * sent(other) +
-        REALISTIC_FEED.collections * sent(collections),
-      wrongCaughtRealisticFeed: feedWrong > 0 ? feedCaught / feedWrong : 0,
-    },
+    hybrid: hybridFigures(scored, (s) => s.escalated),
     perGroup,
   };
 }
 
-export { LocalModel };
+/**
+ * What a band catches and costs: the share of the local engine's wrong answers (clear rows and everyday sentences,
+ * where the gold tells) it sends to Claude, and the share of each kind of text, and of a realistic feed, it sends.
+ */
+export function hybridFigures(scored: readonly Scored[], escalated: (s: Scored) => boolean): HybridFigures {
+  const cfpb = scored.filter((s) => s.item.group !== undefined);
+  const everyday = scored.filter((s) => s.item.kind === "everyday");
+  const collections = cfpb.filter((s) => s.item.relevant);
+  const other = cfpb.filter((s) => !s.item.relevant);
+  const clearOther = other.filter((s) => !s.item.ambiguous);
+  const coded = collections.filter((s) => s.item.category !== undefined);
+  const checkable = [...clearOther, ...everyday, ...coded];
+  const wrong = checkable.filter((s) => answerCorrect(s) === false);
+  const misses = collections.filter((s) => !s.relevant);
+  const sent = (rows: readonly Scored[]) => share(rows, escalated);
+  const rate = (rows: readonly Scored[], total: number) => (total ? rows.length / total : 0);
+
+  // Wrong and caught per text of each kind, weighted like the feed.
+  let feedWrong = 0;
+  let feedCaught = 0;
+  for (const [weight, rows] of [
+    [REALISTIC_FEED.everyday, everyday],
+    [REALISTIC_FEED.other, clearOther],
+  ] as const) {
+    const w = rows.filter((s) => answerCorrect(s) === false);
+    feedWrong += weight * rate(w, rows.length);
+    feedCaught += weight * rate(w.filter(escalated), rows.length);
+  }
+  const found = coded.filter((s) => s.relevant);
+  const wrongCode = found.filter((s) => s.category !== s.item.category);
+  const missRate = rate(misses, collections.length);
+  const wrongCodeRate = rate(wrongCode, found.length);
+  feedWrong += REALISTIC_FEED.collections * (missRate + (1 - missRate) * wrongCodeRate);
+  feedCaught +=
+    REALISTIC_FEED.collections *
+    (rate(misses.filter(escalated), collections.length) +
+      (1 - missRate) * rate(wrongCode.filter(escalated), found.length));
+
+  return {
+    wrongCaught: rate(wrong.filter(escalated), wrong.length),
+    wrongN: wrong.length,
+    missesCaught: rate(misses.filter(escalated), misses.length),
+    missesN: misses.length,
+    sentNarratives: sent(cfpb),
+    sentEveryday: sent(everyday),
+    sentRealisticFeed:
+      REALISTIC_FEED.everyday * sent(everyday) +
+      REALISTIC_FEED.other * sent(other) +
+      REALISTIC_FEED.collections * sent(collections),
+    wrongCaughtRealisticFeed: feedWrong > 0 ? feedCaught / feedWrong : 0,
+  };
+}
+
+/** Would this scored row go to Claude under `policy`? (The hybrid engine's own rule, replayed.) */
+export function escalatesUnder(s: Scored, policy: EscalationPolicy): boolean {
+  return (
+    escalationReason(
+      {
+        severity: s.severity as Parameters<typeof escalationReason>[0]["severity"],
+        prediction: {
+          relevant: s.relevant,
+          relevantProbability: s.relevantProbability,
+          categoryProbability: s.categoryProbability,
+        },
+      },
+      policy,
+    ) !== null
+  );
+}
+
+/** The share of a realistic feed the hybrid engine may send to Claude (issue 13). */
+export const CLAUDE_BUDGET = 0.2;
+
+/** The grid the band is chosen from (coarse on purpose: a finer grid would fit the noise of a few hundred rows). */
+export const BAND_GRID = {
+  low: [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5],
+  high: [0.5, 0.55, 0.6, 0.65, 0.7],
+  minCategory: [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95],
+  criticalMinRelevance: [0, 0.05, 0.1],
+} as const;
+
+/**
+ * The band that catches the largest share of wrong answers in a realistic feed while sending at most `budget` of it,
+ * chosen on out-of-fold scores (ties: the one that sends less). Critical posts always go and count against the budget.
+ */
+export function chooseEscalationPolicy(
+  scored: readonly Scored[],
+  budget = CLAUDE_BUDGET,
+): { policy: EscalationPolicy; figures: HybridFigures } {
+  let best: { policy: EscalationPolicy; figures: HybridFigures } | undefined;
+  for (const criticalMinRelevance of BAND_GRID.criticalMinRelevance)
+  for (const low of BAND_GRID.low)
+    for (const high of BAND_GRID.high)
+      for (const minCategory of BAND_GRID.minCategory) {
+        const policy: EscalationPolicy = {
+          relevanceBand: [low, high],
+          minCategoryProbability: minCategory,
+          criticalMinRelevance,
+        };
+        const figures = hybridFigures(scored, (s) => escalatesUnder(s, policy));
+        if (figures.sentRealisticFeed > budget) continue;
+        const better =
+          !best ||
+          figures.wrongCaughtRealisticFeed > best.figures.wrongCaughtRealisticFeed + 1e-12 ||
+          (Math.abs(figures.wrongCaughtRealisticFeed - best.figures.wrongCaughtRealisticFeed) <= 1e-12 &&
+            figures.sentRealisticFeed < best.figures.sentRealisticFeed);
+        if (better) best = { policy, figures };
+      }
+  // The critical posts alone can exceed the budget; then the narrowest band is the honest answer.
+  if (!best) {
+    const policy: EscalationPolicy = {
+      relevanceBand: [0.5, 0.5],
+      minCategoryProbability: 0,
+      criticalMinRelevance: 1,
+    };
+    best = { policy, figures: hybridFigures(scored, (s) => escalatesUnder(s, policy)) };
+  }
+  return best;
+}
+
+/**
+ * The band's figures with the band itself chosen out of fold: for each held-out fold, the band is chosen on the
+ * other folds' scores only and then applied to this fold's rows, so no row helped choose the band that judges it.
+ */
+export function nestedBandFigures(
+  scored: readonly Scored[],
+  budget = CLAUDE_BUDGET,
+): { figures: HybridFigures; policies: { fold: string; policy: EscalationPolicy }[] } {
+  const folds = [...new Set(scored.map((s) => s.fold))];
+  const sentTo = new Set<Scored>();
+  const policies: { fold: string; policy: EscalationPolicy }[] = [];
+  for (const fold of folds) {
+    const { policy } = chooseEscalationPolicy(
+      scored.filter((s) => s.fold !== fold),
+      budget,
+    );
+    policies.push({ fold, policy });
+    for (const s of scored) if (s.fold === fold && escalatesUnder(s, policy)) sentTo.add(s);
+  }
+  return { figures: hybridFigures(scored, (s) => sentTo.has(s)), policies };
+}
+
+export { DEFAULT_POLICY, LocalModel };

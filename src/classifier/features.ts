@@ -5,7 +5,7 @@
 // to backtrack) and the classifier runs on every mention (no per-call string or RegExp allocation: each token's
 // characters go to a reused buffer and are hashed in place).
 
-export const FEATURE_VERSION = 4;
+export const FEATURE_VERSION = 5;
 
 export interface SparseVector {
   indices: Int32Array;
@@ -101,7 +101,7 @@ for (const [c, name] of CUE_NAMES.entries()) {
 }
 
 const WORD_WEIGHT = 1;
-const CHAR_WEIGHT = 0.6;
+const CHAR_WEIGHT = 0.3;
 const CUE_WEIGHT = 0.5;
 const MAX_CHAR_WORD = 24;
 const MAX_CUE_HITS = 8;

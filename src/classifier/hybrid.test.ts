@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { contentHash, MemoryClassificationCache } from "./cache.js";
 import { ClaudeEngine } from "./claude.js";
-import { escalationReason, HybridEngine } from "./hybrid.js";
+import { DEFAULT_POLICY, escalationReason, HybridEngine } from "./hybrid.js";
 import { LocalEngine } from "./local.js";
 import {
   type FakeAnthropic,
@@ -103,5 +103,17 @@ describe("HybridEngine", () => {
     expect(
       escalationReason(local.classifyOne({ id: "2", text: "happy birthday to my best friend!" })),
     ).toBeNull();
+  });
+
+  it("keeps a critical text the model is sure is not about collections local, and sends the doubtful ones", () => {
+    const critical = (relevant: boolean, relevantProbability: number) => ({
+      severity: "critical" as const,
+      prediction: { relevant, relevantProbability, categoryProbability: relevant ? 0.95 : 1 },
+    });
+    const policy = { ...DEFAULT_POLICY, relevanceBand: [0.4, 0.6] as [number, number], criticalMinRelevance: 0.1 };
+    expect(escalationReason(critical(false, 0.02), policy)).toBeNull();
+    expect(escalationReason(critical(false, 0.12), policy)).toBe("critical");
+    expect(escalationReason(critical(true, 0.9), policy)).toBe("critical");
+    expect(escalationReason({ ...critical(true, 0.9), severity: "high" }, policy)).toBeNull();
   });
 });

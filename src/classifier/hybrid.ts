@@ -24,26 +24,41 @@ export interface EscalationPolicy {
   relevanceBand: [number, number];
   /** Below this category probability a relevant post's code is a guess. */
   minCategoryProbability: number;
+  /**
+   * A critical post goes to Claude when the model calls it relevant or gives it at least this probability: an
+   * everyday text with a lawyer, a court or a death in it that the model is sure is not about collections keeps its
+   * local answer (its severity, from the patterns, still raises the alert; Claude would only confirm "not ours").
+   */
+  criticalMinRelevance: number;
 }
 
-// Set once from the leave-one-source-out figures (README model card, "Calibration and the hybrid band"): the
-// relevance probability is calibrated (Platt, out of fold), so the band is where relevance is a coin toss; most of
-// the local engine's remaining mistakes are codes, and the code's (temperature-scaled) probability is below 0.7 for
-// about 70% of the wrong ones while a realistic feed is mostly confident chatter.
+// Chosen out of fold by `npm run eval -- --cross-source` (chooseEscalationPolicy in evaluation.ts): the band that
+// catches the most wrong answers of a realistic feed while sending at most 20% of it, on leave-one-source-out scores
+// of this model; its figures with the band chosen without each held-out source are in the README model card. The
+// relevance probability is calibrated (Platt, out of fold) and the code's probability temperature-scaled, so the
+// thresholds mean what they say.
 export const DEFAULT_POLICY: EscalationPolicy = {
-  relevanceBand: [0.4, 0.6],
-  minCategoryProbability: 0.7,
+  relevanceBand: [0.35, 0.6],
+  minCategoryProbability: 0.75,
+  criticalMinRelevance: 0.1,
 };
 
 export type EscalationReason = "critical" | "uncertain_relevance" | "uncertain_category" | null;
 
+/** What escalation looks at: the local engine's severity and its model's doubt (evaluation replays it per policy). */
+export interface EscalationInput {
+  severity: LocalClassification["severity"];
+  prediction: Pick<LocalClassification["prediction"], "relevant" | "relevantProbability" | "categoryProbability">;
+}
+
 export function escalationReason(
-  local: LocalClassification,
+  local: EscalationInput,
   policy: EscalationPolicy = DEFAULT_POLICY,
 ): EscalationReason {
   const p = local.prediction;
   // Critical posts go to a human anyway; a careful second reading gets the code and flags right for them.
-  if (local.severity === "critical") return "critical";
+  if (local.severity === "critical" && (p.relevant || p.relevantProbability >= policy.criticalMinRelevance))
+    return "critical";
   if (p.relevantProbability >= policy.relevanceBand[0] && p.relevantProbability <= policy.relevanceBand[1]) {
     return "uncertain_relevance";
   }
