@@ -122,6 +122,9 @@ export const ACTION_NAMES: Record<string, string> = {
   "reply.posting": "Posting started",
   "reply.not_posted": "Marked not posted",
   "reply.warnings_accepted": "Warnings accepted",
+  "reply.submit_blocked": "Submit blocked by the checks",
+  "complaint.company_response": "CFPB company response recorded",
+  "complaint.final_response": "CFPB final response recorded",
   "reply.takeover": "Mention taken over",
   "template.create": "Template added",
   "template.update": "Template changed",
@@ -265,6 +268,15 @@ function predicate(entry: AuditEntryLike, options: DescribeOptions): string {
     }
     case "reply.warnings_accepted":
       return `accepted the checks' warnings on ${theReply}${strings(after.rules).length ? `: ${rules(after.rules)}` : ""}`;
+    case "reply.submit_blocked":
+      return `tried to send ${theReply} for approval, but the checks stopped it${strings(after.rules).length ? ` (${rules(after.rules)})` : ""}`;
+    case "complaint.company_response":
+    case "complaint.final_response": {
+      const on = str(after.on);
+      const outcome = str(after.outcome);
+      const what = entry.action === "complaint.company_response" ? "company response" : "final response";
+      return `recorded that the CFPB ${what} to ${it} went out${on ? ` on ${on}` : ""}${outcome ? ` (${outcome})` : ""}`;
+    }
     case "reply.takeover":
       return `took ${it} over, as it needs a person rather than a template`;
     case "template.create":

@@ -108,6 +108,8 @@ describe("the CFPB clock on the mention page", () => {
     const after = await (await ctx.app.request(`/mentions/${complaintId}`, authed(manager))).text();
     expect(after).toContain("Final response due in 47 days (Jan 30");
     expect(after).toContain(`recorded by ${ctx.users.manager.email}`);
+    // The mention's history says it in words.
+    expect(after).toContain("recorded that the CFPB company response to it went out on 2026-12-12");
 
     const api = await ctx.app.request("/api/cfpb/complaints", authed(manager));
     const body = (await api.json()) as { tally: { open: number; pastResponse: number } };
