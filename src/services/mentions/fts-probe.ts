@@ -15,11 +15,25 @@ export interface FtsProbe {
   ids: string | null;
 }
 
+/**
+ * The newest matches (by the post's time, then id, the feed's order), at most `NEWEST_MATCHES` of them: a JSON
+ * array of ids and the oldest one's time. `complete` when they are all the matches there are.
+ */
+export interface NewestMatches {
+  ids: string;
+  oldest: number;
+  complete: boolean;
+}
+
+export const NEWEST_MATCHES = 2000;
+
 const REMEMBERED = 256;
 /** FTS5 keeps its index structure (segments, write counter) in this row of the `_data` table. */
 const STRUCTURE_ROWID = 10;
 
-const remembered = new WeakMap<Db, Map<string, { structure: string; probe: FtsProbe }>>();
+type Remembered<T> = WeakMap<Db, Map<string, { structure: string; value: T }>>;
+const probes: Remembered<FtsProbe> = new WeakMap();
+const newest: Remembered<NewestMatches> = new WeakMap();
 
 async function runProbe(deps: Deps, match: string, cap: number): Promise<FtsProbe> {
   const [row] = await deps.db.all<{ n: number; ids: string | null }>(
@@ -29,29 +43,66 @@ async function runProbe(deps: Deps, match: string, cap: number): Promise<FtsProb
   return { matched, ids: matched < cap ? (row?.ids ?? null) : null };
 }
 
-export async function probeFts(deps: Deps, match: string, cap: number): Promise<FtsProbe> {
-  // D1 (Workers) builds its deps per request, so there is nothing to remember there.
-  if (deps.database.kind !== "libsql") return runProbe(deps, match, cap);
+async function indexStructure(deps: Deps): Promise<string> {
   const [current] = await deps.db.all<{ structure: string | null }>(
     sql`SELECT hex(block) AS structure FROM mentions_fts_data WHERE id = ${STRUCTURE_ROWID}`,
   );
-  const structure = current?.structure ?? "";
-  let cache = remembered.get(deps.db);
+  return current?.structure ?? "";
+}
+
+/** `compute`'s result for `key`, remembered in `caches` while the index structure stays `structure`. */
+async function remember<T>(
+  caches: Remembered<T>,
+  deps: Deps,
+  key: string,
+  structure: string,
+  compute: () => Promise<T>,
+): Promise<T> {
+  let cache = caches.get(deps.db);
   if (!cache) {
     cache = new Map();
-    remembered.set(deps.db, cache);
+    caches.set(deps.db, cache);
   }
-  const key = `${cap}\u0000${match}`;
   const hit = cache.get(key);
   if (hit && hit.structure === structure) {
     // Most recently used last: the oldest entry is the first one evicted.
     cache.delete(key);
     cache.set(key, hit);
-    return hit.probe;
+    return hit.value;
   }
-  const probe = await runProbe(deps, match, cap);
+  const value = await compute();
   cache.delete(key);
-  cache.set(key, { structure, probe });
+  cache.set(key, { structure, value });
   if (cache.size > REMEMBERED) cache.delete(cache.keys().next().value!);
-  return probe;
+  return value;
+}
+
+export async function probeFts(deps: Deps, match: string, cap: number): Promise<FtsProbe> {
+  // D1 (Workers) builds its deps per request, so there is nothing to remember there.
+  if (deps.database.kind !== "libsql") return runProbe(deps, match, cap);
+  return remember(probes, deps, `${cap}\u0000${match}`, await indexStructure(deps), () =>
+    runProbe(deps, match, cap),
+  );
+}
+
+/**
+ * The newest matches of a search that matches many (common words: "credit report" matches about one mention in
+ * ten). Finding every match reads the words' whole doclists (~20 ms at 1M mentions, whatever the page), so a
+ * search page is answered from these instead when it can be (see list-mentions.ts) and they are remembered
+ * like the probe, until the next write to the index. A post's time is set when it is stored and never
+ * changed, so a remembered order stays right while the index is unchanged. Null on D1, where nothing is
+ * remembered between requests and the page reads the matches itself.
+ */
+export async function newestMatches(deps: Deps, match: string): Promise<NewestMatches | null> {
+  if (deps.database.kind !== "libsql") return null;
+  return remember(newest, deps, match, await indexStructure(deps), async () => {
+    // Walks the time index newest first and stops after NEWEST_MATCHES matches.
+    const [row] = await deps.db.all<{ ids: string | null; n: number; oldest: number | null }>(
+      sql`SELECT json_group_array(id) AS ids, count(*) AS n, min(created_at) AS oldest FROM (
+            SELECT id, created_at FROM mentions WHERE +id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ${match})
+            ORDER BY created_at DESC, id DESC LIMIT ${NEWEST_MATCHES})`,
+    );
+    const n = Number(row?.n ?? 0);
+    return { ids: row?.ids ?? "[]", oldest: Number(row?.oldest ?? 0), complete: n < NEWEST_MATCHES };
+  });
 }

@@ -9,7 +9,7 @@ import { can } from "../../domain/permissions.js";
 import type { Category, Flag, MentionStatus, Severity } from "../../domain/taxonomy.js";
 import { badRequest } from "../../errors.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
-import { probeFts } from "./fts-probe.js";
+import { newestMatches, probeFts } from "./fts-probe.js";
 import { searchTerms, toFtsQuery } from "./fts-query.js";
 import { listBySeverity } from "./list-by-severity.js";
 import type { ListMentionsQuery, MentionFilters } from "./schemas.js";
@@ -125,34 +125,56 @@ export async function filterConditions(
   const until = present(filters.until);
   if (until) conds.push(sql`${mentions.createdAt} < ${Date.parse(until)}`);
   const q = present(filters.q);
-  if (q) {
-    const match = toFtsQuery(q);
-    // Nothing searchable (only punctuation) matches nothing rather than everything.
-    if (!match) conds.push(sql`0`);
-    else {
-      // Few matches: fetch them by rowid and sort. Many: walk the time index and test membership, which stops
-      // after one page. The capped probe reads only the terms' doclists, and for few matches it already holds
-      // every matching rowid: those are passed on, so an expensive match (common words ANDed) runs once.
-      const probe = await probeFts(deps, match, FTS_SCAN_THRESHOLD);
+  if (q) conds.push(...(await searchConditions(deps, viewer, q)).conds);
+  return conds;
+}
+
+/**
+ * A search's conditions. Few matches: fetch them by rowid and sort. Many: walk the time index and test
+ * membership, which stops after one page. The capped probe reads only the terms' doclists, and for few matches
+ * it already holds every matching rowid: those are passed on, so an expensive match (common words ANDed) runs
+ * once. With `newestFirst` (a page in the feed's order) a search that matches many is answered from its
+ * newest matches (fts-probe.ts) when they exist: `partial` then says the conditions hold only those, and a page
+ * that does not fill from them must be read again without (see listMentions).
+ */
+async function searchConditions(
+  deps: Deps,
+  viewer: AuthUser,
+  q: string,
+  newestFirst = false,
+): Promise<{ conds: SQL[]; partial: boolean }> {
+  const conds: SQL[] = [];
+  let partial = false;
+  const match = toFtsQuery(q);
+  // Nothing searchable (only punctuation) matches nothing rather than everything.
+  if (!match) return { conds: [sql`0`], partial };
+  const probe = await probeFts(deps, match, FTS_SCAN_THRESHOLD);
+  const newest = newestFirst && probe.matched >= FTS_SCAN_THRESHOLD ? await newestMatches(deps, match) : null;
+  if (newest) {
+    // Bounded below by the oldest of them, so the walk of the time index stops there even when the filters
+    // leave none of them.
+    conds.push(
+      sql`${mentions.createdAt} >= ${newest.oldest} AND +${mentions.id} IN (SELECT value FROM json_each(${newest.ids}))`,
+    );
+    partial = !newest.complete;
+  } else
+    conds.push(
+      probe.matched >= FTS_SCAN_THRESHOLD
+        ? sql`+${mentions.id} IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ${match})`
+        : probe.ids === null
+          ? sql`0`
+          : sql`${mentions.id} IN (SELECT value FROM json_each(${`[${probe.ids}]`}))`,
+    );
+  // The index holds the unmasked text, so a match alone would let a viewer confirm a phone number or an
+  // e-mail address. Every term must also be visible to them: in the masked text or the author's handle.
+  if (!can(viewer.role, "viewPii")) {
+    for (const term of searchTerms(q)) {
       conds.push(
-        probe.matched >= FTS_SCAN_THRESHOLD
-          ? sql`+${mentions.id} IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ${match})`
-          : probe.ids === null
-            ? sql`0`
-            : sql`${mentions.id} IN (SELECT value FROM json_each(${`[${probe.ids}]`}))`,
+        sql`instr(lower(coalesce(${mentions.textMasked}, '') || ' ' || coalesce(${mentions.authorHandle}, '')), ${term.toLowerCase()}) > 0`,
       );
-      // The index holds the unmasked text, so a match alone would let a viewer confirm a phone number or an
-      // e-mail address. Every term must also be visible to them: in the masked text or the author's handle.
-      if (!can(viewer.role, "viewPii")) {
-        for (const term of searchTerms(q)) {
-          conds.push(
-            sql`instr(lower(coalesce(${mentions.textMasked}, '') || ' ' || coalesce(${mentions.authorHandle}, '')), ${term.toLowerCase()}) > 0`,
-          );
-        }
-      }
     }
   }
-  return conds;
+  return { conds, partial };
 }
 
 // A page in one statement whose rows are one JSON array each: SQLite builds them in C, and the driver and the
@@ -270,7 +292,12 @@ export async function listMentions(
   const limit = present(query.limit) ?? 50;
   const sort = present(query.sort) ?? "newest";
   const grouped = present(query.grouped) === "true";
-  const conds = await filterConditions(deps, viewer, query);
+  // A search in the feed's order (newest first) may be answered from its newest matches (searchConditions).
+  const q = sort === "newest" ? present(query.q) : undefined;
+  const conds = await filterConditions(deps, viewer, q ? { ...query, q: "" } : query);
+  const search = q ? await searchConditions(deps, viewer, q, true) : null;
+  const searchAt = conds.length;
+  if (search) conds.push(...search.conds);
   if (grouped) conds.push(groupHeadCondition);
   const cursor = present(query.next);
 
@@ -307,12 +334,24 @@ export async function listMentions(
     }
     orderBy = sql`${mentions.createdAt} DESC, ${mentions.id} DESC`;
   }
-  const rows = await selectListPage(deps, viewer, {
+  let rows = await selectListPage(deps, viewer, {
     where: and(...conds),
     orderBy,
     limit: limit + 1,
     countDuplicates: grouped,
   });
+  if (q && search?.partial && rows.length <= limit) {
+    // The newest matches ran out before the page filled (filters left too few of them): every match decides.
+    // When the page does fill, it is the right page: any other match is older than all of the newest.
+    const all = await searchConditions(deps, viewer, q);
+    conds.splice(searchAt, search.conds.length, ...all.conds);
+    rows = await selectListPage(deps, viewer, {
+      where: and(...conds),
+      orderBy,
+      limit: limit + 1,
+      countDuplicates: grouped,
+    });
+  }
   const hasMore = rows.length > limit;
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
