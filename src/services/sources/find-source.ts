@@ -4,6 +4,9 @@ import { sources, workspaces } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { AppError, notFound } from "../../errors.js";
 
+/** Who changes a source: a signed-in person, or the CLI (id null) acting on a workspace. */
+export type SourceActor = Pick<AuthUser, "workspaceId"> & { id: number | null; email: string | null };
+
 /** The workspace the CLI acts on: a single-tenant install has exactly one. */
 export async function defaultWorkspaceId(deps: Pick<Deps, "db">): Promise<number> {
   const [row] = await deps.db

@@ -1,14 +1,13 @@
 // Pausing a source stops its polls (the scheduler, the Worker's cron and `rapport poll` take enabled sources
 // only) and refuses pushes to it; its mentions stay. Resuming lets the next scheduled run go ahead.
 import { eq } from "drizzle-orm";
-import type { AuthUser } from "../../auth/types.js";
 import { inTransaction } from "../../db/atomic.js";
 import { sources } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { recordAudit } from "../audit/record-audit.js";
-import { sourceInWorkspace } from "./find-source.js";
+import { type SourceActor, sourceInWorkspace } from "./find-source.js";
 
-export async function setSourcePaused(deps: Deps, user: AuthUser, id: number, paused: boolean) {
+export async function setSourcePaused(deps: Deps, user: SourceActor, id: number, paused: boolean) {
   const source = await sourceInWorkspace(deps, user, id);
   if (source.enabled === !paused) return { source, changed: false };
   const [row] = await inTransaction(deps.db, "pausing or resuming a source", async (tx) => {
@@ -20,6 +19,7 @@ export async function setSourcePaused(deps: Deps, user: AuthUser, id: number, pa
       .returning();
     await recordAudit(tx, {
       actor: { id: user.id, email: user.email },
+      workspaceId: user.workspaceId,
       action: paused ? "source.pause" : "source.resume",
       entityType: "source",
       entityId: source.id,
