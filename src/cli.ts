@@ -5,6 +5,7 @@ import { auditCommand } from "./cli/audit.js";
 import { backfillCommand } from "./cli/backfill.js";
 import { brandsCommand } from "./cli/brands.js";
 import { classifyCommand } from "./cli/classify.js";
+import { complaintsCommand } from "./cli/complaints.js";
 import { digestCommand } from "./cli/digest.js";
 import { exportLabelsCommand } from "./cli/export-labels.js";
 import { holdsCommand } from "./cli/holds.js";
@@ -40,6 +41,7 @@ export const commands: Command[] = [
   spikesCommand,
   auditCommand,
   holdsCommand,
+  complaintsCommand,
 ];
 
 function help(): string {

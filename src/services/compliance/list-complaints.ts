@@ -113,6 +113,7 @@ export async function listComplaints(
   deps: Deps,
   viewer: AuthUser,
   filters: ComplaintFilters,
+  options: { masked?: boolean } = {},
 ): Promise<ComplaintRow[]> {
   assertCan(viewer.role, "viewComplaints", "see the complaint register");
   if (filters.from && filters.to && filters.from > filters.to)
@@ -158,7 +159,7 @@ export async function listComplaints(
         .where(sql`${users.workspaceId} = ${ws}`)
     ).map((u) => [u.id, u.name || u.email]),
   );
-  const seesPii = can(viewer.role, "viewPii");
+  const seesPii = can(viewer.role, "viewPii") && !options.masked;
   const base = publicBaseUrl(deps.env);
   const result: ComplaintRow[] = [];
   for (const r of rows) {

@@ -1,8 +1,10 @@
 // The complaint register and the supervision figures against a real database, each checked against plain SQL.
 
+import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../../test/helpers/cli.js";
 import { actorOf } from "../../../test/replies/helpers.js";
 import { createWebTestContext, insertMention, type WebTestContext } from "../../../test/web/helpers.js";
 import { auditLog, mentions, sources, workspaces } from "../../db/schema/index.js";
@@ -160,6 +162,40 @@ describe("the complaint register", () => {
     expect(answered[records[0]!.indexOf("Handled by")]).toBe(ctx.users.responder.email);
     const cfpbRow = records.find((r) => r[0] === String(ids.cfpb))!;
     expect(cfpbRow[records[0]!.indexOf("Kind")]).toBe("CFPB complaint (portal)");
+  });
+});
+
+describe("rapport complaints", () => {
+  it("prints the register as CSV or JSONL with the text masked, and names a bad filter", async () => {
+    const env = {
+      DATABASE_URL: `file:${join(ctx.deps.dir, "test.db")}`,
+      RAPPORT_DEMO: "0",
+      LOG_LEVEL: "silent",
+    };
+    const csv = await runCli(["complaints", "--from", "2026-11-01", "--to", "2026-11-30"], { env });
+    expect(csv.code).toBe(0);
+    const records = parse(csv.stdout) as string[][];
+    const ids = records
+      .slice(1)
+      .map((r) => Number(r[0]))
+      .sort((a, b) => a - b);
+    expect(ids).toEqual(
+      await expectedIds(
+        sql`m.created_at >= ${Date.parse("2026-11-01T00:00:00Z")} AND m.created_at < ${Date.parse("2026-12-01T00:00:00Z")}`,
+      ),
+    );
+    expect(csv.stdout).toContain("[EMAIL]");
+    expect(csv.stdout).not.toContain("jo@example.com");
+    const jsonl = await runCli(["complaints", "--status", "resolved", "--format", "jsonl"], { env });
+    const rows = jsonl.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { id: number; status: string });
+    expect(rows.map((r) => r.id)).toEqual([ids.resolved]);
+    expect(rows.every((r) => r.status === "resolved")).toBe(true);
+    const bad = await runCli(["complaints", "--status", "closed"], { env });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain("--status");
   });
 });
 
