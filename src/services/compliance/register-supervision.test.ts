@@ -175,11 +175,11 @@ describe("rapport complaints", () => {
     const csv = await runCli(["complaints", "--from", "2026-11-01", "--to", "2026-11-30"], { env });
     expect(csv.code).toBe(0);
     const records = parse(csv.stdout) as string[][];
-    const ids = records
+    const listed = records
       .slice(1)
       .map((r) => Number(r[0]))
       .sort((a, b) => a - b);
-    expect(ids).toEqual(
+    expect(listed).toEqual(
       await expectedIds(
         sql`m.created_at >= ${Date.parse("2026-11-01T00:00:00Z")} AND m.created_at < ${Date.parse("2026-12-01T00:00:00Z")}`,
       ),
