@@ -130,3 +130,34 @@ describe("an entry's recorded values as lines", () => {
     expect(changeLines(null, null)).toEqual([]);
   });
 });
+
+describe("sources managed after adding (issue 15)", () => {
+  const entry = (action: string, before: unknown, after: unknown) =>
+    describeAuditEntry({
+      action,
+      entityType: "source",
+      entityId: "7",
+      actor: "dana@example.com",
+      before,
+      after,
+      at: new Date("2026-12-06T08:00:00Z"),
+    } as never);
+  it("reads each change to a source as a sentence, never a credential", () => {
+    expect(entry("source.edit", { name: "x-acme" }, { name: "x-summit", credentialsChanged: [] })).toContain(
+      "changed the settings of the source “x-summit”, renamed from “x-acme”",
+    );
+    expect(
+      entry(
+        "source.rotate_credentials",
+        { name: "x-acme" },
+        { name: "x-acme", credentialsChanged: ["bearerToken"] },
+      ),
+    ).toContain("rotated the credentials of the source “x-acme” (new bearer token)");
+    expect(entry("source.pause", { enabled: true }, { enabled: false, name: "x-acme" })).toContain(
+      "paused the source “x-acme”",
+    );
+    expect(entry("source.remove", { name: "x-acme" }, { removed: true, mentionsKept: 3 })).toContain(
+      "removed the source “x-acme” (its 3 mentions kept)",
+    );
+  });
+});

@@ -139,6 +139,11 @@ export const ACTION_NAMES: Record<string, string> = {
   "source.add": "Source added",
   "source.test_config": "Connection tested",
   "source.poll": "Source polled",
+  "source.edit": "Source changed",
+  "source.rotate_credentials": "Credentials rotated",
+  "source.pause": "Source paused",
+  "source.resume": "Source resumed",
+  "source.remove": "Source removed",
   "alerts.slack_webhook": "Slack webhook changed",
   "alerts.test_message": "Test alert sent",
   "alerts.spike_sensitivity": "Spike sensitivity changed",
@@ -336,6 +341,31 @@ function predicate(entry: AuditEntryLike, options: DescribeOptions): string {
     case "source.poll": {
       const inserted = num(after.inserted);
       return `polled ${named ? it : "the source"} now${inserted !== undefined ? `: ${plural(inserted, "new mention")}` : ""}`;
+    }
+    case "source.edit":
+    case "source.rotate_credentials": {
+      const name = str(after.name) ?? str(before.name);
+      const fields = Array.isArray(after.credentialsChanged) ? after.credentialsChanged.map(String) : [];
+      const source = name ? `the source ${quote(name)}` : named ? it : "a source";
+      const credentials =
+        fields.length > 0
+          ? `new ${fields.map((f) => f.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()).join(", ")}`
+          : "";
+      if (entry.action === "source.rotate_credentials")
+        return `rotated the credentials of ${source} (${credentials})`;
+      const renamed =
+        str(before.name) && name && before.name !== name ? `, renamed from ${quote(str(before.name)!)}` : "";
+      return `changed the settings of ${source}${renamed}${credentials ? `; ${credentials}` : ""}`;
+    }
+    case "source.pause":
+    case "source.resume": {
+      const name = str(after.name);
+      return `${entry.action === "source.pause" ? "paused" : "resumed"} ${name ? `the source ${quote(name)}` : named ? it : "a source"}`;
+    }
+    case "source.remove": {
+      const name = str(before.name);
+      const kept = num(after.mentionsKept);
+      return `removed ${name ? `the source ${quote(name)}` : named ? it : "a source"}${kept !== undefined ? ` (its ${plural(kept, "mention")} kept)` : ""}`;
     }
     case "alerts.slack_webhook":
       return str(after.slackWebhook)
