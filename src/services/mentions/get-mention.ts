@@ -1,8 +1,8 @@
 // One mention with everything the mention page shows: thread, the author's other mentions, near-duplicates,
 // classification history, internal notes and the full audit history.
-import { and, asc, desc, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, ne, or, sql } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
-import { auditLog, classifications, mentions, notes, users } from "../../db/schema/index.js";
+import { auditLog, classifications, mentions, notes, replies, users } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { maskFor } from "../../domain/masking.js";
 import { can } from "../../domain/permissions.js";
@@ -31,7 +31,16 @@ export interface MentionDetail {
     createdAt: string;
   }[];
   notes: { id: number; body: string; author: string; createdAt: string }[];
-  history: { at: string; actor: string | null; action: string; before: unknown; after: unknown }[];
+  /** The mention's audit entries and its replies' (entityType "reply"), oldest first. */
+  history: {
+    at: string;
+    actor: string | null;
+    action: string;
+    entityType: string;
+    entityId: string | null;
+    before: unknown;
+    after: unknown;
+  }[];
   /** E-mails of the people the history's assignments name by id, so it can say "assigned it to sam@…". */
   people: Record<number, string>;
 }
@@ -105,10 +114,20 @@ export async function getMention(deps: Deps, viewer: AuthUser, id: number): Prom
     .innerJoin(users, eq(users.id, notes.userId))
     .where(eq(notes.mentionId, id))
     .orderBy(asc(notes.id));
+  // The history is the mention's own entries and its replies' (drafted, sent for approval, approved, posted…):
+  // "who approved the reply" belongs on the mention's page.
+  const replyIds = (
+    await deps.db.select({ id: replies.id }).from(replies).where(eq(replies.mentionId, id))
+  ).map((r) => String(r.id));
+  const ownEntries = and(eq(auditLog.entityType, "mention"), eq(auditLog.entityId, String(id)))!;
   const historyRows = await deps.db
     .select()
     .from(auditLog)
-    .where(and(eq(auditLog.entityType, "mention"), eq(auditLog.entityId, String(id))))
+    .where(
+      replyIds.length === 0
+        ? ownEntries
+        : or(ownEntries, and(eq(auditLog.entityType, "reply"), inArray(auditLog.entityId, replyIds))),
+    )
     .orderBy(asc(auditLog.id));
   const assigneeIds = [
     ...new Set(
@@ -155,6 +174,8 @@ export async function getMention(deps: Deps, viewer: AuthUser, id: number): Prom
         at: h.at.toISOString(),
         actor: h.actorEmail,
         action: h.action,
+        entityType: h.entityType,
+        entityId: h.entityId,
         before: showPii ? h.before : maskHistoryValue(h.before),
         after: showPii ? h.after : maskHistoryValue(h.after),
       })),

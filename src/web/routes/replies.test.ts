@@ -231,6 +231,16 @@ describe("reply life cycle", () => {
       "reply.posting:responder@example.com",
       "reply.post:responder@example.com",
     ]);
+    // The mention's page tells the same story in sentences, its replies' steps included.
+    const page = await (await ctx.app.request(`/mentions/${mentionId}`, authed(manager))).text();
+    for (const sentence of [
+      "responder@example.com drafted the reply from a template",
+      "responder@example.com sent the reply for approval.",
+      "manager@example.com approved the reply.",
+      "responder@example.com posted the reply.",
+    ])
+      expect(page).toContain(sentence);
+    expect(page).not.toContain("reply.approve");
 
     // One public reply per thread: a later mention in the same review thread cannot get a second one.
     const sameThread = await reviewMention();

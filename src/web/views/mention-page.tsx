@@ -300,10 +300,7 @@ export function MentionPage({
               {detail.history.map((h) => (
                 <li>
                   <span class="muted">{formatTime(h.at)}</span>{" "}
-                  {describeAuditEntry(
-                    { ...h, entityType: "mention", entityId: String(m.id) },
-                    { subject: "it", personName: (id) => detail.people[id] },
-                  )}
+                  {describeAuditEntry(h, { subject: "it", personName: (id) => detail.people[id] })}
                 </li>
               ))}
             </ol>
