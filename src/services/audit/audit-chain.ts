@@ -1,7 +1,7 @@
 // The audit log's hash chain (src/domain/audit-chain.ts) kept in the database: the audit-seal job links every new
 // entry to the one before it in its workspace's chain, and `rapport audit verify` recomputes every chain.
 import { and, asc, eq, gt, isNotNull, isNull, lte, sql } from "drizzle-orm";
-import { atomicBatch } from "../../db/atomic.js";
+import { atomicBatch, isD1 } from "../../db/atomic.js";
 import type { Db } from "../../db/client.js";
 import { auditChainHeads, auditLog, workspaces } from "../../db/schema/index.js";
 import {
@@ -17,6 +17,12 @@ import {
 
 /** Entries sealed per atomic batch: a long backlog (the first seal of an old log) goes in bounded steps. */
 const SEAL_BATCH = 2_000;
+/**
+ * On D1 every statement of a batch counts against the Worker invocation's query limit (1,000 on the paid plan,
+ * shared by every job of the cron run), so a step there is smaller and a run takes one step per chain: the job
+ * runs every minute, and a backlog is sealed over the next runs.
+ */
+const D1_SEAL_BATCH = 200;
 const VERIFY_PAGE = 5_000;
 
 const entryColumns = {
@@ -96,24 +102,25 @@ async function readHead(db: Db, key: string, workspaceId: number | null): Promis
  */
 export async function sealAuditLog(db: Db, secret: string): Promise<{ sealed: number; refused: number[] }> {
   const key = chainKey(secret);
+  const size = isD1(db) ? D1_SEAL_BATCH : SEAL_BATCH;
   let sealed = 0;
   const refused: number[] = [];
   for (const workspaceId of await chainKeys(db)) {
     for (;;) {
-      const count = await sealStep(db, key, workspaceId);
+      const count = await sealStep(db, key, workspaceId, size);
       if (count < 0) {
         refused.push(workspaceId ?? 0);
         break;
       }
       sealed += count;
-      if (count < SEAL_BATCH) break;
+      if (count < size || isD1(db)) break;
     }
   }
   return { sealed, refused };
 }
 
-/** Seals up to SEAL_BATCH entries of one chain: how many, 0 when none is pending, -1 when the chain is refused. */
-async function sealStep(db: Db, key: string, workspaceId: number | null): Promise<number> {
+/** Seals up to `size` entries of one chain: how many, 0 when none is pending, -1 when the chain is refused. */
+async function sealStep(db: Db, key: string, workspaceId: number | null, size: number): Promise<number> {
   const chain = chainName(workspaceId);
   const head = await readHead(db, key, workspaceId);
   if (head === "forged") return -1;
@@ -138,7 +145,7 @@ async function sealStep(db: Db, key: string, workspaceId: number | null): Promis
     .from(auditLog)
     .where(and(inWorkspace(workspaceId), gt(auditLog.id, afterId), isNull(auditLog.hash)))
     .orderBy(asc(auditLog.id))
-    .limit(SEAL_BATCH);
+    .limit(size);
   if (pending.length === 0) return 0;
   // The head as this step read it: every write below is conditional on it.
   const headUnchanged = head
