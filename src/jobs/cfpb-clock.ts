@@ -2,9 +2,9 @@
 // then each workspace's reminders due now are queued for Slack (at most once each: see cfpb-reminders.ts).
 import { sql } from "drizzle-orm";
 import type { Deps } from "../deps.js";
+import { mentionLink, publicBaseUrl } from "../platform/links.js";
 import { syncCfpbComplaints } from "../services/compliance/cfpb-complaints.js";
 import { queueCfpbReminders } from "../services/compliance/cfpb-reminders.js";
-import { mentionLink, publicBaseUrl } from "../platform/links.js";
 
 export interface CfpbClockReport {
   found: number;
