@@ -3,6 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDeps, type TestDeps } from "../../../test/helpers/deps.js";
 import { startHttpServer, type TestServer } from "../../../test/helpers/http-server.js";
+import { markD1 } from "../../db/atomic.js";
 import {
   brands,
   hourlyCounts,
@@ -191,6 +192,18 @@ describe("spike job", () => {
 
     await runDeliverOutbox(deps, at(nextHour(SPIKE_HOUR, 2), 6));
     expect(slack.requests).toHaveLength(1);
+  });
+
+  it("runs on a D1 handle: a new spike and its Slack message are one atomic batch", async () => {
+    markD1(deps.db); // any interactive transaction would now be refused (src/db/atomic.ts)
+    await bump(`brand:${deps.companyBrandId}`, nextHour(SPIKE_HOUR, -1), 0);
+    await addMentions(SPIKE_HOUR, burst(30), "legal_threats");
+    expect(await runDetectSpikes(deps, at(nextHour(SPIKE_HOUR), 5))).toMatchObject({ alerts: 1 });
+    const brandSpike = (await deps.db.select().from(spikes)).find(
+      (r) => r.key === `brand:${deps.companyBrandId}`,
+    )!;
+    const alerts = await deps.db.select().from(outbox);
+    expect(alerts.map((a) => a.idempotencyKey)).toEqual([`spike:${brandSpike.id}`]);
   });
 
   it("a new category surge during a brand episode that began earlier gets its own alert", async () => {
