@@ -46,7 +46,7 @@ export interface ReplyPanel {
 
 async function sentBackOf(deps: Deps, history: ReplyHistoryItem[]): Promise<ReplyPanel["sentBack"]> {
   const last = history.at(-1);
-  if (!last || last.status !== "rejected") return null;
+  if (last?.status !== "rejected") return null;
   const [row] = await deps.db
     .select({ after: auditLog.after, by: auditLog.actorEmail, at: auditLog.at })
     .from(auditLog)
