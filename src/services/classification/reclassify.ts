@@ -10,7 +10,7 @@ import type { ClassifyInput, EngineName } from "../../classifier/index.js";
 import { inTransaction } from "../../db/atomic.js";
 import type { Db } from "../../db/client.js";
 import type { SlaMinutes } from "../../db/schema/brands.js";
-import { classifications, hourlyCounts, mentionBrands, mentions, sources } from "../../db/schema/index.js";
+import { classifications, mentionBrands, mentions, sources } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { slaClockStart, slaDueAt } from "../../domain/sla.js";
 import type { Classification, Severity } from "../../domain/taxonomy.js";
