@@ -154,6 +154,8 @@ export interface CfpbComplaint {
 export interface CfpbQuery {
   brandId?: number;
   mentionIds?: number[];
+  /** Only complaints still awaiting a response (Today, the digest, reminders): closed ones pile up for years. */
+  openOnly?: boolean;
 }
 
 const responder = sql`(SELECT coalesce(nullif(${users.name}, ''), ${users.email}) FROM ${users} WHERE ${users.id} = ${complaintResponses.respondedBy})`;
@@ -194,6 +196,9 @@ export async function loadCfpbComplaints(
         eq(sources.workspaceId, workspaceId),
         sql`NOT (${complaintResponses.origin} = 'reported' AND ${mentions.status} = 'dismissed')`,
         query.mentionIds ? inArray(complaintResponses.mentionId, query.mentionIds) : undefined,
+        query.openOnly
+          ? sql`${complaintResponses.finalAt} IS NULL AND NOT (${complaintResponses.origin} = 'portal' AND coalesce(json_extract(${mentions.meta}, '$.companyResponse'), '') LIKE 'Closed%')`
+          : undefined,
         query.brandId === undefined
           ? undefined
           : sql`EXISTS (SELECT 1 FROM ${mentionBrands} WHERE ${mentionBrands.mentionId} = ${mentions.id} AND ${mentionBrands.brandId} = ${query.brandId})`,
@@ -238,7 +243,9 @@ export async function cfpbTally(
   now: Date,
   query: Pick<CfpbQuery, "brandId"> = {},
 ): Promise<CfpbTally> {
-  return tallyCfpb((await loadCfpbComplaints(db, workspaceId, now, query)).map((c) => c.clock));
+  return tallyCfpb(
+    (await loadCfpbComplaints(db, workspaceId, now, { ...query, openOnly: true })).map((c) => c.clock),
+  );
 }
 
 /** Clocks of some mentions (a queue page), by mention id. */

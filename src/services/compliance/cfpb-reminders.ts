@@ -92,7 +92,7 @@ export async function queueCfpbReminders(
   options: { fallbackWebhookUrl?: string | undefined; mentionUrl: (id: number) => string },
 ): Promise<ReminderReport> {
   const report: ReminderReport = { queued: 0, noDestination: 0 };
-  const due = (await loadCfpbComplaints(db, workspaceId, now))
+  const due = (await loadCfpbComplaints(db, workspaceId, now, { openOnly: true }))
     .map((complaint) => ({
       complaint,
       reminder: reminderDue(complaint.clock, complaint.storedAt, complaint.mentionId),
