@@ -58,7 +58,7 @@ beforeAll(async () => {
   ids.later = await portalComplaint("2026-12-10"); // due 25 Dec
   ids.closed = await portalComplaint("2026-11-25", { companyResponse: "Closed with explanation" });
   ids.reported = await insertMention(ctx, {
-    text: "Filed a complaint with the CFPB about Acme Recovery today",
+    text: "Filed a complaint with the CFPB about Acme Recovery today <!channel> call me at 555-867-5309",
     createdAt: new Date("2026-12-13T02:00:00Z"), // 12 Dec in New York
     flags: ["regulator"],
     category: "communication_tactics",
@@ -211,6 +211,11 @@ describe("Slack reminders", () => {
     expect(row?.workspaceId).toBe(ctx.deps.workspaceId);
     expect(row?.destination).toBe("http://127.0.0.1:9/slack");
     expect((row!.payload as { text: string }).text).toContain("Company response due tomorrow (Dec 27)");
+    // Mention text is hostile: no @channel ping, no phone number in a shared channel.
+    const payload = JSON.stringify(row!.payload);
+    expect(payload).not.toContain("<!channel>");
+    expect(payload).toContain("&lt;!channel&gt;");
+    expect(payload).not.toContain("867-5309");
   });
 });
 
