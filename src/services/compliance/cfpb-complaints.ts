@@ -58,7 +58,9 @@ const NAMES_CFPB: SQL = sql.join(
   CFPB_PHRASES.map((p) => sql`${mentions.text} LIKE ${`%${p}%`}`),
   sql` OR `,
 );
-const HAS_REGULATOR_FLAG = sql`EXISTS (SELECT 1 FROM json_each(${mentions.flags}) WHERE value = 'regulator')`;
+// The flags are a JSON array of fixed codes, so the quoted code is found as plain text: cheaper than json_each
+// over a week of mentions, and no other code contains it.
+const HAS_REGULATOR_FLAG = sql`${mentions.flags} LIKE '%"regulator"%'`;
 const NO_CLOCK_YET = sql`NOT EXISTS (SELECT 1 FROM ${complaintResponses} WHERE ${complaintResponses.mentionId} = ${mentions.id})`;
 
 /**
