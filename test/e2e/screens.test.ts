@@ -344,6 +344,14 @@ async function check(
         );
       return { width, culprits };
     });
+    // The top bar wraps: "Sign out" is on screen, not past its right edge.
+    // (The digest e-mail has no top bar: it is the e-mail as sent.)
+    const signOutButton = page.locator('form[action="/logout"] button');
+    if (role && (await signOutButton.count()) > 0) {
+      const signOut = await signOutButton.boundingBox();
+      if (!signOut || signOut.x < 0 || signOut.x + signOut.width > PHONE.width)
+        findings.push({ url, role: who, problem: `Sign out is off screen (${JSON.stringify(signOut)})` });
+    }
     if (wide.width > PHONE.width)
       findings.push({
         url,
