@@ -114,6 +114,24 @@ describe("audit entries as sentences", () => {
   });
 });
 
+describe("settings changes", () => {
+  it("name the setting and its old and new value", () => {
+    expect(
+      describeAuditEntry(
+        entry(
+          "workspace.settings",
+          { approvalsToSlack: false },
+          { approvalsToSlack: true },
+          {
+            entityType: "workspace",
+            entityId: "1",
+          },
+        ),
+      ),
+    ).toBe("dana@example.com changed the workspace settings: approvals to slack from no to yes.");
+  });
+});
+
 describe("an entry's recorded values as lines", () => {
   it("lists what changed as field: from → to, in words, leaving out what stayed the same", () => {
     expect(

@@ -169,6 +169,7 @@ export const ACTION_NAMES: Record<string, string> = {
   "legal_hold.place": "Legal hold placed",
   "legal_hold.lift": "Legal hold lifted",
   "audit.purged": "Old audit entries removed",
+  "workspace.settings": "Workspace settings changed",
 };
 
 /** "Reply approved"; an action without a name reads as its words ("source pause" → "Source pause"). */
@@ -444,6 +445,12 @@ function predicate(entry: AuditEntryLike, options: DescribeOptions): string {
     case "audit.purged": {
       const entries = num(after.entries);
       return `removed ${entries !== undefined ? plural(entries, "audit entry", "audit entries") : "audit entries"} past the retention period`;
+    }
+    case "workspace.settings": {
+      const changes = changeLines(entry.before, entry.after).map(
+        (l) => `${l.field} from ${l.from ?? "unset"} to ${l.to ?? "unset"}`,
+      );
+      return `changed the workspace settings${changes.length > 0 ? `: ${changes.join("; ")}` : ""}`;
     }
     default:
       return `${words(entry.action)}${named ? ` (${it})` : ""}`;
