@@ -293,3 +293,40 @@ describe("pausing, resuming and removing", () => {
     expect(gone!.removedAt).not.toBeNull();
   });
 });
+
+describe("a source an operator pointed at a proxy", () => {
+  it("keeps the operator's endpoint override through a dashboard edit, and tests against it", async () => {
+    const [proxied] = await ctx.deps.db
+      .insert(sources)
+      .values({
+        workspaceId: ctx.deps.workspaceId,
+        brandId: ctx.deps.companyBrandId,
+        name: "cfpb-proxy",
+        type: "cfpb",
+        config: { company: "ACME RECOVERY", baseUrl: `${feed.url}/cfpb/` },
+      })
+      .returning();
+    const res = await submit(`/sources/${proxied!.id}/edit`, [
+      ["name", "cfpb-proxy"],
+      ["config.company", "SUMMIT RECOVERY"],
+    ]);
+    // The proxy here serves an RSS feed, not CFPB JSON: the test reached it (and failed), nothing was refused.
+    expect(feed.requests.some((r) => r.url?.startsWith("/cfpb/"))).toBe(true);
+    expect(res.status).toBe(409);
+    const saved = await submit(`/sources/${proxied!.id}/edit`, [
+      ["name", "cfpb-proxy"],
+      ["config.company", "SUMMIT RECOVERY"],
+      ["anyway", "1"],
+    ]);
+    expect(saved.status).toBe(303);
+    expect((await sourceRow(proxied!.id)).config).toMatchObject({
+      company: "SUMMIT RECOVERY",
+      baseUrl: `${feed.url}/cfpb/`,
+    });
+    // The web still may not set one.
+    const refused = await api("PATCH", `/api/sources/${proxied!.id}`, {
+      config: { baseUrl: "https://elsewhere.example/" },
+    });
+    expect(refused.status).toBe(400);
+  });
+});

@@ -33,10 +33,12 @@ export async function connectionGate(
   type: string,
   config: Record<string, unknown>,
   anyway: boolean,
+  /** The config keeps an operator's stored endpoint override (an edit): test against it as the poller would. */
+  storedOverrides = false,
 ): Promise<GateResult> {
   if (!connectorFor(type)?.testConnection) return { verdict: "no_test_available", message: null };
   if (anyway) return { verdict: "saved_anyway", message: null };
-  const result = await testConfigFromWeb(deps, user, type, config);
+  const result = await testConfigFromWeb(deps, user, type, config, !storedOverrides);
   if (result.ok) return { verdict: "passed", message: result.message };
   throw conflict(
     `The connection test failed: ${result.message} Fix the settings and try again, or choose "anyway" to save the source as it is (it will show as failing until it works).`,

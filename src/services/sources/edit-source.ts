@@ -108,7 +108,14 @@ async function applyEdit(
   if (name !== source.name) await assertNameFree(deps, user.workspaceId, name, source.id);
   const configChanged = !same(checkConfigQuiet(source.type, stored), config);
   const connectionTest = configChanged
-    ? await connectionGate(deps, user, source.type, config, input.anyway === true)
+    ? await connectionGate(
+        deps,
+        user,
+        source.type,
+        config,
+        input.anyway === true,
+        Object.keys(stored).some(isOperatorOnlyField),
+      )
     : null;
   const before = { name: source.name, schedule: source.schedule, brandId: source.brandId };
   const after = { name, schedule, brandId };
