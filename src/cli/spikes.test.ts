@@ -69,11 +69,14 @@ describe("rapport spikes", () => {
       "end",
       "hours",
       "peak",
+      "rule",
     ]);
     expect(lines[0]).toMatchObject({
       key: "brand:acme",
       ts: new Date(START + spikeHour * 3_600_000).toISOString(),
       count: 60,
+      // One hour far above normal: the burst rule.
+      rule: "burst",
     });
     expect(lines[0].expected).toBeGreaterThan(8);
     expect(lines[0].expected).toBeLessThan(14);

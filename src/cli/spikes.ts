@@ -1,8 +1,11 @@
 // `rapport spikes --input <file>`: JSONL hourly counts {"key","ts","count"} in, one JSONL line per detected spike
 // {"key","ts","count","expected","score"} out, each hour judged only on the hours before it. No database.
 // Added fields (issue 18): "end" (the hour after the episode's last elevated hour; null if it may still go on),
-// "hours" (elevated hours in the episode) and "peak" (its largest count). A key with too little history to judge
-// is named on stderr (reason insufficient_history), so stdout stays one line per spike.
+// "hours" (elevated hours in the episode), "peak" (its largest count) and "rule" ("burst": an hour or two far above
+// normal; "sustained": three hours in a row well above it). A key with too little history to judge is named on
+// stderr (reason insufficient_history), so stdout stays one line per spike. An absent hour is zero mentions, except
+// in a key whose median hour over the last day had 20 or more: there it is a gap in the data, judged but never
+// read as normal.
 import { createReadStream, existsSync } from "node:fs";
 import type { Readable } from "node:stream";
 import { z } from "zod";
@@ -87,9 +90,9 @@ export const spikesCommand: Command = {
       .flatMap((v) => v.episodes)
       .sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.key < b.key ? -1 : 1));
     for (const spike of spikes) {
-      const { key, ts, count, expected, score, endTs, hours, peak } = spike;
+      const { key, ts, count, expected, score, endTs, hours, peak, rule } = spike;
       ctx.stdout.write(
-        `${JSON.stringify({ key, ts, count, expected, score, end: endTs, hours, peak: peak.count })}\n`,
+        `${JSON.stringify({ key, ts, count, expected, score, end: endTs, hours, peak: peak.count, rule })}\n`,
       );
     }
     return 0;

@@ -169,6 +169,44 @@ describe("detectSpikes on overdispersed counts", () => {
     expect(Date.parse(spikes[0]!.endTs!)).toBeLessThan(START + (shift + 72) * HOUR_MS);
   });
 
+  it("catches a rise held for three hours at about twice the normal, no hour of it extreme (sustained rule)", () => {
+    // A Thursday afternoon: four hours at 1.9× the normal. No hour scores high enough alone, no two together;
+    // three in a row do, so the alert comes at the third hour and says which rule raised it.
+    const start = 5 * 168 + 3 * 24 + 16;
+    const counts = [...calm];
+    for (let i = 0; i < 4; i++) counts[start + i] = Math.round(60 * rhythm(start + i) * 1.9);
+    const spikes = fromWeekSix(detectSpikes(rowsOf("k", counts)));
+    expect(spikes.map((s) => [s.ts, s.rule])).toEqual([[at(start + 2), "sustained"]]);
+    expect(spikes[0]!.count).toBeGreaterThan(1.75 * spikes[0]!.expected);
+    // The burst rule alone misses it: this is the shape the sustained rule is for.
+    expect(fromWeekSix(detectSpikes(rowsOf("k", counts), { sustainedHours: 0 }))).toEqual([]);
+    // And the same rise for one hour only stays below every rule.
+    const once = [...calm];
+    once[start] = counts[start]!;
+    expect(fromWeekSix(detectSpikes(rowsOf("k", once)))).toEqual([]);
+  });
+
+  it("finds a burst right after a gap in the data: the empty hours are not read as normal", () => {
+    // The source was down for three hours on Wednesday night (a key of ~60 an hour cannot be empty by chance);
+    // at 11:00 a 2.4× burst. Read as real zeros, the gap's huge negative residuals widen the scale and the burst
+    // is not called (a NAB window of this shape was found only by luck).
+    const gap = 5 * 168 + 2 * 24 + 2;
+    const burst = gap + 9;
+    const counts = [...calm];
+    for (let i = 0; i < 3; i++) counts[gap + i] = 0;
+    counts[burst] = Math.round(60 * rhythm(burst) * 2.4);
+    const spikes = fromWeekSix(detectSpikes(rowsOf("k", counts)));
+    expect(spikes.map((s) => [s.ts, s.rule])).toEqual([[at(burst), "burst"]]);
+    expect(fromWeekSix(detectSpikes(rowsOf("k", counts), { gapMedian: Number.POSITIVE_INFINITY }))).toEqual(
+      [],
+    );
+    // The gap is judged like any hour, and is no spike.
+    expect(spikes.some((s) => Date.parse(s.ts) < START + burst * HOUR_MS)).toBe(false);
+    // A quiet key's empty hours are real zeros, not gaps: the 'missing hours are zero' contract holds there.
+    const quiet = overdispersed(5, WEEKS * 168, 2);
+    expect(detectSpikes(rowsOf("q", quiet))).toEqual(detectSpikes(rowsOf("q", quiet), { gapMedian: 1e9 }));
+  });
+
   it("does not call a few mentions a spike below the minimum volume", () => {
     const night = 5 * 168 + 2;
     const quiet = overdispersed(3, 6 * 168, 1);
@@ -261,5 +299,26 @@ describe("evaluateHour", () => {
     expect(actions.slice(1).every((a) => a.action === "update")).toBe(true);
     const final = { ...(ended ?? open)!, endTs: ended?.endTs ?? null };
     expect(final).toEqual(batch[0]);
+  });
+
+  it("agrees with detectSpikes on a sustained rise, whose rule reads the hours before the one judged", () => {
+    const start = 5 * 168 + 3 * 24 + 16;
+    const counts = overdispersed(20261206, 8 * 168, 60);
+    for (let i = 0; i < 4; i++) counts[start + i] = Math.round(60 * rhythm(start + i) * 1.9);
+    const rows = rowsOf("k", counts);
+    const batch = detectSpikes(rows).filter((s) => Date.parse(s.ts) >= START + (start - 24) * HOUR_MS);
+    expect(batch.map((s) => [s.ts, s.rule])).toEqual([[at(start + 2), "sustained"]]);
+    let open: SpikeEpisode | null = null;
+    const raised: string[] = [];
+    for (let t = start - 24; t < start + 6; t++) {
+      const result = evaluateHour(
+        { key: "k", counts: rows.slice(0, t), since: at(0), openSpike: open },
+        at(t),
+        counts[t]!,
+      );
+      if (result.action === "new") raised.push(`${result.spike!.ts} ${result.spike!.rule}`);
+      open = result.spike;
+    }
+    expect(raised).toEqual([`${at(start + 2)} sustained`]);
   });
 });

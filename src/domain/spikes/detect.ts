@@ -16,10 +16,19 @@
 //   score    = (residual − median residual) ÷ scale, the scale read from the 95th percentile of the last week's
 //              absolute residuals: a key that often bursts needs a bigger burst to alert, a calm one less.
 //
-// An hour is a spike hour when its score clears `minScore`, or when it and the hour before both clear `pairScore`
-// and add up to `pairSum` (a surge too small to prove in one hour is proven by its second, so the delay stays at
-// one hour; a one-hour burst that falls straight back, the commonest false alarm on real volumes, is not). Every hour is
-// judged only on the hours before it. Spike hours and the elevated hours after them (score ≥ settleScore) make one
+// Two rules make an hour a spike hour, and the alert says which (`rule`):
+//   burst     — its score clears `minScore`, or it and the hour before both clear `pairScore` and add up to
+//               `pairSum` (a surge too small to prove in one hour is proven by its second, so the delay stays at
+//               one hour; a one-hour burst that falls straight back, the commonest false alarm on real volumes,
+//               is not);
+//   sustained — each of the last `sustainedHours` hours (3) scores at least `sustainedFloor` and is at least
+//               `sustainedRatio` times its expected count, and their scores (each capped at minScore) add up to
+//               `sustainedSum`: a surge that rises over a few hours and never jumps enough in any one of them
+//               (on seeded 3× spikes, a third of the misses of the burst rule alone).
+// Both must also be big enough in mentions (`minCount`, `minRatio`). Every hour is judged only on the hours before
+// it. An empty hour in a key that normally has `gapMedian` (20) or more an hour is a gap in the data (a source down),
+// not news: it is judged but never read as normal, so the burst that often follows a gap is not hidden by the
+// gap's huge negative residuals inflating the scale (one of the NAB windows). Spike hours and the elevated hours after them (score ≥ settleScore) make one
 // episode and one alert; the episode ends after `cooldownHours` quiet hours, and its end is noted. A decaying
 // burst stays one episode; the medians keep a burst of a few hours out of the baseline, and a level that stays up
 // for good becomes the new normal within a day.
@@ -43,12 +52,45 @@ export interface SpikeThresholds {
   minCount: number;
   /** The hour must also be this many times the expected count: surprise alone is not "far above normal". */
   minRatio: number;
+  /** Sustained rule: every one of the last `sustainedHours` hours scores at least this… */
+  sustainedFloor: number;
+  /** …is at least this many times its expected count… */
+  sustainedRatio: number;
+  /** …and their scores, each capped at minScore, add up to at least this. */
+  sustainedSum: number;
 }
 
 export const SENSITIVITY_THRESHOLDS: Record<Sensitivity, SpikeThresholds> = {
-  fewer: { minScore: 5, pairScore: 2.5, pairSum: 6.5, minCount: 25, minRatio: 2 },
-  balanced: { minScore: 4, pairScore: 2, pairSum: 5.25, minCount: 15, minRatio: 1.5 },
-  more: { minScore: 3, pairScore: 1.5, pairSum: 4, minCount: 5, minRatio: 1.3 },
+  fewer: {
+    minScore: 5,
+    pairScore: 2.5,
+    pairSum: 6.5,
+    minCount: 25,
+    minRatio: 2,
+    sustainedFloor: 1.5,
+    sustainedRatio: 2,
+    sustainedSum: 8,
+  },
+  balanced: {
+    minScore: 4,
+    pairScore: 2,
+    pairSum: 5.25,
+    minCount: 15,
+    minRatio: 1.5,
+    sustainedFloor: 1,
+    sustainedRatio: 1.75,
+    sustainedSum: 6.5,
+  },
+  more: {
+    minScore: 3,
+    pairScore: 1.5,
+    pairSum: 4,
+    minCount: 5,
+    minRatio: 1.3,
+    sustainedFloor: 0.75,
+    sustainedRatio: 1.5,
+    sustainedSum: 5,
+  },
 };
 
 export interface SpikeOptions {
@@ -75,6 +117,10 @@ export interface SpikeOptions {
   weeklyFrom?: number;
   /** Read the hour-of-week rhythm from the neighbouring hours too. */
   seasonalSpread?: boolean;
+  /** Hours the sustained rule reads (below 2: no sustained rule). */
+  sustainedHours?: number;
+  /** An empty hour where the last day's median hour had at least this many is a gap (Infinity: never). */
+  gapMedian?: number;
 }
 
 export interface ResolvedSpikeOptions extends SpikeThresholds {
@@ -88,6 +134,8 @@ export interface ResolvedSpikeOptions extends SpikeThresholds {
   recentWeight: number;
   weeklyFrom: number;
   seasonalSpread: boolean;
+  sustainedHours: number;
+  gapMedian: number;
 }
 
 export const DEFAULT_SPIKE_OPTIONS = {
@@ -104,6 +152,10 @@ export const DEFAULT_SPIKE_OPTIONS = {
   recentWeight: 0.5,
   weeklyFrom: 2,
   seasonalSpread: true,
+  sustainedHours: 3,
+  // A key whose median hour over the last day had 20 mentions does not go silent for an hour by chance
+  // (Poisson: e^-20); an empty hour there is missing data.
+  gapMedian: 20,
 };
 
 const DAILY_DAYS = 7;
@@ -144,6 +196,8 @@ export function resolveSpikeOptions(opts: SpikeOptions = {}): ResolvedSpikeOptio
     recentWeight: opts.recentWeight ?? DEFAULT_SPIKE_OPTIONS.recentWeight,
     weeklyFrom: opts.weeklyFrom ?? DEFAULT_SPIKE_OPTIONS.weeklyFrom,
     seasonalSpread: opts.seasonalSpread ?? DEFAULT_SPIKE_OPTIONS.seasonalSpread,
+    sustainedHours: opts.sustainedHours ?? DEFAULT_SPIKE_OPTIONS.sustainedHours,
+    gapMedian: opts.gapMedian ?? DEFAULT_SPIKE_OPTIONS.gapMedian,
   };
 }
 
@@ -154,6 +208,9 @@ export interface HourlyCount {
   count: number;
 }
 
+/** Which rule raised the alert: one hour (or two) far above normal, or several hours well above it. */
+export type SpikeRule = "burst" | "sustained";
+
 /** One detected spike: the hour it was first alerted, as the CLI prints it. */
 export interface Spike {
   key: string;
@@ -161,6 +218,8 @@ export interface Spike {
   count: number;
   expected: number;
   score: number;
+  /** Absent on episodes stored before the sustained rule existed (they were all bursts). */
+  rule?: SpikeRule;
 }
 
 /** A spike as it evolves: the alert hour (the `Spike` fields) plus what later hours added to it. */
@@ -185,6 +244,8 @@ export interface HourJudgement {
   isSpikeHour: boolean;
   /** Still above normal (score ≥ settleScore): keeps an open episode going. */
   isElevated: boolean;
+  /** The rule that made it a spike hour. */
+  rule?: SpikeRule;
   /** Why the hour was not judged. */
   reason?: RefusalReason;
 }
@@ -225,33 +286,44 @@ function scoreWindow(counts: ArrayLike<number>, from: number, o: ResolvedSpikeOp
   const n = counts.length;
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) y[i] = Math.log(counts[i]! + o.offset);
-  const level = new Float64Array(n).fill(Number.NaN);
-  for (let i = HOURS_PER_DAY; i < n; i++) level[i] = median(Array.from(y.subarray(i - HOURS_PER_DAY, i)));
-  const daily = new Float64Array(n).fill(Number.NaN);
-  for (let i = 0; i < n; i++) {
-    if (Number.isNaN(level[i]!)) continue;
-    const samples: number[] = [];
-    for (let k = 1; k <= DAILY_DAYS; k++) {
-      const j = i - HOURS_PER_DAY * k;
-      if (j >= 0 && !Number.isNaN(level[j]!)) samples.push(y[j]! - level[j]!);
-    }
-    if (samples.length > 0) daily[i] = median(samples);
+  // Gaps in the data are judged like any hour but left out of every baseline, rhythm and scale below.
+  const gap = new Uint8Array(n);
+  for (let i = HOURS_PER_DAY; i < n; i++) {
+    if (counts[i] !== 0) continue;
+    const day: number[] = [];
+    for (let j = i - HOURS_PER_DAY; j < i; j++) day.push(counts[j]!);
+    if (median(day) >= o.gapMedian) gap[i] = 1;
   }
+  // One pass, oldest hour first: each hour's level and rhythm read only earlier hours, and a gap hour is then
+  // filled in with what was expected of it (`filled`), so an outage moves no later level, rhythm or scale (its
+  // own residual, far below, is kept out of the recent term and the scale below).
+  const filled = Float64Array.from(y);
+  const level = new Float64Array(n).fill(Number.NaN);
+  const daily = new Float64Array(n).fill(Number.NaN);
   // Seasonal term: hour of week once two past weeks show it (weekends, Monday mornings), hour of day before that.
   const seasonal = new Float64Array(n).fill(Number.NaN);
-  for (let i = 0; i < n; i++) {
-    if (Number.isNaN(daily[i]!)) continue;
-    const samples: number[] = [];
-    let weeks = 0;
-    for (let k = 1; k <= WEEKLY_WEEKS; k++) {
-      const centre = i - HOURS_PER_WEEK * k;
-      if (centre < 0 || Number.isNaN(level[centre]!)) continue;
-      weeks++;
-      // The hours either side too: three times the samples, and a rising morning's slope cancels out.
-      for (const j of o.seasonalSpread ? [centre - 1, centre, centre + 1] : [centre])
-        if (j >= 0 && j < i && !Number.isNaN(level[j]!)) samples.push(y[j]! - level[j]!);
+  for (let i = HOURS_PER_DAY; i < n; i++) {
+    level[i] = median(Array.from(filled.subarray(i - HOURS_PER_DAY, i)));
+    const days: number[] = [];
+    for (let k = 1; k <= DAILY_DAYS; k++) {
+      const j = i - HOURS_PER_DAY * k;
+      if (j >= 0 && !Number.isNaN(level[j]!)) days.push(filled[j]! - level[j]!);
     }
-    seasonal[i] = weeks >= o.weeklyFrom ? trimmedMean(samples) : daily[i]!;
+    if (days.length > 0) daily[i] = median(days);
+    if (!Number.isNaN(daily[i]!)) {
+      const samples: number[] = [];
+      let weeks = 0;
+      for (let k = 1; k <= WEEKLY_WEEKS; k++) {
+        const centre = i - HOURS_PER_WEEK * k;
+        if (centre < 0 || Number.isNaN(level[centre]!)) continue;
+        weeks++;
+        // The hours either side too: three times the samples, and a rising morning's slope cancels out.
+        for (const j of o.seasonalSpread ? [centre - 1, centre, centre + 1] : [centre])
+          if (j >= 0 && j < i && !Number.isNaN(level[j]!)) samples.push(filled[j]! - level[j]!);
+      }
+      seasonal[i] = weeks >= o.weeklyFrom ? trimmedMean(samples) : daily[i]!;
+    }
+    if (gap[i]) filled[i] = level[i]! + (Number.isNaN(seasonal[i]!) ? 0 : seasonal[i]!);
   }
   // What the last few hours say about today against the 24-hour level (which lags by half a day): the median of
   // their residuals, so a burst of an hour or two does not move it.
@@ -265,7 +337,7 @@ function scoreWindow(counts: ArrayLike<number>, from: number, o: ResolvedSpikeOp
     if (o.recentHours > 0) {
       const recent: number[] = [];
       for (let j = Math.max(0, i - o.recentHours); j < i; j++)
-        if (!Number.isNaN(raw[j]!)) recent.push(raw[j]!);
+        if (!gap[j] && !Number.isNaN(raw[j]!)) recent.push(raw[j]!);
       if (recent.length > 0) adjust = median(recent) * o.recentWeight;
     }
     baseline[i] = level[i]! + seasonal[i]! + adjust;
@@ -278,7 +350,7 @@ function scoreWindow(counts: ArrayLike<number>, from: number, o: ResolvedSpikeOp
     if (Number.isNaN(residual[i]!)) continue;
     const past: number[] = [];
     for (let j = Math.max(0, i - SCALE_HOURS); j < i; j++)
-      if (!Number.isNaN(residual[j]!)) past.push(residual[j]!);
+      if (!gap[j] && !Number.isNaN(residual[j]!)) past.push(residual[j]!);
     if (past.length < MIN_SCALE_SAMPLES) continue;
     const centre = median(past.slice());
     const deviations = past.map((r) => Math.abs(r - centre)).sort((a, b) => a - b);
@@ -292,6 +364,26 @@ function scoreWindow(counts: ArrayLike<number>, from: number, o: ResolvedSpikeOp
     score[i] = (residual[i]! - centre) / scale;
   }
   return { expected, score };
+}
+
+/** The sustained rule at index `t` (see the top of the file); every hour it reads must have been judged. */
+function sustainedRise(
+  counts: ArrayLike<number>,
+  scored: Scored,
+  t: number,
+  sinceStart: number,
+  o: ResolvedSpikeOptions,
+): boolean {
+  const k = o.sustainedHours;
+  if (k < 2 || t + 1 < k || sinceStart + 1 - k < o.minHistoryHours) return false;
+  let sum = 0;
+  for (let j = t - k + 1; j <= t; j++) {
+    const z = scored.score[j]!;
+    // NaN (an hour not scored) fails both comparisons.
+    if (!(z >= o.sustainedFloor) || !(counts[j]! >= o.sustainedRatio * scored.expected[j]!)) return false;
+    sum += Math.min(z, o.minScore);
+  }
+  return sum >= o.sustainedSum;
 }
 
 function judgeIndex(
@@ -324,13 +416,16 @@ function judgeIndex(
     previous >= o.pairScore &&
     score + previous >= o.pairSum &&
     bigEnough(counts[t - 1]!, scored.expected[t - 1]!);
-  const isSpikeHour = bigEnough(count, expected) && (score >= o.minScore || pair);
+  const burst = score >= o.minScore || pair;
+  const sustained = !burst && sustainedRise(counts, scored, t, sinceStart, o);
+  const isSpikeHour = bigEnough(count, expected) && (burst || sustained);
   return {
     ts,
     count,
     expected,
     score: Math.max(score, 0),
     isSpikeHour,
+    ...(isSpikeHour ? { rule: burst ? ("burst" as const) : ("sustained" as const) } : {}),
     isElevated: isSpikeHour || (score >= o.settleScore && count > expected),
   };
 }
@@ -377,7 +472,15 @@ function advance(
   if (!judged.isSpikeHour || !hour) return { action: "none", episode: null, ended };
   return {
     action: "new",
-    episode: { key, ...hour, lastTs: judged.ts, hours: 1, peak: hour, endTs: null },
+    episode: {
+      key,
+      ...hour,
+      rule: judged.rule ?? "burst",
+      lastTs: judged.ts,
+      hours: 1,
+      peak: hour,
+      endTs: null,
+    },
     ended,
   };
 }
@@ -477,9 +580,18 @@ export interface HourEvaluation {
 }
 
 /** The hours of history `evaluateHour` reads; older counts can be left out of `history.counts`. */
-export function lookbackHours(_opts: SpikeOptions = {}): number {
-  // Scale over a week of residuals, each needing the weekly (3 weeks), daily (7 days) and level (1 day) terms.
-  return SCALE_HOURS + 24 + WEEKLY_WEEKS * HOURS_PER_WEEK + DAILY_DAYS * HOURS_PER_DAY + HOURS_PER_DAY + 2;
+export function lookbackHours(opts: SpikeOptions = {}): number {
+  // The sustained rule's hours, each scaled over a week of residuals, each needing the weekly (4 weeks), daily
+  // (7 days) and level (1 day) terms.
+  const { sustainedHours } = resolveSpikeOptions(opts);
+  return (
+    Math.max(sustainedHours, 2) +
+    SCALE_HOURS +
+    24 +
+    WEEKLY_WEEKS * HOURS_PER_WEEK +
+    DAILY_DAYS * HOURS_PER_DAY +
+    HOURS_PER_DAY
+  );
 }
 
 /**
@@ -508,7 +620,8 @@ export function evaluateHour(
   });
   const dense = densify([...before, { ts: new Date(hourMs), count }], windowStart, hourMs);
   const local = t - offset;
-  const scored = scoreWindow(dense, Math.max(0, local - 1), o);
+  // The hours the pair and sustained rules read back need their scores too.
+  const scored = scoreWindow(dense, Math.max(0, local - Math.max(1, o.sustainedHours - 1)), o);
   const judgement = judgeIndex(dense, scored, local, t, iso(hourMs), o);
   const step = advance(history.key, hourMs, judgement, history.openSpike ?? null, o);
   return { judgement, action: step.action, spike: step.episode, ended: step.ended };
