@@ -3,12 +3,12 @@
 // alerts earn their place in the channel.
 import { and, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
-import { inTransaction } from "../../db/atomic.js";
+import { atomicBatch } from "../../db/atomic.js";
 import { brands, spikeFeedback, spikes } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { assertCan } from "../../domain/permissions.js";
 import { notFound } from "../../errors.js";
-import { recordAudit } from "../audit/record-audit.js";
+import { auditInsert } from "../audit/record-audit.js";
 
 export interface FeedbackCounts {
   useful: number;
@@ -30,23 +30,24 @@ export async function recordSpikeFeedback(
     .where(and(eq(spikes.id, spikeId), eq(brands.workspaceId, user.workspaceId)));
   if (!spike) throw notFound("Spike");
   const now = deps.now();
-  await inTransaction(deps.db, "recording spike feedback", async (tx) => {
-    await tx
+  // The answer and its audit row in one atomic batch (src/db/atomic.ts): works on D1 too.
+  await atomicBatch(deps.db, [
+    deps.db
       .insert(spikeFeedback)
       .values({ workspaceId: user.workspaceId, spikeId, userId: user.id, useful, answeredAt: now })
       .onConflictDoUpdate({
         target: [spikeFeedback.spikeId, spikeFeedback.userId],
         set: { useful, answeredAt: now },
-      });
-    await recordAudit(tx, {
+      }),
+    auditInsert(deps.db, {
       actor: { id: user.id, email: user.email },
       action: "alerts.spike_feedback",
       entityType: "spike",
       entityId: spikeId,
       after: { useful },
       at: now,
-    });
-  });
+    }),
+  ]);
 }
 
 /** Answers given in [from, until) in one workspace: for the weekly digest. */

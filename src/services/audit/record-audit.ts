@@ -46,7 +46,12 @@ function rowOf(entry: AuditEntry) {
 }
 
 export async function recordAudit(db: DbOrTx, entry: AuditEntry): Promise<void> {
-  await db.insert(auditLog).values(rowOf(entry));
+  await auditInsert(db, entry);
+}
+
+/** The same write as a statement not yet run, for an atomic batch with the change it describes (src/db/atomic.ts). */
+export function auditInsert(db: Pick<Db, "insert">, entry: AuditEntry) {
+  return db.insert(auditLog).values(rowOf(entry));
 }
 
 /** Shorthand for several rows at once (bulk actions). */
