@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ACTION_NAMES, actionName, changeLines, describeAuditEntry } from "./audit-sentences.js";
 
@@ -177,5 +179,27 @@ describe("sources managed after adding (issue 15)", () => {
     expect(entry("source.remove", { name: "x-acme" }, { removed: true, mentionsKept: 3 })).toContain(
       "removed the source “x-acme” (its 3 mentions kept)",
     );
+  });
+});
+
+/** Every `action: "area.verb"` (and reply transitions' `audit: "reply.verb"`) written anywhere under src/. */
+function recordedActions(dir: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...recordedActions(path));
+    else if (/\.tsx?$/.test(entry.name) && !entry.name.includes(".test.")) {
+      const text = readFileSync(path, "utf8");
+      for (const m of text.matchAll(/\b(?:action|audit):\s*"([a-z_]+\.[a-z_]+)"/g)) found.push(m[1]!);
+    }
+  }
+  return found;
+}
+
+describe("every recorded action has a name", () => {
+  it("so the audit page's filter and rows never show a code", () => {
+    const actions = [...new Set(recordedActions(join(import.meta.dirname, "..")))].sort();
+    expect(actions.length).toBeGreaterThan(30);
+    expect(actions.filter((a) => !(a in ACTION_NAMES))).toEqual([]);
   });
 });
