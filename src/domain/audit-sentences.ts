@@ -129,7 +129,7 @@ export const ACTION_NAMES: Record<string, string> = {
   "template.create": "Template added",
   "template.update": "Template changed",
   "template.delete": "Template deleted",
-  "user.create": "Person invited",
+  "user.create": "Person added",
   "user.update": "Person changed",
   "user.reset_link": "Reset link created",
   "user.accept_invite": "Invitation accepted",
