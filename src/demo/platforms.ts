@@ -4,7 +4,6 @@
 // and its rules (X's 280 characters, one reply per review, the CFPB's regulator flag). The sources are seeded
 // paused with settings but no credentials: nothing reaches the network until someone enters keys and resumes one.
 import { readFile } from "node:fs/promises";
-import { eq } from "drizzle-orm";
 import { complaintId, normalizeComplaint, searchResultSchema } from "../../connectors/cfpb.js";
 import { resolveDemoFile } from "../../connectors/demo.js";
 import { googleReviewsResponse, normalizeGoogleReview } from "../../connectors/google.js";
@@ -12,7 +11,6 @@ import { listingSchema, normalizePost } from "../../connectors/reddit.js";
 import { normalizeTrustpilotReview, trustpilotReviewsResponse } from "../../connectors/trustpilot.js";
 import type { NormalizedMention } from "../../connectors/types.js";
 import { normalizeTweet, searchSchema as xSearchSchema } from "../../connectors/x.js";
-import { sources } from "../db/schema/index.js";
 import type { Deps } from "../deps.js";
 import { loadIngestContext } from "../pipeline/context.js";
 import { ingestPage } from "../pipeline/ingest.js";
@@ -111,12 +109,8 @@ export async function ingestRecordedPlatforms(
       sourceId: source.id,
       now,
     });
+    // The source itself stays "not polled yet": nothing was fetched, and its page should not say otherwise.
     stored[source.name] = result.inserted.length;
-    // The Sources page shows when it last brought mentions in, as a poll would have.
-    await deps.db
-      .update(sources)
-      .set({ lastRunAt: now, lastSuccessAt: now, lastItems: result.inserted.length })
-      .where(eq(sources.id, source.id));
   }
   return stored;
 }
