@@ -1,6 +1,8 @@
 // Issue 15, setting things up, in a real browser at a phone's 390 px and a desktop's 1440 px: a manager pauses,
 // resumes, edits and removes a source (every form ends on a GET, so a reload repeats nothing), and links a post to
 // an account through the second look a suggestion below a strong score needs.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { count, eq } from "drizzle-orm";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -53,6 +55,21 @@ async function managerPage(viewport: (typeof VIEWPORTS)[number]): Promise<Page> 
   return page;
 }
 
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** axe-core's serious and critical findings on the page as it stands (rule ids and where). */
+async function seriousAxeFindings(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: axe is injected into the page as a global
+    const axe = (window as any).axe;
+    const result = await axe.run(document, { resultTypes: ["violations"] });
+    return (result.violations as { id: string; impact: string; nodes: { target: string[] }[] }[])
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  });
+}
+
 const noSideScroll = (page: Page) =>
   page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
 
@@ -76,6 +93,7 @@ describe.each(VIEWPORTS)("setting up at $width px", (viewport) => {
     const row = page.locator(`tr[data-source="feed-${viewport.name}"]`);
     await expect(row.textContent()).resolves.toContain("every 15 minutes");
     expect(await noSideScroll(page)).toBe(true);
+    expect(await seriousAxeFindings(page)).toEqual([]);
 
     const pauses = await auditCount("source.pause");
     await row.getByRole("button", { name: "Pause" }).click();
@@ -94,6 +112,7 @@ describe.each(VIEWPORTS)("setting up at $width px", (viewport) => {
     await page.waitForURL(/\/edit$/);
     expect(await page.inputValue("#config-url")).toBe(`${down.url}/feed.xml`);
     expect(await noSideScroll(page)).toBe(true);
+    expect(await seriousAxeFindings(page)).toEqual([]);
     await page.selectOption('#edit-source select[name="every"]', "*/30 * * * *");
     await page.fill("#config-url", `${down.url}/other.xml`);
     // The feed answers 500: the connection test fails, nothing is saved, and "save anyway" is offered.
@@ -116,6 +135,8 @@ describe.each(VIEWPORTS)("setting up at $width px", (viewport) => {
     await row.getByRole("link", { name: "Remove…" }).click();
     await page.waitForURL(/\/remove$/);
     await expect(page.getByTestId("confirm-remove").textContent()).resolves.toContain("stay");
+    expect(await noSideScroll(page)).toBe(true);
+    expect(await seriousAxeFindings(page)).toEqual([]);
     await page.getByRole("button", { name: `Remove feed-${viewport.name}` }).click();
     await page.waitForURL(/\/sources\?notice=/);
     expect(await page.locator(`tr[data-source="feed-${viewport.name}"]`).count()).toBe(0);
@@ -158,6 +179,7 @@ describe.each(VIEWPORTS)("setting up at $width px", (viewport) => {
     const review = page.getByTestId("confirm-link");
     await expect(review.textContent()).resolves.toContain(`author handle @${handle} is on the account`);
     expect(await noSideScroll(page)).toBe(true);
+    expect(await seriousAxeFindings(page)).toEqual([]);
     expect(
       await server.ctx.deps.db.select().from(accountLinks).where(eq(accountLinks.mentionId, mentionId)),
     ).toEqual([]);
