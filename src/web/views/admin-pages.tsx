@@ -324,7 +324,8 @@ export function AccountPage({
               <th>Name</th>
               <th>Access</th>
               <th>Expires (UTC)</th>
-              <th>Created and last used (UTC)</th>
+              <th>Created (UTC)</th>
+              <th>Last used (UTC)</th>
               <th>
                 <span class="sr-only">Actions</span>
               </th>
@@ -336,7 +337,8 @@ export function AccountPage({
                 <td>{t.name}</td>
                 <td>{t.scope === "read" ? "read only" : "read and write"}</td>
                 <td class="muted">{t.expiresAt ? formatTime(t.expiresAt.toISOString()) : "never"}</td>
-                <td class="muted">{`created ${formatTime(t.createdAt.toISOString())}, last used ${t.lastUsedAt ? formatTime(t.lastUsedAt.toISOString()) : "never"}`}</td>
+                <td class="muted">{formatTime(t.createdAt.toISOString())}</td>
+                <td class="muted">{t.lastUsedAt ? formatTime(t.lastUsedAt.toISOString()) : "never"}</td>
                 <td>
                   <form method="post" action={`/account/tokens/${t.id}/delete`} class="inline">
                     <CsrfField token={csrfToken} />
