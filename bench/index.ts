@@ -1,6 +1,7 @@
 // `npm run bench [-- <name>…]`: every benchmark prints its figures against its target. Timings live here,
-// never in tests. Names: ingest, classifier, connectors, spikes, hostile, statement-cache, web (the last fills 1,000,000 mentions).
+// never in tests. Names: ingest, classifier, connectors, spikes, hostile, statement-cache, web (fills 1,000,000 mentions), compliance.
 import { runClassifierBench } from "./classifier.js";
+import { runComplianceBench } from "./compliance.js";
 import { runConnectorBenchReviews } from "./connectors-reviews.js";
 import { runConnectorBenchXrc } from "./connectors-xrc.js";
 import { runHostileBench } from "./hostile.js";
@@ -20,6 +21,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   hostile: () => runHostileBench(),
   "statement-cache": () => runStatementCacheBench(),
   web: () => runWebBench(),
+  compliance: () => runComplianceBench(),
 };
 
 const wanted = process.argv.slice(2);

@@ -75,7 +75,7 @@ export function complaintStanding(f: ComplaintFacts): ComplaintStanding {
         answeredAt: c.respondedAt,
         resolvedAt: c.finalAt,
         handlerId,
-        outcome: c.outcome ?? `${c.portalResponse} (CFPB portal)`,
+        outcome: c.finalAt ? (c.outcome ?? "Final response sent") : `${c.portalResponse} (CFPB portal)`,
       };
     if (c.respondedAt)
       return {

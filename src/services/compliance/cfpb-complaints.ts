@@ -13,6 +13,7 @@ import {
   type CfpbTally,
   cfpbClock,
   cfpbClockWords,
+  portalClosed,
   receivedDayOf,
   reportsCfpbComplaint,
   tallyCfpb,
@@ -103,13 +104,19 @@ export async function syncCfpbComplaints(db: Db, now: Date): Promise<number> {
       ),
     );
   const rows = [
-    ...portal.map((m) => ({
-      mentionId: m.id,
-      workspaceId: m.workspaceId,
-      origin: "portal" as const,
-      receivedDay: receivedDayOfMention("portal", m),
-      createdAt: now,
-    })),
+    ...portal.map((m) => {
+      const published = str(m.meta, "companyResponse");
+      return {
+        mentionId: m.id,
+        workspaceId: m.workspaceId,
+        origin: "portal" as const,
+        receivedDay: receivedDayOfMention("portal", m),
+        // A complaint the CFPB already publishes as closed carries its outcome from the start: open ones are then
+        // found without reading every mention's payload (`outcome IS NULL`).
+        outcome: portalClosed(published) ? published : null,
+        createdAt: now,
+      };
+    }),
     ...reported
       .filter((m) => reportsCfpbComplaint(m.text, m.flags))
       .map((m) => ({
@@ -131,6 +138,10 @@ export async function syncCfpbComplaints(db: Db, now: Date): Promise<number> {
   }
   return inserted;
 }
+
+/** Awaiting a response: no final response recorded, and not published by the CFPB as closed (its outcome is set
+ * when the job finds it, see syncCfpbComplaints). */
+const OPEN = sql`${complaintResponses.finalAt} IS NULL AND ${complaintResponses.outcome} IS NULL`;
 
 export interface CfpbComplaint {
   mentionId: number;
@@ -198,9 +209,7 @@ export async function loadCfpbComplaints(
         eq(sources.workspaceId, workspaceId),
         sql`NOT (${complaintResponses.origin} = 'reported' AND ${mentions.status} = 'dismissed')`,
         query.mentionIds ? inArray(complaintResponses.mentionId, query.mentionIds) : undefined,
-        query.openOnly
-          ? sql`${complaintResponses.finalAt} IS NULL AND NOT (${complaintResponses.origin} = 'portal' AND coalesce(json_extract(${mentions.meta}, '$.companyResponse'), '') LIKE 'Closed%')`
-          : undefined,
+        query.openOnly ? OPEN : undefined,
         query.brandId === undefined
           ? undefined
           : sql`EXISTS (SELECT 1 FROM ${mentionBrands} WHERE ${mentionBrands.mentionId} = ${mentions.id} AND ${mentionBrands.brandId} = ${query.brandId})`,
@@ -238,15 +247,44 @@ export async function loadCfpbComplaints(
   });
 }
 
-/** What Today and the digest say: open, due within three days, past the 15-day response. */
+/**
+ * What Today and the digest say: open, due within three days, past the 15-day response. Reads only what the clock
+ * needs (no names, no text), for every Today.
+ */
 export async function cfpbTally(
   db: Db,
   workspaceId: number,
   now: Date,
   query: Pick<CfpbQuery, "brandId"> = {},
 ): Promise<CfpbTally> {
+  const rows = await db
+    .select({
+      origin: complaintResponses.origin,
+      receivedDay: complaintResponses.receivedDay,
+      respondedAt: complaintResponses.respondedAt,
+      status: mentions.status,
+    })
+    .from(complaintResponses)
+    .innerJoin(mentions, eq(mentions.id, complaintResponses.mentionId))
+    .innerJoin(sources, eq(sources.id, mentions.sourceId))
+    .where(
+      and(
+        eq(complaintResponses.workspaceId, workspaceId),
+        eq(sources.workspaceId, workspaceId),
+        OPEN,
+        sql`NOT (${complaintResponses.origin} = 'reported' AND ${mentions.status} = 'dismissed')`,
+        query.brandId === undefined
+          ? undefined
+          : sql`EXISTS (SELECT 1 FROM ${mentionBrands} WHERE ${mentionBrands.mentionId} = ${mentions.id} AND ${mentionBrands.brandId} = ${query.brandId})`,
+      ),
+    );
   return tallyCfpb(
-    (await loadCfpbComplaints(db, workspaceId, now, { ...query, openOnly: true })).map((c) => c.clock),
+    rows.map((r) =>
+      cfpbClock(
+        { origin: r.origin, receivedDay: r.receivedDay, respondedAt: r.respondedAt, finalAt: null },
+        now,
+      ),
+    ),
   );
 }
 
