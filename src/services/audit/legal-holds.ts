@@ -3,11 +3,11 @@
 // HOLD_IN_WORKSPACE). Placing and lifting are audited; a hold is lifted, never deleted.
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import { inTransaction } from "../../db/atomic.js";
+import { atomicBatch } from "../../db/atomic.js";
 import type { Db } from "../../db/client.js";
 import { accounts, brands, legalHolds, mentions, sources } from "../../db/schema/index.js";
 import { badRequest, notFound } from "../../errors.js";
-import { type AuditActor, recordAudit } from "./record-audit.js";
+import { type AuditActor, auditInsert } from "./record-audit.js";
 
 export const placeHoldSchema = z.object({
   entityType: z.enum(["mention", "account", "brand"]),
@@ -44,29 +44,35 @@ async function entityInWorkspace(db: Db, workspaceId: number, input: PlaceHoldIn
   return found.length > 0;
 }
 
+/** The hold and its audit row in one atomic batch (src/db/atomic.ts): holds can be placed on D1 too. */
 export async function placeHold(db: Db, actor: HoldActor, input: PlaceHoldInput) {
   if (!(await entityInWorkspace(db, actor.workspaceId, input)))
     throw notFound(`${input.entityType} ${input.entityId}`);
-  return inTransaction(db, "placing a legal hold", async (tx) => {
-    const [hold] = await tx
+  const [[hold]] = await atomicBatch(db, [
+    db
       .insert(legalHolds)
       .values({ workspaceId: actor.workspaceId, ...input, placedBy: actor.email ?? "system" })
-      .returning();
-    await recordAudit(tx, {
+      .returning(),
+    auditInsert(db, {
       actor,
       action: "legal_hold.place",
       entityType: input.entityType,
       entityId: input.entityId,
-      after: { hold: hold!.id, reason: input.reason },
+      // The hold the batch's first statement inserted.
+      after: sql`json_object('hold', last_insert_rowid(), 'reason', ${input.reason})`,
       workspaceId: actor.workspaceId,
-    });
-    return hold!;
-  });
+    }),
+  ]);
+  return hold!;
 }
 
+/**
+ * Lifts a hold in force, with its audit row, in one atomic batch: the audit row is written only if the update just
+ * before it lifted the hold (`changes()`), so lifting twice at once leaves one lift and one row.
+ */
 export async function liftHold(db: Db, actor: HoldActor, holdId: number, now: Date) {
-  return inTransaction(db, "lifting a legal hold", async (tx) => {
-    const [hold] = await tx
+  const [[hold]] = await atomicBatch(db, [
+    db
       .update(legalHolds)
       .set({ liftedBy: actor.email ?? "system", liftedAt: now })
       .where(
@@ -76,18 +82,14 @@ export async function liftHold(db: Db, actor: HoldActor, holdId: number, now: Da
           isNull(legalHolds.liftedAt),
         ),
       )
-      .returning();
-    if (!hold) throw badRequest(`No hold ${holdId} in force in this workspace`);
-    await recordAudit(tx, {
-      actor,
-      action: "legal_hold.lift",
-      entityType: hold.entityType,
-      entityId: hold.entityId,
-      before: { hold: hold.id, reason: hold.reason, placedBy: hold.placedBy },
-      workspaceId: actor.workspaceId,
-    });
-    return hold;
-  });
+      .returning(),
+    db.run(sql`INSERT INTO audit_log (workspace_id, actor_id, actor_email, action, entity_type, entity_id, before, after, at)
+      SELECT workspace_id, ${actor.id}, ${actor.email}, 'legal_hold.lift', entity_type, CAST(entity_id AS TEXT),
+        json_object('hold', id, 'reason', reason, 'placedBy', placed_by), NULL, ${now.getTime()}
+      FROM legal_holds WHERE id = ${holdId} AND changes() > 0`),
+  ]);
+  if (!hold) throw badRequest(`No hold ${holdId} in force in this workspace`);
+  return hold;
 }
 
 export async function listHolds(db: Db, workspaceId: number) {
