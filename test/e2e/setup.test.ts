@@ -3,12 +3,13 @@
 // an account through the second look a suggestion below a strong score needs.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { count, eq } from "drizzle-orm";
+import { and, count, eq } from "drizzle-orm";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accountLinks, auditLog, sources } from "../../src/db/schema/index.js";
 import { upsertAccounts } from "../../src/services/accounts/accounts.js";
 import { startHttpServer, type TestServer } from "../helpers/http-server.js";
+import { submittedReply } from "../replies/helpers.js";
 import { insertMention, PASSWORD } from "../web/helpers.js";
 import { type RunningServer, startServer } from "./server.js";
 
@@ -191,6 +192,34 @@ describe.each(VIEWPORTS)("setting up at $width px", (viewport) => {
       .from(accountLinks)
       .where(eq(accountLinks.mentionId, mentionId));
     expect(link).toMatchObject({ status: "confirmed", score: 65 });
+    await page.context().close();
+  });
+
+  it("an approver reads the reply, read-only, and sends it back with a comment; templates lead with the built-ins", async () => {
+    const { mentionId, replyId } = await submittedReply(server.ctx);
+    const page = await managerPage(viewport);
+    await page.goto(`${server.baseUrl}/mentions/${mentionId}/reply`);
+    await expect(page.getByTestId("review-text").isVisible()).resolves.toBe(true);
+    expect(await page.locator("#reply-form").count()).toBe(0);
+    // The only box that edits the reply is folded away behind "Edit it yourself instead".
+    expect(await page.locator('textarea[name="text"]').isVisible()).toBe(false);
+    expect(await noSideScroll(page)).toBe(true);
+    await page.fill('#send-back textarea[name="reason"]', "Please apologise first.");
+    await page.getByRole("button", { name: "Send back with a comment" }).click();
+    await page.waitForURL(/notice=Sent/);
+    const [entry] = await server.ctx.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "reply.reject"), eq(auditLog.entityId, String(replyId))));
+    expect(entry!.after).toMatchObject({ reason: "Please apologise first." });
+
+    await page.goto(`${server.baseUrl}/templates`);
+    const builtIn = page.locator("#built-in-templates");
+    await expect(builtIn.isVisible()).resolves.toBe(true);
+    expect(await builtIn.locator("tbody tr").count()).toBeGreaterThan(10);
+    const builtInTop = (await builtIn.boundingBox())!.y;
+    expect(builtInTop).toBeLessThan((await page.locator("#library-templates").boundingBox())!.y);
+    expect(await noSideScroll(page)).toBe(true);
     await page.context().close();
   });
 });
