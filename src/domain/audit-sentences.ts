@@ -207,7 +207,7 @@ function predicate(entry: AuditEntryLike, options: DescribeOptions): string {
     case "mention.assign":
       return num(after.assigneeId) === undefined
         ? `unassigned ${it}${num(before.assigneeId) !== undefined ? ` (was ${person(before.assigneeId)})` : ""}`
-        : person(after.assigneeId) === entry.actor
+        : person(after.assigneeId) === (options.actorName ?? actorName)(entry.actor)
           ? `assigned ${it} to themselves`
           : `assigned ${it} to ${person(after.assigneeId)}`;
     case "mention.note": {

@@ -43,6 +43,8 @@ export interface MentionDetail {
   }[];
   /** E-mails of the people the history's assignments name by id, so it can say "assigned it to sam@…". */
   people: Record<number, string>;
+  /** The names of those people who have one, by e-mail: "Dana moved it from new to drafting". */
+  names: Record<string, string>;
 }
 
 const RELATED_LIMIT = 20;
@@ -129,22 +131,24 @@ export async function getMention(deps: Deps, viewer: AuthUser, id: number): Prom
         : or(ownEntries, and(eq(auditLog.entityType, "reply"), inArray(auditLog.entityId, replyIds))),
     )
     .orderBy(asc(auditLog.id));
-  const assigneeIds = [
-    ...new Set(
-      historyRows
+  // The people the history names: who acted, and whom assignments name by id.
+  const personIds = [
+    ...new Set([
+      ...historyRows.map((h) => h.actorId).filter((v): v is number => typeof v === "number"),
+      ...historyRows
         .filter((h) => h.action === "mention.assign")
         .flatMap((h) => [h.before, h.after])
         .map((v) => (v && typeof v === "object" ? (v as { assigneeId?: unknown }).assigneeId : null))
         .filter((v): v is number => typeof v === "number"),
-    ),
+    ]),
   ];
   const people =
-    assigneeIds.length === 0
+    personIds.length === 0
       ? []
       : await deps.db
-          .select({ id: users.id, email: users.email })
+          .select({ id: users.id, email: users.email, name: users.name })
           .from(users)
-          .where(and(inArray(users.id, assigneeIds), eq(users.workspaceId, viewer.workspaceId)));
+          .where(and(inArray(users.id, personIds), eq(users.workspaceId, viewer.workspaceId)));
 
   return {
     mention: {
@@ -180,6 +184,7 @@ export async function getMention(deps: Deps, viewer: AuthUser, id: number): Prom
         after: showPii ? h.after : maskHistoryValue(h.after),
       })),
     people: Object.fromEntries(people.map((p) => [p.id, p.email])),
+    names: Object.fromEntries(people.filter((p) => p.name.trim()).map((p) => [p.email, p.name.trim()])),
   };
 }
 

@@ -82,6 +82,11 @@ describe("mention page", () => {
     expect(html).toContain("manager@example.com assigned it to themselves.");
     expect(html).not.toContain("mention.status");
     expect(html).not.toContain("{&quot;");
+    // A person with a name is called by it.
+    await ctx.deps.db.update(users).set({ name: "Dana" }).where(eq(users.id, ctx.users.manager.id));
+    const named = await (await ctx.app.request(`/mentions/${id}`, authed(manager))).text();
+    expect(named).toContain("Dana moved it from new to escalated.");
+    expect(named).toContain("Dana assigned it to themselves.");
   });
 
   it("stores a one-click correction as engine human and writes it to the mention", async () => {

@@ -1,6 +1,6 @@
 import type { Child } from "hono/jsx";
 import type { AuthUser } from "../../auth/types.js";
-import { describeAuditEntry } from "../../domain/audit-sentences.js";
+import { actorName, describeAuditEntry } from "../../domain/audit-sentences.js";
 import { can } from "../../domain/permissions.js";
 import { closesUnanswered, STATUS_TRANSITIONS } from "../../domain/status.js";
 import { CATEGORIES, FLAGS, SEVERITIES } from "../../domain/taxonomy.js";
@@ -300,7 +300,14 @@ export function MentionPage({
               {detail.history.map((h) => (
                 <li>
                   <span class="muted">{formatTime(h.at)}</span>{" "}
-                  {describeAuditEntry(h, { subject: "it", personName: (id) => detail.people[id] })}
+                  {describeAuditEntry(h, {
+                    subject: "it",
+                    personName: (id) => {
+                      const email = detail.people[id];
+                      return email ? (detail.names[email] ?? email) : undefined;
+                    },
+                    actorName: (actor) => (actor ? detail.names[actor] : undefined) ?? actorName(actor),
+                  })}
                 </li>
               ))}
             </ol>
