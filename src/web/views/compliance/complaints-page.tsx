@@ -8,6 +8,8 @@ import { kindWords } from "../../../services/compliance/list-complaints.js";
 import { Layout } from "../layout.js";
 
 const STATUS_WORDS: Record<string, string> = { open: "Open", answered: "Answered", resolved: "Resolved" };
+/** Rows drawn on the page; the counts and the CSV cover every matching complaint. */
+export const REGISTER_PAGE_ROWS = 500;
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : "");
 
 export function ComplaintsPage(props: {
@@ -103,6 +105,12 @@ export function ComplaintsPage(props: {
           Download these as CSV
         </a>
       </p>
+      {props.rows.length > REGISTER_PAGE_ROWS ? (
+        <p class="muted">
+          Showing the newest {REGISTER_PAGE_ROWS} of {props.rows.length}: narrow the filters, or download the
+          CSV for all of them.
+        </p>
+      ) : null}
       {props.rows.length === 0 ? (
         <p class="empty">No complaint matches these filters.</p>
       ) : (
@@ -122,7 +130,7 @@ export function ComplaintsPage(props: {
             </tr>
           </thead>
           <tbody>
-            {props.rows.map((r) => (
+            {props.rows.slice(0, REGISTER_PAGE_ROWS).map((r) => (
               <tr>
                 <td data-label="Received">{day(r.receivedAt)}</td>
                 <td data-label="Where">
