@@ -78,8 +78,10 @@ export const mentions = sqliteTable(
     // "Needs a label": lowest confidence first, read in index order up to the page size
     // (src/services/classification/list-needs-label.ts).
     index("mentions_confidence").on(t.confidence, t.id),
+    // The queue (sort=sla) in due order, and its capped count, from the index alone: group and source for the
+    // near-duplicate and workspace conditions, relevance and status because the queries name them.
     index("mentions_open_queue")
-      .on(t.slaDueAt, t.id)
+      .on(t.slaDueAt, t.id, t.groupId, t.sourceId, t.relevant, t.status)
       .where(
         sql`relevant = 1 AND status IN ('new', 'triaged', 'drafting', 'awaiting_approval', 'approved', 'escalated') AND sla_due_at IS NOT NULL`,
       ),
@@ -93,7 +95,7 @@ export const mentions = sqliteTable(
       ),
     // Today's open and overdue tallies per workspace, from the index alone (src/services/today/today.ts).
     index("mentions_open_by_source")
-      .on(t.sourceId, t.slaDueAt, t.firstResponseAt)
+      .on(t.sourceId, t.slaDueAt, t.firstResponseAt, t.relevant, t.status)
       .where(
         sql`relevant = 1 AND status IN ('new', 'triaged', 'drafting', 'awaiting_approval', 'approved', 'escalated') AND sla_due_at IS NOT NULL`,
       ),

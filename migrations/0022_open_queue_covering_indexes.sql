@@ -1,0 +1,4 @@
+DROP INDEX `mentions_open_queue`;--> statement-breakpoint
+DROP INDEX `mentions_open_by_source`;--> statement-breakpoint
+CREATE INDEX `mentions_open_queue` ON `mentions` (`sla_due_at`,`id`,`group_id`,`source_id`,`relevant`,`status`) WHERE relevant = 1 AND status IN ('new', 'triaged', 'drafting', 'awaiting_approval', 'approved', 'escalated') AND sla_due_at IS NOT NULL;--> statement-breakpoint
+CREATE INDEX `mentions_open_by_source` ON `mentions` (`source_id`,`sla_due_at`,`first_response_at`,`relevant`,`status`) WHERE relevant = 1 AND status IN ('new', 'triaged', 'drafting', 'awaiting_approval', 'approved', 'escalated') AND sla_due_at IS NOT NULL;
