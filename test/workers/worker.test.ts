@@ -206,6 +206,22 @@ describe("Rapport on Workers (wrangler dev, local D1 and Queues)", () => {
     expect([Number(head![0]), head![1]]).toEqual([Number(last![0]), last![1]]);
   });
 
+  it("adds a note on D1: the note and its audit row are one batch, the row naming the note (last_insert_rowid)", async () => {
+    const mentionId = await count("SELECT max(id) FROM mentions");
+    const response = await fetch(`${dev.url}/api/mentions/${mentionId}/notes`, {
+      method: "POST",
+      headers: { cookie, "x-csrf-token": csrf, "content-type": "application/json" },
+      body: JSON.stringify({ body: "Called them back." }),
+    });
+    expect(response.status).toBeLessThan(300);
+    const { id } = (await response.json()) as { id: number };
+    const rows = (
+      await d1.execute(`SELECT n.id, n.body, json_extract(a.after, '$.noteId'), a.entity_id FROM notes n
+                        JOIN audit_log a ON a.action = 'mention.note' AND json_extract(a.after, '$.noteId') = n.id`)
+    ).rows.map((r) => [Number(r[0]), r[1], Number(r[2]), r[3]]);
+    expect(rows).toEqual([[id, "Called them back.", id, String(mentionId)]]);
+  });
+
   it("refuses an action that needs a transaction on D1, naming the fix, and changes nothing", async () => {
     const mentionId = await count("SELECT min(id) FROM mentions");
     const statusBefore = (await d1.execute(`SELECT status FROM mentions WHERE id = ${mentionId}`))
