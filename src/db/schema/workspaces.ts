@@ -4,6 +4,8 @@ import { createdAt, id, json } from "./_columns.js";
 export interface WorkspaceSettings {
   spikeSensitivity?: "fewer" | "balanced" | "more";
   retentionDays?: number;
+  /** Tell approvers in Slack when a reply waits for approval (src/services/today/approval-notice.ts). */
+  approvalsToSlack?: boolean;
 }
 
 export const workspaces = sqliteTable("workspaces", {

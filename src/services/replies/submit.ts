@@ -6,7 +6,9 @@ import { inTransaction } from "../../db/atomic.js";
 import { replies } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../errors.js";
+import { publicBaseUrl } from "../../platform/links.js";
 import { recordAudit } from "../audit/record-audit.js";
+import { queueApprovalNotice } from "../today/approval-notice.js";
 import { loadReply } from "./context.js";
 import { assertMayWrite } from "./gate.js";
 import { lintAsPosted, recordLint } from "./lint-as-posted.js";
@@ -42,6 +44,18 @@ export async function submitReply(deps: Deps, actor: AuthUser, replyId: number):
     from: reply.status,
     now,
     set: { lint },
-    also: (tx) => recordLint(tx, reply.id, actor.id, reply.text, lint, now),
+    also: async (tx) => {
+      await recordLint(tx, reply.id, actor.id, reply.text, lint, now);
+      // Approvers see it in My work; in Slack too when the workspace asks (src/services/today/approval-notice.ts).
+      await queueApprovalNotice(tx, {
+        workspaceId: actor.workspaceId,
+        replyId: reply.id,
+        mentionId: mention.id,
+        writer: actor.email,
+        now,
+        baseUrl: publicBaseUrl(deps.env),
+        fallbackWebhookUrl: deps.env.SLACK_WEBHOOK_URL,
+      });
+    },
   });
 }

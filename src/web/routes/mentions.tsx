@@ -102,12 +102,13 @@ export function feedRoutes(deps: Deps) {
         nextUrl = `/feed?${params}`;
       }
       // The first page holds the whole list when there is no next page: counted for free. Otherwise a capped
-      // count (count-mentions.ts), except for a flag filter, which no index serves: a rare flag would make the
-      // count read every mention, so the page says "more than" what it shows instead.
+      // count (count-mentions.ts), except for a flag filter, which no index serves (a rare flag would make the
+      // count read every mention), and a search, whose every match the count would read again (the page has
+      // already paid for that once): those say "more than" what the page shows instead.
       const count: MentionCount | null =
         !query.next && !result.next
           ? { count: result.items.length, capped: false }
-          : query.flag
+          : query.flag || query.q
             ? query.next
               ? null
               : { count: result.items.length, capped: true }

@@ -2,14 +2,17 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { Deps } from "../../deps.js";
+import { can } from "../../domain/permissions.js";
 import { badRequest } from "../../errors.js";
 import { cfpbRowBadges, cfpbTally } from "../../services/compliance/cfpb-complaints.js";
 import { cachedFilterOptions } from "../../services/mentions/filter-options.js";
 import { mentionFiltersSchema } from "../../services/mentions/schemas.js";
+import { approvalsToSlack, setApprovalsToSlack } from "../../services/today/approval-notice.js";
 import { myWork, myWorkCounts } from "../../services/today/my-work.js";
 import { markFeedSeen, todayView } from "../../services/today/today.js";
 import { deleteView, listViews, saveView, saveViewSchema } from "../../services/views/saved-views.js";
 import type { WebEnv } from "../context.js";
+import { requirePermission } from "../middleware/auth.js";
 import type { ApiOperation } from "../openapi.js";
 import { validate } from "../validate.js";
 import { TodayPage } from "../views/today-page.js";
@@ -28,11 +31,12 @@ export function todayRoutes(deps: Deps) {
       if (!parsed.success)
         throw badRequest(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
       const since = parsed.data.since || undefined;
-      const [view, work, notice, cfpb] = await Promise.all([
+      const [view, work, notice, cfpb, slack] = await Promise.all([
         todayView(deps, user, { ...parsed.data, ...(since ? { since } : {}) }),
         myWork(deps, user),
         noticeFrom(deps, user, url.searchParams),
         cfpbTally(deps.db, user.workspaceId, deps.now()),
+        can(user.role, "manageAlerts") ? approvalsToSlack(deps, user.workspaceId) : Promise.resolve(null),
       ]);
       const cfpbRows = await cfpbRowBadges(
         deps.db,
@@ -51,12 +55,18 @@ export function todayRoutes(deps: Deps) {
           back={url.pathname + url.search}
           myWork={work}
           notice={notice}
+          approvalsToSlack={slack}
           cfpb={{ tally: cfpb, rows: cfpbRows }}
         />,
       );
     })
     .get("/api/my-work", async (c) => c.json(await myWork(deps, c.get("user"))))
     .get("/api/my-work/counts", async (c) => c.json(await myWorkCounts(deps, c.get("user"))))
+    .post("/my-work/slack", requirePermission("manageAlerts"), async (c) => {
+      const body = await c.req.parseBody();
+      await setApprovalsToSlack(deps, c.get("user"), body.on === "1");
+      return c.redirect("/#my-work-title", 303);
+    })
     .post("/today/seen", async (c) => {
       await markFeedSeen(deps, c.get("user"));
       return c.redirect("/", 303);

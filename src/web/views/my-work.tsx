@@ -75,7 +75,16 @@ function Figure({
 }
 
 /** Today's first section. Each figure says what it counts and links to the full list. */
-export function MyWorkSection({ work, now }: { work: MyWork; now: Date }) {
+export function MyWorkSection({
+  work,
+  now,
+  slack,
+}: {
+  work: MyWork;
+  now: Date;
+  /** For those who manage alerts: whether approvers are told in Slack too, and the form's token. */
+  slack?: { on: boolean; csrfToken: string | null } | null;
+}) {
   const { counts } = work;
   const mineUrl = "/feed?assignee=me&sort=sla";
   const nothing = counts.assigned === 0 && !counts.awaitingApproval;
@@ -101,6 +110,20 @@ export function MyWorkSection({ work, now }: { work: MyWork; now: Date }) {
           {counts.awaitingApproval === 0 ? " and no reply waits for your approval" : ""}. Pick up something
           from the queue below.
         </p>
+      ) : null}
+      {slack ? (
+        <form method="post" action="/my-work/slack" class="inline slack-approvals">
+          <input type="hidden" name="_csrf" value={slack.csrfToken ?? ""} />
+          <input type="hidden" name="on" value={slack.on ? "0" : "1"} />
+          <span class="muted">
+            {slack.on
+              ? "Approvers are also told in Slack when a reply waits. "
+              : "Approvers see waiting replies here; Slack is not told. "}
+          </span>
+          <button type="submit" class="link">
+            {slack.on ? "Stop telling Slack" : "Tell Slack too"}
+          </button>
+        </form>
       ) : null}
       {work.awaitingApproval && work.awaitingApproval.length > 0 ? (
         <>

@@ -27,6 +27,8 @@ export function TodayPage(props: {
   /** What is mine to do (src/services/today/my-work.ts): the page's first section, and the nav badge. */
   myWork?: MyWork;
   notice?: UndoNotice | null;
+  /** Whether approvers are told in Slack (null for those who may not change it). */
+  approvalsToSlack?: boolean | null;
   /** The workspace's CFPB complaints (src/services/compliance/cfpb-complaints.ts), and the listed ones' clocks. */
   cfpb?: { tally: CfpbTally; rows: ReadonlyMap<number, CfpbRowBadge> };
 }) {
@@ -47,7 +49,17 @@ export function TodayPage(props: {
         </span>
       </h1>
       <ActionNotice notice={props.notice ?? null} csrfToken={props.csrfToken} back={props.back} />
-      {props.myWork ? <MyWorkSection work={props.myWork} now={props.now} /> : null}
+      {props.myWork ? (
+        <MyWorkSection
+          work={props.myWork}
+          now={props.now}
+          slack={
+            props.approvalsToSlack === null || props.approvalsToSlack === undefined
+              ? null
+              : { on: props.approvalsToSlack, csrfToken: props.csrfToken }
+          }
+        />
+      ) : null}
       <div class="counts">
         <span class="count">
           <b>{String(view.total)}</b> new
