@@ -144,6 +144,7 @@ export const ACTION_NAMES: Record<string, string> = {
   "source.pause": "Source paused",
   "source.resume": "Source resumed",
   "source.remove": "Source removed",
+  "source.rotate_token": "Push token replaced",
   "alerts.slack_webhook": "Slack webhook changed",
   "alerts.test_message": "Test alert sent",
   "alerts.spike_sensitivity": "Spike sensitivity changed",
@@ -357,6 +358,10 @@ function predicate(entry: AuditEntryLike, options: DescribeOptions): string {
       const renamed =
         str(before.name) && name && before.name !== name ? `, renamed from ${quote(str(before.name)!)}` : "";
       return `changed the settings of ${source}${renamed}${credentials ? `; ${credentials}` : ""}`;
+    }
+    case "source.rotate_token": {
+      const name = str(after.name);
+      return `issued a new push token for ${name ? `the source ${quote(name)}` : named ? it : "a source"}`;
     }
     case "source.pause":
     case "source.resume": {

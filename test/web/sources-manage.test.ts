@@ -330,3 +330,34 @@ describe("a source an operator pointed at a proxy", () => {
     expect(refused.status).toBe(400);
   });
 });
+
+describe("a push source's token", () => {
+  it("is replaced on request, shown once after the redirect, and the old one stops working", async () => {
+    const added = await api("POST", "/api/sources", { type: "webhook", name: "crm-push" });
+    const { id, ingestToken: first } = (await added.json()) as { id: number; ingestToken: string };
+    const push = (token: string) =>
+      ctx.app.request("/api/ingest/crm-push", {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ id: `p-${token.slice(0, 6)}`, text: "Acme Recovery called me twice today" }),
+      });
+    expect((await push(first)).status).toBe(200);
+    const res = await submit(`/sources/${id}/token`, []);
+    expect(res.status).toBe(303);
+    const once = /rapport_source_token=([^;]+)/.exec(res.headers.get("set-cookie") ?? "")?.[1];
+    const second = decodeURIComponent(once!).split(":")[1]!;
+    expect(res.headers.get("location")).not.toContain(second);
+    const html = await (
+      await ctx.app.request(res.headers.get("location")!, {
+        headers: { cookie: `${admin.cookie}; rapport_source_token=${once}` },
+      })
+    ).text();
+    expect(html).toContain(`Authorization: Bearer ${second}`);
+    expect((await push(first)).status).toBe(401);
+    expect((await push(second)).status).toBe(200);
+    const [entry] = await audits("source.rotate_token");
+    expect(JSON.stringify(entry)).not.toContain(second);
+    // Not for a polled source: its credentials are rotated with Edit.
+    expect((await api("POST", `/api/sources/${ctx.sourceId}/token`)).status).toBe(400);
+  });
+});

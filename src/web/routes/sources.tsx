@@ -22,6 +22,7 @@ import { listSources } from "../../services/sources/list-sources.js";
 import { setSourcePaused } from "../../services/sources/pause-source.js";
 import { pollNow, startPoll } from "../../services/sources/poll-now.js";
 import { removalPreview, removeSource } from "../../services/sources/remove-source.js";
+import { rotatePushToken } from "../../services/sources/rotate-push-token.js";
 import { assertWebSourceInput } from "../../services/sources/source-input-policy.js";
 import { testConfigFromWeb, testSourceConnection } from "../../services/sources/test-source.js";
 import type { WebEnv } from "../context.js";
@@ -424,6 +425,17 @@ export function sourcesRoutes(deps: Deps) {
           throw error;
         }
       })
+      .post("/sources/:id/token", requirePermission("manageSources"), async (c) => {
+        const rotated = await rotatePushToken(deps, c.get("user"), idOf(c));
+        setCookie(c, TOKEN_COOKIE, `${rotated.name}:${rotated.ingestToken}`, {
+          path: "/sources",
+          httpOnly: true,
+          sameSite: "Strict",
+          secure: cookieIsSecure(deps),
+          maxAge: 300,
+        });
+        return back(c, "notice", `New push token for "${rotated.name}": the old one no longer works.`);
+      })
       .post("/sources/:id/:action{pause|resume}", requirePermission("manageSources"), async (c) => {
         const paused = c.req.param("action") === "pause";
         const { source, changed } = await setSourcePaused(deps, c.get("user"), idOf(c), paused);
@@ -556,6 +568,12 @@ export function sourcesRoutes(deps: Deps) {
         },
       )
       .post(
+        "/api/sources/:id/token",
+        requirePermission("manageSources"),
+        validate("param", idParam),
+        async (c) => c.json(await rotatePushToken(deps, c.get("user"), c.req.valid("param").id)),
+      )
+      .post(
         "/api/sources/test-config",
         requirePermission("manageSources"),
         validate("json", testConfigSchema),
@@ -623,6 +641,13 @@ export const sourcesApiDocs: ApiOperation[] = [
     summary:
       "Rotate a source's credentials: each given value replaces the stored one, sealed; tested first (409 on failure unless saveAnyway)",
     body: rotateCredentialsSchema,
+    permission: "manageSources",
+  },
+  {
+    method: "post",
+    path: "/api/sources/:id/token",
+    summary:
+      "A new token for a push source's POST /api/ingest/<name> ({name, ingestToken}, shown once); the old one stops working",
     permission: "manageSources",
   },
   {

@@ -72,6 +72,12 @@ function SourceActions({ s, csrfToken }: { s: SourceSummary; csrfToken: string |
   return (
     <div class="source-actions">
       {s.editable ? <a href={`/sources/${s.id}/edit`}>Edit</a> : null}{" "}
+      {s.type === "webhook" ? (
+        <form method="post" action={`/sources/${s.id}/token`} class="inline">
+          <CsrfField token={csrfToken} />
+          <button type="submit">New push token</button>
+        </form>
+      ) : null}{" "}
       <form method="post" action={`/sources/${s.id}/test`} class="inline">
         <CsrfField token={csrfToken} />
         <button type="submit" disabled={!s.canTestConnection}>
