@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { instant } from "./_columns.js";
 import { mentions } from "./mentions.js";
@@ -38,5 +39,12 @@ export const complaintResponses = sqliteTable(
     /** When the job found it (the clock may have started weeks before: the CFPB publishes late). */
     createdAt: instant(),
   },
-  (t) => [index("complaint_responses_workspace").on(t.workspaceId)],
+  (t) => [
+    index("complaint_responses_workspace").on(t.workspaceId),
+    // Today, the digest and the reminders read only open complaints (services/compliance/cfpb-complaints.ts OPEN):
+    // this index holds just those, however many closed ones years of complaints leave behind.
+    index("complaint_responses_open")
+      .on(t.workspaceId, t.receivedDay)
+      .where(sql`final_at IS NULL AND outcome IS NULL`),
+  ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX `complaint_responses_open` ON `complaint_responses` (`workspace_id`,`received_day`) WHERE final_at IS NULL AND outcome IS NULL;
