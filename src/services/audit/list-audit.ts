@@ -108,9 +108,9 @@ export function auditCsv(rows: AuditRow[]): string {
 export async function auditPeople(
   deps: Deps,
   viewer: Pick<AuthUser, "workspaceId">,
-): Promise<{ id: number; email: string }[]> {
+): Promise<{ id: number; email: string; name: string }[]> {
   return deps.db
-    .select({ id: users.id, email: users.email })
+    .select({ id: users.id, email: users.email, name: users.name })
     .from(users)
     .where(eq(users.workspaceId, viewer.workspaceId))
     .orderBy(users.email);

@@ -10,7 +10,7 @@ import {
   type Session,
   type WebTestContext,
 } from "../../../test/web/helpers.js";
-import { auditLog, sources } from "../../db/schema/index.js";
+import { auditLog, sources, users } from "../../db/schema/index.js";
 import type { SourceSummary } from "../../services/sources/list-sources.js";
 
 let ctx: WebTestContext;
@@ -169,6 +169,14 @@ describe("audit page filters", () => {
     expect(html).toContain('<option value="system" selected="">Rapport (automatic)</option>');
     expect(html).toContain('<option value="source.poll" selected="">Source polled</option>');
     expect(html).toContain('<option value="mention.note">Note added</option>');
+
+    // People with a name are called by it; the e-mail stays beside it in "Who".
+    await ctx.deps.db.update(users).set({ name: "Sam" }).where(eq(users.id, ctx.users.manager.id));
+    const named = await (
+      await ctx.app.request("/audit?actor=manager%40example.com&action=mention.status", authed(admin))
+    ).text();
+    expect(named).toContain("Sam (manager@example.com)");
+    expect(named).toContain(`Sam moved mention ${id} from new to triaged.`);
 
     const bad = await ctx.app.request("/audit?since=yesterday", authed(admin));
     expect(bad.status).toBe(400);

@@ -167,10 +167,13 @@ export function AuditPage({
   csvUrl: string;
   values: AuditFilterValues;
   /** The workspace's people: the "who" filter, and names for entries that refer to people by id. */
-  people: { id: number; email: string }[];
+  people: { id: number; email: string; name?: string }[];
   error?: string | undefined;
 }) {
   const emailOf = new Map(people.map((p) => [p.id, p.email]));
+  // Sentences call people by name where they have one; the "Who" column keeps the e-mail too, as evidence.
+  const nameOf = new Map(people.filter((p) => p.name?.trim()).map((p) => [p.email, p.name!.trim()]));
+  const display = (email: string | undefined) => (email ? (nameOf.get(email) ?? email) : undefined);
   const actions = Object.keys(ACTION_NAMES)
     .concat(values.action && !(values.action in ACTION_NAMES) ? [values.action] : [])
     .map((a) => ({ code: a, name: actionName(a) }))
@@ -258,10 +261,17 @@ export function AuditPage({
               <td data-label="When" class="nowrap">
                 <time datetime={r.at}>{formatTime(r.at)}</time>
               </td>
-              <td data-label="Who">{actorName(r.actor)}</td>
+              <td data-label="Who">
+                {r.actor && nameOf.has(r.actor) ? `${nameOf.get(r.actor)} (${r.actor})` : actorName(r.actor)}
+              </td>
               <td data-label="What">
                 <strong>{actionName(r.action)}</strong>
-                <div>{describeAuditEntry(r, { personName: (id) => emailOf.get(id) })}</div>
+                <div>
+                  {describeAuditEntry(r, {
+                    personName: (id) => display(emailOf.get(id)),
+                    actorName: (actor) => (actor ? nameOf.get(actor) : undefined) ?? actorName(actor),
+                  })}
+                </div>
                 <AuditDetails row={r} />
               </td>
               <td data-label="About">
