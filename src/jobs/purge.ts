@@ -94,6 +94,10 @@ export async function runPurge(deps: Deps, now: Date): Promise<PurgeReport> {
     db.run(
       sql`DELETE FROM account_links WHERE created_at < ${evidenceCutoff} AND NOT ${HELD_MENTION(sql.raw("account_links.mention_id"))}`,
     ),
+    // A CFPB complaint's recorded responses, three years after the last one (then its mention may go too).
+    db.run(
+      sql`DELETE FROM complaint_responses WHERE coalesce(final_at, responded_at, created_at) < ${evidenceCutoff} AND NOT ${HELD_MENTION(sql.raw("complaint_responses.mention_id"))}`,
+    ),
   ];
   const audit = await auditPurgeStatements(db, evidenceCutoff, now, deps.env.RAPPORT_SECRET);
 
