@@ -138,7 +138,7 @@ describe("undo", () => {
   it("is one's own, and only for a while", async () => {
     const a = await insertMention(ctx, { text: "a" });
     const result = await changeStatus(ctx.deps, responder, { ids: [a], status: "triaged" });
-    expect(result.undo?.summary).toBe("Marked as triaged mention " + a);
+    expect(result.undo?.summary).toBe(`Marked as triaged mention ${a}`);
     await expect(undoAction(ctx.deps, manager, result.undo!.id)).rejects.toThrow(/not found/);
     expect(await findUndo(ctx.deps, manager, result.undo!.id)).toBeNull();
     expect(await findUndo(ctx.deps, responder, result.undo!.id)).toEqual({ ...result.undo, canUndo: true });

@@ -195,9 +195,11 @@ export const appJs = `
         var parts = [counts.assigned + " assigned to you"];
         if (counts.awaitingApproval !== null) parts.push(counts.awaitingApproval + " awaiting your approval");
         if (counts.overdue > 0) parts.push(counts.overdue + " of yours overdue");
-        badge.textContent = String(total);
+        var number = badge.querySelector("b");
+        var words = badge.querySelector(".sr-only");
+        if (number) number.textContent = String(total);
+        if (words) words.textContent = " (" + parts.join(", ") + ")";
         badge.setAttribute("title", parts.join(", "));
-        badge.setAttribute("aria-label", parts.join(", "));
         if (counts.overdue > 0) badge.classList.add("alert");
         badge.hidden = total === 0;
         badge.setAttribute("data-my-work", "filled");

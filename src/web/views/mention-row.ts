@@ -81,7 +81,9 @@ export function mentionRow(item: MentionListItem, now: Date, selectable: boolean
       ? html`<input type="checkbox" name="ids" value="${item.id}" form="bulk" aria-label="select mention ${item.id}"/>`
       : ""
   }<div class="body"><div class="meta"><span class="source" title="${item.source.type}">${item.source.name}</span><span class="author">${author}</span><time datetime="${item.createdAt}">${formatTime(item.createdAt)}</time>${due.html}${
-    cfpb ? html`<span class="due cfpb-due${cfpb.overdue ? " due-overdue" : ""}">CFPB: ${cfpb.words}</span>` : ""
+    cfpb
+      ? html`<span class="due cfpb-due${cfpb.overdue ? " due-overdue" : ""}">CFPB: ${cfpb.words}</span>`
+      : ""
   }${
     overdue ? html`<span class="overdue-tag">overdue</span>` : ""
   }${item.category ? html`<span class="cat">${item.category.replace(/_/g, " ")}</span>` : ""}${

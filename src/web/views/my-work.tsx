@@ -15,7 +15,13 @@ export function myWorkLabel(counts: MyWorkCounts): string {
  * counts pass them; on the others app.js fills the empty badge from /api/my-work/counts.
  */
 export function MyWorkBadge({ counts }: { counts?: MyWorkCounts | null }) {
-  if (!counts) return <span class="nav-badge" data-my-work="pending" hidden />;
+  if (!counts)
+    return (
+      <span class="nav-badge" data-my-work="pending" hidden>
+        <b aria-hidden="true" />
+        <span class="sr-only" />
+      </span>
+    );
   const total = counts.assigned + (counts.awaitingApproval ?? 0);
   const label = myWorkLabel(counts);
   return (
@@ -23,10 +29,10 @@ export function MyWorkBadge({ counts }: { counts?: MyWorkCounts | null }) {
       class={`nav-badge${counts.overdue > 0 ? " alert" : ""}`}
       data-my-work="filled"
       title={label}
-      aria-label={label}
       hidden={total === 0}
     >
-      {String(total)}
+      <b aria-hidden="true">{String(total)}</b>
+      <span class="sr-only">{` (${label})`}</span>
     </span>
   );
 }
