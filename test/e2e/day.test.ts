@@ -3,6 +3,8 @@
 // rows are two lines that expand from the keyboard; an action shows a toast whose Undo puts things back; "needs a
 // person" asks in the page (labelled, Tab kept inside, Escape cancels); the sort control keeps the filters; a
 // decision on a mention opened from the list goes on to the next one.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { eq, inArray } from "drizzle-orm";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -36,6 +38,23 @@ async function statuses(ids: number[]) {
     .from(mentions)
     .where(inArray(mentions.id, ids));
   return Object.fromEntries(rows.map((r) => [r.id, r.status]));
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** axe-core on the page as it is now (with a toast, a dialog, an expanded row): no serious or critical finding. */
+async function noSeriousAxe(p: Page) {
+  // Evaluated, not added as a <script>: the pages' CSP forbids inline scripts.
+  await p.evaluate(axeSource);
+  const found = await p.evaluate(async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: axe is injected into the page as a global
+    const axe = (window as any).axe;
+    const result = await axe.run(document, { resultTypes: ["violations"] });
+    return (result.violations as { id: string; impact: string; nodes: { target: string[] }[] }[])
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  });
+  expect(found).toEqual([]);
 }
 
 async function noSidewaysScroll(p: Page) {
@@ -122,6 +141,7 @@ describe.each([
     await expect(badge.locator("b").textContent()).resolves.toBe(String(assigned));
     expect(await badge.getAttribute("class")).toContain("alert"); // something of mine is overdue
     await noSidewaysScroll(page);
+    await noSeriousAxe(page);
     await page.screenshot({ path: `test-artifacts/today-my-work-${viewport}.png`, fullPage: true });
 
     // On the feed, the page does not count them: app.js fills the same badge.
@@ -163,6 +183,7 @@ describe.each([
     const toast = page.locator(".toasts .toast");
     await expect(toast.locator("span").first().textContent()).resolves.toBe(`Dismissed mention ${short}`);
     expect(await statuses([short])).toEqual({ [short]: "dismissed" });
+    await noSeriousAxe(page);
     const box = (await toast.boundingBox())!;
     expect(box.x).toBeGreaterThanOrEqual(0);
     expect(box.x + box.width).toBeLessThanOrEqual(width);
@@ -220,6 +241,7 @@ describe("the day on a desktop", () => {
       "Dismiss a post that needs a person?",
     );
     await expect(dialog.textContent()).resolves.toContain("This post is flagged attorney and needs a person");
+    await noSeriousAxe(page);
     // Focus starts on Cancel and stays in the dialog.
     for (let i = 0; i < 4; i++) {
       await page.keyboard.press("Tab");
