@@ -128,7 +128,7 @@ describe("mute and snooze over HTTP", () => {
     const html = await page(manager);
     const mutes = html.slice(html.indexOf('id="mutes"'));
     expect(mutes).toContain("Acme Recovery (all of it) — snoozed until");
-    expect(mutes).toContain("Big Bank · legal threats · source");
+    expect(mutes).toContain("Big Bank · legal threats · news-feed"); // the source by name, not its id
     expect(mutes).toContain("muted until unmuted");
 
     // Snoozing again replaces the mute rather than adding one.

@@ -24,6 +24,7 @@ import {
 import { feedbackForSpikes, recordSpikeFeedback } from "../../services/alerts/spike-feedback.js";
 import { listSpikeMutes, muteSpikeKey, unmuteSpikeKey } from "../../services/alerts/spike-mutes.js";
 import { brandSensitivities, setBrandSensitivity } from "../../services/alerts/spike-sensitivity.js";
+import { listSources } from "../../services/sources/list-sources.js";
 import type { WebEnv } from "../context.js";
 import { requirePermission } from "../middleware/auth.js";
 import type { ApiOperation } from "../openapi.js";
@@ -92,6 +93,11 @@ export function alertsRoutes(deps: Deps) {
   const page = async (c: AnyContext, message?: { ok: boolean; text: string }, status = 200) => {
     const user = c.get("user");
     const spikes = await recentSpikes(deps, user);
+    const mutes = await listSpikeMutes(deps, user);
+    // A muted key names its source by id; the page shows the source's name.
+    const sourceNames = mutes.some((m) => m.key.includes("|src:"))
+      ? new Map((await listSources(deps, user)).map((s) => [s.id, s.name]))
+      : new Map<number, string>();
     return c.html(
       <AlertsPage
         user={user}
@@ -105,7 +111,8 @@ export function alertsRoutes(deps: Deps) {
             spikes.map((s) => s.id),
           )
         }
-        mutes={await listSpikeMutes(deps, user)}
+        mutes={mutes}
+        sourceNames={sourceNames}
         brandSensitivity={await brandSensitivities(deps, user)}
         now={deps.now()}
         brands={await workspaceBrands(deps, user)}

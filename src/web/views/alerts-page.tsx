@@ -23,6 +23,8 @@ export interface AlertsPageProps {
   spikes: Awaited<ReturnType<typeof recentSpikes>>;
   feedback: Map<number, FeedbackCounts & { mine: boolean | null }>;
   mutes: SpikeMute[];
+  /** Source names by id, for muted keys that name a source. */
+  sourceNames?: Map<number, string>;
   /** Each brand's own sensitivity; null follows the workspace's. */
   brandSensitivity: Map<number, Sensitivity | null>;
   now: Date;
@@ -53,12 +55,17 @@ const SNOOZES = [
   ["forever", "Mute until unmuted"],
 ] as const;
 
-/** What a key is, in words, for the mutes list ("Acme · legal threats · source 3"). */
-function keyLabel(key: string, brandName: Map<number, string>): string {
+/** What a key is, in words, for the mutes list ("Acme · legal threats · news-feed"). */
+function keyLabel(
+  key: string,
+  brandName: Map<number, string>,
+  sourceName = new Map<number, string>(),
+): string {
   const match = /^brand:(\d+)(?:\|cat:([a-z_]+)\|src:(\d+))?$/.exec(key);
   if (!match) return key;
   const brand = brandName.get(Number(match[1])) ?? `brand ${match[1]}`;
-  return match[2] ? `${brand} · ${match[2].replace(/_/g, " ")} · source ${match[3]}` : `${brand} (all of it)`;
+  const source = sourceName.get(Number(match[3])) ?? `source ${match[3]}`;
+  return match[2] ? `${brand} · ${match[2].replace(/_/g, " ")} · ${source}` : `${brand} (all of it)`;
 }
 
 /**
@@ -307,7 +314,7 @@ export function AlertsPage(props: AlertsPageProps) {
           <ul style={LIST}>
             {props.mutes.map((m) => (
               <li data-mute-key={m.key}>
-                {keyLabel(m.key, brandName)} —{" "}
+                {keyLabel(m.key, brandName, props.sourceNames)} —{" "}
                 {m.until ? `snoozed until ${time(m.until)} UTC` : "muted until unmuted"}{" "}
                 <form method="post" action="/alerts/mutes/delete" class="inline">
                   <CsrfField token={csrfToken} />
