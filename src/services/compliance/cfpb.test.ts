@@ -159,6 +159,21 @@ describe("the CFPB clock", () => {
     expect(await cfpbComplaintOf(ctx.deps.db, ctx.deps.workspaceId, ids.otherWorkspace!, clock)).toBeNull();
   });
 
+  it("records a response once when two managers press at the same time, with one audit row", async () => {
+    const raced = await portalComplaint("2026-12-05");
+    const results = await Promise.allSettled([
+      recordComplaintResponse(ctx.deps, actor("manager"), raced, { step: "response" }),
+      recordComplaintResponse(ctx.deps, actor("admin"), raced, { step: "response" }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(String(rejected.reason)).toMatch(/already recorded|meanwhile/);
+    const audit = await ctx.deps.db.all<{ n: number }>(
+      sql`SELECT count(*) AS n FROM audit_log WHERE action = 'complaint.company_response' AND entity_id = ${String(raced)}`,
+    );
+    expect(Number(audit[0]!.n)).toBe(1);
+  });
+
   it("requires the outcome for a final response, which closes the complaint", async () => {
     await expect(
       recordComplaintResponse(ctx.deps, actor("manager"), ids.later!, { step: "final" }),
