@@ -1,5 +1,5 @@
 // Personal API tokens for integrations: shown once, stored as SHA-256, sent as `Authorization: Bearer`.
-import { and, desc, eq, sql } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { prepareOnce } from "../db/prepared.js";
 import { apiTokens, users } from "../db/schema/index.js";
@@ -32,14 +32,26 @@ export async function createApiToken(
   options: NewApiToken = {},
   db: DbOrTx = deps.db,
 ): Promise<{ id: number; token: string; scope: ApiTokenScope; expiresAt: Date | null }> {
+  const { token, scope, expiresAt, insert } = apiTokenInsert(db, userId, name, options);
+  const [row] = await insert;
+  return { id: row!.id, token, scope, expiresAt };
+}
+
+/** A new token and the statement that stores it (returning its id), for an atomic batch (src/db/atomic.ts). */
+export function apiTokenInsert(
+  db: Pick<Db, "insert">,
+  userId: number,
+  name: string,
+  options: NewApiToken = {},
+) {
   const token = TOKEN_PREFIX + randomToken();
   const scope = options.scope ?? "write";
   const expiresAt = options.expiresAt ?? null;
-  const [row] = await db
+  const insert = db
     .insert(apiTokens)
     .values({ userId, name, tokenHash: sha256(token), scope, expiresAt })
     .returning({ id: apiTokens.id });
-  return { id: row!.id, token, scope, expiresAt };
+  return { token, scope, expiresAt, insert };
 }
 
 /** Runs on every API call: built once (see src/db/prepared.ts). */
@@ -93,19 +105,6 @@ export async function listApiTokens(deps: Deps, userId: number) {
     .from(apiTokens)
     .where(eq(apiTokens.userId, userId))
     .orderBy(desc(apiTokens.id));
-}
-
-export async function revokeApiToken(
-  deps: Deps,
-  userId: number,
-  tokenId: number,
-  db: DbOrTx = deps.db,
-): Promise<boolean> {
-  const deleted = await db
-    .delete(apiTokens)
-    .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId)))
-    .returning({ id: apiTokens.id });
-  return deleted.length > 0;
 }
 
 /** Every token of the user (a password reset where the person chose to end them): the names, for the audit. */

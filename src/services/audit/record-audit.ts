@@ -1,7 +1,7 @@
 // Every state change goes through here: who, what, when, before/after. Pass `deps.db` or a transaction so
 // the audit row commits (or rolls back) with the change it describes.
 
-import { sql } from "drizzle-orm";
+import { is, SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { auditLog } from "../../db/schema/index.js";
 
@@ -19,7 +19,8 @@ export interface AuditEntry {
   /** Verb in `area.verb` form, e.g. `mention.status`, `user.role`, `source.add`. */
   action: string;
   entityType: string;
-  entityId?: string | number | null;
+  /** SQL for an id an earlier statement of the same atomic batch produced, e.g. `last_insert_rowid()`. */
+  entityId?: string | number | SQL | null;
   before?: unknown;
   after?: unknown;
   at?: Date;
@@ -38,7 +39,12 @@ function rowOf(entry: AuditEntry) {
     actorEmail: entry.actor.email,
     action: entry.action,
     entityType: entry.entityType,
-    entityId: entry.entityId == null ? null : String(entry.entityId),
+    entityId:
+      entry.entityId == null
+        ? null
+        : is(entry.entityId, SQL)
+          ? sql`CAST(${entry.entityId} AS TEXT)`
+          : String(entry.entityId),
     before: entry.before ?? null,
     after: entry.after ?? null,
     ...(entry.at ? { at: entry.at } : {}),

@@ -1,10 +1,12 @@
 // People (admin), the audit log (admin), and each person's own API tokens.
 
+import { and, eq, sql } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import { API_TOKEN_SCOPES, createApiToken, listApiTokens, revokeApiToken } from "../../auth/api-tokens.js";
+import { API_TOKEN_SCOPES, apiTokenInsert, listApiTokens } from "../../auth/api-tokens.js";
 import type { AuthUser } from "../../auth/types.js";
-import { inTransaction } from "../../db/atomic.js";
+import { atomicBatch } from "../../db/atomic.js";
+import { apiTokens } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { AppError, badRequest, notFound } from "../../errors.js";
 import { verifyAuditLog } from "../../services/audit/audit-chain.js";
@@ -18,7 +20,7 @@ import {
   auditQuerySchema,
   listAudit,
 } from "../../services/audit/list-audit.js";
-import { recordAudit } from "../../services/audit/record-audit.js";
+import { auditInsert } from "../../services/audit/record-audit.js";
 import {
   createResetLink,
   inviteUser,
@@ -237,33 +239,39 @@ export function adminRoutes(deps: Deps) {
       return c.json({ ok: true });
     });
 
-  /** The token and its audit row commit together: no token exists that the audit log does not show. */
+  /**
+   * The token and its audit row commit together, as one atomic batch (src/db/atomic.ts, so on D1 too): no token
+   * exists that the audit log does not show. The audit row names the token the batch's first statement inserted.
+   */
   async function createTokenAudited(user: { id: number; email: string }, input: z.infer<typeof tokenSchema>) {
     const expiresAt = input.expiresInDays
       ? new Date(deps.now().getTime() + input.expiresInDays * 86_400_000)
       : null;
-    return inTransaction(deps.db, "creating an API token", async (tx) => {
-      const created = await createApiToken(deps, user.id, input.name, { scope: input.scope, expiresAt }, tx);
-      await recordAudit(tx, {
+    const created = apiTokenInsert(deps.db, user.id, input.name, { scope: input.scope, expiresAt });
+    const [[row]] = await atomicBatch(deps.db, [
+      created.insert,
+      auditInsert(deps.db, {
         actor: user,
         action: "token.create",
         entityType: "api_token",
-        entityId: created.id,
+        entityId: sql`last_insert_rowid()`,
         after: { name: input.name, scope: input.scope, expiresAt: expiresAt?.toISOString() ?? null },
-      });
-      return created;
-    });
+      }),
+    ]);
+    return { id: row!.id, token: created.token, scope: created.scope, expiresAt: created.expiresAt };
   }
+  /** The deletion and its audit row in one batch; the row is written only if the delete removed the token. */
   async function revokeTokenAudited(user: { id: number; email: string }, id: number) {
-    await inTransaction(deps.db, "revoking an API token", async (tx) => {
-      if (!(await revokeApiToken(deps, user.id, id, tx))) throw notFound("API token");
-      await recordAudit(tx, {
-        actor: user,
-        action: "token.revoke",
-        entityType: "api_token",
-        entityId: id,
-      });
-    });
+    const [deleted] = await atomicBatch(deps.db, [
+      deps.db
+        .delete(apiTokens)
+        .where(and(eq(apiTokens.id, id), eq(apiTokens.userId, user.id)))
+        .returning({ id: apiTokens.id }),
+      deps.db.run(sql`INSERT INTO audit_log (workspace_id, actor_id, actor_email, action, entity_type, entity_id, at)
+        SELECT (SELECT workspace_id FROM users WHERE id = ${user.id}), ${user.id}, ${user.email}, 'token.revoke',
+          'api_token', ${String(id)}, ${Date.now()} WHERE changes() > 0`),
+    ]);
+    if (deleted.length === 0) throw notFound("API token");
   }
 
   return new Hono<WebEnv>().route("/", admin).route("/", account);
