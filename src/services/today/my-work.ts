@@ -141,3 +141,21 @@ async function approvalsList(deps: Deps, viewer: AuthUser, limit: number): Promi
     slaDueAt: iso(r.due),
   }));
 }
+
+/**
+ * "Done, next" for an approver: the mention of the reply they may approve next (soonest due first, as My work
+ * lists them), other than `afterMentionId`'s; null when nothing else waits for them.
+ */
+export async function nextApproval(
+  deps: Deps,
+  viewer: AuthUser,
+  afterMentionId: number,
+): Promise<number | null> {
+  if (!can(viewer.role, "approveReplies")) return null;
+  const [row] = await deps.db.all<{ mention_id: number }>(
+    sql`SELECT "mentions"."id" AS mention_id FROM ${APPROVALS_FROM}
+        WHERE ${APPROVABLE_BY(viewer)} AND "mentions"."id" <> ${afterMentionId}
+        ORDER BY coalesce("mentions"."sla_due_at", 8.64e15) ASC, "replies"."id" ASC LIMIT 1`,
+  );
+  return row ? Number(row.mention_id) : null;
+}

@@ -291,3 +291,39 @@ describe("My work on Today", () => {
     expect(await page("/feed")).toContain(`<span class="nav-badge" data-my-work="pending" hidden="">`);
   });
 });
+
+describe("done, next for an approver", () => {
+  it("goes from one waiting reply to the next the approver may approve, then back to My work", async () => {
+    const waiting: number[] = [];
+    for (const [i, due] of [30, 10].entries()) {
+      const id = await insertMention(ctx, {
+        text: `waits ${i}`,
+        status: "awaiting_approval",
+        relevant: true,
+        severity: "high",
+        slaDueAt: new Date(Date.now() + due * 60_000),
+      });
+      await ctx.deps.db.insert(replies).values({
+        mentionId: id,
+        threadKey: `t:${id}`,
+        authorId: ctx.users.responder.id,
+        origin: "manual",
+        text: "We are sorry",
+        status: "awaiting_approval",
+      });
+      waiting.push(id);
+    }
+    const next = (id: number) =>
+      ctx.app
+        .request(`/mentions/${id}/next?list=approvals`, authed(manager))
+        .then((r) => r.headers.get("location"));
+    // Soonest due first, skipping the one just done.
+    expect(await next(waiting[0]!)).toBe(`/mentions/${waiting[1]}/reply`);
+    expect(await next(waiting[1]!)).toBe(`/mentions/${waiting[0]}/reply`);
+    await ctx.deps.db.update(replies).set({ status: "approved" }).where(eq(replies.mentionId, waiting[0]!));
+    expect(await next(waiting[1]!)).toBe("/#my-work-title");
+    const replyPage = await page(`/mentions/${waiting[1]}/reply`, manager);
+    expect(replyPage).toContain(`href="/mentions/${waiting[1]}/next?list=approvals"`);
+    expect(await page(`/mentions/${waiting[1]}/reply`)).not.toContain("next?list=approvals");
+  });
+});

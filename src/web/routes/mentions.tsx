@@ -30,6 +30,7 @@ import {
   listMentionsQuerySchema,
 } from "../../services/mentions/schemas.js";
 import { undoAction } from "../../services/mentions/undo.js";
+import { nextApproval } from "../../services/today/my-work.js";
 import { listViews } from "../../services/views/saved-views.js";
 import type { WebEnv } from "../context.js";
 import { requirePermission, safeNextPath } from "../middleware/auth.js";
@@ -180,6 +181,11 @@ export function feedRoutes(deps: Deps) {
       return c.redirect(withParam(withoutParam(back, "undo"), "undone", id), 303);
     })
     .get("/mentions/:id/next", validate("param", idParam), async (c) => {
+      if (c.req.query("list") === "approvals") {
+        // An approver's "done, next": the next reply waiting for them (My work's list).
+        const next = await nextApproval(deps, c.get("user"), c.req.valid("param").id);
+        return c.redirect(next ? `/mentions/${next}/reply` : "/#my-work-title", 303);
+      }
       const from = c.req.query("from") ?? "";
       const next = await nextInList(deps, c.get("user"), c.req.valid("param").id, from);
       return c.redirect(next ? mentionPath(next, from) : `/feed${from ? `?${from}` : ""}`, 303);

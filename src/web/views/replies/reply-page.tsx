@@ -71,6 +71,14 @@ export function ReplyPage(props: ReplyPageProps) {
         <a href="/templates">Template library</a>
       </p>
       <h1>Public reply</h1>
+      {can(user.role, "approveReplies") ? (
+        // "Done, next" for approvers: the next reply waiting for them (src/services/today/my-work.ts).
+        <p class="list-nav">
+          <a href={`/mentions/${mention.id}/next?list=approvals`} id="next-approval">
+            Next reply awaiting my approval →
+          </a>
+        </p>
+      ) : null}
       {props.message ? (
         <p
           class={props.message.kind}
