@@ -9,10 +9,11 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "../../src/auth/api-tokens.js";
 import { SESSION_COOKIE } from "../../src/auth/sessions.js";
-import { accounts, mentions } from "../../src/db/schema/index.js";
+import { accounts, mentions, sources } from "../../src/db/schema/index.js";
 import { type Permission, rolesWith } from "../../src/domain/permissions.js";
 import type { Role } from "../../src/domain/taxonomy.js";
 import { addRecipient } from "../../src/services/alerts/settings.js";
+import { syncCfpbComplaints } from "../../src/services/compliance/cfpb-complaints.js";
 import { addNote } from "../../src/services/mentions/add-note.js";
 import { changeStatus } from "../../src/services/mentions/change-status.js";
 import { correctClassification } from "../../src/services/mentions/correct-classification.js";
@@ -30,7 +31,14 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/
 
 let server: RunningServer;
 let browser: Browser;
-let ids: { mention: number; reply: number; humanOnly: number; welcome: string; account: number };
+let ids: {
+  mention: number;
+  reply: number;
+  humanOnly: number;
+  welcome: string;
+  account: number;
+  cfpb: number;
+};
 const cookies: Partial<Record<Role, string>> = {};
 
 interface PageVisit {
@@ -55,6 +63,7 @@ const PAGES: Record<string, PageVisit[]> = {
   "/mentions/:id": [
     { url: () => `/mentions/${ids.mention}`, who: "everyone" },
     { url: () => `/mentions/${ids.humanOnly}`, who: "triage" },
+    { url: () => `/mentions/${ids.cfpb}`, who: "everyone" },
     { url: () => "/mentions/999999", who: "triage" }, // the error page
   ],
   "/mentions/:id/account-links/:accountId/review": [
@@ -146,6 +155,25 @@ async function seed() {
       category: "payment_service",
       sourceId: i % 2 ? ctx.otherSourceId : ctx.sourceId,
     });
+  // A CFPB complaint: its page carries the response clock (and it appears in the register).
+  const [cfpbSource] = await ctx.deps.db
+    .insert(sources)
+    .values({ workspaceId: ctx.deps.workspaceId, name: "cfpb", type: "cfpb" })
+    .returning();
+  const cfpb = await insertMention(ctx, {
+    text: "They keep calling my mother about my account",
+    sourceId: cfpbSource!.id,
+    createdAt: minutesAgo(3 * 1440),
+    category: "privacy",
+    severity: "high",
+    relevant: true,
+    flags: ["regulator"],
+  });
+  await ctx.deps.db
+    .update(mentions)
+    .set({ meta: { dateSentToCompany: minutesAgo(3 * 1440).toISOString(), issue: "Communication tactics" } })
+    .where(eq(mentions.id, cfpb));
+  await syncCfpbComplaints(ctx.deps.db, new Date());
   // Unclassified mentions for "Needs a label".
   for (let i = 0; i < 3; i++)
     await insertMention(ctx, {
@@ -196,6 +224,7 @@ async function seed() {
     humanOnly,
     welcome: new URL(invited.link).pathname.split("/").pop()!,
     account: (await ctx.deps.db.select({ id: accounts.id }).from(accounts))[0]!.id,
+    cfpb,
   };
   await ctx.deps.db
     .update(mentions)
