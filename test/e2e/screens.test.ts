@@ -1,7 +1,10 @@
 // Every dashboard page in Chromium, at a desktop's 1440×900 and a phone's 390×844, as each role that can open it:
 // axe-core (the standard accessibility rules) finds no serious or critical violation, and at 390 px the page
-// never scrolls sideways (wide tables scroll inside their own box). The pages are enumerated from the app's own
-// routes, so a page added later without an entry here fails the test instead of going unchecked.
+// never scrolls sideways (tables stack into labelled rows) and "Sign out" stays on screen. Every page also has one
+// level-one heading and no empty column header. The pages are enumerated from the app's own routes, so a page added
+// later without an entry here fails the test instead of going unchecked. One browser, one context per viewport;
+// roles switch by swapping the session cookie (signed in through the real login endpoint). Screenshots of each
+// page, as the first role that can open it, land in test-artifacts/screens/.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { eq } from "drizzle-orm";
