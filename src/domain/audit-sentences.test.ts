@@ -116,6 +116,17 @@ describe("audit entries as sentences", () => {
   });
 });
 
+describe("notes", () => {
+  it("quote the note, unless it was hidden from the viewer", () => {
+    expect(describeAuditEntry(entry("mention.note", null, { body: "Called back" }), { subject: "it" })).toBe(
+      "dana@example.com added a note: “Called back”",
+    );
+    expect(describeAuditEntry(entry("mention.note", null, { body: "[hidden]" }), { subject: "it" })).toBe(
+      "dana@example.com added a note.",
+    );
+  });
+});
+
 describe("settings changes", () => {
   it("name the setting and its old and new value", () => {
     expect(

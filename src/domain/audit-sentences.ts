@@ -212,8 +212,10 @@ function predicate(entry: AuditEntryLike, options: DescribeOptions): string {
           ? `assigned ${it} to themselves`
           : `assigned ${it} to ${person(after.assigneeId)}`;
     case "mention.note": {
+      // A viewer's history has the body replaced by "[hidden]" (notes quote personal data): no quote then.
       const body = str(after.body);
-      return `added a note${named ? ` to ${it}` : ""}${body ? `: ${quote(body)}` : ""}`;
+      const shown = body && body !== "[hidden]" ? `: ${quote(body)}` : "";
+      return `added a note${named ? ` to ${it}` : ""}${shown}`;
     }
     case "mention.classification": {
       const changes: string[] = [];
