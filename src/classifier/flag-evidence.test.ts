@@ -18,3 +18,14 @@ describe("flags are evidence the post is about collections", () => {
     expect(["not_collections", "praise"]).not.toContain(result.category);
   });
 });
+
+describe("an answer made by flag evidence", () => {
+  it("says how sure the model is, not how sure the pattern is", () => {
+    const { prediction } = engine.classifyOne({ id: "1", text: "my lawyer will be in touch" });
+    expect(prediction.relevant).toBe(true);
+    expect(prediction.relevantProbability).toBeLessThan(0.5);
+    expect(prediction.categoryProbability).toBeLessThanOrEqual(0.5);
+    // P(relevant) × P(code | relevant): the model's doubt about relevance stays in the confidence.
+    expect(prediction.confidence).toBeCloseTo(prediction.relevantProbability * prediction.categoryProbability, 10);
+  });
+});
