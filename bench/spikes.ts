@@ -7,7 +7,8 @@
 //    chosen by leave-one-series-out (tune on four series, score the fifth), the figure to trust: the defaults
 //    themselves were chosen on all five.
 // 2. Seeded synthetic series with a weekly rhythm, level drift and overdispersed noise, with 3× spikes injected:
-//    recall, false alerts per series per four weeks, and detection delay, per volume level.
+//    recall, false alerts per series per four weeks, and detection delay, per volume level; the default
+//    sensitivity over five seeds (mean and worst), since one draw can be lucky.
 
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -389,11 +390,15 @@ function objective(t: Totals): number {
   return t.found / t.windows - 0.1 * Math.max(0, falseRate - 2) - 0.001 * falseRate;
 }
 
-/** The grid leave-one-series-out tunes over: the scale's tail, the episode cooldown and the score thresholds. */
+/**
+ * The grid leave-one-series-out tunes over: the scale's tail, the burst rule's thresholds, and whether the
+ * sustained rule is on (its thresholds were set on the synthetic series; each fold decides whether it pays on the
+ * real ones). The cooldown stays at its default: every fold chose 24 h over 12 h when it was in the grid.
+ */
 export function tuningGrid(): SpikeOptions[] {
   const grid: SpikeOptions[] = [];
   for (const tailQuantile of [0.9, 0.95, 0.975])
-    for (const cooldownHours of [12, 24])
+    for (const sustainedHours of [3, 0])
       for (const minScore of [3.5, 4, 4.5, 5])
         for (const [pairScore, pairSum] of [
           [2, 5],
@@ -402,7 +407,7 @@ export function tuningGrid(): SpikeOptions[] {
           [2.5, 0],
           [3, 0],
         ] as const)
-          grid.push({ tailQuantile, cooldownHours, thresholds: { minScore, pairScore, pairSum } });
+          grid.push({ tailQuantile, sustainedHours, thresholds: { minScore, pairScore, pairSum } });
   return grid;
 }
 
@@ -453,7 +458,7 @@ function realRow(label: string, scores: RealScore[]): string {
 }
 
 const describeOptions = (o: SpikeOptions) =>
-  `q ${o.tailQuantile}, cooldown ${o.cooldownHours} h, z ${o.thresholds?.minScore}, pair ${o.thresholds?.pairScore}${o.thresholds?.pairSum ? ` (sum ${o.thresholds.pairSum})` : ""}`;
+  `q ${o.tailQuantile}, z ${o.thresholds?.minScore}, pair ${o.thresholds?.pairScore}${o.thresholds?.pairSum ? ` (sum ${o.thresholds.pairSum})` : ""}, sustained ${o.sustainedHours ? "on" : "off"}`;
 
 function formatSynthetic(name: string, r: SpikeBenchResult, eligibleCount: number): string {
   const lines = [
@@ -520,15 +525,16 @@ export async function runSpikeBench(dataDir?: string): Promise<void> {
   );
 
   console.log("\nSeeded synthetic series (weekly rhythm, drift, gamma-Poisson noise; 3× spikes of 2–6 h)");
-  console.log(
-    formatSeeds(SYNTHETIC_SEEDS.map((seed) => computeSpikeBench({ ...DEFAULT_SPIKE_BENCH, seed }))),
-  );
+  // The default sensitivity over every seed; its first seed's per-level table is printed with the others'.
+  const seeded = SYNTHETIC_SEEDS.map((seed) => computeSpikeBench({ ...DEFAULT_SPIKE_BENCH, seed }));
+  console.log(formatSeeds(seeded));
   for (const sensitivity of Object.keys(SENSITIVITY_THRESHOLDS) as Sensitivity[]) {
     const config = { ...DEFAULT_SPIKE_BENCH, options: { sensitivity } };
+    const result = sensitivity === "balanced" ? seeded[0]! : computeSpikeBench(config);
     console.log(
       formatSynthetic(
         `this detector, ${sensitivity}, seed ${config.seed}`,
-        computeSpikeBench(config),
+        result,
         config.eligibleSpikeCount,
       ),
     );
