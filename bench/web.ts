@@ -5,7 +5,8 @@
 // 10 clients: p95 ≤ 100 ms (Today, search), ≤ 30 ms (SLA queue page, feed, queue API).
 // Two data sets: a realistic mix of statuses, and the worst case for Today and the queue, every mention still
 // new (a backlog after an outage, or a first backfill: all of it stored in the last day, most already past due).
-// Run alone: `npx tsx bench/web.ts [mentions] [--mix realistic|all-new] [--workers N] [--db file]`.
+// Run alone: `npx tsx bench/web.ts [mentions] [--mix realistic|all-new] [--workers N] [--db file] [--only text]`
+// (--only: the scenarios whose name contains the text).
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Agent, get as httpGet } from "node:http";
@@ -13,6 +14,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { createClient } from "@libsql/client";
 import { createApiToken } from "../src/auth/api-tokens.js";
 import { createSession } from "../src/auth/sessions.js";
 import { brands, sources, users, workspaces } from "../src/db/schema/index.js";
@@ -295,7 +297,37 @@ const treeCpuSeconds = (root: number) =>
     0,
   ) / 100;
 
+/**
+ * Stores one new mention a second (the newest, about a credit report) in its own connection, as ingest would,
+ * until stopped; resolves with how many it stored.
+ */
+function arriveEverySecond(dbFile: string): () => Promise<number> {
+  const client = createClient({ url: `file:${dbFile}`, timeout: 5000 });
+  let stored = 0;
+  let pending: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    pending = pending.then(async () => {
+      const now = Date.now();
+      const key = `arrived-${now}-${stored}`;
+      await client.execute({
+        sql: `INSERT INTO mentions (source_id, external_id, text, text_masked, created_at, fetched_at, content_hash, status, flags, meta)
+              SELECT min(id), ?, 'Acme put this on my credit report', 'Acme put this on my credit report', ?, ?, ?, 'new', '[]', '{}' FROM sources`,
+        args: [key, now, now, key],
+      });
+      stored++;
+    });
+  }, 1000);
+  return async () => {
+    clearInterval(timer);
+    await pending;
+    client.close();
+    return stored;
+  };
+}
+
 export interface WebBenchOptions {
+  /** Only the scenarios whose name contains this. */
+  only?: string;
   mentions?: number;
   /** Which data set (default: both, one after the other). */
   mix?: BenchMix;
@@ -422,7 +454,17 @@ async function runWebBenchMix(opts: WebBenchOptions & { mix: BenchMix }): Promis
           headers: bearer,
           warmup: 1000,
         },
-      ];
+        {
+          // The same while mentions arrive (one a second, each about a credit report and the newest): every
+          // write to the full-text index makes each web worker find the search's newest matches again once.
+          name: "full-text search, common words, one new matching mention a second",
+          target: 100,
+          paths: () => "/api/mentions?q=credit+report",
+          headers: bearer,
+          warmup: 1000,
+          arriving: true,
+        },
+      ].filter((scenario) => !opts.only || scenario.name.includes(opts.only));
       const results = [];
       for (const scenario of scenarios) {
         const warmup = await load(
@@ -432,11 +474,20 @@ async function runWebBenchMix(opts: WebBenchOptions & { mix: BenchMix }): Promis
           CLIENTS,
           "warmup" in scenario ? scenario.warmup : WARMUP_REQUESTS,
         );
+        const stopArriving = "arriving" in scenario ? arriveEverySecond(dbFile) : null;
         const single = await load(baseUrl, scenario.paths, scenario.headers, 1, SINGLE_CLIENT_REQUESTS);
         const cpuBefore = treeCpuSeconds(child.pid!);
         const concurrent = await load(baseUrl, scenario.paths, scenario.headers);
         const cpuMs = ((treeCpuSeconds(child.pid!) - cpuBefore) * 1000) / REQUESTS_PER_SCENARIO;
-        results.push({ ...scenario, warmup, single, concurrent, cpuMs });
+        const arrived = stopArriving ? await stopArriving() : 0;
+        results.push({
+          ...scenario,
+          name: arrived ? `${scenario.name} (${arrived} arrived)` : scenario.name,
+          warmup,
+          single,
+          concurrent,
+          cpuMs,
+        });
       }
       console.log(
         `web (${opts.mix}): ${count.toLocaleString("en-US")} mentions, ${opts.workers ?? availableParallelism()} web workers on ${availableParallelism()} cores; 1 client × ${SINGLE_CLIENT_REQUESTS} requests, then ${CLIENTS} concurrent clients × ${REQUESTS_PER_SCENARIO} requests per scenario, each after ${WARMUP_REQUESTS} warm-up requests`,
@@ -470,11 +521,13 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const workers = option("--workers");
   const database = option("--db");
   const mix = option("--mix");
+  const only = option("--only");
   if (mix !== undefined && mix !== "realistic" && mix !== "all-new")
     throw new Error(`--mix must be realistic or all-new (got "${mix}")`);
   const mentions = args[0] ? Number(args[0]) : undefined;
   await runWebBench({
     ...(mix ? { mix } : {}),
+    ...(only ? { only } : {}),
     ...(mentions ? { mentions } : {}),
     ...(workers ? { workers: Number(workers) } : {}),
     ...(database ? { database } : {}),
