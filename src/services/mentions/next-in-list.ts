@@ -13,7 +13,7 @@ import { listMentionsQuerySchema } from "./schemas.js";
 /** The list's query string as the feed page passes it on: its filters and sort, without a page or a notice. */
 export function listQueryOf(search: URLSearchParams): string {
   const kept = new URLSearchParams(search);
-  for (const transient of ["next", "undo", "undone", "from"]) kept.delete(transient);
+  for (const transient of ["next", "undo", "undone", "said", "from"]) kept.delete(transient);
   return kept.toString();
 }
 

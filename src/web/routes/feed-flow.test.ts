@@ -176,6 +176,27 @@ describe("actions say what they did, and undo", () => {
     expect(after).not.toContain(`action="/mentions/undo/`);
   });
 
+  it("actions with nothing to undo say what they did in fixed words; an address cannot put its own text there", async () => {
+    const id = await insertMention(ctx, { text: "a" });
+    const noted = await form(`/mentions/${id}/notes`, [["body", "Called them back"]]);
+    expect(noted.headers.get("location")).toBe(`/mentions/${id}?said=note`);
+    expect(await page(noted.headers.get("location")!)).toContain(
+      `<span class="action-summary">Note added.</span>`,
+    );
+    const seen = await form("/today/seen", []);
+    expect(await page(seen.headers.get("location")!)).toContain("Marked everything as seen");
+    const forged = await page(
+      `/mentions/${id}?said=${encodeURIComponent("Your account is locked, call 555")}`,
+    );
+    expect(forged).not.toContain("action-summary");
+    expect(forged).not.toContain("Your account is locked");
+    // The notice is not carried on: the feed's links leave it out.
+    const feed = await page("/feed?status=new&said=view-saved");
+    expect(feed).toContain("View saved.");
+    expect(feed).not.toMatch(/href="[^"]*said=/);
+    expect(feed).toContain(`<input type="hidden" name="back" value="/feed?status=new"/>`);
+  });
+
   it("the JSON API answers with the undo handle and undoes through it", async () => {
     const a = await insertMention(ctx, { text: "a" });
     const res = await ctx.app.request(
@@ -313,10 +334,8 @@ describe("done, next for an approver", () => {
       });
       waiting.push(id);
     }
-    const next = (id: number) =>
-      ctx.app
-        .request(`/mentions/${id}/next?list=approvals`, authed(manager))
-        .then((r) => r.headers.get("location"));
+    const next = async (id: number) =>
+      (await ctx.app.request(`/mentions/${id}/next?list=approvals`, authed(manager))).headers.get("location");
     // Soonest due first, skipping the one just done.
     expect(await next(waiting[0]!)).toBe(`/mentions/${waiting[1]}/reply`);
     expect(await next(waiting[1]!)).toBe(`/mentions/${waiting[0]}/reply`);

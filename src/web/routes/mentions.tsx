@@ -42,7 +42,7 @@ import { ConfirmDismissPage } from "../views/confirm-dismiss-page.js";
 import { FeedPage } from "../views/feed-page.js";
 import { ActionNotice, ListNav } from "../views/flow.js";
 import { MentionPage } from "../views/mention-page.js";
-import { mentionPath, noticeFrom, withoutParam, withParam } from "./flow.js";
+import { mentionPath, NOTICE_PARAMS, noticeFrom, withoutParam, withParam } from "./flow.js";
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 
@@ -73,7 +73,7 @@ export function feedRoutes(deps: Deps) {
       const user = c.get("user");
       const url = new URL(c.req.url);
       const notice = await noticeFrom(deps, user, url.searchParams);
-      for (const transient of ["undo", "undone"]) url.searchParams.delete(transient);
+      for (const transient of NOTICE_PARAMS) url.searchParams.delete(transient);
       const values = Object.fromEntries(url.searchParams);
       const parsed = listMentionsQuerySchema.safeParse(values);
       const options = await loadOptions(deps, user);
@@ -203,7 +203,7 @@ export function feedRoutes(deps: Deps) {
         ? await linksForMention(deps, user, detail.mention.id)
         : null;
       const from = url.searchParams.get("from");
-      for (const transient of ["undo", "undone"]) url.searchParams.delete(transient);
+      for (const transient of NOTICE_PARAMS) url.searchParams.delete(transient);
       const csrfToken = c.get("auth")?.csrfToken ?? null;
       return c.html(
         <MentionPage
@@ -288,7 +288,7 @@ export function feedRoutes(deps: Deps) {
         });
         if (!parsed.success) throw badRequest(parsed.error.issues.map((i) => i.message).join("; "));
         await correctClassification(deps, c.get("user"), { mentionId: id, ...parsed.data });
-        return c.redirect(`/mentions/${id}`, 303);
+        return c.redirect(`/mentions/${id}?said=classification`, 303);
       },
     )
     .post("/mentions/:id/notes", requirePermission("triage"), validate("param", idParam), async (c) => {
@@ -296,7 +296,7 @@ export function feedRoutes(deps: Deps) {
       const parsed = addNoteSchema.safeParse(await c.req.parseBody());
       if (!parsed.success) throw badRequest("Write the note first");
       await addNote(deps, c.get("user"), { mentionId: id, body: parsed.data.body });
-      return c.redirect(`/mentions/${id}`, 303);
+      return c.redirect(`/mentions/${id}?said=note`, 303);
     });
 }
 

@@ -16,7 +16,7 @@ import { requirePermission } from "../middleware/auth.js";
 import type { ApiOperation } from "../openapi.js";
 import { validate } from "../validate.js";
 import { TodayPage } from "../views/today-page.js";
-import { noticeFrom } from "./flow.js";
+import { NOTICE_PARAMS, noticeFrom, withParam } from "./flow.js";
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 
@@ -26,6 +26,9 @@ export function todayRoutes(deps: Deps) {
     .get("/", async (c) => {
       const user = c.get("user");
       const url = new URL(c.req.url);
+      // A notice is for this view only: the filters, links and the way back after an action leave it out.
+      const noticeParams = new URLSearchParams(url.searchParams);
+      for (const transient of NOTICE_PARAMS) url.searchParams.delete(transient);
       const values = Object.fromEntries(url.searchParams);
       const parsed = mentionFiltersSchema.safeParse(values);
       if (!parsed.success)
@@ -34,7 +37,7 @@ export function todayRoutes(deps: Deps) {
       const [view, work, notice, cfpb, slack] = await Promise.all([
         todayView(deps, user, { ...parsed.data, ...(since ? { since } : {}) }),
         myWork(deps, user),
-        noticeFrom(deps, user, url.searchParams),
+        noticeFrom(deps, user, noticeParams),
         cfpbTally(deps.db, user.workspaceId, deps.now()),
         can(user.role, "manageAlerts") ? approvalsToSlack(deps, user.workspaceId) : Promise.resolve(null),
       ]);
@@ -69,7 +72,7 @@ export function todayRoutes(deps: Deps) {
     })
     .post("/today/seen", async (c) => {
       await markFeedSeen(deps, c.get("user"));
-      return c.redirect("/", 303);
+      return c.redirect("/?said=seen", 303);
     })
     .get("/api/today", validate("query", mentionFiltersSchema), async (c) => {
       const filters = c.req.valid("query");
@@ -87,11 +90,11 @@ export function todayRoutes(deps: Deps) {
       const parsed = saveViewSchema.safeParse({ name, query });
       if (!parsed.success) throw badRequest("Give the view a name");
       const view = await saveView(deps, c.get("user"), parsed.data);
-      return c.redirect(view.url, 303);
+      return c.redirect(withParam(view.url, "said", "view-saved"), 303);
     })
     .post("/views/:id/delete", validate("param", idParam), async (c) => {
       await deleteView(deps, c.get("user"), c.req.valid("param").id);
-      return c.redirect("/feed", 303);
+      return c.redirect("/feed?said=view-deleted", 303);
     })
     .get("/api/views", async (c) => c.json({ items: await listViews(deps, c.get("user")) }))
     .post("/api/views", validate("json", saveViewSchema), async (c) =>

@@ -96,9 +96,10 @@ export const appJs = `
   });
   (function () {
     var url = new URL(location.href);
-    if (!url.searchParams.has("undo") && !url.searchParams.has("undone")) return;
+    if (!url.searchParams.has("undo") && !url.searchParams.has("undone") && !url.searchParams.has("said")) return;
     url.searchParams.delete("undo");
     url.searchParams.delete("undone");
+    url.searchParams.delete("said");
     history.replaceState(null, "", url.pathname + url.search + url.hash);
   })();
 
