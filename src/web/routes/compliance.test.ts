@@ -98,6 +98,16 @@ describe("the CFPB clock on the mention page", () => {
     expect(responderPage).toContain("CFPB response clock");
     expect(responderPage).not.toContain("/cfpb-response");
 
+    // A form with a bad day is a 400 naming the field and the fix, not a server error.
+    const badForm = new URLSearchParams({ _csrf: manager.csrf, step: "response", on: "12/12/2026" });
+    const bad = await ctx.app.request(`/mentions/${complaintId}/cfpb-response`, {
+      ...authed(manager, { method: "POST" }),
+      headers: { cookie: manager.cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: badForm.toString(),
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain("write the day as YYYY-MM-DD");
+
     const form = new URLSearchParams({ _csrf: manager.csrf, step: "response", on: "2026-12-12" });
     const posted = await ctx.app.request(`/mentions/${complaintId}/cfpb-response`, {
       ...authed(manager, { method: "POST" }),

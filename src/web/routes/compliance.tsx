@@ -21,7 +21,7 @@ import { loadSupervision } from "../../services/compliance/supervision.js";
 import type { WebEnv } from "../context.js";
 import { requirePermission } from "../middleware/auth.js";
 import type { ApiOperation } from "../openapi.js";
-import { validate } from "../validate.js";
+import { parseInput, validate } from "../validate.js";
 import { ComplaintsPage } from "../views/compliance/complaints-page.js";
 import { SUPERVISION_WEEK_CHOICES, SupervisionPage } from "../views/compliance/supervision-page.js";
 
@@ -142,7 +142,11 @@ export function complianceRoutes(deps: Deps) {
         const body = await c.req.parseBody();
         const text = (key: string) =>
           typeof body[key] === "string" && body[key] !== "" ? (body[key] as string) : undefined;
-        const input = responseBody.parse({ step: text("step"), on: text("on"), outcome: text("outcome") });
+        const input = parseInput(responseBody, {
+          step: text("step"),
+          on: text("on"),
+          outcome: text("outcome"),
+        });
         await recordComplaintResponse(deps, c.get("user"), id, input);
         return c.redirect(`/mentions/${id}#cfpb-clock-title`, 303);
       },
@@ -154,7 +158,7 @@ export function complianceRoutes(deps: Deps) {
       async (c) => {
         const id = c.req.valid("param").id;
         const body = await c.req.parseBody();
-        const { reference } = linkBody.parse({ reference: body.reference });
+        const { reference } = parseInput(linkBody, { reference: body.reference });
         await linkCfpbComplaint(deps, c.get("user"), id, reference);
         return c.redirect(`/mentions/${id}#cfpb-clock-title`, 303);
       },

@@ -7,7 +7,7 @@ import { previewDigest, sendTestDigest } from "../../services/digest/preview-dig
 import type { WebEnv } from "../context.js";
 import { requirePermission } from "../middleware/auth.js";
 import type { ApiOperation } from "../openapi.js";
-import { validate } from "../validate.js";
+import { parseInput, validate } from "../validate.js";
 import { DigestPreviewPage } from "../views/digest-preview-page.js";
 
 const previewQuery = z.object({
@@ -60,7 +60,7 @@ export function digestRoutes(deps: Deps) {
     )
     .post("/digest/test-copy", requirePermission("manageAlerts"), async (c) => {
       const body = await c.req.parseBody();
-      const input = previewQuery.parse({
+      const input = parseInput(previewQuery, {
         brand: typeof body.brand === "string" ? body.brand : undefined,
         week: typeof body.week === "string" ? body.week : undefined,
       });
