@@ -167,6 +167,9 @@ describe("figures", () => {
     expect(f.hybrid.wrongCaught).toBeCloseTo(1 / 2, 10);
     expect(f.hybrid).toMatchObject({ missesN: 1, missesCaught: 1 });
     expect(f.categoryStage.accuracy).toBe(0.5);
+    // Confidence against rightness where it is known (the ambiguous row is not): 0.81 right, 0.3, 0.6 and 0.55 wrong,
+    // one per bin: (0.19 + 0.3 + 0.6 + 0.55) / 4.
+    expect(f.confidenceEce).toBeCloseTo((0.19 + 0.3 + 0.6 + 0.55) / 4, 10);
   });
 
   // A feed where the wrong answers are the ones with a doubtful code: 10 everyday rows (1 wrong, critical),

@@ -39,8 +39,8 @@ export interface EscalationPolicy {
 // thresholds mean what they say.
 export const DEFAULT_POLICY: EscalationPolicy = {
   relevanceBand: [0.35, 0.6],
-  minCategoryProbability: 0.75,
-  criticalMinRelevance: 0.1,
+  minCategoryProbability: 0.65,
+  criticalMinRelevance: 0.05,
 };
 
 export type EscalationReason = "critical" | "uncertain_relevance" | "uncertain_category" | null;
