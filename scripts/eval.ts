@@ -10,15 +10,15 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
-  chooseEscalationPolicy,
   CLAUDE_BUDGET,
+  chooseEscalationPolicy,
   computeFigures,
   crossValidate,
   DEFAULT_POLICY,
-  type HybridFigures,
-  nestedBandFigures,
   type Figures,
   groupedFolds,
+  type HybridFigures,
+  nestedBandFigures,
   REALISTIC_FEED,
   randomFolds,
   type Scored,

@@ -239,7 +239,12 @@ describe("figures", () => {
     const nested = nestedBandFigures(rows, 0.15);
     expect(nested.policies.map((p) => p.fold)).toEqual(["a", "b"]);
     for (const { fold, policy } of nested.policies)
-      expect(policy).toEqual(chooseEscalationPolicy(rows.filter((s) => s.fold !== fold), 0.15).policy);
+      expect(policy).toEqual(
+        chooseEscalationPolicy(
+          rows.filter((s) => s.fold !== fold),
+          0.15,
+        ).policy,
+      );
   });
 });
 

@@ -381,23 +381,23 @@ export function chooseEscalationPolicy(
 ): { policy: EscalationPolicy; figures: HybridFigures } {
   let best: { policy: EscalationPolicy; figures: HybridFigures } | undefined;
   for (const criticalMinRelevance of BAND_GRID.criticalMinRelevance)
-  for (const low of BAND_GRID.low)
-    for (const high of BAND_GRID.high)
-      for (const minCategory of BAND_GRID.minCategory) {
-        const policy: EscalationPolicy = {
-          relevanceBand: [low, high],
-          minCategoryProbability: minCategory,
-          criticalMinRelevance,
-        };
-        const figures = hybridFigures(scored, (s) => escalatesUnder(s, policy));
-        if (figures.sentRealisticFeed > budget) continue;
-        const better =
-          !best ||
-          figures.wrongCaughtRealisticFeed > best.figures.wrongCaughtRealisticFeed + 1e-12 ||
-          (Math.abs(figures.wrongCaughtRealisticFeed - best.figures.wrongCaughtRealisticFeed) <= 1e-12 &&
-            figures.sentRealisticFeed < best.figures.sentRealisticFeed);
-        if (better) best = { policy, figures };
-      }
+    for (const low of BAND_GRID.low)
+      for (const high of BAND_GRID.high)
+        for (const minCategory of BAND_GRID.minCategory) {
+          const policy: EscalationPolicy = {
+            relevanceBand: [low, high],
+            minCategoryProbability: minCategory,
+            criticalMinRelevance,
+          };
+          const figures = hybridFigures(scored, (s) => escalatesUnder(s, policy));
+          if (figures.sentRealisticFeed > budget) continue;
+          const better =
+            !best ||
+            figures.wrongCaughtRealisticFeed > best.figures.wrongCaughtRealisticFeed + 1e-12 ||
+            (Math.abs(figures.wrongCaughtRealisticFeed - best.figures.wrongCaughtRealisticFeed) <= 1e-12 &&
+              figures.sentRealisticFeed < best.figures.sentRealisticFeed);
+          if (better) best = { policy, figures };
+        }
   // The critical posts alone can exceed the budget; then the narrowest band is the honest answer.
   if (!best) {
     const policy: EscalationPolicy = {

@@ -26,6 +26,9 @@ describe("an answer made by flag evidence", () => {
     expect(prediction.relevantProbability).toBeLessThan(0.5);
     expect(prediction.categoryProbability).toBeLessThanOrEqual(0.5);
     // P(relevant) × P(code | relevant): the model's doubt about relevance stays in the confidence.
-    expect(prediction.confidence).toBeCloseTo(prediction.relevantProbability * prediction.categoryProbability, 10);
+    expect(prediction.confidence).toBeCloseTo(
+      prediction.relevantProbability * prediction.categoryProbability,
+      10,
+    );
   });
 });

@@ -110,7 +110,11 @@ describe("HybridEngine", () => {
       severity: "critical" as const,
       prediction: { relevant, relevantProbability, categoryProbability: relevant ? 0.95 : 1 },
     });
-    const policy = { ...DEFAULT_POLICY, relevanceBand: [0.4, 0.6] as [number, number], criticalMinRelevance: 0.1 };
+    const policy = {
+      ...DEFAULT_POLICY,
+      relevanceBand: [0.4, 0.6] as [number, number],
+      criticalMinRelevance: 0.1,
+    };
     expect(escalationReason(critical(false, 0.02), policy)).toBeNull();
     expect(escalationReason(critical(false, 0.12), policy)).toBe("critical");
     expect(escalationReason(critical(true, 0.9), policy)).toBe("critical");

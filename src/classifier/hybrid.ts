@@ -48,7 +48,10 @@ export type EscalationReason = "critical" | "uncertain_relevance" | "uncertain_c
 /** What escalation looks at: the local engine's severity and its model's doubt (evaluation replays it per policy). */
 export interface EscalationInput {
   severity: LocalClassification["severity"];
-  prediction: Pick<LocalClassification["prediction"], "relevant" | "relevantProbability" | "categoryProbability">;
+  prediction: Pick<
+    LocalClassification["prediction"],
+    "relevant" | "relevantProbability" | "categoryProbability"
+  >;
 }
 
 export function escalationReason(
