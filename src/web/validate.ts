@@ -21,9 +21,9 @@ export function parseInput<Schema extends z.ZodType>(schema: Schema, value: unkn
   return result.data;
 }
 
-function invalid(error: z.ZodError) {
+function invalid(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }) {
   const issues = error.issues.map((issue) => ({
-    path: issue.path.join("."),
+    path: issue.path.map(String).join("."),
     message: issue.message,
   }));
   return badRequest(
