@@ -78,11 +78,31 @@ export function atomicBatch<T extends readonly [BatchStatement, ...BatchStatemen
 export function atomicBatch(db: Db, statements: readonly BatchStatement[]): Promise<unknown[]>;
 export async function atomicBatch(db: Db, statements: readonly BatchStatement[]): Promise<unknown[]> {
   if (statements.length === 0) return [];
+  if (isD1(db)) bindRawStatementsOnD1(db, statements);
   const batch = (db as { batch?: (items: readonly BatchStatement[]) => Promise<unknown[]> }).batch;
   if (typeof batch === "function") return batch.call(db, statements);
   const results: unknown[] = [];
   for (const statement of statements) results.push(await statement);
   return results;
+}
+
+/**
+ * drizzle's D1 `batch()` binds each statement's parameters through its prepared `stmt`, which a raw
+ * `db.run(sql…)` / `db.all(sql…)` does not have ("Cannot read properties of undefined (reading 'bind')" as soon
+ * as it has a parameter): prepare one for it on the D1 binding. A libSQL handle (also one marked as D1 in tests)
+ * has no `prepare` and needs none.
+ */
+function bindRawStatementsOnD1(db: Db, statements: readonly BatchStatement[]): void {
+  const client = (db as unknown as { session?: { client?: { prepare?: (sql: string) => unknown } } }).session
+    ?.client;
+  if (typeof client?.prepare !== "function") return;
+  for (const statement of statements) {
+    const prepared = (
+      statement as unknown as { _prepare?: () => { stmt?: unknown; getQuery?: () => { sql: string } } }
+    )._prepare?.();
+    if (prepared && prepared.stmt === undefined && typeof prepared.getQuery === "function")
+      prepared.stmt = client.prepare(prepared.getQuery().sql);
+  }
 }
 
 /** Rows a `run` statement changed, as libSQL (`rowsAffected`) and D1 (`meta.changes`) each report it. */

@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, count, eq, gt, gte, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import type { ClassifyInput, EngineName } from "../../classifier/index.js";
-import { inTransaction } from "../../db/atomic.js";
+import { atomicBatch, type BatchStatement, inTransaction, isD1 } from "../../db/atomic.js";
 import type { Db } from "../../db/client.js";
 import type { SlaMinutes } from "../../db/schema/brands.js";
 import { classifications, mentionBrands, mentions, sources } from "../../db/schema/index.js";
@@ -16,13 +16,21 @@ import { slaClockStart, slaDueAt } from "../../domain/sla.js";
 import type { Classification, Severity } from "../../domain/taxonomy.js";
 import { AppError } from "../../errors.js";
 import { type Router, routeStored, type StoredMention } from "../../pipeline/route.js";
+import { countKeys, hourOf } from "../../pipeline/store.js";
 import { buildClassifier, ClassifierConfigError } from "../../platform/classifier.js";
 import { finishRun, startRun } from "../../platform/jobs/job-runs.js";
 import { acquireLease, releaseLease } from "../../platform/jobs/lease.js";
 import { HUMAN_ENGINE as HUMAN } from "../mentions/correct-classification.js";
 import { dbClassificationCache } from "./db-cache.js";
 import { moveHourlyCounts } from "./hourly-counts.js";
-import { clearPosition, loadPosition, savePosition } from "./reclassify-state.js";
+import {
+  addChangedStatement,
+  clearPosition,
+  loadPosition,
+  positionStatement,
+  type SavedPosition,
+  savePosition,
+} from "./reclassify-state.js";
 
 export type EngineResult = Classification & { id?: string; engine: string; version: string };
 
@@ -217,10 +225,10 @@ export async function reclassifyMentions(
     );
   }
 
-  const limits: Limits =
-    deps.database.kind === "d1"
-      ? { params: D1_MAX_PARAMS, rowsPerUpdate: 100 }
-      : { params: LIBSQL_MAX_PARAMS, rowsPerUpdate: 500 };
+  const atomic = deps.database.kind === "d1" || isD1(deps.db);
+  const limits: Limits = atomic
+    ? { params: D1_MAX_PARAMS, rowsPerUpdate: 100 }
+    : { params: LIBSQL_MAX_PARAMS, rowsPerUpdate: 500 };
   const holder = `reclassify:${randomUUID()}`;
   const lockName = `reclassify:${scope}`;
   const startedAt = deps.now();
@@ -299,30 +307,44 @@ export async function reclassifyMentions(
         }
 
         const now = deps.now();
-        const outcome = await inTransaction(deps.db, "storing a classification", async (tx) => {
-          const written = await writeBatch(
-            tx as unknown as Db,
-            rows,
-            answers,
-            now,
-            options.lateRouters ?? [],
-            limits,
-          );
-          const lastId = rows[rows.length - 1]!.id;
-          if (keepsPosition) {
-            await savePosition(
-              tx as unknown as Db,
-              scope,
-              {
-                lastId,
-                processed: progress.processed + rows.length,
-                changed: progress.changed + written.changed,
-              },
-              now,
-            );
-          }
-          return { ...written, lastId };
-        });
+        const lastId = rows[rows.length - 1]!.id;
+        const position = keepsPosition
+          ? { lastId, processed: progress.processed + rows.length, changed: progress.changed }
+          : null;
+        // D1 has no interactive transactions: there the batch is written as one atomic batch of statements
+        // fixed in advance (writeBatchAtomically). libSQL keeps its transaction, which reads between writes.
+        const outcome = atomic
+          ? {
+              ...(await writeBatchAtomically(
+                deps.db,
+                rows,
+                answers,
+                now,
+                options.lateRouters ?? [],
+                limits,
+                position ? { scope, ...position } : null,
+              )),
+              lastId,
+            }
+          : await inTransaction(deps.db, "storing a classification", async (tx) => {
+              const written = await writeBatch(
+                tx as unknown as Db,
+                rows,
+                answers,
+                now,
+                options.lateRouters ?? [],
+                limits,
+              );
+              if (position) {
+                await savePosition(
+                  tx as unknown as Db,
+                  scope,
+                  { ...position, changed: position.changed + written.changed },
+                  now,
+                );
+              }
+              return { ...written, lastId };
+            });
         progress.processed += rows.length;
         progress.changed += outcome.changed;
         progress.skipped += outcome.skipped;
@@ -424,19 +446,8 @@ function sameFlags(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && [...a].sort().join(",") === [...b].sort().join(",");
 }
 
-async function writeBatch(
-  db: Db,
-  rows: Row[],
-  answers: Map<number, EngineResult>,
-  now: Date,
-  lateRouters: Router[],
-  limits: Limits,
-) {
-  let changed = 0;
-  let skipped = 0;
-  const movedCategory: { row: Row; to: string }[] = [];
-  const firstClassified: { row: Row; answer: EngineResult }[] = [];
-  const written: { row: Row; answer: EngineResult }[] = [];
+/** The answers worth writing: new values, or another engine version; a mention without an answer keeps what it had. */
+function candidatesOf(rows: Row[], answers: Map<number, EngineResult>): Candidate[] {
   const candidates: Candidate[] = [];
   for (const row of rows) {
     const answer = answers.get(row.id);
@@ -459,6 +470,23 @@ async function writeBatch(
     );
     candidates.push({ row, answer: { ...answer, flags }, differs, due });
   }
+  return candidates;
+}
+
+async function writeBatch(
+  db: Db,
+  rows: Row[],
+  answers: Map<number, EngineResult>,
+  now: Date,
+  lateRouters: Router[],
+  limits: Limits,
+) {
+  let changed = 0;
+  let skipped = 0;
+  const movedCategory: { row: Row; to: string }[] = [];
+  const firstClassified: { row: Row; answer: EngineResult }[] = [];
+  const written: { row: Row; answer: EngineResult }[] = [];
+  const candidates = candidatesOf(rows, answers);
 
   const updatedIds = new Set<number>();
   for (let i = 0; i < candidates.length; i += limits.rowsPerUpdate) {
@@ -535,48 +563,208 @@ interface Candidate {
   due: Date | null;
 }
 
+/** The new values of a chunk of candidates, as the one JSON parameter the statements below read. */
+function updatePayload(candidates: Candidate[], extra?: (c: Candidate) => Record<string, unknown>): string {
+  return JSON.stringify(
+    candidates.map((c) => ({
+      id: c.row.id,
+      expected: c.row.classifiedAt ? c.row.classifiedAt.getTime() : null,
+      category: c.answer.category,
+      relevant: c.answer.relevant,
+      severity: c.answer.severity,
+      flags: JSON.stringify(c.answer.flags),
+      sentiment: c.answer.sentiment,
+      confidence: c.answer.confidence,
+      engine: c.answer.engine,
+      version: c.answer.version,
+      due: c.due ? c.due.getTime() : null,
+      ...extra?.(c),
+    })),
+  );
+}
+
+/** The payload as rows (`kept`, `moves` and `differs` are only there on the atomic-batch path). */
+const payloadRows = (payload: string) => sql`
+  SELECT value ->> '$.id' AS id, value ->> '$.expected' AS expected, value ->> '$.category' AS category,
+    value ->> '$.relevant' AS relevant, value ->> '$.severity' AS severity, value ->> '$.flags' AS flags,
+    value ->> '$.sentiment' AS sentiment, value ->> '$.confidence' AS confidence,
+    value ->> '$.engine' AS engine, value ->> '$.version' AS version, value ->> '$.due' AS due,
+    value ->> '$.kept' AS kept, value ->> '$.moves' AS moves, value ->> '$.differs' AS differs
+  FROM json_each(${payload})`;
+
 /**
  * One UPDATE for many mentions, their new values passed as one JSON parameter (so D1's limit of 100 bound
  * parameters never bites). Guards: no correction (on the mention or as the latest history row), and nobody wrote
  * since we read (classified_at as read). The SLA clock only moves for mentions nobody has started on; its start
- * stays when we first saw the post. Returns the ids written.
+ * stays when we first saw the post. RETURNING the ids written.
  */
-async function updateMentions(db: Db, candidates: Candidate[], now: Date): Promise<number[]> {
-  if (candidates.length === 0) return [];
-  const payload = JSON.stringify(
-    candidates.map(({ row, answer, due }) => ({
-      id: row.id,
-      expected: row.classifiedAt ? row.classifiedAt.getTime() : null,
-      category: answer.category,
-      relevant: answer.relevant,
-      severity: answer.severity,
-      flags: JSON.stringify(answer.flags),
-      sentiment: answer.sentiment,
-      confidence: answer.confidence,
-      engine: answer.engine,
-      version: answer.version,
-      due: due ? due.getTime() : null,
-    })),
-  );
-  const rows = await db.all<{ id: number }>(sql`
+const updateStatement = (db: Db, payload: string, now: Date) =>
+  db.all<{ id: number }>(sql`
     UPDATE mentions SET
       category = v.category, relevant = v.relevant, severity = v.severity, flags = v.flags,
       sentiment = v.sentiment, confidence = v.confidence, classified_by = v.engine,
       classifier_version = v.version, classified_at = ${now.getTime()},
       sla_due_at = CASE WHEN mentions.status = 'new' THEN v.due ELSE mentions.sla_due_at END
-    FROM (
-      SELECT value ->> '$.id' AS id, value ->> '$.expected' AS expected, value ->> '$.category' AS category,
-        value ->> '$.relevant' AS relevant, value ->> '$.severity' AS severity, value ->> '$.flags' AS flags,
-        value ->> '$.sentiment' AS sentiment, value ->> '$.confidence' AS confidence,
-        value ->> '$.engine' AS engine, value ->> '$.version' AS version, value ->> '$.due' AS due
-      FROM json_each(${payload})
-    ) AS v
+    FROM (${payloadRows(payload)}) AS v
     WHERE mentions.id = v.id
       AND mentions.classified_at IS v.expected
       AND coalesce(mentions.classified_by, '') <> ${HUMAN}
       AND coalesce((SELECT c.engine FROM classifications c WHERE c.mention_id = mentions.id ORDER BY c.id DESC LIMIT 1), '') <> ${HUMAN}
     RETURNING id`);
+
+async function updateMentions(db: Db, candidates: Candidate[], now: Date): Promise<number[]> {
+  if (candidates.length === 0) return [];
+  const rows = await updateStatement(db, updatePayload(candidates), now);
   return rows.map((r) => Number(r.id));
+}
+
+/**
+ * The payload's rows that this batch's UPDATE wrote, as `w`, for the statements after it in the same atomic
+ * batch (they cannot read its RETURNING). The UPDATE leaves its mark: classified_at = now and exactly the new
+ * values. A candidate already had none of that before (an unchanged answer of the same version is no candidate),
+ * and a row the UPDATE skipped keeps what it had (a person's correction says classified_by = human), so the mark
+ * means "written by this batch".
+ */
+const writtenRows = (payload: string, now: Date) => sql`(
+  SELECT v.* FROM (${payloadRows(payload)}) AS v JOIN mentions m ON m.id = v.id
+  WHERE m.classified_at = ${now.getTime()} AND m.classified_by IS v.engine AND m.classifier_version IS v.version
+    AND m.category IS v.category AND m.relevant IS v.relevant AND m.severity IS v.severity AND m.flags IS v.flags
+    AND m.sentiment IS v.sentiment AND m.confidence IS v.confidence
+) AS w`;
+
+/** Ids from an `UPDATE … RETURNING id` run in a batch, as libSQL (objects or arrays) and D1 report rows. */
+function returnedIds(result: unknown): number[] {
+  const r = result as { rows?: unknown[]; results?: unknown[] } | unknown[] | undefined;
+  const rows = Array.isArray(r) ? r : (r?.rows ?? r?.results ?? []);
+  return rows.map((row) => Number(Array.isArray(row) ? row[0] : (row as { id: unknown }).id));
+}
+
+/**
+ * The D1 shape of writeBatch: every write of a batch (mentions, history, hourly counts, the run's position) in
+ * ONE atomic batch of statements fixed in advance, each later statement acting only on the rows the guarded
+ * UPDATE wrote (writtenRows). The late routers run before the batch, against the database as ingest on D1 runs
+ * them (src/pipeline/store.ts storePageOnD1): a crash after them repeats them on the next run, and their outbox
+ * keys make the repeat a no-op, whereas routing after the commit could lose the alert. They run for the mentions
+ * about to get their first classification; one a person corrects in the moment between is alerted on its
+ * engine answer, as ingest would have.
+ */
+async function writeBatchAtomically(
+  db: Db,
+  rows: Row[],
+  answers: Map<number, EngineResult>,
+  now: Date,
+  lateRouters: Router[],
+  limits: Limits,
+  position: (SavedPosition & { scope: string }) | null,
+): Promise<{ changed: number; skipped: number }> {
+  const candidates = candidatesOf(rows, answers);
+  const firstClassified = candidates.filter((c) => c.row.classifiedAt === null);
+  if (lateRouters.length > 0)
+    for (let i = 0; i < firstClassified.length; i += limits.params) {
+      await routeLate(db, lateRouters, firstClassified.slice(i, i + limits.params), now);
+    }
+
+  // Links to brands, read before the batch, for the hourly counts of mentions whose category moves.
+  const moving = candidates.filter((c) => c.row.category !== c.answer.category).map((c) => c.row.id);
+  const brandsOf = new Map<number, number[]>();
+  for (let i = 0; i < moving.length; i += limits.params) {
+    const links = await db
+      .select({ mentionId: mentionBrands.mentionId, brandId: mentionBrands.brandId })
+      .from(mentionBrands)
+      .where(inArray(mentionBrands.mentionId, moving.slice(i, i + limits.params)));
+    for (const l of links) brandsOf.set(l.mentionId, [...(brandsOf.get(l.mentionId) ?? []), l.brandId]);
+  }
+
+  const statements: BatchStatement[] = [];
+  if (position) {
+    const { scope, ...saved } = position;
+    statements.push(positionStatement(db, scope, saved, now));
+  }
+  const updates: number[] = [];
+  for (let i = 0; i < candidates.length; i += limits.rowsPerUpdate) {
+    const chunk = candidates.slice(i, i + limits.rowsPerUpdate);
+    const payload = updatePayload(chunk, ({ row, answer, differs }) => ({
+      differs: differs ? 1 : 0,
+      // Ingest writes only the mention's columns: its decision goes into the history before the first change.
+      kept:
+        row.classifiedAt && row.category && row.severity
+          ? {
+              category: row.category,
+              relevant: row.relevant ?? row.category !== "not_collections",
+              severity: row.severity,
+              flags: JSON.stringify(row.flags),
+              sentiment: row.sentiment ?? 0,
+              confidence: row.confidence ?? 0,
+              engine: row.classifiedBy ?? "unknown",
+              version: row.classifierVersion ?? "unknown",
+              at: row.classifiedAt.getTime(),
+            }
+          : null,
+      // The brand × category × source count moves from the old category to the new (the brand-wide one stays).
+      moves:
+        row.category === answer.category
+          ? []
+          : (brandsOf.get(row.id) ?? []).flatMap((brandId) => [
+              {
+                key: countKeys(brandId, row.category, row.sourceId)[1],
+                hour: hourOf(row.createdAt).getTime(),
+                delta: -1,
+              },
+              {
+                key: countKeys(brandId, answer.category, row.sourceId)[1],
+                hour: hourOf(row.createdAt).getTime(),
+                delta: 1,
+              },
+            ]),
+    }));
+    const written = writtenRows(payload, now);
+    updates.push(statements.length);
+    statements.push(updateStatement(db, payload, now));
+    // The kept ingest decision first: its NOT EXISTS must not see the new answer's row.
+    statements.push(
+      db.run(sql`
+        INSERT INTO classifications (mention_id, category, relevant, severity, flags, sentiment, confidence, engine, version, created_at)
+        SELECT w.id, w.kept ->> '$.category', w.kept ->> '$.relevant', w.kept ->> '$.severity', w.kept ->> '$.flags',
+          w.kept ->> '$.sentiment', w.kept ->> '$.confidence', w.kept ->> '$.engine', w.kept ->> '$.version', w.kept ->> '$.at'
+        FROM ${written}
+        WHERE w.kept IS NOT NULL AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.mention_id = w.id)`),
+      db.run(sql`
+        INSERT INTO classifications (mention_id, category, relevant, severity, flags, sentiment, confidence, engine, version, created_at)
+        SELECT w.id, w.category, w.relevant, w.severity, w.flags, w.sentiment, w.confidence, w.engine, w.version, ${now.getTime()}
+        FROM ${written}`),
+    );
+    if (chunk.some((c) => c.row.category !== c.answer.category)) {
+      const deltas = sql`(
+        SELECT mv.value ->> '$.key' AS key, mv.value ->> '$.hour' AS hour, sum(mv.value ->> '$.delta') AS delta
+        FROM ${written}, json_each(w.moves) AS mv GROUP BY 1, 2
+      ) AS d`;
+      statements.push(
+        db.run(sql`
+          UPDATE hourly_counts SET count = max(hourly_counts.count + d.delta, 0)
+          FROM ${deltas}
+          WHERE hourly_counts.key = d.key AND hourly_counts.hour = d.hour AND d.delta < 0`),
+        db.run(sql`
+          INSERT INTO hourly_counts (key, hour, count)
+          SELECT d.key, d.hour, d.delta FROM ${deltas} WHERE d.delta > 0
+          ON CONFLICT (key, hour) DO UPDATE SET count = hourly_counts.count + excluded.count`),
+      );
+    }
+    if (position)
+      statements.push(
+        addChangedStatement(db, position.scope, sql`SELECT count(*) FROM ${written} WHERE w.differs = 1`),
+      );
+  }
+  if (statements.length === 0) return { changed: 0, skipped: 0 };
+  const results = await atomicBatch(db, statements);
+
+  const updatedIds = new Set(updates.flatMap((index) => returnedIds(results[index])));
+  let changed = 0;
+  let skipped = 0;
+  for (const { row, differs } of candidates) {
+    if (!updatedIds.has(row.id)) skipped++;
+    else if (differs) changed++;
+  }
+  return { changed, skipped };
 }
 
 /** History rows for a batch, in a few multi-row inserts rather than one statement per mention. */
