@@ -21,6 +21,8 @@ export interface FtsProbe {
  */
 export interface NewestMatches {
   ids: string;
+  /** The same, in order, each with its post time: [id, created_at]. */
+  order: [number, number][];
   oldest: number;
   complete: boolean;
 }
@@ -97,12 +99,18 @@ export async function newestMatches(deps: Deps, match: string): Promise<NewestMa
   if (deps.database.kind !== "libsql") return null;
   return remember(newest, deps, match, await indexStructure(deps), async () => {
     // Walks the time index newest first and stops after NEWEST_MATCHES matches.
-    const [row] = await deps.db.all<{ ids: string | null; n: number; oldest: number | null }>(
-      sql`SELECT json_group_array(id) AS ids, count(*) AS n, min(created_at) AS oldest FROM (
+    // json_group_array keeps the subquery's order (SQLite aggregates rows in the order they come).
+    const [row] = await deps.db.all<{ order: string | null }>(
+      sql`SELECT json_group_array(json_array(id, created_at)) AS "order" FROM (
             SELECT id, created_at FROM mentions WHERE +id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ${match})
             ORDER BY created_at DESC, id DESC LIMIT ${NEWEST_MATCHES})`,
     );
-    const n = Number(row?.n ?? 0);
-    return { ids: row?.ids ?? "[]", oldest: Number(row?.oldest ?? 0), complete: n < NEWEST_MATCHES };
+    const order = JSON.parse(row?.order ?? "[]") as [number, number][];
+    return {
+      ids: JSON.stringify(order.map(([id]) => id)),
+      order,
+      oldest: order.length ? order[order.length - 1]![1] : 0,
+      complete: order.length < NEWEST_MATCHES,
+    };
   });
 }

@@ -125,56 +125,83 @@ export async function filterConditions(
   const until = present(filters.until);
   if (until) conds.push(sql`${mentions.createdAt} < ${Date.parse(until)}`);
   const q = present(filters.q);
-  if (q) conds.push(...(await searchConditions(deps, viewer, q)).conds);
+  if (q) {
+    const search = await searchConditions(deps, viewer, q);
+    conds.push(search.matches.at(-1)!.cond, ...search.visible);
+  }
   return conds;
 }
 
+/** Which mentions match, as a condition; `exact`: a page read with it is the right page even when not full. */
+interface MatchCondition {
+  cond: SQL;
+  exact: boolean;
+}
+
 /**
- * A search's conditions. Few matches: fetch them by rowid and sort. Many: walk the time index and test
+ * A search's conditions: `matches`, narrowest first, the last one every match (a page that fills from an
+ * earlier one is the right page; one that does not must be read again with the next), and `visible`, the
+ * conditions for a viewer who may not see personal data.
+ *
+ * Every match: few matches are fetched by rowid and sorted; many, by walking the time index and testing
  * membership, which stops after one page. The capped probe reads only the terms' doclists, and for few matches
  * it already holds every matching rowid: those are passed on, so an expensive match (common words ANDed) runs
- * once. With `newestFirst` (a page in the feed's order) a search that matches many is answered from its
- * newest matches (fts-probe.ts) when they exist: `partial` then says the conditions hold only those, and a page
- * that does not fill from them must be read again without (see listMentions).
+ * once. With `newestFirst` (a page in the feed's order, after `after`, of `take` rows) a search that matches many
+ * is first answered from its newest matches (fts-probe.ts): the few that follow `after`, fetched by id, then all
+ * of them (a walk of the time index bounded by the oldest).
  */
 async function searchConditions(
   deps: Deps,
   viewer: AuthUser,
   q: string,
-  newestFirst = false,
-): Promise<{ conds: SQL[]; partial: boolean }> {
-  const conds: SQL[] = [];
-  let partial = false;
+  newestFirst?: { after: [number, number] | null; take: number },
+): Promise<{ matches: MatchCondition[]; visible: SQL[] }> {
+  const visible: SQL[] = [];
   const match = toFtsQuery(q);
   // Nothing searchable (only punctuation) matches nothing rather than everything.
-  if (!match) return { conds: [sql`0`], partial };
+  if (!match) return { matches: [{ cond: sql`0`, exact: true }], visible };
+  const matches: MatchCondition[] = [];
   const probe = await probeFts(deps, match, FTS_SCAN_THRESHOLD);
   const newest = newestFirst && probe.matched >= FTS_SCAN_THRESHOLD ? await newestMatches(deps, match) : null;
-  if (newest) {
+  if (newest && newestFirst) {
+    const { after, take } = newestFirst;
+    // The first of them after the cursor (they are in the feed's order: time, then id, both descending).
+    const start = after
+      ? newest.order.findIndex(([id, at]) => at < after[0] || (at === after[0] && id < after[1]))
+      : 0;
+    if (start >= 0) {
+      const next = newest.order.slice(start, start + take).map(([id]) => id);
+      matches.push({
+        cond: sql`${mentions.id} IN (SELECT value FROM json_each(${JSON.stringify(next)}))`,
+        exact: newest.complete && start + take >= newest.order.length,
+      });
+    }
     // Bounded below by the oldest of them, so the walk of the time index stops there even when the filters
     // leave none of them.
-    conds.push(
-      sql`${mentions.createdAt} >= ${newest.oldest} AND +${mentions.id} IN (SELECT value FROM json_each(${newest.ids}))`,
-    );
-    partial = !newest.complete;
-  } else
-    conds.push(
+    matches.push({
+      cond: sql`${mentions.createdAt} >= ${newest.oldest} AND +${mentions.id} IN (SELECT value FROM json_each(${newest.ids}))`,
+      exact: newest.complete,
+    });
+  }
+  matches.push({
+    cond:
       probe.matched >= FTS_SCAN_THRESHOLD
         ? sql`+${mentions.id} IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ${match})`
         : probe.ids === null
           ? sql`0`
           : sql`${mentions.id} IN (SELECT value FROM json_each(${`[${probe.ids}]`}))`,
-    );
+    exact: true,
+  });
   // The index holds the unmasked text, so a match alone would let a viewer confirm a phone number or an
   // e-mail address. Every term must also be visible to them: in the masked text or the author's handle.
   if (!can(viewer.role, "viewPii")) {
     for (const term of searchTerms(q)) {
-      conds.push(
+      visible.push(
         sql`instr(lower(coalesce(${mentions.textMasked}, '') || ' ' || coalesce(${mentions.authorHandle}, '')), ${term.toLowerCase()}) > 0`,
       );
     }
   }
-  return { conds, partial };
+  return { matches, visible };
 }
 
 // A page in one statement whose rows are one JSON array each: SQLite builds them in C, and the driver and the
@@ -292,14 +319,19 @@ export async function listMentions(
   const limit = present(query.limit) ?? 50;
   const sort = present(query.sort) ?? "newest";
   const grouped = present(query.grouped) === "true";
+  const cursor = present(query.next);
   // A search in the feed's order (newest first) may be answered from its newest matches (searchConditions).
   const q = sort === "newest" ? present(query.q) : undefined;
   const conds = await filterConditions(deps, viewer, q ? { ...query, q: "" } : query);
-  const search = q ? await searchConditions(deps, viewer, q, true) : null;
+  const search = q
+    ? await searchConditions(deps, viewer, q, {
+        after: cursor ? (decodeCursor(cursor, 2).map(Number) as [number, number]) : null,
+        take: 4 * (limit + 1),
+      })
+    : null;
   const searchAt = conds.length;
-  if (search) conds.push(...search.conds);
+  if (search) conds.push(search.matches[0]!.cond, ...search.visible);
   if (grouped) conds.push(groupHeadCondition);
-  const cursor = present(query.next);
 
   if (sort === "severity") {
     // Most severe first: one level at a time (list-by-severity.ts), each read newest first.
@@ -340,11 +372,15 @@ export async function listMentions(
     limit: limit + 1,
     countDuplicates: grouped,
   });
-  if (q && search?.partial && rows.length <= limit) {
-    // The newest matches ran out before the page filled (filters left too few of them): every match decides.
-    // When the page does fill, it is the right page: any other match is older than all of the newest.
-    const all = await searchConditions(deps, viewer, q);
-    conds.splice(searchAt, search.conds.length, ...all.conds);
+  // The newest matches ran out before the page filled (the filters left too few of them): the next, wider
+  // condition decides, up to every match. A page that fills is the right page: any other match is older than
+  // all of those it was read from.
+  for (
+    let i = 1;
+    search && rows.length <= limit && !search.matches[i - 1]!.exact && i < search.matches.length;
+    i++
+  ) {
+    conds[searchAt] = search.matches[i]!.cond;
     rows = await selectListPage(deps, viewer, {
       where: and(...conds),
       orderBy,
