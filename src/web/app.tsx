@@ -99,7 +99,7 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}) {
     ...complianceApiDocs,
     ...(options.apiDocs ?? []),
   ];
-  app.get("/api/openapi.json", (c) => c.json(buildOpenApi(apiDocs, "1")));
+  app.get("/api/openapi.json", (c) => c.json(buildOpenApi(apiDocs, app.routes, "1")));
   app.notFound((c) => {
     if (c.req.path.startsWith("/api/"))
       return c.json({ error: { code: "not_found", message: "No such API route" } }, 404);

@@ -1,14 +1,16 @@
-// /api/openapi.json, generated from the same zod schemas the routes validate with.
+// /api/openapi.json, generated from the routes: each operation's query and body are the zod schemas its
+// `validate` middlewares check (read from the app's route table), so the document cannot describe other inputs
+// than the routes take. What a route cannot say of itself (its summary, the permission its service checks) sits
+// beside it as an `ApiOperation`; src/web/openapi.test.ts fails on a route without one, or one without a route.
 import { z } from "zod";
 import { type Permission, rolesWith } from "../domain/permissions.js";
+import { validatedInput } from "./validate.js";
 
 export interface ApiOperation {
   method: "get" | "post" | "put" | "patch" | "delete";
   /** Hono-style path (`/api/mentions/:id`); converted to OpenAPI `{id}`. */
   path: string;
   summary: string;
-  query?: z.ZodObject;
-  body?: z.ZodType;
   /** What the caller's role must allow (src/domain/permissions.ts), when narrower than "any signed-in user". */
   permission?: Permission;
 }
@@ -33,9 +35,33 @@ function jsonSchema(schema: z.ZodType) {
   return rest;
 }
 
-export function buildOpenApi(operations: ApiOperation[], version: string) {
+/** One entry of Hono's `app.routes`: each middleware and handler of a route is listed with its method and path. */
+export interface RouteEntry {
+  method: string;
+  path: string;
+  handler: unknown;
+}
+
+/** The query and JSON body each API route validates, by `method path` ("get /api/mentions"). */
+function inputsByRoute(routes: readonly RouteEntry[]) {
+  const inputs = new Map<string, { query?: z.ZodObject; body?: z.ZodType }>();
+  for (const route of routes) {
+    const input = validatedInput(route.handler);
+    if (!input || (input.target !== "query" && input.target !== "json")) continue;
+    const key = `${route.method.toLowerCase()} ${route.path}`;
+    const entry = inputs.get(key) ?? {};
+    if (input.target === "query") entry.query = input.schema as z.ZodObject;
+    else entry.body = input.schema;
+    inputs.set(key, entry);
+  }
+  return inputs;
+}
+
+export function buildOpenApi(operations: ApiOperation[], routes: readonly RouteEntry[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const op of operations) {
+  const inputs = inputsByRoute(routes);
+  for (const described of operations) {
+    const op = { ...described, ...inputs.get(`${described.method} ${described.path}`) };
     const path = op.path.replace(/:(\w+)/g, "{$1}");
     const pathParams = [...op.path.matchAll(/:(\w+)/g)].map((m) => ({
       name: m[1],

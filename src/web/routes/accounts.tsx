@@ -23,7 +23,7 @@ import { getMention } from "../../services/mentions/get-mention.js";
 import type { WebEnv } from "../context.js";
 import { requirePermission, safeNextPath } from "../middleware/auth.js";
 import type { ApiOperation } from "../openapi.js";
-import { validate } from "../validate.js";
+import { parsedInHandler, validate } from "../validate.js";
 import { AccountsPage } from "../views/accounts/accounts-page.js";
 import { ConfirmLinkPage } from "../views/accounts/confirm-link-page.js";
 
@@ -53,7 +53,6 @@ export const accountsApiDocs: ApiOperation[] = [
     path: "/api/accounts",
     summary:
       "Push accounts from the collections system (upsert by reference; phones, e-mails and handles are stored only as keyed hashes)",
-    body: pushAccountsSchema,
     permission: "manageAccounts",
   },
   {
@@ -98,7 +97,6 @@ export const accountsApiDocs: ApiOperation[] = [
     method: "get",
     path: "/api/rights-events",
     summary: "Rights events for the collections system (format=csv for CSV)",
-    query: sinceQuery,
     permission: "manageAccounts",
   },
 ];
@@ -242,38 +240,43 @@ export function accountsRoutes(deps: Deps) {
           }
         },
       )
-      .post("/api/accounts", requirePermission("manageAccounts"), async (c) => {
-        const user = c.get("user");
-        let body: unknown;
-        try {
-          body = await c.req.json();
-        } catch {
-          throw badRequest("The body must be JSON");
-        }
-        const { rows, errors } = parsePushedAccounts(parseAccountsPayload(body));
-        if (errors.length > 0) {
-          // All or nothing: the collections system fixes and resends the batch.
-          throw new AppError(
-            "bad_request",
-            `${errors.length} problem(s): ${errors
-              .slice(0, 5)
-              .map((e) => `accounts[${e.line - 1}]${e.field ? `.${e.field}` : ""}: ${e.message}`)
-              .join("; ")}`,
-            errors.map((e) => ({
-              path: `accounts.${e.line - 1}${e.field ? `.${e.field}` : ""}`,
-              message: e.message,
-            })),
+      .post(
+        "/api/accounts",
+        requirePermission("manageAccounts"),
+        parsedInHandler("json", pushAccountsSchema),
+        async (c) => {
+          const user = c.get("user");
+          let body: unknown;
+          try {
+            body = await c.req.json();
+          } catch {
+            throw badRequest("The body must be JSON");
+          }
+          const { rows, errors } = parsePushedAccounts(parseAccountsPayload(body));
+          if (errors.length > 0) {
+            // All or nothing: the collections system fixes and resends the batch.
+            throw new AppError(
+              "bad_request",
+              `${errors.length} problem(s): ${errors
+                .slice(0, 5)
+                .map((e) => `accounts[${e.line - 1}]${e.field ? `.${e.field}` : ""}: ${e.message}`)
+                .join("; ")}`,
+              errors.map((e) => ({
+                path: `accounts.${e.line - 1}${e.field ? `.${e.field}` : ""}`,
+                message: e.message,
+              })),
+            );
+          }
+          const summary = await upsertAccounts(
+            deps,
+            user.workspaceId,
+            rows,
+            { id: user.id, email: user.email },
+            "api",
           );
-        }
-        const summary = await upsertAccounts(
-          deps,
-          user.workspaceId,
-          rows,
-          { id: user.id, email: user.email },
-          "api",
-        );
-        return c.json(summary);
-      })
+          return c.json(summary);
+        },
+      )
       .get("/api/accounts", requirePermission("manageAccounts"), async (c) => {
         const items = await listAccounts(deps, c.get("user"), { q: c.req.query("q") ?? "" });
         return c.json({

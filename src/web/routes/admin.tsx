@@ -283,14 +283,12 @@ export const adminApiDocs: ApiOperation[] = [
     method: "post",
     path: "/api/users",
     summary: "Invite someone: returns a single-use link to set a password",
-    body: inviteUserSchema,
     permission: "manageUsers",
   },
   {
     method: "patch",
     path: "/api/users/:id",
     summary: "Change a role or disable/enable (ends their sessions)",
-    body: updateUserSchema,
     permission: "manageUsers",
   },
   {
@@ -303,7 +301,6 @@ export const adminApiDocs: ApiOperation[] = [
     method: "get",
     path: "/api/audit",
     summary: "The audit log, newest first",
-    query: auditQuerySchema,
     permission: "viewAudit",
   },
   {
@@ -317,7 +314,6 @@ export const adminApiDocs: ApiOperation[] = [
     path: "/api/legal-holds",
     summary:
       "Place a legal hold on a mention, an account or a brand: the retention purge keeps everything about it (and the workspace's audit log) until it is lifted; audited",
-    body: placeHoldSchema,
     permission: "viewAudit",
   },
   {
@@ -338,14 +334,12 @@ export const adminApiDocs: ApiOperation[] = [
     path: "/api/audit/evidence",
     summary:
       "Evidence bundles of public replies for an examiner (the mention, each reply with every lint verdict, who did what, the audit entries with their chain hashes); format=html for a readable page",
-    query: evidenceQuerySchema,
     permission: "viewAudit",
   },
   {
     method: "get",
     path: "/api/audit.csv",
     summary: "The audit log as CSV",
-    query: auditQuerySchema,
     permission: "viewAudit",
   },
   { method: "get", path: "/api/tokens", summary: "Your API tokens" },
@@ -353,7 +347,6 @@ export const adminApiDocs: ApiOperation[] = [
     method: "post",
     path: "/api/tokens",
     summary: "Create an API token (shown once): scope read (default) or write, optional expiry in days",
-    body: tokenSchema,
   },
   { method: "delete", path: "/api/tokens/:id", summary: "Revoke one of your API tokens" },
 ];

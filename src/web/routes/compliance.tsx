@@ -212,7 +212,6 @@ export const complianceApiDocs: ApiOperation[] = [
     path: "/api/complaints",
     summary:
       "The complaint register: every complaint from every channel with category, flags, dates received/answered/resolved, handler and outcome (format=csv for the CSV export)",
-    query: registerQuery,
     permission: "viewComplaints",
   },
   {
@@ -226,7 +225,6 @@ export const complianceApiDocs: ApiOperation[] = [
     method: "post",
     path: "/api/mentions/:id/cfpb-response",
     summary: "Record that a CFPB complaint's company response or final response went out (audited)",
-    body: responseBody,
     permission: "recordComplaintResponse",
   },
   {
@@ -234,7 +232,6 @@ export const complianceApiDocs: ApiOperation[] = [
     path: "/api/mentions/:id/cfpb-link",
     summary:
       "Link a CFPB complaint to the account whose reference the CFPB company portal shows (confirmed and audited like any link)",
-    body: linkBody,
     permission: "manageAccounts",
   },
   {
@@ -242,7 +239,6 @@ export const complianceApiDocs: ApiOperation[] = [
     path: "/api/supervision",
     summary:
       "How often each person's drafts were stopped (blocked submits, stopped approvals, warnings accepted), per rule and ISO week",
-    query: supervisionQuery,
     permission: "superviseResponders",
   },
 ];

@@ -82,14 +82,12 @@ export const digestApiDocs: ApiOperation[] = [
     method: "get",
     path: "/api/digest/preview",
     summary: "The weekly digest e-mail of a brand and week, as sent: subject, html, text",
-    query: previewQuery,
     permission: "manageAlerts",
   },
   {
     method: "post",
     path: "/api/digest/test-copy",
     summary: "Queue a test copy of a brand's weekly digest to your own address (audited)",
-    body: previewQuery,
     permission: "manageAlerts",
   },
 ];

@@ -365,14 +365,12 @@ export const mentionsApiDocs: ApiOperation[] = [
     method: "get",
     path: "/api/mentions",
     summary: "List mentions, newest first (or most urgent first with sort=sla), keyset-paginated with `next`",
-    query: listMentionsQuerySchema,
   },
   {
     method: "post",
     path: "/api/mentions/status",
     summary:
       "Change the status of mentions (and their near-duplicates); the answer's `undo` says what was done and how to undo it",
-    body: changeStatusSchema,
   },
   {
     method: "post",
@@ -384,7 +382,6 @@ export const mentionsApiDocs: ApiOperation[] = [
     method: "post",
     path: "/api/mentions/assign",
     summary: 'Assign mentions to a person, to yourself ("me") or to nobody (null)',
-    body: assignSchema,
   },
   {
     method: "get",
@@ -396,7 +393,6 @@ export const mentionsApiDocs: ApiOperation[] = [
     method: "post",
     path: "/api/mentions/:id/classification",
     summary: 'Correct the classification (stored as engine "human"; wins over the engines)',
-    body: correctClassificationSchema,
   },
-  { method: "post", path: "/api/mentions/:id/notes", summary: "Add an internal note", body: addNoteSchema },
+  { method: "post", path: "/api/mentions/:id/notes", summary: "Add an internal note" },
 ];

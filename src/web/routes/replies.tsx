@@ -28,7 +28,7 @@ import type { WebEnv } from "../context.js";
 import { requirePermission } from "../middleware/auth.js";
 import type { ApiOperation } from "../openapi.js";
 import { replyEditorCss, replyEditorJs } from "../static/reply-editor-js.js";
-import { validate } from "../validate.js";
+import { parsedInHandler, validate } from "../validate.js";
 import { ReplyPage } from "../views/replies/reply-page.js";
 import { TemplatesPage } from "../views/replies/templates-page.js";
 
@@ -67,7 +67,6 @@ export const repliesApiDocs: ApiOperation[] = [
     path: "/api/replies/lint",
     summary:
       "Lint a public reply: {ok, violations:[{rule,title,message,explanation,start,end}], warnings:[…same shape]}. Violations are blocking rules (B1–B12) and make ok false; warnings are house-style gaps (R_*) an approver may accept with a reason",
-    body: lintRequestSchema,
   },
   {
     method: "get",
@@ -79,7 +78,6 @@ export const repliesApiDocs: ApiOperation[] = [
     method: "post",
     path: "/api/mentions/:id/replies",
     summary: "Start a reply: from a template, a Claude draft (masked text only), or your own words",
-    body: draftSchema,
     permission: "draftReplies",
   },
   {
@@ -92,7 +90,6 @@ export const repliesApiDocs: ApiOperation[] = [
     method: "patch",
     path: "/api/replies/:id",
     summary: "Edit a draft (linted and kept as evidence; an edit after submission returns it to draft)",
-    body: editSchema,
     permission: "draftReplies",
   },
   {
@@ -106,14 +103,12 @@ export const repliesApiDocs: ApiOperation[] = [
     path: "/api/replies/:id/approve",
     summary:
       "Approve (a manager who neither wrote nor edited it; no blocking rule may be hit). Every warning must be accepted with a written reason in the optional body {acceptWarnings:{rules,reason}} (audited); blocking rules can never be accepted",
-    body: approveSchema,
     permission: "approveReplies",
   },
   {
     method: "post",
     path: "/api/replies/:id/reject",
     summary: "Reject a reply",
-    body: rejectSchema,
     permission: "approveReplies",
   },
   {
@@ -121,7 +116,6 @@ export const repliesApiDocs: ApiOperation[] = [
     path: "/api/replies/:id/post",
     summary:
       "Post an approved reply (API, dry run, or confirm a manual copy with confirmManual). A reply left `posting` by an interrupted API post is never sent again: confirm it with confirmManual once it is seen on the platform, or use not-posted",
-    body: postSchema,
     permission: "draftReplies",
   },
   {
@@ -136,14 +130,12 @@ export const repliesApiDocs: ApiOperation[] = [
     method: "post",
     path: "/api/reply-templates",
     summary: "Add a template (refused unless it passes the linter)",
-    body: templateInputSchema,
     permission: "manageTemplates",
   },
   {
     method: "put",
     path: "/api/reply-templates/:id",
     summary: "Change a template",
-    body: templateInputSchema,
     permission: "manageTemplates",
   },
   {
@@ -385,7 +377,6 @@ function parseTemplateForm(body: Record<string, unknown>) {
   const blank = (v: unknown) => (typeof v === "string" && v.trim() ? v.trim() : null);
   const parsed = templateInputSchema.safeParse({
     name: body.name,
-    body: body.body,
     brandId: blank(body.brandId),
     platform: blank(body.platform),
     category: blank(body.category),
@@ -473,6 +464,7 @@ export function repliesApiRoutes(deps: Deps) {
       "/api/replies/:id/approve",
       requirePermission("approveReplies"),
       validate("param", idParam),
+      parsedInHandler("json", approveSchema),
       async (c) => {
         // The body is optional (nothing to accept): an empty one means no acceptance.
         const raw = await c.req.text();

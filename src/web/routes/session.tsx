@@ -151,7 +151,6 @@ export const sessionApiDocs: ApiOperation[] = [
     method: "post",
     path: "/api/session",
     summary: "Sign in: sets the session cookie, returns the user and the CSRF token",
-    body: loginSchema,
   },
   { method: "get", path: "/api/session", summary: "Who is signed in, and the CSRF token for this session" },
   { method: "delete", path: "/api/session", summary: "Sign out" },

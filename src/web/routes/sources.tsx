@@ -617,7 +617,6 @@ export const sourcesApiDocs: ApiOperation[] = [
     path: "/api/sources",
     summary:
       "Add a source (brand defaults to the company brand). Its connection is tested first: a failing test answers 409 with the test's message unless addAnyway is true",
-    body: addSourceSchema,
     permission: "manageSources",
   },
   {
@@ -625,7 +624,6 @@ export const sourcesApiDocs: ApiOperation[] = [
     path: "/api/sources/:id",
     summary:
       "Change a source's name, brand, schedule or settings, or pause/resume it. Changed settings are tested first (a failing test answers 409 unless saveAnyway); credentials are never returned",
-    body: editSourceSchema,
     permission: "manageSources",
   },
   {
@@ -640,7 +638,6 @@ export const sourcesApiDocs: ApiOperation[] = [
     path: "/api/sources/:id/credentials",
     summary:
       "Rotate a source's credentials: each given value replaces the stored one, sealed; tested first (409 on failure unless saveAnyway)",
-    body: rotateCredentialsSchema,
     permission: "manageSources",
   },
   {
@@ -655,7 +652,6 @@ export const sourcesApiDocs: ApiOperation[] = [
     path: "/api/sources/test-config",
     summary:
       "Test a source configuration before adding it (nothing is stored): {ok, message, fieldErrors} with zod's issues per field",
-    body: testConfigSchema,
     permission: "manageSources",
   },
   {

@@ -112,7 +112,6 @@ export const todayApiDocs: ApiOperation[] = [
     path: "/api/today",
     summary:
       "New since your last visit (or `since`), relevant first by severity, reach, time; counts, overdue tally, 30-day series",
-    query: mentionFiltersSchema,
   },
   {
     method: "get",
@@ -132,7 +131,6 @@ export const todayApiDocs: ApiOperation[] = [
     method: "post",
     path: "/api/views",
     summary: "Save a view (a named set of filters)",
-    body: saveViewSchema,
   },
   { method: "delete", path: "/api/views/:id", summary: "Delete one of your saved views" },
 ];
