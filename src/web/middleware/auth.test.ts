@@ -12,6 +12,7 @@ import { createApiToken } from "../../auth/api-tokens.js";
 import { LOGIN_MAX_FAILURES } from "../../auth/login-rate-limit.js";
 import { hashPassword, verifyPassword } from "../../auth/password.js";
 import { sessions, users } from "../../db/schema/index.js";
+import { safeNextPath } from "./auth.js";
 
 let ctx: WebTestContext;
 beforeEach(async () => {
@@ -119,6 +120,32 @@ describe("login", () => {
       body: form.toString(),
     });
     expect(evil.headers.get("location")).toBe("/");
+  });
+
+  it("keeps every `next` and `back` inside the site, dot segments included", () => {
+    for (const sneaky of [
+      "//evil.example",
+      "/.//evil.example/login",
+      "/a/..//evil.example",
+      "/%2e//evil.example",
+      "/\\evil.example",
+      "https://evil.example",
+    ])
+      expect(safeNextPath(sneaky), sneaky).toBe("/");
+    expect(safeNextPath("/feed?status=new#row-3")).toBe("/feed?status=new#row-3");
+    expect(safeNextPath("/mentions/4/../5")).toBe("/mentions/5");
+  });
+
+  it("sends the account-link review's `back` nowhere but this site", async () => {
+    const session = await login(ctx, "manager");
+    const id = await insertMention(ctx, { text: "hello" });
+    const res = await ctx.app.request(
+      `/mentions/${id}/account-links/999999/review?back=${encodeURIComponent("/.//evil.example/login")}`,
+      { headers: { cookie: session.cookie } },
+    );
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toMatch(/^\/(?!\/)/);
+    expect(res.headers.get("location")).not.toContain("evil.example");
   });
 
   it("rate-limits repeated failures per e-mail and IP, even with the right password", async () => {

@@ -151,8 +151,19 @@ export function safeNextPath(next: string | undefined | null): string {
   // Control characters and backslashes can turn "/\t/evil.example" into another origin in lenient clients.
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
   if (/[\u0000-\u001f\u007f\\]/.test(next)) return "/";
-  return next;
+  // Dot segments ("/.//evil.example", "/a/..//evil.example", "/%2e//evil.example") resolve to "//evil.example"
+  // once a URL parser reads them, as the redirect helpers do, and a browser takes that for another site: answer
+  // with the resolved path, and never one that starts with "//".
+  let resolved: URL;
+  try {
+    resolved = new URL(next, SITE);
+  } catch {
+    return "/";
+  }
+  if (resolved.origin !== SITE || resolved.pathname.startsWith("//")) return "/";
+  return resolved.pathname + resolved.search + resolved.hash;
 }
+const SITE = "http://rapport.invalid";
 
 /** `::ffff:127.0.0.1` and `127.0.0.1` are one client. */
 function plainAddress(address: string): string {
