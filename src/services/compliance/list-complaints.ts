@@ -19,7 +19,15 @@ import { CATEGORIES } from "../../domain/taxonomy.js";
 import { badRequest } from "../../errors.js";
 import { toCsv } from "../../platform/csv.js";
 import { mentionLink, publicBaseUrl } from "../../platform/links.js";
-import { receivedDayOfMention } from "./cfpb-complaints.js";
+
+/** The day a complaint was received, one value for the filter, the order and the "Received" column: a CFPB
+ * complaint's clock day (the day the CFPB sent it to the company, Eastern, as the clock job stored it; before the job
+ * has run, the portal's sent-to-company or received date), else the post's UTC day. */
+const RECEIVED_DAY = sql`coalesce(
+  cr.received_day,
+  CASE WHEN s.type = 'cfpb' THEN coalesce(
+    substr(json_extract(m.meta, '$.dateSentToCompany'), 1, 10), substr(json_extract(m.meta, '$.dateReceived'), 1, 10)) END,
+  strftime('%Y-%m-%d', m.created_at / 1000, 'unixepoch'))`;
 
 /** More rows than this in one request: narrow the dates (an examiner's year fits easily). */
 export const REGISTER_MAX_ROWS = 50_000;
@@ -31,8 +39,10 @@ const day = z
   .or(z.literal("").transform(() => undefined));
 
 export const complaintFiltersSchema = z.object({
-  from: day.describe("first day received (YYYY-MM-DD, UTC), inclusive"),
-  to: day.describe("last day received (YYYY-MM-DD, UTC), inclusive"),
+  from: day.describe(
+    "first received day, inclusive (YYYY-MM-DD): a CFPB complaint's day the CFPB sent it to the company, else the post's day (UTC)",
+  ),
+  to: day.describe("last received day, inclusive (YYYY-MM-DD), the same day as `from`"),
   channel: z.string().max(40).optional().describe("source type, e.g. cfpb, x, reddit, trustpilot"),
   source: z.string().max(200).optional().describe("source name"),
   category: z
@@ -57,7 +67,8 @@ export type ComplaintFilters = z.infer<typeof complaintFiltersSchema>;
 
 export interface ComplaintRow {
   id: number;
-  receivedAt: Date;
+  /** The received day (YYYY-MM-DD) the register filters and sorts on: see RECEIVED_DAY. */
+  receivedDay: string;
   /** `social`, or for a CFPB complaint `cfpb_portal` / `cfpb_reported`. */
   kind: "social" | "cfpb_portal" | "cfpb_reported";
   channel: string;
@@ -78,6 +89,7 @@ export interface ComplaintRow {
 
 interface Raw {
   id: number;
+  received: string;
   created_at: number;
   text: string;
   text_masked: string;
@@ -124,14 +136,14 @@ export async function listComplaints(
     sql`s.workspace_id = ${ws}`,
     sql`(m.group_id IS NULL OR m.group_id = m.id OR cr.mention_id IS NOT NULL OR s.type = 'cfpb')`,
   ];
-  if (filters.from) conditions.push(sql`m.created_at >= ${Date.parse(`${filters.from}T00:00:00Z`)}`);
-  if (filters.to) conditions.push(sql`m.created_at < ${Date.parse(`${filters.to}T00:00:00Z`) + 86_400_000}`);
+  if (filters.from) conditions.push(sql`${RECEIVED_DAY} >= ${filters.from}`);
+  if (filters.to) conditions.push(sql`${RECEIVED_DAY} <= ${filters.to}`);
   if (filters.channel) conditions.push(sql`s.type = ${filters.channel}`);
   if (filters.source) conditions.push(sql`s.name = ${filters.source}`);
   if (filters.category) conditions.push(sql`m.category = ${filters.category}`);
   const notComplaint = sql.raw(NOT_COMPLAINT_CATEGORIES.map((c) => `'${c}'`).join(", "));
   const rows = await deps.db.all<Raw>(sql`
-    SELECT m.id, m.created_at, m.text, m.text_masked, m.category, m.flags, m.status, m.first_response_at,
+    SELECT m.id, ${RECEIVED_DAY} AS received, m.created_at, m.text, m.text_masked, m.category, m.flags, m.status, m.first_response_at,
            m.status_changed_at, m.assignee_id, m.meta, s.name AS source_name, s.type AS source_type,
            cr.origin, cr.received_day, cr.responded_at, cr.responded_by, cr.final_at, cr.final_by, cr.outcome,
            (SELECT r.posted_by FROM replies r WHERE r.mention_id = m.id AND r.status = 'posted'
@@ -145,7 +157,7 @@ export async function listComplaints(
         OR (cr.mention_id IS NOT NULL AND NOT (cr.origin = 'reported' AND m.status = 'dismissed'))
         OR s.type = 'cfpb'
       )
-    ORDER BY m.created_at DESC, m.id DESC
+    ORDER BY received DESC, m.created_at DESC, m.id DESC
     LIMIT ${REGISTER_MAX_ROWS + 1}`);
   if (rows.length > REGISTER_MAX_ROWS)
     throw badRequest(
@@ -166,9 +178,6 @@ export async function listComplaints(
     const meta = parseJson<Record<string, unknown>>(r.meta, {});
     // A complaint from a CFPB source is one from the start, before the clock job has written its row.
     const origin = r.origin ?? (r.source_type === "cfpb" ? "portal" : null);
-    const receivedDay =
-      r.received_day ||
-      (origin ? receivedDayOfMention(origin, { meta, createdAt: new Date(Number(r.created_at)) }) : null);
     const portalResponse =
       origin === "portal" && typeof meta.companyResponse === "string" ? meta.companyResponse : null;
     const standing = complaintStanding({
@@ -193,8 +202,7 @@ export async function listComplaints(
     const handlerName = standing.handlerId === null ? undefined : people.get(standing.handlerId);
     result.push({
       id: r.id,
-      // A CFPB complaint is received on the day the CFPB sent it (Eastern; noon there stands for the day).
-      receivedAt: receivedDay ? new Date(`${receivedDay}T17:00:00Z`) : new Date(Number(r.created_at)),
+      receivedDay: r.received,
       kind: origin === "portal" ? "cfpb_portal" : origin === "reported" ? "cfpb_reported" : "social",
       channel: r.source_type,
       source: r.source_name,
@@ -239,7 +247,7 @@ export const kindWords = (kind: ComplaintRow["kind"]) => KIND_WORDS[kind];
 
 export const REGISTER_CSV_HEADER = [
   "Mention",
-  "Received (UTC)",
+  "Received (day)",
   "Kind",
   "Channel",
   "Source",
@@ -261,7 +269,7 @@ export function complaintsCsv(rows: readonly ComplaintRow[]): string {
     REGISTER_CSV_HEADER,
     rows.map((r) => [
       r.id,
-      r.receivedAt.toISOString(),
+      r.receivedDay,
       KIND_WORDS[r.kind],
       r.channel,
       r.source,

@@ -92,9 +92,37 @@ beforeAll(async () => {
     relevant: true,
     brandIds: [],
   });
+  // Filed with the CFPB on 2026-11-28 (the post's day) and sent to the company on 2026-12-01: received 12-01.
+  ids.late = await insertMention(ctx, {
+    text: "Debt collection: Attempts to collect debt not owed",
+    sourceId: cfpb!.id,
+    createdAt: new Date("2026-11-28T15:00:00Z"),
+    category: "not_collections",
+    relevant: false,
+    flags: ["regulator"],
+  });
+  await ctx.deps.db
+    .update(mentions)
+    .set({ meta: { dateReceived: "2026-11-28", dateSentToCompany: "2026-12-01" } })
+    .where(eq(mentions.id, ids.late));
   await syncCfpbComplaints(ctx.deps.db, clock);
 });
 afterAll(async () => ctx.deps.cleanup());
+
+/** Each listed complaint's received day, by hand: a post's UTC day, a CFPB complaint's sent-to-company day
+ * (the CFPB one without dates counts from its post's Eastern day, 2026-11-16 12:00 there). */
+const receivedDays = (): Record<number, string> => ({
+  [ids.open!]: "2026-11-10",
+  [ids.answered!]: "2026-11-12",
+  [ids.resolved!]: "2026-11-15",
+  [ids.cfpb!]: "2026-11-16",
+  [ids.late!]: "2026-12-01",
+});
+const receivedBetween = (from: string, to: string) =>
+  Object.entries(receivedDays())
+    .filter(([, d]) => d >= from && d <= to)
+    .map(([id]) => Number(id))
+    .sort((a, b) => a - b);
 
 /** The register's ids by plain SQL: complaints (or CFPB clocks) of this workspace, group heads, in the range. */
 async function expectedIds(extra = sql`1 = 1`): Promise<number[]> {
@@ -114,7 +142,17 @@ describe("the complaint register", () => {
   it("lists every complaint of the workspace from every channel, one per duplicate group", async () => {
     const rows = await listComplaints(ctx.deps, actorOf(ctx, "manager"), {});
     expect(idsOf(rows)).toEqual(await expectedIds());
-    expect(idsOf(rows)).toEqual([ids.open, ids.answered, ids.resolved, ids.cfpb].sort((a, b) => a! - b!));
+    expect(idsOf(rows)).toEqual(
+      [ids.open, ids.answered, ids.resolved, ids.cfpb, ids.late].sort((a, b) => a! - b!),
+    );
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.receivedDay]))).toEqual(receivedDays());
+    // Newest received first: the complaint posted 11-28 but sent 12-01 sorts above everything posted before it.
+    expect(rows.map((r) => r.receivedDay)).toEqual(
+      rows
+        .map((r) => r.receivedDay)
+        .sort()
+        .reverse(),
+    );
   });
 
   it("filters by status, channel, category and dates as SQL does", async () => {
@@ -134,9 +172,12 @@ describe("the complaint register", () => {
       await expectedIds(sql`m.category = 'privacy'`),
     );
     expect(idsOf(await listComplaints(ctx.deps, manager, { from: "2026-11-11", to: "2026-11-15" }))).toEqual(
-      await expectedIds(
-        sql`m.created_at >= ${Date.parse("2026-11-11T00:00:00Z")} AND m.created_at < ${Date.parse("2026-11-16T00:00:00Z")}`,
-      ),
+      receivedBetween("2026-11-11", "2026-11-15"),
+    );
+    // Received 12-01 (sent to the company), though posted 11-28: in December, not in November.
+    expect(idsOf(await listComplaints(ctx.deps, manager, { from: "2026-12-01" }))).toEqual([ids.late]);
+    expect(idsOf(await listComplaints(ctx.deps, manager, { to: "2026-11-30" }))).toEqual(
+      receivedBetween("2026-01-01", "2026-11-30"),
     );
     const handled = await listComplaints(ctx.deps, manager, { handler: ctx.users.responder.id });
     expect(idsOf(handled)).toEqual([ids.answered]);
@@ -179,11 +220,7 @@ describe("rapport complaints", () => {
       .slice(1)
       .map((r) => Number(r[0]))
       .sort((a, b) => a - b);
-    expect(listed).toEqual(
-      await expectedIds(
-        sql`m.created_at >= ${Date.parse("2026-11-01T00:00:00Z")} AND m.created_at < ${Date.parse("2026-12-01T00:00:00Z")}`,
-      ),
-    );
+    expect(listed).toEqual(receivedBetween("2026-11-01", "2026-11-30"));
     expect(csv.stdout).toContain("[EMAIL]");
     expect(csv.stdout).not.toContain("jo@example.com");
     const jsonl = await runCli(["complaints", "--status", "resolved", "--format", "jsonl"], { env });

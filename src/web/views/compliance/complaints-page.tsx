@@ -34,7 +34,7 @@ export function ComplaintsPage(props: {
       </p>
       <form method="get" action="/complaints" class="filters">
         <label>
-          Received from
+          Received (CFPB: day sent to the company; posts: UTC day) from
           <input type="date" name="from" value={f.from ?? ""} />
         </label>
         <label>
@@ -132,7 +132,7 @@ export function ComplaintsPage(props: {
           <tbody>
             {props.rows.slice(0, REGISTER_PAGE_ROWS).map((r) => (
               <tr>
-                <td data-label="Received">{day(r.receivedAt)}</td>
+                <td data-label="Received">{r.receivedDay}</td>
                 <td data-label="Where">
                   {r.source} ({kindWords(r.kind)})
                 </td>
