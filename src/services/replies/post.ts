@@ -219,11 +219,22 @@ export async function markNotPosted(deps: Deps, actor: AuthUser, replyId: number
   assertMayTake(actor, "not_posted");
   const [reply] = await deps.db.select().from(replies).where(eq(replies.id, replyId)).limit(1);
   if (!reply) throw notFound("Reply");
-  await loadReplyMention(deps.db, actor.workspaceId, reply.mentionId); // checks the workspace
+  const mention = await loadReplyMention(deps.db, actor.workspaceId, reply.mentionId); // checks the workspace
   stepFor(reply.status, "not_posted");
-  return transitionReply(deps.db, actor, reply.id, "not_posted", {
-    from: "posting",
-    now: deps.now(),
-    audit: { after: { checkedBy: actor.email } },
-  });
+  // While the post that wrote `posting` still holds the thread, its platform call may yet publish the reply:
+  // sending it back to approved now would let it be posted a second time.
+  const now = deps.now();
+  const lease = postingLease(threadKeyOf(mention));
+  const holder = `not-posted-${reply.id}-${actor.id}`;
+  if (!(await acquireLease(deps.db, lease, holder, POST_LEASE_MS, now)))
+    throw conflict("The reply is being posted right now: wait for the platform's answer, then check again");
+  try {
+    return await transitionReply(deps.db, actor, reply.id, "not_posted", {
+      from: "posting",
+      now,
+      audit: { after: { checkedBy: actor.email } },
+    });
+  } finally {
+    await releaseLease(deps.db, lease, holder);
+  }
 }

@@ -9,9 +9,9 @@ import { createWebTestContext, type WebTestContext } from "../../../test/web/hel
 import { auditLog, mentions, replies } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../errors.js";
-import { acquireLease } from "../../platform/jobs/lease.js";
+import { acquireLease, releaseLease } from "../../platform/jobs/lease.js";
 import { loadReply, threadKeyOf } from "./context.js";
-import { postingLease } from "./post.js";
+import { markNotPosted, postingLease } from "./post.js";
 import { rejectReply } from "./reject.js";
 
 const NOW = new Date("2026-03-10T12:00:00Z");
@@ -65,5 +65,25 @@ describe("rejecting a reply", () => {
     expect((error as AppError).message).toContain("being posted right now");
     const [row] = await ctx.deps.db.select().from(replies).where(eq(replies.id, reply.id));
     expect(row!.status).toBe("approved");
+  });
+
+  it("'not posted' waits while the post that started is still in flight (it may yet publish the reply)", async () => {
+    const { replyId } = await submittedReply(ctx, { approve: true });
+    await ctx.deps.db.update(replies).set({ status: "posting" }).where(eq(replies.id, replyId));
+    const { mention } = await loadReply(ctx.deps.db, ctx.deps.workspaceId, replyId);
+    expect(await acquireLease(ctx.deps.db, postingLease(threadKeyOf(mention)), "poster", 60_000, NOW)).toBe(
+      true,
+    );
+
+    const admin = actorOf(ctx, "admin");
+    const error = await markNotPosted(ctx.deps, admin, replyId).catch((e: unknown) => e);
+    expect((error as AppError).code).toBe("conflict");
+    expect((error as AppError).message).toContain("being posted right now");
+    const [row] = await ctx.deps.db.select().from(replies).where(eq(replies.id, replyId));
+    expect(row!.status).toBe("posting");
+
+    // Once the post has let go of the thread (it died), a person's check may send it back.
+    await releaseLease(ctx.deps.db, postingLease(threadKeyOf(mention)), "poster");
+    expect((await markNotPosted(ctx.deps, admin, replyId)).status).toBe("approved");
   });
 });
