@@ -29,7 +29,9 @@ export const categoryWords = (category: string | null) =>
 export interface ComplaintFacts {
   /** The mention's triage status. */
   status: string;
-  firstResponseAt: Date | null;
+  /** When its first public reply was posted (null when none was): not mentions.first_response_at, which is also
+   * stamped when a mention is dismissed or resolved without a reply. */
+  firstReplyAt: Date | null;
   statusChangedAt: Date | null;
   assigneeId: number | null;
   /** Who posted its public reply, if any. */
@@ -98,15 +100,15 @@ export function complaintStanding(f: ComplaintFacts): ComplaintStanding {
   if (f.status === "resolved" || f.status === "dismissed")
     return {
       status: "resolved",
-      answeredAt: f.firstResponseAt,
+      answeredAt: f.firstReplyAt,
       resolvedAt: f.statusChangedAt,
       handlerId,
       outcome,
     };
-  if (f.status === "posted" || f.firstResponseAt)
+  if (f.status === "posted" || f.firstReplyAt)
     return {
       status: "answered",
-      answeredAt: f.firstResponseAt ?? f.statusChangedAt,
+      answeredAt: f.firstReplyAt,
       resolvedAt: null,
       handlerId,
       outcome,

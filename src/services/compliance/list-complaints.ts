@@ -96,7 +96,7 @@ interface Raw {
   category: string | null;
   flags: string;
   status: string;
-  first_response_at: number | null;
+  first_reply_at: number | null;
   status_changed_at: number | null;
   assignee_id: number | null;
   meta: string;
@@ -143,11 +143,12 @@ export async function listComplaints(
   if (filters.category) conditions.push(sql`m.category = ${filters.category}`);
   const notComplaint = sql.raw(NOT_COMPLAINT_CATEGORIES.map((c) => `'${c}'`).join(", "));
   const rows = await deps.db.all<Raw>(sql`
-    SELECT m.id, ${RECEIVED_DAY} AS received, m.created_at, m.text, m.text_masked, m.category, m.flags, m.status, m.first_response_at,
+    SELECT m.id, ${RECEIVED_DAY} AS received, m.created_at, m.text, m.text_masked, m.category, m.flags, m.status,
            m.status_changed_at, m.assignee_id, m.meta, s.name AS source_name, s.type AS source_type,
            cr.origin, cr.received_day, cr.responded_at, cr.responded_by, cr.final_at, cr.final_by, cr.outcome,
            (SELECT r.posted_by FROM replies r WHERE r.mention_id = m.id AND r.status = 'posted'
-             ORDER BY r.posted_at LIMIT 1) AS posted_by
+             ORDER BY r.posted_at LIMIT 1) AS posted_by,
+           (SELECT min(r.posted_at) FROM replies r WHERE r.mention_id = m.id AND r.status = 'posted') AS first_reply_at
     FROM mentions m
     JOIN sources s ON s.id = m.source_id
     LEFT JOIN complaint_responses cr ON cr.mention_id = m.id AND cr.workspace_id = ${ws}
@@ -182,7 +183,7 @@ export async function listComplaints(
       origin === "portal" && typeof meta.companyResponse === "string" ? meta.companyResponse : null;
     const standing = complaintStanding({
       status: r.status,
-      firstResponseAt: date(r.first_response_at),
+      firstReplyAt: date(r.first_reply_at),
       statusChangedAt: date(r.status_changed_at),
       assigneeId: r.assignee_id,
       postedBy: r.posted_by,

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../../test/helpers/cli.js";
 import { actorOf } from "../../../test/replies/helpers.js";
 import { createWebTestContext, insertMention, type WebTestContext } from "../../../test/web/helpers.js";
-import { auditLog, mentions, sources, workspaces } from "../../db/schema/index.js";
+import { auditLog, mentions, replies, sources, workspaces } from "../../db/schema/index.js";
 import { summarizeStops, supervisionWeeks } from "../../domain/compliance/supervision.js";
 import { parseIsoWeek } from "../../domain/digest/week.js";
 import { approveReply } from "../replies/approve.js";
@@ -45,6 +45,32 @@ beforeAll(async () => {
     .update(mentions)
     .set({ firstResponseAt: new Date("2026-11-12T10:00:00Z"), assigneeId: ctx.users.responder.id })
     .where(eq(mentions.id, ids.answered));
+  // Its reply went out at 11:30, after the first_response_at stamp of 10:00: answered is when the reply was posted.
+  await ctx.deps.db.insert(replies).values({
+    mentionId: ids.answered,
+    threadKey: `answered-${ids.answered}`,
+    authorId: ctx.users.responder.id,
+    origin: "manual",
+    text: "Sorry, we will stop the calls",
+    status: "posted",
+    postedBy: ctx.users.responder.id,
+    postedAt: new Date("2026-11-12T11:30:00Z"),
+  });
+  // Dismissed without a reply: change-status stamps first_response_at, yet nobody answered it.
+  ids.dismissed = await insertMention(ctx, {
+    text: "Acme Recovery keeps sending letters",
+    createdAt: new Date("2026-11-13T09:00:00Z"),
+    category: "communication_tactics",
+    relevant: true,
+    status: "dismissed",
+  });
+  await ctx.deps.db
+    .update(mentions)
+    .set({
+      firstResponseAt: new Date("2026-11-13T10:00:00Z"),
+      statusChangedAt: new Date("2026-11-13T10:00:00Z"),
+    })
+    .where(eq(mentions.id, ids.dismissed));
   ids.duplicate = await insertMention(ctx, {
     text: "RT Acme Recovery calls me at 6am",
     createdAt: new Date("2026-11-12T09:05:00Z"),
@@ -114,6 +140,7 @@ afterAll(async () => ctx.deps.cleanup());
 const receivedDays = (): Record<number, string> => ({
   [ids.open!]: "2026-11-10",
   [ids.answered!]: "2026-11-12",
+  [ids.dismissed!]: "2026-11-13",
   [ids.resolved!]: "2026-11-15",
   [ids.cfpb!]: "2026-11-16",
   [ids.late!]: "2026-12-01",
@@ -143,7 +170,7 @@ describe("the complaint register", () => {
     const rows = await listComplaints(ctx.deps, actorOf(ctx, "manager"), {});
     expect(idsOf(rows)).toEqual(await expectedIds());
     expect(idsOf(rows)).toEqual(
-      [ids.open, ids.answered, ids.resolved, ids.cfpb, ids.late].sort((a, b) => a! - b!),
+      [ids.open, ids.answered, ids.dismissed, ids.resolved, ids.cfpb, ids.late].sort((a, b) => a! - b!),
     );
     expect(Object.fromEntries(rows.map((r) => [r.id, r.receivedDay]))).toEqual(receivedDays());
     // Newest received first: the complaint posted 11-28 but sent 12-01 sorts above everything posted before it.
@@ -161,7 +188,8 @@ describe("the complaint register", () => {
     // Open: not resolved/dismissed/posted and never answered, or a CFPB complaint with nothing recorded.
     expect(idsOf(open)).toEqual(
       await expectedIds(
-        sql`m.status NOT IN ('posted', 'resolved', 'dismissed') AND m.first_response_at IS NULL
+        sql`m.status NOT IN ('posted', 'resolved', 'dismissed')
+            AND NOT EXISTS (SELECT 1 FROM replies r WHERE r.mention_id = m.id AND r.status = 'posted')
             AND coalesce((SELECT responded_at FROM complaint_responses WHERE mention_id = m.id), 0) = 0`,
       ),
     );
@@ -182,9 +210,25 @@ describe("the complaint register", () => {
     const handled = await listComplaints(ctx.deps, manager, { handler: ctx.users.responder.id });
     expect(idsOf(handled)).toEqual([ids.answered]);
     expect(handled[0]).toMatchObject({ status: "answered", outcome: "Answered in public" });
+    const [firstPosted] = await ctx.deps.db.all<{ at: number }>(
+      sql`SELECT min(posted_at) AS at FROM replies WHERE mention_id = ${ids.answered} AND status = 'posted'`,
+    );
+    expect(handled[0]!.answeredAt?.getTime()).toBe(Number(firstPosted!.at));
+    expect(handled[0]!.answeredAt?.toISOString()).toBe("2026-11-12T11:30:00.000Z");
     await expect(listComplaints(ctx.deps, manager, { from: "2026-11-20", to: "2026-11-01" })).rejects.toThrow(
       /swap them/,
     );
+  });
+
+  it("does not call a complaint dismissed without a reply answered", async () => {
+    const rows = await listComplaints(ctx.deps, actorOf(ctx, "manager"), {});
+    const dismissed = rows.find((r) => r.id === ids.dismissed)!;
+    expect(dismissed).toMatchObject({
+      status: "resolved",
+      answeredAt: null,
+      outcome: "Dismissed: no response needed",
+    });
+    expect(dismissed.resolvedAt?.toISOString()).toBe("2026-11-13T10:00:00.000Z");
   });
 
   it("is refused to responders and viewers", async () => {
@@ -228,7 +272,9 @@ describe("rapport complaints", () => {
       .trim()
       .split("\n")
       .map((line) => JSON.parse(line) as { id: number; status: string });
-    expect(rows.map((r) => r.id)).toEqual([ids.resolved]);
+    expect(rows.map((r) => r.id).sort((a, b) => a - b)).toEqual(
+      await expectedIds(sql`m.status IN ('resolved', 'dismissed') AND s.type <> 'cfpb'`),
+    );
     expect(rows.every((r) => r.status === "resolved")).toBe(true);
     const bad = await runCli(["complaints", "--status", "closed"], { env });
     expect(bad.code).not.toBe(0);
