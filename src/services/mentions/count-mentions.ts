@@ -23,7 +23,7 @@ const FROM = sql.raw(`"mentions" CROSS JOIN "sources" ON "sources"."id" = "menti
 /** The count's statement, for the tests' EXPLAIN QUERY PLAN. */
 export async function countQuery(deps: Deps, viewer: AuthUser, query: ListMentionsQuery): Promise<SQL> {
   const conds = await filterConditions(deps, viewer, query);
-  if (query.grouped === "true") conds.push(groupHeadCondition);
+  if (query.grouped === "true" && !query.work) conds.push(groupHeadCondition);
   if (query.sort === "sla") conds.push(IN_OPEN_QUEUE);
   return sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${FROM} WHERE ${and(...conds)} LIMIT ${COUNT_CAP + 1})`;
 }

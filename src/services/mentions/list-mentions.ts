@@ -12,6 +12,7 @@ import { decodeCursor, encodeCursor } from "./cursor.js";
 import { newestMatches, probeFts } from "./fts-probe.js";
 import { searchTerms, toFtsQuery } from "./fts-query.js";
 import { listBySeverity } from "./list-by-severity.js";
+import { HAS_REPLY_APPROVABLE_BY, MINE_OPEN } from "./my-work-scope.js";
 import type { ListMentionsQuery, MentionFilters } from "./schemas.js";
 
 export const OPEN_STATUSES: MentionStatus[] = [
@@ -117,6 +118,11 @@ export async function filterConditions(
   if (assignee === "none") conds.push(isNull(mentions.assigneeId));
   else if (assignee === "me") conds.push(eq(mentions.assigneeId, viewer.id));
   else if (assignee) conds.push(eq(mentions.assigneeId, Number(assignee)));
+  // My work's figures link here: the same conditions as their counts (my-work-scope.ts).
+  const work = present(filters.work);
+  if (work === "mine") conds.push(MINE_OPEN(viewer.id));
+  else if (work === "approvals")
+    conds.push(can(viewer.role, "approveReplies") ? HAS_REPLY_APPROVABLE_BY(viewer) : sql`0`);
   const flag = present(filters.flag);
   if (flag)
     conds.push(sql`EXISTS (SELECT 1 FROM json_each(${mentions.flags}) WHERE json_each.value = ${flag})`);
@@ -331,7 +337,8 @@ export async function listMentions(
     : null;
   const searchAt = conds.length;
   if (search) conds.push(search.matches[0]!.cond, ...search.visible);
-  if (grouped) conds.push(groupHeadCondition);
+  // My work's lists decide near-duplicates themselves (a member assigned on its own is listed).
+  if (grouped && !present(query.work)) conds.push(groupHeadCondition);
 
   if (sort === "severity") {
     // Most severe first: one level at a time (list-by-severity.ts), each read newest first.

@@ -23,6 +23,9 @@ export const mentionFiltersSchema = z.object({
   q: blankable(z.string().max(300)).describe(
     "full-text search (words; the last one also matches as a prefix)",
   ),
+  work: blankable(z.enum(["mine", "approvals"])).describe(
+    'My work\'s lists: "mine" (open, assigned to me, near-duplicates once) or "approvals" (with a reply I may approve)',
+  ),
   since: blankable(instantText).describe("created at or after"),
   until: blankable(instantText).describe("created before"),
 });

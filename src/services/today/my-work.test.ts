@@ -65,7 +65,10 @@ async function addReply(
   return row!.id;
 }
 
-/** The independent count: closed statuses spelled as the complement, group heads, the workspace by join. */
+/**
+ * The independent count: closed statuses spelled as the complement, the workspace by join, near-duplicates once
+ * (a member is left out only when its head is itself open and the viewer's).
+ */
 async function plainCounts(userId: number, workspaceId: number) {
   const [row] = await ctx.deps.db.all<{ assigned: number; overdue: number }>(sql`
     SELECT count(*) AS assigned,
@@ -73,7 +76,9 @@ async function plainCounts(userId: number, workspaceId: number) {
                AND m.sla_due_at < ${NOW.getTime()} AND m.fetched_at < m.sla_due_at THEN 1 ELSE 0 END) AS overdue
     FROM mentions m JOIN sources s ON s.id = m.source_id
     WHERE s.workspace_id = ${workspaceId} AND m.assignee_id = ${userId}
-      AND m.status NOT IN ('posted', 'resolved', 'dismissed') AND coalesce(m.group_id, m.id) = m.id`);
+      AND m.status NOT IN ('posted', 'resolved', 'dismissed')
+      AND m.id NOT IN (SELECT d.id FROM mentions d JOIN mentions h ON h.id = d.group_id AND h.id <> d.id
+        WHERE h.assignee_id = ${userId} AND h.status NOT IN ('posted', 'resolved', 'dismissed'))`);
   return { assigned: Number(row?.assigned ?? 0), overdue: Number(row?.overdue ?? 0) };
 }
 
@@ -134,6 +139,16 @@ describe("my work", () => {
       fetchedAt: min(-200),
     });
     await assign(dup, responder.id);
+    // A near-duplicate whose head is someone else's: the responder's only job in that group, counted.
+    const memberAlone = await insertMention(ctx, {
+      text: "someone else's again",
+      groupId: ids[7]!,
+      relevant: true,
+      severity: "high",
+      slaDueAt: min(45),
+      fetchedAt: min(-10),
+    });
+    await assign(memberAlone, responder.id);
     // An answered one (a public reply went out) is not overdue.
     const answered = await insertMention(ctx, {
       text: "answered",
@@ -151,11 +166,19 @@ describe("my work", () => {
 
     const counts = await myWorkCounts(ctx.deps, responder);
     const plain = await plainCounts(responder.id, ctx.deps.workspaceId);
-    expect(counts).toEqual({ ...plain, awaitingApproval: null });
-    expect(plain).toEqual({ assigned: 6, overdue: 2 });
+    expect(counts).toEqual({ ...plain, awaitingApproval: null, total: plain.assigned });
+    expect(plain).toEqual({ assigned: 7, overdue: 2 });
 
     const work = await myWork(ctx.deps, responder, 10);
-    expect(work.assigned.map((m) => m.id)).toEqual([ids[3], ids[0], answered, ids[1], ids[2], ids[4]]);
+    expect(work.assigned.map((m) => m.id)).toEqual([
+      ids[3],
+      ids[0],
+      answered,
+      ids[1],
+      ids[2],
+      memberAlone,
+      ids[4],
+    ]);
     expect(work.assigned).toHaveLength(counts.assigned);
     expect(work.overdue.map((m) => m.id)).toEqual([ids[0], ids[1]]);
     expect(work.overdue[0]!.duplicates).toBe(1);

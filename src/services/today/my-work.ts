@@ -1,8 +1,9 @@
 // "My work": what a person has to do today, ahead of everything else on Today and as a badge in the navigation.
-// - assigned to me: open mentions assigned to the viewer (near-duplicates counted once, as the feed lists them);
+// - assigned to me: open mentions assigned to the viewer, near-duplicates counted once (a group's head, or a member
+//   whose head is not the viewer's: src/services/mentions/my-work-scope.ts, which the feed's `work=mine` uses too);
 // - overdue: those of them past their SLA by the same rule as Today's overdue figure (unanswered, past due, and
 //   due after Rapport stored them: src/services/metrics/queue-backlog.ts);
-// - awaiting my approval (approvers only): replies submitted for approval that the viewer may approve (four
+// - awaiting my approval (approvers only): mentions with replies submitted for approval that the viewer may approve (four
 //   eyes: not written, edited or submitted by them, src/services/replies/approve.ts).
 //
 // Every page asks for the counts (the navigation badge), so each query reads a range of a small partial index:
@@ -12,18 +13,20 @@ import { type SQL, sql } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
 import type { Deps } from "../../deps.js";
 import { can } from "../../domain/permissions.js";
-import { OPEN_QUEUE_STATUSES } from "../../domain/sla.js";
-import { groupHeadCondition, type MentionListItem, selectListPage } from "../mentions/list-mentions.js";
+import { type MentionListItem, selectListPage } from "../mentions/list-mentions.js";
+import { APPROVABLE_BY, MINE_OPEN } from "../mentions/my-work-scope.js";
 
 export const MY_WORK_LIST_LIMIT = 5;
 
 export interface MyWorkCounts {
-  /** Open mentions assigned to the viewer (near-duplicate groups once). */
+  /** Open mentions assigned to the viewer (near-duplicate groups once: MINE_OPEN). */
   assigned: number;
   /** Of those, overdue (the team's rule: due after Rapport stored them, unanswered, past due). */
   overdue: number;
-  /** Replies the viewer may approve; null for someone who may not approve replies. */
+  /** Mentions with a reply the viewer may approve; null for someone who may not approve replies. */
   awaitingApproval: number | null;
+  /** The badge: distinct mentions among both (one assigned to the viewer whose reply awaits them counts once). */
+  total: number;
 }
 
 export interface ApprovalItem {
@@ -47,52 +50,49 @@ export interface MyWork {
   awaitingApproval: ApprovalItem[] | null;
 }
 
-// Spelled exactly as the partial index's WHERE, so SQLite uses it (see OPEN_QUEUE_STATUSES).
-const ASSIGNED_OPEN = (userId: number): SQL =>
-  sql`"mentions"."assignee_id" = ${userId} AND ${sql.raw(
-    `"mentions"."assignee_id" IS NOT NULL AND "mentions"."status" IN (${OPEN_QUEUE_STATUSES.map((s) => `'${s}'`).join(", ")})`,
-  )}`;
-
 const OVERDUE = (now: Date): SQL =>
   sql`"mentions"."relevant" = 1 AND "mentions"."sla_due_at" IS NOT NULL AND "mentions"."sla_due_at" < ${now.getTime()} AND "mentions"."first_response_at" IS NULL AND "mentions"."sla_due_at" > "mentions"."fetched_at"`;
-
-/** The reply waits for approval and the viewer is none of its writers (the four-eyes rule of approve.ts). */
-const APPROVABLE_BY = (viewer: AuthUser): SQL =>
-  sql`"replies"."status" = 'awaiting_approval' AND "replies"."author_id" <> ${viewer.id} AND "sources"."workspace_id" = ${viewer.workspaceId}
-      AND NOT EXISTS (SELECT 1 FROM "audit_log" AS "a" WHERE "a"."entity_type" = 'reply' AND "a"."entity_id" = CAST("replies"."id" AS TEXT)
-        AND "a"."actor_id" = ${viewer.id} AND "a"."action" IN ('reply.draft', 'reply.edit', 'reply.submit'))`;
 
 const APPROVALS_FROM = sql.raw(
   `"replies" CROSS JOIN "mentions" ON "mentions"."id" = "replies"."mention_id" CROSS JOIN "sources" ON "sources"."id" = "mentions"."source_id"`,
 );
 
 /** The statements behind the counts, for the tests' EXPLAIN QUERY PLAN. */
-export function myWorkCountQueries(viewer: AuthUser, now: Date): { mentions: SQL; approvals: SQL } {
+export function myWorkCountQueries(
+  viewer: AuthUser,
+  now: Date,
+): { mentions: SQL; approvals: SQL; total: SQL } {
+  const mineFrom = sql`"mentions" CROSS JOIN "sources" ON "sources"."id" = "mentions"."source_id"
+      WHERE "sources"."workspace_id" = ${viewer.workspaceId} AND ${MINE_OPEN(viewer.id)}`;
   return {
-    mentions: sql`SELECT count(*) AS assigned, coalesce(sum(${OVERDUE(now)}), 0) AS overdue
-      FROM "mentions" CROSS JOIN "sources" ON "sources"."id" = "mentions"."source_id"
-      WHERE "sources"."workspace_id" = ${viewer.workspaceId} AND ${ASSIGNED_OPEN(viewer.id)} AND ${groupHeadCondition}`,
-    approvals: sql`SELECT count(*) AS n FROM ${APPROVALS_FROM} WHERE ${APPROVABLE_BY(viewer)}`,
+    mentions: sql`SELECT count(*) AS assigned, coalesce(sum(${OVERDUE(now)}), 0) AS overdue FROM ${mineFrom}`,
+    // Mentions, not replies: the figure links to the feed's `work=approvals`, which lists mentions.
+    approvals: sql`SELECT count(DISTINCT "replies"."mention_id") AS n FROM ${APPROVALS_FROM} WHERE ${APPROVABLE_BY(viewer)}`,
+    total: sql`SELECT count(*) AS n FROM (SELECT "mentions"."id" FROM ${mineFrom}
+      UNION SELECT "replies"."mention_id" FROM ${APPROVALS_FROM} WHERE ${APPROVABLE_BY(viewer)})`,
   };
 }
 
 export async function myWorkCounts(deps: Deps, viewer: AuthUser): Promise<MyWorkCounts> {
   const queries = myWorkCountQueries(viewer, deps.now());
   const mayApprove = can(viewer.role, "approveReplies");
-  const [[mine], approvals] = await Promise.all([
+  const [[mine], approvals, total] = await Promise.all([
     deps.db.all<{ assigned: number; overdue: number }>(queries.mentions),
     mayApprove ? deps.db.all<{ n: number }>(queries.approvals) : Promise.resolve(null),
+    mayApprove ? deps.db.all<{ n: number }>(queries.total) : Promise.resolve(null),
   ]);
+  const assigned = Number(mine?.assigned ?? 0);
   return {
-    assigned: Number(mine?.assigned ?? 0),
+    assigned,
     overdue: Number(mine?.overdue ?? 0),
     awaitingApproval: approvals ? Number(approvals[0]?.n ?? 0) : null,
+    total: total ? Number(total[0]?.n ?? 0) : assigned,
   };
 }
 
 export async function myWork(deps: Deps, viewer: AuthUser, limit = MY_WORK_LIST_LIMIT): Promise<MyWork> {
   const now = deps.now();
-  const mine = sql`${ASSIGNED_OPEN(viewer.id)} AND ${groupHeadCondition}`;
+  const mine = MINE_OPEN(viewer.id);
   const [counts, assigned, overdue, awaitingApproval] = await Promise.all([
     myWorkCounts(deps, viewer),
     selectListPage(deps, viewer, {

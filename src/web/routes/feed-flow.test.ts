@@ -292,24 +292,131 @@ describe("My work on Today", () => {
     const myWork = today.indexOf('data-testid="my-work"');
     expect(myWork).toBeGreaterThan(0);
     expect(myWork).toBeLessThan(today.indexOf('class="charts"'));
-    expect(today).toMatch(/id="my-assigned"><b>1<\/b> assigned to me, open/);
+    expect(today).toMatch(/id="my-assigned"><b>1<\/b> assigned to me, open \(near-duplicates counted once\)/);
     expect(today).toMatch(/id="my-overdue"><b>1<\/b> of mine overdue/);
     expect(today).not.toContain('id="my-approvals"'); // a responder approves nothing
     expect(today).toContain(
-      `<b aria-hidden="true">1</b><span class="sr-only"> (1 assigned to you, 1 of yours overdue)</span>`,
+      `<b aria-hidden="true">1</b><span class="sr-only"> (1 assigned to you, 1 of yours overdue; 1 mention in all)</span>`,
     );
 
     const managerToday = await page("/", manager);
-    expect(managerToday).toMatch(/id="my-approvals"><b>1<\/b> replies awaiting my approval/);
+    expect(managerToday).toMatch(/id="my-approvals"><b>1<\/b> mentions with a reply awaiting my approval/);
     expect(managerToday).toContain(`href="/mentions/${waiting}/reply"`);
     expect(managerToday).toContain(
-      `<span class="sr-only"> (0 assigned to you, 1 awaiting your approval)</span>`,
+      `<span class="sr-only"> (0 assigned to you, 1 awaiting your approval; 1 mention in all)</span>`,
     );
 
     const counts = await (await ctx.app.request("/api/my-work/counts", authed(manager))).json();
-    expect(counts).toEqual({ assigned: 0, overdue: 0, awaitingApproval: 1 });
+    expect(counts).toEqual({ assigned: 0, overdue: 0, awaitingApproval: 1, total: 1 });
     // Other pages leave the badge to app.js.
     expect(await page("/feed")).toContain(`<span class="nav-badge" data-my-work="pending" hidden="">`);
+  });
+});
+
+describe("My work's figures and the lists they link to", () => {
+  const rowsAt = (html: string) =>
+    [...html.matchAll(/<li class="mention[^"]*"[^>]* data-id="(\d+)"/g)].map((m) => Number(m[1]));
+  const figure = (html: string, id: string) => {
+    const m = new RegExp(`href="([^"]+)" id="${id}"><b>(\\d+)</b>`).exec(html);
+    return { href: m![1]!.replaceAll("&amp;", "&"), n: Number(m![2]) };
+  };
+
+  it("'assigned to me, open' links to a list holding the mentions it counts, plain SQL agreeing", async () => {
+    const mineIds: number[] = [];
+    for (const [i, seed] of [
+      { relevant: true, due: 30 },
+      { relevant: true, due: 60 },
+      { relevant: false, due: null }, // mine, no clock: counted, so it must be listed too
+    ].entries()) {
+      const id = await insertMention(ctx, {
+        text: `mine ${i}`,
+        relevant: seed.relevant,
+        ...(seed.due === null ? {} : { slaDueAt: new Date(Date.now() + seed.due * 60_000) }),
+      });
+      mineIds.push(id);
+    }
+    // A near-duplicate of mine 0 also assigned to me: one job. A member whose head is someone else's: mine alone.
+    const dupOfMine = await insertMention(ctx, { text: "mine 0 again", groupId: mineIds[0]! });
+    const othersHead = await insertMention(ctx, { text: "manager's head" });
+    const memberMine = await insertMention(ctx, { text: "member, mine", groupId: othersHead });
+    const closed = await insertMention(ctx, { text: "mine, closed", status: "resolved" });
+    for (const id of [...mineIds, dupOfMine, memberMine, closed])
+      await ctx.deps.db
+        .update(mentions)
+        .set({ assigneeId: ctx.users.responder.id })
+        .where(eq(mentions.id, id));
+    await ctx.deps.db
+      .update(mentions)
+      .set({ assigneeId: ctx.users.manager.id })
+      .where(eq(mentions.id, othersHead));
+
+    const { href, n } = figure(await page("/"), "my-assigned");
+    const listed = rowsAt(await page(href));
+    // The oracle: open, mine, and not a member whose head is an open mention of mine.
+    const plain = await ctx.deps.db.all<{ id: number }>(sql`
+      SELECT m.id FROM mentions m WHERE m.assignee_id = ${ctx.users.responder.id}
+        AND m.status NOT IN ('posted', 'resolved', 'dismissed')
+        AND m.id NOT IN (SELECT d.id FROM mentions d JOIN mentions h ON h.id = d.group_id AND h.id <> d.id
+          WHERE h.assignee_id = ${ctx.users.responder.id} AND h.status NOT IN ('posted', 'resolved', 'dismissed'))`);
+    const expected = plain.map((r) => Number(r.id)).sort((a, b) => a - b);
+    expect(expected).toEqual([...mineIds, memberMine].sort((a, b) => a - b));
+    expect(n).toBe(expected.length);
+    expect([...listed].sort((a, b) => a - b)).toEqual(expected);
+  });
+
+  it("'awaiting my approval' links to a list of what the approver may approve (four eyes), as the figure counts", async () => {
+    const mentionIds: number[] = [];
+    for (const [i, author] of [
+      ctx.users.responder.id,
+      ctx.users.manager.id,
+      ctx.users.responder.id,
+    ].entries()) {
+      const id = await insertMention(ctx, { text: `waits ${i}`, status: "awaiting_approval" });
+      await ctx.deps.db.insert(replies).values({
+        mentionId: id,
+        threadKey: `t:${id}`,
+        authorId: author,
+        origin: "manual",
+        text: "We are sorry",
+        status: "awaiting_approval",
+      });
+      mentionIds.push(id);
+    }
+    const html = await page("/", manager);
+    const { href, n } = figure(html, "my-approvals");
+    const listed = rowsAt(await page(href, manager));
+    // The oracle: waiting replies not written by the manager (no audit entries here).
+    const plain = await ctx.deps.db.all<{ id: number }>(sql`
+      SELECT DISTINCT mention_id AS id FROM replies WHERE status = 'awaiting_approval' AND author_id <> ${ctx.users.manager.id}`);
+    expect(plain.map((r) => Number(r.id)).sort((a, b) => a - b)).toEqual([mentionIds[0], mentionIds[2]]);
+    expect(n).toBe(2);
+    expect([...listed].sort((a, b) => a - b)).toEqual([mentionIds[0], mentionIds[2]]);
+    // A responder asking for that list sees nothing to approve.
+    expect(rowsAt(await page(href))).toEqual([]);
+  });
+
+  it("counts a mention both assigned to the approver and awaiting their approval once on the badge", async () => {
+    const both = await insertMention(ctx, { text: "mine and waiting", status: "awaiting_approval" });
+    const onlyMine = await insertMention(ctx, { text: "only mine" });
+    for (const id of [both, onlyMine])
+      await ctx.deps.db.update(mentions).set({ assigneeId: ctx.users.manager.id }).where(eq(mentions.id, id));
+    await ctx.deps.db.insert(replies).values({
+      mentionId: both,
+      threadKey: `t:${both}`,
+      authorId: ctx.users.responder.id,
+      origin: "manual",
+      text: "We are sorry",
+      status: "awaiting_approval",
+    });
+    const [plain] = await ctx.deps.db.all<{ n: number }>(sql`
+      SELECT count(*) AS n FROM mentions m WHERE (m.assignee_id = ${ctx.users.manager.id} AND m.status NOT IN ('posted', 'resolved', 'dismissed'))
+        OR m.id IN (SELECT mention_id FROM replies WHERE status = 'awaiting_approval' AND author_id <> ${ctx.users.manager.id})`);
+    expect(Number(plain!.n)).toBe(2);
+    const counts = await (await ctx.app.request("/api/my-work/counts", authed(manager))).json();
+    expect(counts).toMatchObject({ assigned: 2, awaitingApproval: 1, total: Number(plain!.n) });
+    expect(await page("/", manager)).toContain(
+      `<b aria-hidden="true">2</b><span class="sr-only"> (2 assigned to you, 1 awaiting your approval; 2 mentions in all)</span>`,
+    );
   });
 });
 

@@ -123,7 +123,7 @@ export const todayApiDocs: ApiOperation[] = [
     method: "get",
     path: "/api/my-work/counts",
     summary:
-      "The My work counts alone (the navigation badge): assigned, overdue, awaitingApproval (null if you may not approve)",
+      "The My work counts alone: assigned, overdue, awaitingApproval (mentions; null if you may not approve) and total (the navigation badge: distinct mentions among assigned and awaitingApproval)",
   },
   { method: "post", path: "/api/today/seen", summary: "Mark everything as seen: the next Today starts now" },
   { method: "get", path: "/api/views", summary: "Your saved views" },

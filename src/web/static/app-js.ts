@@ -192,10 +192,12 @@ export const appJs = `
       .then(function (res) { return res.ok ? res.json() : null; })
       .then(function (counts) {
         if (!counts) return;
-        var total = counts.assigned + (counts.awaitingApproval || 0);
+        // Distinct mentions (one assigned to you and awaiting your approval counts once): my-work.ts.
+        var total = counts.total;
         var parts = [counts.assigned + " assigned to you"];
         if (counts.awaitingApproval !== null) parts.push(counts.awaitingApproval + " awaiting your approval");
         if (counts.overdue > 0) parts.push(counts.overdue + " of yours overdue");
+        parts = [parts.join(", ") + "; " + total + (total === 1 ? " mention" : " mentions") + " in all"];
         var number = badge.querySelector("b");
         var words = badge.querySelector(".sr-only");
         if (number) number.textContent = String(total);

@@ -7,11 +7,12 @@ export function myWorkLabel(counts: MyWorkCounts): string {
   const parts = [`${counts.assigned} assigned to you`];
   if (counts.awaitingApproval !== null) parts.push(`${counts.awaitingApproval} awaiting your approval`);
   if (counts.overdue > 0) parts.push(`${counts.overdue} of yours overdue`);
-  return parts.join(", ");
+  // The badge's number counts each mention once, even one both assigned to you and awaiting your approval.
+  return `${parts.join(", ")}; ${counts.total} ${counts.total === 1 ? "mention" : "mentions"} in all`;
 }
 
 /**
- * On the Today link: assigned + awaiting approval, red when something of theirs is overdue. Pages that have the
+ * On the Today link: the distinct mentions assigned to the viewer or awaiting their approval, red when something of theirs is overdue. Pages that have the
  * counts pass them; on the others app.js fills the empty badge from /api/my-work/counts.
  */
 export function MyWorkBadge({ counts }: { counts?: MyWorkCounts | null }) {
@@ -22,7 +23,7 @@ export function MyWorkBadge({ counts }: { counts?: MyWorkCounts | null }) {
         <span class="sr-only" />
       </span>
     );
-  const total = counts.assigned + (counts.awaitingApproval ?? 0);
+  const total = counts.total;
   const label = myWorkLabel(counts);
   return (
     <span
@@ -92,19 +93,25 @@ export function MyWorkSection({
   slack?: { on: boolean; csrfToken: string | null } | null;
 }) {
   const { counts } = work;
-  const mineUrl = "/feed?assignee=me&sort=sla";
+  // The feed lists exactly what each figure counts (work=: src/services/mentions/my-work-scope.ts).
+  const mineUrl = "/feed?work=mine";
   const nothing = counts.assigned === 0 && !counts.awaitingApproval;
   return (
     <section class="panel my-work" aria-labelledby="my-work-title" data-testid="my-work">
       <h2 id="my-work-title">My work</h2>
       <div class="counts">
-        <Figure n={counts.assigned} label="assigned to me, open" href={mineUrl} id="my-assigned" />
+        <Figure
+          n={counts.assigned}
+          label="assigned to me, open (near-duplicates counted once)"
+          href={mineUrl}
+          id="my-assigned"
+        />
         <Figure n={counts.overdue} label="of mine overdue" href={mineUrl} id="my-overdue" alert={true} />
         {counts.awaitingApproval !== null ? (
           <Figure
             n={counts.awaitingApproval}
-            label="replies awaiting my approval"
-            href="/feed?status=awaiting_approval&sort=sla"
+            label="mentions with a reply awaiting my approval"
+            href="/feed?work=approvals"
             id="my-approvals"
             alert={true}
           />
