@@ -10,6 +10,7 @@ import {
   type CfpbComplaint,
   cfpbOriginOf,
   loadCfpbComplaints,
+  newClockRow,
   receivedDayOfMention,
 } from "./cfpb-complaints.js";
 
@@ -90,7 +91,7 @@ export async function ensureCfpbRow(
   if (!origin) return false;
   await tx
     .insert(complaintResponses)
-    .values({ mentionId, workspaceId, origin, receivedDay: receivedDayOfMention(origin, m), createdAt: now })
+    .values(newClockRow({ ...m, id: mentionId, workspaceId }, origin, now))
     .onConflictDoNothing({ target: complaintResponses.mentionId });
   return true;
 }

@@ -42,6 +42,27 @@ export function receivedDayOfMention(
   });
 }
 
+/**
+ * A complaint's new clock row, the one shape for the cfpb-clock job and for a record made before the job ran
+ * (ensureCfpbRow): a complaint the CFPB already publishes as closed carries its outcome from the start, so open
+ * ones are found without reading every mention's payload (`outcome IS NULL`) and a closed one is never counted open.
+ */
+export function newClockRow(
+  m: { id: number; workspaceId: number; meta: Meta | null; raw?: unknown; createdAt: Date },
+  origin: CfpbOrigin,
+  now: Date,
+) {
+  const published = origin === "portal" ? str(m.meta, "companyResponse") : null;
+  return {
+    mentionId: m.id,
+    workspaceId: m.workspaceId,
+    origin,
+    receivedDay: receivedDayOfMention(origin, m),
+    outcome: portalClosed(published) ? published : null,
+    createdAt: now,
+  };
+}
+
 /** The CFPB origin of a mention, or null when it is not a CFPB complaint. */
 export function cfpbOriginOf(m: {
   sourceType: string;
@@ -104,28 +125,10 @@ export async function syncCfpbComplaints(db: Db, now: Date): Promise<number> {
       ),
     );
   const rows = [
-    ...portal.map((m) => {
-      const published = str(m.meta, "companyResponse");
-      return {
-        mentionId: m.id,
-        workspaceId: m.workspaceId,
-        origin: "portal" as const,
-        receivedDay: receivedDayOfMention("portal", m),
-        // A complaint the CFPB already publishes as closed carries its outcome from the start: open ones are then
-        // found without reading every mention's payload (`outcome IS NULL`).
-        outcome: portalClosed(published) ? published : null,
-        createdAt: now,
-      };
-    }),
+    ...portal.map((m) => newClockRow(m, "portal", now)),
     ...reported
       .filter((m) => reportsCfpbComplaint(m.text, m.flags))
-      .map((m) => ({
-        mentionId: m.id,
-        workspaceId: m.workspaceId,
-        origin: "reported" as const,
-        receivedDay: receivedDayOfMention("reported", m),
-        createdAt: now,
-      })),
+      .map((m) => newClockRow(m, "reported", now)),
   ];
   let inserted = 0;
   for (let i = 0; i < rows.length; i += 200) {

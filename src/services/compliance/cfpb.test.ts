@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWebTestContext, insertMention, type WebTestContext } from "../../../test/web/helpers.js";
 import { accounts, mentions, outbox, sources, workspaces } from "../../db/schema/index.js";
 import { runCfpbClock } from "../../jobs/cfpb-clock.js";
-import { cfpbComplaintOf } from "./cfpb-complaint-of.js";
+import { cfpbComplaintOf, ensureCfpbRow } from "./cfpb-complaint-of.js";
 import { cfpbTally, syncCfpbComplaints } from "./cfpb-complaints.js";
 import { linkCfpbComplaint } from "./link-cfpb-complaint.js";
 import { recordComplaintResponse } from "./record-complaint-response.js";
@@ -259,5 +259,22 @@ describe("linking a CFPB complaint to its account", () => {
       sql`SELECT action FROM audit_log WHERE entity_type = 'account_link' AND entity_id = ${String(linked.linkId)}`,
     );
     expect(audit.map((a) => a.action)).toEqual(["account_link.confirm"]);
+  });
+});
+
+describe("a clock row made before the job ran", () => {
+  it("carries the CFPB's published closing like the job's, so a complaint closed on the portal is not counted open", async () => {
+    const before = await cfpbTally(ctx.deps.db, ctx.deps.workspaceId, clock);
+    const closed = await portalComplaint("2026-12-08", { companyResponse: "Closed with monetary relief" });
+    expect(await ensureCfpbRow(ctx.deps.db, ctx.deps.workspaceId, closed, clock)).toBe(true);
+    const [row] = await ctx.deps.db.all<{ outcome: string | null }>(
+      sql`SELECT outcome FROM complaint_responses WHERE mention_id = ${closed}`,
+    );
+    expect(row?.outcome).toBe("Closed with monetary relief");
+    expect(await cfpbTally(ctx.deps.db, ctx.deps.workspaceId, clock)).toEqual(before);
+    // One still in progress on the portal stays open: the tally grows by exactly one.
+    const inProgress = await portalComplaint("2026-12-08", { companyResponse: "In progress" });
+    await ensureCfpbRow(ctx.deps.db, ctx.deps.workspaceId, inProgress, clock);
+    expect((await cfpbTally(ctx.deps.db, ctx.deps.workspaceId, clock)).open).toBe(before.open + 1);
   });
 });
