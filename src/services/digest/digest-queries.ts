@@ -143,6 +143,7 @@ export async function weekSpikes(db: Db, brandId: number, span: Required<Span>):
 export interface SpikeFeedbackFact {
   /** The spikes the digest lists (started in the span, not folded into their brand's spike). */
   alerts: number;
+  /** Answers, each person's once (as /alerts counts them): several people may answer one spike. */
   useful: number;
   notUseful: number;
   /** Listed spikes nobody has answered "was this alert useful?" for yet. */
@@ -150,8 +151,11 @@ export interface SpikeFeedbackFact {
 }
 
 /**
- * "Was this alert useful?" over the spikes the digest lists: each spike counts once, by its latest answer given
- * up to `asOf` (several people may answer; the last word stands, as on /alerts when someone changes theirs).
+ * "Was this alert useful?" over the spikes the digest lists, counted as /alerts counts them (feedbackForSpikes):
+ * each person's answer once (a person who changes theirs replaces it), so Ana "useful" and Ben "not useful" on one
+ * spike read "useful 1, not useful 1" in both places. Answers given after `asOf` are left out; `unanswered` is the
+ * listed spikes nobody had answered by then, so the three figures add up to the answers plus the unanswered
+ * spikes, not to `alerts` when several people answered one spike.
  */
 export async function weekSpikeFeedback(
   db: Db,
@@ -159,22 +163,24 @@ export async function weekSpikeFeedback(
   span: Required<Span>,
   asOf: Date,
 ): Promise<SpikeFeedbackFact> {
-  const rows = await db.all<{ answer: number | null }>(
-    sql`SELECT (SELECT ${spikeFeedback.useful} FROM ${spikeFeedback}
-                 WHERE ${spikeFeedback.spikeId} = ${spikes.id} AND ${spikeFeedback.workspaceId} = ${scope.workspaceId}
-                   AND ${spikeFeedback.answeredAt} <= ${asOf.getTime()}
-                 ORDER BY ${spikeFeedback.answeredAt} DESC, ${spikeFeedback.id} DESC LIMIT 1) AS answer
+  const rows = await db.all<{ useful: number; not_useful: number }>(
+    sql`SELECT (SELECT count(*) FROM ${spikeFeedback} WHERE ${spikeFeedback.spikeId} = ${spikes.id}
+                  AND ${spikeFeedback.workspaceId} = ${scope.workspaceId} AND ${spikeFeedback.answeredAt} <= ${asOf.getTime()}
+                  AND ${spikeFeedback.useful} = 1) AS useful,
+               (SELECT count(*) FROM ${spikeFeedback} WHERE ${spikeFeedback.spikeId} = ${spikes.id}
+                  AND ${spikeFeedback.workspaceId} = ${scope.workspaceId} AND ${spikeFeedback.answeredAt} <= ${asOf.getTime()}
+                  AND ${spikeFeedback.useful} = 0) AS not_useful
         FROM ${spikes}
         WHERE ${spikes.brandId} = ${scope.brandId} AND ${spikes.startedAt} >= ${span.from.getTime()}
           AND ${spikes.startedAt} < ${span.until.getTime()}
           AND json_extract(${spikes.explanation}, '$.partOfSpikeId') IS NULL`,
   );
-  const answers = rows.map((r) => (r.answer === null ? null : Number(r.answer) === 1));
+  const counts = rows.map((r) => ({ useful: Number(r.useful), notUseful: Number(r.not_useful) }));
   return {
-    alerts: answers.length,
-    useful: answers.filter((a) => a === true).length,
-    notUseful: answers.filter((a) => a === false).length,
-    unanswered: answers.filter((a) => a === null).length,
+    alerts: counts.length,
+    useful: counts.reduce((n, c) => n + c.useful, 0),
+    notUseful: counts.reduce((n, c) => n + c.notUseful, 0),
+    unanswered: counts.filter((c) => c.useful + c.notUseful === 0).length,
   };
 }
 

@@ -1,12 +1,13 @@
 // The digest's "was this alert useful?" line: per brand, the spikes it lists and how the team answered, each
 // figure held against plain SQL written here. Answers go through the real service (recordSpikeFeedback), so a
-// changed answer replaces the old one as on /alerts. A week with no spike reads as zero.
+// changed answer replaces the old one as on /alerts, and each person's answer counts as /alerts counts it
+// (feedbackForSpikes). A week with no spike reads as zero.
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDeps, type TestDeps } from "../../../test/helpers/deps.js";
 import type { AuthUser } from "../../auth/types.js";
 import { brands, spikes } from "../../db/schema/index.js";
-import { recordSpikeFeedback } from "../alerts/spike-feedback.js";
+import { feedbackForSpikes, recordSpikeFeedback } from "../alerts/spike-feedback.js";
 import { createUser } from "../users/create-user.js";
 import { renderDigest } from "./email/digest-email.js";
 import { loadDigestFacts, toDigestData } from "./load-digest.js";
@@ -73,25 +74,25 @@ async function answer(user: AuthUser, spikeId: number, useful: boolean, at: Date
   await recordSpikeFeedback(deps, user, spikeId, useful);
 }
 
-/** The figures as plain SQL: listed spikes of the brand's week, each by its latest answer up to `asOf`. */
+/** The figures as plain SQL: the brand's listed spikes of the week joined to every answer given up to `asOf`. */
 async function independent(brandId: number, span: { from: Date; until: Date }, asOf: Date) {
-  const rows = await deps.db.all<{ id: number; answer: number | null }>(
+  const listed = `s.brand_id = ${brandId} AND s.started_at >= ${span.from.getTime()} AND s.started_at < ${span.until.getTime()}
+        AND json_extract(s.explanation, '$.partOfSpikeId') IS NULL`;
+  const [row] = await deps.db.all<{ alerts: number; useful: number; not_useful: number; unanswered: number }>(
     sql.raw(`
-      SELECT s.id AS id,
-        (SELECT f.useful FROM spike_feedback f
-          WHERE f.spike_id = s.id AND f.answered_at <= ${asOf.getTime()}
-            AND f.answered_at = (SELECT max(g.answered_at) FROM spike_feedback g
-                                 WHERE g.spike_id = s.id AND g.answered_at <= ${asOf.getTime()})
-          ORDER BY f.id DESC LIMIT 1) AS answer
-      FROM spikes s
-      WHERE s.brand_id = ${brandId} AND s.started_at >= ${span.from.getTime()} AND s.started_at < ${span.until.getTime()}
-        AND json_extract(s.explanation, '$.partOfSpikeId') IS NULL`),
+      SELECT (SELECT count(*) FROM spikes s WHERE ${listed}) AS alerts,
+        (SELECT count(*) FROM spikes s JOIN spike_feedback f ON f.spike_id = s.id
+          WHERE ${listed} AND f.answered_at <= ${asOf.getTime()} AND f.useful = 1) AS useful,
+        (SELECT count(*) FROM spikes s JOIN spike_feedback f ON f.spike_id = s.id
+          WHERE ${listed} AND f.answered_at <= ${asOf.getTime()} AND f.useful = 0) AS not_useful,
+        (SELECT count(*) FROM spikes s LEFT JOIN spike_feedback f ON f.spike_id = s.id AND f.answered_at <= ${asOf.getTime()}
+          WHERE ${listed} AND f.id IS NULL) AS unanswered`),
   );
   return {
-    alerts: rows.length,
-    useful: rows.filter((r) => r.answer !== null && Number(r.answer) === 1).length,
-    notUseful: rows.filter((r) => r.answer !== null && Number(r.answer) === 0).length,
-    unanswered: rows.filter((r) => r.answer === null).length,
+    alerts: Number(row!.alerts),
+    useful: Number(row!.useful),
+    notUseful: Number(row!.not_useful),
+    unanswered: Number(row!.unanswered),
   };
 }
 
@@ -116,7 +117,7 @@ afterEach(async () => {
 });
 
 describe("digest: spike alert feedback", () => {
-  it("counts the week's listed spikes by their latest answer, per brand, as plain SQL does", async () => {
+  it("counts each person's answer on the week's listed spikes, per brand, as plain SQL and /alerts do", async () => {
     const b = deps.companyBrandId;
     const useful = await spike(b, day(17, 9));
     const changedMind = await spike(b, day(18, 14));
@@ -131,7 +132,7 @@ describe("digest: spike alert feedback", () => {
     await answer(manager, changedMind, true, day(18, 15));
     await answer(manager, changedMind, false, day(19, 8)); // the same person changes their answer
     await answer(manager, split, true, day(19, 9));
-    await answer(agent, split, false, day(19, 11)); // two people: the later answer stands
+    await answer(agent, split, false, day(19, 11)); // two people: both answers count, as on /alerts
     await answer(manager, lastWeek, true, day(17, 8));
     await answer(manager, otherBrand, false, day(18, 10));
     await answer(manager, answeredLate, true, day(24, 9));
@@ -139,9 +140,12 @@ describe("digest: spike alert feedback", () => {
     const asOf = day(23, 12);
     const want = await independent(b, W12_SPAN, asOf);
     // The seed exercises every figure.
-    expect(want).toEqual({ alerts: 5, useful: 1, notUseful: 2, unanswered: 2 });
+    expect(want).toEqual({ alerts: 5, useful: 2, notUseful: 2, unanswered: 2 });
     const f = await loadDigestFacts(deps, b, W12, asOf);
     expect(f.spikeFeedback).toEqual(want);
+    // The split spike reads the same on /alerts: one useful, one not useful.
+    const onAlerts = (await feedbackForSpikes(deps, manager, [split])).get(split);
+    expect(onAlerts).toMatchObject({ useful: 1, notUseful: 1 });
     expect(f.spikeFeedback.alerts).toBe(f.spikes.length);
     const { text, html } = renderDigest(toDigestData(f));
     const line = `Spike alerts this week: ${want.alerts}; marked useful ${want.useful}, not useful ${want.notUseful}, unanswered ${want.unanswered}.`;
