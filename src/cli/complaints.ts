@@ -1,5 +1,5 @@
 // `npx rapport complaints [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--channel <type>] [--source <name>]
-// [--category <code>] [--status open|answered|resolved] [--format csv|jsonl]`: the complaint register for an
+// [--category <code>] [--status open|answered|resolved] [--clock running] [--format csv|jsonl]`: the complaint register for an
 // examiner, as the dashboard's CSV (src/services/compliance/list-complaints.ts). Mention text is masked: what
 // leaves the database on a file carries no personal data.
 import {
@@ -14,7 +14,7 @@ import { type Command, UsageError } from "./types.js";
 export const complaintsCommand: Command = {
   name: "complaints",
   usage:
-    "complaints [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--channel <type>] [--source <name>] [--category <code>] [--status open|answered|resolved] [--format csv|jsonl]",
+    "complaints [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--channel <type>] [--source <name>] [--category <code>] [--status open|answered|resolved] [--clock running] [--format csv|jsonl]",
   summary: "The complaint register (every complaint from every channel) as CSV or JSONL, for an examiner",
   async run(args, ctx) {
     const { values } = parseCliArgs(
@@ -26,6 +26,7 @@ export const complaintsCommand: Command = {
         source: { type: "string" },
         category: { type: "string" },
         status: { type: "string" },
+        clock: { type: "string" },
         format: { type: "string" },
       },
       false,

@@ -2,7 +2,13 @@
 // print (checked against plain SQL), a person's records (audited), and Slack reminders queued once each.
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createWebTestContext, insertMention, type WebTestContext } from "../../../test/web/helpers.js";
+import {
+  authed,
+  createWebTestContext,
+  insertMention,
+  login,
+  type WebTestContext,
+} from "../../../test/web/helpers.js";
 import { accounts, mentions, outbox, sources, workspaces } from "../../db/schema/index.js";
 import { runCfpbClock } from "../../jobs/cfpb-clock.js";
 import { cfpbComplaintOf, ensureCfpbRow } from "./cfpb-complaint-of.js";
@@ -276,5 +282,32 @@ describe("a clock row made before the job ran", () => {
     const inProgress = await portalComplaint("2026-12-08", { companyResponse: "In progress" });
     await ensureCfpbRow(ctx.deps.db, ctx.deps.workspaceId, inProgress, clock);
     expect((await cfpbTally(ctx.deps.db, ctx.deps.workspaceId, clock)).open).toBe(before.open + 1);
+  });
+});
+
+describe("Today's CFPB figure and the register it links to", () => {
+  it("counts the same complaints: Today's open figure is the register's row count behind its link", async () => {
+    const session = await login(ctx, "manager");
+    const today = await (await ctx.app.request("/", authed(session))).text();
+    const tally = /<p[^>]*id="cfpb-count"[^>]*>\s*<a href="([^"]+)">CFPB complaints: (\d+) open/.exec(today);
+    expect(tally).not.toBeNull();
+    const [, href, open] = tally!;
+    expect(href).toBe("/complaints?clock=running");
+    const register = await (await ctx.app.request(href!, authed(session))).text();
+    const listed = /<strong>(\d+)<\/strong> complaints? \(/.exec(register);
+    expect(Number(listed![1])).toBe(Number(open));
+    // Independent: clock rows of this workspace with no final response and not closed on the portal, answered
+    // or not (a dismissed post that only reported a complaint does not count).
+    const [expected] = await ctx.deps.db.all<{ n: number }>(sql`
+      SELECT count(*) AS n FROM complaint_responses cr JOIN mentions m ON m.id = cr.mention_id
+      WHERE cr.workspace_id = ${ctx.deps.workspaceId} AND cr.final_at IS NULL
+        AND coalesce(json_extract(m.meta, '$.companyResponse'), '') NOT LIKE 'Closed%'
+        AND NOT (cr.origin = 'reported' AND m.status = 'dismissed')`);
+    expect(Number(open)).toBe(Number(expected!.n));
+    // Some of them are answered and await the final response: "open" on Today is not the register's status "open".
+    const [answered] = await ctx.deps.db.all<{ n: number }>(
+      sql`SELECT count(*) AS n FROM complaint_responses WHERE workspace_id = ${ctx.deps.workspaceId} AND responded_at IS NOT NULL AND final_at IS NULL`,
+    );
+    expect(Number(answered!.n)).toBeGreaterThan(0);
   });
 });

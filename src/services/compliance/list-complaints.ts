@@ -55,6 +55,13 @@ export const complaintFiltersSchema = z.object({
     .optional()
     .or(z.literal("").transform(() => undefined))
     .describe("open, answered or resolved"),
+  clock: z
+    .enum(["running"])
+    .optional()
+    .or(z.literal("").transform(() => undefined))
+    .describe(
+      "running: CFPB complaints whose clock still runs (no final response, not closed on the CFPB portal), answered or not: the ones Today counts as open",
+    ),
   handler: z.coerce
     .number()
     .int()
@@ -141,6 +148,11 @@ export async function listComplaints(
   if (filters.channel) conditions.push(sql`s.type = ${filters.channel}`);
   if (filters.source) conditions.push(sql`s.name = ${filters.source}`);
   if (filters.category) conditions.push(sql`m.category = ${filters.category}`);
+  // The same set as cfpbTally's "open" (its OPEN condition), so Today's figure and this list agree.
+  if (filters.clock === "running")
+    conditions.push(
+      sql`cr.mention_id IS NOT NULL AND cr.final_at IS NULL AND cr.outcome IS NULL AND NOT (cr.origin = 'reported' AND m.status = 'dismissed')`,
+    );
   const notComplaint = sql.raw(NOT_COMPLAINT_CATEGORIES.map((c) => `'${c}'`).join(", "));
   const rows = await deps.db.all<Raw>(sql`
     SELECT m.id, ${RECEIVED_DAY} AS received, m.created_at, m.text, m.text_masked, m.category, m.flags, m.status,

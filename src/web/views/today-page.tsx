@@ -106,7 +106,7 @@ export function TodayPage(props: {
           class={`cfpb-tally${props.cfpb.tally.pastResponse + props.cfpb.tally.pastFinal > 0 ? " alert" : ""}`}
         >
           {can(props.user.role, "viewComplaints") ? (
-            <a href="/complaints?channel=cfpb">{cfpbTallyLine(props.cfpb.tally)}</a>
+            <a href="/complaints?clock=running">{cfpbTallyLine(props.cfpb.tally)}</a>
           ) : (
             cfpbTallyLine(props.cfpb.tally)
           )}

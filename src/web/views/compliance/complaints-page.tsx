@@ -96,6 +96,15 @@ export function ComplaintsPage(props: {
             ))}
           </select>
         </label>
+        <label>
+          CFPB clock
+          <select name="clock">
+            <option value="">Any</option>
+            <option value="running" selected={f.clock === "running"}>
+              Running (no final response yet)
+            </option>
+          </select>
+        </label>
         <button type="submit">Show</button>
       </form>
       <p>
