@@ -41,6 +41,8 @@ export interface StopEvent {
   at: Date;
   kind: StopKind;
   personId: number;
+  /** The reply (draft) it happened to: one draft blocked twice is two stops of one reply. */
+  replyId: number;
   rules: readonly string[];
 }
 
@@ -62,6 +64,8 @@ export interface SupervisionSummary {
   weeks: string[];
   total: number;
   byKind: KindCounts;
+  /** Distinct replies blocked at submit or stopped at approval (accepted warnings are not stops: they went on). */
+  stoppedReplies: number;
   people: PersonStops[];
   rules: { rule: string; count: number; people: number }[];
   weekly: { week: string; total: number; byKind: KindCounts }[];
@@ -84,12 +88,14 @@ export function summarizeStops(events: readonly StopEvent[], weeks: readonly Iso
   const rules = new Map<string, { count: number; people: Set<number> }>();
   const weekly = labels.map((week) => ({ week, total: 0, byKind: zero() }));
   const byKind = zero();
+  const stopped = new Set<number>();
   let total = 0;
   for (const e of events) {
     const w = index.get(formatIsoWeek(isoWeekOf(e.at)));
     if (w === undefined) continue;
     total++;
     byKind[e.kind]++;
+    if (e.kind !== "warnings_accepted") stopped.add(e.replyId);
     weekly[w]!.total++;
     weekly[w]!.byKind[e.kind]++;
     let person = people.get(e.personId);
@@ -111,6 +117,7 @@ export function summarizeStops(events: readonly StopEvent[], weeks: readonly Iso
     weeks: labels,
     total,
     byKind,
+    stoppedReplies: stopped.size,
     people: [...people.entries()]
       .map(([personId, p]) => ({
         personId,

@@ -106,10 +106,13 @@ export interface DigestData {
   dashboardUrl?: string | null;
   /** The brand's CFPB complaints now (their 15- and 60-day response clocks). */
   cfpb?: CfpbTally;
-  /** Drafts stopped this week, per person to coach (replies on the brand's mentions). */
+  /** Compliance events this week (stops and accepted warnings), per person to coach (replies on the brand's mentions). */
   supervision?: {
+    /** Events of every kind: a draft blocked twice counts twice. */
     stops: number;
     byKind: Record<StopKind, number>;
+    /** Distinct replies blocked at submit or stopped at approval. */
+    stoppedReplies: number;
     people: {
       name: string;
       stops: number;
@@ -286,15 +289,26 @@ const kindParts = (byKind: Record<StopKind, number>) =>
 export function supervisionLines(d: DigestData): string[] {
   const s = d.supervision;
   if (!s) return ["Supervision was not counted in this digest."];
-  if (s.stops === 0) return ["No draft was stopped this week."];
+  if (s.stops === 0) return ["No compliance stop and no accepted warning this week."];
+  // Stops are events (a draft blocked twice is two), counted apart from the replies they fell on; accepted
+  // warnings are not stops: those drafts went on, with a manager's written reason.
+  const blocked = s.byKind.blocked_submit;
+  const atApproval = s.byKind.approval_stopped;
+  const accepted = s.byKind.warnings_accepted;
+  const stops = blocked + atApproval;
+  const stopPart =
+    stops === 0
+      ? "No compliance stop this week"
+      : `${count(stops, "compliance stop", "compliance stops")} this week (${number(blocked)} blocked at submit, ${number(atApproval)} stopped at approval) across ${count(s.stoppedReplies, "reply", "replies")}`;
+  const acceptedPart = `${count(accepted, "approval", "approvals")} accepted warnings with a written reason`;
   return [
-    `${count(s.stops, "draft was", "drafts were")} stopped this week: ${kindParts(s.byKind).join(", ")}.`,
+    `${stopPart}; ${acceptedPart}.`,
     ...s.people.map((p) => {
       const rules = p.rules
         .slice(0, 3)
         .map((r) => `${plainRuleName(r.rule)} ×${number(r.count)}`)
         .join("; ");
-      return `${p.name}: ${number(p.stops)} (${kindParts(p.byKind).join(", ")})${rules ? `; most often ${rules}` : ""}.`;
+      return `${p.name}: ${kindParts(p.byKind).join(", ")}${rules ? `; most often ${rules}` : ""}.`;
     }),
   ];
 }

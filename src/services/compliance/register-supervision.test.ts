@@ -371,7 +371,15 @@ describe("supervision", () => {
   it("summarizes events outside the weeks as nothing", () => {
     const week = parseIsoWeek("2026-W48")!;
     const s = summarizeStops(
-      [{ at: new Date("2026-11-01T00:00:00Z"), kind: "blocked_submit", personId: 1, rules: ["B1"] }],
+      [
+        {
+          at: new Date("2026-11-01T00:00:00Z"),
+          kind: "blocked_submit",
+          personId: 1,
+          replyId: 1,
+          rules: ["B1"],
+        },
+      ],
       [week],
     );
     expect(s.total).toBe(0);

@@ -39,10 +39,11 @@ export async function loadStopEvents(
     at: number;
     action: string;
     actor_id: number | null;
+    reply_id: number;
     author_id: number;
     after: string | null;
   }>(sql`
-    SELECT a.at, a.action, a.actor_id, r.author_id, a.after
+    SELECT a.at, a.action, a.actor_id, r.id AS reply_id, r.author_id, a.after
     FROM audit_log a
     JOIN replies r ON r.id = CAST(a.entity_id AS INTEGER)
     JOIN mentions m ON m.id = r.mention_id
@@ -66,7 +67,7 @@ export async function loadStopEvents(
     } catch {
       // An unreadable entry still counts as a stop, with no rule.
     }
-    events.push({ at: new Date(Number(row.at)), kind, personId, rules });
+    events.push({ at: new Date(Number(row.at)), kind, personId, replyId: Number(row.reply_id), rules });
   }
   return events;
 }

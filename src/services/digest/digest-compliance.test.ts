@@ -34,6 +34,7 @@ async function stop(mentionId: number, authorId: number, action: string, rules: 
     after: { rules },
     at: new Date(at),
   });
+  return reply!.id;
 }
 
 beforeAll(async () => {
@@ -65,7 +66,18 @@ beforeAll(async () => {
   const mine = await insertMention(ctx, { text: "a complaint", category: "privacy", relevant: true });
   const client = await insertMention(ctx, { text: "b", brandIds: [ctx.clientBrandId] });
   const responder = ctx.users.responder.id;
-  await stop(mine, responder, "reply.submit_blocked", ["B1", "B2"], "2026-12-08T10:00:00Z");
+  const twice = await stop(mine, responder, "reply.submit_blocked", ["B1", "B2"], "2026-12-08T10:00:00Z");
+  // The same draft blocked again after an edit: a second stop of one reply.
+  await ctx.deps.db.insert(auditLog).values({
+    workspaceId: ctx.deps.workspaceId,
+    actorId: responder,
+    actorEmail: "x",
+    action: "reply.submit_blocked",
+    entityType: "reply",
+    entityId: String(twice),
+    after: { rules: ["B2"] },
+    at: new Date("2026-12-08T11:00:00Z"),
+  });
   await stop(mine, responder, "reply.warnings_accepted", ["R_EMPATHY"], "2026-12-09T10:00:00Z");
   await stop(mine, ctx.users.manager.id, "reply.submit_blocked", ["B1"], "2026-12-10T10:00:00Z");
   await stop(client, responder, "reply.submit_blocked", ["B3"], "2026-12-10T10:00:00Z"); // other brand
@@ -96,16 +108,36 @@ describe("digest: CFPB complaints and supervision", () => {
         AND a.at >= ${Date.parse("2026-12-07T00:00:00Z")} AND a.at < ${Date.parse("2026-12-14T00:00:00Z")}`);
     expect(data.supervision?.stops).toBe(Number(stops!.n));
     expect(data.supervision?.people.map((p) => [p.name, p.stops])).toEqual([
-      [ctx.users.responder.email, 2],
+      [ctx.users.responder.email, 3],
       [ctx.users.manager.email, 1],
     ]);
     const message = renderDigest(data);
     expect(message.text).toContain(
       `CFPB complaints: ${cfpb!.open} open; ${cfpb!.soon} due within 3 days; ${cfpb!.past} past the 15-day response.`,
     );
+    // Independent: stop events by kind, and the distinct replies blocked or stopped, in plain SQL.
+    const [kinds] = await ctx.deps.db.all<{
+      blocked: number;
+      approval: number;
+      accepted: number;
+      replies: number;
+    }>(sql`
+      SELECT sum(a.action = 'reply.submit_blocked') AS blocked, sum(a.action = 'reply.approval_stopped') AS approval,
+             sum(a.action = 'reply.warnings_accepted') AS accepted,
+             count(DISTINCT CASE WHEN a.action <> 'reply.warnings_accepted' THEN a.entity_id END) AS replies
+      FROM audit_log a JOIN replies r ON r.id = CAST(a.entity_id AS INTEGER)
+      JOIN mention_brands mb ON mb.mention_id = r.mention_id
+      WHERE mb.brand_id = ${ctx.deps.companyBrandId} AND a.action LIKE 'reply.%'
+        AND a.at >= ${Date.parse("2026-12-07T00:00:00Z")} AND a.at < ${Date.parse("2026-12-14T00:00:00Z")}`);
+    const stopEvents = Number(kinds!.blocked) + Number(kinds!.approval);
     expect(message.text).toContain(
-      "3 drafts were stopped this week: 2 blocked at submit, 1 warnings accepted.",
+      `${stopEvents} compliance stops this week (${Number(kinds!.blocked)} blocked at submit, ${Number(kinds!.approval)} stopped at approval) across ${Number(kinds!.replies)} ${Number(kinds!.replies) === 1 ? "reply" : "replies"}; ${Number(kinds!.accepted)} ${Number(kinds!.accepted) === 1 ? "approval" : "approvals"} accepted warnings with a written reason.`,
     );
+    // By hand: one reply blocked twice and another once (3 stops, 2 replies); one approval accepted its warnings.
+    expect(message.text).toContain(
+      "3 compliance stops this week (3 blocked at submit, 0 stopped at approval) across 2 replies; 1 approval accepted warnings with a written reason.",
+    );
+    expect(message.text).not.toContain("drafts were stopped");
     expect(message.text).toContain("Confirms a relationship or a debt (B1) ×1");
     expect(message.html).toContain("Supervision</h2>");
   });
@@ -113,6 +145,6 @@ describe("digest: CFPB complaints and supervision", () => {
   it("says an empty week in words", async () => {
     const data = await loadDigestData(ctx.deps, ctx.deps.companyBrandId, parseIsoWeek("2026-W40")!, now);
     expect(data.supervision?.stops).toBe(0);
-    expect(renderDigest(data).text).toContain("No draft was stopped this week.");
+    expect(renderDigest(data).text).toContain("No compliance stop and no accepted warning this week.");
   });
 });

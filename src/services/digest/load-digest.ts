@@ -248,6 +248,7 @@ export function toDigestData(f: DigestFacts): DigestData {
     supervision: {
       stops: f.supervision.total,
       byKind: f.supervision.byKind,
+      stoppedReplies: f.supervision.stoppedReplies,
       people: f.supervision.people.map((p) => ({
         name: f.supervision.names[p.personId] ?? `user ${p.personId}`,
         stops: p.total,
