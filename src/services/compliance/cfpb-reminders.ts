@@ -18,6 +18,15 @@ import { slackDestination } from "../../platform/outbox/destinations.js";
 import { enqueueOutbox } from "../../platform/outbox/outbox.js";
 import { type CfpbComplaint, loadCfpbComplaints } from "./cfpb-complaints.js";
 
+/** "Sun, Dec 27": a deadline is the end of that Eastern day, which may be up to two days off ("within a day" was not). */
+const deadlineDay = (day: string) =>
+  new Date(`${day}T12:00:00Z`).toLocaleDateString("en-US", {
+    timeZone: "UTC",
+    weekday: "short",
+    month: "short",
+    day: "numeric",
+  });
+
 const safe = (text: string, max: number) => truncate(escapeMrkdwn(maskFor("slack", text)), max);
 
 export function buildCfpbReminderMessage(
@@ -30,7 +39,7 @@ export function buildCfpbReminderMessage(
   const headline =
     reminder.lead === 0
       ? `CFPB complaint: the ${what} is overdue`
-      : `CFPB complaint: the ${what} is due ${reminder.lead === 1 ? "within a day" : `within ${reminder.lead} days`}`;
+      : `CFPB complaint: the ${what} is due by the end of ${deadlineDay(reminder.dueDay)} (US Eastern)`;
   const origin =
     complaint.origin === "portal"
       ? `From the CFPB complaint database (${safe(complaint.sourceName, 100)})`

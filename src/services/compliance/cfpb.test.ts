@@ -232,6 +232,18 @@ describe("Slack reminders", () => {
     expect(row?.workspaceId).toBe(ctx.deps.workspaceId);
     expect(row?.destination).toBe("http://127.0.0.1:9/slack");
     expect((row!.payload as { text: string }).text).toContain("Company response due tomorrow (Dec 27)");
+    // The deadline is midnight Eastern at the end of 27 Dec (a Sunday), not "within a day" of 26 Dec 10:00.
+    expect((row!.payload as { text: string }).text).toMatch(
+      /^CFPB complaint: the company response \(15 days\) is due by the end of Sun, Dec 27 \(US Eastern\):/,
+    );
+    const [three] = await ctx.deps.db
+      .select({ payload: outbox.payload })
+      .from(outbox)
+      .where(eq(outbox.idempotencyKey, `cfpb:${ids.reported}:response:2026-12-27:3d`));
+    expect((three!.payload as { text: string }).text).toContain(
+      "is due by the end of Sun, Dec 27 (US Eastern)",
+    );
+    expect(JSON.stringify(three!.payload)).not.toMatch(/within \d+ days|within a day/);
     // Mention text is hostile: no @channel ping, no phone number in a shared channel.
     const payload = JSON.stringify(row!.payload);
     expect(payload).not.toContain("<!channel>");
