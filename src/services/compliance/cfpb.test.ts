@@ -192,6 +192,48 @@ describe("the CFPB clock", () => {
     expect(complaint?.clock.stage).toBe("closed");
     expect(complaint?.respondedAt).not.toBeNull();
   });
+
+  it("tallies the 60-day final stage once a company response is recorded, against hand-computed due days", async () => {
+    // dueIn2: received 1 Dec, response recorded 12 Dec, final due 1 Dec + 60 = 30 Jan 2027. raced: received 5 Dec,
+    // responded, final due 3 Feb. later: closed by its final response; closed: closed on the portal. overdue
+    // (received 20 Nov) and reported (12 Dec) have no response: past their 15-day response by late January.
+    const tallyOn = async (eastern: string) => {
+      const now = new Date(`${eastern}T15:00:00Z`);
+      const [row] = await ctx.deps.db.all<{
+        open: number;
+        soon: number;
+        past_response: number;
+        past_final: number;
+      }>(sql`
+        SELECT sum(1) AS open,
+               sum(due >= ${eastern} AND due <= date(${eastern}, '+3 days')) AS soon,
+               sum(responded = 0 AND due < ${eastern}) AS past_response,
+               sum(responded = 1 AND due < ${eastern}) AS past_final
+        FROM (
+          SELECT cr.responded_at IS NOT NULL AS responded,
+                 CASE WHEN cr.responded_at IS NULL THEN date(cr.received_day, '+15 days')
+                      ELSE date(cr.received_day, '+60 days') END AS due
+          FROM complaint_responses cr JOIN mentions m ON m.id = cr.mention_id
+          WHERE cr.workspace_id = ${ctx.deps.workspaceId} AND cr.final_at IS NULL
+            AND coalesce(json_extract(m.meta, '$.companyResponse'), '') NOT LIKE 'Closed%'
+            AND NOT (cr.origin = 'reported' AND m.status = 'dismissed')
+        )`);
+      const tally = await cfpbTally(ctx.deps.db, ctx.deps.workspaceId, now);
+      expect(tally).toEqual({
+        open: Number(row!.open),
+        dueSoon: Number(row!.soon),
+        pastResponse: Number(row!.past_response),
+        pastFinal: Number(row!.past_final),
+      });
+      return tally;
+    };
+    // 28 Jan: dueIn2's final response is 2 days away (30 Jan); raced's (3 Feb) is 6.
+    expect(await tallyOn("2027-01-28")).toEqual({ open: 4, dueSoon: 1, pastResponse: 2, pastFinal: 0 });
+    // 2 Feb: dueIn2 is past its final response; raced's is due tomorrow.
+    expect(await tallyOn("2027-02-02")).toEqual({ open: 4, dueSoon: 1, pastResponse: 2, pastFinal: 1 });
+    const complaint = await cfpbComplaintOf(ctx.deps.db, ctx.deps.workspaceId, ids.dueIn2!, clock);
+    expect(complaint?.clock.dueDay).toBe("2027-01-30");
+  });
 });
 
 describe("Slack reminders", () => {
