@@ -377,6 +377,7 @@ function parseTemplateForm(body: Record<string, unknown>) {
   const blank = (v: unknown) => (typeof v === "string" && v.trim() ? v.trim() : null);
   const parsed = templateInputSchema.safeParse({
     name: body.name,
+    body: body.body,
     brandId: blank(body.brandId),
     platform: blank(body.platform),
     category: blank(body.category),
