@@ -150,7 +150,9 @@ describe.each([
     await expect(badge.locator("b").textContent()).resolves.toBe(String(assigned));
     // Read out in words: what the number counts.
     await expect(badge.locator(".sr-only").textContent()).resolves.toMatch(
-      new RegExp(`^ \\(${assigned} assigned to you, [1-9]\\d* of yours overdue; [1-9]\\d* mentions? in all\\)$`),
+      new RegExp(
+        `^ \\(${assigned} assigned to you, [1-9]\\d* of yours overdue; [1-9]\\d* mentions? in all\\)$`,
+      ),
     );
   }, 60_000);
 
