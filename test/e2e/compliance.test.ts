@@ -4,12 +4,13 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { eq } from "drizzle-orm";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SESSION_COOKIE } from "../../src/auth/sessions.js";
 import { auditLog, mentions, replies, sources } from "../../src/db/schema/index.js";
 import { syncCfpbComplaints } from "../../src/services/compliance/cfpb-complaints.js";
 import { insertMention, login } from "../web/helpers.js";
+import { launchChromium } from "./browser.js";
 import { type RunningServer, startServer } from "./server.js";
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -76,11 +77,7 @@ beforeAll(async () => {
     });
   const session = await login(ctx, "manager");
   cookie = session.cookie.split("=").slice(1).join("=");
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox"],
-  });
+  browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();

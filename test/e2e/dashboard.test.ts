@@ -1,10 +1,11 @@
 // The dashboard in a real browser (Debian's Chromium through playwright-core) against a real server.
 import { mkdirSync } from "node:fs";
 import { and, eq, inArray } from "drizzle-orm";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { mentions, savedViews } from "../../src/db/schema/index.js";
 import { insertMention, PASSWORD } from "../web/helpers.js";
+import { launchChromium } from "./browser.js";
 import { type RunningServer, startServer } from "./server.js";
 
 const ARTIFACTS = "test-artifacts";
@@ -81,18 +82,7 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   server = await startServer({ SESSION_TTL_HOURS: "1" }, now);
   await seed();
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

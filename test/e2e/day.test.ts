@@ -3,13 +3,12 @@
 // rows are two lines that expand from the keyboard; an action shows a toast whose Undo puts things back; "needs a
 // person" asks in the page (labelled, Tab kept inside, Escape cancels); the sort control keeps the filters; a
 // decision on a mention opened from the list goes on to the next one.
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { eq, inArray } from "drizzle-orm";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { mentions } from "../../src/db/schema/index.js";
 import { insertMention, PASSWORD } from "../web/helpers.js";
+import { launchChromium, seriousAxeViolations } from "./browser.js";
 import { type RunningServer, startServer } from "./server.js";
 
 let server: RunningServer;
@@ -40,20 +39,11 @@ async function statuses(ids: number[]) {
   return Object.fromEntries(rows.map((r) => [r.id, r.status]));
 }
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
 /** axe-core on the page as it is now (with a toast, a dialog, an expanded row): no serious or critical finding. */
 async function noSeriousAxe(p: Page) {
-  // Evaluated, not added as a <script>: the pages' CSP forbids inline scripts.
-  await p.evaluate(axeSource);
-  const found = await p.evaluate(async () => {
-    // biome-ignore lint/suspicious/noExplicitAny: axe is injected into the page as a global
-    const axe = (window as any).axe;
-    const result = await axe.run(document, { resultTypes: ["violations"] });
-    return (result.violations as { id: string; impact: string; nodes: { target: string[] }[] }[])
-      .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  });
+  const found = (await seriousAxeViolations(p)).map(
+    (v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+  );
   expect(found).toEqual([]);
 }
 
@@ -67,11 +57,7 @@ async function noSidewaysScroll(p: Page) {
 
 beforeAll(async () => {
   server = await startServer();
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

@@ -2,11 +2,12 @@
 // (its inline styles apply inside the frame under its own policy, no script runs) without sideways scrolling,
 // and the queue shows each row's clock with the due time in the viewer's zone.
 import { mkdirSync } from "node:fs";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mentions } from "../../src/db/schema/index.js";
 import { formatIsoWeek, isoWeekOf } from "../../src/domain/digest/week.js";
 import { insertMention, PASSWORD } from "../web/helpers.js";
+import { launchChromium } from "./browser.js";
 import { type RunningServer, startServer } from "./server.js";
 
 const ARTIFACTS = "test-artifacts";
@@ -59,11 +60,7 @@ beforeAll(async () => {
     slaDueAt: new Date(OLD.getTime() + HOUR),
   });
   await server.ctx.deps.db.update(mentions).set({ confidence: 0.95 });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

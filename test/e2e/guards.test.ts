@@ -3,11 +3,12 @@
 // admin adds sources of any type from forms generated from the connectors' config schemas.
 import { readFileSync } from "node:fs";
 import { eq, inArray } from "drizzle-orm";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { mentions, sources } from "../../src/db/schema/index.js";
 import { startHttpServer, type TestServer } from "../helpers/http-server.js";
 import { insertMention, PASSWORD } from "../web/helpers.js";
+import { launchChromium } from "./browser.js";
 import { type RunningServer, startServer } from "./server.js";
 
 let server: RunningServer;
@@ -69,11 +70,7 @@ beforeAll(async () => {
     res.setHeader("content-type", "application/rss+xml");
     res.end(xml);
   });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

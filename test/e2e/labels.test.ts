@@ -2,10 +2,11 @@
 // keyboard-only labelling at desktop (1440 px) and phone (390 px) widths.
 import { mkdirSync } from "node:fs";
 import { eq } from "drizzle-orm";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mentions } from "../../src/db/schema/index.js";
 import { insertMention, PASSWORD } from "../web/helpers.js";
+import { launchChromium } from "./browser.js";
 import { type RunningServer, startServer } from "./server.js";
 
 const ARTIFACTS = "test-artifacts";
@@ -41,11 +42,7 @@ async function signIn(p: Page, path: string) {
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   server = await startServer();
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

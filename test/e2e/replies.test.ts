@@ -3,12 +3,13 @@
 // a second person with the manager role approves, and the reply goes out through the platform's reply endpoint.
 import { mkdirSync } from "node:fs";
 import { eq } from "drizzle-orm";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mentions, replies } from "../../src/db/schema/index.js";
 import type { TestServer } from "../helpers/http-server.js";
 import { addTrustpilotSource, REVIEW_ID, startFakeTrustpilot, TOKEN_PATH } from "../replies/helpers.js";
 import { insertMention, PASSWORD } from "../web/helpers.js";
+import { launchChromium } from "./browser.js";
 import { type RunningServer, startServer } from "./server.js";
 
 const ARTIFACTS = "test-artifacts";
@@ -45,18 +46,7 @@ beforeAll(async () => {
     authorHandle: "jane_r",
   });
   await server.ctx.deps.db.update(mentions).set({ replyTarget: REVIEW_ID }).where(eq(mentions.id, mentionId));
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

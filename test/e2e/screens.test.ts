@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { eq } from "drizzle-orm";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "../../src/auth/api-tokens.js";
 import { SESSION_COOKIE } from "../../src/auth/sessions.js";
@@ -25,6 +25,7 @@ import { submitReply } from "../../src/services/replies/submit.js";
 import { inviteUser } from "../../src/services/users/manage-users.js";
 import { actorOf } from "../replies/helpers.js";
 import { authed, insertMention, login } from "../web/helpers.js";
+import { launchChromium } from "./browser.js";
 import { type RunningServer, startServer } from "./server.js";
 
 const ARTIFACTS = "test-artifacts/screens";
@@ -246,18 +247,7 @@ beforeAll(async () => {
     // A request as each role first, so pages that record a first visit look as they do on a normal day.
     await server.ctx.app.request("/", authed(session));
   }
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

@@ -1,16 +1,15 @@
 // Issue 15, setting things up, in a real browser at a phone's 390 px and a desktop's 1440 px: a manager pauses,
 // resumes, edits and removes a source (every form ends on a GET, so a reload repeats nothing), and links a post to
 // an account through the second look a suggestion below a strong score needs.
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { and, count, eq } from "drizzle-orm";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accountLinks, auditLog, sources } from "../../src/db/schema/index.js";
 import { upsertAccounts } from "../../src/services/accounts/accounts.js";
 import { startHttpServer, type TestServer } from "../helpers/http-server.js";
 import { submittedReply } from "../replies/helpers.js";
 import { insertMention, PASSWORD } from "../web/helpers.js";
+import { launchChromium, seriousAxeViolations } from "./browser.js";
 import { type RunningServer, startServer } from "./server.js";
 
 const VIEWPORTS = [
@@ -29,11 +28,7 @@ beforeAll(async () => {
     res.statusCode = 500;
     res.end("down");
   });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
@@ -56,19 +51,11 @@ async function managerPage(viewport: (typeof VIEWPORTS)[number]): Promise<Page> 
   return page;
 }
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
 /** axe-core's serious and critical findings on the page as it stands (rule ids and where). */
 async function seriousAxeFindings(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    // biome-ignore lint/suspicious/noExplicitAny: axe is injected into the page as a global
-    const axe = (window as any).axe;
-    const result = await axe.run(document, { resultTypes: ["violations"] });
-    return (result.violations as { id: string; impact: string; nodes: { target: string[] }[] }[])
-      .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  });
+  return (await seriousAxeViolations(page)).map(
+    (v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+  );
 }
 
 const noSideScroll = (page: Page) =>

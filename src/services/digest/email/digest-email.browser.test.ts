@@ -1,8 +1,9 @@
 // The rendered digest in Chromium at phone width (390 px): every section shows, nothing scrolls sideways, no
 // script runs. Screenshot kept as test-artifacts/digest-phone.png.
 import { mkdirSync } from "node:fs";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../../../../test/e2e/browser.js";
 import { DIGEST_SECTIONS } from "../../../domain/digest/digest-data.js";
 import { sampleDigestData } from "../../../domain/digest/sample-data.js";
 import { renderDigest } from "./digest-email.js";
@@ -11,18 +12,7 @@ const ARTIFACTS = "test-artifacts";
 let browser: Browser;
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
