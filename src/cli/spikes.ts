@@ -90,9 +90,9 @@ export const spikesCommand: Command = {
       .flatMap((v) => v.episodes)
       .sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.key < b.key ? -1 : 1));
     for (const spike of spikes) {
-      const { key, ts, count, expected, score, endTs, hours, peak, rule } = spike;
+      const { key, ts, count, expected, score, endTs, hours, peak, rule, grewFrom } = spike;
       ctx.stdout.write(
-        `${JSON.stringify({ key, ts, count, expected, score, end: endTs, hours, peak: peak.count, rule })}\n`,
+        `${JSON.stringify({ key, ts, count, expected, score, end: endTs, hours, peak: peak.count, rule, grew_from: grewFrom })}\n`,
       );
     }
     return 0;

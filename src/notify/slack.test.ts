@@ -55,6 +55,17 @@ describe("Slack message builders", () => {
     expect(message.blocks.at(-1)).toMatchObject({ type: "actions" });
   });
 
+  it("says when a second, bigger wave broke into an episode already under way", () => {
+    const message = buildSpikeMessage({ ...spikeInput, count: 420, grewFrom: 42 });
+    expect(JSON.stringify(message.blocks[0])).toContain(
+      "Second, bigger wave: payment service complaints on X",
+    );
+    expect(JSON.stringify(message.blocks[1])).toContain(
+      "The episode already under way peaked at 42 mentions in an hour; this hour has 420.",
+    );
+    expect(JSON.stringify(buildSpikeMessage(spikeInput))).not.toContain("already under way");
+  });
+
   it("masks PII and neutralizes markup in every message", () => {
     const json = JSON.stringify(buildSpikeMessage(spikeInput));
     expect(json).not.toContain("555-123-4567");

@@ -53,6 +53,8 @@ export interface SpikeAlertInput {
   feedUrl: string;
   /** True when this message reports a spike that has grown since its first alert. */
   update?: boolean;
+  /** The peak hour of an episode still open that this wave has at least 2.5 times over (see detect.ts). */
+  grewFrom?: number;
   /** Two sentences on what drove it (masked posts only; see services/alerts/spike-summary.ts). */
   summary?: string;
   timeZone?: string;
@@ -89,7 +91,11 @@ const list = (items: { value: string; count: number }[], render: (v: string) => 
 
 export function buildSpikeMessage(input: SpikeAlertInput): SlackPayload {
   const e = input.explanation;
-  const headline = `${input.update ? "Spike growing" : "Spike"}: ${input.subject} — ${input.brand}`;
+  const headline = `${input.update ? "Spike growing" : input.grewFrom !== undefined ? "Second, bigger wave" : "Spike"}: ${input.subject} — ${input.brand}`;
+  const wave =
+    input.grewFrom !== undefined
+      ? `\nThe episode already under way peaked at ${input.grewFrom} mentions in an hour; this hour has ${input.count}.`
+      : "";
   const blocks: SlackBlock[] = [
     {
       type: "header",
@@ -100,7 +106,7 @@ export function buildSpikeMessage(input: SpikeAlertInput): SlackPayload {
       text: {
         type: "mrkdwn",
         text: truncate(
-          `*${escapeMrkdwn(howFarAboveNormal(input.count, input.expected))}*\nHour starting ${formatHour(input.ts, input.timeZone)}${input.summary ? `\n${safe(input.summary, 600)}` : ""}`,
+          `*${escapeMrkdwn(howFarAboveNormal(input.count, input.expected))}*${wave}\nHour starting ${formatHour(input.ts, input.timeZone)}${input.summary ? `\n${safe(input.summary, 600)}` : ""}`,
           LIMITS.section,
         ),
       },

@@ -149,6 +149,46 @@ describe("detectSpikes on overdispersed counts", () => {
     expect(merged.map((s) => s.ts)).toEqual([at(first)]);
   });
 
+  it("alerts again when a much bigger wave breaks into an open episode, and ends the first one there", () => {
+    const counts = [...calm];
+    const first = 5 * 168 + 24 + 13;
+    const second = first + 4;
+    // A small burst (4×), then four hours later a wave three times its peak: inside the cooldown, so without
+    // the escalation rule it would only extend the first episode.
+    counts[first] = Math.round(60 * rhythm(first) * 4);
+    counts[second] = Math.round(counts[first]! * 3);
+    const spikes = fromWeekSix(detectSpikes(rowsOf("k", counts)));
+    expect(spikes.map((s) => s.ts)).toEqual([at(first), at(second)]);
+    expect(spikes[0]!.endTs).toBe(new Date(Date.parse(spikes[0]!.lastTs) + HOUR_MS).toISOString());
+    expect(Date.parse(spikes[0]!.endTs!)).toBeLessThanOrEqual(START + second * HOUR_MS);
+    expect(spikes[0]!.grewFrom).toBeUndefined();
+    expect(spikes[1]!.grewFrom).toBe(counts[first]);
+    // The hourly job's path gives the same two alerts, the first ended by the second.
+    const rows = rowsOf("k", counts);
+    let open: SpikeEpisode | null = null;
+    const raised: string[] = [];
+    for (let t = first - 2; t <= second; t++) {
+      const step = evaluateHour(
+        { key: "k", counts: rows.slice(0, t), since: at(0), openSpike: open },
+        at(t),
+        counts[t]!,
+      );
+      if (step.action === "new") raised.push(at(t));
+      if (t === second) expect(step.ended?.ts).toBe(at(first));
+      open = step.spike;
+    }
+    expect(raised).toEqual([at(first), at(second)]);
+    // A wave only twice the peak is an aftershock of the same episode; so is anything with escalation off.
+    const smaller = [...counts];
+    smaller[second] = Math.round(counts[first]! * 2);
+    expect(fromWeekSix(detectSpikes(rowsOf("k", smaller))).map((s) => s.ts)).toEqual([at(first)]);
+    expect(
+      fromWeekSix(detectSpikes(rowsOf("k", counts), { escalation: Number.POSITIVE_INFINITY })).map(
+        (s) => s.ts,
+      ),
+    ).toEqual([at(first)]);
+  });
+
   it("knows the rhythm: the afternoon's rise is not a spike, the same volume at 3 am is", () => {
     const night = 5 * 168 + 24 + 3;
     const counts = [...calm];

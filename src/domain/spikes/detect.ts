@@ -30,7 +30,9 @@
 // down), not news: it is judged, then filled in with what was expected of it, so the burst that often follows a
 // gap is not hidden by the gap's huge negative residuals widening the scale (the shape of one NAB window).
 // Spike hours and the elevated hours after them (score ≥ settleScore) make one episode and one alert, whichever
-// rule opened it; the episode ends after `cooldownHours` quiet hours, and its end is noted. A decaying burst stays
+// rule opened it; the episode ends after `cooldownHours` quiet hours, and its end is noted. One exception: a spike
+// hour `escalation` (2.5) times the open episode's peak ends it and opens a new episode with its own alert
+// (`grewFrom`): a second, bigger wave is news, not an aftershock. A decaying burst stays
 // one episode; the medians keep a burst of a few hours out of the baseline, and a level that stays up for good
 // becomes the new normal within a day.
 //
@@ -77,7 +79,7 @@ export const SENSITIVITY_THRESHOLDS: Record<Sensitivity, SpikeThresholds> = {
   balanced: {
     minScore: 4,
     pairScore: 2,
-    pairSum: 5.25,
+    pairSum: 5.5,
     minCount: 15,
     minRatio: 1.5,
     sustainedFloor: 1,
@@ -124,6 +126,11 @@ export interface SpikeOptions {
   sustainedHours?: number;
   /** An empty hour where the last day's median hour had at least this many is a gap (Infinity: never). */
   gapMedian?: number;
+  /**
+   * A spike hour at least this many times the open episode's peak is a new episode with its own alert, not an
+   * aftershock (Infinity: never).
+   */
+  escalation?: number;
 }
 
 export interface ResolvedSpikeOptions extends SpikeThresholds {
@@ -139,6 +146,7 @@ export interface ResolvedSpikeOptions extends SpikeThresholds {
   seasonalSpread: boolean;
   sustainedHours: number;
   gapMedian: number;
+  escalation: number;
 }
 
 export const DEFAULT_SPIKE_OPTIONS = {
@@ -159,6 +167,9 @@ export const DEFAULT_SPIKE_OPTIONS = {
   // A key whose median hour over the last day had 20 mentions does not go silent for an hour by chance
   // (Poisson: e^-20); an empty hour there is missing data.
   gapMedian: 20,
+  // A wave of 2.5× the open episode's peak: on the seeded series, a 3× surge that follows a small burst by a few
+  // hours; on the NAB series, AAPL's 66,573 mentions in an hour on a day already at 5,334.
+  escalation: 2.5,
 };
 
 const DAILY_DAYS = 7;
@@ -201,6 +212,7 @@ export function resolveSpikeOptions(opts: SpikeOptions = {}): ResolvedSpikeOptio
     seasonalSpread: opts.seasonalSpread ?? DEFAULT_SPIKE_OPTIONS.seasonalSpread,
     sustainedHours: opts.sustainedHours ?? DEFAULT_SPIKE_OPTIONS.sustainedHours,
     gapMedian: opts.gapMedian ?? DEFAULT_SPIKE_OPTIONS.gapMedian,
+    escalation: opts.escalation ?? DEFAULT_SPIKE_OPTIONS.escalation,
   };
 }
 
@@ -223,6 +235,11 @@ export interface Spike {
   score: number;
   /** Absent on episodes stored before the sustained rule existed (they were all bursts). */
   rule?: SpikeRule;
+  /**
+   * Set when this alert broke into an episode still open: the earlier episode's peak hour count, which this hour
+   * has at least `escalation` times over (a second, bigger wave is news, not an aftershock).
+   */
+  grewFrom?: number;
 }
 
 /** A spike as it evolves: the alert hour (the `Spike` fields) plus what later hours added to it. */
@@ -445,11 +462,14 @@ function advance(
   o: ResolvedSpikeOptions,
 ): { action: "new" | "update" | "none"; episode: SpikeEpisode | null; ended: SpikeEpisode | null } {
   let ended: SpikeEpisode | null = null;
+  let grewFrom: number | null = null;
   if (open) {
     const lastMs = toHourMs(open.lastTs);
     const quietTooLong = hourMs - lastMs > o.cooldownHours * HOUR_MS;
     const tooLong = hourMs - toHourMs(open.ts) >= o.maxEpisodeHours * HOUR_MS;
-    if (quietTooLong || tooLong) {
+    if (!quietTooLong && !tooLong && judged.isSpikeHour && judged.count >= o.escalation * open.peak.count)
+      grewFrom = open.peak.count;
+    if (quietTooLong || tooLong || grewFrom !== null) {
       ended = { ...open, endTs: iso(lastMs + HOUR_MS) };
       open = null;
     }
@@ -479,6 +499,7 @@ function advance(
       key,
       ...hour,
       rule: judged.rule ?? "burst",
+      ...(grewFrom !== null ? { grewFrom } : {}),
       lastTs: judged.ts,
       hours: 1,
       peak: hour,

@@ -290,6 +290,7 @@ export async function runSpikeDetection(
                   explanation,
                   feedUrl,
                   summary,
+                  ...(episode.grewFrom !== undefined ? { grewFrom: episode.grewFrom } : {}),
                 }),
               },
               now,
