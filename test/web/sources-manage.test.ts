@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { and, count, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { sha256 } from "../../src/auth/tokens.js";
 import { auditLog, mentions, sources, workspaces } from "../../src/db/schema/index.js";
 import { isSealed, openCredentials } from "../../src/platform/credentials.js";
 import { addSource } from "../../src/services/sources/add-source.js";
@@ -359,5 +360,38 @@ describe("a push source's token", () => {
     expect(JSON.stringify(entry)).not.toContain(second);
     // Not for a polled source: its credentials are rotated with Edit.
     expect((await api("POST", `/api/sources/${ctx.sourceId}/token`)).status).toBe(400);
+  });
+
+  it("finds its own source when another workspace has a push source of the same name", async () => {
+    // The other workspace's source comes first in the table, so a lookup by name alone would pick it.
+    const [other] = await ctx.deps.db.insert(workspaces).values({ name: "Other Co" }).returning();
+    const theirToken = "their-push-token-0123456789abcdefghijklmnop";
+    const [theirs] = await ctx.deps.db
+      .insert(sources)
+      .values({
+        workspaceId: other!.id,
+        name: "shared-name",
+        type: "webhook",
+        config: {},
+        ingestTokenHash: sha256(theirToken),
+      })
+      .returning();
+    const added = await api("POST", "/api/sources", { type: "webhook", name: "shared-name" });
+    const { id: ours, ingestToken: ourToken } = (await added.json()) as { id: number; ingestToken: string };
+    const push = (token: string, id: string) =>
+      ctx.app.request("/api/ingest/shared-name", {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ id, text: "Acme Recovery called me twice today" }),
+      });
+    expect((await push(ourToken, "ours-1")).status).toBe(200);
+    expect((await push(theirToken, "theirs-1")).status).toBe(200);
+    expect((await push("a-guess-0123456789abcdefghijklmnopqrstu", "nobody-1")).status).toBe(401);
+    const landed = async (sourceId: number) =>
+      (await ctx.deps.db.select().from(mentions).where(eq(mentions.sourceId, sourceId))).map(
+        (m) => m.externalId,
+      );
+    expect(await landed(ours)).toEqual(["ours-1"]);
+    expect(await landed(theirs!.id)).toEqual(["theirs-1"]);
   });
 });

@@ -20,12 +20,19 @@ export interface PushResult {
 }
 
 export async function authenticatePushSource(deps: Deps, name: string, token: string | undefined) {
-  const [source] = await deps.db
+  // Names are unique within a workspace, not across them: the token says whose source this is, so every push
+  // source of that name is a candidate and the one whose token matches is the one (another workspace's source of
+  // the same name neither blocks nor receives this push).
+  const candidates = await deps.db
     .select()
     .from(sources)
     .where(and(eq(sources.name, name), eq(sources.type, "webhook")));
+  const presented = token ? sha256(token) : null;
+  const source = presented
+    ? candidates.find((s) => s.ingestTokenHash && safeEqual(presented, s.ingestTokenHash))
+    : undefined;
   // Same answer for an unknown source and a wrong token: the endpoint does not reveal which sources exist.
-  if (!source?.ingestTokenHash || !token || !safeEqual(sha256(token), source.ingestTokenHash)) {
+  if (!source) {
     throw new AppError(
       "unauthorized",
       "Unknown push source or wrong token (Authorization: Bearer <source token>)",
