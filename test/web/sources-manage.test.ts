@@ -362,6 +362,15 @@ describe("a push source's token", () => {
     expect((await api("POST", `/api/sources/${ctx.sourceId}/token`)).status).toBe(400);
   });
 
+  it("shows no message from a crafted link: only the messages its own redirects signed", async () => {
+    const crafted = await page("/sources?notice=Your%20session%20expired%3A%20call%20555-0100&sig=forged");
+    expect(crafted).not.toContain("Your session expired");
+    const paused = await submit(`/sources/${ctx.sourceId}/pause`, []);
+    expect(await page(paused.headers.get("location")!)).toContain(
+      "Paused &quot;news-feed&quot;: it is not polled",
+    );
+  });
+
   it("finds its own source when another workspace has a push source of the same name", async () => {
     // The other workspace's source comes first in the table, so a lookup by name alone would pick it.
     const [other] = await ctx.deps.db.insert(workspaces).values({ name: "Other Co" }).returning();

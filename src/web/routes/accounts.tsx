@@ -21,6 +21,7 @@ import { listRightsEvents, rightsEventsCsv } from "../../services/accounts/right
 import { recordAudit } from "../../services/audit/record-audit.js";
 import { getMention } from "../../services/mentions/get-mention.js";
 import type { WebEnv } from "../context.js";
+import { type FlashKind, withFlash } from "../flash.js";
 import { requirePermission, safeNextPath } from "../middleware/auth.js";
 import type { ApiOperation } from "../openapi.js";
 import { parsedInHandler, validate } from "../validate.js";
@@ -108,15 +109,6 @@ function parseSince(value: string | undefined): Date | undefined {
   return date;
 }
 
-/** `back` with the decision's message as ?notice= or ?error= (replacing any earlier one), landing on the panel. */
-function withFlash(back: string, kind: "notice" | "error", text: string): string {
-  const url = new URL(back, "http://rapport.invalid");
-  url.searchParams.delete("notice");
-  url.searchParams.delete("error");
-  url.searchParams.set(kind, text);
-  return `${url.pathname}${url.search}#account-links`;
-}
-
 function decisionNotice(decision: "confirm" | "reject", result: { rightsEvents: number[] }): string {
   if (decision === "reject") return "Link rejected.";
   const events = result.rightsEvents.length;
@@ -124,6 +116,9 @@ function decisionNotice(decision: "confirm" | "reject", result: { rightsEvents: 
 }
 
 export function accountsRoutes(deps: Deps) {
+  /** `back` with a signed message (src/web/flash.ts), landing on the mention's account-links panel. */
+  const toLinksPanel = (back: string, kind: FlashKind, text: string) =>
+    withFlash(`${back}#account-links`, kind, text, deps.env.RAPPORT_SECRET);
   const csvResponse = async (c: Context<WebEnv>, since?: Date) => {
     const user = c.get("user");
     const rows = await listRightsEvents(deps.db, user.workspaceId, since);
@@ -168,7 +163,7 @@ export function accountsRoutes(deps: Deps) {
           const link = (await linksForMention(deps, user, id)).find((l) => l.account.id === accountId);
           if (!link || link.status === "confirmed")
             return c.redirect(
-              withFlash(
+              toLinksPanel(
                 back,
                 "error",
                 link
@@ -215,10 +210,10 @@ export function accountsRoutes(deps: Deps) {
           }
           try {
             const result = await decideMentionLink(deps, c.get("user"), id, accountId, decision);
-            return c.redirect(withFlash(back, "notice", decisionNotice(decision, result)), 303);
+            return c.redirect(toLinksPanel(back, "notice", decisionNotice(decision, result)), 303);
           } catch (error) {
             if (error instanceof AppError && error.code === "conflict")
-              return c.redirect(withFlash(back, "error", error.message), 303);
+              return c.redirect(toLinksPanel(back, "error", error.message), 303);
             throw error;
           }
         },
@@ -232,10 +227,13 @@ export function accountsRoutes(deps: Deps) {
           const back = safeNextPath(String((await c.req.parseBody()).back ?? "/accounts"));
           try {
             const result = await decideLink(deps, c.get("user"), id, decision);
-            return c.redirect(`${back}?notice=${encodeURIComponent(decisionNotice(decision, result))}`, 303);
+            return c.redirect(
+              withFlash(back, "notice", decisionNotice(decision, result), deps.env.RAPPORT_SECRET),
+              303,
+            );
           } catch (error) {
             if (error instanceof AppError && error.code === "conflict")
-              return c.redirect(`${back}?error=${encodeURIComponent(error.message)}`, 303);
+              return c.redirect(withFlash(back, "error", error.message, deps.env.RAPPORT_SECRET), 303);
             throw error;
           }
         },

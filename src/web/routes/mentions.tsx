@@ -33,6 +33,7 @@ import { undoAction } from "../../services/mentions/undo.js";
 import { nextApproval } from "../../services/today/my-work.js";
 import { listViews } from "../../services/views/saved-views.js";
 import type { WebEnv } from "../context.js";
+import { readFlash } from "../flash.js";
 import { requirePermission, safeNextPath } from "../middleware/auth.js";
 import type { ApiOperation } from "../openapi.js";
 import { validate } from "../validate.js";
@@ -45,15 +46,6 @@ import { MentionPage } from "../views/mention-page.js";
 import { mentionPath, NOTICE_PARAMS, noticeFrom, withoutParam, withParam } from "./flow.js";
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
-
-/** What an account-link decision did (its redirect's ?notice= / ?error=), shown in the links panel. */
-function accountFlash(params: URLSearchParams) {
-  const error = params.get("error");
-  const notice = params.get("notice");
-  if (error) return { kind: "error" as const, text: error.slice(0, 300) };
-  if (notice) return { kind: "notice" as const, text: notice.slice(0, 300) };
-  return null;
-}
 
 /** Form arrays arrive as a string (one value) or string[] (several). */
 function formList(value: unknown): string[] {
@@ -229,7 +221,7 @@ export function feedRoutes(deps: Deps) {
                 links={links}
                 csrfToken={csrfToken}
                 back={`/mentions/${detail.mention.id}`}
-                flash={accountFlash(url.searchParams)}
+                flash={readFlash(url.searchParams, deps.env.RAPPORT_SECRET, 300) ?? null}
               />
             ) : null
           }

@@ -25,6 +25,7 @@ import {
   templateInputSchema,
 } from "../../services/replies/templates.js";
 import type { WebEnv } from "../context.js";
+import { readFlash, withFlash } from "../flash.js";
 import { requirePermission } from "../middleware/auth.js";
 import type { ApiOperation } from "../openapi.js";
 import { replyEditorCss, replyEditorJs } from "../static/reply-editor-js.js";
@@ -146,19 +147,21 @@ export const repliesApiDocs: ApiOperation[] = [
   },
 ];
 
-function flashFrom(c: Context<WebEnv>) {
-  const error = c.req.query("error");
-  const notice = c.req.query("notice");
-  if (error) return { kind: "error" as const, text: error.slice(0, 500) };
-  if (notice) return { kind: "notice" as const, text: notice.slice(0, 500) };
-  return null;
+/** The signed message a form action left for the page it returned to (src/web/flash.ts). */
+function flashFrom(c: Context<WebEnv>, secret: string) {
+  return readFlash(new URL(c.req.url).searchParams, secret) ?? null;
 }
 
 /** Runs a form action; an AppError comes back to the page as a message rather than an error page. */
-async function formAction(c: Context<WebEnv>, back: string, action: () => Promise<string | undefined>) {
+async function formAction(
+  c: Context<WebEnv>,
+  secret: string,
+  back: string,
+  action: () => Promise<string | undefined>,
+) {
   try {
     const notice = await action();
-    return c.redirect(notice ? `${back}?notice=${encodeURIComponent(notice)}` : back, 303);
+    return c.redirect(notice ? withFlash(back, "notice", notice, secret) : back, 303);
   } catch (error) {
     if (error instanceof AppError && error.code !== "internal" && error.code !== "unauthorized") {
       const details = error.details as
@@ -166,7 +169,7 @@ async function formAction(c: Context<WebEnv>, back: string, action: () => Promis
         | undefined;
       const hits = [...(details?.violations ?? []), ...(details?.warnings ?? [])];
       const suffix = hits.length ? ` (${[...new Set(hits.map((v) => ruleLabel(v.rule)))].join("; ")})` : "";
-      return c.redirect(`${back}?error=${encodeURIComponent(error.message + suffix)}`, 303);
+      return c.redirect(withFlash(back, "error", error.message + suffix, secret), 303);
     }
     throw error;
   }
@@ -202,7 +205,7 @@ export function repliesRoutes(deps: Deps) {
             csrfToken={c.get("auth")?.csrfToken ?? null}
             panel={panel}
             claudeAvailable={Boolean(deps.env.ANTHROPIC_API_KEY)}
-            message={flashFrom(c)}
+            message={flashFrom(c, deps.env.RAPPORT_SECRET)}
             assetPath={ASSET_PATH}
           />,
         );
@@ -214,7 +217,7 @@ export function repliesRoutes(deps: Deps) {
         async (c) => {
           const id = c.req.valid("param").id;
           const body = await c.req.parseBody();
-          return formAction(c, `/mentions/${id}/reply`, async () => {
+          return formAction(c, deps.env.RAPPORT_SECRET, `/mentions/${id}/reply`, async () => {
             const parsed = draftSchema.safeParse({
               origin: body.origin,
               ...(typeof body.templateId === "string" && body.templateId
@@ -236,7 +239,7 @@ export function repliesRoutes(deps: Deps) {
         validate("param", idParam),
         async (c) => {
           const id = c.req.valid("param").id;
-          return formAction(c, `/mentions/${id}/reply`, async () => {
+          return formAction(c, deps.env.RAPPORT_SECRET, `/mentions/${id}/reply`, async () => {
             await takeOverMention(deps, c.get("user"), id);
             return "You took this mention over: write the reply in your own words; a second manager must approve it.";
           });
@@ -247,7 +250,7 @@ export function repliesRoutes(deps: Deps) {
         const text = await formText(c, "text");
         const replyId = c.req.valid("param").id;
         const back = await replyPanelPath(deps, user, replyId);
-        return formAction(c, back, async () => {
+        return formAction(c, deps.env.RAPPORT_SECRET, back, async () => {
           const { lint } = await editReply(deps, user, replyId, text);
           if (!lint.ok) return `Saved with ${lint.violations.length} problem(s) to fix before submitting.`;
           return lint.warnings.length > 0
@@ -261,10 +264,15 @@ export function repliesRoutes(deps: Deps) {
         validate("param", idParam),
         async (c) => {
           const replyId = c.req.valid("param").id;
-          return formAction(c, await replyPanelPath(deps, c.get("user"), replyId), async () => {
-            await submitReply(deps, c.get("user"), replyId);
-            return "Submitted: a second manager must approve it.";
-          });
+          return formAction(
+            c,
+            deps.env.RAPPORT_SECRET,
+            await replyPanelPath(deps, c.get("user"), replyId),
+            async () => {
+              await submitReply(deps, c.get("user"), replyId);
+              return "Submitted: a second manager must approve it.";
+            },
+          );
         },
       )
       .post(
@@ -273,26 +281,31 @@ export function repliesRoutes(deps: Deps) {
         validate("param", idParam),
         async (c) => {
           const replyId = c.req.valid("param").id;
-          return formAction(c, await replyPanelPath(deps, c.get("user"), replyId), async () => {
-            const form = await c.req.parseBody({ all: true });
-            const rules = ([] as unknown[])
-              .concat(form.accept ?? [])
-              .filter((r): r is string => typeof r === "string");
-            const reason = typeof form.acceptReason === "string" ? form.acceptReason : "";
-            const parsed = approveSchema.safeParse(
-              rules.length > 0 || reason.trim() ? { acceptWarnings: { rules, reason } } : {},
-            );
-            if (!parsed.success) {
-              throw new AppError(
-                "bad_request",
-                "Tick the warnings you accept and write why they are acceptable",
+          return formAction(
+            c,
+            deps.env.RAPPORT_SECRET,
+            await replyPanelPath(deps, c.get("user"), replyId),
+            async () => {
+              const form = await c.req.parseBody({ all: true });
+              const rules = ([] as unknown[])
+                .concat(form.accept ?? [])
+                .filter((r): r is string => typeof r === "string");
+              const reason = typeof form.acceptReason === "string" ? form.acceptReason : "";
+              const parsed = approveSchema.safeParse(
+                rules.length > 0 || reason.trim() ? { acceptWarnings: { rules, reason } } : {},
               );
-            }
-            await approveReply(deps, c.get("user"), replyId, parsed.data.acceptWarnings);
-            return parsed.data.acceptWarnings
-              ? "Approved, with the warnings accepted (audited)."
-              : "Approved.";
-          });
+              if (!parsed.success) {
+                throw new AppError(
+                  "bad_request",
+                  "Tick the warnings you accept and write why they are acceptable",
+                );
+              }
+              await approveReply(deps, c.get("user"), replyId, parsed.data.acceptWarnings);
+              return parsed.data.acceptWarnings
+                ? "Approved, with the warnings accepted (audited)."
+                : "Approved.";
+            },
+          );
         },
       )
       .post(
@@ -302,29 +315,39 @@ export function repliesRoutes(deps: Deps) {
         async (c) => {
           const replyId = c.req.valid("param").id;
           const reason = await formText(c, "reason");
-          return formAction(c, await replyPanelPath(deps, c.get("user"), replyId), async () => {
-            await rejectReply(deps, c.get("user"), replyId, reason);
-            return "Sent back to the writer with your comment.";
-          });
+          return formAction(
+            c,
+            deps.env.RAPPORT_SECRET,
+            await replyPanelPath(deps, c.get("user"), replyId),
+            async () => {
+              await rejectReply(deps, c.get("user"), replyId, reason);
+              return "Sent back to the writer with your comment.";
+            },
+          );
         },
       )
       .post("/replies/:id/post", requirePermission("draftReplies"), validate("param", idParam), async (c) => {
         const replyId = c.req.valid("param").id;
         const body = await c.req.parseBody();
-        return formAction(c, await replyPanelPath(deps, c.get("user"), replyId), async () => {
-          const url =
-            typeof body.postedUrl === "string" && body.postedUrl.trim() ? body.postedUrl.trim() : undefined;
-          if (url && !/^https?:\/\//i.test(url))
-            throw new AppError("bad_request", "The link must start with http:// or https://");
-          const posted = await postReply(deps, c.get("user"), {
-            replyId,
-            confirmManual: body.confirmManual === "1",
-            postedUrl: url,
-          });
-          return posted.postedVia === "dry_run"
-            ? "Dry run: recorded what would be posted; nothing was sent."
-            : "Posted.";
-        });
+        return formAction(
+          c,
+          deps.env.RAPPORT_SECRET,
+          await replyPanelPath(deps, c.get("user"), replyId),
+          async () => {
+            const url =
+              typeof body.postedUrl === "string" && body.postedUrl.trim() ? body.postedUrl.trim() : undefined;
+            if (url && !/^https?:\/\//i.test(url))
+              throw new AppError("bad_request", "The link must start with http:// or https://");
+            const posted = await postReply(deps, c.get("user"), {
+              replyId,
+              confirmManual: body.confirmManual === "1",
+              postedUrl: url,
+            });
+            return posted.postedVia === "dry_run"
+              ? "Dry run: recorded what would be posted; nothing was sent."
+              : "Posted.";
+          },
+        );
       })
       .post(
         "/replies/:id/not-posted",
@@ -332,10 +355,15 @@ export function repliesRoutes(deps: Deps) {
         validate("param", idParam),
         async (c) => {
           const replyId = c.req.valid("param").id;
-          return formAction(c, await replyPanelPath(deps, c.get("user"), replyId), async () => {
-            await markNotPosted(deps, c.get("user"), replyId);
-            return "Marked not posted: the reply is approved again and can be posted.";
-          });
+          return formAction(
+            c,
+            deps.env.RAPPORT_SECRET,
+            await replyPanelPath(deps, c.get("user"), replyId),
+            async () => {
+              await markNotPosted(deps, c.get("user"), replyId);
+              return "Marked not posted: the reply is approved again and can be posted.";
+            },
+          );
         },
       )
       // Template library.
@@ -347,13 +375,13 @@ export function repliesRoutes(deps: Deps) {
             csrfToken={c.get("auth")?.csrfToken ?? null}
             templates={await listTemplates(deps, user)}
             brands={await templateBrands(deps, user)}
-            message={flashFrom(c)}
+            message={flashFrom(c, deps.env.RAPPORT_SECRET)}
           />,
         );
       })
       .post("/templates", requirePermission("manageTemplates"), async (c) => {
         const body = await c.req.parseBody();
-        return formAction(c, "/templates", async () => {
+        return formAction(c, deps.env.RAPPORT_SECRET, "/templates", async () => {
           await saveTemplate(deps, c.get("user"), parseTemplateForm(body));
           return "Template saved.";
         });
@@ -361,7 +389,7 @@ export function repliesRoutes(deps: Deps) {
       .post("/templates/:id", requirePermission("manageTemplates"), validate("param", idParam), async (c) => {
         const body = await c.req.parseBody();
         const id = c.req.valid("param").id;
-        return formAction(c, "/templates", async () => {
+        return formAction(c, deps.env.RAPPORT_SECRET, "/templates", async () => {
           if (body.delete === "1") {
             await deleteTemplate(deps, c.get("user"), id);
             return "Template deleted.";

@@ -27,6 +27,7 @@ import { assertWebSourceInput } from "../../services/sources/source-input-policy
 import { testConfigFromWeb, testSourceConnection } from "../../services/sources/test-source.js";
 import type { WebEnv } from "../context.js";
 import { wantsJson } from "../errors.js";
+import { type FlashKind, readFlash, withFlash } from "../flash.js";
 import { cookieIsSecure, requirePermission } from "../middleware/auth.js";
 import type { ApiOperation } from "../openapi.js";
 import { validate } from "../validate.js";
@@ -83,12 +84,10 @@ const idParam = z.object({ id: z.coerce.number().int().positive() });
 
 const testConfigSchema = addSourceSchema.pick({ type: true, config: true });
 
-/** A message carried across a redirect (POST-redirect-GET): ?notice= or ?error=, escaped when shown. */
-function flashOf(c: Context<WebEnv>): { ok: boolean; text: string } | undefined {
-  const error = c.req.query("error");
-  const notice = c.req.query("notice");
-  if (error) return { ok: false, text: error.slice(0, 500) };
-  if (notice) return { ok: true, text: notice.slice(0, 500) };
+/** A message carried across a redirect (POST-redirect-GET), signed (src/web/flash.ts), escaped when shown. */
+function flashOf(c: Context<WebEnv>, secret: string): { ok: boolean; text: string } | undefined {
+  const flash = readFlash(new URL(c.req.url).searchParams, secret);
+  if (flash) return { ok: flash.kind === "notice", text: flash.text };
   const polling = c.req.query("polling");
   if (polling)
     return {
@@ -97,9 +96,6 @@ function flashOf(c: Context<WebEnv>): { ok: boolean; text: string } | undefined 
     };
   return undefined;
 }
-
-const back = (c: Context<WebEnv>, kind: "notice" | "error", text: string, path = "/sources") =>
-  c.redirect(`${path}?${kind}=${encodeURIComponent(text)}`, 303);
 
 /** A push source's token travels from the add to the next page in a cookie, never in a URL (history, logs). */
 const TOKEN_COOKIE = "rapport_source_token";
@@ -116,6 +112,10 @@ function throwFieldErrors(type: string, config: Record<string, unknown>) {
 }
 
 export function sourcesRoutes(deps: Deps) {
+  const secret = deps.env.RAPPORT_SECRET;
+  // Back to the list (or `path`) with a signed message: POST-redirect-GET.
+  const back = (c: Context<WebEnv>, kind: FlashKind, text: string, path = "/sources") =>
+    c.redirect(withFlash(path, kind, text, secret), 303);
   const page = async (
     c: Context<WebEnv>,
     extra: Partial<SourcesPageProps> & {
@@ -179,7 +179,7 @@ export function sourcesRoutes(deps: Deps) {
           ...(extra.offerAnyway ? { offerAnyway: true } : {}),
           ...(extra.focus ? { focus: extra.focus } : {}),
         }}
-        message={extra.message ?? flashOf(c)}
+        message={extra.message ?? flashOf(c, secret)}
       />,
       status,
     );
@@ -242,7 +242,7 @@ export function sourcesRoutes(deps: Deps) {
         const [name, token] = once
           ? [once.slice(0, once.indexOf(":")), once.slice(once.indexOf(":") + 1)]
           : [];
-        const flash = flashOf(c);
+        const flash = flashOf(c, secret);
         // The token is shown on this one page view, then it is gone (stored hashed only).
         const message =
           name && token && flash?.ok
