@@ -431,7 +431,7 @@ describe("links", () => {
     );
     expect(form.status).toBe(303);
     expect(form.headers.get("location")).toMatch(
-      new RegExp(`^/mentions/${id}/reply\\?notice=Linked\\.&sig=[\\w-]{22}#account-links$`),
+      new RegExp(`^/mentions/${id}/reply\\?notice=Linked\\.&t=[0-9a-z]+&sig=[\\w-]{22}#account-links$`),
     );
     const viewerForm = await ctx.app.request(
       `/mentions/${id}/account-links/${items[1]!.account.id}/confirm`,

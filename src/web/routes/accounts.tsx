@@ -21,7 +21,7 @@ import { listRightsEvents, rightsEventsCsv } from "../../services/accounts/right
 import { recordAudit } from "../../services/audit/record-audit.js";
 import { getMention } from "../../services/mentions/get-mention.js";
 import type { WebEnv } from "../context.js";
-import { type FlashKind, withFlash } from "../flash.js";
+import { type FlashKind, flashKeyOf, withFlash } from "../flash.js";
 import { requirePermission, safeNextPath } from "../middleware/auth.js";
 import type { ApiOperation } from "../openapi.js";
 import { parsedInHandler, validate } from "../validate.js";
@@ -117,8 +117,8 @@ function decisionNotice(decision: "confirm" | "reject", result: { rightsEvents: 
 
 export function accountsRoutes(deps: Deps) {
   /** `back` with a signed message (src/web/flash.ts), landing on the mention's account-links panel. */
-  const toLinksPanel = (back: string, kind: FlashKind, text: string) =>
-    withFlash(`${back}#account-links`, kind, text, deps.env.RAPPORT_SECRET);
+  const toLinksPanel = (c: Context<WebEnv>, back: string, kind: FlashKind, text: string) =>
+    withFlash(`${back.split("#")[0]}#account-links`, kind, text, flashKeyOf(c, deps.env.RAPPORT_SECRET));
   const csvResponse = async (c: Context<WebEnv>, since?: Date) => {
     const user = c.get("user");
     const rows = await listRightsEvents(deps.db, user.workspaceId, since);
@@ -164,6 +164,7 @@ export function accountsRoutes(deps: Deps) {
           if (!link || link.status === "confirmed")
             return c.redirect(
               toLinksPanel(
+                c,
                 back,
                 "error",
                 link
@@ -210,10 +211,10 @@ export function accountsRoutes(deps: Deps) {
           }
           try {
             const result = await decideMentionLink(deps, c.get("user"), id, accountId, decision);
-            return c.redirect(toLinksPanel(back, "notice", decisionNotice(decision, result)), 303);
+            return c.redirect(toLinksPanel(c, back, "notice", decisionNotice(decision, result)), 303);
           } catch (error) {
             if (error instanceof AppError && error.code === "conflict")
-              return c.redirect(toLinksPanel(back, "error", error.message), 303);
+              return c.redirect(toLinksPanel(c, back, "error", error.message), 303);
             throw error;
           }
         },
@@ -228,12 +229,20 @@ export function accountsRoutes(deps: Deps) {
           try {
             const result = await decideLink(deps, c.get("user"), id, decision);
             return c.redirect(
-              withFlash(back, "notice", decisionNotice(decision, result), deps.env.RAPPORT_SECRET),
+              withFlash(
+                back,
+                "notice",
+                decisionNotice(decision, result),
+                flashKeyOf(c, deps.env.RAPPORT_SECRET),
+              ),
               303,
             );
           } catch (error) {
             if (error instanceof AppError && error.code === "conflict")
-              return c.redirect(withFlash(back, "error", error.message, deps.env.RAPPORT_SECRET), 303);
+              return c.redirect(
+                withFlash(back, "error", error.message, flashKeyOf(c, deps.env.RAPPORT_SECRET)),
+                303,
+              );
             throw error;
           }
         },

@@ -33,7 +33,7 @@ import { undoAction } from "../../services/mentions/undo.js";
 import { nextApproval } from "../../services/today/my-work.js";
 import { listViews } from "../../services/views/saved-views.js";
 import type { WebEnv } from "../context.js";
-import { readFlash } from "../flash.js";
+import { flashKeyOf, readFlash } from "../flash.js";
 import { requirePermission, safeNextPath } from "../middleware/auth.js";
 import type { ApiOperation } from "../openapi.js";
 import { validate } from "../validate.js";
@@ -221,7 +221,7 @@ export function feedRoutes(deps: Deps) {
                 links={links}
                 csrfToken={csrfToken}
                 back={`/mentions/${detail.mention.id}`}
-                flash={readFlash(url.searchParams, deps.env.RAPPORT_SECRET, 300) ?? null}
+                flash={readFlash(url, flashKeyOf(c, deps.env.RAPPORT_SECRET), { max: 300 }) ?? null}
               />
             ) : null
           }

@@ -139,7 +139,9 @@ describe("template library", () => {
         }).toString(),
       }),
     );
-    expect(viaForm.headers.get("location")).toMatch(/^\/templates\?notice=Template%20saved\.&sig=[\w-]{22}$/);
+    expect(viaForm.headers.get("location")).toMatch(
+      /^\/templates\?notice=Template%20saved\.&t=[0-9a-z]+&sig=[\w-]{22}$/,
+    );
     const clientBrand = await ctx.app.request(
       "/templates",
       authed(manager, {

@@ -25,7 +25,7 @@ import {
   templateInputSchema,
 } from "../../services/replies/templates.js";
 import type { WebEnv } from "../context.js";
-import { readFlash, withFlash } from "../flash.js";
+import { flashKeyOf, readFlash, withFlash } from "../flash.js";
 import { requirePermission } from "../middleware/auth.js";
 import type { ApiOperation } from "../openapi.js";
 import { replyEditorCss, replyEditorJs } from "../static/reply-editor-js.js";
@@ -149,7 +149,7 @@ export const repliesApiDocs: ApiOperation[] = [
 
 /** The signed message a form action left for the page it returned to (src/web/flash.ts). */
 function flashFrom(c: Context<WebEnv>, secret: string) {
-  return readFlash(new URL(c.req.url).searchParams, secret) ?? null;
+  return readFlash(new URL(c.req.url), flashKeyOf(c, secret)) ?? null;
 }
 
 /** Runs a form action; an AppError comes back to the page as a message rather than an error page. */
@@ -161,7 +161,7 @@ async function formAction(
 ) {
   try {
     const notice = await action();
-    return c.redirect(notice ? withFlash(back, "notice", notice, secret) : back, 303);
+    return c.redirect(notice ? withFlash(back, "notice", notice, flashKeyOf(c, secret)) : back, 303);
   } catch (error) {
     if (error instanceof AppError && error.code !== "internal" && error.code !== "unauthorized") {
       const details = error.details as
@@ -169,7 +169,7 @@ async function formAction(
         | undefined;
       const hits = [...(details?.violations ?? []), ...(details?.warnings ?? [])];
       const suffix = hits.length ? ` (${[...new Set(hits.map((v) => ruleLabel(v.rule)))].join("; ")})` : "";
-      return c.redirect(withFlash(back, "error", error.message + suffix, secret), 303);
+      return c.redirect(withFlash(back, "error", error.message + suffix, flashKeyOf(c, secret)), 303);
     }
     throw error;
   }

@@ -27,7 +27,7 @@ import { assertWebSourceInput } from "../../services/sources/source-input-policy
 import { testConfigFromWeb, testSourceConnection } from "../../services/sources/test-source.js";
 import type { WebEnv } from "../context.js";
 import { wantsJson } from "../errors.js";
-import { type FlashKind, readFlash, withFlash } from "../flash.js";
+import { type FlashKind, flashKeyOf, readFlash, withFlash } from "../flash.js";
 import { cookieIsSecure, requirePermission } from "../middleware/auth.js";
 import type { ApiOperation } from "../openapi.js";
 import { validate } from "../validate.js";
@@ -86,15 +86,8 @@ const testConfigSchema = addSourceSchema.pick({ type: true, config: true });
 
 /** A message carried across a redirect (POST-redirect-GET), signed (src/web/flash.ts), escaped when shown. */
 function flashOf(c: Context<WebEnv>, secret: string): { ok: boolean; text: string } | undefined {
-  const flash = readFlash(new URL(c.req.url).searchParams, secret);
-  if (flash) return { ok: flash.kind === "notice", text: flash.text };
-  const polling = c.req.query("polling");
-  if (polling)
-    return {
-      ok: true,
-      text: `Polling "${polling.slice(0, 64)}" started: its result appears in the list below (reload to see it).`,
-    };
-  return undefined;
+  const flash = readFlash(new URL(c.req.url), flashKeyOf(c, secret));
+  return flash ? { ok: flash.kind === "notice", text: flash.text } : undefined;
 }
 
 /** A push source's token travels from the add to the next page in a cookie, never in a URL (history, logs). */
@@ -115,7 +108,7 @@ export function sourcesRoutes(deps: Deps) {
   const secret = deps.env.RAPPORT_SECRET;
   // Back to the list (or `path`) with a signed message: POST-redirect-GET.
   const back = (c: Context<WebEnv>, kind: FlashKind, text: string, path = "/sources") =>
-    c.redirect(withFlash(path, kind, text, secret), 303);
+    c.redirect(withFlash(path, kind, text, flashKeyOf(c, secret)), 303);
   const page = async (
     c: Context<WebEnv>,
     extra: Partial<SourcesPageProps> & {
@@ -496,7 +489,11 @@ export function sourcesRoutes(deps: Deps) {
               // Node has no execution context: the process keeps the promise running.
             }
           });
-          return c.redirect(`/sources?polling=${encodeURIComponent(started.name)}`, 303);
+          return back(
+            c,
+            "notice",
+            `Polling "${started.name}" started: its result appears in the list below (reload to see it).`,
+          );
         },
       )
       .get("/api/sources", async (c) => c.json({ items: await listSources(deps, c.get("user")) }))

@@ -102,7 +102,7 @@ describe("confirming an account link", () => {
 
     const linked = await confirm(mentionId, sam, { back, reviewed: "1" });
     expect(linked.headers.get("location")).toMatch(
-      new RegExp(`^${back}\\?notice=Linked\\.&sig=[\\w-]{22}#account-links$`),
+      new RegExp(`^${back}\\?notice=Linked\\.&t=[0-9a-z]+&sig=[\\w-]{22}#account-links$`),
     );
     const [link] = await ctx.deps.db.select().from(accountLinks);
     expect(link).toMatchObject({ accountId: sam, status: "confirmed", score: 65 });
@@ -142,7 +142,7 @@ describe("account linking on the mention page", () => {
     const linked = await confirm(mentionId, sam, { back: `/mentions/${mentionId}`, reviewed: "1" });
     const back = linked.headers.get("location")!;
     expect(back).toMatch(
-      new RegExp(`^/mentions/${mentionId}\\?notice=Linked\\.&sig=[\\w-]{22}#account-links$`),
+      new RegExp(`^/mentions/${mentionId}\\?notice=Linked\\.&t=[0-9a-z]+&sig=[\\w-]{22}#account-links$`),
     );
     const after = await (await ctx.app.request(back, authed(manager))).text();
     expect(after).toMatch(/data-testid="account-links"[\s\S]*?<p class="notice" role="status">Linked\.<\/p>/);
