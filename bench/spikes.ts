@@ -550,7 +550,7 @@ export async function runSpikeBench(dataDir?: string, holdoutDir?: string): Prom
     // PFE, UPS from github.com/numenta/NAB data/realTweets with labels/combined_windows.json).
     const holdout = loadNabSeries(holdoutDir);
     console.log(`  series never tuned on (${holdoutDir}):`);
-    for (const [label, detector] of byDetector.slice(0, 3))
+    for (const [label, detector] of byDetector)
       console.log(
         realRow(
           label,

@@ -178,6 +178,12 @@ describe("detectSpikes on overdispersed counts", () => {
       open = step.spike;
     }
     expect(raised).toEqual([at(first), at(second)]);
+    // One surge still climbing (each hour 2.5× the last, with no calm hour between) is one episode, one alert.
+    const climbing = [...calm];
+    climbing[first] = Math.round(60 * rhythm(first) * 4);
+    climbing[first + 1] = climbing[first]! * 3;
+    climbing[first + 2] = climbing[first]! * 9;
+    expect(fromWeekSix(detectSpikes(rowsOf("k", climbing))).map((s) => s.ts)).toEqual([at(first)]);
     // A wave only twice the peak is an aftershock of the same episode; so is anything with escalation off.
     const smaller = [...counts];
     smaller[second] = Math.round(counts[first]! * 2);

@@ -32,7 +32,7 @@
 // Spike hours and the elevated hours after them (score ≥ settleScore) make one episode and one alert, whichever
 // rule opened it; the episode ends after `cooldownHours` quiet hours, and its end is noted. One exception: a spike
 // hour `escalation` (2.5) times the open episode's peak ends it and opens a new episode with its own alert
-// (`grewFrom`): a second, bigger wave is news, not an aftershock. A decaying burst stays
+// after at least one calm hour (`grewFrom`): a second, bigger wave is news, not an aftershock. A decaying burst stays
 // one episode; the medians keep a burst of a few hours out of the baseline, and a level that stays up for good
 // becomes the new normal within a day.
 //
@@ -467,7 +467,15 @@ function advance(
     const lastMs = toHourMs(open.lastTs);
     const quietTooLong = hourMs - lastMs > o.cooldownHours * HOUR_MS;
     const tooLong = hourMs - toHourMs(open.ts) >= o.maxEpisodeHours * HOUR_MS;
-    if (!quietTooLong && !tooLong && judged.isSpikeHour && judged.count >= o.escalation * open.peak.count)
+    // A new wave, not the same one still climbing: the hour before it was not elevated.
+    const calmedFirst = hourMs - lastMs > HOUR_MS;
+    if (
+      !quietTooLong &&
+      !tooLong &&
+      calmedFirst &&
+      judged.isSpikeHour &&
+      judged.count >= o.escalation * open.peak.count
+    )
       grewFrom = open.peak.count;
     if (quietTooLong || tooLong || grewFrom !== null) {
       ended = { ...open, endTs: iso(lastMs + HOUR_MS) };

@@ -194,6 +194,35 @@ describe("spike job", () => {
     expect(slack.requests).toHaveLength(1);
   });
 
+  it("a second, bigger wave after a calm hour ends the episode and is alerted as its own, once", async () => {
+    await bump(`brand:${deps.companyBrandId}`, nextHour(SPIKE_HOUR, -1), 0);
+    await addMentions(SPIKE_HOUR, burst(30), "legal_threats");
+    await runDetectSpikes(deps, at(nextHour(SPIKE_HOUR), 5));
+    // An hour with nothing, then three times the first wave's peak, inside the day's cooldown.
+    const wave = nextHour(SPIKE_HOUR, 2);
+    await addMentions(wave, burst(90), "legal_threats");
+    const report = await runDetectSpikes(deps, at(nextHour(wave), 5));
+    expect(report.alerts).toBe(1);
+    const brandKey = `brand:${deps.companyBrandId}`;
+    const rows = (await deps.db.select().from(spikes).where(eq(spikes.key, brandKey))).sort(
+      (a, b) => a.id - b.id,
+    );
+    expect(rows.map((r) => [r.startedAt, r.endedAt])).toEqual([
+      [SPIKE_HOUR, nextHour(SPIKE_HOUR)],
+      [wave, null],
+    ]);
+    expect((rows[1]!.explanation as StoredSpikeDetails).episode.grewFrom).toBe(30);
+    const messages = (await deps.db.select().from(outbox)).map((m) => JSON.stringify(m.payload));
+    expect(messages).toHaveLength(2);
+    expect(messages[1]).toContain("Second, bigger wave: mention volume — Acme Recovery");
+    expect(messages[1]).toContain(
+      "The episode already under way peaked at 30 mentions in an hour; this hour has 90.",
+    );
+    // Re-running the hour sends nothing more.
+    expect((await runDetectSpikes(deps, at(nextHour(wave), 20))).alerts).toBe(0);
+    expect(await deps.db.select().from(outbox)).toHaveLength(2);
+  });
+
   it("runs on a D1 handle: a new spike and its Slack message are one atomic batch", async () => {
     markD1(deps.db); // any interactive transaction would now be refused (src/db/atomic.ts)
     await bump(`brand:${deps.companyBrandId}`, nextHour(SPIKE_HOUR, -1), 0);

@@ -1,10 +1,11 @@
 // The hourly spike run: judge the last complete hour of every counted key against its own past (only hours before
 // it), and turn a new spike into a spike row plus a Slack alert in ONE transaction.
 //
-// Cooldown (one spike = one alert): while a key's spike is open (a spike hour within the detector's cooldown),
+// Cooldown (one episode = one alert): while a key's spike is open (a spike hour within the detector's cooldown),
 // a further spike hour UPDATES the spike row — latest hour, hours so far, peak — and sends nothing; Slack
 // incoming webhooks cannot edit a message, and a second message per hour is exactly the noise the cooldown is
-// for. The dashboard (/alerts) and the digest show the updated spike.
+// for. The dashboard (/alerts) and the digest show the updated spike. The one exception is the detector's second,
+// bigger wave (2.5× the open episode's peak after a calm hour): it ends that episode and is alerted as its own.
 // A category×source key that spikes in the same hour as its whole brand is recorded but not alerted separately:
 // the brand alert's explanation already names the category and source.
 // A muted or snoozed key (spike-mutes.ts) is recorded and shown, never sent. An episode's end (the hour after its
@@ -180,12 +181,16 @@ export async function runSpikeDetection(
       candidate.count,
       detector,
     );
-    if (evaluation.ended && open && !open.endedAt) {
-      await deps.db
-        .update(spikes)
-        .set({ endedAt: new Date(evaluation.ended.endTs!) })
-        .where(eq(spikes.id, open.id));
-    }
+    const endOpen =
+      evaluation.ended && open && !open.endedAt
+        ? deps.db
+            .update(spikes)
+            .set({ endedAt: new Date(evaluation.ended.endTs!) })
+            .where(eq(spikes.id, open.id))
+        : null;
+    // An episode that ends as a new one opens (a second, bigger wave) ends in the new one's batch below: a crash
+    // between the two writes would leave the old one ended and the re-run would no longer see the wave it broke.
+    if (endOpen && evaluation.action !== "new") await endOpen;
     if (evaluation.action === "update" && open && openDetails && evaluation.spike) {
       const details: StoredSpikeDetails = {
         ...openDetails,
@@ -295,8 +300,11 @@ export async function runSpikeDetection(
               },
               now,
             ),
+            ...(endOpen ? [endOpen] : []),
           ])
-        : [await insertSpike];
+        : endOpen
+          ? await atomicBatch(deps.db, [insertSpike, endOpen])
+          : [await insertSpike];
     const spikeId = inserted[0]!.id;
     if (!candidate.parsed.category) brandSpikeThisHour.set(brand.id, spikeId);
     report.newSpikes++;
