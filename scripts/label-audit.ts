@@ -1,11 +1,20 @@
-// npx tsx scripts/label-audit.ts [--data ../shared/data]
+// npx tsx scripts/label-audit.ts [--data ../shared/data] [--with-model]
 //   The blind label audit's figures (src/classifier/data/label-audit/README.md): how a careful reader who sees
-//   only the text scores against the labels the local engine is measured on. See the model card in the README.
+//   only the text scores against the labels the local engine is measured on. With --with-model, also the local
+//   engine's leave-one-source-out answers (as `npm run eval -- --cross-source` trains them, about 2 minutes) on the
+//   audited rows whose label the reader confirms. See the model card in the README.
 import { parseArgs } from "node:util";
-import { codeAudit, relevanceAudit } from "../src/classifier/label-audit.js";
+import { crossValidate, groupedFolds } from "../src/classifier/evaluation.js";
+import { codeAudit, modelOnConfirmedRows, relevanceAudit } from "../src/classifier/label-audit.js";
 import { loadAuditRows } from "../src/classifier/label-audit-data.js";
+import { buildItems, DEFAULT_TRAIN_CONFIG, loadDataset } from "../src/classifier/training.js";
 
-const { values } = parseArgs({ options: { data: { type: "string", default: "../shared/data" } } });
+const { values } = parseArgs({
+  options: {
+    data: { type: "string", default: "../shared/data" },
+    "with-model": { type: "boolean", default: false },
+  },
+});
 const rows = loadAuditRows(values.data!);
 const f = (x: number) => x.toFixed(3);
 
@@ -31,3 +40,20 @@ for (const [code, value] of Object.entries(codes.perCode)) console.log(`  ${code
 console.log(
   `  reader's macro-F1 ${f(codes.macroF1)} (target 0.55); accuracy ${f(codes.accuracy)}, consumer's issue in the reader's top two ${f(codes.topTwo)}`,
 );
+
+if (values["with-model"]) {
+  const items = buildItems(loadDataset(values.data!), DEFAULT_TRAIN_CONFIG);
+  const heldOut = new Map<string, boolean>();
+  for (const s of crossValidate(items, groupedFolds(items), DEFAULT_TRAIN_CONFIG, { grouped: true }))
+    if (s.item.kind === "narrative" || s.item.kind === "unlabelled" || s.item.kind === "other")
+      if (!heldOut.has(s.item.id)) heldOut.set(s.item.id, s.relevant);
+  const withModel = rows.relevance.map((row) => {
+    const modelRelevant = heldOut.get(row.id);
+    if (modelRelevant === undefined) throw new Error(`no held-out answer for ${row.id}`);
+    return { ...row, modelRelevant };
+  });
+  const model = modelOnConfirmedRows(withModel, rows.relevanceMix);
+  console.log(
+    `\nThe local engine, held out by source, on the ${model.rows} audited rows whose label the reader confirms: P ${f(model.precision)}  R ${f(model.recall)}  F1 ${f(model.f1)}`,
+  );
+}

@@ -21,7 +21,7 @@ const readLines = (file: string): AuditLine[] =>
     .map((line) => JSON.parse(line) as AuditLine);
 
 export interface AuditRows {
-  relevance: RelevanceJudgement[];
+  relevance: (RelevanceJudgement & { id: string })[];
   codes: CodeJudgement[];
   /** The measured set's class mix: all debt-collection rows, and the clear other-product rows. */
   relevanceMix: { relevant: number; notRelevant: number };
@@ -47,7 +47,7 @@ export function loadAuditRows(dataDir: string): AuditRows {
       throw new Error(
         `label audit: ${line.id} is neither a debt-collection row nor a clear other-product row`,
       );
-    return { relevant, reader: line.reader as ReaderRelevance };
+    return { id: line.id, relevant, reader: line.reader as ReaderRelevance };
   });
   const goldCode = new Map(labelled.map((r) => [r.id, r.category]));
   const codes = readLines("codes.jsonl").map((line) => {

@@ -107,3 +107,33 @@ export function codeAudit(rows: readonly CodeJudgement[], mix: Record<string, nu
     macroF1: MEASURED_CODES.reduce((a, c) => a + (perCode[c] ?? 0), 0) / MEASURED_CODES.length,
   };
 }
+
+export interface ModelOnAuditRow extends RelevanceJudgement {
+  /** The local engine's held-out answer for the row (its source left out of training). */
+  modelRelevant: boolean;
+}
+
+/**
+ * The model's held-out precision, recall and F1 on the audited rows whose label the reader confirms (a debt-collection
+ * complaint read as collections, an other-product one read as not), weighted to `mix` like the reader's own figures:
+ * what the model scores where the label is clear from the text.
+ */
+export function modelOnConfirmedRows(
+  rows: readonly ModelOnAuditRow[],
+  mix: { relevant: number; notRelevant: number },
+): { precision: number; recall: number; f1: number; rows: number } {
+  const sampled = { relevant: 0, notRelevant: 0 };
+  for (const row of rows) sampled[row.relevant ? "relevant" : "notRelevant"]++;
+  const wPos = mix.relevant / Math.max(1, sampled.relevant);
+  const wNeg = mix.notRelevant / Math.max(1, sampled.notRelevant);
+  const confirmed = rows.filter((r) => (r.relevant ? r.reader === "collections" : r.reader === "not"));
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  for (const row of confirmed) {
+    if (row.relevant && row.modelRelevant) tp += wPos;
+    else if (row.relevant) fn += wPos;
+    else if (row.modelRelevant) fp += wNeg;
+  }
+  return { ...prf(tp, fp, fn), rows: confirmed.length };
+}
