@@ -13,6 +13,7 @@ import {
   outbox,
   replies,
   replyLints,
+  undoActions,
 } from "../db/schema/index.js";
 import { runPurge } from "./purge.js";
 
@@ -123,6 +124,20 @@ describe("purge", () => {
         },
       ]);
 
+      const undoRow = (userId: number, createdAt: Date) => ({
+        workspaceId: ctx.deps.workspaceId,
+        userId,
+        summary: "Marked 1 mention resolved",
+        changes: [],
+        createdAt,
+      });
+      await ctx.deps.db
+        .insert(undoActions)
+        .values([
+          undoRow(ctx.users.responder.id, ago(2)),
+          undoRow(ctx.users.admin.id, new Date(NOW.getTime() - 3_600_000)),
+        ]);
+
       if (driver === "D1") markD1(ctx.deps.db);
       const report = await runPurge(ctx.deps, NOW);
       expect(report).toMatchObject({ mentions: 3, replies: 1, outbox: 1 });
@@ -137,6 +152,10 @@ describe("purge", () => {
       expect((await ctx.deps.db.select().from(replyLints)).map((l) => l.replyId)).toEqual([evidence.replyId]);
       expect(await ctx.deps.db.select().from(notes)).toEqual([]);
       expect((await ctx.deps.db.select().from(outbox)).map((o) => o.idempotencyKey)).toEqual(["old-failed"]);
+      // A two-day-old undo record goes even though its person never acted again; the last hour's stays.
+      expect((await ctx.deps.db.select().from(undoActions)).map((u) => u.userId)).toEqual([
+        ctx.users.admin.id,
+      ]);
 
       // Idempotent.
       expect(await runPurge(ctx.deps, NOW)).toMatchObject({ mentions: 0, replies: 0, outbox: 0 });

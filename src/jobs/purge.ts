@@ -8,6 +8,7 @@ import type { Deps } from "../deps.js";
 import { purgeRecord } from "../services/audit/audit-chain.js";
 import { HELD_MENTION, HOLD_IN_WORKSPACE } from "../services/audit/legal-holds.js";
 import { SYSTEM_ACTOR } from "../services/audit/record-audit.js";
+import { UNDO_KEEP_MS } from "../services/mentions/undo.js";
 
 export const EVIDENCE_DAYS = 3 * 366;
 const DAY_MS = 86_400_000;
@@ -111,6 +112,8 @@ export async function runPurge(deps: Deps, now: Date): Promise<PurgeReport> {
     // Kept mentions lose what is not evidence: the platform's raw payload.
     db.run(sql`UPDATE mentions SET raw = NULL WHERE created_at < ${retentionCutoff} AND raw IS NOT NULL`),
     db.run(sql`DELETE FROM outbox WHERE status = 'sent' AND created_at < ${retentionCutoff}`),
+    // Undo records outlive their use after a day; a person who never acts again would otherwise keep theirs.
+    db.run(sql`DELETE FROM undo_actions WHERE created_at < ${now.getTime() - UNDO_KEEP_MS}`),
   ];
   const results = (await atomicBatch(db, [...evidence, ...audit, ...rest])).map(changedRows);
   const at = (i: number) => results[i] ?? 0;

@@ -16,7 +16,9 @@ import { type AuditEntry, type DbOrTx, recordAuditMany } from "../audit/record-a
  * notice until the person moves on, so the server allows a little longer. */
 export const UNDO_WINDOW_MS = 10 * 60_000;
 /** Undo records are kept this long, then deleted as new ones are written. */
-const KEEP_MS = 24 * 3_600_000;
+/** How long a person's undo record is kept (the purge deletes older ones for everyone, people who left too). */
+export const UNDO_KEEP_MS = 24 * 3_600_000;
+const KEEP_MS = UNDO_KEEP_MS;
 
 export type MentionState = UndoChange["before"];
 
