@@ -124,6 +124,9 @@ describe("the CFPB clock on the mention page", () => {
     const api = await ctx.app.request("/api/cfpb/complaints", authed(manager));
     const body = (await api.json()) as { tally: { open: number; pastResponse: number } };
     expect(body.tally).toMatchObject({ open: 1, pastResponse: 0 });
+    // Today's API gives the same count as Today's page, counted the other way (SQL, not the loaded clocks).
+    const today = (await (await ctx.app.request("/api/today", authed(manager))).json()) as { cfpb: unknown };
+    expect(today.cfpb).toEqual(body.tally);
     const refused = await ctx.app.request(`/api/mentions/${hostileId}/cfpb-response`, {
       ...authed(manager, { method: "POST", body: JSON.stringify({ step: "response" }) }),
     });

@@ -77,7 +77,13 @@ export function todayRoutes(deps: Deps) {
     .get("/api/today", validate("query", mentionFiltersSchema), async (c) => {
       const filters = c.req.valid("query");
       const since = filters.since || undefined;
-      return c.json(await todayView(deps, c.get("user"), { ...filters, ...(since ? { since } : {}) }));
+      const user = c.get("user");
+      const [view, cfpb] = await Promise.all([
+        todayView(deps, user, { ...filters, ...(since ? { since } : {}) }),
+        cfpbTally(deps.db, user.workspaceId, deps.now()),
+      ]);
+      // The CFPB count Today shows, as GET /api/cfpb/complaints tallies it.
+      return c.json({ ...view, cfpb });
     })
     .post("/api/today/seen", async (c) => {
       await markFeedSeen(deps, c.get("user"));
@@ -111,7 +117,7 @@ export const todayApiDocs: ApiOperation[] = [
     method: "get",
     path: "/api/today",
     summary:
-      "New since your last visit (or `since`), relevant first by severity, reach, time; counts, overdue tally, 30-day series",
+      "New since your last visit (or `since`), relevant first by severity, reach, time; counts, overdue tally, 30-day series, the CFPB complaints tally (`cfpb`)",
   },
   {
     method: "get",
