@@ -125,7 +125,12 @@ export async function filterConditions(
     conds.push(can(viewer.role, "approveReplies") ? HAS_REPLY_APPROVABLE_BY(viewer) : sql`0`);
   const flag = present(filters.flag);
   if (flag)
-    conds.push(sql`EXISTS (SELECT 1 FROM json_each(${mentions.flags}) WHERE json_each.value = ${flag})`);
+    conds.push(
+      // "flags <> '[]'" (a literal, as the partial index mentions_flagged has it) lets the walk read only
+      // flagged mentions.
+      sql`${mentions.flags} <> '[]'`,
+      sql`EXISTS (SELECT 1 FROM json_each(${mentions.flags}) WHERE json_each.value = ${flag})`,
+    );
   const since = present(filters.since);
   if (since) conds.push(sql`${mentions.createdAt} >= ${Date.parse(since)}`);
   const until = present(filters.until);

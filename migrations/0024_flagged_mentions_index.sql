@@ -1,0 +1,1 @@
+CREATE INDEX `mentions_flagged` ON `mentions` (`created_at`,`id`) WHERE flags <> '[]';
