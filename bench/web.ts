@@ -170,8 +170,14 @@ export async function seedWebBench(dbFile: string, count: number, mix: BenchMix 
           ? Math.min(now, createdAt + Math.floor(random() * 2 * (sla - createdAt)))
           : null;
       const sourceId = sourceRows[Math.floor(random() * sourceRows.length)]!.id;
+      // Rights flags as the text carries them (no draw, so every other column is as before): about 7% flagged.
+      const flags = [
+        ...(words.includes("never") && words.includes("owed") ? ["dispute"] : []),
+        ...(words.includes("attorney") ? ["attorney"] : []),
+        ...(words.includes("bankruptcy") ? ["bankruptcy"] : []),
+      ];
       rows.push(
-        `(${sourceId},'b${j}',${quote(text)},${quote(text)},${createdAt},${fetchedAt},'h${j}',${quote(`user${Math.floor(random() * 50_000)}`)},${quote(status)},${quote(category)},${relevant},${quote(severity)},${Math.floor(random() * 10_000)},${sla ?? "NULL"},${respondedAt ?? "NULL"},${(0.5 + random() / 2).toFixed(3)},'local','[]','{}')`,
+        `(${sourceId},'b${j}',${quote(text)},${quote(text)},${createdAt},${fetchedAt},'h${j}',${quote(`user${Math.floor(random() * 50_000)}`)},${quote(status)},${quote(category)},${relevant},${quote(severity)},${Math.floor(random() * 10_000)},${sla ?? "NULL"},${respondedAt ?? "NULL"},${(0.5 + random() / 2).toFixed(3)},'local',${quote(JSON.stringify(flags))},'{}')`,
       );
     }
     await tx.execute(
@@ -431,6 +437,14 @@ async function runWebBenchMix(opts: WebBenchOptions & { mix: BenchMix }): Promis
           name: "feed page (GET /feed, 50 items, mixed filters)",
           target: 30,
           paths: () => pick(feedPaths),
+          headers: cookie,
+        },
+        {
+          // A compliance officer's filter; one of the three is a flag no mention carries, whose empty page must
+          // still not read every mention (the partial index of flagged mentions, migration 0024).
+          name: "feed by rights flag (GET /feed?flag=dispute|attorney|servicemember)",
+          target: 30,
+          paths: () => `/feed?flag=${pick(["dispute", "attorney", "servicemember"])}`,
           headers: cookie,
         },
         {

@@ -3,7 +3,7 @@ import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
 import type { Db } from "../../db/client.js";
 import { prepareOnce } from "../../db/prepared.js";
-import { brands, mentionBrands, mentions, sources } from "../../db/schema/index.js";
+import { brands, FLAG_CONDITION, mentionBrands, mentions, sources } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { can } from "../../domain/permissions.js";
 import type { Category, Flag, MentionStatus, Severity } from "../../domain/taxonomy.js";
@@ -126,9 +126,8 @@ export async function filterConditions(
   const flag = present(filters.flag);
   if (flag)
     conds.push(
-      // "flags <> '[]'" (a literal, as the partial index mentions_flagged has it) lets the walk read only
-      // flagged mentions.
-      sql`${mentions.flags} <> '[]'`,
+      // The partial index's own condition (mentions_flag_<flag>): the walk reads only the mentions carrying it.
+      FLAG_CONDITION(flag),
       sql`EXISTS (SELECT 1 FROM json_each(${mentions.flags}) WHERE json_each.value = ${flag})`,
     );
   const since = present(filters.since);
