@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { PASSWORD } from "../web/helpers.js";
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
@@ -45,4 +46,16 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
         nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
       }));
   });
+}
+
+/**
+ * Opens `path` signed out, lands on the login page it redirects to, and signs in as `email` (the test users'
+ * password). Callers wait for whatever page they expect next.
+ */
+export async function submitLogin(page: Page, baseUrl: string, email: string, path: string): Promise<void> {
+  await page.goto(`${baseUrl}${path}`);
+  await page.waitForURL(/\/login/);
+  await page.fill('input[name="email"]', email);
+  await page.fill('input[name="password"]', PASSWORD);
+  await page.click('button[type="submit"]');
 }

@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { mentions, savedViews } from "../../src/db/schema/index.js";
 import { insertMention, PASSWORD } from "../web/helpers.js";
-import { launchChromium } from "./browser.js";
+import { launchChromium, submitLogin } from "./browser.js";
 import { type RunningServer, startServer } from "./server.js";
 
 const ARTIFACTS = "test-artifacts";
@@ -63,11 +63,7 @@ async function seed() {
 }
 
 async function signIn(p: Page, role: string, path = "/") {
-  await p.goto(`${server.baseUrl}${path}`);
-  await p.waitForURL(/\/login/);
-  await p.fill('input[name="email"]', `${role}@example.com`);
-  await p.fill('input[name="password"]', PASSWORD);
-  await p.click('button[type="submit"]');
+  await submitLogin(p, server.baseUrl, `${role}@example.com`, path);
 }
 
 async function statusOf(id: number) {

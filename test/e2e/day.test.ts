@@ -7,8 +7,8 @@ import { eq, inArray } from "drizzle-orm";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { mentions } from "../../src/db/schema/index.js";
-import { insertMention, PASSWORD } from "../web/helpers.js";
-import { launchChromium, seriousAxeViolations } from "./browser.js";
+import { insertMention } from "../web/helpers.js";
+import { launchChromium, seriousAxeViolations, submitLogin } from "./browser.js";
 import { type RunningServer, startServer } from "./server.js";
 
 let server: RunningServer;
@@ -23,11 +23,7 @@ const LONG =
   "told my manager I was being sued. This is humiliating and I want it in writing that the account is closed.";
 
 async function signIn(p: Page, role: string, path: string) {
-  await p.goto(`${server.baseUrl}${path}`);
-  await p.waitForURL(/\/login/);
-  await p.fill('input[name="email"]', `${role}@example.com`);
-  await p.fill('input[name="password"]', PASSWORD);
-  await p.click('button[type="submit"]');
+  await submitLogin(p, server.baseUrl, `${role}@example.com`, path);
   await p.waitForURL((url) => !url.pathname.startsWith("/login"));
 }
 

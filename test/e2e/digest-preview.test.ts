@@ -6,8 +6,8 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mentions } from "../../src/db/schema/index.js";
 import { formatIsoWeek, isoWeekOf } from "../../src/domain/digest/week.js";
-import { insertMention, PASSWORD } from "../web/helpers.js";
-import { launchChromium } from "./browser.js";
+import { insertMention } from "../web/helpers.js";
+import { launchChromium, submitLogin } from "./browser.js";
 import { type RunningServer, startServer } from "./server.js";
 
 const ARTIFACTS = "test-artifacts";
@@ -69,11 +69,7 @@ afterAll(async () => {
 });
 
 async function signIn(page: Page, path: string) {
-  await page.goto(`${server.baseUrl}${path}`);
-  await page.waitForURL(/\/login/);
-  await page.fill('input[name="email"]', "manager@example.com");
-  await page.fill('input[name="password"]', PASSWORD);
-  await page.click('button[type="submit"]');
+  await submitLogin(page, server.baseUrl, "manager@example.com", path);
 }
 
 describe("digest preview and queue on a phone", () => {

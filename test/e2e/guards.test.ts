@@ -7,8 +7,8 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { mentions, sources } from "../../src/db/schema/index.js";
 import { startHttpServer, type TestServer } from "../helpers/http-server.js";
-import { insertMention, PASSWORD } from "../web/helpers.js";
-import { launchChromium } from "./browser.js";
+import { insertMention } from "../web/helpers.js";
+import { launchChromium, submitLogin } from "./browser.js";
 import { type RunningServer, startServer } from "./server.js";
 
 let server: RunningServer;
@@ -22,11 +22,7 @@ const nativeDialogs: string[] = [];
 const statusRequests: string[] = [];
 
 async function signIn(p: Page, role: string, path: string) {
-  await p.goto(`${server.baseUrl}${path}`);
-  await p.waitForURL(/\/login/);
-  await p.fill('input[name="email"]', `${role}@example.com`);
-  await p.fill('input[name="password"]', PASSWORD);
-  await p.click('button[type="submit"]');
+  await submitLogin(p, server.baseUrl, `${role}@example.com`, path);
   await p.waitForURL((url) => !url.pathname.startsWith("/login"));
 }
 

@@ -5,8 +5,8 @@ import { eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mentions } from "../../src/db/schema/index.js";
-import { insertMention, PASSWORD } from "../web/helpers.js";
-import { launchChromium } from "./browser.js";
+import { insertMention } from "../web/helpers.js";
+import { launchChromium, submitLogin } from "./browser.js";
 import { type RunningServer, startServer } from "./server.js";
 
 const ARTIFACTS = "test-artifacts";
@@ -31,11 +31,7 @@ async function current(id: number) {
 }
 
 async function signIn(p: Page, path: string) {
-  await p.goto(`${server.baseUrl}${path}`);
-  await p.waitForURL(/\/login/);
-  await p.fill('input[name="email"]', "responder@example.com");
-  await p.fill('input[name="password"]', PASSWORD);
-  await p.click('button[type="submit"]');
+  await submitLogin(p, server.baseUrl, "responder@example.com", path);
   await p.waitForURL(new RegExp(`${path}$`));
 }
 

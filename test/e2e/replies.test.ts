@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mentions, replies } from "../../src/db/schema/index.js";
 import type { TestServer } from "../helpers/http-server.js";
 import { addTrustpilotSource, REVIEW_ID, startFakeTrustpilot, TOKEN_PATH } from "../replies/helpers.js";
-import { insertMention, PASSWORD } from "../web/helpers.js";
-import { launchChromium } from "./browser.js";
+import { insertMention } from "../web/helpers.js";
+import { launchChromium, submitLogin } from "./browser.js";
 import { type RunningServer, startServer } from "./server.js";
 
 const ARTIFACTS = "test-artifacts";
@@ -23,11 +23,7 @@ let browser: Browser;
 let mentionId: number;
 
 async function signIn(page: Page, role: string, path: string) {
-  await page.goto(`${server.baseUrl}${path}`);
-  await page.waitForURL(/\/login/);
-  await page.fill('input[name="email"]', `${role}@example.com`);
-  await page.fill('input[name="password"]', PASSWORD);
-  await page.click('button[type="submit"]');
+  await submitLogin(page, server.baseUrl, `${role}@example.com`, path);
   await page.waitForURL(`${server.baseUrl}${path}`);
 }
 

@@ -313,16 +313,20 @@ export function supervisionLines(d: DigestData): string[] {
   ];
 }
 
-export const DIGEST_SECTIONS = [
-  "Volume",
-  "Top grievances",
-  "Sources",
-  "Spikes",
-  "Response performance",
-  "Rights events",
-  "Compliance blocks",
-  "CFPB complaints",
-  "Supervision",
-  "Recovery",
-  "Notable posts",
-] as const;
+/** Each section's title, by name (the e-mail's HTML and text parts read them by name, never by position). */
+export const DIGEST_SECTION_TITLES = {
+  volume: "Volume",
+  grievances: "Top grievances",
+  sources: "Sources",
+  spikes: "Spikes",
+  response: "Response performance",
+  rights: "Rights events",
+  compliance: "Compliance blocks",
+  cfpb: "CFPB complaints",
+  supervision: "Supervision",
+  recovery: "Recovery",
+  notable: "Notable posts",
+} as const;
+
+/** The section titles in the order the digest shows them. */
+export const DIGEST_SECTIONS = Object.values(DIGEST_SECTION_TITLES);

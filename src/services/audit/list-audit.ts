@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { AuthUser } from "../../auth/types.js";
 import { auditLog, users } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
+import type { AuditEntryLike } from "../../domain/audit-sentences.js";
 import { toCsv } from "../../platform/csv.js";
 import { SYSTEM_ACTOR } from "./record-audit.js";
 
@@ -37,15 +38,9 @@ function untilExclusive(until: string): number {
   return /^\d{4}-\d{2}-\d{2}$/.test(until) ? Date.parse(until) + DAY_MS : Date.parse(until) + 1;
 }
 
-export interface AuditRow {
+export interface AuditRow extends AuditEntryLike {
   id: number;
   at: string;
-  actor: string | null;
-  action: string;
-  entityType: string;
-  entityId: string | null;
-  before: unknown;
-  after: unknown;
 }
 
 /**

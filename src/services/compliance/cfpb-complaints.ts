@@ -146,6 +146,21 @@ export async function syncCfpbComplaints(db: Db, now: Date): Promise<number> {
  * when the job finds it, see syncCfpbComplaints). */
 const OPEN = sql`${complaintResponses.finalAt} IS NULL AND ${complaintResponses.outcome} IS NULL`;
 
+/**
+ * The workspace's complaints (its own sources too, so a row can never cross workspaces), less posts flagged as
+ * CFPB complaints that a person dismissed; only a brand's when `brandId` is given. Joined with mentions and sources.
+ */
+function complaintsOf(workspaceId: number, brandId: number | undefined): (SQL | undefined)[] {
+  return [
+    eq(complaintResponses.workspaceId, workspaceId),
+    eq(sources.workspaceId, workspaceId),
+    sql`NOT (${complaintResponses.origin} = 'reported' AND ${mentions.status} = 'dismissed')`,
+    brandId === undefined
+      ? undefined
+      : sql`EXISTS (SELECT 1 FROM ${mentionBrands} WHERE ${mentionBrands.mentionId} = ${mentions.id} AND ${mentionBrands.brandId} = ${brandId})`,
+  ];
+}
+
 export interface CfpbComplaint {
   mentionId: number;
   workspaceId: number;
@@ -208,14 +223,9 @@ export async function loadCfpbComplaints(
     .innerJoin(sources, eq(sources.id, mentions.sourceId))
     .where(
       and(
-        eq(complaintResponses.workspaceId, workspaceId),
-        eq(sources.workspaceId, workspaceId),
-        sql`NOT (${complaintResponses.origin} = 'reported' AND ${mentions.status} = 'dismissed')`,
+        ...complaintsOf(workspaceId, query.brandId),
         query.mentionIds ? inArray(complaintResponses.mentionId, query.mentionIds) : undefined,
         query.openOnly ? OPEN : undefined,
-        query.brandId === undefined
-          ? undefined
-          : sql`EXISTS (SELECT 1 FROM ${mentionBrands} WHERE ${mentionBrands.mentionId} = ${mentions.id} AND ${mentionBrands.brandId} = ${query.brandId})`,
       ),
     );
   return rows.map((r) => {
@@ -270,17 +280,7 @@ export async function cfpbTally(
     .from(complaintResponses)
     .innerJoin(mentions, eq(mentions.id, complaintResponses.mentionId))
     .innerJoin(sources, eq(sources.id, mentions.sourceId))
-    .where(
-      and(
-        eq(complaintResponses.workspaceId, workspaceId),
-        eq(sources.workspaceId, workspaceId),
-        OPEN,
-        sql`NOT (${complaintResponses.origin} = 'reported' AND ${mentions.status} = 'dismissed')`,
-        query.brandId === undefined
-          ? undefined
-          : sql`EXISTS (SELECT 1 FROM ${mentionBrands} WHERE ${mentionBrands.mentionId} = ${mentions.id} AND ${mentionBrands.brandId} = ${query.brandId})`,
-      ),
-    );
+    .where(and(...complaintsOf(workspaceId, query.brandId), OPEN));
   return tallyCfpb(
     rows.map((r) =>
       cfpbClock(

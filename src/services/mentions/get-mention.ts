@@ -4,6 +4,7 @@ import { and, asc, desc, eq, inArray, ne, or, sql } from "drizzle-orm";
 import type { AuthUser } from "../../auth/types.js";
 import { auditLog, classifications, mentions, notes, replies, users } from "../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
+import type { AuditEntryLike } from "../../domain/audit-sentences.js";
 import { maskFor } from "../../domain/masking.js";
 import { can } from "../../domain/permissions.js";
 import { notFound } from "../../errors.js";
@@ -32,15 +33,7 @@ export interface MentionDetail {
   }[];
   notes: { id: number; body: string; author: string; createdAt: string }[];
   /** The mention's audit entries and its replies' (entityType "reply"), oldest first. */
-  history: {
-    at: string;
-    actor: string | null;
-    action: string;
-    entityType: string;
-    entityId: string | null;
-    before: unknown;
-    after: unknown;
-  }[];
+  history: (AuditEntryLike & { at: string })[];
   /** E-mails of the people the history's assignments name by id, so it can say "assigned it to sam@…". */
   people: Record<number, string>;
   /** The names of those people who have one, by e-mail: "Dana moved it from new to drafting". */

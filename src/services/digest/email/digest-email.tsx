@@ -9,7 +9,6 @@ import type { Child } from "hono/jsx";
 import {
   cfpbLine,
   complianceLine,
-  DIGEST_SECTIONS,
   type DigestData,
   type DigestPost,
   grievanceLine,
@@ -28,6 +27,7 @@ import {
   spikeLine,
   subject,
   supervisionLines,
+  DIGEST_SECTION_TITLES as TITLES,
 } from "../../../domain/digest/digest-data.js";
 import { maskFor } from "../../../domain/masking.js";
 
@@ -174,19 +174,6 @@ function Stats({ stats }: { stats: [string, string][] }) {
 }
 
 export function DigestEmail({ data }: { data: DigestData }) {
-  const [
-    volumeT,
-    grievancesT,
-    sourcesT,
-    spikesT,
-    responseT,
-    rightsT,
-    complianceT,
-    cfpbT,
-    supervisionT,
-    recoveryT,
-    notableT,
-  ] = DIGEST_SECTIONS;
   const maxDay = Math.max(0, ...data.volume.byDay.map((d) => d.count));
   const maxGrievance = Math.max(0, ...data.grievances.map((g) => g.count));
   const maxSource = Math.max(0, ...data.sources.map((s) => s.count));
@@ -236,7 +223,7 @@ export function DigestEmail({ data }: { data: DigestData }) {
                   </td>
                 </tr>
 
-                <Section title={volumeT} id="volume">
+                <Section title={TITLES.volume} id="volume">
                   <Stats
                     stats={[
                       [
@@ -257,7 +244,7 @@ export function DigestEmail({ data }: { data: DigestData }) {
                   ))}
                 </Section>
 
-                <Section title={grievancesT} id="grievances">
+                <Section title={TITLES.grievances} id="grievances">
                   {data.grievances.length === 0 ? <P muted>{NO_GRIEVANCES}</P> : null}
                   {data.grievances.map((g) => (
                     <>
@@ -272,14 +259,14 @@ export function DigestEmail({ data }: { data: DigestData }) {
                   ) : null}
                 </Section>
 
-                <Section title={sourcesT} id="sources">
+                <Section title={TITLES.sources} id="sources">
                   {data.sources.length === 0 ? <P muted>{NO_SOURCES}</P> : null}
                   {data.sources.map((s) => (
                     <Bar label={s.name} value={s.count} max={maxSource} />
                   ))}
                 </Section>
 
-                <Section title={spikesT} id="spikes">
+                <Section title={TITLES.spikes} id="spikes">
                   {data.spikes.length === 0 ? <P muted>{NO_SPIKES}</P> : null}
                   {data.spikeFeedback ? <P muted>{spikeFeedbackLine(data.spikeFeedback)}</P> : null}
                   {data.spikes.map((s) => {
@@ -311,7 +298,7 @@ export function DigestEmail({ data }: { data: DigestData }) {
                   })}
                 </Section>
 
-                <Section title={responseT} id="response">
+                <Section title={TITLES.response} id="response">
                   <Stats
                     stats={[
                       [decided > 0 ? `${number(r.inTime)} of ${number(decided)}` : "—", "answered in time"],
@@ -332,28 +319,28 @@ export function DigestEmail({ data }: { data: DigestData }) {
                   ))}
                 </Section>
 
-                <Section title={rightsT} id="rights">
+                <Section title={TITLES.rights} id="rights">
                   {data.rightsEvents.length === 0 ? <P muted>{NO_RIGHTS_EVENTS}</P> : null}
                   {data.rightsEvents.map((e) => (
                     <P>{`${rightsLine(e)}.`}</P>
                   ))}
                 </Section>
 
-                <Section title={complianceT} id="compliance">
+                <Section title={TITLES.compliance} id="compliance">
                   <P muted={data.compliance.repliesStopped === 0}>{complianceLine(data.compliance)}</P>
                 </Section>
 
-                <Section title={cfpbT} id="cfpb">
+                <Section title={TITLES.cfpb} id="cfpb">
                   <P muted={!data.cfpb || data.cfpb.open === 0}>{cfpbLine(data)}</P>
                 </Section>
 
-                <Section title={supervisionT} id="supervision">
+                <Section title={TITLES.supervision} id="supervision">
                   {supervisionLines(data).map((line, i) => (
                     <P muted={i === 0 && !data.supervision?.stops}>{line}</P>
                   ))}
                 </Section>
 
-                <Section title={recoveryT} id="recovery">
+                <Section title={TITLES.recovery} id="recovery">
                   {data.recovery.judged > 0 ? (
                     <Bar
                       label="Came back neutral or positive"
@@ -365,7 +352,7 @@ export function DigestEmail({ data }: { data: DigestData }) {
                   <P>{recoveryLine(data)}</P>
                 </Section>
 
-                <Section title={notableT} id="notable">
+                <Section title={TITLES.notable} id="notable">
                   {data.notable.length === 0 ? <P muted>{NOTHING_NOTABLE}</P> : null}
                   {data.notable.map((p) => (
                     <Post post={p} />
@@ -398,30 +385,17 @@ export function DigestEmail({ data }: { data: DigestData }) {
 
 /** The plain-text part: the same sentences as the HTML. */
 export function digestText(data: DigestData): string {
-  const [
-    volumeT,
-    grievancesT,
-    sourcesT,
-    spikesT,
-    responseT,
-    rightsT,
-    complianceT,
-    cfpbT,
-    supervisionT,
-    recoveryT,
-    notableT,
-  ] = DIGEST_SECTIONS;
   const section = (title: string, lines: string[]) => `${title.toUpperCase()}\n${lines.join("\n")}`;
   const post = (p: DigestPost, prefix: string, indent: string) =>
     `${prefix}"${postText(p.text, 200)}" (${[p.source, p.note].filter(Boolean).join(", ")})${safeUrl(p.url) ? `\n${indent}${p.url}` : ""}`;
   const parts = [
-    section(volumeT, [
+    section(TITLES.volume, [
       `${headline(data)}.`,
       relevantLine(data),
       ...data.volume.byDay.map((d) => `  ${d.label}: ${number(d.count)}`),
     ]),
     section(
-      grievancesT,
+      TITLES.grievances,
       data.grievances.length === 0
         ? [NO_GRIEVANCES]
         : data.grievances.flatMap((g) => [
@@ -430,11 +404,11 @@ export function digestText(data: DigestData): string {
           ]),
     ),
     section(
-      sourcesT,
+      TITLES.sources,
       data.sources.length ? data.sources.map((s) => `- ${s.name}: ${number(s.count)}`) : [NO_SOURCES],
     ),
     section(
-      spikesT,
+      TITLES.spikes,
       (data.spikes.length
         ? data.spikes.map(
             (s) =>
@@ -450,17 +424,17 @@ export function digestText(data: DigestData): string {
         : [NO_SPIKES]
       ).concat(data.spikeFeedback ? [spikeFeedbackLine(data.spikeFeedback)] : []),
     ),
-    section(responseT, responseLines(data)),
+    section(TITLES.response, responseLines(data)),
     section(
-      rightsT,
+      TITLES.rights,
       data.rightsEvents.length ? data.rightsEvents.map((e) => `- ${rightsLine(e)}.`) : [NO_RIGHTS_EVENTS],
     ),
-    section(complianceT, [complianceLine(data.compliance)]),
-    section(cfpbT, [cfpbLine(data)]),
-    section(supervisionT, supervisionLines(data)),
-    section(recoveryT, [recoveryLine(data)]),
+    section(TITLES.compliance, [complianceLine(data.compliance)]),
+    section(TITLES.cfpb, [cfpbLine(data)]),
+    section(TITLES.supervision, supervisionLines(data)),
+    section(TITLES.recovery, [recoveryLine(data)]),
     section(
-      notableT,
+      TITLES.notable,
       data.notable.length ? data.notable.map((p) => post(p, "- ", "    ")) : [NOTHING_NOTABLE],
     ),
   ];
