@@ -125,11 +125,8 @@ export async function filterConditions(
     conds.push(can(viewer.role, "approveReplies") ? HAS_REPLY_APPROVABLE_BY(viewer) : sql`0`);
   const flag = present(filters.flag);
   if (flag)
-    conds.push(
-      // The partial index's own condition (mentions_flag_<flag>): the walk reads only the mentions carrying it.
-      FLAG_CONDITION(flag),
-      sql`EXISTS (SELECT 1 FROM json_each(${mentions.flags}) WHERE json_each.value = ${flag})`,
-    );
+    // The partial index's own condition (mentions_flag_<flag>): the walk reads only the mentions carrying it.
+    conds.push(FLAG_CONDITION(flag));
   const since = present(filters.since);
   if (since) conds.push(sql`${mentions.createdAt} >= ${Date.parse(since)}`);
   const until = present(filters.until);
